@@ -1,0 +1,64 @@
+"""One exception hierarchy; each error carries its HTTP status and a message that says what to do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class HomecomingError(Exception):
+    """Base of every error Homecoming raises on purpose."""
+
+    status_code = 400
+    title = "Bad request"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(HomecomingError):
+    status_code = 404
+    title = "Not found"
+
+
+class Conflict(HomecomingError):
+    status_code = 409
+    title = "Conflict"
+
+
+class Forbidden(HomecomingError):
+    status_code = 403
+    title = "Forbidden"
+
+
+@dataclass(frozen=True, slots=True)
+class RowProblem:
+    """One rejected input row: where, which field, why."""
+
+    line: int
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" + (f", field {self.field!r}" if self.field else "")
+        return f"{where}: {self.reason}"
+
+
+class InvalidInput(HomecomingError):
+    """Input rejected as a whole; `problems` lists every bad row."""
+
+    status_code = 422
+    title = "Invalid input"
+
+    def __init__(self, message: str, problems: list[RowProblem] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
+
+
+class AlreadyImported(Conflict):
+    title = "Already imported"
+
+
+class AuditChainBroken(HomecomingError):
+    status_code = 500
+    title = "Audit chain broken"

@@ -1,0 +1,95 @@
+"""Append to and verify the tamper-evident audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from homecoming.domain.audit import GENESIS, AuditLink, ChainFault, check_chain
+from homecoming.store.db import Database, lock_row
+from homecoming.store.models import AuditEntry, AuditHead
+
+HEAD_ID = 1
+
+
+def append(
+    session: Session, *, actor: str, action: str, subject: str = "", details: dict[str, Any]
+) -> AuditEntry:
+    """Append one entry in the caller's transaction. Details must hold no contact data."""
+    head = _locked_head(session)
+    link = AuditLink(
+        id=head.last_id + 1,
+        at=dt.datetime.now(dt.UTC),
+        actor=actor,
+        action=action,
+        subject=subject,
+        details=details,
+        prev_hash=head.last_hash,
+    )
+    entry = AuditEntry(
+        id=link.id,
+        at=link.at,
+        actor=actor,
+        action=action,
+        subject=subject,
+        details=details,
+        prev_hash=link.prev_hash,
+        hash=link.digest(),
+    )
+    session.add(entry)
+    head.last_id, head.last_hash = entry.id, entry.hash
+    session.flush()
+    return entry
+
+
+def _locked_head(session: Session) -> AuditHead:
+    head = session.get(AuditHead, HEAD_ID)
+    if head is None:
+        head = AuditHead(id=HEAD_ID, last_id=0, last_hash=GENESIS)
+        session.add(head)
+        session.flush()
+    lock_row(session, "audit_head", HEAD_ID)
+    session.refresh(head)
+    return head
+
+
+@dataclass(frozen=True, slots=True)
+class ChainReport:
+    """The outcome of `homecoming audit verify`."""
+
+    entries: int
+    head_hash: str
+    faults: list[ChainFault] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.faults
+
+
+def verify(db: Database) -> ChainReport:
+    """Re-hash the whole chain and compare it with what is stored."""
+    with db.reading() as session:
+        rows = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+        head = session.get(AuditHead, HEAD_ID)
+        links = [(_link(row), row.hash) for row in rows]
+        stored_head = (head.last_id, head.last_hash) if head else None
+    faults = check_chain(links, stored_head)
+    return ChainReport(
+        entries=len(links), head_hash=links[-1][1] if links else GENESIS, faults=faults
+    )
+
+
+def _link(row: AuditEntry) -> AuditLink:
+    return AuditLink(
+        id=row.id,
+        at=row.at,
+        actor=row.actor,
+        action=row.action,
+        subject=row.subject,
+        details=row.details,
+        prev_hash=row.prev_hash,
+    )

@@ -1,0 +1,140 @@
+"""Reading persons: their records, derived status, timeline and contradictions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload
+
+from homecoming.domain.dates import PartialDate
+from homecoming.domain.person import Claim, DerivedStatus, derive
+from homecoming.domain.record import Category, Fate, RecordFields, Sex, SourceKind
+from homecoming.errors import NotFound
+from homecoming.store.db import Database
+from homecoming.store.models import Person, Record
+
+
+def record_fields(row: Record) -> RecordFields:
+    """The normalised fields of a stored record."""
+    return RecordFields(
+        family_name=row.family_name,
+        given_names=row.given_names,
+        patronymic=row.patronymic,
+        full_name=row.full_name,
+        mother_maiden_name=row.mother_maiden_name,
+        sex=Sex(row.sex) if row.sex else None,
+        date_of_birth=PartialDate(row.dob_year, row.dob_month, row.dob_day),
+        place_of_birth=row.place_of_birth,
+        nationality=row.nationality,
+        last_residence=row.last_residence,
+        rank=row.rank,
+        service_number=row.service_number,
+        unit=row.unit,
+        category=Category(row.category) if row.category else None,
+        event_date=PartialDate(row.event_year, row.event_month, row.event_day),
+        event_place=row.event_place,
+        place_of_detention=row.place_of_detention,
+        health=row.health,
+        seriously_wounded=row.seriously_wounded,
+        distinguishing_marks=row.distinguishing_marks,
+        fate=Fate(row.fate) if row.fate else None,
+        fate_date=PartialDate(row.fate_year, row.fate_month, row.fate_day),
+        photo_ref=row.photo_ref,
+        notes=row.notes,
+    )
+
+
+def claim(row: Record) -> Claim:
+    """What one stored record claims, with its source."""
+    return Claim(
+        record_id=row.id,
+        source_id=row.source_id,
+        source_name=row.source.name,
+        source_kind=SourceKind(row.source.kind),
+        received_at=row.source.received_at,
+        fate=Fate(row.fate) if row.fate else None,
+        fate_date=PartialDate(row.fate_year, row.fate_month, row.fate_day),
+        date_of_birth=PartialDate(row.dob_year, row.dob_month, row.dob_day),
+        sex=row.sex,
+        service_number=row.service_number,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PersonView:
+    """One person: the records behind it and what they add up to."""
+
+    id: int
+    records: list[Record]
+    derived: DerivedStatus
+
+    @property
+    def display_name(self) -> str:
+        names = [record_fields(r).display_name() for r in self.records]
+        return max(names, key=len, default="")
+
+    @property
+    def date_of_birth(self) -> PartialDate:
+        dates = [PartialDate(r.dob_year, r.dob_month, r.dob_day) for r in self.records]
+        return max(
+            dates,
+            key=lambda d: (d.year is not None, d.month is not None, d.day is not None),
+            default=PartialDate(),
+        )
+
+
+def show(db: Database, person_id: int) -> PersonView:
+    """A person with its records, derived status and contradictions."""
+    with db.reading() as session:
+        person = session.get(Person, person_id)
+        if person is None:
+            raise NotFound(f"no person {person_id}; `homecoming persons list` shows who exists")
+        return _view(person_id, _records_of(session, [person_id]).get(person_id, []))
+
+
+def count(db: Database) -> int:
+    """How many persons have at least one record."""
+    with db.reading() as session:
+        return session.scalar(select(func.count(func.distinct(Record.person_id)))) or 0
+
+
+def page(db: Database, *, limit: int = 50, offset: int = 0) -> list[PersonView]:
+    """Persons in id order, a page at a time."""
+    with db.reading() as session:
+        ids = session.scalars(
+            select(Person.id)
+            .where(Person.records.any())
+            .order_by(Person.id)
+            .limit(limit)
+            .offset(offset)
+        ).all()
+        records = _records_of(session, list(ids))
+        return [_view(pid, records.get(pid, [])) for pid in ids]
+
+
+def iterate(db: Database, *, batch: int = 2_000) -> Iterator[PersonView]:
+    """Every person, in batches, for exports."""
+    offset = 0
+    while views := page(db, limit=batch, offset=offset):
+        yield from views
+        offset += batch
+
+
+def _records_of(session: Session, person_ids: list[int]) -> dict[int, list[Record]]:
+    rows = session.scalars(
+        select(Record)
+        .options(joinedload(Record.source))
+        .where(Record.person_id.in_(person_ids))
+        .order_by(Record.id)
+    ).all()
+    grouped: dict[int, list[Record]] = {}
+    for row in rows:
+        assert row.person_id is not None
+        grouped.setdefault(row.person_id, []).append(row)
+    return grouped
+
+
+def _view(person_id: int, records: list[Record]) -> PersonView:
+    return PersonView(person_id, records, derive([claim(r) for r in records]))

@@ -1,0 +1,245 @@
+"""Getting evidence in: sources and their records, one transaction per import."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from homecoming.domain.record import Evidence, RecordFields, SourceKind
+from homecoming.errors import AlreadyImported, InvalidInput, NotFound, RowProblem
+from homecoming.services import audit
+from homecoming.store.db import Database
+from homecoming.store.models import Contact, Party, Person, Record, Source
+
+BATCH = 2_000
+ProgressCallback = Callable[[int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceInfo:
+    """Where an import came from."""
+
+    kind: SourceKind
+    name: str
+    party: str | None = None
+    received_from: str = ""
+    received_at: dt.datetime | None = None
+    file_name: str = ""
+    content_hash: str = ""
+
+
+@dataclass(slots=True)
+class ImportResult:
+    """What an import wrote, and every row it rejected."""
+
+    source_id: int | None
+    imported: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+    rejected_lines: set[int] = field(default_factory=set)
+
+
+def ensure_party(db: Database, *, code: str, name: str, actor: str) -> None:
+    """Register a party once; later calls are no-ops."""
+    with db.transaction() as session:
+        if session.get(Party, code) is None:
+            session.add(Party(code=code, name=name))
+            audit.append(
+                session,
+                actor=actor,
+                action="party.created",
+                subject=f"party:{code}",
+                details={"name": name},
+            )
+
+
+def import_evidence(
+    db: Database,
+    *,
+    source: SourceInfo,
+    rows: Iterable[Evidence | list[RowProblem]],
+    actor: str,
+    skip_bad_rows: bool = False,
+    force: bool = False,
+    progress: ProgressCallback | None = None,
+) -> ImportResult:
+    """Write a source and its records in one transaction; any bad row stops it unless skipped."""
+    with db.transaction() as session:
+        _refuse_reimport(session, source, force)
+        _require_party(session, source.party)
+        row = _add_source(session, source, actor)
+        result = ImportResult(source_id=row.id)
+        writer = _BatchWriter(session, row.id)
+        for item in rows:
+            if isinstance(item, list):
+                result.problems.extend(item)
+                result.rejected_lines.update(p.line for p in item)
+            elif not result.problems or skip_bad_rows:
+                writer.add(item)
+                if writer.pending >= BATCH:
+                    result.imported += writer.flush()
+                    if progress:
+                        progress(result.imported)
+        if result.problems and not skip_bad_rows:
+            raise InvalidInput(
+                f"{len(result.rejected_lines)} row(s) of {source.file_name or source.name} are "
+                "invalid; nothing was imported. Fix them, or import the good rows with "
+                "--skip-bad-rows",
+                result.problems,
+            )
+        result.imported += writer.flush()
+        if progress:
+            progress(result.imported)
+        row.row_count = result.imported
+        audit.append(
+            session,
+            actor=actor,
+            action="source.imported",
+            subject=f"source:{row.id}",
+            details={
+                "kind": str(source.kind),
+                "name": source.name,
+                "party": source.party,
+                "file_name": source.file_name,
+                "content_hash": source.content_hash,
+                "records": result.imported,
+                "rejected_rows": len(result.rejected_lines),
+                "forced": force,
+            },
+        )
+    return result
+
+
+def _refuse_reimport(session: Session, source: SourceInfo, force: bool) -> None:
+    if not source.content_hash or force:
+        return
+    earlier = session.scalars(
+        select(Source).where(Source.content_hash == source.content_hash).limit(1)
+    ).first()
+    if earlier is not None:
+        raise AlreadyImported(
+            f"{source.file_name or 'this file'} was already imported as source {earlier.id} "
+            f"({earlier.name!r}, {earlier.created_at:%Y-%m-%d %H:%M}); use --force to import "
+            "it again as a new source"
+        )
+
+
+def _require_party(session: Session, party: str | None) -> None:
+    if party is not None and session.get(Party, party) is None:
+        known = ", ".join(session.scalars(select(Party.code)).all()) or "none yet"
+        raise NotFound(f"unknown party {party!r} (known: {known}); register it first")
+
+
+def _add_source(session: Session, source: SourceInfo, actor: str) -> Source:
+    row = Source(
+        kind=str(source.kind),
+        name=source.name,
+        party_code=source.party,
+        received_at=source.received_at or dt.datetime.now(dt.UTC),
+        received_from=source.received_from,
+        file_name=source.file_name,
+        content_hash=source.content_hash,
+        row_count=0,
+        created_by=actor,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+class _BatchWriter:
+    """Bulk inserts: one person per record until linkage clusters them."""
+
+    def __init__(self, session: Session, source_id: int) -> None:
+        self.session = session
+        self.source_id = source_id
+        self.batch: list[Evidence] = []
+
+    @property
+    def pending(self) -> int:
+        return len(self.batch)
+
+    def add(self, evidence: Evidence) -> None:
+        self.batch.append(evidence)
+
+    def flush(self) -> int:
+        if not self.batch:
+            return 0
+        now = dt.datetime.now(dt.UTC)
+        person_ids = self.session.scalars(
+            insert(Person).returning(Person.id, sort_by_parameter_order=True),
+            [{"created_at": now} for _ in self.batch],
+        ).all()
+        values = [
+            record_values(e, source_id=self.source_id, person_id=pid, now=now)
+            for e, pid in zip(self.batch, person_ids, strict=True)
+        ]
+        record_ids = self.session.scalars(
+            insert(Record).returning(Record.id, sort_by_parameter_order=True), values
+        ).all()
+        contacts = [
+            {
+                "record_id": rid,
+                "name": e.contact.name,
+                "relation": e.contact.relation,
+                "phone": e.contact.phone,
+                "email": e.contact.email,
+                "address": e.contact.address,
+            }
+            for e, rid in zip(self.batch, record_ids, strict=True)
+            if e.contact is not None
+        ]
+        if contacts:
+            self.session.execute(insert(Contact), contacts)
+        written = len(self.batch)
+        self.batch = []
+        return written
+
+
+def record_values(
+    evidence: Evidence, *, source_id: int, person_id: int | None, now: dt.datetime
+) -> dict[str, Any]:
+    """Column values of a record row from its evidence."""
+    f: RecordFields = evidence.fields
+    return {
+        "source_id": source_id,
+        "line_number": evidence.line,
+        "external_id": evidence.external_id,
+        "raw": evidence.raw,
+        "person_id": person_id,
+        "created_at": now,
+        "family_name": f.family_name,
+        "given_names": f.given_names,
+        "patronymic": f.patronymic,
+        "full_name": f.full_name,
+        "mother_maiden_name": f.mother_maiden_name,
+        "sex": f.sex.value if f.sex else None,
+        "dob_year": f.date_of_birth.year,
+        "dob_month": f.date_of_birth.month,
+        "dob_day": f.date_of_birth.day,
+        "place_of_birth": f.place_of_birth,
+        "nationality": f.nationality,
+        "last_residence": f.last_residence,
+        "rank": f.rank,
+        "service_number": f.service_number,
+        "unit": f.unit,
+        "category": f.category.value if f.category else None,
+        "event_year": f.event_date.year,
+        "event_month": f.event_date.month,
+        "event_day": f.event_date.day,
+        "event_place": f.event_place,
+        "place_of_detention": f.place_of_detention,
+        "health": f.health,
+        "seriously_wounded": f.seriously_wounded,
+        "distinguishing_marks": f.distinguishing_marks,
+        "fate": f.fate.value if f.fate else None,
+        "fate_year": f.fate_date.year,
+        "fate_month": f.fate_date.month,
+        "fate_day": f.fate_date.day,
+        "photo_ref": f.photo_ref,
+        "notes": f.notes,
+    }

@@ -1,0 +1,1 @@
+"""Storage edge: SQLAlchemy models, the database handle, migrations."""

@@ -1,0 +1,185 @@
+"""The registry's tables. One schema for SQLite and PostgreSQL; Alembic migrates it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+JsonType = JSON().with_variant(JSONB(), "postgresql")
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Party(Base):
+    """A party to the conflict (and to exchanges), e.g. UA or RU."""
+
+    __tablename__ = "parties"
+
+    code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class Source(Base):
+    """Where a batch of evidence came from: a list, a visit report, an inquiry, a feed."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(300))
+    party_code: Mapped[str | None] = mapped_column(ForeignKey("parties.code"), nullable=True)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    received_from: Mapped[str] = mapped_column(String(300), default="")
+    file_name: Mapped[str] = mapped_column(String(500), default="")
+    content_hash: Mapped[str] = mapped_column(String(64), default="", index=True)
+    row_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100))
+
+    records: Mapped[list[Record]] = relationship(back_populates="source")
+
+
+class Person(Base):
+    """A cluster of records that linkage or a human says are one human being."""
+
+    __tablename__ = "persons"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    records: Mapped[list[Record]] = relationship(back_populates="person")
+
+
+class Record(Base):
+    """One immutable row of evidence. Only `person_id` (the linkage's assignment) ever changes."""
+
+    __tablename__ = "records"
+    __table_args__ = (
+        UniqueConstraint("source_id", "line_number"),
+        Index("ix_records_family_name_given_names", "family_name", "given_names"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    line_number: Mapped[int] = mapped_column(Integer)
+    external_id: Mapped[str] = mapped_column(String(200), default="")
+    raw: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    family_name: Mapped[str] = mapped_column(String(200), default="")
+    given_names: Mapped[str] = mapped_column(String(200), default="")
+    patronymic: Mapped[str] = mapped_column(String(200), default="")
+    full_name: Mapped[str] = mapped_column(String(400), default="")
+    mother_maiden_name: Mapped[str] = mapped_column(String(200), default="")
+    sex: Mapped[str | None] = mapped_column(String(8))
+    dob_year: Mapped[int | None] = mapped_column(Integer)
+    dob_month: Mapped[int | None] = mapped_column(Integer)
+    dob_day: Mapped[int | None] = mapped_column(Integer)
+    place_of_birth: Mapped[str] = mapped_column(String(300), default="")
+    nationality: Mapped[str] = mapped_column(String(100), default="")
+    last_residence: Mapped[str] = mapped_column(String(300), default="")
+    rank: Mapped[str] = mapped_column(String(100), default="")
+    service_number: Mapped[str] = mapped_column(String(100), default="", index=True)
+    unit: Mapped[str] = mapped_column(String(300), default="")
+    category: Mapped[str | None] = mapped_column(String(16))
+    event_year: Mapped[int | None] = mapped_column(Integer)
+    event_month: Mapped[int | None] = mapped_column(Integer)
+    event_day: Mapped[int | None] = mapped_column(Integer)
+    event_place: Mapped[str] = mapped_column(String(300), default="")
+    place_of_detention: Mapped[str] = mapped_column(String(300), default="")
+    health: Mapped[str] = mapped_column(Text, default="")
+    seriously_wounded: Mapped[bool] = mapped_column(Boolean, default=False)
+    distinguishing_marks: Mapped[str] = mapped_column(Text, default="")
+    fate: Mapped[str | None] = mapped_column(String(16))
+    fate_year: Mapped[int | None] = mapped_column(Integer)
+    fate_month: Mapped[int | None] = mapped_column(Integer)
+    fate_day: Mapped[int | None] = mapped_column(Integer)
+    photo_ref: Mapped[str] = mapped_column(String(500), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    source: Mapped[Source] = relationship(back_populates="records")
+    person: Mapped[Person | None] = relationship(back_populates="records")
+
+
+class Contact(Base):
+    """Contact details of a next of kin or inquirer. Read only by privileged roles."""
+
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)
+    name: Mapped[str] = mapped_column(String(300), default="")
+    relation: Mapped[str] = mapped_column(String(100), default="")
+    phone: Mapped[str] = mapped_column(String(100), default="")
+    email: Mapped[str] = mapped_column(String(300), default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+
+
+class Judgement(Base):
+    """A human decision about two records. Never updated: undo is a new row."""
+
+    __tablename__ = "judgements"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_a_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)
+    record_b_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)
+    decision: Mapped[str] = mapped_column(String(16))  # same / not_same / unsure / undo
+    reason: Mapped[str] = mapped_column(Text, default="")
+    undoes_id: Mapped[int | None] = mapped_column(ForeignKey("judgements.id"))
+    decided_by: Mapped[str] = mapped_column(String(100))
+    decided_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AuditEntry(Base):
+    """One link of the tamper-evident audit chain; ids are contiguous from 1."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(100), index=True)
+    subject: Mapped[str] = mapped_column(String(200), default="")
+    details: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The chain's head, locked by every append so appends are serial and a cut tail shows."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_id: Mapped[int] = mapped_column(Integer)
+    last_hash: Mapped[str] = mapped_column(String(64))

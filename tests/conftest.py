@@ -1,0 +1,94 @@
+"""Fixture policy.
+
+- Tests hit real databases, never mocks of our own code. Every test that takes the
+  `db` fixture runs twice: on an embedded SQLite file and on the PostgreSQL server at
+  127.0.0.1:5432 (database `test`, trust auth; override with HOMECOMING_TEST_POSTGRES_URL).
+- Under CI=true an unreachable PostgreSQL fails the run; elsewhere those tests skip
+  with a message saying how to start it.
+- The schema is migrated once per session per database; each test starts from empty
+  tables (a copied SQLite file; TRUNCATE on PostgreSQL).
+- Settings are passed in, never read from the developer's environment.
+- Files the tests read are written by the tests into tmp_path; nothing depends on
+  ../shared/data.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+
+from homecoming.settings import Settings
+from homecoming.store.db import Database
+from homecoming.store.models import Base
+
+POSTGRES_URL = os.environ.get(
+    "HOMECOMING_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def _reset_postgres_schema(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "homecoming.sqlite3"
+    db = Database(f"sqlite:///{path}")
+    db.upgrade()
+    db.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_ready() -> str:
+    try:
+        _reset_postgres_schema(POSTGRES_URL)
+    except OperationalError as exc:
+        message = (
+            f"PostgreSQL at {POSTGRES_URL} is unreachable ({exc.orig}); start it with "
+            "`pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`"
+        )
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    db = Database(POSTGRES_URL)
+    db.upgrade()
+    db.dispose()
+    return POSTGRES_URL
+
+
+def _truncate_postgres(db: Database) -> None:
+    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    with db.engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """An empty, migrated database: SQLite, then PostgreSQL."""
+    if request.param == "sqlite":
+        path = tmp_path / "homecoming.sqlite3"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        database = Database(f"sqlite:///{path}")
+    else:
+        database = Database(request.getfixturevalue("postgres_ready"))
+        _truncate_postgres(database)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def settings(db: Database, tmp_path: Path) -> Settings:
+    """Settings pointing at the test database and a private data directory."""
+    return Settings(environment="test", database_url=db.url, data_dir=tmp_path / "var")
