@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
@@ -138,3 +139,58 @@ def _records_of(session: Session, person_ids: list[int]) -> dict[int, list[Recor
 
 def _view(person_id: int, records: list[Record]) -> PersonView:
     return PersonView(person_id, records, derive([claim(r) for r in records]))
+
+
+def summary(view: PersonView) -> dict[str, Any]:
+    """A person in one line: name, birth date, status, how many records, contradictions."""
+    return {
+        "id": view.id,
+        "name": view.display_name,
+        "date_of_birth": view.date_of_birth.iso(),
+        "status": view.derived.status.value if view.derived.status else None,
+        "records": len(view.records),
+        "contradictions": [c.fact for c in view.derived.contradictions],
+    }
+
+
+def detail(view: PersonView) -> dict[str, Any]:
+    """A person with every record, the source of each fact, and the contradictions."""
+    basis = view.derived.basis
+    return {
+        **summary(view),
+        "status_basis": {"record": basis.record_id, "source": basis.source_name} if basis else None,
+        "timeline": [
+            {
+                "record": c.record_id,
+                "source": c.source_name,
+                "kind": c.source_kind.value,
+                "fate": c.fate.value if c.fate else None,
+                "date": c.fate_date.iso(),
+                "received": c.received_at.date().isoformat(),
+            }
+            for c in view.derived.timeline
+        ],
+        "contradictions": [
+            {
+                "fact": c.fact,
+                "records": list(c.record_ids),
+                "values": list(c.values),
+                "note": c.note,
+            }
+            for c in view.derived.contradictions
+        ],
+        "records_detail": [
+            {
+                "id": r.id,
+                "source": r.source.name,
+                "line": r.line_number,
+                "name": record_fields(r).display_name(),
+                "date_of_birth": record_fields(r).date_of_birth.iso(),
+                "unit": r.unit,
+                "rank": r.rank,
+                "service_number": r.service_number,
+                "fate": r.fate,
+            }
+            for r in view.records
+        ],
+    }

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from homecoming.domain.normalise import RawValue, normalise_row, plan_headers
 from homecoming.domain.record import Evidence, RecordFields, SourceKind
 from homecoming.errors import AlreadyImported, InvalidInput, NotFound, RowProblem
 from homecoming.services import audit
@@ -112,6 +113,37 @@ def import_evidence(
             },
         )
     return result
+
+
+def evidence_from_rows(
+    rows: Iterable[tuple[int, Mapping[str, RawValue]]],
+    *,
+    mapping: Mapping[str, str] | None = None,
+    ignore_unknown: bool = False,
+    file_name: str = "file",
+) -> Iterator[Evidence | list[RowProblem]]:
+    """Normalise table rows as they stream; unusable headers stop the whole file at once."""
+    plan = None
+    for line, row in rows:
+        if plan is None:
+            planned = plan_headers(list(row), mapping=mapping, ignore_unknown=ignore_unknown)
+            if isinstance(planned, list):
+                raise InvalidInput(f"the header of {file_name} cannot be read", planned)
+            plan = planned
+        result = normalise_row(row, line=line, plan=plan)
+        if isinstance(result, list):
+            yield result
+        else:
+            raw = {k: _raw_text(v) for k, v in row.items()}
+            yield Evidence(line=line, raw=raw, fields=result.fields, contact=result.contact)
+
+
+def _raw_text(value: RawValue) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
 
 
 def _refuse_reimport(session: Session, source: SourceInfo, force: bool) -> None:

@@ -1,0 +1,1 @@
+"""HTTP edge: the FastAPI app. Only a shell over the services."""

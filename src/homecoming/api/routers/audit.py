@@ -1,0 +1,21 @@
+"""/audit: verify the tamper-evident chain."""
+
+from fastapi import APIRouter
+
+from homecoming.api.deps import DatabaseDep
+from homecoming.api.schemas import AuditFault, AuditReport
+from homecoming.services import audit
+
+router = APIRouter(prefix="/audit", tags=["audit"])
+
+
+@router.get("/verify")
+def verify(db: DatabaseDep) -> AuditReport:
+    """Re-hash the chain and name every edited, inserted or deleted entry."""
+    report = audit.verify(db)
+    return AuditReport(
+        ok=report.ok,
+        entries=report.entries,
+        head_hash=report.head_hash,
+        faults=[AuditFault(entry=f.entry_id, reason=f.reason) for f in report.faults],
+    )

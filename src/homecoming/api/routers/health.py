@@ -1,0 +1,16 @@
+"""/health: answers without login, for load balancers and `make demo`."""
+
+from fastapi import APIRouter
+
+from homecoming import __version__
+from homecoming.api.deps import DatabaseDep
+from homecoming.api.schemas import Health
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health")
+def health(db: DatabaseDep) -> Health:
+    """The service is up and its database has the schema."""
+    db.check_ready()
+    return Health(status="ok", version=__version__, database=db.dialect)

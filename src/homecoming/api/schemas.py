@@ -1,0 +1,93 @@
+"""Response models: what the OpenAPI document promises."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class Health(BaseModel):
+    status: str = Field(examples=["ok"])
+    version: str
+    database: str = Field(examples=["sqlite"])
+
+
+class PersonSummary(BaseModel):
+    id: int
+    name: str = Field(examples=["Нехір Олександр Іванович"])
+    date_of_birth: str = Field(examples=["1987-05-23", "1987"])
+    status: str | None = Field(examples=["detained"])
+    records: int
+    contradictions: list[str] = Field(examples=[["date_of_birth"]])
+
+
+class PersonPage(BaseModel):
+    total: int
+    items: list[PersonSummary]
+
+
+class TimelineEvent(BaseModel):
+    record: int
+    source: str
+    kind: str
+    fate: str | None
+    date: str
+    received: str
+
+
+class ContradictionOut(BaseModel):
+    fact: str
+    records: list[int]
+    values: list[str]
+    note: str
+
+
+class StatusBasis(BaseModel):
+    record: int
+    source: str
+
+
+class RecordBrief(BaseModel):
+    id: int
+    source: str
+    line: int
+    name: str
+    date_of_birth: str
+    unit: str
+    rank: str
+    service_number: str
+    fate: str | None
+
+
+class PersonDetail(BaseModel):
+    id: int
+    name: str
+    date_of_birth: str
+    status: str | None
+    records: int
+    status_basis: StatusBasis | None
+    timeline: list[TimelineEvent]
+    contradictions: list[ContradictionOut]
+    records_detail: list[RecordBrief]
+
+
+class SourceOut(BaseModel):
+    id: int
+    kind: str
+    name: str
+    party: str | None
+    received_at: str
+    file_name: str
+    content_hash: str
+    records: int
+
+
+class AuditFault(BaseModel):
+    entry: int
+    reason: str
+
+
+class AuditReport(BaseModel):
+    ok: bool
+    entries: int
+    head_hash: str
+    faults: list[AuditFault]

@@ -1,0 +1,81 @@
+"""What every command shares: settings, the database, progress, and errors that say what to do."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from typer.core import TyperGroup
+
+from homecoming.errors import HomecomingError, InvalidInput
+from homecoming.settings import Settings
+from homecoming.store.db import Database
+
+err = Console(stderr=True)
+out = Console()
+MAX_PROBLEMS_SHOWN = 50
+
+
+class ReportingGroup(TyperGroup):
+    """Turns our own errors into a clear message on stderr and exit status 1, never a traceback."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except HomecomingError as error:
+            report(error)
+            raise typer.Exit(1) from error
+
+
+def report(error: HomecomingError) -> None:
+    """Print an error and every problem row it carries."""
+    err.print(f"[bold red]error:[/] {escape(error.message)}", highlight=False)
+    if isinstance(error, InvalidInput):
+        for problem in error.problems[:MAX_PROBLEMS_SHOWN]:
+            err.print(f"  {escape(str(problem))}", highlight=False)
+        hidden = len(error.problems) - MAX_PROBLEMS_SHOWN
+        if hidden > 0:
+            err.print(f"  … and {hidden} more (all of them are in the reject file)")
+
+
+def settings_of(ctx: typer.Context) -> Settings:
+    """The settings the root command built from flags and HOMECOMING_* variables."""
+    root = ctx.find_root()
+    if not isinstance(root.obj, Settings):
+        root.obj = Settings()
+    return root.obj
+
+
+def open_database(ctx: typer.Context, *, ready: bool = True) -> Database:
+    """The configured database; with ready=True, refuse one without the schema."""
+    db = Database(settings_of(ctx).effective_database_url)
+    if ready:
+        db.check_ready()
+    return db
+
+
+def print_json(value: Any) -> None:
+    """Machine-readable output on stdout."""
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+@contextmanager
+def progress_bar(description: str, total: int | None) -> Iterator[Any]:
+    """A Rich progress bar on stderr; yields a callback taking the count done so far."""
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+    ) as progress:
+        task = progress.add_task(description, total=total)
+        yield lambda done: progress.update(task, completed=done)

@@ -1,0 +1,67 @@
+"""The HTTP shell over the services: health, persons, sources, audit, problem details."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from homecoming.api.app import create_app
+from homecoming.domain.dates import PartialDate
+from homecoming.domain.record import Evidence, Fate, RecordFields, SourceKind
+from homecoming.services import registry
+from homecoming.settings import Settings
+from homecoming.store.db import Database
+
+
+def _load(db: Database) -> None:
+    registry.ensure_party(db, code="UA", name="Ukraine", actor="admin")
+    rows = [
+        Evidence(line=2, raw={"ПІБ": "Нехір Олександр"},
+                 fields=RecordFields(family_name="Нехір", given_names="Олександр",
+                                     date_of_birth=PartialDate(1987), fate=Fate.CAPTURED)),
+        Evidence(line=3, raw={"ПІБ": "Тарасов Олександр"},
+                 fields=RecordFields(family_name="Тарасов", given_names="Олександр")),
+    ]
+    registry.import_evidence(
+        db, rows=rows, actor="registrar",
+        source=registry.SourceInfo(kind=SourceKind.PARTY_LIST, name="UA list", party="UA"),
+    )
+
+
+def test_health_persons_sources_audit(db: Database, settings: Settings) -> None:
+    _load(db)
+    client = TestClient(create_app(settings))
+    assert client.get("/health").json()["status"] == "ok"
+    page = client.get("/persons", params={"limit": 1}).json()
+    assert page["total"] == 2
+    assert page["items"][0]["name"] == "Нехір Олександр"
+    detail = client.get("/persons/1").json()
+    assert detail["status"] == "captured"
+    assert detail["records_detail"][0]["source"] == "UA list"
+    assert client.get("/sources").json()[0]["records"] == 2
+    assert client.get("/audit/verify").json()["ok"] is True
+
+
+def test_errors_are_problem_details(db: Database, settings: Settings) -> None:
+    client = TestClient(create_app(settings))
+    response = client.get("/persons/999")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["detail"].startswith("no person 999")
+
+
+def test_audit_tampering_shows_over_http(db: Database, settings: Settings) -> None:
+    _load(db)
+    with db.engine.begin() as connection:
+        connection.execute(text("UPDATE audit_log SET actor = 'mallory' WHERE id = 1"))
+    body = TestClient(create_app(settings)).get("/audit/verify").json()
+    assert body["ok"] is False and body["faults"][0]["entry"] == 1
+
+
+def test_openapi_is_served() -> None:
+    client = TestClient(create_app(Settings(environment="test", database_url="sqlite://")))
+    document = client.get("/openapi.json").json()
+    assert {"/health", "/persons", "/persons/{person_id}", "/sources", "/audit/verify"} <= set(
+        document["paths"]
+    )
+    assert client.get("/docs").status_code == 200
