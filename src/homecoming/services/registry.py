@@ -11,7 +11,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from homecoming.domain.normalise import RawValue, normalise_row, plan_headers
-from homecoming.domain.record import Evidence, RecordFields, SourceKind
+from homecoming.domain.record import RECORD_FIELD_NAMES, Evidence, RecordFields, SourceKind
 from homecoming.errors import AlreadyImported, InvalidInput, NotFound, RowProblem
 from homecoming.services import audit
 from homecoming.store.db import Database
@@ -275,3 +275,25 @@ def record_values(
         "photo_ref": f.photo_ref,
         "notes": f.notes,
     }
+
+
+def iterate_records(db: Database, *, batch: int = 5_000) -> Iterator[dict[str, Any]]:
+    """Every record's normalised fields, with its person and source, for exports."""
+    from homecoming.services.persons import record_fields
+
+    with db.reading() as session:
+        query = (
+            select(Record, Source.name)
+            .join(Source)
+            .order_by(Record.id)
+            .execution_options(yield_per=batch)
+        )
+        for record, source_name in session.execute(query):
+            fields = record_fields(record)
+            yield {
+                "record_id": record.id,
+                "person_id": record.person_id,
+                "source": source_name,
+                "line": record.line_number,
+                **{name: getattr(fields, name) for name in RECORD_FIELD_NAMES},
+            }

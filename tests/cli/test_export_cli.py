@@ -1,0 +1,64 @@
+"""Exports: persons and records to CSV, XLSX and PFIF; formula cells escaped; PFIF round trip."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import openpyxl
+from typer.testing import CliRunner
+
+from homecoming.cli import app
+from homecoming.formats.pfif import read_pfif
+from homecoming.store.db import Database
+
+runner = CliRunner()
+
+
+def _run(db: Database, *args: str) -> None:
+    result = runner.invoke(app, ["--database-url", db.url, *args])
+    assert result.exit_code == 0, (result.stderr, result.exception)
+
+
+def _loaded(db: Database, tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text(
+        "Прізвище,Ім'я,Дата народження,Примітки\n"
+        "Нехір,Олександр,23.05.1987,=HYPERLINK(\"http://example.invalid\")\n"
+        "Тарасов,Олександр,1990,\n",
+        encoding="utf-8",
+    )
+    _run(db, "parties", "add", "UA", "Ukraine")
+    _run(db, "import", str(path), "--party", "UA")
+
+
+def test_records_csv_escapes_formulas(db: Database, tmp_path: Path) -> None:
+    _loaded(db, tmp_path)
+    target = tmp_path / "records.csv"
+    _run(db, "export", "records", "--out", str(target))
+    rows = list(csv.DictReader(io.StringIO(target.read_text("utf-8-sig"))))
+    assert [r["family_name"] for r in rows] == ["Нехір", "Тарасов"]
+    assert rows[0]["date_of_birth"] == "1987-05-23"
+    assert rows[0]["notes"].startswith("'=HYPERLINK")
+
+
+def test_persons_xlsx(db: Database, tmp_path: Path) -> None:
+    _loaded(db, tmp_path)
+    target = tmp_path / "persons.xlsx"
+    _run(db, "export", "persons", "--out", str(target))
+    sheet = openpyxl.load_workbook(target).active
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert values[0][:3] == ["id", "name", "date_of_birth"]
+    assert values[1][1] == "Нехір Олександр"
+
+
+def test_persons_pfif_round_trip(db: Database, tmp_path: Path) -> None:
+    _loaded(db, tmp_path)
+    target = tmp_path / "persons.xml"
+    _run(db, "export", "persons", "--out", str(target))
+    document = read_pfif(target)
+    assert not document.problems
+    assert [p.fields.family_name for p in document.persons] == ["Нехір", "Тарасов"]
+    assert document.persons[0].fields.date_of_birth.iso() == "1987-05-23"
+    _run(db, "import", str(target), "--name", "PFIF feed back")
