@@ -135,7 +135,13 @@ def evidence_from_rows(
             yield result
         else:
             raw = {k: _raw_text(v) for k, v in row.items()}
-            yield Evidence(line=line, raw=raw, fields=result.fields, contact=result.contact)
+            yield Evidence(
+                line=line,
+                raw=raw,
+                fields=result.fields,
+                contact=result.contact,
+                external_id=result.external_id,
+            )
 
 
 def _raw_text(value: RawValue) -> str:

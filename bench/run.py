@@ -1,0 +1,42 @@
+"""`make bench`: every benchmark in one run, each printing its figures and ratios.
+
+Sizes: BENCH_SIZE=small (default, about 10 minutes on 2 cores) or BENCH_SIZE=large (1,000,000
+records where a benchmark supports it). Each benchmark is a script in this folder that can
+also be run alone with its own flags.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).parent
+LARGE = os.environ.get("BENCH_SIZE", "small") == "large"
+
+BENCHMARKS: list[tuple[str, list[str]]] = [
+    ("bench_import.py", ["--rows", "1000000" if LARGE else "100000"]),
+]
+
+
+def main() -> int:
+    failed = []
+    for script, args in BENCHMARKS:
+        path = HERE / script
+        if not path.exists():
+            continue
+        print(f"\n######## {script} {' '.join(args)}", flush=True)
+        started = time.perf_counter()
+        code = subprocess.call([sys.executable, str(path), *args])
+        print(f"######## {script}: {time.perf_counter() - started:.0f} s, exit {code}", flush=True)
+        if code:
+            failed.append(script)
+    if failed:
+        print(f"\nfailed: {', '.join(failed)}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,904 @@
+"""Turn one raw row of a list, as received, into normalised record fields (pure, no IO).
+
+Conventions:
+- Every text is trimmed, NFC-normalised and has its runs of whitespace collapsed.
+- In names and places an apostrophe between two letters (' ’ ‘ ` ´ ʹ ′ ʼ) becomes
+  U+02BC MODIFIER LETTER APOSTROPHE, the character Unicode recommends for the
+  Ukrainian apostrophe: it is a letter (``str.isalpha``), so names stay one token
+  and ``\\w`` matches them. Free text (notes, health, marks) keeps its apostrophes.
+- The raw row is the caller's to keep; nothing here alters it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import difflib
+import io
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from homecoming.domain.dates import DateParseError, PartialDate
+from homecoming.domain.record import (
+    RECORD_FIELD_NAMES,
+    Category,
+    Contact,
+    Fate,
+    RecordFields,
+    Sex,
+)
+from homecoming.errors import InvalidInput, RowProblem
+
+_T = TypeVar("_T")
+
+RowError = RowProblem
+"""One problem with one row: line, column (as headed in the file) or field, reason."""
+
+RawValue = str | int | float | bool | dt.date | None
+"""A cell as a reader hands it over (CSV gives str; a spreadsheet may give numbers and dates)."""
+
+HEADER_LINE = 1
+IGNORE = "ignore"
+CONTACT_FIELDS: tuple[str, ...] = (
+    "contact_name",
+    "contact_relation",
+    "contact_phone",
+    "contact_email",
+    "contact_address",
+)
+# The sender's own identifier of a row (a list's record id, a PFIF person_record_id).
+EXTERNAL_ID = "external_id"
+TARGET_FIELDS: frozenset[str] = (
+    frozenset(RECORD_FIELD_NAMES) | frozenset(CONTACT_FIELDS) | {EXTERNAL_ID}
+)
+NAME_FIELDS = frozenset(
+    {"family_name", "given_names", "patronymic", "full_name", "mother_maiden_name"}
+)
+PLACE_FIELDS = frozenset(
+    {"place_of_birth", "last_residence", "event_place", "place_of_detention", "unit"}
+)
+DATE_FIELDS = frozenset({"date_of_birth", "event_date", "fate_date"})
+FREE_TEXT_FIELDS = frozenset({"notes", "health", "distinguishing_marks", "contact_address"})
+
+# Header aliases, as operators write them; matched through _key() (case, spaces,
+# punctuation and apostrophes do not count).
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "family_name": ("Прізвище", "Фамилия", "surname", "family_name", "last name", "lastname"),
+    "given_names": (
+        "Ім'я",
+        "Имя",
+        "given_name",
+        "given_names",
+        "first name",
+        "firstname",
+        "forename",
+    ),
+    "patronymic": (
+        "По батькові",
+        "Отчество",
+        "patronymic",
+        "Ім'я по батькові",
+        "Ім'я батька",
+        "Имя отца",
+        "father's name",
+        "father's first name",
+        "middle name",
+    ),
+    "full_name": (
+        "ПІБ",
+        "ФИО",
+        "П.І.Б.",
+        "Ф.И.О.",
+        "full_name",
+        "name",
+        "full name",
+        "Прізвище, ім'я, по батькові",
+        "Прізвище ім'я по батькові",
+        "Фамилия, имя, отчество",
+        "Фамилия имя отчество",
+    ),
+    "mother_maiden_name": (
+        "Дівоче прізвище матері",
+        "Девичья фамилия матери",
+        "mother's maiden name",
+        "mother_maiden_name",
+        "mother maiden name",
+    ),
+    "sex": ("Стать", "Пол", "sex", "gender"),
+    "date_of_birth": (
+        "Дата народження",
+        "Дата рождения",
+        "date_of_birth",
+        "DOB",
+        "birth date",
+        "birthdate",
+        "date of birth",
+        "Д.н.",
+        "Рік народження",
+        "Год рождения",
+        "year of birth",
+    ),
+    "place_of_birth": (
+        "Місце народження",
+        "Место рождения",
+        "place_of_birth",
+        "place of birth",
+        "birthplace",
+        "POB",
+    ),
+    "nationality": ("Громадянство", "Гражданство", "nationality", "citizenship"),
+    "last_residence": (
+        "Місце проживання",
+        "Место жительства",
+        "Адреса проживання",
+        "Адрес проживания",
+        "last_residence",
+        "last residence",
+        "residence",
+        "home address",
+        "address",
+        "Адреса",
+        "Адрес",
+    ),
+    "rank": ("Звання", "Звание", "rank", "Військове звання", "Воинское звание"),
+    "service_number": (
+        "Особистий номер",
+        "Личный номер",
+        "service number",
+        "service_number",
+        "service no",
+        "serial number",
+        "personal number",
+        "army number",
+    ),
+    "unit": (
+        "Військова частина",
+        "Воинская часть",
+        "в/ч",
+        "unit",
+        "military unit",
+        "Підрозділ",
+        "Подразделение",
+    ),
+    "category": ("Категорія", "Категория", "category"),
+    "event_date": (
+        "Дата полону",
+        "Дата пленения",
+        "Дата захоплення",
+        "date of capture",
+        "capture date",
+        "date_of_capture",
+        "Дата зникнення",
+        "Дата исчезновения",
+        "date missing",
+        "date of disappearance",
+        "event_date",
+    ),
+    "event_place": (
+        "Місце полону",
+        "Место пленения",
+        "Місце захоплення",
+        "place of capture",
+        "capture place",
+        "place_of_capture",
+        "Місце зникнення",
+        "Место исчезновения",
+        "place missing",
+        "place of disappearance",
+        "event_place",
+    ),
+    "place_of_detention": (
+        "Місце утримання",
+        "Место содержания",
+        "Місце тримання",
+        "place of detention",
+        "place_of_detention",
+        "detention place",
+        "detained at",
+    ),
+    "health": (
+        "Стан здоров'я",
+        "Состояние здоровья",
+        "health",
+        "health condition",
+        "medical condition",
+    ),
+    "seriously_wounded": (
+        "Тяжкопоранений",
+        "Тяжелораненый",
+        "Важке поранення",
+        "Тяжелое ранение",
+        "seriously wounded",
+        "seriously_wounded",
+        "severely wounded",
+    ),
+    "distinguishing_marks": (
+        "Особливі прикмети",
+        "Особые приметы",
+        "Прикмети",
+        "Приметы",
+        "distinguishing marks",
+        "distinguishing_marks",
+        "special features",
+    ),
+    "fate": ("Статус", "Status", "fate", "Доля", "Судьба"),
+    "fate_date": ("Дата статусу", "Дата статуса", "status date", "fate date", "fate_date"),
+    "photo_ref": ("Фото", "Фотографія", "Фотография", "photo", "photo_url", "photo_ref"),
+    "notes": (
+        "Примітки",
+        "Примітка",
+        "Примечание",
+        "Примечания",
+        "Коментар",
+        "Комментарий",
+        "notes",
+        "note",
+        "comment",
+        "comments",
+        "remarks",
+    ),
+    EXTERNAL_ID: (
+        "id",
+        "record id",
+        "record_id",
+        "external_id",
+        "person_record_id",
+        "ID запису",
+        "ID записи",
+        "Ідентифікатор",
+        "Идентификатор",
+    ),
+    "contact_name": (
+        "Заявник",
+        "Заявитель",
+        "ПІБ заявника",
+        "ФИО заявителя",
+        "Контактна особа",
+        "Контактное лицо",
+        "inquirer",
+        "next of kin",
+        "contact name",
+        "contact person",
+        "contact_name",
+    ),
+    "contact_relation": (
+        "Ступінь спорідненості",
+        "Степень родства",
+        "Родинний зв'язок",
+        "relation",
+        "relationship",
+        "kinship",
+        "contact_relation",
+    ),
+    "contact_phone": (
+        "Телефон",
+        "Тел.",
+        "Телефон заявника",
+        "Телефон заявителя",
+        "phone",
+        "telephone",
+        "contact phone",
+        "contact_phone",
+    ),
+    "contact_email": (
+        "Email",
+        "E-mail",
+        "Електронна пошта",
+        "Электронная почта",
+        "contact email",
+        "contact_email",
+    ),
+    "contact_address": (
+        "Адреса заявника",
+        "Адрес заявителя",
+        "Адреса для листування",
+        "Адрес для переписки",
+        "address for correspondence",
+        "contact address",
+        "contact_address",
+    ),
+}
+# Row-number columns lists carry; they say nothing about the person.
+IGNORED_HEADERS: tuple[str, ...] = ("№", "№ п/п", "№ з/п", "No", "Nr", "#", "п/п", "з/п")
+
+_SEX_VALUES: dict[str, Sex] = {
+    **dict.fromkeys(
+        ("ч", "чол", "чоловіча", "чоловік", "м", "муж", "мужской", "мужчина", "male", "m", "man"),
+        Sex.MALE,
+    ),
+    **dict.fromkeys(
+        ("ж", "жін", "жіноча", "жінка", "жен", "женский", "женщина", "female", "f", "woman", "w"),
+        Sex.FEMALE,
+    ),
+    **dict.fromkeys(("інша", "інше", "другой", "другое", "other", "x"), Sex.OTHER),
+}
+_CATEGORY_VALUES: dict[str, Category] = {
+    **dict.fromkeys(
+        (
+            "військовий",
+            "військова",
+            "військовослужбовець",
+            "військовослужбовиця",
+            "військовополонений",
+            "в/с",
+            "вс",
+            "военнослужащий",
+            "военный",
+            "военнопленный",
+            "serviceman",
+            "servicewoman",
+            "soldier",
+            "military",
+            "pow",
+            "combatant",
+        ),
+        Category.SERVICEMAN,
+    ),
+    **dict.fromkeys(
+        (
+            "цивільний",
+            "цивільна",
+            "цивільна особа",
+            "гражданский",
+            "гражданская",
+            "гражданское лицо",
+            "civilian",
+            "civ",
+        ),
+        Category.CIVILIAN,
+    ),
+}
+_FATE_VALUES: dict[str, Fate] = {
+    **dict.fromkeys(
+        (
+            "зниклий безвісти",
+            "зник безвісти",
+            "безвісти зниклий",
+            "зниклий",
+            "в розшуку",
+            "пропал без вести",
+            "пропавший без вести",
+            "бвп",
+            "missing",
+            "mia",
+            "in search",
+            "believed missing",
+        ),
+        Fate.MISSING,
+    ),
+    **dict.fromkeys(
+        (
+            "полонений",
+            "в полоні",
+            "у полоні",
+            "захоплений",
+            "пленный",
+            "в плену",
+            "captured",
+            "pow",
+        ),
+        Fate.CAPTURED,
+    ),
+    **dict.fromkeys(
+        (
+            "утримується",
+            "затриманий",
+            "задержан",
+            "содержится",
+            "detained",
+            "held",
+            "confirmed captive",
+            "підтверджено полон",
+        ),
+        Fate.DETAINED,
+    ),
+    **dict.fromkeys(
+        ("в списку", "у списку", "в списке", "listed", "у списку на обмін"), Fate.LISTED
+    ),
+    **dict.fromkeys(
+        (
+            "звільнений",
+            "звільнено",
+            "обміняний",
+            "повернувся",
+            "освобожден",
+            "обменян",
+            "released",
+            "exchanged",
+            "repatriated",
+        ),
+        Fate.RELEASED,
+    ),
+    **dict.fromkeys(
+        (
+            "госпіталізований",
+            "у лікарні",
+            "госпитализирован",
+            "в больнице",
+            "hospitalised",
+            "hospitalized",
+            "in hospital",
+        ),
+        Fate.HOSPITALISED,
+    ),
+    **dict.fromkeys(
+        (
+            "загинув",
+            "загинула",
+            "загиблий",
+            "помер",
+            "померла",
+            "погиб",
+            "погибла",
+            "умер",
+            "умерла",
+            "мертв",
+            "dead",
+            "deceased",
+            "killed",
+            "kia",
+            "died",
+            "believed dead",
+        ),
+        Fate.DECEASED,
+    ),
+    **dict.fromkeys(
+        (
+            "знайдений живим",
+            "знайдено живим",
+            "знайдена живою",
+            "живий",
+            "жива",
+            "найден живым",
+            "жив",
+            "жива",
+            "found alive",
+            "alive",
+            "believed alive",
+        ),
+        Fate.FOUND_ALIVE,
+    ),
+}
+_BOOL_VALUES: dict[str, bool] = {
+    **dict.fromkeys(("так", "т", "да", "д", "yes", "y", "1", "true", "+", "х", "x"), True),
+    **dict.fromkeys(("ні", "н", "нет", "no", "n", "0", "false", "-"), False),
+}
+
+_APOSTROPHES = "'’‘`´ʹ′ʼ"
+_APOSTROPHE_BETWEEN_LETTERS = re.compile(rf"(?<=[^\W\d_])[{_APOSTROPHES}](?=[^\W\d_])")
+_TIME_PART = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
+_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+_PARENTHESISED = re.compile(r"\([^)]*\)")
+_PATRONYMIC_SUFFIXES = (
+    "ович",
+    "евич",
+    "євич",
+    "йович",
+    "івна",
+    "ївна",
+    "овна",
+    "евна",
+    "ична",
+    "інічна",
+    "ovych",
+    "evych",
+    "yevych",
+    "yovych",
+    "ovich",
+    "evich",
+    "yevich",
+    "ivna",
+    "yivna",
+    "ovna",
+    "evna",
+    "ichna",
+    "ychna",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NameParts:
+    """A full name split into its parts; any part may be ''."""
+
+    family_name: str = ""
+    given_names: str = ""
+    patronymic: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderPlan:
+    """Which field each column of a file feeds ('ignore' for columns left out)."""
+
+    columns: dict[str, str] = field(default_factory=dict)
+
+    def field_for(self, column: str) -> str | None:
+        """The field a column feeds, or None when the column is not in the plan."""
+        return self.columns.get(column)
+
+
+@dataclass(frozen=True, slots=True)
+class NormalisedRow:
+    """One row turned into record fields, with the contact details kept apart."""
+
+    line: int
+    fields: RecordFields
+    contact: Contact | None
+    external_id: str = ""
+
+
+class MappingFileError(InvalidInput):
+    """A mapping file that cannot be read or names fields we do not have."""
+
+
+# --- keys -------------------------------------------------------------------
+
+
+def header_key(header: str) -> str:
+    """The form in which headers are compared: casefolded, without spaces or punctuation."""
+    text = unicodedata.normalize("NFC", header).casefold().replace("ё", "е").replace("№", "no")
+    return "".join(ch for ch in text if ch.isalnum() and ch not in _APOSTROPHES)
+
+
+def _value_key(value: str) -> str:
+    text = unicodedata.normalize("NFC", value).casefold().replace("ё", "е").replace("_", " ")
+    return " ".join(text.split()).strip(" .")
+
+
+def _build_alias_index() -> dict[str, str]:
+    index: dict[str, str] = {}
+    for target, aliases in HEADER_ALIASES.items():
+        for alias in aliases:
+            key = header_key(alias)
+            if index.setdefault(key, target) != target:
+                raise AssertionError(f"header alias {alias!r} is claimed by two fields")
+    for alias in IGNORED_HEADERS:
+        index.setdefault(header_key(alias), IGNORE)
+    return index
+
+
+ALIAS_INDEX: dict[str, str] = _build_alias_index()
+
+
+# --- mapping files -------------------------------------------------------------
+
+
+def parse_mapping(text: str, *, source: str = "mapping file") -> dict[str, str]:
+    """Read a mapping (JSON object or CSV `column,field`) and check every field name."""
+    pairs = _mapping_pairs(text, source=source)
+    mapping: dict[str, str] = {}
+    problems: list[RowError] = []
+    for line, column, target in pairs:
+        resolved = _resolve_target(target)
+        if resolved is None:
+            problems.append(RowError(line, column, _unknown_target_reason(target)))
+        else:
+            mapping[column.strip()] = resolved
+    if problems:
+        raise MappingFileError(f"{source} names fields Homecoming does not have", problems)
+    return mapping
+
+
+def _mapping_pairs(text: str, *, source: str) -> list[tuple[int, str, str]]:
+    stripped = text.lstrip("\ufeff").strip()
+    if stripped.startswith("{"):
+        return _json_pairs(stripped, source=source)
+    rows = [
+        (number, row)
+        for number, row in enumerate(csv.reader(io.StringIO(stripped)), start=1)
+        if any(cell.strip() for cell in row)
+    ]
+    if rows and [c.strip().casefold() for c in rows[0][1][:2]] == ["column", "field"]:
+        rows = rows[1:]
+    pairs = []
+    for number, row in rows:
+        if len(row) != 2:
+            raise MappingFileError(
+                f"{source}, line {number}: write one `column,field` pair per line"
+                " (quote a column name that contains a comma)"
+            )
+        pairs.append((number, row[0], row[1]))
+    return pairs
+
+
+def _json_pairs(text: str, *, source: str) -> list[tuple[int, str, str]]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise MappingFileError(f"{source} is not valid JSON: {exc}") from exc
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        raise MappingFileError(f'{source} must be a JSON object like {{"column": "field"}}')
+    return [(number, str(k), v) for number, (k, v) in enumerate(data.items(), start=1)]
+
+
+def _resolve_target(target: str) -> str | None:
+    cleaned = target.strip()
+    if cleaned in TARGET_FIELDS or cleaned == IGNORE:
+        return cleaned
+    if not cleaned or cleaned in {"-", "skip"}:
+        return IGNORE
+    return ALIAS_INDEX.get(header_key(cleaned))
+
+
+def _unknown_target_reason(target: str) -> str:
+    close = difflib.get_close_matches(target.strip(), sorted(TARGET_FIELDS), n=3)
+    hint = f" (did you mean {', '.join(close)}?)" if close else ""
+    return (
+        f"{target!r} is not a field{hint}: use one of {', '.join(sorted(TARGET_FIELDS))},"
+        f" or {IGNORE!r} to leave the column out"
+    )
+
+
+# --- header plans -----------------------------------------------------------------
+
+
+def plan_headers(
+    headers: Sequence[str],
+    *,
+    mapping: Mapping[str, str] | None = None,
+    ignore_unknown: bool = False,
+) -> HeaderPlan | list[RowError]:
+    """Decide which field each column feeds; report unknown or doubly-used headers."""
+    mapped, problems = _checked_mapping(mapping or {})
+    reported = {header_key(p.field) for p in problems}
+    columns: dict[str, str] = {}
+    for header in headers:
+        key = header_key(header)
+        target = mapped.get(key) or ALIAS_INDEX.get(key)
+        if target is None:
+            if not ignore_unknown and key not in reported:
+                problems.append(RowError(HEADER_LINE, header, _unknown_header_reason(header)))
+            target = IGNORE
+        columns[header] = target
+    problems.extend(_doubly_used(columns))
+    return problems if problems else HeaderPlan(columns)
+
+
+def _checked_mapping(mapping: Mapping[str, str]) -> tuple[dict[str, str], list[RowError]]:
+    mapped: dict[str, str] = {}
+    problems: list[RowError] = []
+    for column, target in mapping.items():
+        resolved = _resolve_target(target)
+        if resolved is None:
+            problems.append(RowError(HEADER_LINE, column, _unknown_target_reason(target)))
+        else:
+            mapped[header_key(column)] = resolved
+    return mapped, problems
+
+
+def _unknown_header_reason(header: str) -> str:
+    close = difflib.get_close_matches(header_key(header), list(ALIAS_INDEX), n=1, cutoff=0.75)
+    hint = f" (it looks like {ALIAS_INDEX[close[0]]!r})" if close else ""
+    return (
+        f"unknown column {header!r}{hint}: rename it, or give a mapping file with a line"
+        f" `{header},<field>` (or `{header},{IGNORE}` to leave it out)"
+    )
+
+
+def _doubly_used(columns: Mapping[str, str]) -> list[RowError]:
+    seen: dict[str, str] = {}
+    problems = []
+    for header, target in columns.items():
+        if target == IGNORE:
+            continue
+        if target in seen:
+            problems.append(
+                RowError(
+                    HEADER_LINE,
+                    header,
+                    f"columns {seen[target]!r} and {header!r} both give {target}:"
+                    f" map one of them elsewhere or to {IGNORE!r} in a mapping file",
+                )
+            )
+        else:
+            seen[target] = header
+    return problems
+
+
+# --- rows ----------------------------------------------------------------------------
+
+
+def normalise_row(
+    row: Mapping[str, RawValue], *, line: int, plan: HeaderPlan
+) -> NormalisedRow | list[RowError]:
+    """Normalise one raw row (header → cell) into record fields and contact, or say why not."""
+    values: dict[str, object] = {}
+    problems: list[RowError] = []
+    for column, raw in row.items():
+        target = plan.field_for(column)
+        if target is None:
+            problems.append(RowError(line, column, "column is not in the header plan"))
+            continue
+        if target == IGNORE:
+            continue
+        text = cell_text(raw)
+        if not text:
+            continue
+        try:
+            values[target] = _convert(target, raw, text)
+        except ValueError as exc:
+            problems.append(RowError(line, column, str(exc)))
+    if problems:
+        return problems
+    return _assemble(values, line=line)
+
+
+def normalise_rows(
+    rows: Iterable[tuple[int, Mapping[str, RawValue]]],
+    *,
+    mapping: Mapping[str, str] | None = None,
+    ignore_unknown: bool = False,
+) -> tuple[list[NormalisedRow], list[RowError]]:
+    """Normalise a whole table; return the good rows and every problem found."""
+    good: list[NormalisedRow] = []
+    problems: list[RowError] = []
+    plan: HeaderPlan | None = None
+    for line, row in rows:
+        if plan is None:
+            planned = plan_headers(list(row), mapping=mapping, ignore_unknown=ignore_unknown)
+            if isinstance(planned, list):
+                return [], planned
+            plan = planned
+        result = normalise_row(row, line=line, plan=plan)
+        if isinstance(result, list):
+            problems.extend(result)
+        else:
+            good.append(result)
+    return good, problems
+
+
+def cell_text(raw: RawValue) -> str:
+    """A cell as clean text: NFC, trimmed, whitespace collapsed; dates in ISO form."""
+    if raw is None:
+        return ""
+    if isinstance(raw, bool):
+        return "true" if raw else "false"
+    if isinstance(raw, dt.datetime):
+        return raw.date().isoformat() if raw.time() == dt.time() else raw.isoformat()
+    if isinstance(raw, dt.date):
+        return raw.isoformat()
+    if isinstance(raw, float):
+        return str(int(raw)) if raw.is_integer() else repr(raw)
+    text = unicodedata.normalize("NFC", str(raw))
+    return " ".join(text.split())
+
+
+def free_text(raw: str) -> str:
+    """Free text trimmed line by line: spaces collapsed, line breaks and apostrophes kept."""
+    lines = (" ".join(line.split()) for line in unicodedata.normalize("NFC", raw).splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def _convert(target: str, raw: RawValue, text: str) -> object:
+    if target in DATE_FIELDS:
+        return _parse_date(raw, text)
+    if target == "sex":
+        return _lookup(_SEX_VALUES, text, "a sex", "ч/ж, м/ж, male/female")
+    if target == "category":
+        return _lookup(
+            _CATEGORY_VALUES, text, "a category", "військовий/цивільний, serviceman/civilian"
+        )
+    if target == "fate":
+        return _lookup(_FATE_VALUES, text, "a status", ", ".join(f.value for f in Fate))
+    if target == "seriously_wounded":
+        return _lookup(_BOOL_VALUES, text, "a yes/no answer", "так/ні, да/нет, yes/no, 1/0")
+    if target in NAME_FIELDS or target in PLACE_FIELDS:
+        return normalise_apostrophes(text)
+    if target in FREE_TEXT_FIELDS and isinstance(raw, str):
+        return free_text(raw)
+    return text
+
+
+def _parse_date(raw: RawValue, text: str) -> PartialDate:
+    if isinstance(raw, dt.date):
+        return PartialDate.from_date(raw)
+    match = _TIME_PART.match(text)
+    try:
+        return PartialDate.parse(match.group(1) if match else text)
+    except DateParseError as exc:
+        said = str(exc) if repr(text) in str(exc) else f"{text!r}: {exc}"
+        raise ValueError(f"{said}; fix the cell or leave it empty") from exc
+
+
+def _lookup(table: Mapping[str, _T], text: str, what: str, examples: str) -> _T:
+    found = table.get(_value_key(text))
+    if found is None:
+        raise ValueError(f"{text!r} is not {what} we know: write {examples}, or leave it empty")
+    return found
+
+
+def normalise_apostrophes(text: str) -> str:
+    """Put U+02BC in place of any apostrophe-like mark between two letters."""
+    return _APOSTROPHE_BETWEEN_LETTERS.sub("ʼ", text)
+
+
+def _assemble(values: Mapping[str, object], *, line: int) -> NormalisedRow | list[RowError]:
+    record = {k: v for k, v in values.items() if k in RECORD_FIELD_NAMES}
+    if record.get("full_name") and not any(
+        record.get(k) for k in ("family_name", "given_names", "patronymic")
+    ):
+        parts = split_full_name(str(record["full_name"]))
+        record.update(
+            family_name=parts.family_name,
+            given_names=parts.given_names,
+            patronymic=parts.patronymic,
+        )
+    if not any(record.get(k) for k in ("family_name", "given_names", "full_name")) and not (
+        record.get("service_number")
+    ):
+        return [
+            RowError(
+                line,
+                "",
+                "the row has no name and no service number: fill in ПІБ/ФИО"
+                " (or Прізвище and Ім'я), or leave the row out",
+            )
+        ]
+    contact = {k.removeprefix("contact_"): str(v) for k, v in values.items() if k in CONTACT_FIELDS}
+    return NormalisedRow(
+        line=line,
+        external_id=str(values.get(EXTERNAL_ID, "")),
+        fields=RecordFields(**record),  # type: ignore[arg-type]
+        contact=Contact(**contact) if contact else None,
+    )
+
+
+# --- the simple name splitter --------------------------------------------------------
+
+
+def is_patronymic(token: str) -> bool:
+    """Whether a word ends like a Ukrainian or Russian patronymic (Cyrillic or Latin)."""
+    word = token.casefold()
+    return any(word.endswith(s) and len(word) >= len(s) + 2 for s in _PATRONYMIC_SUFFIXES)
+
+
+def split_full_name(text: str) -> NameParts:
+    """Split a one-string name into family, given names and patronymic (see module notes)."""
+    cleaned = normalise_apostrophes(" ".join(_PARENTHESISED.sub(" ", text).split()))
+    if "," in cleaned:
+        family, _, after = cleaned.partition(",")
+        given = _split_given_patronymic(after.split())
+        return NameParts(" ".join(family.split()), given.given_names, given.patronymic)
+    tokens = cleaned.split()
+    if len(tokens) < 2:
+        return NameParts()
+    shouted = [i for i, t in enumerate(tokens) if _is_shouted(t)]
+    if len(shouted) == 1:  # "NEKHIR Oleksandr": capitals mark the family name
+        rest = tokens[: shouted[0]] + tokens[shouted[0] + 1 :]
+        given = _split_given_patronymic(rest)
+        return NameParts(tokens[shouted[0]], given.given_names, given.patronymic)
+    return _split_by_order(tokens, cyrillic=bool(_CYRILLIC.search(cleaned)))
+
+
+def _split_by_order(tokens: list[str], *, cyrillic: bool) -> NameParts:
+    patronymic_at = [i for i, t in enumerate(tokens) if i > 0 and is_patronymic(t)]
+    if len(tokens) == 2 and patronymic_at:
+        return NameParts("", tokens[0], tokens[1])
+    if patronymic_at and patronymic_at[0] < len(tokens) - 1 and not _given_slot_taken(tokens):
+        p = patronymic_at[0]  # given names, patronymic, then family: "Олександр Іванович Нехір"
+        return NameParts(" ".join(tokens[p + 1 :]), " ".join(tokens[:p]), tokens[p])
+    if patronymic_at and patronymic_at[-1] == len(tokens) - 1:
+        return NameParts(tokens[0], " ".join(tokens[1:-1]), tokens[-1])
+    if cyrillic:
+        return NameParts(tokens[0], " ".join(tokens[1:]), "")
+    return NameParts(tokens[-1], " ".join(tokens[:-1]), "")
+
+
+def _given_slot_taken(tokens: list[str]) -> bool:
+    # "Абрамович Іван Петрович": the first word ends like a patronymic but the
+    # second does not, so it is the family name in ПІБ order.
+    return is_patronymic(tokens[0]) and not is_patronymic(tokens[1])
+
+
+def _split_given_patronymic(tokens: list[str]) -> NameParts:
+    if len(tokens) > 1 and is_patronymic(tokens[-1]):
+        return NameParts("", " ".join(tokens[:-1]), tokens[-1])
+    return NameParts("", " ".join(tokens), "")
+
+
+def _is_shouted(token: str) -> bool:
+    letters = [ch for ch in token if ch.isalpha()]
+    return len(letters) > 1 and all(ch.isupper() for ch in letters)
