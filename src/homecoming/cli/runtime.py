@@ -18,8 +18,8 @@ from homecoming.errors import HomecomingError, InvalidInput
 from homecoming.settings import Settings
 from homecoming.store.db import Database
 
-err = Console(stderr=True)
-out = Console()
+err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
 MAX_PROBLEMS_SHOWN = 50
 
 

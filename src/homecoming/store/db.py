@@ -98,6 +98,30 @@ class Database:
     def safe_url(self) -> str:
         return make_url(self.url).render_as_string(hide_password=True)
 
+    def is_empty(self) -> bool:
+        """True when the schema is missing or holds no sources yet."""
+        if not inspect(self.engine).has_table("sources"):
+            return True
+        with self.engine.connect() as connection:
+            return connection.execute(text("SELECT 1 FROM sources LIMIT 1")).first() is None
+
+    def reset(self) -> None:
+        """Remove every table (and the SQLite file): only for demos and tests."""
+        parsed = make_url(self.url)
+        self.engine.dispose()
+        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{parsed.database}{suffix}").unlink(missing_ok=True)
+            return
+        from homecoming.store.models import Base
+
+        with self.engine.begin() as connection:
+            if self.dialect == "postgresql":
+                connection.execute(text("DROP TABLE IF EXISTS records CASCADE"))
+                connection.execute(text("DROP FUNCTION IF EXISTS records_immutable() CASCADE"))
+            Base.metadata.drop_all(connection)
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
     def dispose(self) -> None:
         self.engine.dispose()
 
