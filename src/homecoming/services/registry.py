@@ -14,8 +14,8 @@ from homecoming.domain.normalise import RawValue, normalise_row, plan_headers
 from homecoming.domain.record import RECORD_FIELD_NAMES, Evidence, RecordFields, SourceKind
 from homecoming.errors import AlreadyImported, InvalidInput, NotFound, RowProblem
 from homecoming.services import audit
-from homecoming.store.db import Database
-from homecoming.store.models import Contact, Party, Person, Record, Source
+from homecoming.store.db import Database, allocate_ids
+from homecoming.store.models import CONTACTS, PERSONS, RECORDS, Party, Record, Source
 
 BATCH = 2_000
 ProgressCallback = Callable[[int], None]
@@ -208,17 +208,16 @@ class _BatchWriter:
         if not self.batch:
             return 0
         now = dt.datetime.now(dt.UTC)
-        person_ids = self.session.scalars(
-            insert(Person).returning(Person.id, sort_by_parameter_order=True),
-            [{"created_at": now} for _ in self.batch],
-        ).all()
+        person_ids = allocate_ids(self.session, "persons", len(self.batch))
+        record_ids = allocate_ids(self.session, "records", len(self.batch))
+        self.session.execute(
+            insert(PERSONS), [{"id": pid, "created_at": now} for pid in person_ids]
+        )
         values = [
-            record_values(e, source_id=self.source_id, person_id=pid, now=now)
-            for e, pid in zip(self.batch, person_ids, strict=True)
+            record_values(e, source_id=self.source_id, person_id=pid, now=now) | {"id": rid}
+            for e, pid, rid in zip(self.batch, person_ids, record_ids, strict=True)
         ]
-        record_ids = self.session.scalars(
-            insert(Record).returning(Record.id, sort_by_parameter_order=True), values
-        ).all()
+        self.session.execute(insert(RECORDS), values)
         contacts = [
             {
                 "record_id": rid,
@@ -232,7 +231,7 @@ class _BatchWriter:
             if e.contact is not None
         ]
         if contacts:
-            self.session.execute(insert(Contact), contacts)
+            self.session.execute(insert(CONTACTS), contacts)
         written = len(self.batch)
         self.batch = []
         return written

@@ -132,6 +132,28 @@ def lock_row(session: Session, table: str, key: int) -> None:
         session.execute(text(f"SELECT 1 FROM {table} WHERE id = :key FOR UPDATE"), {"key": key})
 
 
+def allocate_ids(session: Session, table: str, count: int) -> range | list[int]:
+    """Reserve `count` primary keys, so bulk inserts need no RETURNING round trips."""
+    if count == 0:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        ids = (
+            session.execute(
+                text(
+                    f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
+                    "FROM generate_series(1, :n)"
+                ),
+                {"n": count},
+            )
+            .scalars()
+            .all()
+        )
+        return sorted(ids)
+    # SQLite: BEGIN IMMEDIATE holds the only write lock, so max(id) cannot move under us.
+    last = session.execute(text(f"SELECT coalesce(max(id), 0) FROM {table}")).scalar_one()
+    return range(last + 1, last + 1 + count)
+
+
 def _alembic_config(url: str) -> Any:
     from alembic.config import Config
 

@@ -1,0 +1,259 @@
+"""Batch deduplication benchmark: Homecoming's linkage beside stock Splink on the same records.
+
+Run: .venv/bin/python bench/bench_linkage.py [--records 100000] [--million] [--seed 7]
+Generates cross-script records with ground truth (homecoming.generate) into a temporary
+directory, deduplicates them with each system in a child process (so peak memory, ru_maxrss,
+belongs to one system), and prints wall time, peak memory and pairwise precision / recall / F1,
+then candidates and recall of each blocking key. Writes nothing into the repository.
+
+Stock Splink gets the raw name fields (a full name alone is split on spaces, family name
+first) with NameComparison, DateOfBirthComparison and exact matches: what a user of Splink
+without our names engine would write.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+THRESHOLD = 0.9
+
+
+# -- evaluation ---------------------------------------------------------------------------
+
+
+def _pairs(sizes: Counter[Any]) -> int:
+    return sum(n * (n - 1) // 2 for n in sizes.values())
+
+
+def pairwise_scores(truth: dict[str, str], clusters: dict[str, str]) -> tuple[float, float, float]:
+    """Pairwise precision, recall and F1 of a clustering against the truth."""
+    both = Counter((clusters[i], truth[i]) for i in truth)
+    tp = _pairs(both)
+    predicted = _pairs(Counter(clusters[i] for i in truth))
+    actual = _pairs(Counter(truth.values()))
+    precision = tp / predicted if predicted else 1.0
+    recall = tp / actual if actual else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def _read_pairs(path: Path, key: str, value: str) -> dict[str, str]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return {row[key]: row[value] for row in csv.DictReader(handle)}
+
+
+# -- workers (child processes) ---------------------------------------------------------------
+
+
+def _maxrss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def worker_homecoming(source: Path, out: Path) -> dict[str, Any]:
+    from contextlib import contextmanager
+
+    from homecoming.linkage import pipeline
+    from homecoming.linkage.inputs import read_records
+
+    stages: dict[str, float] = {}
+
+    @contextmanager
+    def stage(description: str, total: int | None) -> Any:
+        started = time.perf_counter()
+        yield lambda done: None
+        stages[description] = round(time.perf_counter() - started, 2)
+
+    started = time.perf_counter()
+    records = read_records(source)
+    stages["reading"] = round(time.perf_counter() - started, 2)
+    run = pipeline.dedupe(records, threshold=THRESHOLD, stage=stage)
+    seconds = time.perf_counter() - started
+    with open(out, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(("id", "cluster_id"))
+        writer.writerows(run.clusters.items())
+    return {"seconds": seconds, "maxrss_mib": _maxrss_mib(), "stages": stages}
+
+
+def _stock_rows(source: Path) -> Any:
+    import pyarrow as pa
+
+    columns: dict[str, list[Any]] = {
+        k: [] for k in ("unique_id", "first_name", "surname", "dob", "sex", "place", "service")
+    }
+    with open(source, encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            surname, first = row["family_name"], row["given_name"]
+            if not (surname or first):
+                words = row["full_name"].split()
+                surname, first = (words + ["", ""])[:2]
+            dob = row["date_of_birth"]
+            columns["unique_id"].append(row["id"])
+            columns["first_name"].append(first.lower() or None)
+            columns["surname"].append(surname.lower() or None)
+            columns["dob"].append(dob if len(dob) == 10 else None)
+            columns["sex"].append(row["sex"] or None)
+            columns["place"].append(row["place_of_birth"] or None)
+            columns["service"].append(row["service_number"] or None)
+    return pa.table(columns)
+
+
+def worker_stock(source: Path, out: Path) -> dict[str, Any]:
+    import logging
+
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    started = time.perf_counter()
+    api = DuckDBAPI()
+    frame = api.register(_stock_rows(source), table_name="stock")
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=[
+            cl.NameComparison("first_name"),
+            cl.NameComparison("surname"),
+            cl.DateOfBirthComparison("dob", input_is_string=True),
+            cl.ExactMatch("sex"),
+            cl.ExactMatch("place"),
+            cl.ExactMatch("service"),
+        ],
+        blocking_rules_to_generate_predictions=[
+            block_on("first_name", "surname"),
+            block_on("surname", "dob"),
+            block_on("first_name", "dob"),
+            block_on("service"),
+        ],
+        retain_matching_columns=False,
+    )
+    linker = Linker(frame, settings, log_level=logging.ERROR)
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("first_name", "surname", "dob")], recall=0.6
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)
+    for rule in (block_on("dob"), block_on("surname", "first_name")):
+        linker.training.estimate_parameters_using_expectation_maximisation(rule)
+    predictions = linker.inference.predict(threshold_match_probability=THRESHOLD)
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, THRESHOLD)
+    table = clusters.as_pyarrow_table()
+    seconds = time.perf_counter() - started
+    with open(out, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(("id", "cluster_id"))
+        ids = table.column("unique_id").to_pylist()
+        writer.writerows(zip(ids, table.column("cluster_id").to_pylist(), strict=True))
+    return {"seconds": seconds, "maxrss_mib": _maxrss_mib(), "stages": {}}
+
+
+def worker_blocking(source: Path, with_name_year: bool) -> dict[str, Any]:
+    import pyarrow as pa
+
+    from homecoming.linkage.blocking import ALL_KEYS, PREDICTION_KEYS, measure_blocking
+    from homecoming.linkage.features import features_table
+    from homecoming.linkage.inputs import read_records
+
+    records = read_records(source)
+    truth = _read_pairs(source, "id", "truth_person_id")
+    features = features_table(records)
+    truth_table = pa.table({"id": [r.id for r in records], "truth_id": [truth[r.id] for r in records]})
+    keys = ALL_KEYS if with_name_year else PREDICTION_KEYS
+    measures = measure_blocking(features, truth_table, keys)
+    return {
+        "keys": [
+            {
+                "column": m.column,
+                "candidates": m.candidates,
+                "recall": m.recall,
+                "new_true_pairs": m.new_true_pairs,
+                "true_pairs": m.true_pairs,
+            }
+            for m in measures
+        ]
+    }
+
+
+# -- driver -----------------------------------------------------------------------------------
+
+
+def _child(*args: str) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--worker", *args]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.exit(f"worker {args[0]} failed:\n{done.stderr[-4000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def bench(records: int, seed: int, *, stock: bool, blocking: bool) -> None:
+    from homecoming.generate.csvfile import write_csv
+    from homecoming.generate.records import generate_dataset
+
+    with tempfile.TemporaryDirectory(prefix="bench-linkage-") as tmp:
+        source = Path(tmp) / "records.csv"
+        started = time.perf_counter()
+        write_csv(generate_dataset(records, seed=seed), source)
+        print(f"\n{records:,} records generated in {time.perf_counter() - started:.1f} s", flush=True)
+        truth = _read_pairs(source, "id", "truth_person_id")
+        systems = ["homecoming", "stock"] if stock else ["homecoming"]
+        print(f"{'system':<12}{'seconds':>9}{'peak MiB':>10}{'precision':>11}{'recall':>9}{'F1':>8}")
+        for system in systems:
+            out = Path(tmp) / f"{system}.csv"
+            result = _child(system, str(source), str(out))
+            p, r, f1 = pairwise_scores(truth, _read_pairs(out, "id", "cluster_id"))
+            print(
+                f"{system:<12}{result['seconds']:>9.1f}{result['maxrss_mib']:>10.0f}"
+                f"{p:>11.4f}{r:>9.4f}{f1:>8.4f}",
+                flush=True,
+            )
+            if result["stages"]:
+                print("  stages (s): " + ", ".join(f"{k} {v}" for k, v in result["stages"].items()))
+        if blocking:
+            found = _child("blocking", str(source), "name_year" if records <= 200_000 else "")
+            print(f"{'blocking key':<16}{'candidates':>12}{'recall':>9}{'new true pairs':>16}")
+            for key in found["keys"]:
+                print(
+                    f"{key['column']:<16}{key['candidates']:>12,}{key['recall']:>9.4f}"
+                    f"{key['new_true_pairs']:>16,}"
+                )
+            print(f"(true pairs: {found['keys'][0]['true_pairs']:,})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, action="append", help="size (repeatable)")
+    parser.add_argument("--million", action="store_true", help="also run 1,000,000 records")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--no-stock", action="store_true", help="skip the stock Splink run")
+    parser.add_argument("--no-blocking", action="store_true", help="skip blocking measures")
+    parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        kind, *rest = args.worker
+        if kind == "homecoming":
+            result = worker_homecoming(Path(rest[0]), Path(rest[1]))
+        elif kind == "stock":
+            result = worker_stock(Path(rest[0]), Path(rest[1]))
+        else:
+            result = worker_blocking(Path(rest[0]), bool(rest[1:] and rest[1]))
+        print(json.dumps(result))
+        return
+    sizes = args.records or [100_000]
+    if args.million:
+        sizes.append(1_000_000)
+    print(f"cores: {os.cpu_count()}, threshold {THRESHOLD}, seed {args.seed}")
+    for size in sizes:
+        bench(size, args.seed, stock=not args.no_stock, blocking=not args.no_blocking)
+
+
+if __name__ == "__main__":
+    main()

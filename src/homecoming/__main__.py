@@ -1,0 +1,5 @@
+"""`python -m homecoming` runs the CLI."""
+
+from homecoming.cli import main
+
+main()
