@@ -16,14 +16,26 @@ from homecoming.store.db import Database
 def _load(db: Database) -> None:
     registry.ensure_party(db, code="UA", name="Ukraine", actor="admin")
     rows = [
-        Evidence(line=2, raw={"ПІБ": "Нехір Олександр"},
-                 fields=RecordFields(family_name="Нехір", given_names="Олександр",
-                                     date_of_birth=PartialDate(1987), fate=Fate.CAPTURED)),
-        Evidence(line=3, raw={"ПІБ": "Тарасов Олександр"},
-                 fields=RecordFields(family_name="Тарасов", given_names="Олександр")),
+        Evidence(
+            line=2,
+            raw={"ПІБ": "Нехір Олександр"},
+            fields=RecordFields(
+                family_name="Нехір",
+                given_names="Олександр",
+                date_of_birth=PartialDate(1987),
+                fate=Fate.CAPTURED,
+            ),
+        ),
+        Evidence(
+            line=3,
+            raw={"ПІБ": "Тарасов Олександр"},
+            fields=RecordFields(family_name="Тарасов", given_names="Олександр"),
+        ),
     ]
     registry.import_evidence(
-        db, rows=rows, actor="registrar",
+        db,
+        rows=rows,
+        actor="registrar",
         source=registry.SourceInfo(kind=SourceKind.PARTY_LIST, name="UA list", party="UA"),
     )
 
@@ -65,3 +77,12 @@ def test_openapi_is_served() -> None:
         document["paths"]
     )
     assert client.get("/docs").status_code == 200
+
+
+def test_search_over_http(db: Database, settings: Settings) -> None:
+    _load(db)
+    client = TestClient(create_app(settings))
+    hits = client.get("/search", params={"q": "Oleksandr Nekhir", "born": "1987"}).json()
+    assert hits[0]["name"] == "Нехір Олександр" and hits[0]["score"] > 0.8
+    bad = client.get("/search", params={"q": "Nekhir", "born": "spring"})
+    assert bad.status_code == 422 and "DD.MM.YYYY" in bad.json()["detail"]

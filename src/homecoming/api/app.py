@@ -6,7 +6,8 @@ from fastapi import FastAPI
 
 from homecoming import __version__
 from homecoming.api import problems
-from homecoming.api.routers import audit, health, persons, sources
+from homecoming.api.routers import audit, health, persons, search, sources
+from homecoming.services.search import SNAPSHOT_NAME, SearchService
 from homecoming.settings import Settings
 from homecoming.store.db import Database
 
@@ -21,7 +22,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.db = Database(settings.effective_database_url)
+    app.state.search = SearchService(app.state.db, snapshot=settings.data_dir / SNAPSHOT_NAME)
     problems.install(app)
-    for module in (health, persons, sources, audit):
+    for module in (health, persons, search, sources, audit):
         app.include_router(module.router)
     return app

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from homecoming.services.search import SearchService
 from homecoming.settings import Settings
 from homecoming.store.db import Database
 
@@ -20,5 +21,11 @@ def _settings(request: Request) -> Settings:
     return settings
 
 
+def _search(request: Request) -> SearchService:
+    service: SearchService = request.app.state.search
+    return service
+
+
 DatabaseDep = Annotated[Database, Depends(_database)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
+SearchDep = Annotated[SearchService, Depends(_search)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, Field
 
 
@@ -91,3 +93,14 @@ class AuditReport(BaseModel):
     entries: int
     head_hash: str
     faults: list[AuditFault]
+
+
+class SearchHit(BaseModel):
+    person_id: int
+    record_id: int
+    name: str = Field(examples=["Нехір Олександр Іванович"])
+    date_of_birth: str = Field(examples=["1987-05-23"])
+    score: float = Field(ge=0, le=1)
+    name_score: float = Field(ge=0, le=1)
+    reasons: list[str] = Field(examples=[["name 0.97", "same date of birth"]])
+    name_explanation: dict[str, Any]

@@ -6,13 +6,15 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from homecoming.errors import InvalidInput
+
 _ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _DMY = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")
 _MY = re.compile(r"^(\d{1,2})[./-](\d{4})$")
 _YEAR = re.compile(r"^(\d{4})(?:\s*(?:р\.?|г\.?|рік|год))?$")
 
 
-class DateParseError(ValueError):
+class DateParseError(InvalidInput, ValueError):
     """A text that is not a (partial) date."""
 
 

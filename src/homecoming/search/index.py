@@ -1,0 +1,391 @@
+"""The in-process person search index: name keys → candidate names → scored records → persons.
+
+Keys belong to distinct *names*, not to records: a million records carry far fewer distinct
+names, and a name is compared with the query once however many records carry it.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from homecoming.domain.dates import PartialDate
+from homecoming.names import compare
+from homecoming.search.keys import name_tokens
+
+IntArray = npt.NDArray[np.int64]
+# Past this many candidate names for the rarest query word, only the first are scored: a
+# single common given name typed alone cannot be ranked in milliseconds, and says little.
+CANDIDATE_CAP = 4_000
+MIN_NAME_SCORE = 0.5
+SEX_CODES = {"male": 1, "female": 2, "other": 3}
+SNAPSHOT_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What the index keeps of one record."""
+
+    record_id: int
+    person_id: int
+    name: str
+    date_of_birth: PartialDate = field(default_factory=PartialDate)
+    sex: str | None = None
+    unit: str = ""
+    service_number: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A name in any script and spelling, with what else the operator knows."""
+
+    text: str
+    born: PartialDate = field(default_factory=PartialDate)
+    sex: str | None = None
+    unit: str = ""
+    service_number: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One person found: the record that matched best, its score and why."""
+
+    person_id: int
+    record_id: int
+    name: str
+    date_of_birth: str
+    score: float
+    name_score: float
+    reasons: tuple[str, ...]
+    name_explanation: dict[str, Any]
+
+
+def _pack(date: PartialDate) -> int:
+    return (date.year or 0) * 10_000 + (date.month or 0) * 100 + (date.day or 0)
+
+
+def _unpack(value: int) -> PartialDate:
+    year, month, day = value // 10_000, value // 100 % 100, value % 100
+    return PartialDate(year or None, month or None, (day or None) if month else None)
+
+
+def _service_key(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def date_agreement(query: PartialDate, found: PartialDate) -> tuple[float, str]:
+    """Score adjustment and reason for two (partial) dates of birth."""
+    if query.year is None or found.year is None:
+        return 0.0, ""
+    if (query.year, query.month, query.day) == (found.year, found.month, found.day):
+        return (0.15, "same date of birth") if query.day else (0.08, "same year of birth")
+    parts = ((query.year, found.year), (query.month, found.month), (query.day, found.day))
+    if all(a is None or b is None or a == b for a, b in parts):
+        return 0.05, "date of birth compatible (one is partial)"
+    if (
+        query.year == found.year
+        and query.day
+        and found.day
+        and ((query.month, query.day) == (found.day, found.month))
+    ):
+        return 0.05, "day and month transposed"
+    if abs(query.year - found.year) == 1 and query.month in (None, found.month):
+        return -0.05, "year of birth one apart"
+    if query.year == found.year:
+        return -0.05, "same year, different day or month"
+    return -0.3, "different date of birth"
+
+
+class PersonIndex:
+    """Candidate keys and per-record facts in numpy arrays; new records go to a small delta."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self._name_ids: dict[str, int] = {}
+        self.record_ids: IntArray = np.zeros(0, np.int64)
+        self.person_ids: IntArray = np.zeros(0, np.int64)
+        self.name_of: IntArray = np.zeros(0, np.int64)
+        self.dob: IntArray = np.zeros(0, np.int64)
+        self.sex: IntArray = np.zeros(0, np.int64)
+        self.units: list[str] = []
+        self.service_numbers: dict[str, list[int]] = {}
+        # Base postings: sorted key hashes, and for each the sorted ids of names carrying it.
+        self.key_hashes: IntArray = np.zeros(0, np.int64)
+        self.key_starts: IntArray = np.zeros(1, np.int64)
+        self.key_names: IntArray = np.zeros(0, np.int64)
+        self._base_names = 0  # names whose keys are in the base postings
+        self.entry_order: IntArray = np.zeros(0, np.int64)  # entries sorted by name id
+        self.entry_starts: IntArray = np.zeros(1, np.int64)
+        self._base_entries = 0
+        self._delta_keys: dict[int, list[int]] = {}
+        self._delta_entries: dict[int, list[int]] = {}
+
+    def __len__(self) -> int:
+        return len(self.record_ids)
+
+    # --- building ---------------------------------------------------------------------------
+
+    @classmethod
+    def build(cls, entries: Iterable[Entry]) -> PersonIndex:
+        """An index over the entries (in record-id order), compacted for fast search."""
+        index = cls()
+        index.add(entries)
+        index.compact()
+        return index
+
+    def add(self, entries: Iterable[Entry]) -> int:
+        """Add records (ids above every indexed one); they are searchable at once."""
+        batch = list(entries)
+        if not batch:
+            return 0
+        if len(self.record_ids) and batch[0].record_id <= self.record_ids[-1]:
+            raise ValueError("entries must come in increasing record-id order")
+        first = len(self.record_ids)
+        name_ids = [self._intern(e.name) for e in batch]
+        self.record_ids = np.concatenate([self.record_ids, [e.record_id for e in batch]])
+        self.person_ids = np.concatenate([self.person_ids, [e.person_id for e in batch]])
+        self.name_of = np.concatenate([self.name_of, name_ids])
+        self.dob = np.concatenate([self.dob, [_pack(e.date_of_birth) for e in batch]])
+        self.sex = np.concatenate([self.sex, [SEX_CODES.get(e.sex or "", 0) for e in batch]])
+        self.units.extend(e.unit for e in batch)
+        for offset, (entry, name_id) in enumerate(zip(batch, name_ids, strict=True)):
+            self._delta_entries.setdefault(name_id, []).append(first + offset)
+            if key := _service_key(entry.service_number):
+                self.service_numbers.setdefault(key, []).append(first + offset)
+        return len(batch)
+
+    def _intern(self, name: str) -> int:
+        name_id = self._name_ids.get(name)
+        if name_id is None:
+            name_id = self._name_ids[name] = len(self.names)
+            self.names.append(name)
+            for hashes in name_tokens(name):
+                for key in hashes:
+                    self._delta_keys.setdefault(key, []).append(name_id)
+        return name_id
+
+    def compact(self) -> None:
+        """Fold the delta into the sorted base arrays (seconds at a million records)."""
+        hashes: list[int] = []
+        owners: list[int] = []
+        for name_id in range(len(self.names)):
+            for token in name_tokens(self.names[name_id]):
+                hashes.extend(token)
+                owners.extend([name_id] * len(token))
+        key_array = np.array(hashes, dtype=np.int64)
+        owner_array = np.array(owners, dtype=np.int64)
+        order = np.lexsort((owner_array, key_array))
+        key_array, owner_array = key_array[order], owner_array[order]
+        unique, starts = np.unique(key_array, return_index=True)
+        self.key_hashes, self.key_names = unique, owner_array
+        self.key_starts = np.append(starts, len(owner_array)).astype(np.int64)
+        self._index_entries()
+        self._base_names = len(self.names)
+        self._delta_keys.clear()
+
+    def _index_entries(self) -> None:
+        self.entry_order = np.argsort(self.name_of, kind="stable")
+        counts = np.bincount(self.name_of, minlength=len(self.names))
+        self.entry_starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        self._base_entries = len(self.name_of)
+        self._delta_entries.clear()
+
+    @property
+    def has_delta(self) -> bool:
+        """True when records were added since the last compaction."""
+        return self._base_names != len(self.names) or len(self.name_of) != self._base_entries
+
+    def reassign(self, record_to_person: dict[int, int]) -> None:
+        """Follow linkage and judgements: records now belong to other persons."""
+        if not record_to_person:
+            return
+        records = np.fromiter(record_to_person, np.int64, len(record_to_person))
+        positions = np.searchsorted(self.record_ids, records)
+        positions = np.clip(positions, 0, max(len(self.record_ids) - 1, 0))
+        found = self.record_ids[positions] == records
+        persons = np.fromiter(record_to_person.values(), np.int64, len(record_to_person))
+        self.person_ids[positions[found]] = persons[found]
+
+    # --- searching ---------------------------------------------------------------------------
+
+    def search(self, query: Query, *, limit: int = 10) -> list[Hit]:
+        """Persons ranked by how well their best record fits the query."""
+        names = self._candidate_names(query.text)
+        scored = self._score_names(query.text, names)
+        entries = self._entries_of(list(scored))
+        entries.extend(self.service_numbers.get(_service_key(query.service_number), []))
+        return self._rank(query, scored, entries, limit)
+
+    def _postings(self, key: int) -> IntArray:
+        at = int(np.searchsorted(self.key_hashes, key))
+        base = (
+            self.key_names[self.key_starts[at] : self.key_starts[at + 1]]
+            if at < len(self.key_hashes) and self.key_hashes[at] == key
+            else np.zeros(0, np.int64)
+        )
+        delta = self._delta_keys.get(key)
+        return np.concatenate([base, np.array(delta, np.int64)]) if delta else base
+
+    def _candidate_names(self, text: str) -> IntArray:
+        words = [[self._postings(key) for key in hashes] for hashes in name_tokens(text)]
+        words = [w for w in words if sum(len(p) for p in w)]
+        if not words:
+            return np.zeros(0, np.int64)
+        words.sort(key=lambda postings: sum(len(p) for p in postings))
+        base = np.unique(np.concatenate(words[0]))
+        if len(words) > 1:
+            matches = sum((_members(base, w) for w in words[1:]), np.zeros(len(base), np.int64))
+            if matches.max() > 0:
+                base = base[matches == matches.max()]
+        return base[:CANDIDATE_CAP]
+
+    def _score_names(self, text: str, name_ids: IntArray) -> dict[int, Any]:
+        scored = {}
+        for name_id in name_ids.tolist():
+            comparison = compare(text, self.names[name_id])
+            if comparison.score >= MIN_NAME_SCORE:
+                scored[name_id] = comparison
+        return scored
+
+    def _entries_of(self, name_ids: Sequence[int]) -> list[int]:
+        found: list[int] = []
+        for name_id in name_ids:
+            if name_id < len(self.entry_starts) - 1:
+                start, end = self.entry_starts[name_id], self.entry_starts[name_id + 1]
+                found.extend(self.entry_order[start:end].tolist())
+            found.extend(self._delta_entries.get(name_id, ()))
+        return found
+
+    def _rank(
+        self, query: Query, scored: dict[int, Any], entries: list[int], limit: int
+    ) -> list[Hit]:
+        best: dict[int, Hit] = {}
+        wanted_service = _service_key(query.service_number)
+        for entry in dict.fromkeys(entries):
+            hit = self._hit(query, entry, scored.get(int(self.name_of[entry])), wanted_service)
+            held = best.get(hit.person_id)
+            if held is None or hit.score > held.score:
+                best[hit.person_id] = hit
+        return sorted(best.values(), key=lambda h: (-h.score, h.person_id))[:limit]
+
+    def _hit(self, query: Query, entry: int, comparison: Any, wanted_service: str) -> Hit:
+        name_score = comparison.score if comparison is not None else 0.0
+        reasons = [f"name {name_score:.2f}"] if comparison is not None else []
+        score = name_score
+        born = _unpack(int(self.dob[entry]))
+        bonus, why = date_agreement(query.born, born)
+        score += bonus
+        reasons += [why] if why else []
+        sex = int(self.sex[entry])
+        if query.sex and sex and SEX_CODES.get(query.sex) != sex:
+            score -= 0.2
+            reasons.append("different sex")
+        if query.unit and self.units[entry] and _overlaps(query.unit, self.units[entry]):
+            score += 0.05
+            reasons.append("same unit")
+        if (
+            wanted_service
+            and wanted_service in self.service_numbers
+            and entry in (self.service_numbers[wanted_service])
+        ):
+            score += 0.5
+            reasons.append("same service number")
+        return Hit(
+            person_id=int(self.person_ids[entry]),
+            record_id=int(self.record_ids[entry]),
+            name=self.names[int(self.name_of[entry])],
+            date_of_birth=born.iso(),
+            score=round(min(max(score, 0.0), 1.0), 4),
+            name_score=round(name_score, 4),
+            reasons=tuple(reasons),
+            name_explanation=comparison.to_dict() if comparison is not None else {},
+        )
+
+    # --- snapshots ---------------------------------------------------------------------------
+
+    def save(self, path: Path, *, stamp: int) -> None:
+        """Write the compacted index; `stamp` says which store state it reflects."""
+        if self.has_delta:
+            self.compact()
+        services = [(k, i) for k, ids in self.service_numbers.items() for i in ids]
+        buffer = io.BytesIO()
+        np.savez(
+            buffer,
+            version=SNAPSHOT_VERSION,
+            stamp=stamp,
+            names=np.array(self.names, dtype=np.str_),
+            units=np.array(self.units, dtype=np.str_),
+            record_ids=self.record_ids,
+            person_ids=self.person_ids,
+            name_of=self.name_of,
+            dob=self.dob,
+            sex=self.sex,
+            key_hashes=self.key_hashes,
+            key_starts=self.key_starts,
+            key_names=self.key_names,
+            service_keys=np.array([k for k, _ in services], dtype=np.str_),
+            service_entries=np.array([i for _, i in services], dtype=np.int64),
+        )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".partial")
+        partial.write_bytes(buffer.getvalue())
+        partial.replace(path)
+
+    @classmethod
+    def load(cls, path: Path) -> tuple[PersonIndex, int] | None:
+        """The index in a snapshot and its stamp; None when missing or of another version."""
+        if not path.exists():
+            return None
+        with np.load(path) as data:
+            if int(data["version"]) != SNAPSHOT_VERSION:
+                return None
+            index = cls()
+            index.names = data["names"].tolist()
+            index._name_ids = {name: i for i, name in enumerate(index.names)}
+            index.units = data["units"].tolist()
+            for attribute in (
+                "record_ids",
+                "person_ids",
+                "name_of",
+                "dob",
+                "sex",
+                "key_hashes",
+                "key_starts",
+                "key_names",
+            ):
+                setattr(index, attribute, data[attribute].astype(np.int64))
+            for key, entry in zip(
+                data["service_keys"].tolist(), data["service_entries"].tolist(), strict=True
+            ):
+                index.service_numbers.setdefault(key, []).append(entry)
+            stamp = int(data["stamp"])
+        index._base_names = len(index.names)
+        index._index_entries()
+        return index, stamp
+
+
+def _members(base: IntArray, postings: list[IntArray]) -> IntArray:
+    """1 where a base name id is in any of the sorted postings, else 0."""
+    found = np.zeros(len(base), dtype=bool)
+    for posting in postings:
+        if len(posting) == 0:
+            continue
+        if not np.all(posting[:-1] <= posting[1:]):
+            posting = np.sort(posting)
+        at = np.clip(np.searchsorted(posting, base), 0, len(posting) - 1)
+        found |= posting[at] == base
+    return found.astype(np.int64)
+
+
+def _overlaps(a: str, b: str) -> bool:
+    digits_a = "".join(ch for ch in a if ch.isdigit())
+    digits_b = "".join(ch for ch in b if ch.isdigit())
+    if digits_a and digits_b:
+        return digits_a == digits_b
+    return a.casefold().strip() == b.casefold().strip()

@@ -1,0 +1,31 @@
+"""Candidate keys of name tokens for the search index, hashed to stable 64-bit integers."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+
+from homecoming.names.blocking import token_keys
+from homecoming.names.parse import tokenize
+from homecoming.names.token import name_token
+
+
+@lru_cache(maxsize=500_000)
+def token_key_hashes(word: str) -> tuple[int, ...]:
+    """Stable hashes of one word's keys: common forms, consonant skeletons, name groups."""
+    token = name_token(word)
+    found = token_keys(token)
+    if not token.patronymic:
+        # Name groups reach diminutives and other languages' forms: Sasha ~ Oleksandr.
+        found |= {f"g:{group}" for group in token.groups}
+    return tuple(sorted({_stable_hash(k) for k in found}))
+
+
+def name_tokens(text: str) -> list[tuple[int, ...]]:
+    """Key hashes for each searchable word of a name; patronymics give none."""
+    return [hashes for word in tokenize(text) if (hashes := token_key_hashes(word))]
+
+
+def _stable_hash(key: str) -> int:
+    # Python's hash() changes between processes; snapshots need the same value every time.
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little") >> 1

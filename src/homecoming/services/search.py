@@ -1,0 +1,105 @@
+"""Person search over the store: the index is built once, then follows every write."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy import select
+
+from homecoming.domain.dates import PartialDate
+from homecoming.search.index import Entry, Hit, PersonIndex, Query
+from homecoming.store.db import Database
+from homecoming.store.models import AuditEntry, AuditHead, Record
+
+# Audit actions after which records may belong to other persons.
+REGROUPING_ACTIONS = ("judgement.", "linkage.")
+SNAPSHOT_NAME = "search-index.npz"
+
+
+class SearchService:
+    """One index per database, caught up with the audit log's head before each search."""
+
+    def __init__(self, db: Database, *, snapshot: Path | None = None) -> None:
+        self.db = db
+        self.snapshot = snapshot
+        self._lock = threading.Lock()
+        self._index: PersonIndex | None = None
+        self._audit_seen = -1
+        self._saved_stamp = -1
+
+    def search(self, query: Query, *, limit: int = 10) -> list[Hit]:
+        """Persons whose records best fit the query, with scores and reasons."""
+        return self.index().search(query, limit=limit)
+
+    def index(self) -> PersonIndex:
+        """The index, loaded or built on first use and caught up with the store."""
+        with self._lock:
+            if self._index is None:
+                self._index, self._audit_seen = self._load_or_build()
+                self._saved_stamp = self._audit_seen
+            self._catch_up(self._index)
+            return self._index
+
+    def save_snapshot(self) -> None:
+        """Write the index so the next start loads it instead of rebuilding (when it changed)."""
+        if self.snapshot is None:
+            return
+        index = self.index()
+        with self._lock:
+            if index.has_delta or self._audit_seen != self._saved_stamp:
+                index.save(self.snapshot, stamp=self._audit_seen)
+                self._saved_stamp = self._audit_seen
+
+    def _load_or_build(self) -> tuple[PersonIndex, int]:
+        if self.snapshot is not None and (loaded := PersonIndex.load(self.snapshot)):
+            return loaded
+        return PersonIndex.build(_entries(self.db, after=0)), 0
+
+    def _catch_up(self, index: PersonIndex) -> None:
+        with self.db.reading() as session:
+            head = session.get(AuditHead, 1)
+            head_id = head.last_id if head else 0
+            if head_id == self._audit_seen:
+                return
+            actions = session.scalars(
+                select(AuditEntry.action).where(AuditEntry.id > self._audit_seen)
+            ).all()
+        last = int(index.record_ids[-1]) if len(index) else 0
+        index.add(_entries(self.db, after=last))
+        if any(a.startswith(REGROUPING_ACTIONS) for a in actions):
+            index.reassign(_assignments(self.db))
+        self._audit_seen = head_id
+
+
+def _entries(db: Database, *, after: int) -> Iterator[Entry]:
+    with db.reading() as session:
+        query = (
+            select(Record)
+            .where(Record.id > after)
+            .order_by(Record.id)
+            .execution_options(yield_per=10_000)
+        )
+        for row in session.scalars(query):
+            yield entry_of(row)
+
+
+def entry_of(row: Record) -> Entry:
+    """What the index keeps of a stored record."""
+    name = " ".join(p for p in (row.family_name, row.given_names, row.patronymic) if p)
+    return Entry(
+        record_id=row.id,
+        person_id=row.person_id or 0,
+        name=name or row.full_name,
+        date_of_birth=PartialDate(row.dob_year, row.dob_month, row.dob_day),
+        sex=row.sex,
+        unit=row.unit,
+        service_number=row.service_number,
+    )
+
+
+def _assignments(db: Database) -> dict[int, int]:
+    with db.reading() as session:
+        rows = session.execute(select(Record.id, Record.person_id)).all()
+    return {rid: pid for rid, pid in rows if pid is not None}

@@ -1,0 +1,113 @@
+"""The person search index: any alphabet finds the person; dates rank; snapshots round-trip."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from homecoming.domain.dates import PartialDate
+from homecoming.search.index import Entry, PersonIndex, Query, date_agreement
+
+PEOPLE = [
+    Entry(1, 101, "Нехір Олександр Іванович", PartialDate(1987, 5, 23), "male", "36 ОБрМП"),
+    Entry(2, 102, "Нехір Олег Петрович", PartialDate(1990, 1, 2), "male"),
+    Entry(3, 103, "Тарасов Олександр", PartialDate(1979), "male", service_number="АА-123456"),
+    Entry(4, 104, "Астапенко Оксана", PartialDate(1995, 3, 3), "female"),
+    Entry(5, 105, "Лавров Сергей Викторович", PartialDate(1950, 3, 21), "male"),
+    Entry(6, 106, "Ковальов Андрій", PartialDate(1988, 7, 1), "male"),
+    Entry(7, 107, "Жаданов Сергій", PartialDate(1974, 8, 23), "male"),
+    Entry(8, 108, "Нехір Олександр", PartialDate(1961, 2, 2), "male"),
+]
+
+
+@pytest.fixture(scope="module")
+def index() -> PersonIndex:
+    return PersonIndex.build(PEOPLE)
+
+
+@pytest.mark.parametrize(
+    ("query", "person"),
+    [
+        (Query("Oleksandr Nekhir", born=PartialDate(1987)), 101),
+        (Query("Александр Нехир", born=PartialDate(1987, 5, 23)), 101),
+        (Query("Alexander Nehir", born=PartialDate(1987, 5)), 101),
+        (Query("NEKHYR Oleksandr", born=PartialDate(1987, 5, 23)), 101),
+        (Query("Sasha Nekhir", born=PartialDate(1987, 5, 23)), 101),
+        (Query("Oksana Astapenko"), 104),
+        (Query("Sergei Lavrov"), 105),
+        (Query("Kovalev Andrei"), 106),
+        (Query("Serhii Zhadanov"), 107),
+        (Query("Oleksandr Nekhir", born=PartialDate(1961)), 108),
+    ],
+)
+def test_cross_script_queries_find_the_person_first(
+    index: PersonIndex, query: Query, person: int
+) -> None:
+    hits = index.search(query, limit=3)
+    assert hits and hits[0].person_id == person, hits
+
+
+def test_service_number_finds_without_a_name(index: PersonIndex) -> None:
+    hits = index.search(Query("", service_number="аа 123456"))
+    assert [h.person_id for h in hits] == [103]
+    assert "same service number" in hits[0].reasons
+
+
+def test_hits_explain_themselves(index: PersonIndex) -> None:
+    hit = index.search(Query("Oleksandr Nekhir", born=PartialDate(1987, 5, 23)))[0]
+    assert "same date of birth" in hit.reasons
+    rules = {part["rule"] for part in hit.name_explanation["explanation"]}
+    assert rules & {"transliteration standard", "same form", "common form"}
+
+
+def test_an_unrelated_name_finds_nobody(index: PersonIndex) -> None:
+    assert index.search(Query("Smith John")) == []
+
+
+def test_records_added_later_are_found_and_compaction_keeps_them(tmp_path: Path) -> None:
+    index = PersonIndex.build(PEOPLE[:4])
+    index.add([Entry(9, 109, "Умєров Рустем", PartialDate(1982, 7, 19), "male")])
+    assert index.search(Query("Rustem Umerov"))[0].person_id == 109
+    index.compact()
+    assert index.search(Query("Рустем Умеров"))[0].person_id == 109
+    with pytest.raises(ValueError, match="increasing"):
+        index.add([Entry(2, 1, "X")])
+
+
+def test_reassign_follows_judgements(index: PersonIndex) -> None:
+    fresh = PersonIndex.build(PEOPLE)
+    fresh.reassign({8: 101})
+    persons = [h.person_id for h in fresh.search(Query("Oleksandr Nekhir"))]
+    assert persons.count(101) == 1 and 108 not in persons
+
+
+def test_snapshot_round_trip(index: PersonIndex, tmp_path: Path) -> None:
+    path = tmp_path / "index.npz"
+    index.save(path, stamp=42)
+    loaded = PersonIndex.load(path)
+    assert loaded is not None
+    copy, stamp = loaded
+    assert stamp == 42 and len(copy) == len(index)
+    for query in (
+        Query("Oleksandr Nekhir", born=PartialDate(1987)),
+        Query("", service_number="АА-123456"),
+    ):
+        assert copy.search(query) == index.search(query)
+
+
+@pytest.mark.parametrize(
+    ("query", "found", "sign"),
+    [
+        (PartialDate(1987, 5, 23), PartialDate(1987, 5, 23), 1),
+        (PartialDate(1987), PartialDate(1987, 5, 23), 1),
+        (PartialDate(1987, 5, 23), PartialDate(1987, 23 - 18, 23), 1),
+        (PartialDate(1987, 3, 5), PartialDate(1987, 5, 3), 1),
+        (PartialDate(1987, 5, 23), PartialDate(1988, 5, 23), -1),
+        (PartialDate(1987, 5, 23), PartialDate(1960, 1, 1), -1),
+        (PartialDate(), PartialDate(1960, 1, 1), 0),
+    ],
+)
+def test_date_agreement(query: PartialDate, found: PartialDate, sign: int) -> None:
+    bonus, _ = date_agreement(query, found)
+    assert (bonus > 0) - (bonus < 0) == sign

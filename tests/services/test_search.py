@@ -1,0 +1,56 @@
+"""Search over the store: follows imports and judgements without a rebuild; snapshots reload."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from homecoming.domain.dates import PartialDate
+from homecoming.domain.record import Evidence, RecordFields, SourceKind
+from homecoming.search.index import Query
+from homecoming.services import judgements, registry
+from homecoming.services.judgements import Decision
+from homecoming.services.search import SearchService
+from homecoming.store.db import Database
+
+
+def _import(db: Database, name: str, rows: list[tuple[str, str, PartialDate]]) -> None:
+    evidence = [
+        Evidence(
+            line=i + 2,
+            raw={},
+            fields=RecordFields(family_name=f, given_names=g, date_of_birth=born),
+        )
+        for i, (f, g, born) in enumerate(rows)
+    ]
+    registry.import_evidence(
+        db, rows=evidence, actor="r", source=registry.SourceInfo(kind=SourceKind.OTHER, name=name)
+    )
+
+
+def test_search_follows_imports_and_judgements(db: Database, tmp_path: Path) -> None:
+    _import(
+        db,
+        "UA list",
+        [
+            ("Нехір", "Олександр", PartialDate(1987, 5, 23)),
+            ("Тарасов", "Олександр", PartialDate(1979)),
+        ],
+    )
+    service = SearchService(db, snapshot=tmp_path / "index.npz")
+    assert service.search(Query("Oleksandr Nekhir"))[0].record_id == 1
+
+    _import(db, "RU list", [("Nekhir", "Aleksandr", PartialDate(1987, 5, 23))])
+    hits = service.search(Query("Александр Нехир", born=PartialDate(1987, 5, 23)))
+    assert {h.record_id for h in hits} == {1, 3}  # the new record is found at once
+
+    judgements.judge(
+        db, record_a=1, record_b=3, decision=Decision.SAME, reason="same DOB", actor="registrar"
+    )
+    hits = service.search(Query("Александр Нехир", born=PartialDate(1987, 5, 23)))
+    assert len(hits) == 1  # one person now
+
+    service.save_snapshot()
+    reloaded = SearchService(db, snapshot=tmp_path / "index.npz")
+    assert reloaded.search(Query("Oleksandr Nekhir")) == service.search(Query("Oleksandr Nekhir"))
+    _import(db, "ICRC", [("Tarasov", "Oleksandr", PartialDate(1979, 4))])
+    assert {h.record_id for h in reloaded.search(Query("Oleksandr Tarasov"))} >= {2, 4}
