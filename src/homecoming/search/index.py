@@ -24,6 +24,8 @@ IntArray = npt.NDArray[np.int64]
 # single common given name typed alone cannot be ranked in milliseconds, and says little.
 CANDIDATE_CAP = 4_000
 MIN_NAME_SCORE = 0.5
+# With this many candidate names or more, a known year of birth (±1) narrows them first.
+BORN_FILTER_FROM = 200
 SEX_CODES = {"male": 1, "female": 2, "other": 3}
 SNAPSHOT_VERSION = 1
 
@@ -217,6 +219,8 @@ class PersonIndex:
     def search(self, query: Query, *, limit: int = 10) -> list[Hit]:
         """Persons ranked by how well their best record fits the query."""
         names = self._candidate_names(query.text)
+        if len(names) > BORN_FILTER_FROM and query.born.year is not None:
+            names = self._born_near(names, query.born.year)
         scored = self._score_names(query.text, names)
         entries = self._entries_of(list(scored))
         entries.extend(self.service_numbers.get(_service_key(query.service_number), []))
@@ -244,6 +248,18 @@ class PersonIndex:
             if matches.max() > 0:
                 base = base[matches == matches.max()]
         return base[:CANDIDATE_CAP]
+
+    def _born_near(self, name_ids: IntArray, year: int) -> IntArray:
+        """Names with a record born within a year of `year`, or of unknown birth."""
+        base = name_ids[name_ids < len(self.entry_starts) - 1]
+        starts, ends = self.entry_starts[base], self.entry_starts[base + 1]
+        lengths = ends - starts
+        offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        entries = self.entry_order[np.repeat(starts, lengths) + offsets]
+        years = self.dob[entries] // 10_000
+        near = (years == 0) | (np.abs(years - year) <= 1)
+        kept = np.unique(self.name_of[entries[near]])
+        return np.union1d(kept, name_ids[name_ids >= len(self.entry_starts) - 1])
 
     def _score_names(self, text: str, name_ids: IntArray) -> dict[int, Any]:
         scored = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from functools import lru_cache
 
@@ -14,7 +15,8 @@ from homecoming.names.token import name_token
 def token_key_hashes(word: str) -> tuple[int, ...]:
     """Stable hashes of one word's keys: common forms, consonant skeletons, name groups."""
     token = name_token(word)
-    found = token_keys(token)
+    # A word that ends like a patronymic may be a surname (Прокопович, Базилевич): key it too.
+    found = token_keys(dataclasses.replace(token, patronymic=False) if token.patronymic else token)
     if not token.patronymic:
         # Name groups reach diminutives and other languages' forms: Sasha ~ Oleksandr.
         found |= {f"g:{group}" for group in token.groups}
@@ -22,7 +24,7 @@ def token_key_hashes(word: str) -> tuple[int, ...]:
 
 
 def name_tokens(text: str) -> list[tuple[int, ...]]:
-    """Key hashes for each searchable word of a name; patronymics give none."""
+    """Key hashes for each word of a name that has any (initials have none)."""
     return [hashes for word in tokenize(text) if (hashes := token_key_hashes(word))]
 
 
