@@ -88,13 +88,18 @@ def eval_opensanctions(folder: Path, pairs_for_timing: list[tuple[str, str]]) ->
     from homecoming.names import compare
 
     print("\n== 1. OpenSanctions name bench, person pairs ==")
+    from homecoming.names import REVIEW_THRESHOLD
+
     ours = Counts()
+    review = Counts()
     by_group: dict[str, Counts] = {}
     with (folder / "opensanctions_name_bench_persons.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             truth = _truth(row["is_match"])
-            predicted = compare(row["name1"], row["name2"]).match
+            result = compare(row["name1"], row["name2"])
+            predicted = result.match
             ours.add(truth, predicted)
+            review.add(truth, result.score >= REVIEW_THRESHOLD)
             by_group.setdefault(row["case_group"], Counts()).add(truth, predicted)
             pairs_for_timing.append((row["name1"], row["name2"]))
     theirs = Counts()
@@ -102,6 +107,7 @@ def eval_opensanctions(folder: Path, pairs_for_timing: list[tuple[str, str]]) ->
         for row in csv.DictReader(handle):
             theirs.add(_truth(row["is_match"]), _truth(row["predicted_match"]))
     print(ours.line("Homecoming (default threshold)"))
+    print(review.line(f"Homecoming (review threshold {REVIEW_THRESHOLD})"))
     print(theirs.line("OpenSanctions logic-v2 (0.7)"))
     for group, counts in sorted(by_group.items()):
         print(counts.line(f"  Homecoming, {group}"))
@@ -167,15 +173,25 @@ def eval_wikidata(
         f"{len(rows)} positives, {len(negatives)} negatives) =="
     )
 
+    from homecoming.names import REVIEW_THRESHOLD
+
     def ours(a: str, b: str) -> bool:
         return compare(a, b).match
+
+    def ours_review(a: str, b: str) -> bool:
+        return compare(a, b).score >= REVIEW_THRESHOLD
 
     def baseline(a: str, b: str) -> bool:
         from unidecode import unidecode
 
         return JaroWinkler.similarity(a.lower(), unidecode(b).lower()) >= 0.9
 
-    for label, decide in (("Homecoming", ours), ("unidecode + Jaro-Winkler >= 0.9", baseline)):
+    deciders = (
+        ("Homecoming (default threshold)", ours),
+        (f"Homecoming (review threshold {REVIEW_THRESHOLD})", ours_review),
+        ("unidecode + Jaro-Winkler >= 0.9", baseline),
+    )
+    for label, decide in deciders:
         recall = _rate(rows, decide)
         false_rate = _rate(negatives, decide)
         # Precision with one negative per positive, as the brief sets the test up.
@@ -274,7 +290,7 @@ def _render(person: Person, rng: random.Random) -> str:
 
 def eval_generated(pairs_for_timing: list[tuple[str, str]], n: int = 2000) -> None:
     """Precision/recall/F1 on generated positives vs hard negatives, and blocking-key recall."""
-    from homecoming.names import compare
+    from homecoming.names import REVIEW_THRESHOLD, compare
 
     rng = random.Random(SEED)
     people = _people(n, rng)
@@ -299,15 +315,19 @@ def eval_generated(pairs_for_timing: list[tuple[str, str]], n: int = 2000) -> No
                 )
             )
     counts = Counts()
+    review = Counts()
     for a, b in positives:
         counts.add(True, compare(a, b).match)
+        review.add(True, compare(a, b).score >= REVIEW_THRESHOLD)
     for a, b in negatives:
         counts.add(False, compare(a, b).match)
+        review.add(False, compare(a, b).score >= REVIEW_THRESHOLD)
     print(
         f"\n== 3. Generated Ukrainian/Russian names ({len(positives)} positive, "
         f"{len(negatives)} hard negative pairs) =="
     )
     print(counts.line("Homecoming (default threshold)"))
+    print(review.line(f"Homecoming (review threshold {REVIEW_THRESHOLD})"))
     baseline = Counts()
     for label, pairs in ((True, positives), (False, negatives)):
         for a, b in pairs:

@@ -1,0 +1,75 @@
+"""Cross-script person names: script, renderings, common form, variants, parsing, comparison, keys.
+
+Submodules load their tables lazily, so importing this package stays cheap.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from homecoming.names.blocking import keys
+    from homecoming.names.comparison import (
+        DEFAULT_THRESHOLD,
+        REVIEW_THRESHOLD,
+        NameComparison,
+        PartMatch,
+        compare,
+        compare_parsed,
+        compare_parts,
+    )
+    from homecoming.names.latin_form import common_form, common_forms
+    from homecoming.names.parse import ParsedName, from_parts, parse_name
+    from homecoming.names.script import cyrillic_language, detect_script
+    from homecoming.names.transliterate import renderings
+    from homecoming.names.variant_groups import variants
+
+_EXPORTS = {
+    "common_form": "latin_form",
+    "common_forms": "latin_form",
+    "DEFAULT_THRESHOLD": "comparison",
+    "REVIEW_THRESHOLD": "comparison",
+    "NameComparison": "comparison",
+    "PartMatch": "comparison",
+    "compare": "comparison",
+    "compare_parsed": "comparison",
+    "compare_parts": "comparison",
+    "keys": "blocking",
+    "ParsedName": "parse",
+    "from_parts": "parse",
+    "parse_name": "parse",
+    "cyrillic_language": "script",
+    "detect_script": "script",
+    "renderings": "transliterate",
+    "variants": "variant_groups",
+}
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "REVIEW_THRESHOLD",
+    "NameComparison",
+    "ParsedName",
+    "PartMatch",
+    "common_form",
+    "common_forms",
+    "compare",
+    "compare_parsed",
+    "compare_parts",
+    "cyrillic_language",
+    "detect_script",
+    "from_parts",
+    "keys",
+    "parse_name",
+    "renderings",
+    "variants",
+]
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy: rapidfuzz and the name tables load on first use, not on `import homecoming`.
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(name)
+    import importlib
+
+    return getattr(importlib.import_module(f"homecoming.names.{module}"), name)

@@ -1,0 +1,320 @@
+"""Compare two person names across alphabets, standards, Ukrainian/Russian forms and variants."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from rapidfuzz.distance import OSA
+
+from homecoming.names.parse import OrderHint, ParsedName, from_parts, parse_name
+from homecoming.names.token import NameToken
+
+DEFAULT_THRESHOLD = 0.8
+# For review queues and interactive search, where a person reads every candidate:
+# recall matters more than precision there.
+REVIEW_THRESHOLD = 0.7
+
+# Rule names, as they appear in explanations.
+SAME = "same form"
+TRANSLITERATION = "transliteration standard"
+UK_RU = "ukrainian/russian form"
+VARIANT = "variant"
+FEMININE = "feminine form"
+INITIAL = "initial"
+EDIT = "edit distance"
+UNMATCHED = "unmatched"
+
+RULE_SCORES = {
+    SAME: 1.0,
+    TRANSLITERATION: 1.0,
+    UK_RU: 0.95,
+    VARIANT: 0.9,
+    FEMININE: 0.9,
+    INITIAL: 0.75,
+}
+# Weight of a part found on one side only: extra middle names count less than a mismatch,
+# unless the names share only one part (a given name alone is not a person).
+EXTRA_WEIGHT = 0.25
+EXTRA_WEIGHT_FEW_MATCHES = 0.5
+# The weakest aligned pair caps the score (at its own score plus this margin): averaging
+# six equal parts must not hide one different surname or patronymic.
+WEAKEST_MARGIN = 0.15
+# Below this a pair does not count as agreeing (for how much extra parts weigh).
+MISMATCH_BELOW = 0.5
+PATRONYMIC_WEIGHT = 0.5
+INITIAL_WEIGHT = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class PartMatch:
+    """Which part of one name met which part of the other, by which rule, with what score."""
+
+    left: str | None
+    right: str | None
+    left_role: str
+    right_role: str
+    rule: str
+    score: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict for JSON."""
+        return {
+            "left": self.left,
+            "right": self.right,
+            "left_role": self.left_role,
+            "right_role": self.right_role,
+            "rule": self.rule,
+            "score": round(self.score, 4),
+        }
+
+    def __str__(self) -> str:
+        left = f"{self.left or '-'} ({self.left_role})"
+        right = f"{self.right or '-'} ({self.right_role})"
+        return f"{left} ~ {right}: {self.rule} {self.score:.2f}"
+
+
+@dataclass(frozen=True, slots=True)
+class NameComparison:
+    """The score of a name pair in [0, 1], the decision and the part-to-part explanation."""
+
+    left: str
+    right: str
+    score: float
+    match: bool
+    threshold: float = DEFAULT_THRESHOLD
+    # What the explanation is built from, only when asked for: batch linkage never asks.
+    parsed: tuple[ParsedName, ParsedName] | None = field(default=None, repr=False, compare=False)
+    pairs: tuple[tuple[int, int, float, str], ...] = field(default=(), repr=False, compare=False)
+    unmatched: tuple[tuple[int, ...], tuple[int, ...]] = field(
+        default=((), ()), repr=False, compare=False
+    )
+
+    @property
+    def explanation(self) -> list[PartMatch]:
+        """Which part met which, by which rule; parts found on one side only come last."""
+        if self.parsed is None:
+            return []
+        a, b = self.parsed
+        found = [
+            PartMatch(a.tokens[i].text, b.tokens[j].text, a.role_of(i), b.role_of(j), rule, s)
+            for i, j, s, rule in self.pairs
+        ]
+        found += [
+            PartMatch(a.tokens[i].text, None, a.role_of(i), "", UNMATCHED, 0.0)
+            for i in self.unmatched[0]
+        ]
+        found += [
+            PartMatch(None, b.tokens[j].text, "", b.role_of(j), UNMATCHED, 0.0)
+            for j in self.unmatched[1]
+        ]
+        return found
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict for JSON."""
+        return {
+            "left": self.left,
+            "right": self.right,
+            "score": round(self.score, 4),
+            "match": self.match,
+            "threshold": self.threshold,
+            "explanation": [m.to_dict() for m in self.explanation],
+        }
+
+
+# Each edit (insertion, deletion, substitution, transposition) costs this share of the length:
+# one typo in a seven-letter surname leaves 0.77, two leave 0.54.
+EDIT_COST = 1.6
+# Across alphabets an edit is more often the romanisation than a different name.
+CROSS_SCRIPT_EDIT_COST = 1.4
+# Two different known given names one letter apart (Марина / Дарина, Юрій / Юлія) are
+# different names, not a typo.
+KNOWN_NAMES_FACTOR = 0.5
+
+
+def edit_similarity(a: NameToken, b: NameToken) -> float:
+    """Similarity of two tokens' common forms by edit distance with transpositions."""
+    if len(a.forms) == 1 == len(b.forms):
+        dist: float = OSA.distance(a.primary, b.primary)
+    elif len(a.forms) * len(b.forms) <= 16:
+        dist = min(OSA.distance(x, y) for x in a.forms for y in b.forms)
+    else:
+        dist = OSA.distance(a.primary, b.primary)
+    if dist and a.script != b.script:
+        # Across alphabets a vowel is the least certain letter (Woolfson = Вулфсон): a vowel
+        # that differs costs half an edit.
+        loose = min(OSA.distance(x, y) for x in a.vowelless for y in b.vowelless)
+        dist = (dist + loose) / 2
+    # Length as written: common forms shorten digraphs (sch -> S) and would punish them twice.
+    longest = max(a.length, b.length, len(a.primary), len(b.primary), 1)
+    cost = EDIT_COST if a.script == b.script else CROSS_SCRIPT_EDIT_COST
+    return max(0.0, 1.0 - cost * dist / longest)
+
+
+def token_similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
+    """Score two tokens and name the rule that made them meet."""
+    if a.key == b.key and a.key:
+        return 1.0, SAME
+    if not a.forms.isdisjoint(b.forms):
+        return 1.0, TRANSLITERATION
+    if (a.other_forms or b.other_forms) and not (a.forms | a.other_forms).isdisjoint(
+        b.forms | b.other_forms
+    ):
+        return RULE_SCORES[UK_RU], UK_RU
+    if a.initial or b.initial:
+        if a.primary[:1] == b.primary[:1]:
+            return RULE_SCORES[INITIAL], INITIAL
+        return 0.0, INITIAL
+    edit = edit_similarity(a, b)
+    if a.groups and b.groups and not a.groups.isdisjoint(b.groups):
+        return max(RULE_SCORES[VARIANT], edit), VARIANT
+    if a.common_given and b.common_given:
+        edit *= KNOWN_NAMES_FACTOR
+    if edit < RULE_SCORES[FEMININE] and not a.neutral.isdisjoint(b.neutral):
+        return RULE_SCORES[FEMININE], FEMININE
+    return edit, EDIT
+
+
+def _align(
+    left: list[int], right: list[int], a: ParsedName, b: ParsedName
+) -> tuple[list[tuple[int, int, float, str]], list[int], list[int]]:
+    """Greedy best-first one-to-one alignment of token indexes (names are short)."""
+    # Words written the same way pair first, without scoring every other pair.
+    by_key: dict[str, list[int]] = {}
+    for j in right:
+        by_key.setdefault(b.tokens[j].key, []).append(j)
+    pairs: list[tuple[int, int, float, str]] = []
+    used_l: set[int] = set()
+    used_r: set[int] = set()
+    for i in left:
+        same = by_key.get(a.tokens[i].key)
+        if same and a.tokens[i].key:
+            j = same.pop(0)
+            pairs.append((i, j, 1.0, SAME))
+            used_l.add(i)
+            used_r.add(j)
+    scored = []
+    for i in left:
+        if i in used_l:
+            continue
+        token_a = a.tokens[i]
+        for j in right:
+            if j not in used_r:
+                score, rule = token_similarity(token_a, b.tokens[j])
+                scored.append((-score, i, j, rule))
+    scored.sort()
+    for neg_score, i, j, rule in scored:
+        if i not in used_l and j not in used_r:
+            used_l.add(i)
+            used_r.add(j)
+            pairs.append((i, j, -neg_score, rule))
+    return pairs, [i for i in left if i not in used_l], [j for j in right if j not in used_r]
+
+
+def _initials_to_patronymics(
+    rest: list[int],
+    patronymics: list[int],
+    own: ParsedName,
+    other: ParsedName,
+    pairs: list[tuple[int, int, float, str]],
+    *,
+    left_side: bool,
+) -> list[int]:
+    """Pair spare initials with the other side's patronymics; return what stays unpaired."""
+    spare = list(patronymics)
+    still: list[int] = []
+    for i in rest:
+        token = own.tokens[i]
+        if token.initial and spare:
+            j = spare.pop(0)
+            score, rule = token_similarity(token, other.tokens[j])
+            pairs.append((i, j, score, rule) if left_side else (j, i, score, rule))
+        else:
+            still.append(i)
+    return still
+
+
+def _weight(a: NameToken, b: NameToken | None = None) -> float:
+    if a.patronymic and (b is None or b.patronymic):
+        return PATRONYMIC_WEIGHT
+    if a.initial or (b is not None and b.initial):
+        return INITIAL_WEIGHT
+    return 1.0
+
+
+def compare_parsed(
+    a: ParsedName, b: ParsedName, *, threshold: float = DEFAULT_THRESHOLD
+) -> NameComparison:
+    """Compare two parsed names."""
+    a_main = [i for i, t in enumerate(a.tokens) if not t.patronymic]
+    b_main = [j for j, t in enumerate(b.tokens) if not t.patronymic]
+    a_pat = [i for i, t in enumerate(a.tokens) if t.patronymic]
+    b_pat = [j for j, t in enumerate(b.tokens) if t.patronymic]
+    if not a_main or not b_main:  # a name that is all patronymic-looking: compare everything
+        a_main, b_main, a_pat, b_pat = a_main + a_pat, b_main + b_pat, [], []
+    pairs, rest_a, rest_b = _align(a_main, b_main, a, b)
+    if a_pat and b_pat:
+        pat_pairs, _, _ = _align(a_pat, b_pat, a, b)
+        pairs += pat_pairs
+    elif b_pat:  # "Шевченко Т. Г.": a spare initial stands for the patronymic
+        rest_a = _initials_to_patronymics(rest_a, b_pat, a, b, pairs, left_side=True)
+    elif a_pat:
+        rest_b = _initials_to_patronymics(rest_b, a_pat, b, a, pairs, left_side=False)
+    # An initial left over is a middle or patronymic initial: no evidence either way.
+    rest_a = [i for i in rest_a if not a.tokens[i].initial]
+    rest_b = [j for j in rest_b if not b.tokens[j].initial]
+    total = weights = 0.0
+    for i, j, score, _ in pairs:
+        weight = _weight(a.tokens[i], b.tokens[j])
+        total += weight * score
+        weights += weight
+    strong = sum(1 for _, _, s, r in pairs if s >= MISMATCH_BELOW and r != INITIAL)
+    extra = EXTRA_WEIGHT if strong >= 2 else EXTRA_WEIGHT_FEW_MATCHES
+    for i in rest_a:
+        weights += extra * _weight(a.tokens[i])
+    for j in rest_b:
+        weights += extra * _weight(b.tokens[j])
+    score = total / weights if weights else 0.0
+    weakest = min((s for _, _, s, _ in pairs), default=1.0)
+    score = min(score, weakest + WEAKEST_MARGIN)
+    if not any(s > 0 and r != INITIAL for _, _, s, r in pairs):
+        score = min(score, 0.0) if not pairs else score * 0.5  # only initials agree: weak
+    return NameComparison(
+        a.text,
+        b.text,
+        score,
+        score >= threshold,
+        threshold,
+        parsed=(a, b),
+        pairs=tuple(pairs),
+        unmatched=(tuple(rest_a), tuple(rest_b)),
+    )
+
+
+@lru_cache(maxsize=100_000)
+def _parse_cached(text: str) -> ParsedName:
+    return parse_name(text)
+
+
+def compare(
+    a: str | ParsedName, b: str | ParsedName, *, threshold: float = DEFAULT_THRESHOLD
+) -> NameComparison:
+    """Compare two names (strings in any alphabet and order, or parsed names)."""
+    left = _parse_cached(a) if isinstance(a, str) else a
+    right = _parse_cached(b) if isinstance(b, str) else b
+    return compare_parsed(left, right, threshold=threshold)
+
+
+def compare_parts(
+    family: str = "",
+    given: str = "",
+    patronymic: str = "",
+    *,
+    other: str | ParsedName,
+    threshold: float = DEFAULT_THRESHOLD,
+    order_hint: OrderHint | None = None,
+) -> NameComparison:
+    """Compare a name held in separate family/given/patronymic fields with another name."""
+    del order_hint  # fields already say the order
+    return compare(from_parts(family, given, patronymic), other, threshold=threshold)

@@ -1,0 +1,152 @@
+"""Split a full name into family, given and patronymic parts, in either order."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from homecoming.names.script import Language, Script, detect_script, language_of
+from homecoming.names.token import NameToken, is_patronymic, name_token
+
+OrderHint = Literal["family_first", "given_first"]
+
+# Split on spaces, commas, slashes, dots between words and hyphens; split "AlisherUsmanov".
+_SEPARATORS = re.compile(r"[\s,;/()\[\]_・·]+|-|(?<=\w)\.(?=\w)|(?<=\.)")
+_CAMEL = re.compile(r"(?<=[a-zа-яіїєґ])(?=[A-ZА-ЯІЇЄҐ][a-zа-яіїєґ])")
+# Titles and words that are not a name part in lists.
+_STOPWORDS = frozenset({"mr", "mrs", "ms", "dr", "гр", "пан", "пані", "г-н", "г-жа"})
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedName:
+    """A name split into parts; `tokens` keeps every word in written order."""
+
+    text: str
+    tokens: tuple[NameToken, ...]
+    family: tuple[str, ...] = ()
+    given: tuple[str, ...] = ()
+    patronymic: tuple[str, ...] = ()
+    script: Script = "empty"
+    language: Language = "other"
+    roles: tuple[str, ...] = field(default=())
+
+    def role_of(self, index: int) -> str:
+        """Role (family, given, patronymic, other) of the token at `index`."""
+        return self.roles[index] if index < len(self.roles) else "other"
+
+
+def tokenize(text: str) -> list[str]:
+    """Split a name into words (hyphenated names become several words)."""
+    text = _CAMEL.sub(" ", text)
+    words = [w for w in (w.strip(".'’`\"") for w in _SEPARATORS.split(text)) if w]
+    return [w for w in words if w.lower() not in _STOPWORDS] or words
+
+
+def _is_known_given(token: NameToken) -> bool:
+    # A token whose name groups exist and that is not a patronymic is most likely a given name;
+    # rigour tags surnames too, so this only breaks ties.
+    return bool(token.groups) and not token.patronymic
+
+
+def _order(tokens: list[NameToken], raw: list[str], text: str, hint: OrderHint | None) -> str:
+    if hint is not None:
+        return hint
+    if "," in text:
+        return "family_first"  # "NEKHIR, Oleksandr"
+    if len(tokens) >= 2 and not tokens[0].initial and all(t.initial for t in tokens[1:]):
+        return "family_first"  # "Шевченко Т. Г."
+    patronymic_at = [i for i, t in enumerate(tokens) if t.patronymic]
+    if patronymic_at and len(tokens) >= 3:
+        # ПІБ puts the patronymic last; "given patronymic family" puts it in the middle.
+        return "family_first" if patronymic_at[-1] == len(tokens) - 1 else "given_first"
+    if len(raw) >= 2 and raw[0].isupper() and not raw[-1].isupper():
+        return "family_first"  # "NEKHIR Oleksandr"
+    if len(raw) >= 2 and raw[-1].isupper() and not raw[0].isupper():
+        return "given_first"
+    if len(tokens) == 2 and _is_known_given(tokens[1]) and not _is_known_given(tokens[0]):
+        return "family_first"
+    return "given_first"
+
+
+def _roles(tokens: list[NameToken], order: str) -> list[str]:
+    roles = ["patronymic" if t.patronymic else "" for t in tokens]
+    rest = [i for i, r in enumerate(roles) if not r]
+    if not rest:
+        return roles
+    family_at = rest[0] if order == "family_first" else rest[-1]
+    for i in rest:
+        roles[i] = "family" if i == family_at else "given"
+    initials = [i for i in rest if tokens[i].initial]
+    if len(initials) == 2 and "patronymic" not in roles:
+        roles[initials[1]] = "patronymic"  # "Т. Г.": the second initial is the father's
+    if len(rest) == 1:
+        roles[rest[0]] = "given" if _is_known_given(tokens[rest[0]]) else "family"
+    return roles
+
+
+def _language(text: str, raw: list[str]) -> Language:
+    language = language_of(text)
+    if language != "cyrillic":
+        return language
+    # No letter decides: let name forms vote (Микола is Ukrainian, Николай Russian).
+    from homecoming.names.variant_groups import name_form_language
+
+    votes = [name_form_language(w) for w in raw]
+    uk, ru = votes.count("uk"), votes.count("ru")
+    return "uk" if uk > ru else "ru" if ru > uk else "cyrillic"
+
+
+def parse_name(text: str, *, order_hint: OrderHint | None = None) -> ParsedName:
+    """Parse a full name in any alphabet and order into family, given and patronymic parts."""
+    raw = tokenize(text)
+    tokens = [name_token(w) for w in raw]
+    roles = _roles(tokens, _order(tokens, raw, text, order_hint))
+    return ParsedName(
+        text=text,
+        tokens=tuple(tokens),
+        family=tuple(w for w, r in zip(raw, roles, strict=True) if r == "family"),
+        given=tuple(w for w, r in zip(raw, roles, strict=True) if r == "given"),
+        patronymic=tuple(w for w, r in zip(raw, roles, strict=True) if r == "patronymic"),
+        script=detect_script(text),
+        language=_language(text, raw),
+        roles=tuple(roles),
+    )
+
+
+def from_parts(family: str = "", given: str = "", patronymic: str = "") -> ParsedName:
+    """Build a ParsedName from separate fields; a patronymic in the wrong field is recognised."""
+    raw_parts = [(w, "family") for w in tokenize(family)]
+    raw_parts += [(w, "given") for w in tokenize(given)]
+    raw_parts += [(w, "patronymic") for w in tokenize(patronymic)]
+    tokens = [name_token(w) for w, _ in raw_parts]
+    roles = [
+        "patronymic" if (t.patronymic or r == "patronymic") else r
+        for t, (_, r) in zip(tokens, raw_parts, strict=True)
+    ]
+    tokens = [
+        t if (role == "patronymic") == t.patronymic else _with_patronymic(t, role == "patronymic")
+        for t, role in zip(tokens, roles, strict=True)
+    ]
+    text = " ".join(w for w, _ in raw_parts)
+    return ParsedName(
+        text=text,
+        tokens=tuple(tokens),
+        family=tuple(w for (w, _), r in zip(raw_parts, roles, strict=True) if r == "family"),
+        given=tuple(w for (w, _), r in zip(raw_parts, roles, strict=True) if r == "given"),
+        patronymic=tuple(
+            w for (w, _), r in zip(raw_parts, roles, strict=True) if r == "patronymic"
+        ),
+        script=detect_script(text),
+        language=language_of(text),
+        roles=tuple(roles),
+    )
+
+
+def _with_patronymic(token: NameToken, patronymic: bool) -> NameToken:
+    from dataclasses import replace
+
+    return replace(token, patronymic=patronymic)
+
+
+__all__ = ["OrderHint", "ParsedName", "from_parts", "is_patronymic", "parse_name", "tokenize"]

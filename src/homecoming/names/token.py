@@ -1,0 +1,168 @@
+"""Per-token preprocessing, computed once per distinct token and cached: comparing stays cheap."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from homecoming.names.latin_form import ascii_fold, common_forms, gender_neutral, vowel_class
+from homecoming.names.script import detect_script, fix_homoglyphs
+from homecoming.names.transliterate import (
+    RUSSIAN_STANDARDS,
+    UKRAINIAN_STANDARDS,
+    render_token,
+    russian_forms,
+)
+from homecoming.names.variant_groups import (
+    common_given_name_forms,
+    given_name_ids_of_forms,
+    groups_of_given_name_id,
+    name_groups,
+    ukrainian_forms,
+)
+
+# Patronymic endings in common form (-ович/-ovych/-ovich/-owitsch -> oviC; -івна -> ivna...).
+_PATRONYMIC_ENDING = re.compile(r"(oviC|eviC|ivna|ovna|evna)$")
+# What a father's name ended with before the patronymic ending replaced it
+# (Петро -> Петрович, Андрій -> Андрійович, Сергей -> Сергеевич, Ілля -> Іллівна).
+_STEM_ENDINGS = {
+    "oviC": ("", "o", "i", "a"),
+    "ovna": ("", "o", "i", "a"),
+    "ivna": ("", "o", "i", "a", "ia"),
+}
+_SOFT_STEM_ENDINGS = ("", "i")  # -евич/-евна follow a soft stem: Сергей -> Сергеевич
+
+
+@dataclass(frozen=True, slots=True)
+class NameToken:
+    """One word of a name with everything comparison needs, computed once."""
+
+    text: str
+    script: str
+    key: str  # case- and diacritic-folded original, for the "same form" rule
+    forms: frozenset[str]  # common forms of the token as written, under every standard
+    other_forms: frozenset[str]  # common forms of its Ukrainian/Russian counterparts
+    primary: str  # the one common form edit distance runs on
+    length: int  # letters as written
+    vowelless: frozenset[str]  # forms with vowel runs merged, for cross-alphabet edit distance
+    neutral: frozenset[str]  # forms with feminine surname endings made masculine
+    groups: frozenset[str]  # Wikidata name-group ids; for a patronymic, its father's name ids
+    given_ids: frozenset[str]  # Ukrainian/Russian given names this token spells (names-translator)
+    common_given: bool  # spells one of the common Ukrainian/Russian given names
+    patronymic: bool
+    initial: bool
+
+
+def _latin_forms(token: str) -> list[str]:
+    if detect_script(token) in ("latin", "empty"):
+        return list(common_forms(token))
+    from anyascii import anyascii
+
+    return list(common_forms(anyascii(token)))
+
+
+# Scholarly systems write х as "x", which every other reader takes for "ks".
+_SKIPPED_STANDARDS = frozenset({"uk_scholarly"})
+
+
+def _cyrillic_forms(token: str, standards: tuple[str, ...]) -> list[str]:
+    forms: list[str] = []
+    for standard in standards:
+        if standard in _SKIPPED_STANDARDS:
+            continue
+        rendered = common_forms(render_token(token, standard))
+        if not rendered:
+            continue
+        # The standard says what its "ch" is: х in German, ч elsewhere.
+        form = rendered[-1] if standard == "uk_german" else rendered[0]
+        if form not in forms:
+            forms.append(form)
+    return forms
+
+
+def _standards_for_token(token: str) -> tuple[str, ...]:
+    from homecoming.names.script import cyrillic_language
+
+    lang = cyrillic_language(token)
+    uk, ru = tuple(UKRAINIAN_STANDARDS), tuple(RUSSIAN_STANDARDS)
+    return uk if lang == "uk" else ru if lang == "ru" else uk + ru
+
+
+def father_name_ids(forms: frozenset[str]) -> frozenset[str]:
+    """Given-name ids of the father's name inside patronymic forms (empty: not a patronymic)."""
+    found: set[str] = set()
+    for form in forms:
+        ending = _PATRONYMIC_ENDING.search(form)
+        if ending is None or ending.start() < 2:
+            continue
+        stem = form[: ending.start()]
+        endings = _STEM_ENDINGS.get(ending.group(1), _SOFT_STEM_ENDINGS)
+        found |= given_name_ids_of_forms(frozenset(stem + e for e in endings))
+    return frozenset(found)
+
+
+def _forms_of(token: str) -> frozenset[str]:
+    if detect_script(token) == "cyrillic":
+        cased = token.capitalize()
+        return frozenset(_cyrillic_forms(cased, _standards_for_token(cased)))
+    return frozenset(_latin_forms(token))
+
+
+def is_patronymic(token: str) -> bool:
+    """Whether a token is a patronymic: its ending follows a known given name (Петрович, Serhiivna).
+
+    Surnames with the same endings (Шухевич, Абрамович-like names of unknown stems) are not.
+    """
+    if len(token) < 6:
+        return False
+    return bool(father_name_ids(_forms_of(fix_homoglyphs(token))))
+
+
+# Bounded, so that a million-record run keeps memory flat; a token holds a few small sets.
+@lru_cache(maxsize=100_000)
+def name_token(text: str) -> NameToken:
+    """Preprocess one token (cached)."""
+    token = fix_homoglyphs(text.strip(".").strip())
+    script = detect_script(token)
+    key = ascii_fold(token) if script == "latin" else token.lower().replace("ё", "е")
+    if script == "cyrillic":
+        cased = token.capitalize()
+        primary_forms = _cyrillic_forms(cased, _standards_for_token(cased))
+        counterparts = [
+            c.capitalize() for c in (*russian_forms(cased), *ukrainian_forms(cased)[:2])
+        ]
+        other: list[str] = []
+        for counterpart in counterparts:
+            other += _cyrillic_forms(counterpart, _standards_for_token(counterpart))
+        groups = name_groups(cased).union(*(name_groups(c) for c in counterparts))
+        given_ids = given_name_ids_of_forms(frozenset(primary_forms))
+    else:
+        primary_forms = _latin_forms(token)
+        other = []
+        groups = name_groups(token) if script == "latin" and len(token) > 1 else frozenset()
+        given_ids = given_name_ids_of_forms(frozenset(primary_forms))
+        # A Latin spelling of a Ukrainian or Russian given name joins that name's groups
+        # (Oleksandr ~ Alexander through Олександр).
+        groups = groups.union(*(groups_of_given_name_id(i) for i in given_ids))
+    groups |= given_ids
+    forms = frozenset(primary_forms)
+    fathers = father_name_ids(forms)
+    if fathers:  # a patronymic: compare it by the father's given name
+        groups = fathers
+    return NameToken(
+        text=text,
+        script=script,
+        key=key,
+        forms=forms,
+        other_forms=frozenset(other) - forms,
+        primary=primary_forms[0] if primary_forms else "",
+        length=sum(ch.isalpha() for ch in token),
+        vowelless=frozenset(vowel_class(f) for f in forms),
+        neutral=frozenset(gender_neutral(f) for f in forms | frozenset(other)),
+        groups=groups,
+        given_ids=given_ids,
+        common_given=not forms.isdisjoint(common_given_name_forms()),
+        patronymic=bool(fathers) and len(token) >= 6,
+        initial=len(primary_forms[0] if primary_forms else "") <= 1,
+    )

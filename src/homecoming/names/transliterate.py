@@ -1,0 +1,123 @@
+"""Render Cyrillic names into Latin under the standards people meet on documents and lists.
+
+The tables come from `translitua` (Ukrainian and Russian systems) and `iuliia` (Russian
+systems); none are written by hand here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache, lru_cache
+
+from homecoming.names.script import cyrillic_language, detect_script
+
+Renderer = Callable[[str], str]
+
+
+def _translitua(table_name: str) -> Renderer:
+    def render(text: str) -> str:
+        import translitua
+
+        table = getattr(translitua, table_name)
+        return str(translitua.translit(text, table))
+
+    return render
+
+
+def _iuliia(schema_name: str) -> Renderer:
+    def render(text: str) -> str:
+        import iuliia
+
+        schema = getattr(iuliia, schema_name)
+        return str(schema.translate(text))
+
+    return render
+
+
+# Standard name -> renderer, for names written the Ukrainian way.
+UKRAINIAN_STANDARDS: dict[str, Renderer] = {
+    "uk_kmu_2010": _translitua(
+        "UkrainianKMU"
+    ),  # national system, passports since 2010; = UNGEGN 2012
+    "uk_passport_2007": _translitua("UkrainianPassport2007"),
+    "uk_passport_2004_alt": _translitua("UkrainianPassport2004Alt"),
+    "uk_national_1996": _translitua("UkrainianNational1996"),
+    "uk_bgn_pcgn": _translitua("UkrainianBGN"),
+    "uk_british": _translitua("UkrainianBritish"),
+    "uk_iso9": _translitua("UkrainianISO9"),
+    "uk_gost_1971": _translitua("UkrainianGOST1971"),
+    "uk_gost_1986": _translitua("UkrainianGOST1986"),
+    "uk_dstu_9112_b": _translitua("UkrainianDSTU9112B"),
+    "uk_ala_lc": _translitua("UkrainianALALCModified"),
+    "uk_scholarly": _translitua("UkrainianWWS"),
+    "uk_german": _translitua("UkrainianGerman"),
+    "uk_french": _translitua("UkrainianFrench"),
+    "uk_simple": _translitua("UkrainianSimple"),
+}
+
+# Standard name -> renderer, for names written the Russian way.
+RUSSIAN_STANDARDS: dict[str, Renderer] = {
+    "ru_icao_doc_9303": _iuliia("ICAO_DOC_9303"),  # Russian passports since 2013
+    "ru_mvd_310": _iuliia("MVD_310"),  # passports 1997-2010
+    "ru_mvd_782": _iuliia("MVD_782"),  # passports 2010-2013
+    "ru_mvd_310_fr": _iuliia("MVD_310_FR"),
+    "ru_bgn_pcgn": _iuliia("BGN_PCGN"),
+    "ru_gost_7034": _iuliia("GOST_7034"),
+    "ru_iso9": _iuliia("GOST_779"),  # GOST 7.79 system A = ISO 9:1995
+    "ru_ungegn_1987": _iuliia("UNGEGN_1987"),
+    "ru_ala_lc": _iuliia("ALA_LC"),
+    "ru_scientific": _iuliia("SCIENTIFIC"),
+    "ru_english": _iuliia("WIKIPEDIA"),  # common English spellings
+    "ru_driver_license": _translitua("RussianDriverLicense"),
+    "ru_simple": _translitua("RussianSimple"),
+}
+
+ALL_STANDARDS: tuple[str, ...] = (*UKRAINIAN_STANDARDS, *RUSSIAN_STANDARDS)
+
+
+@lru_cache(maxsize=200_000)
+def render_token(token: str, standard: str) -> str:
+    """Render one Cyrillic token under one standard."""
+    table = UKRAINIAN_STANDARDS.get(standard) or RUSSIAN_STANDARDS[standard]
+    return table(token)
+
+
+def _standards_for(text: str) -> tuple[str, ...]:
+    lang = cyrillic_language(text)
+    if lang is None:
+        from homecoming.names.variant_groups import name_form_language
+
+        votes = [name_form_language(w) for w in text.split()]
+        if votes.count("uk") != votes.count("ru"):
+            lang = "uk" if votes.count("uk") > votes.count("ru") else "ru"
+    if lang == "uk":
+        return tuple(UKRAINIAN_STANDARDS)
+    if lang == "ru":
+        return tuple(RUSSIAN_STANDARDS)
+    return ALL_STANDARDS
+
+
+def renderings(text: str) -> dict[str, str]:
+    """Render a Cyrillic name under every standard that fits its orthography (Latin: as written)."""
+    if detect_script(text) not in ("cyrillic", "mixed"):
+        return {"as_written": text}
+    return {
+        std: " ".join(render_token(t, std) for t in text.split()) for std in _standards_for(text)
+    }
+
+
+@cache
+def _ukrainian_to_russian() -> object:
+    from names_translator.dicts import default_dicts
+
+    return default_dicts()
+
+
+@lru_cache(maxsize=200_000)
+def russian_forms(token: str, category: str | None = None) -> tuple[str, ...]:
+    """Russian forms of a Ukrainian name token (names-translator), e.g. Олександр -> Александр."""
+    if detect_script(token) != "cyrillic":
+        return ()
+    dicts = _ukrainian_to_russian()
+    found: list[str] = dicts.lookup(token, category)  # type: ignore[attr-defined]
+    return tuple(f for f in found if f.lower() != token.lower())

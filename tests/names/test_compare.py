@@ -1,0 +1,157 @@
+"""Matching behaviour pinned by tables, Cyrillic and Latin side by side.
+
+Latin spellings are produced by the transliteration libraries themselves (every translitua
+Ukrainian table, every iuliia Russian schema), so the table is what documents really carry.
+"""
+
+import iuliia
+import pytest
+import translitua
+
+from homecoming.names import DEFAULT_THRESHOLD, compare, compare_parts, parse_name
+
+# Ukrainian name -> its Russian form.
+PEOPLE = {
+    "Олександр Нехір": "Александр Нехир",
+    "Олександр Тарасов": "Александр Тарасов",
+    "Оксана Астапенко": "Оксана Астапенко",
+    "Ангеліна": "Ангелина",
+    "Рустем Умєров": "Рустем Умеров",
+    "Сергій Лавров": "Сергей Лавров",
+    "Ковальська Юлія Сергіївна": "Ковальская Юлия Сергеевна",
+    "Вʼячеслав Ковальов": "Вячеслав Ковалёв",
+    "Наталія Шевченко": "Наталья Шевченко",
+}
+IULIIA_SCHEMAS = [name for name in dir(iuliia) if name.isupper()]
+
+
+def _ukrainian_renderings() -> list[tuple[str, str, str]]:
+    return [
+        (uk, table.__name__, translitua.translit(uk, table))
+        for uk in PEOPLE
+        for table in translitua.ALL_UKRAINIAN
+    ]
+
+
+def _russian_renderings() -> list[tuple[str, str, str]]:
+    return [
+        (uk, schema, getattr(iuliia, schema).translate(ru))
+        for uk, ru in PEOPLE.items()
+        for schema in IULIIA_SCHEMAS
+    ]
+
+
+@pytest.mark.parametrize(("cyrillic", "standard", "latin"), _ukrainian_renderings())
+def test_every_ukrainian_standard_meets_the_cyrillic(
+    cyrillic: str, standard: str, latin: str
+) -> None:
+    assert compare(cyrillic, latin).match, (standard, compare(cyrillic, latin))
+
+
+@pytest.mark.parametrize(("ukrainian", "schema", "latin"), _russian_renderings())
+def test_every_russian_standard_meets_both_forms(ukrainian: str, schema: str, latin: str) -> None:
+    assert compare(PEOPLE[ukrainian], latin).match, (schema, compare(PEOPLE[ukrainian], latin))
+    assert compare(ukrainian, latin).match, (schema, compare(ukrainian, latin))
+
+
+MUST_MATCH = [
+    ("Олександр Нехір", "Oleksandr Nekhyr"),
+    ("Олександр Нехір", "Oleksandr Nehir"),
+    ("Олександр Нехір", "Oleksandr Nekhir"),
+    ("Олександр Нехір", "Олександр Нехір"),
+    ("Олександр Нехір", "Александр Нехир"),
+    ("Олександр Нехір", "Aleksandr Nekhir"),
+    ("Олександр Нехір", "Alexander Nehir"),
+    ("Олександр Нехір", "Sasha Nehir"),
+    ("Oleksandr Nehir", "Alexander Nehir"),
+    ("Oleksandr Nekhir", "Oleksandr Nechir"),
+    ("Олександр Тарасов", "Oleksandr Tarasov"),
+    ("Оксана Астапенко", "Oksana Astapenko"),
+    ("Ангеліна", "Anhelina"),
+    ("Ангеліна", "Angelina"),
+    ("Рустем Умєров", "Rustem Umerov"),
+    ("Рустем Умєров", "Rustem Umierov"),
+    ("Сергей Лавров", "Sergei Lavrov"),
+    ("Сергей Лавров", "Sergey Lavrov"),
+    ("Сергей Викторович Лавров", "Serej Lavrov"),
+    ("Сергій", "Serhii"),
+    ("Сергій", "Sergei"),
+    ("Serhii", "Sergey"),
+    ("Ковальов", "Ковалёв"),
+    ("Ковальов", "Kovalyov"),
+    ("Ковальська", "Kovalskaya"),
+    ("Ковальська", "Ковальская"),
+    # name order swapped
+    ("Нехір Олександр", "Oleksandr Nekhir"),
+    ("NEKHIR Oleksandr", "Олександр Нехір"),
+    # patronymic on one side only
+    ("Нехір Олександр Петрович", "Oleksandr Nekhir"),
+    ("Sergey Viktorovich LAVROV", "Сергей Лавров"),
+    # Ukrainian vs Russian patronymic
+    ("Ковальська Юлія Сергіївна", "Kovalskaya Yuliya Sergeevna"),
+    # initials, the second one standing for the patronymic
+    ("Шевченко Т. Г.", "Taras Shevchenko"),
+    ("Шевченко Т.Г.", "Shevchenko Taras Hryhorovych"),
+    ("О. Нехір", "Oleksandr Nekhir"),
+    # one typo in a surname
+    ("Олександр Нехіренко", "Oleksandr Nekhirenco"),
+    ("Тарас Шевченко", "Taras Shevchenk"),
+]
+
+MUST_NOT_MATCH = [
+    ("Сергій Жадан", "Сергій Жаданов"),
+    ("Юрій", "Юлія"),
+    ("Юрій Нехір", "Юлія Нехір"),
+    ("Олександр Нехір", "Олена Нехір"),
+    ("Олександр Нехір", "Олександр Тарасов"),
+    ("Олександр Нехір", "Олександр"),
+    ("Sergey Viktorovich Lavrov", "Sergey Borisovich Lavrov"),
+    ("Марина Бойко", "Дарина Бойко"),
+    ("Oksana Astapenko", "Oksana Ostapchuk"),
+    ("Rustem Umerov", "Rustam Omarov"),
+    ("Шевченко Т. Г.", "Шевченко Тарас Петрович"),
+    ("Шевченко Т.", "Шевченко Олег"),
+    ("Нехір", "Oleksandr Nekhir"),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), MUST_MATCH)
+def test_must_match(a: str, b: str) -> None:
+    result = compare(a, b)
+    assert result.match, result
+
+
+@pytest.mark.parametrize(("a", "b"), MUST_NOT_MATCH)
+def test_must_not_match(a: str, b: str) -> None:
+    result = compare(a, b)
+    assert not result.match, result
+
+
+def test_explanation_names_parts_and_rules() -> None:
+    result = compare("Олександр Нехір", "Alexander Nekhir")
+    rules = {(m.left, m.right): m.rule for m in result.explanation}
+    assert rules[("Олександр", "Alexander")] == "variant"
+    assert rules[("Нехір", "Nekhir")] == "transliteration standard"
+    assert compare("Олександр", "Александр").explanation[0].rule == "ukrainian/russian form"
+    assert compare("Нехір", "Нехір").explanation[0].rule == "same form"
+    assert compare("Ковальський", "Ковальська").explanation[0].rule == "feminine form"
+    assert compare("Шевченко", "Шевченка").explanation[0].rule == "edit distance"
+
+
+def test_to_dict_is_json_ready() -> None:
+    payload = compare("Сергій Жадан", "Serhii Zhadan").to_dict()
+    assert payload["match"] is True
+    assert 0.0 <= payload["score"] <= 1.0
+    assert payload["threshold"] == DEFAULT_THRESHOLD
+    assert {"left", "right", "rule", "score"} <= set(payload["explanation"][0])
+
+
+def test_compare_parts_with_separate_fields() -> None:
+    assert compare_parts("Нехір", "Олександр", "Петрович", other="Oleksandr Nekhir").match
+    # patronymic typed into the given-name field
+    assert compare_parts("Нехір", "Олександр Петрович", other="Nekhir Oleksandr Petrovych").match
+    assert not compare_parts("Нехір", "Олена", other="Oleksandr Nekhir").match
+
+
+def test_compare_accepts_parsed_names() -> None:
+    assert compare(parse_name("Нехір Олександр"), "Oleksandr Nekhir").match

@@ -1,0 +1,52 @@
+import pytest
+
+from homecoming.names import from_parts, parse_name
+
+
+@pytest.mark.parametrize(
+    ("text", "family", "given", "patronymic"),
+    [
+        ("Нехір Олександр Петрович", "Нехір", "Олександр", "Петрович"),
+        ("Олександр Петрович Нехір", "Нехір", "Олександр", "Петрович"),
+        ("Лавров Сергей Викторович", "Лавров", "Сергей", "Викторович"),
+        ("Sergey Viktorovich LAVROV", "LAVROV", "Sergey", "Viktorovich"),
+        ("NEKHIR Oleksandr", "NEKHIR", "Oleksandr", ""),
+        ("Nekhir, Oleksandr", "Nekhir", "Oleksandr", ""),
+        ("Oleksandr Nekhir", "Nekhir", "Oleksandr", ""),
+        ("Kovalska Yuliia Serhiivna", "Kovalska", "Yuliia", "Serhiivna"),
+        ("Шухевич Роман Йосипович", "Шухевич", "Роман", "Йосипович"),
+        ("Шевченко Т. Г.", "Шевченко", "Т", "Г"),
+    ],
+)
+def test_parse_name(text: str, family: str, given: str, patronymic: str) -> None:
+    parsed = parse_name(text)
+    assert " ".join(parsed.family) == family
+    assert " ".join(parsed.given) == given
+    assert " ".join(parsed.patronymic) == patronymic
+
+
+def test_surname_ending_like_a_patronymic_is_not_one() -> None:
+    # -евич/-ович surnames whose stem is no given name stay surnames.
+    assert parse_name("Данкевич Ірина").patronymic == ()
+
+
+def test_order_hint() -> None:
+    parsed = parse_name("Тарас Шевченко", order_hint="family_first")
+    assert parsed.family == ("Тарас",)
+
+
+def test_parse_reports_script_and_language() -> None:
+    parsed = parse_name("Олександр Нехір")
+    assert parsed.script == "cyrillic"
+    assert parsed.language == "uk"
+    assert parse_name("Sergei Lavrov").language == "latin"
+    # no letter decides; the name forms do
+    assert parse_name("Микола Тарасов").language == "uk"
+    assert parse_name("Николай Тарасов").language == "ru"
+    assert parse_name("Тарасов").language == "cyrillic"
+
+
+def test_patronymic_in_the_given_name_field_is_recognised() -> None:
+    parsed = from_parts(family="Нехір", given="Олександр Петрович")
+    assert parsed.patronymic == ("Петрович",)
+    assert parsed.given == ("Олександр",)

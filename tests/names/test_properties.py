@@ -1,0 +1,36 @@
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from homecoming.names import compare
+
+CYRILLIC = st.text(
+    alphabet="абвгґдеєжзиіїйклмнопрстуфхцчшщьюяАБВГДЕЖЗИІКЛМНОПРСТУФХЦЧШЩЮЯ '-", max_size=30
+)
+LATIN = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ '-", max_size=30)
+NAMES = st.one_of(CYRILLIC, LATIN)
+
+
+@settings(max_examples=150, deadline=None)
+@given(NAMES, NAMES)
+def test_score_in_unit_interval_and_symmetric_ish(a: str, b: str) -> None:
+    forward, backward = compare(a, b).score, compare(b, a).score
+    assert 0.0 <= forward <= 1.0
+    assert abs(forward - backward) <= 0.1
+
+
+@settings(max_examples=150, deadline=None)
+@given(NAMES)
+def test_identical_names_score_one(name: str) -> None:
+    result = compare(name, name)
+    if any(ch.isalpha() for ch in name):
+        assert result.score == 1.0
+        assert result.match
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=40), st.text(max_size=40))
+def test_any_text_compares_without_error(a: str, b: str) -> None:
+    result = compare(a, b)
+    assert 0.0 <= result.score <= 1.0
+    assert result.match == (result.score >= result.threshold)
+    result.to_dict()
