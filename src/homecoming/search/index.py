@@ -17,7 +17,8 @@ import numpy.typing as npt
 
 from homecoming.domain.dates import PartialDate
 from homecoming.names import compare
-from homecoming.search.keys import name_tokens
+from homecoming.names.parse import tokenize
+from homecoming.search.keys import token_key_hashes
 
 IntArray = npt.NDArray[np.int64]
 # Past this many candidate names for the rarest query word, only the first are scored: a
@@ -27,7 +28,7 @@ MIN_NAME_SCORE = 0.5
 # With this many candidate names or more, a known year of birth (±1) narrows them first.
 BORN_FILTER_FROM = 200
 SEX_CODES = {"male": 1, "female": 2, "other": 3}
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +126,7 @@ class PersonIndex:
         self.entry_order: IntArray = np.zeros(0, np.int64)  # entries sorted by name id
         self.entry_starts: IntArray = np.zeros(1, np.int64)
         self._base_entries = 0
+        self.word_keys: dict[str, tuple[int, ...]] = {}  # every indexed word's key hashes
         self._delta_keys: dict[int, list[int]] = {}
         self._delta_entries: dict[int, list[int]] = {}
 
@@ -167,7 +169,7 @@ class PersonIndex:
         if name_id is None:
             name_id = self._name_ids[name] = len(self.names)
             self.names.append(name)
-            for hashes in name_tokens(name):
+            for hashes in self._name_keys(name, remember=True):
                 for key in hashes:
                     self._delta_keys.setdefault(key, []).append(name_id)
         return name_id
@@ -177,7 +179,7 @@ class PersonIndex:
         hashes: list[int] = []
         owners: list[int] = []
         for name_id in range(len(self.names)):
-            for token in name_tokens(self.names[name_id]):
+            for token in self._name_keys(self.names[name_id], remember=True):
                 hashes.extend(token)
                 owners.extend([name_id] * len(token))
         key_array = np.array(hashes, dtype=np.int64)
@@ -226,6 +228,19 @@ class PersonIndex:
         entries.extend(self.service_numbers.get(_service_key(query.service_number), []))
         return self._rank(query, scored, entries, limit)
 
+    def _name_keys(self, text: str, *, remember: bool = False) -> list[tuple[int, ...]]:
+        """Key hashes of each word, from the index's own table before the names engine."""
+        found = []
+        for word in tokenize(text):
+            hashes = self.word_keys.get(word)
+            if hashes is None:
+                hashes = token_key_hashes(word)
+                if remember:
+                    self.word_keys[word] = hashes
+            if hashes:
+                found.append(hashes)
+        return found
+
     def _postings(self, key: int) -> IntArray:
         at = int(np.searchsorted(self.key_hashes, key))
         base = (
@@ -237,17 +252,17 @@ class PersonIndex:
         return np.concatenate([base, np.array(delta, np.int64)]) if delta else base
 
     def _candidate_names(self, text: str) -> IntArray:
-        words = [[self._postings(key) for key in hashes] for hashes in name_tokens(text)]
+        words = [[self._postings(key) for key in hashes] for hashes in self._name_keys(text)]
         words = [w for w in words if sum(len(p) for p in w)]
         if not words:
             return np.zeros(0, np.int64)
         words.sort(key=lambda postings: sum(len(p) for p in postings))
-        base = np.unique(np.concatenate(words[0]))
+        base = np.concatenate(words[0])  # may repeat a name: unique only what survives
         if len(words) > 1:
             matches = sum((_members(base, w) for w in words[1:]), np.zeros(len(base), np.int64))
             if matches.max() > 0:
                 base = base[matches == matches.max()]
-        return base[:CANDIDATE_CAP]
+        return np.unique(base)[:CANDIDATE_CAP]
 
     def _born_near(self, name_ids: IntArray, year: int) -> IntArray:
         """Names with a record born within a year of `year`, or of unknown birth."""
@@ -345,6 +360,11 @@ class PersonIndex:
             key_hashes=self.key_hashes,
             key_starts=self.key_starts,
             key_names=self.key_names,
+            words=np.array(list(self.word_keys), dtype=np.str_),
+            word_key_counts=np.array([len(h) for h in self.word_keys.values()], dtype=np.int64),
+            word_key_hashes=np.array(
+                [k for h in self.word_keys.values() for k in h], dtype=np.int64
+            ),
             service_keys=np.array([k for k, _ in services], dtype=np.str_),
             service_entries=np.array([i for _, i in services], dtype=np.int64),
         )
@@ -380,6 +400,13 @@ class PersonIndex:
                 data["service_keys"].tolist(), data["service_entries"].tolist(), strict=True
             ):
                 index.service_numbers.setdefault(key, []).append(entry)
+            bounds = np.cumsum(data["word_key_counts"]).tolist()
+            hashes = data["word_key_hashes"].tolist()
+            starts = [0, *bounds[:-1]]
+            index.word_keys = {
+                word: tuple(hashes[a:b])
+                for word, a, b in zip(data["words"].tolist(), starts, bounds, strict=True)
+            }
             stamp = int(data["stamp"])
         index._base_names = len(index.names)
         index._index_entries()
@@ -392,8 +419,7 @@ def _members(base: IntArray, postings: list[IntArray]) -> IntArray:
     for posting in postings:
         if len(posting) == 0:
             continue
-        if not np.all(posting[:-1] <= posting[1:]):
-            posting = np.sort(posting)
+        # Postings are sorted: base ones by construction, delta ones by increasing name id.
         at = np.clip(np.searchsorted(posting, base), 0, len(posting) - 1)
         found |= posting[at] == base
     return found.astype(np.int64)

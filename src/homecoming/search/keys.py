@@ -7,7 +7,6 @@ import hashlib
 from functools import lru_cache
 
 from homecoming.names.blocking import token_keys
-from homecoming.names.parse import tokenize
 from homecoming.names.token import name_token
 
 
@@ -21,11 +20,6 @@ def token_key_hashes(word: str) -> tuple[int, ...]:
         # Name groups reach diminutives and other languages' forms: Sasha ~ Oleksandr.
         found |= {f"g:{group}" for group in token.groups}
     return tuple(sorted({_stable_hash(k) for k in found}))
-
-
-def name_tokens(text: str) -> list[tuple[int, ...]]:
-    """Key hashes for each word of a name that has any (initials have none)."""
-    return [hashes for word in tokenize(text) if (hashes := token_key_hashes(word))]
 
 
 def _stable_hash(key: str) -> int:
