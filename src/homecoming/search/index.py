@@ -259,7 +259,10 @@ class PersonIndex:
         words.sort(key=lambda postings: sum(len(p) for p in postings))
         base = np.concatenate(words[0])  # may repeat a name: unique only what survives
         if len(words) > 1:
-            matches = sum((_members(base, w) for w in words[1:]), np.zeros(len(base), np.int64))
+            matches = sum(
+                (_members(base, w, len(self.names)) for w in words[1:]),
+                np.zeros(len(base), np.int64),
+            )
             if matches.max() > 0:
                 base = base[matches == matches.max()]
         return np.unique(base)[:CANDIDATE_CAP]
@@ -413,16 +416,14 @@ class PersonIndex:
         return index, stamp
 
 
-def _members(base: IntArray, postings: list[IntArray]) -> IntArray:
-    """1 where a base name id is in any of the sorted postings, else 0."""
-    found = np.zeros(len(base), dtype=bool)
+def _members(base: IntArray, postings: list[IntArray], names: int) -> IntArray:
+    """1 where a base name id is in any of the postings, else 0."""
+    # Scattering the postings into a mask costs their length; searching each of a large base
+    # in each of several large postings cost far more at a million records.
+    mask = np.zeros(names, dtype=bool)
     for posting in postings:
-        if len(posting) == 0:
-            continue
-        # Postings are sorted: base ones by construction, delta ones by increasing name id.
-        at = np.clip(np.searchsorted(posting, base), 0, len(posting) - 1)
-        found |= posting[at] == base
-    return found.astype(np.int64)
+        mask[posting] = True
+    return mask[base].astype(np.int64)
 
 
 def _overlaps(a: str, b: str) -> bool:
