@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import Any
 
 THRESHOLD = 0.9
+# Homecoming's clusters are also cut at these thresholds (from the same scored pairs).
+OTHER_THRESHOLDS = (0.5, 0.99)
 
 
 # -- evaluation ---------------------------------------------------------------------------
@@ -64,6 +66,7 @@ def worker_homecoming(source: Path, out: Path) -> dict[str, Any]:
     from contextlib import contextmanager
 
     from homecoming.linkage import pipeline
+    from homecoming.linkage.clustering import cluster
     from homecoming.linkage.inputs import read_records
 
     stages: dict[str, float] = {}
@@ -79,11 +82,22 @@ def worker_homecoming(source: Path, out: Path) -> dict[str, Any]:
     stages["reading"] = round(time.perf_counter() - started, 2)
     run = pipeline.dedupe(records, threshold=THRESHOLD, stage=stage)
     seconds = time.perf_counter() - started
-    with open(out, "w", encoding="utf-8", newline="") as handle:
+    _write_clusters(out, run.clusters)
+    for threshold in OTHER_THRESHOLDS:
+        ids = (r.id for r in records)
+        _write_clusters(_at(out, threshold), cluster(ids, run.pairs, threshold=threshold))
+    return {"seconds": seconds, "maxrss_mib": _maxrss_mib(), "stages": stages}
+
+
+def _at(path: Path, threshold: float) -> Path:
+    return path.with_name(f"{path.stem}-{threshold}{path.suffix}")
+
+
+def _write_clusters(path: Path, clusters: dict[str, str]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(("id", "cluster_id"))
-        writer.writerows(run.clusters.items())
-    return {"seconds": seconds, "maxrss_mib": _maxrss_mib(), "stages": stages}
+        writer.writerows(clusters.items())
 
 
 def _stock_rows(source: Path) -> Any:
@@ -97,7 +111,7 @@ def _stock_rows(source: Path) -> Any:
             surname, first = row["family_name"], row["given_name"]
             if not (surname or first):
                 words = row["full_name"].split()
-                surname, first = (words + ["", ""])[:2]
+                surname, first = [*words, "", ""][:2]
             dob = row["date_of_birth"]
             columns["unique_id"].append(row["id"])
             columns["first_name"].append(first.lower() or None)
@@ -145,7 +159,7 @@ def worker_stock(source: Path, out: Path) -> dict[str, Any]:
         linker.training.estimate_parameters_using_expectation_maximisation(rule)
     predictions = linker.inference.predict(threshold_match_probability=THRESHOLD)
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, THRESHOLD)
-    table = clusters.as_pyarrow_table()
+    table = clusters.as_pyarrow_table()  # type: ignore[no-untyped-call]
     seconds = time.perf_counter() - started
     with open(out, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
@@ -165,7 +179,9 @@ def worker_blocking(source: Path, with_name_year: bool) -> dict[str, Any]:
     records = read_records(source)
     truth = _read_pairs(source, "id", "truth_person_id")
     features = features_table(records)
-    truth_table = pa.table({"id": [r.id for r in records], "truth_id": [truth[r.id] for r in records]})
+    truth_table = pa.table(
+        {"id": [r.id for r in records], "truth_id": [truth[r.id] for r in records]}
+    )
     keys = ALL_KEYS if with_name_year else PREDICTION_KEYS
     measures = measure_blocking(features, truth_table, keys)
     return {
@@ -202,10 +218,14 @@ def bench(records: int, seed: int, *, stock: bool, blocking: bool) -> None:
         source = Path(tmp) / "records.csv"
         started = time.perf_counter()
         write_csv(generate_dataset(records, seed=seed), source)
-        print(f"\n{records:,} records generated in {time.perf_counter() - started:.1f} s", flush=True)
+        print(
+            f"\n{records:,} records generated in {time.perf_counter() - started:.1f} s", flush=True
+        )
         truth = _read_pairs(source, "id", "truth_person_id")
         systems = ["homecoming", "stock"] if stock else ["homecoming"]
-        print(f"{'system':<12}{'seconds':>9}{'peak MiB':>10}{'precision':>11}{'recall':>9}{'F1':>8}")
+        print(
+            f"{'system':<12}{'seconds':>9}{'peak MiB':>10}{'precision':>11}{'recall':>9}{'F1':>8}"
+        )
         for system in systems:
             out = Path(tmp) / f"{system}.csv"
             result = _child(system, str(source), str(out))
@@ -215,6 +235,12 @@ def bench(records: int, seed: int, *, stock: bool, blocking: bool) -> None:
                 f"{p:>11.4f}{r:>9.4f}{f1:>8.4f}",
                 flush=True,
             )
+            if system == "homecoming":
+                for threshold in OTHER_THRESHOLDS:
+                    clusters = _read_pairs(_at(out, threshold), "id", "cluster_id")
+                    p, r, f1 = pairwise_scores(truth, clusters)
+                    label = f"  at {threshold}"
+                    print(f"{label:<12}{'':>9}{'':>10}{p:>11.4f}{r:>9.4f}{f1:>8.4f}")
             if result["stages"]:
                 print("  stages (s): " + ", ".join(f"{k} {v}" for k, v in result["stages"].items()))
         if blocking:

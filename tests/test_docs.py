@@ -20,8 +20,9 @@ def _command_paths(group: object, prefix: str = "homecoming") -> list[str]:
     paths = []
     for name, command in commands.items():
         path = f"{prefix} {name}"
-        paths.extend(_command_paths(command, path) if getattr(command, "commands", None)
-                     else [path])
+        paths.extend(
+            _command_paths(command, path) if getattr(command, "commands", None) else [path]
+        )
     return paths
 
 
@@ -33,8 +34,11 @@ def test_every_cli_command_is_in_the_readme() -> None:
 
 
 def test_every_setting_is_in_the_readme() -> None:
-    missing = [f"HOMECOMING_{name.upper()}" for name in Settings.model_fields
-               if f"HOMECOMING_{name.upper()}" not in README]
+    missing = [
+        f"HOMECOMING_{name.upper()}"
+        for name in Settings.model_fields
+        if f"HOMECOMING_{name.upper()}" not in README
+    ]
     assert not missing, f"document these settings in the README: {missing}"
 
 

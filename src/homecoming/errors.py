@@ -1,4 +1,4 @@
-"""One exception hierarchy; each error carries its HTTP status and a message that says what to do."""
+"""One exception hierarchy; each error carries its HTTP status and a message saying what to do."""
 
 from __future__ import annotations
 

@@ -8,7 +8,8 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_SECRET = "development-only-secret-change-me"  # noqa: S105 (refused outside development)
+# Refused outside development (see _refuse_default_secret).
+DEFAULT_SECRET = "development-only-secret-change-me"
 
 
 class Settings(BaseSettings):
@@ -20,7 +21,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path("var")
     database_url: str = Field(
         default="",
-        description="SQLAlchemy URL; empty means the embedded SQLite file under the data directory.",
+        description="SQLAlchemy URL; empty means the SQLite file under the data directory.",
     )
     secret_key: str = DEFAULT_SECRET
     log_level: str = "INFO"

@@ -25,7 +25,7 @@ def _loaded(db: Database, tmp_path: Path) -> None:
     path = tmp_path / "in.csv"
     path.write_text(
         "Прізвище,Ім'я,Дата народження,Примітки\n"
-        "Нехір,Олександр,23.05.1987,=HYPERLINK(\"http://example.invalid\")\n"
+        'Нехір,Олександр,23.05.1987,=HYPERLINK("http://example.invalid")\n'
         "Тарасов,Олександр,1990,\n",
         encoding="utf-8",
     )

@@ -41,8 +41,11 @@ def _records(db: Database) -> int:
 
 def test_import_cp1251_list_and_show_the_person(db: Database, tmp_path: Path) -> None:
     _with_party(db)
-    path = _list(tmp_path, ["Нехір Олександр Іванович;23.05.1987;солдат;А0000;ч\n",
-                            "Тарасов Олександр;1990;;;\n"], encoding="cp1251")
+    path = _list(
+        tmp_path,
+        ["Нехір Олександр Іванович;23.05.1987;солдат;А0000;ч\n", "Тарасов Олександр;1990;;;\n"],
+        encoding="cp1251",
+    )
     code, stdout, stderr = _invoke(db, "import", str(path), "--party", "UA", "--json")
     assert code == 0, stderr
     assert json.loads(stdout)["imported"] == 2

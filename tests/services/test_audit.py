@@ -12,8 +12,13 @@ from homecoming.store.db import Database
 def _append(db: Database, n: int) -> None:
     for i in range(n):
         with db.transaction() as session:
-            audit.append(session, actor="tester", action="test.event", subject=f"thing:{i}",
-                         details={"i": i, "name": "Олександр"})
+            audit.append(
+                session,
+                actor="tester",
+                action="test.event",
+                subject=f"thing:{i}",
+                details={"i": i, "name": "Олександр"},
+            )
 
 
 def test_intact_chain_verifies(db: Database) -> None:
@@ -50,10 +55,12 @@ def test_tampering_is_named(db: Database, statement: str, entry: int, words: str
 def test_inserted_entry_is_found(db: Database) -> None:
     _append(db, 3)
     with db.engine.begin() as connection:
-        connection.execute(text(
-            "INSERT INTO audit_log (id, at, actor, action, subject, details, prev_hash, hash) "
-            "SELECT 4, at, actor, action, subject, details, hash, hash FROM audit_log WHERE id = 3"
-        ))
+        connection.execute(
+            text(
+                "INSERT INTO audit_log (id, at, actor, action, subject, details, prev_hash, hash) "
+                "SELECT 4, at, actor, action, subject, details, hash, hash FROM audit_log WHERE id = 3"
+            )
+        )
     report = audit.verify(db)
     assert not report.ok
     assert any(f.entry_id == 4 for f in report.faults)

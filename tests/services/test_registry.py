@@ -22,8 +22,13 @@ def _evidence(line: int, family: str = "Нехір", **extra: object) -> Evidenc
 
 
 def _source(content_hash: str = "abc") -> registry.SourceInfo:
-    return registry.SourceInfo(kind=SourceKind.PARTY_LIST, name="UA list 1", party="UA",
-                               file_name="list.csv", content_hash=content_hash)
+    return registry.SourceInfo(
+        kind=SourceKind.PARTY_LIST,
+        name="UA list 1",
+        party="UA",
+        file_name="list.csv",
+        content_hash=content_hash,
+    )
 
 
 @pytest.fixture
@@ -62,10 +67,14 @@ def test_one_bad_row_writes_nothing(parties: Database) -> None:
 
 
 def test_skip_bad_rows_keeps_the_good(parties: Database) -> None:
-    rows: list[Evidence | list[RowProblem]] = [_evidence(2), [RowProblem(3, "sex", "unknown")],
-                                               _evidence(4)]
-    result = registry.import_evidence(parties, source=_source(), rows=rows, actor="r",
-                                      skip_bad_rows=True)
+    rows: list[Evidence | list[RowProblem]] = [
+        _evidence(2),
+        [RowProblem(3, "sex", "unknown")],
+        _evidence(4),
+    ]
+    result = registry.import_evidence(
+        parties, source=_source(), rows=rows, actor="r", skip_bad_rows=True
+    )
     assert result.imported == 2 and result.rejected_lines == {3}
     assert _count(parties, Record) == 2
 
@@ -96,11 +105,15 @@ def test_contacts_live_apart(parties: Database) -> None:
 
 def test_records_are_immutable_in_the_database(parties: Database) -> None:
     registry.import_evidence(parties, source=_source(), rows=[_evidence(2)], actor="r")
-    with pytest.raises((DBAPIError, IntegrityError), match="immutable"), \
-            parties.engine.begin() as connection:
+    with (
+        pytest.raises((DBAPIError, IntegrityError), match="immutable"),
+        parties.engine.begin() as connection,
+    ):
         connection.execute(text("UPDATE records SET family_name = 'X'"))
-    with pytest.raises((DBAPIError, IntegrityError), match="immutable"), \
-            parties.engine.begin() as connection:
+    with (
+        pytest.raises((DBAPIError, IntegrityError), match="immutable"),
+        parties.engine.begin() as connection,
+    ):
         connection.execute(text("DELETE FROM records"))
     with parties.engine.begin() as connection:  # the linkage's assignment may change
         connection.execute(text("UPDATE records SET person_id = person_id"))
@@ -109,8 +122,12 @@ def test_records_are_immutable_in_the_database(parties: Database) -> None:
 def test_person_status_is_derived_with_contradictions(parties: Database) -> None:
     rows = [
         _evidence(2, fate=Fate.CAPTURED, fate_date=PartialDate(2024, 3)),
-        _evidence(3, fate=Fate.DETAINED, fate_date=PartialDate(2025, 1),
-                  date_of_birth=PartialDate(1988, 5, 23)),
+        _evidence(
+            3,
+            fate=Fate.DETAINED,
+            fate_date=PartialDate(2025, 1),
+            date_of_birth=PartialDate(1988, 5, 23),
+        ),
     ]
     registry.import_evidence(parties, source=_source(), rows=rows, actor="r")
     with parties.engine.begin() as connection:
