@@ -58,7 +58,8 @@ def test_inserted_entry_is_found(db: Database) -> None:
         connection.execute(
             text(
                 "INSERT INTO audit_log (id, at, actor, action, subject, details, prev_hash, hash) "
-                "SELECT 4, at, actor, action, subject, details, hash, hash FROM audit_log WHERE id = 3"
+                "SELECT 4, at, actor, action, subject, details, hash, hash "
+                "FROM audit_log WHERE id = 3"
             )
         )
     report = audit.verify(db)
