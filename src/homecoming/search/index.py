@@ -26,7 +26,7 @@ IntArray = npt.NDArray[np.int64]
 CANDIDATE_CAP = 4_000
 MIN_NAME_SCORE = 0.5
 # With this many candidate names or more, a known year of birth (±1) narrows them first.
-BORN_FILTER_FROM = 200
+BORN_FILTER_FROM = 32
 SEX_CODES = {"male": 1, "female": 2, "other": 3}
 SNAPSHOT_VERSION = 2
 
