@@ -27,6 +27,9 @@ CANDIDATE_CAP = 4_000
 MIN_NAME_SCORE = 0.5
 # With this many candidate names or more, a known year of birth (±1) narrows them first.
 BORN_FILTER_FROM = 32
+# Names are compared with the query one by one (tens of microseconds each): past this many,
+# only those sharing the most keys with the query are compared.
+COMPARED_CAP = 32
 SEX_CODES = {"male": 1, "female": 2, "other": 3}
 SNAPSHOT_VERSION = 2
 
@@ -220,9 +223,11 @@ class PersonIndex:
 
     def search(self, query: Query, *, limit: int = 10) -> list[Hit]:
         """Persons ranked by how well their best record fits the query."""
-        names = self._candidate_names(query.text)
+        names, postings = self._candidate_names(query.text)
         if len(names) > BORN_FILTER_FROM and query.born.year is not None:
             names = self._born_near(names, query.born.year)
+        if len(names) > COMPARED_CAP:
+            names = _most_keys(names, postings, len(self.names))[:COMPARED_CAP]
         scored = self._score_names(query.text, names)
         entries = self._entries_of(list(scored))
         entries.extend(self.service_numbers.get(_service_key(query.service_number), []))
@@ -251,11 +256,12 @@ class PersonIndex:
         delta = self._delta_keys.get(key)
         return np.concatenate([base, np.array(delta, np.int64)]) if delta else base
 
-    def _candidate_names(self, text: str) -> IntArray:
+    def _candidate_names(self, text: str) -> tuple[IntArray, list[IntArray]]:
+        """Names carrying keys of the most query words, and every query key's postings."""
         words = [[self._postings(key) for key in hashes] for hashes in self._name_keys(text)]
         words = [w for w in words if sum(len(p) for p in w)]
         if not words:
-            return np.zeros(0, np.int64)
+            return np.zeros(0, np.int64), []
         words.sort(key=lambda postings: sum(len(p) for p in postings))
         base = np.concatenate(words[0])  # may repeat a name: unique only what survives
         if len(words) > 1:
@@ -265,7 +271,7 @@ class PersonIndex:
             )
             if matches.max() > 0:
                 base = base[matches == matches.max()]
-        return np.unique(base)[:CANDIDATE_CAP]
+        return np.unique(base)[:CANDIDATE_CAP], [p for w in words for p in w]
 
     def _born_near(self, name_ids: IntArray, year: int) -> IntArray:
         """Names with a record born within a year of `year`, or of unknown birth."""
@@ -414,6 +420,14 @@ class PersonIndex:
         index._base_names = len(index.names)
         index._index_entries()
         return index, stamp
+
+
+def _most_keys(name_ids: IntArray, postings: list[IntArray], names: int) -> IntArray:
+    """The names ordered by how many of the query's keys they carry, most first."""
+    counts = np.zeros(names, dtype=np.int32)
+    for posting in postings:
+        counts[posting] += 1  # a name appears once in a posting, so no update is lost
+    return name_ids[np.argsort(-counts[name_ids], kind="stable")]
 
 
 def _members(base: IntArray, postings: list[IntArray], names: int) -> IntArray:
