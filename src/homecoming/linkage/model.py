@@ -1,0 +1,216 @@
+"""The Homecoming linkage model on Splink: settings, training, prediction and explanations.
+
+The same settings run on every engine. Training: the prior from strict rules, u by random
+sampling, m by expectation maximisation, then m refined from human "same" judgements.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Sequence
+from typing import Any, Literal
+
+from homecoming.linkage.blocking import (
+    PREDICTION_KEYS,
+    PRIOR_COLUMNS,
+    PRIOR_RECALL,
+    TRAINING_COLUMNS,
+    BlockingKey,
+)
+from homecoming.linkage.comparisons import comparisons
+from homecoming.linkage.engine import LinkageEngine
+from homecoming.linkage.judgements import PairJudgement
+
+LinkType = Literal["dedupe_only", "link_only"]
+DATASETS = ("left", "right")
+# Comparisons whose inputs are hashed forms: explanations show the names as written.
+TEXT_SHOWN_FOR = frozenset({"name", "patronymic"})
+
+
+def settings(
+    link_type: LinkType,
+    *,
+    keys: Sequence[BlockingKey] = PREDICTION_KEYS,
+) -> Any:
+    """Splink settings shared by every engine."""
+    from splink import SettingsCreator
+
+    return SettingsCreator(
+        link_type=link_type,
+        unique_id_column_name="unique_id",
+        comparisons=comparisons(),
+        blocking_rules_to_generate_predictions=[key.rule() for key in keys],
+        retain_matching_columns=False,
+        retain_intermediate_calculation_columns=True,
+    )
+
+
+class LinkageModel:
+    """A Splink linker over feature tables (one to deduplicate, two to link)."""
+
+    def __init__(
+        self,
+        engine: LinkageEngine,
+        tables: Sequence[Any],
+        *,
+        keys: Sequence[BlockingKey] = PREDICTION_KEYS,
+        log_level: int = logging.WARNING,
+    ) -> None:
+        from splink import Linker
+
+        self.engine = engine
+        self.link_type: LinkType = "dedupe_only" if len(tables) == 1 else "link_only"
+        self._frames = [
+            engine.register(table, f"homecoming_{name}")
+            for table, name in zip(tables, DATASETS, strict=False)
+        ]
+        self.settings = settings(self.link_type, keys=keys)
+        self.linker = Linker(self._frames, self.settings, log_level=log_level)
+        self._levels: dict[str, dict[int, tuple[str, float]]] | None = None
+
+    # -- training ---------------------------------------------------------------------------
+
+    def train(
+        self,
+        *,
+        judgements: Sequence[PairJudgement] = (),
+        u_max_pairs: float = 1e6,
+        em_max_pairs: float = 1e6,
+        seed: int = 42,
+    ) -> None:
+        """Estimate the prior, u (random sampling), m (EM), then refine m from "same" judgements."""
+        from splink import block_on
+
+        training = self.linker.training
+        training.estimate_probability_two_random_records_match(
+            [block_on(*columns) for columns in PRIOR_COLUMNS], recall=PRIOR_RECALL
+        )
+        # Chunks let u estimation stop early on big inputs; on small ones they only cost jobs.
+        chunks = 10 if u_max_pairs >= 1e6 else 1
+        training.estimate_u_using_random_sampling(
+            max_pairs=u_max_pairs, seed=seed, num_chunks=chunks
+        )
+        for columns in TRAINING_COLUMNS:
+            training.estimate_parameters_using_expectation_maximisation(
+                block_on(*columns),
+                estimate_without_term_frequencies=True,
+                max_pairs=em_max_pairs,
+            )
+        same = [j for j in judgements if j.same]
+        if same:
+            self._train_from_judgements(same)
+        self._levels = None
+
+    def _train_from_judgements(self, same: Sequence[PairJudgement]) -> None:
+        import pyarrow as pa
+
+        left, right = DATASETS if self.link_type == "link_only" else (DATASETS[0], DATASETS[0])
+        labels = pa.table(
+            {
+                "source_dataset_l": [f"homecoming_{left}"] * len(same),
+                "unique_id_l": [j.left_id for j in same],
+                "source_dataset_r": [f"homecoming_{right}"] * len(same),
+                "unique_id_r": [j.right_id for j in same],
+            }
+        )
+        frame = self.engine.register(labels, "homecoming_labels")
+        self.linker.training.estimate_m_from_pairwise_labels(frame)  # type: ignore[no-untyped-call]
+
+    # -- prediction -------------------------------------------------------------------------
+
+    def predict(self, *, threshold: float) -> Any:
+        """Scored candidate pairs at or above the threshold, as an arrow table."""
+        frame = self.linker.inference.predict(
+            threshold_match_probability=threshold, warning_mode="never"
+        )
+        return self.engine.to_arrow(frame)
+
+    # -- explanations -----------------------------------------------------------------------
+
+    def model_json(self) -> dict[str, Any]:
+        """The trained model as Splink's settings dict (m and u of every level)."""
+        return dict(self.linker.misc.save_model_to_json())
+
+    def _level_table(self) -> dict[str, dict[int, tuple[str, float]]]:
+        if self._levels is None:
+            self._levels = {}
+            for comparison in self.linker._settings_obj.comparisons:
+                levels = {}
+                for level in comparison.comparison_levels:
+                    weight = (
+                        0.0
+                        if level.is_null_level
+                        else _weight(level.m_probability, level.u_probability)
+                    )
+                    levels[level.comparison_vector_value] = (level.label_for_charts, weight)
+                self._levels[comparison.output_column_name] = levels
+        return self._levels
+
+    def prior_weight(self) -> float:
+        """Match weight of two random records (the start of every explanation)."""
+        p = float(self.linker._settings_obj._probability_two_random_records_match)
+        return math.log2(p / (1.0 - p))
+
+    def explain_levels(self, gammas: dict[str, int]) -> list[dict[str, Any]]:
+        """Per comparison: the level a pair reached and its match weight."""
+        table = self._level_table()
+        found = []
+        for name, gamma in gammas.items():
+            label, weight = table[name][gamma]
+            found.append({"comparison": name, "level": label, "match_weight": round(weight, 4)})
+        return found
+
+    def waterfall(self, left_id: str, right_id: str) -> list[dict[str, Any]]:
+        """Splink's waterfall chart data for a pair: JSON-able bars, prior to final score."""
+        from splink.internals.waterfall_chart import records_to_waterfall_data
+
+        left = self._record(self._frames[0], left_id)
+        right = self._record(self._frames[-1], right_id)
+        records = self._scored_pair(left, right)
+        settings = self.linker._settings_obj
+        data = records_to_waterfall_data(records, settings, False)  # type: ignore[no-untyped-call]
+        bars = [_plain(bar) for bar in data]
+        for bar in bars:  # forms are hashed: show the names as written instead
+            if bar.get("column_name") in TEXT_SHOWN_FOR:
+                bar["value_l"], bar["value_r"] = left["name_text"], right["name_text"]
+        return bars
+
+    def _scored_pair(self, left: dict[str, Any], right: dict[str, Any]) -> list[dict[str, Any]]:
+        from splink import Linker
+
+        model = self.model_json()
+        model["retain_intermediate_calculation_columns"] = True
+        model["retain_matching_columns"] = True
+        model["blocking_rules_to_generate_predictions"] = []
+        explainer = Linker(self._frames, model, log_level=logging.WARNING)
+        return list(explainer.inference.score_pair(left, right).as_record_list())
+
+    def _record(self, frame: Any, record_id: str) -> dict[str, Any]:
+        quoted = record_id.replace("'", "''")
+        rows = frame.query_sql(
+            f"select * from {frame.physical_name} where unique_id = '{quoted}'"
+        ).as_record_list()
+        if not rows:
+            from homecoming.errors import NotFound
+
+            raise NotFound(f"no record with id {record_id!r}")
+        return dict(rows[0])
+
+
+def _weight(m: float | None, u: float | None) -> float:
+    if not m or not u:
+        return 0.0
+    return math.log2(m / u)
+
+
+def _plain(bar: dict[str, Any]) -> dict[str, Any]:
+    """Numbers and strings only (JSON): infinities and NaN become None."""
+    clean: dict[str, Any] = {}
+    for key, value in bar.items():
+        if isinstance(value, float) and not math.isfinite(value):
+            value = None
+        elif value is not None and not isinstance(value, (str, int, float, bool)):
+            value = str(value)
+        clean[key] = value
+    return clean

@@ -1,0 +1,148 @@
+"""Batch linkage and deduplication end to end: features, Splink, clusters honouring judgements."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from homecoming.linkage.clustering import Edge, cluster
+from homecoming.linkage.engine import LinkageEngine, create_engine
+from homecoming.linkage.features import add_family_rarity, features_table
+from homecoming.linkage.inputs import InputRecord
+from homecoming.linkage.judgements import PairJudgement, latest_per_pair
+
+DEFAULT_THRESHOLD = 0.9
+# Pairs down to this probability are kept for the review queue.
+REVIEW_FLOOR = 0.2
+
+Advance = Callable[[int], None]
+# A stage of work: (description, total or None) -> context yielding a progress callback.
+StageReporter = Callable[[str, int | None], AbstractContextManager[Advance]]
+
+
+@contextmanager
+def _silent(description: str, total: int | None) -> Iterator[Advance]:
+    yield lambda done: None
+
+
+@dataclass(slots=True)
+class LinkageRun:
+    """What a run found: scored pairs (probability >= the review floor), clusters, the model."""
+
+    pairs: list[Edge]
+    threshold: float
+    model: Any
+    clusters: dict[str, str] = field(default_factory=dict)
+
+    def links(self) -> list[Edge]:
+        """Pairs at or above the threshold."""
+        return [p for p in self.pairs if p[2] >= self.threshold]
+
+
+def _features(records: Sequence[InputRecord], label: str, stage: StageReporter) -> Any:
+    with stage(f"preparing names ({label})", len(records)) as advance:
+        table = features_table(records, progress=advance)
+        advance(len(records))
+    return table
+
+
+def _scored_pairs(model: Any, stage: StageReporter, floor: float) -> list[Edge]:
+    with stage("scoring candidate pairs", None) as advance:
+        table = model.predict(threshold=floor)
+        advance(table.num_rows)
+    lefts = table.column("unique_id_l").to_pylist()
+    rights = table.column("unique_id_r").to_pylist()
+    probabilities = table.column("match_probability").to_pylist()
+    return list(zip(lefts, rights, probabilities, strict=True))
+
+
+def _train(
+    model: Any, judgements: Sequence[PairJudgement], stage: StageReporter, u_max_pairs: float
+) -> None:
+    with stage("training (u by sampling, m by EM)", None):
+        model.train(judgements=judgements, u_max_pairs=u_max_pairs)
+
+
+def run_linkage(
+    tables: Sequence[Sequence[InputRecord]],
+    *,
+    engine: LinkageEngine | str = "duckdb",
+    threshold: float = DEFAULT_THRESHOLD,
+    judgements: Sequence[PairJudgement] = (),
+    stage: StageReporter | None = None,
+    u_max_pairs: float = 1e6,
+) -> LinkageRun:
+    """Deduplicate one table or link two; the run keeps its engine open for explanations."""
+    from homecoming.linkage.model import LinkageModel
+
+    report = stage or _silent
+    labels = ("left", "right") if len(tables) == 2 else ("records",)
+    features = add_family_rarity(
+        [_features(t, label, report) for t, label in zip(tables, labels, strict=True)]
+    )
+    runner = create_engine(engine) if isinstance(engine, str) else engine
+    model = LinkageModel(runner, features, log_level=logging.ERROR)
+    decided = latest_per_pair(judgements)
+    _train(model, decided, report, u_max_pairs)
+    pairs = _scored_pairs(model, report, min(REVIEW_FLOOR, threshold))
+    return LinkageRun(pairs=_apply_judgements(pairs, decided), threshold=threshold, model=model)
+
+
+def _apply_judgements(pairs: list[Edge], judgements: Sequence[PairJudgement]) -> list[Edge]:
+    """A judged pair scores 1 (same) or leaves (not the same), whatever the model said."""
+    verdicts = {frozenset((j.left_id, j.right_id)): j.same for j in judgements}
+    if not verdicts:
+        return pairs
+    kept = [p for p in pairs if frozenset(p[:2]) not in verdicts]
+    same = [(j.left_id, j.right_id, 1.0) for j in judgements if j.same]
+    return kept + same
+
+
+def dedupe(
+    records: Sequence[InputRecord],
+    *,
+    engine: LinkageEngine | str = "duckdb",
+    threshold: float = DEFAULT_THRESHOLD,
+    judgements: Sequence[PairJudgement] = (),
+    stage: StageReporter | None = None,
+    u_max_pairs: float = 1e6,
+) -> LinkageRun:
+    """Cluster records into persons; judgements hold as must-link and cannot-link."""
+    run = run_linkage(
+        [records],
+        engine=engine,
+        threshold=threshold,
+        judgements=judgements,
+        stage=stage,
+        u_max_pairs=u_max_pairs,
+    )
+    report = stage or _silent
+    with report("clustering", None):
+        run.clusters = cluster(
+            (r.id for r in records), run.pairs, threshold=threshold, judgements=judgements
+        )
+    return run
+
+
+def link(
+    left: Sequence[InputRecord],
+    right: Sequence[InputRecord],
+    *,
+    engine: LinkageEngine | str = "duckdb",
+    threshold: float = DEFAULT_THRESHOLD,
+    judgements: Sequence[PairJudgement] = (),
+    stage: StageReporter | None = None,
+    u_max_pairs: float = 1e6,
+) -> LinkageRun:
+    """Pairs of a left and a right record that are the same person (judgements: left id first)."""
+    return run_linkage(
+        [left, right],
+        engine=engine,
+        threshold=threshold,
+        judgements=judgements,
+        stage=stage,
+        u_max_pairs=u_max_pairs,
+    )

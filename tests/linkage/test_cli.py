@@ -1,0 +1,93 @@
+"""`link` and `dedupe` through the CLI runner, on a Typer app with only these commands."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from homecoming.cli.linkage import register
+from homecoming.cli.runtime import ReportingGroup
+
+
+@pytest.fixture(scope="module")
+def app() -> typer.Typer:
+    app = typer.Typer(cls=ReportingGroup, pretty_exceptions_enable=False)
+    register(app)
+    return app
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_dedupe_writes_a_cluster_for_every_row(
+    app: typer.Typer, generated_csv: Callable[[int, int], Path], tmp_path: Path
+) -> None:
+    source, out = generated_csv(600, 5), tmp_path / "clusters.csv"
+    result = CliRunner().invoke(
+        app, ["dedupe", str(source), "--out", str(out), "--threshold", "0.9"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = _rows(out)
+    assert list(rows[0]) == ["id", "cluster_id"]
+    assert [r["id"] for r in rows] == [r["id"] for r in _rows(source)]
+    assert len({r["cluster_id"] for r in rows}) < len(rows)
+    assert "clusters written" in result.stderr
+
+
+def test_link_writes_pairs_above_the_threshold(
+    app: typer.Typer, generated_csv: Callable[[int, int], Path], tmp_path: Path
+) -> None:
+    rows = _rows(generated_csv(600, 5))
+    left, right, out = tmp_path / "left.csv", tmp_path / "right.csv", tmp_path / "links.csv"
+    for path, part in ((left, rows[:300]), (right, rows[300:])):
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(part)
+    args = [
+        "link",
+        str(left),
+        str(right),
+        "--out",
+        str(out),
+        "--threshold",
+        "0.8",
+        "--engine",
+        "duckdb",
+    ]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    links = _rows(out)
+    assert links and list(links[0]) == ["left_id", "right_id", "probability"]
+    assert all(float(r["probability"]) >= 0.8 for r in links)
+    truth = {r["id"]: r["truth_person_id"] for r in rows}
+    right_ids = {r["id"] for r in rows[300:]}
+    assert all(r["right_id"] in right_ids for r in links)
+    assert sum(truth[r["left_id"]] == truth[r["right_id"]] for r in links) >= 0.95 * len(links)
+
+
+def test_bad_input_is_a_clear_error(app: typer.Typer, tmp_path: Path) -> None:
+    source = tmp_path / "bad.csv"
+    source.write_text(
+        "id,full_name,date_of_birth\na,Нехір Олександр,1987\nb,X,87-13-45\n", encoding="utf-8"
+    )
+    result = CliRunner().invoke(app, ["dedupe", str(source), "--out", str(tmp_path / "o.csv")])
+    assert result.exit_code == 1
+    assert f"{source}, line 3, column 'date_of_birth'" in result.stderr
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_missing_id_column(app: typer.Typer, tmp_path: Path) -> None:
+    source = tmp_path / "noid.csv"
+    source.write_text("full_name\nX\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["dedupe", str(source), "--out", str(tmp_path / "o.csv")])
+    assert result.exit_code == 1
+    assert "line 1, column 'id'" in result.stderr

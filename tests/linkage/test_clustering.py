@@ -1,0 +1,131 @@
+"""Clustering that respects judgements, checked against brute force on random small graphs."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from homecoming.linkage.clustering import Edge, JudgementConflict, cluster
+from homecoming.linkage.judgements import PairJudgement
+
+THRESHOLD = 0.5
+
+
+def _partition(clusters: dict[str, str]) -> set[frozenset[str]]:
+    groups: dict[str, set[str]] = {}
+    for node, cid in clusters.items():
+        groups.setdefault(cid, set()).add(node)
+    return {frozenset(g) for g in groups.values()}
+
+
+def _oracle(
+    nodes: list[str], edges: list[Edge], judgements: list[PairJudgement]
+) -> set[frozenset[str]] | None:
+    """The same rule as plain sets and full scans: None when the judgements contradict."""
+    last = {frozenset((j.left_id, j.right_id)): j.same for j in judgements}
+    cannot = [tuple(p) for p, same in last.items() if not same]
+    groups = [{n} for n in nodes]
+
+    def merge(a: str, b: str) -> bool:
+        ga = next(g for g in groups if a in g)
+        gb = next(g for g in groups if b in g)
+        if ga is gb:
+            return True
+        joined = ga | gb
+        if any(x in joined and y in joined for x, y in cannot):
+            return False
+        groups.remove(ga)
+        groups.remove(gb)
+        groups.append(joined)
+        return True
+
+    for pair, same in last.items():
+        if same and not merge(*sorted(pair)):
+            return None
+    for a, b, p in sorted(edges, key=lambda e: (-e[2], e[0], e[1])):
+        if p >= THRESHOLD:
+            merge(a, b)
+    return {frozenset(g) for g in groups}
+
+
+@st.composite
+def graphs(draw: st.DrawFn) -> tuple[list[str], list[Edge], list[PairJudgement]]:
+    n = draw(st.integers(min_value=1, max_value=9))
+    nodes = [f"n{i}" for i in range(n)]
+    pairs = list(itertools.combinations(nodes, 2))
+    probabilities = st.sampled_from([0.1, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99])
+    edges = [(a, b, draw(probabilities)) for a, b in pairs if draw(st.booleans())] if pairs else []
+    judgements = []
+    if pairs:
+        for a, b in draw(st.lists(st.sampled_from(pairs), max_size=4)):
+            judgements.append(PairJudgement(a, b, draw(st.booleans())))
+    return nodes, edges, judgements
+
+
+@settings(max_examples=300, deadline=None)
+@given(graphs())
+def test_matches_brute_force_oracle(
+    graph: tuple[list[str], list[Edge], list[PairJudgement]],
+) -> None:
+    nodes, edges, judgements = graph
+    expected = _oracle(nodes, edges, judgements)
+    if expected is None:
+        with pytest.raises(JudgementConflict):
+            cluster(nodes, edges, threshold=THRESHOLD, judgements=judgements)
+        return
+    found = cluster(nodes, edges, threshold=THRESHOLD, judgements=judgements)
+    assert _partition(found) == expected
+    last = {frozenset((j.left_id, j.right_id)): j.same for j in judgements}
+    for pair, same in last.items():
+        a, b = sorted(pair)
+        assert (found[a] == found[b]) == same  # must-link holds, cannot-link never overridden
+
+
+@settings(max_examples=200, deadline=None)
+@given(graphs())
+def test_without_judgements_it_is_connected_components(
+    graph: tuple[list[str], list[Edge], list[PairJudgement]],
+) -> None:
+    nodes, edges, _ = graph
+    found = cluster(nodes, edges, threshold=THRESHOLD)
+    neighbours: dict[str, set[str]] = {n: set() for n in nodes}
+    for a, b, p in edges:
+        if p >= THRESHOLD:
+            neighbours[a].add(b)
+            neighbours[b].add(a)
+    for node in nodes:  # reachable <=> same cluster
+        seen, todo = {node}, [node]
+        while todo:
+            for nxt in neighbours[todo.pop()] - seen:
+                seen.add(nxt)
+                todo.append(nxt)
+        assert {n for n in nodes if found[n] == found[node]} == seen
+
+
+def test_cannot_link_splits_a_chain_at_its_weakest_link() -> None:
+    edges = [("a", "b", 0.99), ("b", "c", 0.95), ("c", "d", 0.97)]
+    found = cluster("abcd", edges, threshold=0.9, judgements=[PairJudgement("a", "d", False)])
+    assert found == {"a": "a", "b": "a", "c": "c", "d": "c"}
+
+
+def test_must_link_joins_below_threshold_and_a_later_judgement_undoes_it() -> None:
+    same = PairJudgement("a", "b", True)
+    assert cluster("ab", [], threshold=0.9, judgements=[same]) == {"a": "a", "b": "a"}
+    undone = [same, PairJudgement("b", "a", False)]
+    assert cluster("ab", [("a", "b", 0.99)], threshold=0.9, judgements=undone) == {
+        "a": "a",
+        "b": "b",
+    }
+
+
+def test_contradicting_judgements_are_refused() -> None:
+    judgements = [
+        PairJudgement("a", "b", True),
+        PairJudgement("b", "c", True),
+        PairJudgement("a", "c", False),
+    ]
+    with pytest.raises(JudgementConflict):
+        cluster("abc", [], threshold=0.9, judgements=judgements)

@@ -1,0 +1,82 @@
+"""What the names engine precomputes for Splink: Cyrillic and Latin side by side."""
+
+from __future__ import annotations
+
+import pytest
+
+from homecoming.domain.dates import PartialDate
+from homecoming.linkage.features import record_features, service_number_key, unit_number
+from homecoming.linkage.inputs import InputRecord
+
+
+def _features(full_name: str = "", family: str = "", given: str = "") -> dict[str, object]:
+    record = InputRecord(id="x", full_name=full_name, family_name=family, given_name=given)
+    return record_features(record)
+
+
+def _share(left: dict[str, object], right: dict[str, object], column: str) -> bool:
+    a, b = left[column], right[column]
+    return bool(a and b and set(a) & set(b))  # type: ignore[call-overload]
+
+
+SAME_PERSON = [
+    ("Нехір Олександр", "Oleksandr Nekhir"),
+    ("Нехір Олександр", "Aleksandr Nekhir"),
+    ("Нехир Александр", "Nehir Oleksandr"),
+    ("Ковальов Сергій", "Sergey Kovalev"),
+    ("КОВАЛЬОВА Олена", "Olena Kovalova"),
+    ("Щукіна Наталія", "Natalia Shchukina"),
+    ("Nekhir Oleksandr", "Oleksandr Nehir"),
+]
+
+
+@pytest.mark.parametrize(("left", "right"), SAME_PERSON)
+def test_the_same_name_in_two_scripts_shares_blocking_keys(left: str, right: str) -> None:
+    assert _share(_features(left), _features(right), "bk_names")
+
+
+@pytest.mark.parametrize(("left", "right"), SAME_PERSON)
+def test_family_and_given_forms_meet_in_either_order(left: str, right: str) -> None:
+    a, b = _features(left), _features(right)
+    straight = _share(a, b, "family_forms") and (
+        _share(a, b, "given_forms") or _share(a, b, "given_groups")
+    )
+    a_family, b_given = set(a["family_forms"] or ()), set(b["given_forms"] or ())  # type: ignore[call-overload]
+    crossed = bool(a_family & b_given)
+    assert straight or crossed
+
+
+def test_different_people_share_no_pair_key() -> None:
+    assert not _share(_features("Нехір Олександр"), _features("Shevchenko Taras"), "bk_names")
+
+
+def test_split_fields_win_over_the_full_name_and_patronymic_is_kept_apart() -> None:
+    row = _features(family="Ковальов", given="Олександр Іванович")
+    assert row["patronymic_forms"]
+    assert "kovalov" in row["family_forms"]  # type: ignore[operator]
+
+
+def test_dates_and_identifiers() -> None:
+    row = record_features(
+        InputRecord(id="r", full_name="Нехір Олександр", date_of_birth=PartialDate(1987, 5))
+    )
+    assert (row["dob_year"], row["dob_month"], row["dob_day"], row["dob_iso"]) == (
+        1987,
+        5,
+        None,
+        None,
+    )
+    assert row["bk_name_dob"] is None and row["bk_name_year"]
+    assert service_number_key("ВТ-444 079") == service_number_key("BT444079") == "BT444079"
+    assert unit_number("в/ч А1234") == "1234" and unit_number("71st Separate Brigade") == "71"
+    assert unit_number("") is None
+
+
+def test_family_rarity_marks_names_rarer_than_the_median_record() -> None:
+    import pyarrow as pa
+
+    from homecoming.linkage.features import add_family_rarity
+
+    keys = ["ivanov"] * 4 + ["nehir", None]
+    (table,) = add_family_rarity([pa.table({"family_key": keys})])
+    assert table.column("family_rare").to_pylist() == [False] * 4 + [True, None]

@@ -1,0 +1,54 @@
+"""Input files: what `link` and `dedupe` accept, and how they say what is wrong."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from homecoming.domain.dates import PartialDate
+from homecoming.errors import InvalidInput
+from homecoming.linkage.inputs import read_records
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "in.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_reads_known_columns_and_ignores_others(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "\ufeffid,full_name,date_of_birth,sex,shoe_size\n"
+        "a1,Нехір Олександр,1987-05,ч,44\n"
+        "a2,Oleksandr Nekhir,,male,\n",
+    )
+    first, second = read_records(path)
+    assert first.id == "a1" and first.full_name == "Нехір Олександр"
+    assert first.date_of_birth == PartialDate(1987, 5) and first.sex == "male"
+    assert second.date_of_birth.is_empty
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("name,date_of_birth\nx,1990\n", "line 1, column 'id'"),
+        ("id,full_name\na,X\nb,Y\na,Z\n", "line 4, column 'id'"),
+        ("id,full_name\n,X\n", "line 2, column 'id'"),
+        ("id,date_of_birth\na,1990\nb,31.02.1990\n", "line 3, column 'date_of_birth'"),
+        ("id,date_of_birth\na,sometime\n", "line 2, column 'date_of_birth'"),
+    ],
+)
+def test_bad_input_names_file_line_and_column(tmp_path: Path, text: str, where: str) -> None:
+    path = _write(tmp_path, text)
+    with pytest.raises(InvalidInput) as caught:
+        read_records(path)
+    assert str(path) in caught.value.message
+    assert where in caught.value.message
+
+
+def test_duplicate_id_says_where_it_was_first(tmp_path: Path) -> None:
+    path = _write(tmp_path, "id\nr1\nr2\nr1\n")
+    with pytest.raises(InvalidInput, match="already used on line 2"):
+        read_records(path)
