@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from homecoming.domain.dates import PartialDate
-from homecoming.linkage.features import record_features, service_number_key, unit_number
+from homecoming.domain.record import service_number_key
+from homecoming.linkage.features import record_features, unit_number
 from homecoming.linkage.inputs import InputRecord
 
 

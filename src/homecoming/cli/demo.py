@@ -28,6 +28,7 @@ def demo(
     reset: Annotated[bool, typer.Option(help="Wipe the database first")] = False,
     people: Annotated[int, typer.Option(min=100, help="How many generated people")] = 20_000,
     seed: Annotated[int, typer.Option(help="Seed of the generator")] = 2025,
+    link: Annotated[bool, typer.Option(help="Cluster the records into persons (Splink)")] = True,
 ) -> None:
     """Load the demo scenario: two parties, their lists, ICRC visits, inquiries, testimonies."""
     db = open_database(ctx, ready=False)
@@ -40,6 +41,11 @@ def demo(
     scenario = build_scenario(seed=seed, people=people)
     load_scenario(db, scenario)
     _describe(scenario)
+    if link:
+        from homecoming.services.linkage import link_persons
+
+        summary = link_persons(db, actor=DEMO_ACTOR, stage=progress_bar)
+        out.print(f"Linked {summary.records:,} records into {summary.persons:,} persons.")
 
 
 def load_scenario(db: Database, scenario: Scenario) -> int:

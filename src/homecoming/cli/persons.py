@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from homecoming.cli.runtime import open_database, out, print_json
+from homecoming.cli.runtime import open_database, out, print_json, progress_bar
 from homecoming.services import persons
 
 persons_app = typer.Typer(
@@ -17,6 +17,25 @@ persons_app = typer.Typer(
 
 def register(app: typer.Typer) -> None:
     app.add_typer(persons_app, name="persons")
+
+
+@persons_app.command("link")
+def link(
+    ctx: typer.Context,
+    threshold: Annotated[float, typer.Option(min=0.0, max=1.0, help="Link probability")] = 0.9,
+    engine: Annotated[str, typer.Option(help="duckdb or spark")] = "duckdb",
+    actor: Annotated[str, typer.Option(help="Who is doing this (for the audit log)")] = "cli",
+) -> None:
+    """Cluster every record into persons (Splink), keeping every human judgement."""
+    from homecoming.services.linkage import link_persons
+
+    summary = link_persons(
+        open_database(ctx), actor=actor, threshold=threshold, engine=engine, stage=progress_bar
+    )
+    out.print(
+        f"{summary.records:,} records in {summary.persons:,} persons "
+        f"({summary.links:,} links; {summary.moved:,} records moved to another person)"
+    )
 
 
 @persons_app.command("list")

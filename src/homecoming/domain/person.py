@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from homecoming.domain.dates import PartialDate
-from homecoming.domain.record import Fate, SourceKind
+from homecoming.domain.record import Fate, SourceKind, service_number_key
 
 # Sources that speak from first-hand custody outweigh hearsay when claims conflict.
 _SOURCE_WEIGHT = {
@@ -80,7 +80,9 @@ def derive(claims: list[Claim]) -> DerivedStatus:
     basis = _status_basis(with_fate)
     contradictions = _fate_conflicts(with_fate) + _date_of_birth_conflicts(claims)
     contradictions += _value_conflicts(claims, "sex", lambda c: c.sex or "")
-    contradictions += _value_conflicts(claims, "service_number", lambda c: c.service_number)
+    contradictions += _value_conflicts(
+        claims, "service_number", lambda c: service_number_key(c.service_number)
+    )
     return DerivedStatus(basis.fate if basis else None, basis, timeline, contradictions)
 
 

@@ -102,3 +102,12 @@ class Evidence:
     fields: RecordFields
     contact: Contact | None = None
     external_id: str = ""
+
+
+# Cyrillic letters that lists type for their Latin twins in service numbers (ТС-716490, TC-716490).
+_HOMOGLYPHS = str.maketrans("АВЕКМНОРСТХІ", "ABEKMHOPCTXI")
+
+
+def service_number_key(text: str) -> str:
+    """A service number as compared: upper case, look-alikes folded, no dashes or spaces."""
+    return "".join(ch for ch in text.upper().translate(_HOMOGLYPHS) if ch.isalnum())

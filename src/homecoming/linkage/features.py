@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
+from homecoming.domain.record import service_number_key
 from homecoming.linkage.inputs import InputRecord
 from homecoming.names.blocking import skeleton
 from homecoming.names.parse import parse_name, tokenize
@@ -47,8 +48,6 @@ FEATURE_COLUMNS: dict[str, str] = {
     "bk_name_dob": "list",  # key of one name part + full date of birth
 }
 
-_HOMOGLYPHS = str.maketrans("АВЕКМНОРСТХІ", "ABEKMHOPCTXI")
-_NOT_ALNUM = re.compile(r"[^0-9A-Z]")
 _NUMBER = re.compile(r"\d+")
 _HASH_MASK = (1 << 63) - 1
 
@@ -160,12 +159,6 @@ def _pair_keys(part_keys: tuple[frozenset[str], ...]) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-def service_number_key(text: str) -> str | None:
-    """Service numbers compared without dashes, spaces and Cyrillic/Latin look-alikes."""
-    folded = _NOT_ALNUM.sub("", text.upper().translate(_HOMOGLYPHS))
-    return folded or None
-
-
 def unit_number(text: str) -> str | None:
     """The unit's number or code digits ('в/ч А1234' -> 1234, '71st brigade' -> 71)."""
     found = _NUMBER.findall(text)
@@ -197,7 +190,7 @@ def record_features(record: InputRecord) -> dict[str, Any]:
         dob_day=born.day,
         dob_iso=born.iso() if born.day is not None else None,
         sex=record.sex or None,
-        service_number=service_number_key(record.service_number),
+        service_number=service_number_key(record.service_number) or None,
         unit_number=unit_number(record.unit),
         place_forms=list(place_forms(record.place_of_birth)) or None,
         name_text=record.full_name

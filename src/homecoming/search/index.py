@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from homecoming.domain.dates import PartialDate
+from homecoming.domain.record import service_number_key
 from homecoming.names import compare
 from homecoming.names.parse import tokenize
 from homecoming.search.keys import token_key_hashes
@@ -79,10 +80,6 @@ def _pack(date: PartialDate) -> int:
 def _unpack(value: int) -> PartialDate:
     year, month, day = value // 10_000, value // 100 % 100, value % 100
     return PartialDate(year or None, month or None, (day or None) if month else None)
-
-
-def _service_key(text: str) -> str:
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
 def date_agreement(query: PartialDate, found: PartialDate) -> tuple[float, str]:
@@ -163,7 +160,7 @@ class PersonIndex:
         self.units.extend(e.unit for e in batch)
         for offset, (entry, name_id) in enumerate(zip(batch, name_ids, strict=True)):
             self._delta_entries.setdefault(name_id, []).append(first + offset)
-            if key := _service_key(entry.service_number):
+            if key := service_number_key(entry.service_number):
                 self.service_numbers.setdefault(key, []).append(first + offset)
         return len(batch)
 
@@ -230,7 +227,7 @@ class PersonIndex:
             names = _most_keys(names, postings, len(self.names))[:COMPARED_CAP]
         scored = self._score_names(query.text, names)
         entries = self._entries_of(list(scored))
-        entries.extend(self.service_numbers.get(_service_key(query.service_number), []))
+        entries.extend(self.service_numbers.get(service_number_key(query.service_number), []))
         return self._rank(query, scored, entries, limit)
 
     def _name_keys(self, text: str, *, remember: bool = False) -> list[tuple[int, ...]]:
@@ -306,7 +303,7 @@ class PersonIndex:
         self, query: Query, scored: dict[int, Any], entries: list[int], limit: int
     ) -> list[Hit]:
         best: dict[int, Hit] = {}
-        wanted_service = _service_key(query.service_number)
+        wanted_service = service_number_key(query.service_number)
         for entry in dict.fromkeys(entries):
             hit = self._hit(query, entry, scored.get(int(self.name_of[entry])), wanted_service)
             held = best.get(hit.person_id)
