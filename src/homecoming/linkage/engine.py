@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import tempfile
 from abc import ABC, abstractmethod
 from typing import Any, Literal
@@ -123,6 +124,9 @@ def local_spark_session(
         .config("spark.ui.enabled", "false")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.driver.memory", "4g")
+        # Workers run this interpreter (the venv's), not whatever `python3` is on the PATH.
+        .config("spark.pyspark.python", sys.executable)
+        .config("spark.pyspark.driver.python", sys.executable)
         .getOrCreate()
     )
 
