@@ -15,10 +15,13 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from homecoming.domain.dates import PartialDate
 from homecoming.generate.records import GeneratedRecord, generate_dataset
 from homecoming.search.index import Entry, PersonIndex, Query
+
+SPLINK_QUERIES = 20
 
 
 def _entries(records: list[GeneratedRecord]) -> list[Entry]:
@@ -68,12 +71,13 @@ def _rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def bench(records: int, queries: int, snapshot_dir: Path) -> None:
+def bench(records: int, queries: int, snapshot_dir: Path, *, splink: bool) -> None:
     started = time.perf_counter()
     data = list(generate_dataset(records, seed=5))
     print(f"generated {records:,} records in {time.perf_counter() - started:.1f} s")
     entries = _entries(data)
     sample = _queries(data, queries)
+    splink_ms = _splink_predict_between(data, sample[:SPLINK_QUERIES]) if splink else None
     del data
     gc.collect()
     before = _rss_mib()
@@ -113,16 +117,80 @@ def bench(records: int, queries: int, snapshot_dir: Path) -> None:
         f"max {latencies[-1] * 1e3:.1f} ms; person first {top1 / len(sample):.3f}, "
         f"in top 10 {top10 / len(sample):.3f}"
     )
+    if splink_ms is not None:
+        print(
+            f"Splink 5 predict_between, one record against all {records:,} (stock comparisons, "
+            f"DuckDB): median {splink_ms:.0f} ms over {SPLINK_QUERIES} records; "
+            f"ratio to our p50 {splink_ms / p50:,.0f}x, to our p95 {splink_ms / p95:,.0f}x"
+        )
+
+
+def _stock_table(records: list[GeneratedRecord]) -> Any:
+    """The records as stock Splink reads them: lower-cased first name, surname, full dates."""
+    import pyarrow as pa
+
+    columns: dict[str, list[Any]] = {"unique_id": [], "first_name": [], "surname": [], "dob": []}
+    for number, record in enumerate(records, 1):
+        f = record.fields
+        surname, first = f.family_name, f.given_names
+        if not (surname or first):
+            surname, first = [*f.full_name.split(), "", ""][:2]
+        dob = f.date_of_birth.iso()
+        columns["unique_id"].append(number)
+        columns["first_name"].append(first.lower() or None)
+        columns["surname"].append(surname.lower() or None)
+        columns["dob"].append(dob if len(dob) == 10 else None)
+    return pa.table(columns)
+
+
+def _splink_predict_between(
+    records: list[GeneratedRecord], sample: list[tuple[Query, int, int]]
+) -> float:
+    """Median ms of Splink 5's predict_between for one record against all the others."""
+    import logging
+
+    import pyarrow as pa
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    api = DuckDBAPI()
+    existing = api.register(_stock_table(records), table_name="existing")
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=[
+            cl.NameComparison("first_name"),
+            cl.NameComparison("surname"),
+            cl.DateOfBirthComparison("dob", input_is_string=True),
+        ],
+        blocking_rules_to_generate_predictions=[
+            block_on("first_name", "surname"),
+            block_on("surname", "dob"),
+        ],
+    )
+    linker = Linker(existing, settings, log_level=logging.ERROR)
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)
+    for column in ("first_name", "surname"):  # NameComparison adjusts for name frequency
+        linker.table_management.compute_tf_table(column)
+    times = []
+    for n, (_query, own, _person) in enumerate(sample):
+        row = _stock_table([records[own - 1]]).to_pylist()[0]
+        row["unique_id"] = 10_000_000 + n
+        new = api.register(pa.Table.from_pylist([row]), table_name=f"new_{n}")
+        started = time.perf_counter()
+        linker.inference.predict_between(existing, new, warning_mode="never").as_pyarrow_table()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1e3
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=1_000)
+    parser.add_argument("--no-splink", action="store_true", help="skip the Splink peer")
     args = parser.parse_args()
     print(f"== person search: {args.records:,} generated records ==")
     with tempfile.TemporaryDirectory() as tmp:
-        bench(args.records, args.queries, Path(tmp))
+        bench(args.records, args.queries, Path(tmp), splink=not args.no_splink)
 
 
 if __name__ == "__main__":
