@@ -96,6 +96,15 @@ MUST_MATCH = [
     # one typo in a surname
     ("Олександр Нехіренко", "Oleksandr Nekhirenco"),
     ("Тарас Шевченко", "Taras Shevchenk"),
+    # names of other origins as Russian writes them (learned rendering model)
+    ("Жером", "Gerome"),
+    ("Дзютаро", "Jutaro"),
+    ("Чжэнвэй", "Zhengwei"),
+    # Arabic particles; initials as written; a list holding fewer names than the registry
+    ("Osama bin Laden", "Usama ibn Laden"),
+    ("Bashar al-Assad", "Bashar Assad"),
+    ("J. Juncker", "Jean Juncker"),
+    ("Boris Johnson", "Alexandre Boris de Pfeffel Johnson"),
 ]
 
 MUST_NOT_MATCH = [
@@ -112,6 +121,18 @@ MUST_NOT_MATCH = [
     ("Шевченко Т. Г.", "Шевченко Тарас Петрович"),
     ("Шевченко Т.", "Шевченко Олег"),
     ("Нехір", "Oleksandr Nekhir"),
+    ("Макаренко", "Zakharenko"),
+    ("Salman bin Muhammad Al-Rawi", "Muhammad bin Salman Al-Rawi"),  # son of, not a swap
+    ("习近朋", "习近平"),  # one character is one syllable
+    ("高石早苗", "高市早苗"),  # same reading, written differently
+    pytest.param(
+        "Бандера",
+        "Bandura",
+        marks=pytest.mark.xfail(
+            strict=True,
+            reason="known weakness: the learned model has seen е written u (Бёрни = Burney)",
+        ),
+    ),
 ]
 
 

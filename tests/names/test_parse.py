@@ -16,6 +16,7 @@ from homecoming.names import from_parts, parse_name
         ("Kovalska Yuliia Serhiivna", "Kovalska", "Yuliia", "Serhiivna"),
         ("Шухевич Роман Йосипович", "Шухевич", "Роман", "Йосипович"),
         ("Шевченко Т. Г.", "Шевченко", "Т", "Г"),
+        ("Muhammad bin Salman al-Saud", "Saud", "Muhammad", "Salman"),
     ],
 )
 def test_parse_name(text: str, family: str, given: str, patronymic: str) -> None:

@@ -14,6 +14,9 @@ OrderHint = Literal["family_first", "given_first"]
 # Split on spaces, commas, slashes, dots between words and hyphens; split "AlisherUsmanov".
 _SEPARATORS = re.compile(r"[\s,;/()\[\]_・·]+|-|(?<=\w)\.(?=\w)|(?<=\.)")
 _CAMEL = re.compile(r"(?<=[a-zа-яіїєґ])(?=[A-ZА-ЯІЇЄҐ][a-zа-яіїєґ])")
+# The Arabic article written with a hyphen (al-Assad, el-Sisi) is not a name part.
+_ARABIC_ARTICLE = re.compile(r"(?i)(?<![\w'’-])(?:al|el)-(?=\w)")
+_NASAB_PARTICLES = frozenset({"bin", "ibn", "bint", "binti"})
 # Titles and words that are not a name part in lists.
 _STOPWORDS = frozenset({"mr", "mrs", "ms", "dr", "гр", "пан", "пані", "г-н", "г-жа"})
 
@@ -97,10 +100,27 @@ def _language(text: str, raw: list[str]) -> Language:
     return "uk" if uk > ru else "ru" if ru > uk else "cyrillic"
 
 
+def _nasab(raw: list[str]) -> tuple[list[str], set[int]]:
+    """Drop "bin"/"ibn" inside a name; the word after it is the father's name, a patronymic.
+
+    "Muhammad bin Salman" is Muhammad, son of Salman: compared with "Salman bin Muhammad"
+    the given names differ, and "bin" ~ "ibn" is one particle, not a name part.
+    """
+    kept: list[str] = []
+    fathers: set[int] = set()
+    for i, word in enumerate(raw):
+        if 0 < i < len(raw) - 1 and word.lower() in _NASAB_PARTICLES:
+            fathers.add(len(kept))
+            continue
+        kept.append(word)
+    return kept, fathers
+
+
 def parse_name(text: str, *, order_hint: OrderHint | None = None) -> ParsedName:
     """Parse a full name in any alphabet and order into family, given and patronymic parts."""
-    raw = tokenize(text)
+    raw, fathers = _nasab(tokenize(_ARABIC_ARTICLE.sub("", text)))
     tokens = [name_token(w) for w in raw]
+    tokens = [_with_patronymic(t, True) if i in fathers else t for i, t in enumerate(tokens)]
     roles = _roles(tokens, _order(tokens, raw, text, order_hint))
     return ParsedName(
         text=text,

@@ -52,6 +52,8 @@ class NameToken:
     common_given: bool  # spells one of the common Ukrainian/Russian given names
     patronymic: bool
     initial: bool
+    # Cyrillic: its letters as the learned rendering model reads them; Latin: a-z folded.
+    letters: str = ""
 
 
 def _latin_forms(token: str) -> list[str]:
@@ -87,6 +89,14 @@ def _standards_for_token(token: str) -> tuple[str, ...]:
     lang = cyrillic_language(token)
     uk, ru = tuple(UKRAINIAN_STANDARDS), tuple(RUSSIAN_STANDARDS)
     return uk if lang == "uk" else ru if lang == "ru" else uk + ru
+
+
+def _model_letters(token: str, script: str, key: str) -> str:
+    if script == "cyrillic":
+        from homecoming.names.rendering_model import cyrillic_letters
+
+        return cyrillic_letters(token)
+    return key if script == "latin" else ""
 
 
 def father_name_ids(forms: frozenset[str]) -> frozenset[str]:
@@ -165,4 +175,5 @@ def name_token(text: str) -> NameToken:
         common_given=not forms.isdisjoint(common_given_name_forms()),
         patronymic=bool(fathers) and len(token) >= 6,
         initial=len(primary_forms[0] if primary_forms else "") <= 1,
+        letters=_model_letters(token, script, key),
     )

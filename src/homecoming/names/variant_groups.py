@@ -7,15 +7,52 @@ forms of given names, patronymics and surnames come from `names-translator`.
 
 from __future__ import annotations
 
+import re
 from functools import cache, lru_cache
+from pathlib import Path
 
-from homecoming.names.script import detect_script
+from homecoming.names.script import APOSTROPHES, detect_script
 from homecoming.names.transliterate import render_token, russian_forms
+
+GROUPS_PATH = Path(__file__).with_name("data") / "name_groups.tsv"
+_NO_APOSTROPHES = str.maketrans("", "", APOSTROPHES)
+
+
+@cache
+def _group_table() -> tuple[dict[str, frozenset[str]], dict[str, tuple[str, ...]]] | None:
+    """Form -> group ids and group id -> forms, from the table `build_name_tables` writes."""
+    if not GROUPS_PATH.exists():
+        return None
+    by_form: dict[str, set[str]] = {}
+    by_group: dict[str, tuple[str, ...]] = {}
+    for line in GROUPS_PATH.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            continue
+        ident, _, forms = line.partition("\t")
+        by_group[ident] = tuple(forms.split())
+        for form in by_group[ident]:
+            by_form.setdefault(form, set()).add(ident)
+    return {f: frozenset(ids) for f, ids in by_form.items()}, by_group
 
 
 @lru_cache(maxsize=200_000)
 def name_groups(token: str) -> frozenset[str]:
-    """Wikidata name-group ids (and nickname ids) that a single name token belongs to."""
+    """Wikidata name-group ids (and nickname ids) of the given names a single token spells."""
+    table = _group_table()
+    if table is not None:
+        # rigour reads Вʼячеслав as вячеслав: its forms carry no apostrophes.
+        return table[0].get(token.lower().translate(_NO_APOSTROPHES), frozenset())
+    return _rigour_name_groups(token)
+
+
+def group_forms(ident: str) -> tuple[str, ...]:
+    """Lower-case Latin and Cyrillic forms of one name group (empty without the table)."""
+    table = _group_table()
+    return table[1].get(ident, ()) if table is not None else ()
+
+
+def _rigour_name_groups(token: str) -> frozenset[str]:
+    """Ask rigour itself (slow to start: it builds a matcher over every name it knows)."""
     from rigour.names import NameTypeTag, SymbolCategory, analyze_names
 
     groups: set[str] = set()
@@ -28,14 +65,50 @@ def name_groups(token: str) -> frozenset[str]:
     return frozenset(groups)
 
 
+DERIVED_PATH = Path(__file__).with_name("data") / "given_names.tsv.gz"
+
+
+@cache
+def _derived() -> dict[str, dict[str, tuple[str, ...]]] | None:
+    """Tables `build_name_tables` derives from names-translator and Faker: section -> key -> values.
+
+    Listing names-translator's tables and rendering every name under ten standards takes
+    seconds; the package ships the result (and rebuilds it live when the file is missing).
+    """
+    if not DERIVED_PATH.exists():
+        return None
+    import gzip
+
+    sections: dict[str, dict[str, tuple[str, ...]]] = {}
+    with gzip.open(DERIVED_PATH, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            section, key, values = line.rstrip("\n").split("\t")
+            sections.setdefault(section, {})[key] = tuple(values.split())
+    return sections
+
+
+@cache
+def _translator_table(category: str) -> dict[str, tuple[str, ...]]:
+    """names-translator's Ukrainian -> Russian table of one category (slow to list: once)."""
+    derived = _derived()
+    if derived is not None:
+        return derived.get(category, {})
+    return live_translator_table(category)
+
+
+def live_translator_table(category: str) -> dict[str, tuple[str, ...]]:
+    """names-translator's table of one category, listed from the library itself."""
+    from names_translator.dicts import default_dicts
+
+    return {uk: tuple(forms) for uk, forms in default_dicts().as_dict(category).items()}
+
+
 @cache
 def _russian_to_ukrainian() -> dict[str, tuple[str, ...]]:
     """Invert names-translator's Ukrainian -> Russian given-name table (loaded on first use)."""
-    from names_translator.dicts import default_dicts
-
     inverse: dict[str, list[str]] = {}
     for category in ("first", "patronymic"):
-        for uk, forms in default_dicts().as_dict(category).items():
+        for uk, forms in _translator_table(category).items():
             for ru in forms:
                 if ru.lower() != uk:
                     inverse.setdefault(ru.lower(), []).append(uk)
@@ -71,12 +144,21 @@ def _given_name_ids_by_form() -> dict[str, frozenset[str]]:
     This lets Latin spellings of the Ukrainian and the Russian form of one name meet
     (Serhii ~ Sergey) without either side being in Cyrillic.
     """
-    from names_translator.dicts import default_dicts
+    derived = _derived()
+    if derived is not None:
+        return {
+            form: frozenset(f"UKRU:{uk}" for uk in names)
+            for form, names in derived.get("form", {}).items()
+        }
+    return live_given_name_ids_by_form()
 
+
+def live_given_name_ids_by_form() -> dict[str, frozenset[str]]:
+    """`_given_name_ids_by_form` computed from the libraries."""
     from homecoming.names.latin_form import common_forms
 
     by_form: dict[str, set[str]] = {}
-    for uk, forms in default_dicts().as_dict("first").items():
+    for uk, forms in live_translator_table("first").items():
         ident = f"UKRU:{uk}"
         spellings = [render_token(uk.capitalize(), s) for s in _GIVEN_NAME_STANDARDS_UK]
         for ru in forms:
@@ -94,6 +176,14 @@ def common_given_name_forms() -> frozenset[str]:
     Two different common names one letter apart (Марина / Дарина) are different names; a
     rare "name" one letter from a common one is more likely a typo.
     """
+    derived = _derived()
+    if derived is not None:
+        return frozenset(derived.get("common", {}))
+    return live_common_given_name_forms()
+
+
+def live_common_given_name_forms() -> frozenset[str]:
+    """`common_given_name_forms` computed from Faker's lists."""
     import importlib
 
     from homecoming.names.latin_form import common_forms
@@ -175,4 +265,9 @@ def variants(given_name: str) -> set[str]:
     for form in cyrillic:
         for group in name_groups(form):
             found.update(vocabulary.get(group, ()))
+            # The group's own Latin and Cyrillic forms: diminutives too (Sasha, Саша, Шурик).
+            found.update(f.capitalize() for f in group_forms(group) if _LISTED_FORM.match(f))
     return found
+
+
+_LISTED_FORM = re.compile(r"^(?:[a-z]+|[а-яёіїєґ]+)$")

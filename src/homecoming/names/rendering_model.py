@@ -1,0 +1,107 @@
+"""Latin spellings of a Russian Cyrillic name as Latin-script sources really write them.
+
+The standards in `transliterate` say how Slavic names are romanised; Russian Cyrillic also
+carries names of every origin (Жером = Gerome, Дзютаро = Jūtarō, Чжэнвэй = Zhengwei) whose
+Latin spelling is the original one. A small table learned from Wikidata's Latin/Russian
+name pairs (train split, by `train_rendering_model`) gives each Cyrillic letter, in the
+context of its neighbours, the Latin chunks it stands for and how often; `spelling_score`
+aligns a Latin token to a Cyrillic one with it.
+"""
+
+from __future__ import annotations
+
+from functools import cache, lru_cache
+from pathlib import Path
+
+MODEL_PATH = Path(__file__).with_name("data") / "rendering_model.tsv"
+BOUNDARY = "#"
+MAX_CHUNK = 4
+# A letter's chunk seen only outside this context costs a little more. A chunk never seen
+# for a letter is a different letter, not a spelling: it costs so much that no alignment
+# through it passes (on Ukrainian surnames, Бандера / Bandura, allowing one doubled the
+# false matches; see docs/benchmarks.md).
+BACKOFF = -1.0
+UNSEEN = -30.0
+# Ukrainian letters read as the Russian ones the model learned.
+_TO_RUSSIAN = str.maketrans({"і": "и", "ї": "и", "є": "е", "ґ": "г"})
+
+Context = tuple[str, str, str]
+Chunks = tuple[tuple[str, float], ...]
+
+
+def cyrillic_letters(text: str) -> str:
+    """The lower-case Cyrillic letters of a token, Ukrainian ones read the Russian way."""
+    lowered = text.lower().translate(_TO_RUSSIAN)
+    return "".join(ch for ch in lowered if "а" <= ch <= "я" or ch == "ё")
+
+
+@cache
+def _table() -> dict[Context, Chunks]:
+    table: dict[Context, Chunks] = {}
+    if not MODEL_PATH.exists():  # a build that left the data file out: no learned spellings
+        return table
+    for line in MODEL_PATH.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") and "\t" not in line:
+            continue
+        before, letter, after, cells = line.split("\t")
+        chunks = []
+        for cell in cells.split():
+            chunk, _, score = cell.rpartition(":")
+            chunks.append(("" if chunk == "-" else chunk, float(score)))
+        table[(before, letter, after)] = tuple(chunks)
+    return table
+
+
+def _chunks(table: dict[Context, Chunks], letters: str, i: int) -> Chunks:
+    before = letters[i - 1] if i else BOUNDARY
+    after = letters[i + 1] if i + 1 < len(letters) else BOUNDARY
+    letter = letters[i]
+    for context in ((before, letter, after), ("", letter, after), (before, letter, "")):
+        found = table.get(context)
+        if found is not None:
+            return found
+    return table.get(("", letter, ""), ())
+
+
+@lru_cache(maxsize=100_000)
+def _emissions(letters: str) -> tuple[tuple[dict[str, float], ...], float]:
+    """Per letter, the chunk scores in its context (backed off to the letter's own); best total."""
+    table = _table()
+    found = []
+    for i, letter in enumerate(letters):
+        before = letters[i - 1] if i else BOUNDARY
+        after = letters[i + 1] if i + 1 < len(letters) else BOUNDARY
+        merged = {c: s + BACKOFF for c, s in table.get(("", letter, ""), ())}
+        for context in ((before, letter, ""), ("", letter, after), (before, letter, after)):
+            merged.update(table.get(context, ()))
+        found.append(merged)
+    best = sum(max(m.values(), default=UNSEEN) for m in found)
+    return tuple(found), best
+
+
+def spelling_score(letters: str, latin: str) -> float:
+    """How much less likely `latin` is than the best Latin spelling of Cyrillic `letters`.
+
+    Per letter of the longer side, in log-probability: 0 for the most likely spelling, about
+    -1 for a plausible but unusual one, below -2 for a different name. `letters` comes from
+    `cyrillic_letters`, `latin` is lower-case a-z. An alignment-based weighted edit distance:
+    each Cyrillic letter emits a chunk of up to four Latin letters, chunks the table never
+    saw cost UNSEEN.
+    """
+    if not letters or not latin or not _table():
+        return UNSEEN
+    emissions, best = _emissions(letters)
+    m = len(latin)
+    worst = -1e9
+    row = [0.0] + [worst] * m
+    for scores in emissions:
+        following = [worst] * (m + 1)
+        for j, start in enumerate(row):
+            if start <= worst:
+                continue
+            for end in range(j, min(j + MAX_CHUNK, m) + 1):
+                score = start + scores.get(latin[j:end], UNSEEN - (end - j))
+                if score > following[end]:
+                    following[end] = score
+        row = following
+    return (row[m] - best) / (max(len(letters), m) + 1)
