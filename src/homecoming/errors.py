@@ -31,6 +31,32 @@ class Forbidden(HomecomingError):
     title = "Forbidden"
 
 
+class Unauthorized(HomecomingError):
+    """No user, or credentials that do not hold: log in or send a valid API token."""
+
+    status_code = 401
+    title = "Unauthorized"
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"WWW-Authenticate": 'Bearer realm="homecoming"'}
+
+
+class TooManyRequests(HomecomingError):
+    """Too many attempts; `retry_after` says how many seconds to wait."""
+
+    status_code = 429
+    title = "Too many requests"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
+
+
 @dataclass(frozen=True, slots=True)
 class RowProblem:
     """One rejected input row: where, which field, why."""

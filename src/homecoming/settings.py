@@ -10,6 +10,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Refused outside development (see _refuse_default_secret).
 DEFAULT_SECRET = "development-only-secret-change-me"
+# OWASP's floor for Argon2id (19 MiB, 2 iterations): less is refused in production.
+MIN_PRODUCTION_HASH_MEMORY_KIB = 19_456
+MIN_PRODUCTION_HASH_TIME_COST = 2
 
 
 class Settings(BaseSettings):
@@ -25,6 +28,20 @@ class Settings(BaseSettings):
     )
     secret_key: str = DEFAULT_SECRET
     log_level: str = "INFO"
+    session_max_age_seconds: int = Field(
+        default=8 * 3600, ge=60, description="How long a browser login lasts."
+    )
+    login_max_failures: int = Field(
+        default=5, ge=1, description="Failed logins per username and client before a pause."
+    )
+    login_failure_window_seconds: int = Field(
+        default=300, ge=1, description="The window in which failed logins are counted."
+    )
+    # argon2-cffi's defaults; tests lower them to stay fast.
+    password_hash_time_cost: int = Field(default=3, ge=1, description="Argon2 iterations.")
+    password_hash_memory_kib: int = Field(
+        default=65536, ge=64, description="Argon2 memory per hash, in KiB."
+    )
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:
@@ -33,6 +50,19 @@ class Settings(BaseSettings):
                 "HOMECOMING_SECRET_KEY is the development default; set a long random secret "
                 "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`) "
                 "before running with HOMECOMING_ENVIRONMENT=production"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _refuse_cheap_password_hashes(self) -> Settings:
+        if self.environment == "production" and (
+            self.password_hash_memory_kib < MIN_PRODUCTION_HASH_MEMORY_KIB
+            or self.password_hash_time_cost < MIN_PRODUCTION_HASH_TIME_COST
+        ):
+            raise ValueError(
+                "HOMECOMING_PASSWORD_HASH_MEMORY_KIB / _TIME_COST are below "
+                f"{MIN_PRODUCTION_HASH_MEMORY_KIB} KiB / {MIN_PRODUCTION_HASH_TIME_COST}: "
+                "cheap hashes are for tests; unset them in production"
             )
         return self
 

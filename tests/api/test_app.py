@@ -1,4 +1,7 @@
-"""The HTTP shell over the services: health, persons, sources, audit, problem details."""
+"""The HTTP shell over the services: health, persons, sources, audit, problem details.
+
+Every request but /health, /docs and /openapi.json carries an administrator's API token.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +11,27 @@ from sqlalchemy import text
 from homecoming.api.app import create_app
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import Evidence, Fate, RecordFields, SourceKind
-from homecoming.services import registry
+from homecoming.domain.roles import Role
+from homecoming.services import registry, users
 from homecoming.settings import Settings
 from homecoming.store.db import Database
+
+
+def _client(db: Database, settings: Settings) -> TestClient:
+    """A client that sends an administrator's API token (Argon2 kept cheap for the test)."""
+    fast = settings.model_copy(
+        update={"password_hash_time_cost": 1, "password_hash_memory_kib": 8192}
+    )
+    users.add_user(
+        db,
+        username="admin",
+        role=Role.ADMINISTRATOR,
+        password="correct horse battery staple",
+        hasher=users.password_hasher(fast),
+        actor="test",
+    )
+    token = users.issue_token(db, username="admin", name="test", actor="test").secret
+    return TestClient(create_app(fast), headers={"Authorization": f"Bearer {token}"})
 
 
 def _load(db: Database) -> None:
@@ -42,7 +63,7 @@ def _load(db: Database) -> None:
 
 def test_health_persons_sources_audit(db: Database, settings: Settings) -> None:
     _load(db)
-    client = TestClient(create_app(settings))
+    client = _client(db, settings)
     assert client.get("/health").json()["status"] == "ok"
     page = client.get("/persons", params={"limit": 1}).json()
     assert page["total"] == 2
@@ -55,7 +76,7 @@ def test_health_persons_sources_audit(db: Database, settings: Settings) -> None:
 
 
 def test_errors_are_problem_details(db: Database, settings: Settings) -> None:
-    client = TestClient(create_app(settings))
+    client = _client(db, settings)
     response = client.get("/persons/999")
     assert response.status_code == 404
     assert response.headers["content-type"] == "application/problem+json"
@@ -64,9 +85,10 @@ def test_errors_are_problem_details(db: Database, settings: Settings) -> None:
 
 def test_audit_tampering_shows_over_http(db: Database, settings: Settings) -> None:
     _load(db)
+    client = _client(db, settings)
     with db.engine.begin() as connection:
         connection.execute(text("UPDATE audit_log SET actor = 'mallory' WHERE id = 1"))
-    body = TestClient(create_app(settings)).get("/audit/verify").json()
+    body = client.get("/audit/verify").json()
     assert body["ok"] is False and body["faults"][0]["entry"] == 1
 
 
@@ -81,7 +103,7 @@ def test_openapi_is_served() -> None:
 
 def test_search_over_http(db: Database, settings: Settings) -> None:
     _load(db)
-    client = TestClient(create_app(settings))
+    client = _client(db, settings)
     hits = client.get("/search", params={"q": "Oleksandr Nekhir", "born": "1987"}).json()
     assert hits[0]["name"] == "Нехір Олександр" and hits[0]["score"] > 0.8
     bad = client.get("/search", params={"q": "Nekhir", "born": "spring"})

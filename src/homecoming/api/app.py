@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from collections.abc import Iterable
+
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
 
 from homecoming import __version__
 from homecoming.api import problems
-from homecoming.api.routers import audit, health, persons, search, sources
+from homecoming.api.deps import PUBLIC_PATHS, route_capabilities
+from homecoming.api.routers import audit, auth, health, persons, search, sources
 from homecoming.services.search import SNAPSHOT_NAME, SearchService
 from homecoming.settings import Settings
 from homecoming.store.db import Database
+
+ROUTERS: tuple[APIRouter, ...] = tuple(
+    module.router for module in (health, auth, persons, search, sources, audit)
+)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -18,12 +26,31 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="Homecoming",
         version=__version__,
-        description="Registry, exchange lists and tracing for staged prisoner exchanges.",
+        description="Registry, exchange lists and tracing for staged prisoner exchanges. "
+        "Every route but /health and /auth/login needs a user: a session cookie from "
+        "POST /auth/login (writes also send X-CSRF-Token), or `Authorization: Bearer <token>`.",
     )
     app.state.settings = settings
     app.state.db = Database(settings.effective_database_url)
     app.state.search = SearchService(app.state.db, snapshot=settings.data_dir / SNAPSHOT_NAME)
     problems.install(app)
-    for module in (health, persons, search, sources, audit):
-        app.include_router(module.router)
+    refuse_unguarded_routes(ROUTERS)
+    for router in ROUTERS:
+        app.include_router(router)
     return app
+
+
+def refuse_unguarded_routes(routers: Iterable[APIRouter]) -> None:
+    """Fail at start-up when a route outside PUBLIC_PATHS names no capability."""
+    unguarded = [
+        route.path
+        for router in routers
+        for route in router.routes
+        if isinstance(route, APIRoute)
+        and route.path not in PUBLIC_PATHS
+        and not route_capabilities(route)
+    ]
+    if unguarded:
+        raise RuntimeError(
+            f"routes without a capability: {unguarded}; add requires(Capability...) to them"
+        )

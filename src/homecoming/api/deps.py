@@ -1,14 +1,26 @@
-"""Dependencies of the routes, as Annotated aliases."""
+"""Dependencies of the routes, as Annotated aliases; `requires(capability)` guards a route."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Iterator
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
+from homecoming.api import auth
+from homecoming.domain.roles import Capability, allows
+from homecoming.errors import Forbidden, Unauthorized
+from homecoming.services import users
 from homecoming.services.search import SearchService
+from homecoming.services.users import Principal
 from homecoming.settings import Settings
 from homecoming.store.db import Database
+
+# Routes anyone may call; every other route must name a capability (checked at start-up).
+PUBLIC_PATHS = frozenset({"/health", "/auth/login"})
 
 
 def _database(request: Request) -> Database:
@@ -29,3 +41,74 @@ def _search(request: Request) -> SearchService:
 DatabaseDep = Annotated[Database, Depends(_database)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
 SearchDep = Annotated[SearchService, Depends(_search)]
+
+
+# Declared so that /docs offers "Authorize" and the OpenAPI document names both schemes.
+_BEARER = HTTPBearer(auto_error=False, description="A token from `homecoming users token`")
+_SESSION = APIKeyCookie(
+    name=auth.SESSION_COOKIE, auto_error=False, description="Set by POST /auth/login"
+)
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)]
+SessionCookieDep = Annotated[str | None, Depends(_SESSION)]
+
+
+def _current_user(
+    request: Request,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    bearer: BearerDep,
+    _cookie: SessionCookieDep,
+) -> Principal:
+    """A bearer token, else a signed session cookie (with the CSRF check on unsafe methods)."""
+    if bearer is not None and bearer.credentials.strip():
+        return users.authenticate_token(db, bearer.credentials.strip())
+    if "authorization" in request.headers:
+        raise Unauthorized("send an API token as `Authorization: Bearer <token>`")
+    secret = session_secret(request, settings)
+    if secret is None:
+        raise Unauthorized(
+            "log in (POST /auth/login) or send an API token as `Authorization: Bearer <token>`"
+        )
+    if request.method not in auth.SAFE_METHODS:
+        auth.check_csrf(request, settings.secret_key, secret)
+    return users.authenticate_session(db, secret)
+
+
+def session_secret(request: Request, settings: Settings) -> str | None:
+    """The secret in a validly signed session cookie, if the request carries one."""
+    cookie = request.cookies.get(auth.SESSION_COOKIE)
+    return auth.session_secret(settings.secret_key, cookie) if cookie else None
+
+
+CurrentUser = Annotated[Principal, Depends(_current_user)]
+
+
+class _Requires:
+    """A dependency that lets through only users whose role holds `capability`."""
+
+    def __init__(self, capability: Capability) -> None:
+        self.capability = capability
+
+    def __call__(self, user: CurrentUser) -> Principal:
+        if not allows(user.role, self.capability):
+            raise Forbidden(
+                f"a {user.role.value} may not use this ({self.capability.value}); "
+                "an administrator can change your role"
+            )
+        return user
+
+
+def requires(capability: Capability) -> Any:
+    """`user: Annotated[Principal, requires(Capability.X)]`, or in a router's dependencies."""
+    return Depends(_Requires(capability))
+
+
+def route_capabilities(route: APIRoute) -> set[Capability]:
+    """The capabilities a route requires, found in its dependency tree."""
+    return {call.capability for call in _calls(route.dependant) if isinstance(call, _Requires)}
+
+
+def _calls(dependant: Dependant) -> Iterator[object]:
+    for sub in dependant.dependencies:
+        yield sub.call
+        yield from _calls(sub)

@@ -23,7 +23,8 @@ async def _problem(request: Request, exc: Exception) -> JSONResponse:
         body["errors"] = [
             {"line": p.line, "field": p.field, "reason": p.reason} for p in exc.problems
         ]
-    return JSONResponse(body, status_code=exc.status_code, media_type=PROBLEM_JSON)
+    headers: dict[str, str] | None = getattr(exc, "headers", None)
+    return JSONResponse(body, status_code=exc.status_code, media_type=PROBLEM_JSON, headers=headers)
 
 
 def install(app: FastAPI) -> None:

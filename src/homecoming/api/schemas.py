@@ -104,3 +104,50 @@ class SearchHit(BaseModel):
     name_score: float = Field(ge=0, le=1)
     reasons: list[str] = Field(examples=[["name 0.97", "same date of birth"]])
     name_explanation: dict[str, Any]
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, as every error is sent."""
+
+    type: str = Field(examples=["about:blank"])
+    title: str = Field(examples=["Forbidden"])
+    status: int = Field(examples=[403])
+    detail: str
+    instance: str = Field(examples=["/audit/verify"])
+
+
+def problem(description: str) -> dict[str, Any]:
+    """An OpenAPI response entry for a problem document."""
+    return {
+        "description": description,
+        "content": {"application/problem+json": {"schema": Problem.model_json_schema()}},
+    }
+
+
+# What every route behind a login may answer besides its own responses.
+GUARDED: dict[int | str, dict[str, Any]] = {
+    401: problem("No user: log in, or send `Authorization: Bearer <token>`"),
+    403: problem("The user's role may not do this, or the CSRF header is missing"),
+}
+
+
+class LoginForm(BaseModel):
+    """A login, as JSON or as an HTML form."""
+
+    username: str = Field(min_length=1, max_length=100, examples=["registrar"])
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class Me(BaseModel):
+    """The user behind this request, and what their role may do."""
+
+    username: str = Field(examples=["negotiator-ua"])
+    display_name: str
+    role: str = Field(examples=["negotiator"])
+    party: str | None = Field(examples=["UA"])
+    capabilities: list[str] = Field(examples=[["persons.read", "sources.read"]])
+    via: str = Field(examples=["session", "token"])
+
+
+class LoggedIn(Me):
+    csrf_token: str = Field(description="Send it back as the X-CSRF-Token header on writes.")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from homecoming.cli import audit, demo, export, linkage, persons, registry, search, serve
+from homecoming.cli import audit, demo, export, linkage, persons, registry, search, serve, users
 from homecoming.cli.names import names_app
 from homecoming.cli.runtime import ReportingGroup
 from homecoming.settings import Settings
@@ -43,6 +43,7 @@ export.register(app)
 search.register(app)
 linkage.register(app)
 serve.register(app)
+users.register(app)
 app.add_typer(names_app, name="names")
 
 

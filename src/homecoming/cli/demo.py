@@ -3,20 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from enum import Enum
 from typing import Annotated
 
 import typer
+from argon2 import PasswordHasher
 
-from homecoming.cli.runtime import open_database, out, progress_bar
+from homecoming.cli.runtime import open_database, out, progress_bar, settings_of
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import RECORD_FIELD_NAMES, Evidence, RecordFields
+from homecoming.domain.roles import Role
 from homecoming.errors import Conflict
 from homecoming.generate.scenario import Scenario, SourceRow, build_scenario
-from homecoming.services import registry
+from homecoming.services import registry, users
 from homecoming.store.db import Database
 
 DEMO_ACTOR = "demo"
+# One login per role; negotiators for each party.
+DEMO_USERS: tuple[tuple[str, Role, str | None], ...] = (
+    ("admin", Role.ADMINISTRATOR, None),
+    ("registrar", Role.REGISTRAR, None),
+    ("negotiator-ua", Role.NEGOTIATOR, "UA"),
+    ("negotiator-ru", Role.NEGOTIATOR, "RU"),
+    ("tracing-officer", Role.TRACING_OFFICER, None),
+    ("family-liaison", Role.FAMILY_LIAISON, None),
+    ("auditor", Role.AUDITOR, None),
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -46,6 +59,34 @@ def demo(
 
         summary = link_persons(db, actor=DEMO_ACTOR, stage=progress_bar)
         out.print(f"Linked {summary.records:,} records into {summary.persons:,} persons.")
+    logins = add_demo_users(db, users.password_hasher(settings_of(ctx)))
+    _print_logins(logins)
+
+
+def add_demo_users(db: Database, hasher: PasswordHasher) -> list[tuple[str, str, str]]:
+    """One user per role with a random password: (username, role, password)."""
+    logins = []
+    for username, role, party in DEMO_USERS:
+        password = secrets.token_urlsafe(12)
+        users.add_user(
+            db,
+            username=username,
+            role=role,
+            party=party,
+            display_name=f"Demo {role.value.replace('_', ' ')}" + (f" ({party})" if party else ""),
+            password=password,
+            hasher=hasher,
+            actor=DEMO_ACTOR,
+        )
+        label = f"{role.value} ({party})" if party else role.value
+        logins.append((username, label, password))
+    return logins
+
+
+def _print_logins(logins: list[tuple[str, str, str]]) -> None:
+    out.print("Demo logins (shown only now; POST /auth/login, or /docs):")
+    for username, label, password in logins:
+        out.print(f"  {username:<16} {password}   {label}", highlight=False)
 
 
 def load_scenario(db: Database, scenario: Scenario) -> int:

@@ -2,11 +2,17 @@
 
 from fastapi import APIRouter
 
-from homecoming.api.deps import DatabaseDep
-from homecoming.api.schemas import AuditFault, AuditReport
+from homecoming.api.deps import DatabaseDep, requires
+from homecoming.api.schemas import GUARDED, AuditFault, AuditReport
+from homecoming.domain.roles import Capability
 from homecoming.services import audit
 
-router = APIRouter(prefix="/audit", tags=["audit"])
+router = APIRouter(
+    prefix="/audit",
+    tags=["audit"],
+    dependencies=[requires(Capability.AUDIT_VERIFY)],
+    responses=GUARDED,
+)
 
 
 @router.get("/verify")

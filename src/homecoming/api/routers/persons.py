@@ -1,30 +1,37 @@
-"""/persons: clusters of records with their derived status."""
+"""/persons: clusters of records with their derived status, as the user's scope sees them."""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from homecoming.api.deps import DatabaseDep
-from homecoming.api.schemas import PersonDetail, PersonPage, PersonSummary
-from homecoming.services import persons
+from homecoming.api.deps import DatabaseDep, requires
+from homecoming.api.schemas import GUARDED, PersonDetail, PersonPage, PersonSummary
+from homecoming.domain.roles import Capability
+from homecoming.services import access, persons
+from homecoming.services.users import Principal
 
-router = APIRouter(prefix="/persons", tags=["persons"])
+router = APIRouter(prefix="/persons", tags=["persons"], responses=GUARDED)
+Reader = Annotated[Principal, requires(Capability.PERSONS_READ)]
 
 
 @router.get("")
 def list_persons(
     db: DatabaseDep,
+    user: Reader,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> PersonPage:
-    """Persons in id order, a page at a time."""
-    items = [
-        PersonSummary(**persons.summary(v)) for v in persons.page(db, limit=limit, offset=offset)
-    ]
-    return PersonPage(total=persons.count(db), items=items)
+    """Persons in id order, a page at a time (a negotiator sees only their party's records)."""
+    scope = user.party_scope
+    views = access.page_persons(db, party=scope, limit=limit, offset=offset)
+    return PersonPage(
+        total=access.count_persons(db, party=scope),
+        items=[PersonSummary(**persons.summary(v)) for v in views],
+    )
 
 
 @router.get("/{person_id}", responses={404: {"description": "No such person"}})
-def show_person(db: DatabaseDep, person_id: int) -> PersonDetail:
+def show_person(db: DatabaseDep, user: Reader, person_id: int) -> PersonDetail:
     """A person's records, status, timeline and contradictions."""
-    return PersonDetail(**persons.detail(persons.show(db, person_id)))
+    view = access.show_person(db, person_id, party=user.party_scope)
+    return PersonDetail(**persons.detail(view))

@@ -5,17 +5,21 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from homecoming.api.deps import SearchDep
-from homecoming.api.schemas import SearchHit
+from homecoming.api.deps import SearchDep, requires
+from homecoming.api.schemas import GUARDED, SearchHit
 from homecoming.domain.dates import PartialDate
+from homecoming.domain.roles import Capability
 from homecoming.search.index import Query as SearchQuery
+from homecoming.services import access
+from homecoming.services.users import Principal
 
-router = APIRouter(prefix="/search", tags=["search"])
+router = APIRouter(prefix="/search", tags=["search"], responses=GUARDED)
 
 
 @router.get("")
 def search(
     search_service: SearchDep,
+    user: Annotated[Principal, requires(Capability.PERSONS_READ)],
     q: Annotated[str, Query(min_length=1, max_length=300, examples=["Oleksandr Nekhir"])],
     born: Annotated[str | None, Query(examples=["1987", "23.05.1987"])] = None,
     sex: Annotated[str | None, Query(pattern="^(male|female|other)$")] = None,
@@ -27,5 +31,5 @@ def search(
     query = SearchQuery(
         text=q, born=PartialDate.parse(born), sex=sex, unit=unit, service_number=service_number
     )
-    hits = search_service.search(query, limit=limit)
+    hits = access.search(search_service, query, party=user.party_scope, limit=limit)
     return [SearchHit.model_validate(dataclasses.asdict(hit)) for hit in hits]

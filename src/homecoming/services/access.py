@@ -1,0 +1,113 @@
+"""Reads seen through a user's party scope: a negotiator sees only their own party's records.
+
+`party=None` means every party (every role but the negotiator). With a party, a person is
+made of only the records whose source is that party's; a person with none is not found.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload
+
+from homecoming.domain.person import derive
+from homecoming.errors import NotFound
+from homecoming.search.index import Hit, Query
+from homecoming.services import persons
+from homecoming.services.search import SearchService
+from homecoming.store.db import Database
+from homecoming.store.models import Record, Source
+
+# A scoped search ranks this many persons, then keeps those it may show.
+SCOPED_SEARCH_POOL = 1_000
+
+
+def _party_sources(party: str) -> Select[int]:
+    return select(Source.id).where(Source.party_code == party)
+
+
+def show_person(db: Database, person_id: int, *, party: str | None) -> persons.PersonView:
+    """A person as this scope sees it: only its visible records, or NotFound."""
+    view = persons.show(db, person_id)
+    if party is None:
+        return view
+    visible = [r for r in view.records if r.source.party_code == party]
+    if not visible:
+        raise NotFound(f"no person {person_id}; `homecoming persons list` shows who exists")
+    return _view(person_id, visible)
+
+
+def count_persons(db: Database, *, party: str | None) -> int:
+    """How many persons this scope sees."""
+    if party is None:
+        return persons.count(db)
+    with db.reading() as session:
+        query = select(func.count(func.distinct(Record.person_id))).where(
+            Record.source_id.in_(_party_sources(party))
+        )
+        return session.scalar(query) or 0
+
+
+def page_persons(
+    db: Database, *, party: str | None, limit: int = 50, offset: int = 0
+) -> list[persons.PersonView]:
+    """Persons this scope sees, in id order, each made of its visible records only."""
+    if party is None:
+        return persons.page(db, limit=limit, offset=offset)
+    visible = Record.source_id.in_(_party_sources(party))
+    with db.reading() as session:
+        ids = session.scalars(
+            select(Record.person_id)
+            .where(visible, Record.person_id.is_not(None))
+            .distinct()
+            .order_by(Record.person_id)
+            .limit(limit)
+            .offset(offset)
+        ).all()
+        rows = session.scalars(
+            select(Record)
+            .options(joinedload(Record.source))
+            .where(visible, Record.person_id.in_(ids))
+            .order_by(Record.id)
+        ).all()
+    grouped: dict[int, list[Record]] = {pid: [] for pid in ids if pid is not None}
+    for row in rows:
+        assert row.person_id is not None
+        grouped[row.person_id].append(row)
+    return [_view(pid, records) for pid, records in grouped.items()]
+
+
+def search(
+    service: SearchService, query: Query, *, party: str | None, limit: int = 10
+) -> list[Hit]:
+    """Search; in a party scope, only hits whose best-matching record is that party's.
+
+    The index ranks each person by their best record, so a person whose best match is
+    another party's record is left out even when one of theirs matches less well: never
+    a leak, sometimes a miss. A record filter inside the index would close that gap.
+    """
+    if party is None:
+        return service.search(query, limit=limit)
+    hits = service.search(query, limit=max(limit, SCOPED_SEARCH_POOL))
+    with service.db.reading() as session:
+        shown = set(
+            session.scalars(
+                select(Record.id).where(
+                    Record.id.in_([h.record_id for h in hits]),
+                    Record.source_id.in_(_party_sources(party)),
+                )
+            )
+        )
+    return [h for h in hits if h.record_id in shown][:limit]
+
+
+def sources(db: Database, *, party: str | None) -> list[Source]:
+    """Sources newest first; in a party scope, only that party's."""
+    query = select(Source).order_by(Source.id.desc())
+    if party is not None:
+        query = query.where(Source.party_code == party)
+    with db.reading() as session:
+        return list(session.scalars(query).all())
+
+
+def _view(person_id: int, records: list[Record]) -> persons.PersonView:
+    return persons.PersonView(person_id, records, derive([persons.claim(r) for r in records]))

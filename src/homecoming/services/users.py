@@ -1,0 +1,514 @@
+"""Users, their API tokens and browser sessions; each change one transaction and one audit entry.
+
+Passwords are kept only as Argon2id hashes, tokens and session secrets only as SHA-256
+digests (they are 32 random bytes: a slow hash adds nothing). No audit entry carries a
+password, a token or a hash.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import math
+import re
+import secrets
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from homecoming.domain.roles import Role, check_party, party_scope
+from homecoming.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    TooManyRequests,
+    Unauthorized,
+)
+from homecoming.services import audit
+from homecoming.settings import Settings
+from homecoming.store.db import Database
+from homecoming.store.models import ApiToken, AuditEntry, Party, User, UserSession
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+MIN_PASSWORD = 12
+MAX_PASSWORD = 1024
+TOKEN_PREFIX = "hc_"
+LOGIN_FAILED = "auth.login_failed"
+LOGGED_IN = "auth.login"
+WRONG_CREDENTIALS = "wrong username or password"
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is asking: a logged-in user, or the user behind an API token."""
+
+    user_id: int
+    username: str
+    display_name: str
+    role: Role
+    party: str | None
+    via: str  # "session" or "token"
+
+    @property
+    def party_scope(self) -> str | None:
+        """The only party whose records this user may see, or None for all."""
+        return party_scope(self.role, self.party)
+
+
+@dataclass(frozen=True, slots=True)
+class UserInfo:
+    """A user as `homecoming users list` shows it (no password hash)."""
+
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    party: str | None
+    active: bool
+    created_at: dt.datetime
+    tokens: int
+
+
+@dataclass(frozen=True, slots=True)
+class TokenInfo:
+    """An API token as listed: never its secret."""
+
+    id: int
+    username: str
+    name: str
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedToken:
+    """A new token; `secret` is shown once and kept nowhere."""
+
+    id: int
+    name: str
+    secret: str
+
+
+@dataclass(frozen=True, slots=True)
+class LoginPolicy:
+    """How many failures per window, and how long a session lasts."""
+
+    max_failures: int = 5
+    window: dt.timedelta = dt.timedelta(minutes=5)
+    session_age: dt.timedelta = dt.timedelta(hours=8)
+
+    @classmethod
+    def of(cls, settings: Settings) -> LoginPolicy:
+        return cls(
+            max_failures=settings.login_max_failures,
+            window=dt.timedelta(seconds=settings.login_failure_window_seconds),
+            session_age=dt.timedelta(seconds=settings.session_max_age_seconds),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Login:
+    """A successful login: who, and the session secret for the cookie."""
+
+    principal: Principal
+    secret: str
+    expires_at: dt.datetime
+
+
+def password_hasher(settings: Settings) -> PasswordHasher:
+    """Argon2id with the configured cost (argon2-cffi's defaults unless lowered for tests)."""
+    return PasswordHasher(
+        time_cost=settings.password_hash_time_cost,
+        memory_cost=settings.password_hash_memory_kib,
+    )
+
+
+def digest(secret: str) -> str:
+    """SHA-256 of a random secret, as stored."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+# --- accounts ---------------------------------------------------------------------------------
+
+
+def add_user(
+    db: Database,
+    *,
+    username: str,
+    role: Role,
+    password: str,
+    hasher: PasswordHasher,
+    actor: str,
+    party: str | None = None,
+    display_name: str = "",
+) -> UserInfo:
+    """Create a user with an Argon2 hash of the password; audited without it."""
+    _check_username(username)
+    _check_password(password)
+    check_party(role, party)
+    password_hash = hasher.hash(password)  # slow on purpose: before the transaction
+    with db.transaction() as session:
+        _refuse_taken(session, username)
+        _require_party(session, party)
+        user = User(
+            username=username,
+            display_name=display_name,
+            role=role.value,
+            party_code=party,
+            password_hash=password_hash,
+            active=True,
+            created_by=actor,
+        )
+        session.add(user)
+        session.flush()
+        audit.append(
+            session,
+            actor=actor,
+            action="user.created",
+            subject=_subject(username),
+            details={"role": role.value, "party": party, "display_name": display_name},
+        )
+        return _info(user, tokens=0)
+
+
+def list_users(db: Database) -> list[UserInfo]:
+    """Every user by username, with how many live API tokens each has."""
+    live = (
+        select(ApiToken.user_id, func.count().label("n"))
+        .where(ApiToken.revoked_at.is_(None))
+        .group_by(ApiToken.user_id)
+        .subquery()
+    )
+    with db.reading() as session:
+        rows = session.execute(
+            select(User, live.c.n)
+            .outerjoin(live, live.c.user_id == User.id)
+            .order_by(User.username)
+        ).all()
+        return [_info(user, tokens=n or 0) for user, n in rows]
+
+
+def set_active(db: Database, *, username: str, active: bool, actor: str) -> None:
+    """Enable or disable a user; a disabled user's sessions end and tokens stop working."""
+    with db.transaction() as session:
+        user = _user_named(session, username)
+        if user.active == active:
+            return
+        user.active = active
+        if not active:
+            _end_sessions(session, user.id)
+        audit.append(
+            session,
+            actor=actor,
+            action="user.enabled" if active else "user.disabled",
+            subject=_subject(username),
+            details={},
+        )
+
+
+def _check_username(username: str) -> None:
+    if not USERNAME.match(username):
+        raise InvalidInput(
+            f"username {username!r}: 2-64 characters, lower-case letters, digits, '.', '_', '-'"
+        )
+
+
+def _check_password(password: str) -> None:
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        raise InvalidInput(
+            f"a password has {MIN_PASSWORD} to {MAX_PASSWORD} characters; "
+            "a few random words make a good one"
+        )
+
+
+def _refuse_taken(session: Session, username: str) -> None:
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise Conflict(f"user {username!r} exists already: `homecoming users list` shows them")
+
+
+def _require_party(session: Session, party: str | None) -> None:
+    if party and session.get(Party, party) is None:
+        raise NotFound(f"no party {party!r}: add it first with `homecoming parties add {party}`")
+
+
+def _user_named(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(f"no user {username!r}: `homecoming users list` shows who exists")
+    return user
+
+
+def _info(user: User, *, tokens: int) -> UserInfo:
+    return UserInfo(
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        role=Role(user.role),
+        party=user.party_code,
+        active=user.active,
+        created_at=user.created_at,
+        tokens=tokens,
+    )
+
+
+def _principal(user: User, via: str) -> Principal:
+    return Principal(
+        user_id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        role=Role(user.role),
+        party=user.party_code,
+        via=via,
+    )
+
+
+# --- API tokens -------------------------------------------------------------------------------
+
+
+def issue_token(db: Database, *, username: str, name: str, actor: str) -> IssuedToken:
+    """A new bearer token for a user; only its digest is stored."""
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with db.transaction() as session:
+        user = _user_named(session, username)
+        token = ApiToken(user_id=user.id, name=name, token_hash=digest(secret), created_by=actor)
+        session.add(token)
+        session.flush()
+        audit.append(
+            session,
+            actor=actor,
+            action="token.issued",
+            subject=_subject(username),
+            details={"token": token.id, "name": name},
+        )
+        return IssuedToken(id=token.id, name=name, secret=secret)
+
+
+def revoke_token(db: Database, *, token_id: int, actor: str) -> TokenInfo:
+    """Revoke a token for good; it stays listed, marked revoked."""
+    with db.transaction() as session:
+        token = session.get(ApiToken, token_id)
+        if token is None:
+            raise NotFound(f"no token {token_id}: `homecoming users tokens` lists them")
+        if token.revoked_at is not None:
+            raise Conflict(f"token {token_id} was revoked already, at {token.revoked_at}")
+        token.revoked_at, token.revoked_by = _now(), actor
+        audit.append(
+            session,
+            actor=actor,
+            action="token.revoked",
+            subject=_subject(token.user.username),
+            details={"token": token.id, "name": token.name},
+        )
+        return _token_info(token)
+
+
+def list_tokens(db: Database, *, username: str | None = None) -> list[TokenInfo]:
+    """Tokens (never their secrets), of one user or of all."""
+    query = select(ApiToken).join(ApiToken.user).order_by(ApiToken.id)
+    if username:
+        query = query.where(User.username == username)
+    with db.reading() as session:
+        return [_token_info(t) for t in session.scalars(query)]
+
+
+def authenticate_token(db: Database, secret: str) -> Principal:
+    """The active user behind a live token, or Unauthorized."""
+    with db.reading() as session:
+        user = session.scalar(
+            select(User)
+            .join(ApiToken, ApiToken.user_id == User.id)
+            .where(ApiToken.token_hash == digest(secret), ApiToken.revoked_at.is_(None))
+        )
+        if user is None or not user.active:
+            raise Unauthorized("this API token is unknown, revoked, or its user is disabled")
+        return _principal(user, "token")
+
+
+def _token_info(token: ApiToken) -> TokenInfo:
+    return TokenInfo(
+        id=token.id,
+        username=token.user.username,
+        name=token.name,
+        created_at=token.created_at,
+        revoked_at=token.revoked_at,
+    )
+
+
+# --- browser logins ---------------------------------------------------------------------------
+
+
+def login(
+    db: Database,
+    *,
+    username: str,
+    password: str,
+    client: str,
+    hasher: PasswordHasher,
+    policy: LoginPolicy,
+) -> Login:
+    """Check a password and open a session; failures are audited (never the password)."""
+    with db.reading() as session:
+        _refuse_when_throttled(session, username, client, policy)
+        user = session.scalar(select(User).where(User.username == username))
+    refusal = _refusal(user, password, hasher)  # Argon2 outside any transaction
+    with db.transaction() as session:
+        if refusal is not None or user is None:
+            _audit_failure(session, username, client, refusal or "unknown user")
+            result = None
+        else:
+            result = _open_session(session, user, client, policy, hasher, password)
+    if result is None:
+        raise Unauthorized(WRONG_CREDENTIALS)
+    return result
+
+
+def authenticate_session(db: Database, secret: str) -> Principal:
+    """The active user of a live session, or Unauthorized."""
+    with db.reading() as session:
+        user = session.scalar(
+            select(User)
+            .join(UserSession, UserSession.user_id == User.id)
+            .where(
+                UserSession.token_hash == digest(secret),
+                UserSession.ended_at.is_(None),
+                UserSession.expires_at > _now(),
+            )
+        )
+        if user is None or not user.active:
+            raise Unauthorized("this session has ended: log in again")
+        return _principal(user, "session")
+
+
+def logout(db: Database, *, secret: str) -> None:
+    """End the session for good (a copied cookie stops working too)."""
+    with db.transaction() as session:
+        row = session.scalar(select(UserSession).where(UserSession.token_hash == digest(secret)))
+        if row is None or row.ended_at is not None:
+            return
+        row.ended_at = _now()
+        audit.append(
+            session,
+            actor=row.user.username,
+            action="auth.logout",
+            subject=_subject(row.user.username),
+            details={"session": row.id},
+        )
+
+
+def _refusal(user: User | None, password: str, hasher: PasswordHasher) -> str | None:
+    if user is None:
+        _spend_like_a_verify(hasher, password)  # the same time for unknown users
+        return "unknown user"
+    try:
+        hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return "wrong password"
+    return None if user.active else "user disabled"
+
+
+_DUMMY_HASHES: dict[tuple[int, int], str] = {}
+
+
+def _spend_like_a_verify(hasher: PasswordHasher, password: str) -> None:
+    key = (hasher.time_cost, hasher.memory_cost)
+    if key not in _DUMMY_HASHES:
+        _DUMMY_HASHES[key] = hasher.hash(secrets.token_urlsafe(16))
+    with contextlib.suppress(VerificationError):
+        hasher.verify(_DUMMY_HASHES[key], password)
+
+
+def _refuse_when_throttled(
+    session: Session, username: str, client: str, policy: LoginPolicy
+) -> None:
+    now = _now()
+    failures = _recent_failures(session, username, client, since=now - policy.window)
+    if len(failures) >= policy.max_failures:
+        oldest = failures[-policy.max_failures]
+        wait = math.ceil((oldest + policy.window - now).total_seconds())
+        raise TooManyRequests(
+            f"too many failed logins for {username!r} from this address: "
+            f"try again in {max(wait, 1)} seconds",
+            retry_after=max(wait, 1),
+        )
+
+
+def _recent_failures(
+    session: Session, username: str, client: str, *, since: dt.datetime
+) -> list[dt.datetime]:
+    """Failed logins since `since` from this client, after its last success."""
+    rows = session.execute(
+        select(AuditEntry.action, AuditEntry.at, AuditEntry.details)
+        .where(
+            AuditEntry.action.in_((LOGIN_FAILED, LOGGED_IN)),
+            AuditEntry.subject == _subject(username),
+            AuditEntry.at >= since,
+        )
+        .order_by(AuditEntry.id)
+    ).all()
+    failures: list[dt.datetime] = []
+    for action, at, details in rows:
+        if details.get("client") != client:
+            continue
+        failures = [*failures, _aware(at)] if action == LOGIN_FAILED else []
+    return failures
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    # SQLite hands back naive datetimes; everything Homecoming stores is UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _audit_failure(session: Session, username: str, client: str, reason: str) -> None:
+    audit.append(
+        session,
+        actor="anonymous",
+        action=LOGIN_FAILED,
+        subject=_subject(username),
+        details={"client": client, "reason": reason},
+    )
+
+
+def _subject(username: str) -> str:
+    return f"user:{username[:100]}"
+
+
+def _open_session(
+    session: Session,
+    user: User,
+    client: str,
+    policy: LoginPolicy,
+    hasher: PasswordHasher,
+    password: str,
+) -> Login:
+    user = session.merge(user, load=True)
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hasher.hash(password)  # the configured cost changed
+    secret = secrets.token_urlsafe(32)
+    expires = _now() + policy.session_age
+    row = UserSession(user_id=user.id, token_hash=digest(secret), client=client, expires_at=expires)
+    session.add(row)
+    session.flush()
+    audit.append(
+        session,
+        actor=user.username,
+        action=LOGGED_IN,
+        subject=_subject(user.username),
+        details={"client": client, "session": row.id},
+    )
+    return Login(principal=_principal(user, "session"), secret=secret, expires_at=expires)
+
+
+def _end_sessions(session: Session, user_id: int) -> None:
+    live = session.scalars(
+        select(UserSession).where(UserSession.user_id == user_id, UserSession.ended_at.is_(None))
+    )
+    for row in live:
+        row.ended_at = _now()
