@@ -111,3 +111,19 @@ def test_snapshot_round_trip(index: PersonIndex, tmp_path: Path) -> None:
 def test_date_agreement(query: PartialDate, found: PartialDate, sign: int) -> None:
     bonus, _ = date_agreement(query, found)
     assert (bonus > 0) - (bonus < 0) == sign
+
+
+def test_a_party_scope_ranks_by_that_partys_records_only() -> None:
+    scoped = PersonIndex.build(
+        [
+            Entry(1, 101, "Нехір Олександр", PartialDate(1987, 5, 23), party="UA"),
+            Entry(2, 101, "Nekhir Aleksandr", PartialDate(1987), party="RU"),
+            Entry(3, 102, "Тарасов Олександр", party="UA"),
+        ]
+    )
+    query = Query("Олександр Нехір", born=PartialDate(1987, 5, 23))
+    assert [h.record_id for h in scoped.search(query)] == [1]
+    ru = scoped.search(Query("Олександр Нехір", party="RU"))
+    assert [h.record_id for h in ru] == [2]
+    assert scoped.search(Query("Олександр Тарасов", party="RU")) == []
+    assert scoped.search(Query("Олександр Тарасов", party="XX")) == []

@@ -32,7 +32,7 @@ BORN_FILTER_FROM = 32
 # only those sharing the most keys with the query are compared.
 COMPARED_CAP = 32
 SEX_CODES = {"male": 1, "female": 2, "other": 3}
-SNAPSHOT_VERSION = 2
+SNAPSHOT_VERSION = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +46,7 @@ class Entry:
     sex: str | None = None
     unit: str = ""
     service_number: str = ""
+    party: str = ""  # the party whose source gave the record ('' when none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,7 @@ class Query:
     sex: str | None = None
     unit: str = ""
     service_number: str = ""
+    party: str | None = None  # need-to-know: only records from this party's sources
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +119,8 @@ class PersonIndex:
         self.dob: IntArray = np.zeros(0, np.int64)
         self.sex: IntArray = np.zeros(0, np.int64)
         self.units: list[str] = []
+        self.parties: list[str] = [""]  # party codes; party_of holds indexes into it
+        self.party_of: IntArray = np.zeros(0, np.int64)
         self.service_numbers: dict[str, list[int]] = {}
         # Base postings: sorted key hashes, and for each the sorted ids of names carrying it.
         self.key_hashes: IntArray = np.zeros(0, np.int64)
@@ -158,11 +162,17 @@ class PersonIndex:
         self.dob = np.concatenate([self.dob, [_pack(e.date_of_birth) for e in batch]])
         self.sex = np.concatenate([self.sex, [SEX_CODES.get(e.sex or "", 0) for e in batch]])
         self.units.extend(e.unit for e in batch)
+        self.party_of = np.concatenate([self.party_of, [self._party_code(e.party) for e in batch]])
         for offset, (entry, name_id) in enumerate(zip(batch, name_ids, strict=True)):
             self._delta_entries.setdefault(name_id, []).append(first + offset)
             if key := service_number_key(entry.service_number):
                 self.service_numbers.setdefault(key, []).append(first + offset)
         return len(batch)
+
+    def _party_code(self, party: str) -> int:
+        if party not in self.parties:
+            self.parties.append(party)
+        return self.parties.index(party)
 
     def _intern(self, name: str) -> int:
         name_id = self._name_ids.get(name)
@@ -304,6 +314,9 @@ class PersonIndex:
     ) -> list[Hit]:
         best: dict[int, Hit] = {}
         wanted_service = service_number_key(query.service_number)
+        if query.party is not None:
+            code = self.parties.index(query.party) if query.party in self.parties else -1
+            entries = [e for e in entries if self.party_of[e] == code]
         for entry in dict.fromkeys(entries):
             hit = self._hit(query, entry, scored.get(int(self.name_of[entry])), wanted_service)
             held = best.get(hit.person_id)
@@ -363,6 +376,8 @@ class PersonIndex:
             name_of=self.name_of,
             dob=self.dob,
             sex=self.sex,
+            party_of=self.party_of,
+            parties=np.array(self.parties, dtype=np.str_),
             key_hashes=self.key_hashes,
             key_starts=self.key_starts,
             key_names=self.key_names,
@@ -391,12 +406,14 @@ class PersonIndex:
             index.names = data["names"].tolist()
             index._name_ids = {name: i for i, name in enumerate(index.names)}
             index.units = data["units"].tolist()
+            index.parties = data["parties"].tolist()
             for attribute in (
                 "record_ids",
                 "person_ids",
                 "name_of",
                 "dob",
                 "sex",
+                "party_of",
                 "key_hashes",
                 "key_starts",
                 "key_names",

@@ -6,6 +6,8 @@ made of only the records whose source is that party's; a person with none is not
 
 from __future__ import annotations
 
+import dataclasses
+
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
@@ -16,9 +18,6 @@ from homecoming.services import persons
 from homecoming.services.search import SearchService
 from homecoming.store.db import Database
 from homecoming.store.models import Record, Source
-
-# A scoped search ranks this many persons, then keeps those it may show.
-SCOPED_SEARCH_POOL = 1_000
 
 
 def _party_sources(party: str) -> Select[int]:
@@ -79,25 +78,8 @@ def page_persons(
 def search(
     service: SearchService, query: Query, *, party: str | None, limit: int = 10
 ) -> list[Hit]:
-    """Search; in a party scope, only hits whose best-matching record is that party's.
-
-    The index ranks each person by their best record, so a person whose best match is
-    another party's record is left out even when one of theirs matches less well: never
-    a leak, sometimes a miss. A record filter inside the index would close that gap.
-    """
-    if party is None:
-        return service.search(query, limit=limit)
-    hits = service.search(query, limit=max(limit, SCOPED_SEARCH_POOL))
-    with service.db.reading() as session:
-        shown = set(
-            session.scalars(
-                select(Record.id).where(
-                    Record.id.in_([h.record_id for h in hits]),
-                    Record.source_id.in_(_party_sources(party)),
-                )
-            )
-        )
-    return [h for h in hits if h.record_id in shown][:limit]
+    """Search; in a party scope, persons are ranked by that party's records only."""
+    return service.search(dataclasses.replace(query, party=party), limit=limit)
 
 
 def sources(db: Database, *, party: str | None) -> list[Source]:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from homecoming.domain.dates import PartialDate
 from homecoming.search.index import Entry, Hit, PersonIndex, Query
 from homecoming.store.db import Database
-from homecoming.store.models import AuditEntry, AuditHead, Record
+from homecoming.store.models import AuditEntry, AuditHead, Record, Source
 
 # Audit actions after which records may belong to other persons.
 REGROUPING_ACTIONS = ("judgement.", "linkage.")
@@ -76,16 +76,17 @@ class SearchService:
 def _entries(db: Database, *, after: int) -> Iterator[Entry]:
     with db.reading() as session:
         query = (
-            select(Record)
+            select(Record, Source.party_code)
+            .join(Source)
             .where(Record.id > after)
             .order_by(Record.id)
             .execution_options(yield_per=10_000)
         )
-        for row in session.scalars(query):
-            yield entry_of(row)
+        for row, party in session.execute(query):
+            yield entry_of(row, party=party or "")
 
 
-def entry_of(row: Record) -> Entry:
+def entry_of(row: Record, *, party: str = "") -> Entry:
     """What the index keeps of a stored record."""
     name = " ".join(p for p in (row.family_name, row.given_names, row.patronymic) if p)
     return Entry(
@@ -96,6 +97,7 @@ def entry_of(row: Record) -> Entry:
         sex=row.sex,
         unit=row.unit,
         service_number=row.service_number,
+        party=party,
     )
 
 
