@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 
 from homecoming.domain.dates import PartialDate
@@ -81,3 +84,53 @@ def test_family_rarity_marks_names_rarer_than_the_median_record() -> None:
     keys = ["ivanov"] * 4 + ["nehir", None]
     (table,) = add_family_rarity([pa.table({"family_key": keys})])
     assert table.column("family_rare").to_pylist() == [False] * 4 + [True, None]
+
+
+ROLE_CASES = [
+    "Нехір Олександр Іванович",
+    "Олександр Іванович Нехір",
+    "NEKHIR Oleksandr",
+    "Oleksandr NEKHIR",
+    "Шевченко Т. Г.",
+    "Nekhir, Oleksandr",
+    "Muhammad bin Salman",
+    "Sergey Kovalev",
+    "Ковальова",
+    "Олена",
+    "al-Assad Bashar",
+]
+
+
+@pytest.mark.parametrize("text", ROLE_CASES)
+def test_roles_follow_parse_name(text: str) -> None:
+    from homecoming.linkage.features import name_roles
+    from homecoming.names.parse import parse_name
+
+    parsed = parse_name(text)
+    assert name_roles(text) == (parsed.tokens, parsed.roles)
+
+
+def test_the_table_agrees_with_record_features_on_generated_records(
+    generated_csv: Callable[[int, int], Path],
+) -> None:
+    """The distinct-value table and the per-record reference give the same keys and forms."""
+    from homecoming.linkage.features import _HASH_MASK, features_table, pair_hash
+    from homecoming.linkage.inputs import read_records
+
+    def hashed(forms: object) -> list[int]:
+        return sorted({hash(f) & _HASH_MASK for f in forms or ()})  # type: ignore[attr-defined]
+
+    records = read_records(generated_csv(1500, 5))
+    table = features_table(records).to_pylist()
+    for record, row in zip(records, table, strict=True):
+        expected = record_features(record)
+        for column in ("family_forms", "given_forms", "given_groups", "patronymic_forms"):
+            assert sorted(row[column] or ()) == hashed(expected[column]), (record, column)
+        for column in ("family_primary", "given_primary", "family_key", "dob_iso", "name_text"):
+            assert row[column] == expected[column], (record, column)
+        pairs = {
+            pair_hash(hash(a) & _HASH_MASK, hash(b) & _HASH_MASK)
+            for a, b in (key.split("|") for key in expected["bk_names"] or ())
+        }
+        assert set(row["bk_names"] or ()) == pairs, record
+        assert len(row["bk_name_dob"] or ()) == len(expected["bk_name_dob"] or ())

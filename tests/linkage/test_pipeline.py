@@ -95,3 +95,14 @@ def test_link_two_files(
     expected = {(a.id, b.id) for a in left for b in right if truth[a.id] == truth[b.id]}
     hits = len(found & expected)
     assert hits / len(expected) >= 0.9 and hits / len(found) >= 0.95
+
+
+def test_small_batches_keep_their_own_prior(run: pipeline.LinkageRun) -> None:
+    """Only batches above REFERENCE_RECORDS get the reference prior (threshold = same evidence)."""
+    assert run.model.prior_scale == 1.0
+    assert run.model.scaled(0.2) == pytest.approx(0.2)
+    run.model.prior_scale = 9.0
+    try:
+        assert run.model.scaled(0.5) == pytest.approx(0.9)
+    finally:
+        run.model.prior_scale = 1.0

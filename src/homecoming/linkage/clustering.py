@@ -3,12 +3,16 @@
 Splink's connected components cannot refuse a link. Here edges join clusters strongest
 first (union-find); a "same" judgement always joins, and a union that would put two records a
 human called "not the same" into one cluster is refused, however strong the edge.
+
+Only the connected components holding a "not the same" pair need that order: the rest are
+plain connected components, found in integers with numpy (a million records in seconds).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from homecoming.errors import HomecomingError
 from homecoming.linkage.judgements import PairJudgement, latest_per_pair
@@ -68,10 +72,50 @@ def cluster(
     Edges at or above the threshold join clusters in order of falling probability; "same"
     judgements join first and always; no cluster ever holds a "not the same" pair.
     """
+    names = sorted(set(ids))
+    index = {name: i for i, name in enumerate(names)}  # sorted: the smallest index, smallest id
+    decided = latest_per_pair(j for j in judgements if j.left_id in index and j.right_id in index)
+    strong = [e for e in edges if e[2] >= threshold and e[0] in index and e[1] in index]
+    joins = [(j.left_id, j.right_id) for j in decided if j.same] + [e[:2] for e in strong]
+    labels = components(len(names), [index[a] for a, _ in joins], [index[b] for _, b in joins])
+    cannot = [(index[j.left_id], index[j.right_id]) for j in decided if not j.same]
+    constrained = {int(labels[a]) for a, b in cannot if labels[a] == labels[b]}
+    if constrained:
+        members = [names[i] for i in range(len(names)) if int(labels[i]) in constrained]
+        inside = [e for e in strong if int(labels[index[e[0]]]) in constrained]
+        for node, label in _constrained(members, inside, decided).items():
+            labels[index[node]] = index[label]
+    return {name: names[label] for name, label in zip(names, labels.tolist(), strict=True)}
+
+
+def components(size: int, left: Sequence[int], right: Sequence[int]) -> Any:
+    """Connected components of nodes 0..size-1: a numpy array of each node's smallest member."""
+    import numpy as np
+
+    labels = np.arange(size, dtype=np.int64)
+    a = np.asarray(left, dtype=np.int64)
+    b = np.asarray(right, dtype=np.int64)
+    while a.size:
+        low = np.minimum(labels[a], labels[b])
+        before = labels.copy()
+        np.minimum.at(labels, a, low)
+        np.minimum.at(labels, b, low)
+        while True:  # pointer jumping: every node points at its label's label
+            jumped = labels[labels]
+            if np.array_equal(jumped, labels):
+                break
+            labels = jumped
+        if np.array_equal(labels, before):
+            break
+    return labels
+
+
+def _constrained(
+    ids: Iterable[str], strong: Iterable[Edge], decided: Sequence[PairJudgement]
+) -> dict[str, str]:
+    """Union-find, strongest edge first, refusing unions that join a "not the same" pair."""
     forest = _forest(ids)
-    decided = latest_per_pair(
-        j for j in judgements if j.left_id in forest.parent and j.right_id in forest.parent
-    )
+    decided = [j for j in decided if j.left_id in forest.parent and j.right_id in forest.parent]
     for j in decided:
         if not j.same:
             forest.cannot[j.left_id].add(j.right_id)
@@ -86,11 +130,7 @@ def cluster(
                         "not the same: review these judgements"
                     )
                 forest.union(a, b)
-    strong = sorted(
-        (e for e in edges if e[2] >= threshold and e[0] in forest.parent and e[1] in forest.parent),
-        key=lambda e: (-e[2], e[0], e[1]),
-    )
-    for left, right, _ in strong:
+    for left, right, _ in sorted(strong, key=lambda e: (-e[2], e[0], e[1])):
         a, b = forest.find(left), forest.find(right)
         if a != b and not forest.blocked(a, b):
             forest.union(a, b)

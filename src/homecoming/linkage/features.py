@@ -1,8 +1,10 @@
 """What the names engine precomputes for Splink: forms, variant groups and blocking keys per record.
 
-Splink compares columns in SQL; our name logic runs here once per record (once per distinct
-token, thanks to the names engine's caches) and leaves arrays of comparable forms behind, so
-that a cross-script, cross-standard, Ukrainian/Russian comparison is an array intersection.
+Splink compares columns in SQL; our name logic runs here once per distinct field value (a
+family name, a given name, a full name), and DuckDB assembles each record's row from those by
+joins. It leaves arrays of comparable forms behind, so that a cross-script, cross-standard,
+Ukrainian/Russian comparison is an array intersection. `record_features` is the same per
+record in plain Python: the reference the table is tested against.
 """
 
 from __future__ import annotations
@@ -10,14 +12,15 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
 from homecoming.domain.record import service_number_key
 from homecoming.linkage.inputs import InputRecord
+from homecoming.names import parse as _parse
 from homecoming.names.blocking import skeleton
-from homecoming.names.parse import parse_name, tokenize
+from homecoming.names.parse import tokenize
 from homecoming.names.token import NameToken, name_token
 
 # Column name -> kind; the order is the order of the table Splink gets. Forms are compared as
@@ -42,10 +45,10 @@ FEATURE_COLUMNS: dict[str, str] = {
     "unit_number": "string",
     "place_forms": "forms",
     "name_text": "string",  # the name as written, for explanations
-    "name_key": "string",  # one scalar key (two name parts) for EM training blocks
-    "bk_names": "list",  # keys of two different name parts, any order
-    "bk_name_year": "list",  # key of one name part + birth year
-    "bk_name_dob": "list",  # key of one name part + full date of birth
+    "name_key": "key",  # one scalar key (two name parts) for EM training blocks
+    "bk_names": "keys",  # keys of two different name parts, any order (hashed)
+    "bk_name_year": "keys",  # key of one name part + birth year (hashed)
+    "bk_name_dob": "keys",  # key of one name part + full date of birth (hashed)
 }
 
 _NUMBER = re.compile(r"\d+")
@@ -58,7 +61,7 @@ Parts = tuple[tuple[NameToken, ...], tuple[NameToken, ...], tuple[NameToken, ...
 @lru_cache(maxsize=400_000)
 def _field_tokens(text: str) -> tuple[NameToken, ...]:
     """Tokens of one name field (cached: family and given names repeat across records)."""
-    return tuple(t for t in (name_token(w) for w in tokenize(text)) if t.primary)
+    return tuple(t for t in (_token(w) for w in tokenize(text)) if t.primary)
 
 
 def name_parts(record: InputRecord) -> Parts:
@@ -75,14 +78,41 @@ def name_parts(record: InputRecord) -> Parts:
     return _parsed_parts(record.full_name)
 
 
+# Name tokens made by forked workers, by word: read before the names engine's own cache.
+_TOKENS: dict[str, NameToken] = {}
+
+
+def _token(word: str) -> NameToken:
+    found = _TOKENS.get(word)
+    return found if found is not None else name_token(word)
+
+
+def _raw_words(full_name: str) -> tuple[list[str], set[int]]:
+    """The words of a full name as `parse_name` splits them, and which are fathers' names."""
+    return _parse._nasab(tokenize(_parse._ARABIC_ARTICLE.sub("", full_name)))
+
+
+def name_roles(full_name: str) -> tuple[tuple[NameToken, ...], tuple[str, ...]]:
+    """Tokens and roles of a full name, as `parse_name` gives them, without its script and
+    language detection (which linkage does not read, and which costs most of its time).
+
+    It follows `parse_name` step by step; a test holds the two to the same roles.
+    """
+    raw, fathers = _raw_words(full_name)
+    tokens = [_token(w) for w in raw]
+    tokens = [_parse._with_patronymic(t, True) if i in fathers else t for i, t in enumerate(tokens)]
+    roles = _parse._roles(tokens, _parse._order(tokens, raw, full_name, None))
+    return tuple(tokens), tuple(roles)
+
+
 @lru_cache(maxsize=200_000)
 def _parsed_parts(full_name: str) -> Parts:
-    parsed = parse_name(full_name)
+    tokens, roles = name_roles(full_name)
     family: list[NameToken] = []
     given: list[NameToken] = []
     patronymic: list[NameToken] = []
-    for index, token in enumerate(parsed.tokens):
-        role = parsed.role_of(index)
+    for index, token in enumerate(tokens):
+        role = roles[index] if index < len(roles) else "other"
         if not token.primary:
             continue
         if role == "patronymic" or token.patronymic:
@@ -205,44 +235,340 @@ def record_features(record: InputRecord) -> dict[str, Any]:
     return row
 
 
-def _table(records: Iterable[InputRecord], progress: Any = None) -> Any:
+def _hashes(forms: Iterable[str]) -> list[int] | None:
+    """Forms as 64-bit hashes, sorted (the lists Splink intersects)."""
+    return sorted({hash(f) & _HASH_MASK for f in forms}) or None
+
+
+def pair_hash(left: int, right: int) -> int:
+    """One key for two name-part keys in either order (SQL twin: `_PAIR_SQL`)."""
+    low, high = (left, right) if left < right else (right, left)
+    return (low * _PAIR_FACTOR + high) % _HASH_MASK
+
+
+_PAIR_FACTOR = 1_000_003
+# A name-part key with a birth year or date: hashed in SQL only (`k` is the key).
+_KEYED_SQL = "(hash(k, {}) >> 1)::bigint"
+_PAIR_SQL = f"((least(a, b)::hugeint * {_PAIR_FACTOR} + greatest(a, b)) % {_HASH_MASK})::bigint"
+
+
+def _pair_hashes(part_keys: Sequence[frozenset[str]]) -> list[int] | None:
+    """Hashed keys of every two different name parts (as `_pair_keys`, in integers)."""
+    hashed = [{hash(k) & _HASH_MASK for k in keys} for keys in part_keys]
+    found = {
+        pair_hash(a, b)
+        for i, left in enumerate(hashed)
+        for right in hashed[i + 1 :]
+        for a in left
+        for b in right
+        if a != b
+    }
+    return sorted(found) or None
+
+
+# One row per distinct family / given / patronymic field value: what the field gives a record.
+FIELD_COLUMNS: dict[str, str] = {
+    "text": "string",
+    "neutral": "forms",  # gender-neutral forms of its non-patronymic tokens (as family name)
+    "forms": "forms",  # forms of its non-patronymic tokens (as given name)
+    "groups": "forms",
+    "pat_forms": "forms",  # forms of its patronymic tokens (a patronymic in the wrong field)
+    "all_forms": "forms",  # forms of every token (as patronymic field)
+    "neutral_primary": "string",
+    "primary": "string",
+    "family_key": "string",
+    "keys": "forms",  # blocking keys of its name parts
+    "pairs": "forms",  # pair keys within the field (two given names)
+}
+
+
+def _field_row(text: str) -> dict[str, Any]:
+    tokens = _field_tokens(text)
+    main = [t for t in tokens if not t.patronymic]
+    part_keys = [_token_keys(t) for t in main if not t.initial]
+    first = main[0] if main else None
+    return {
+        "text": text,
+        "neutral": _hashes(f for t in main for f in t.neutral),
+        "forms": _hashes(f for t in main for f in _token_forms(t)),
+        "groups": _hashes(f for t in main for f in t.groups | t.given_ids),
+        "pat_forms": _hashes(f for t in tokens if t.patronymic for f in _token_forms(t)),
+        "all_forms": _hashes(f for t in tokens for f in _token_forms(t)),
+        "neutral_primary": _neutral_primary(first) if first else None,
+        "primary": first.primary if first else None,
+        "family_key": min(first.neutral) if first and first.neutral else None,
+        "keys": _hashes(k for keys in part_keys for k in keys),
+        "pairs": _pair_hashes(part_keys),
+    }
+
+
+# One row per distinct full name of records without split name fields: its words sorted into
+# the three fields by `parse_name`'s roles, so that the field table does the rest.
+FULL_NAME_COLUMNS: dict[str, str] = {
+    "text": "string",
+    "family": "string",
+    "given": "string",
+    "patronymic": "string",
+}
+
+
+def _full_name_row(text: str) -> dict[str, Any]:
+    raw, _ = _raw_words(text)
+    tokens, roles = name_roles(text)
+    fields: dict[str, list[str]] = {"family": [], "given": [], "patronymic": []}
+    for word, token, role in zip(raw, tokens, roles, strict=True):
+        if role == "patronymic" or token.patronymic:
+            fields["patronymic"].append(word)
+        else:
+            fields["family" if role == "family" else "given"].append(word)
+    return {"text": text, **{name: " ".join(words) for name, words in fields.items()}}
+
+
+def _arrow(rows: Iterable[dict[str, Any]], columns: dict[str, str]) -> Any:
     import pyarrow as pa
 
-    columns: dict[str, list[Any]] = {name: [] for name in FEATURE_COLUMNS}
-    hashed = [name for name, kind in FEATURE_COLUMNS.items() if kind == "forms"]
-    for done, record in enumerate(records, start=1):
-        row = record_features(record)
-        for name in hashed:
-            forms = row[name]
-            row[name] = [hash(f) & _HASH_MASK for f in forms] if forms else None
-        for name, values in columns.items():
-            values.append(row[name])
-        if progress is not None and done % 5000 == 0:
-            progress(done)
     types = {
         "string": pa.string(),
         "int": pa.int32(),
+        "bool": pa.bool_(),
         "list": pa.list_(pa.string()),
         "forms": pa.list_(pa.int64()),
     }
-    schema = pa.schema([(name, types[kind]) for name, kind in FEATURE_COLUMNS.items()])
-    return pa.table(columns, schema=schema)
+    values: dict[str, list[Any]] = {name: [] for name in columns}
+    for row in rows:
+        for name, found in values.items():
+            found.append(row[name])
+    schema = pa.schema([(name, types[kind]) for name, kind in columns.items()])
+    return pa.table(values, schema=schema)
 
 
-# Records a forked worker reads its slice from (set just before the fork, never pickled).
-_SHARED: Sequence[InputRecord] = ()
-PARALLEL_FROM = 50_000
-CHUNK = 25_000
-
-
-def _chunk_ipc(bounds: tuple[int, int]) -> bytes:
+def _records_arrow(records: Sequence[InputRecord]) -> Any:
     import pyarrow as pa
 
-    table = _table(_SHARED[bounds[0] : bounds[1]])
+    split = [bool(r.family_name or r.given_name) for r in records]
+    born = [r.date_of_birth for r in records]
+    return pa.table(
+        {
+            "row_number": pa.array(range(len(records)), pa.int64()),
+            "unique_id": pa.array([r.id for r in records], pa.string()),
+            "split": pa.array(split, pa.bool_()),
+            "family_name": [r.family_name for r in records],
+            "given_name": [r.given_name for r in records],
+            "patronymic": [r.patronymic for r in records],
+            "full_name": [r.full_name for r in records],
+            "dob_year": pa.array([b.year for b in born], pa.int32()),
+            "dob_month": pa.array([b.month for b in born], pa.int32()),
+            "dob_day": pa.array([b.day for b in born], pa.int32()),
+            "sex": [r.sex or None for r in records],
+            "service_number": [r.service_number for r in records],
+            "unit": [r.unit for r in records],
+            "place": [r.place_of_birth for r in records],
+        }
+    )
+
+
+def _place_row(text: str) -> dict[str, Any]:
+    return {"place": text, "place_forms": _hashes(place_forms(text))}
+
+
+def _number_row(text: str) -> dict[str, Any]:
+    return {"service_number": text, "key": service_number_key(text) or None}
+
+
+def _unit_row(text: str) -> dict[str, Any]:
+    return {"unit": text, "unit_number": unit_number(text)}
+
+
+# Distinct-value table -> (row of one value, its columns).
+_DISTINCT: dict[str, tuple[Callable[[str], dict[str, Any]], dict[str, str]]] = {
+    "field_values": (_field_row, FIELD_COLUMNS),
+    "full_names": (_full_name_row, FULL_NAME_COLUMNS),
+    "places": (_place_row, {"place": "string", "place_forms": "forms"}),
+    "numbers": (_number_row, {"service_number": "string", "key": "string"}),
+    "units": (_unit_row, {"unit": "string", "unit_number": "string"}),
+}
+
+
+def _distinct_values(records: Sequence[InputRecord]) -> dict[str, list[str]]:
+    fields: set[str] = set()
+    full_names: set[str] = set()
+    for r in records:
+        if r.family_name or r.given_name:
+            fields.update((r.family_name, r.given_name, r.patronymic))
+        else:
+            full_names.add(r.full_name)
+    return {
+        "field_values": sorted(fields),
+        "full_names": sorted(full_names),
+        "places": sorted({r.place_of_birth for r in records}),
+        "numbers": sorted({r.service_number for r in records}),
+        "units": sorted({r.unit for r in records}),
+    }
+
+
+# The distinct values forked workers read their slices from (set just before the fork).
+_SHARED: dict[str, list[str]] = {}
+PARALLEL_FROM = 20_000  # distinct values: below this, a fork costs more than it saves
+CHUNK = 4_000
+
+
+def _chunk_table(name: str, values: Sequence[str]) -> Any:
+    row_of, columns = _DISTINCT[name]
+    return _arrow((row_of(v) for v in values), columns)
+
+
+def _chunk_ipc(task: tuple[str, int, int]) -> bytes:
+    import pyarrow as pa
+
+    name, start, end = task
+    table = _chunk_table(name, _SHARED[name][start:end])
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, table.schema) as writer:
         writer.write_table(table)
     return bytes(sink.getvalue())
+
+
+def _distinct_tables(records: Sequence[InputRecord], workers: int | None = None) -> dict[str, Any]:
+    """Tables of what each distinct field value contributes, computed once per value.
+
+    Many distinct values are split across forked worker processes (one per core by default):
+    the names engine is pure Python, and its tables, loaded once here, are shared by the fork.
+    First every distinct word is made a token once, then full names are split into fields,
+    then every field value gets its row.
+    """
+    values = _distinct_values(records)
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    parallel = (
+        workers > 1
+        and sum(len(v) for v in values.values()) >= PARALLEL_FROM
+        and "fork" in multiprocessing.get_all_start_methods()
+    )
+    run = _in_workers if parallel else _here
+    try:
+        if parallel:
+            name_token("Олександр")  # load the name tables before the fork
+            words = _name_words(values)
+            chunks = [words[i : i + CHUNK] for i in range(0, len(words), CHUNK)]
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for made in pool.imap_unordered(_tokens_of, chunks):
+                    _TOKENS.update(made)
+        full_names = values.pop("full_names")
+        tables = run({"full_names": full_names}, workers)
+        split = tables["full_names"]
+        for column in ("family", "given", "patronymic"):
+            values["field_values"].extend(split.column(column).to_pylist())
+        values["field_values"] = sorted(set(values["field_values"]))
+        tables.update(run(values, workers))
+    finally:
+        _TOKENS.clear()
+    return tables
+
+
+def _here(values: dict[str, list[str]], workers: int) -> dict[str, Any]:
+    return {name: _chunk_table(name, found) for name, found in values.items()}
+
+
+def _in_workers(values: dict[str, list[str]], workers: int) -> dict[str, Any]:
+    import pyarrow as pa
+
+    global _SHARED
+    tasks = [
+        (name, start, min(start + CHUNK, len(found)))
+        for name, found in values.items()
+        for start in range(0, max(len(found), 1), CHUNK)
+    ]
+    parts: dict[str, list[Any]] = {name: [] for name in values}
+    _SHARED = values
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for (name, _, _), payload in zip(tasks, pool.imap(_chunk_ipc, tasks), strict=True):
+                parts[name].append(pa.ipc.open_stream(payload).read_all())
+    finally:
+        _SHARED = {}
+    return {name: pa.concat_tables(tables) for name, tables in parts.items()}
+
+
+def _name_words(values: dict[str, list[str]]) -> list[str]:
+    words: set[str] = set()
+    for text in values["field_values"]:
+        words.update(tokenize(text))
+    for text in values["full_names"]:
+        words.update(_raw_words(text)[0])
+    return sorted(words)
+
+
+def _tokens_of(words: Sequence[str]) -> dict[str, NameToken]:
+    return {word: name_token(word) for word in words}
+
+
+def _or_none(sql: str) -> str:
+    return f"(case when len({sql}) = 0 then null else {sql} end)"
+
+
+_CROSS_PAIRS = (
+    "flatten(list_transform(coalesce(f.keys, []), lambda a: list_transform("
+    f"list_filter(coalesce(g.keys, []), lambda b: b <> a), lambda b: {_PAIR_SQL})))"
+)
+_KEYS = "list_distinct(list_concat(coalesce(f.keys, []), coalesce(g.keys, [])))"
+_PAIRS = f"list_distinct(flatten([f.pairs, g.pairs, {_CROSS_PAIRS}]))"
+_PATRONYMIC = "list_distinct(flatten([f.pat_forms, g.pat_forms, p.all_forms]))"
+_DOB_ISO = "printf('%04d-%02d-%02d', r.dob_year, r.dob_month, r.dob_day)"
+_WRITTEN = (
+    "concat_ws(' ', nullif(r.family_name, ''), nullif(r.given_name, ''), nullif(r.patronymic, ''))"
+)
+
+_ASSEMBLE = f"""
+with named as (
+    select
+        r.*,
+        case when r.split then r.family_name else n.family end as family,
+        case when r.split then r.given_name else n.given end as given,
+        case when r.split then r.patronymic else n.patronymic end as father
+    from records r
+    left join full_names n on not r.split and n.text = r.full_name
+),
+assembled as (
+    select
+        r.row_number,
+        r.unique_id,
+        f.neutral as family_forms,
+        g.forms as given_forms,
+        g.groups as given_groups,
+        {_or_none(_PATRONYMIC)} as patronymic_forms,
+        f.neutral_primary as family_primary,
+        g.primary as given_primary,
+        f.family_key,
+        r.dob_year, r.dob_month, r.dob_day,
+        case when r.dob_day is not null then {_DOB_ISO} end as dob_iso,
+        r.sex,
+        s.key as service_number,
+        u.unit_number,
+        pl.place_forms,
+        case when r.full_name <> '' then r.full_name else {_WRITTEN} end as name_text,
+        {_or_none(_KEYS)} as keys,
+        {_or_none(_PAIRS)} as pairs
+    from named r
+    left join field_values f on f.text = r.family
+    left join field_values g on g.text = r.given
+    left join field_values p on p.text = r.father
+    left join numbers s on s.service_number = r.service_number
+    left join units u on u.unit = r.unit
+    left join places pl on pl.place = r.place
+)
+select
+    unique_id, family_forms, given_forms, given_groups, patronymic_forms,
+    family_primary, given_primary, family_key,
+    dob_year, dob_month, dob_day, dob_iso, sex, service_number, unit_number, place_forms,
+    name_text,
+    list_min(pairs) as name_key,
+    pairs as bk_names,
+    case when dob_year is not null
+        then list_transform(keys, lambda k: {_KEYED_SQL.format("dob_year")}) end as bk_name_year,
+    case when dob_iso is not null
+        then list_transform(keys, lambda k: {_KEYED_SQL.format("dob_iso")}) end as bk_name_dob
+from assembled
+order by row_number
+"""
 
 
 def features_table(
@@ -250,29 +576,38 @@ def features_table(
 ) -> Any:
     """A pyarrow table with one row of FEATURE_COLUMNS per record, in input order.
 
-    Large inputs are split across forked worker processes (one per core by default): the
-    names engine is pure Python, and its tables, loaded once here, are shared by the fork.
+    The names engine runs once per distinct field value (a million records carry a few
+    tens of thousands of distinct family and given names); DuckDB then joins those values
+    back to the records and builds the pair and date keys, vectorised.
     """
-    workers = workers if workers is not None else (os.cpu_count() or 1)
-    methods = multiprocessing.get_all_start_methods()
-    if workers <= 1 or len(records) < PARALLEL_FROM or "fork" not in methods:
-        return _table(records, progress)
+    import duckdb
+
+    tables = _distinct_tables(records, workers)
+    if progress is not None:
+        progress(len(records) // 2)
+    con = duckdb.connect()
+    try:
+        con.register("records", _records_arrow(records))
+        for name, table in tables.items():
+            con.register(name, table)
+        found = con.sql(_ASSEMBLE).to_arrow_table()
+    finally:
+        con.close()
+    return found.cast(feature_schema())
+
+
+def feature_schema() -> Any:
+    """The arrow schema of FEATURE_COLUMNS."""
     import pyarrow as pa
 
-    global _SHARED
-    record_features(records[0])  # load the name tables before the fork
-    _SHARED = records
-    bounds = [(i, min(i + CHUNK, len(records))) for i in range(0, len(records), CHUNK)]
-    tables = []
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for done, payload in zip(bounds, pool.imap(_chunk_ipc, bounds), strict=True):
-                tables.append(pa.ipc.open_stream(payload).read_all())
-                if progress is not None:
-                    progress(done[1])
-    finally:
-        _SHARED = ()
-    return pa.concat_tables(tables)
+    types = {
+        "string": pa.string(),
+        "int": pa.int32(),
+        "key": pa.int64(),
+        "keys": pa.list_(pa.int64()),
+        "forms": pa.list_(pa.int64()),
+    }
+    return pa.schema([(name, types[kind]) for name, kind in FEATURE_COLUMNS.items()])
 
 
 def add_family_rarity(tables: Sequence[Any]) -> list[Any]:
@@ -281,21 +616,22 @@ def add_family_rarity(tables: Sequence[Any]) -> list[Any]:
     Agreement on a rare family name is stronger evidence than on a common one; the model
     learns a weight for each (a coarse, engine-independent term-frequency adjustment).
     """
+    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    keys = pa.chunked_array([c for t in tables for c in t.column("family_key").chunks])
-    counts = pc.value_counts(keys.drop_null())
-    frequency = dict(
-        zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist(), strict=True)
+    keys = pa.chunked_array(
+        [c for t in tables for c in t.column("family_key").chunks], type=pa.string()
     )
-    per_record = sorted(frequency[k] for k in keys.drop_null().to_pylist())
-    median = per_record[len(per_record) // 2] if per_record else 0
+    counts = pc.value_counts(keys.drop_null())
+    values, tallies = counts.field("values"), counts.field("counts")
+    # Each record's family name, as often as it occurs: the median record's frequency.
+    per_record = np.sort(np.repeat(tallies.to_numpy(), tallies.to_numpy()))
+    median = int(per_record[len(per_record) // 2]) if len(per_record) else 0
     out = []
     for table in tables:
-        rare = [
-            None if k is None else frequency[k] < median
-            for k in table.column("family_key").to_pylist()
-        ]
-        out.append(table.append_column("family_rare", pa.array(rare, pa.bool_())))
+        column = table.column("family_key")
+        frequency = pc.take(tallies, pc.index_in(column, value_set=values))
+        rare = pc.less(frequency, pa.scalar(median, frequency.type))
+        out.append(table.append_column("family_rare", rare))
     return out

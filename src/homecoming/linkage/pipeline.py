@@ -15,7 +15,7 @@ from homecoming.linkage.inputs import InputRecord
 from homecoming.linkage.judgements import PairJudgement, latest_per_pair
 
 DEFAULT_THRESHOLD = 0.9
-# Pairs down to this probability are kept for the review queue.
+# Pairs down to this probability (under the unscaled prior) are kept for the review queue.
 REVIEW_FLOOR = 0.2
 
 Advance = Callable[[int], None]
@@ -87,7 +87,9 @@ def run_linkage(
     model = LinkageModel(runner, features, log_level=logging.ERROR)
     decided = latest_per_pair(judgements)
     _train(model, decided, report, u_max_pairs)
-    pairs = _scored_pairs(model, report, min(REVIEW_FLOOR, threshold))
+    # The floor is the same evidence at every size (a scaled prior would let millions more
+    # weak pairs through at a million records): see LinkageModel._scale_prior.
+    pairs = _scored_pairs(model, report, min(model.scaled(REVIEW_FLOOR), threshold))
     return LinkageRun(pairs=_apply_judgements(pairs, decided), threshold=threshold, model=model)
 
 
