@@ -7,19 +7,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from homecoming.generate.records import GeneratedRecord
+from homecoming.linkage.inputs import INPUT_COLUMNS
 
 # The first columns are the linkage input; the truth columns come last and can be left out.
 RECORD_COLUMNS: tuple[str, ...] = (
-    "id",
-    "full_name",
-    "family_name",
-    "given_name",
-    "patronymic",
-    "date_of_birth",
-    "sex",
-    "place_of_birth",
-    "service_number",
-    "unit",
+    *INPUT_COLUMNS,
     "category",
     "rank",
     "nationality",
