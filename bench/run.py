@@ -19,6 +19,7 @@ LARGE = os.environ.get("BENCH_SIZE", "small") == "large"
 BENCHMARKS: list[tuple[str, list[str]]] = [
     ("bench_import.py", ["--rows", "1000000" if LARGE else "100000"]),
     ("bench_search.py", ["--records", "1000000" if LARGE else "100000"]),
+    ("bench_linkage.py", ["--records", "100000", *(["--million"] if LARGE else [])]),
 ]
 
 
