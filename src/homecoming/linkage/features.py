@@ -18,9 +18,8 @@ from typing import Any
 
 from homecoming.domain.record import service_number_key
 from homecoming.linkage.inputs import InputRecord
-from homecoming.names import parse as _parse
 from homecoming.names.blocking import skeleton
-from homecoming.names.parse import tokenize
+from homecoming.names.parse import assign_roles, name_words, tokenize
 from homecoming.names.token import NameToken, name_token
 
 # Column name -> kind; the order is the order of the table Splink gets. Forms are compared as
@@ -87,21 +86,10 @@ def _token(word: str) -> NameToken:
     return found if found is not None else name_token(word)
 
 
-def _raw_words(full_name: str) -> tuple[list[str], set[int]]:
-    """The words of a full name as `parse_name` splits them, and which are fathers' names."""
-    return _parse._nasab(tokenize(_parse._ARABIC_ARTICLE.sub("", full_name)))
-
-
 def name_roles(full_name: str) -> tuple[tuple[NameToken, ...], tuple[str, ...]]:
     """Tokens and roles of a full name, as `parse_name` gives them, without its script and
-    language detection (which linkage does not read, and which costs most of its time).
-
-    It follows `parse_name` step by step; a test holds the two to the same roles.
-    """
-    raw, fathers = _raw_words(full_name)
-    tokens = [_token(w) for w in raw]
-    tokens = [_parse._with_patronymic(t, True) if i in fathers else t for i, t in enumerate(tokens)]
-    roles = _parse._roles(tokens, _parse._order(tokens, raw, full_name, None))
+    language detection (which linkage does not read, and which costs most of its time)."""
+    _, tokens, roles = assign_roles(full_name, token=_token)
     return tuple(tokens), tuple(roles)
 
 
@@ -313,7 +301,7 @@ FULL_NAME_COLUMNS: dict[str, str] = {
 
 
 def _full_name_row(text: str) -> dict[str, Any]:
-    raw, _ = _raw_words(text)
+    raw, _ = name_words(text)
     tokens, roles = name_roles(text)
     fields: dict[str, list[str]] = {"family": [], "given": [], "patronymic": []}
     for word, token, role in zip(raw, tokens, roles, strict=True):
@@ -493,7 +481,7 @@ def _name_words(values: dict[str, list[str]]) -> list[str]:
     for text in values["field_values"]:
         words.update(tokenize(text))
     for text in values["full_names"]:
-        words.update(_raw_words(text)[0])
+        words.update(name_words(text)[0])
     return sorted(words)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -116,12 +117,27 @@ def _nasab(raw: list[str]) -> tuple[list[str], set[int]]:
     return kept, fathers
 
 
+def name_words(text: str) -> tuple[list[str], set[int]]:
+    """The words of a full name as parsing sees them, and which of them are fathers' names."""
+    return _nasab(tokenize(_ARABIC_ARTICLE.sub("", text)))
+
+
+def assign_roles(
+    text: str,
+    *,
+    order_hint: OrderHint | None = None,
+    token: Callable[[str], NameToken] = name_token,
+) -> tuple[list[str], list[NameToken], list[str]]:
+    """Words, tokens and roles of a full name: parse_name without script and language."""
+    raw, fathers = name_words(text)
+    tokens = [token(w) for w in raw]
+    tokens = [_with_patronymic(t, True) if i in fathers else t for i, t in enumerate(tokens)]
+    return raw, tokens, _roles(tokens, _order(tokens, raw, text, order_hint))
+
+
 def parse_name(text: str, *, order_hint: OrderHint | None = None) -> ParsedName:
     """Parse a full name in any alphabet and order into family, given and patronymic parts."""
-    raw, fathers = _nasab(tokenize(_ARABIC_ARTICLE.sub("", text)))
-    tokens = [name_token(w) for w in raw]
-    tokens = [_with_patronymic(t, True) if i in fathers else t for i, t in enumerate(tokens)]
-    roles = _roles(tokens, _order(tokens, raw, text, order_hint))
+    raw, tokens, roles = assign_roles(text, order_hint=order_hint)
     return ParsedName(
         text=text,
         tokens=tuple(tokens),
