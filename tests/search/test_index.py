@@ -127,3 +127,13 @@ def test_a_party_scope_ranks_by_that_partys_records_only() -> None:
     assert [h.record_id for h in ru] == [2]
     assert scoped.search(Query("Олександр Тарасов", party="RU")) == []
     assert scoped.search(Query("Олександр Тарасов", party="XX")) == []
+
+
+def test_warming_changes_speed_not_results(index: PersonIndex) -> None:
+    cold = PersonIndex.build(PEOPLE)
+    warm = PersonIndex.build(PEOPLE)
+    warm.warm()
+    for query in (Query("Oleksandr Nekhir", born=PartialDate(1987)), Query("Sergei Lavrov")):
+        assert warm.search(query) == cold.search(query)
+    warm.add([Entry(9, 109, "Умєров Рустем")])  # added after warming: parsed on demand
+    assert warm.search(Query("Rustem Umerov"))[0].person_id == 109

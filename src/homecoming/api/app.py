@@ -32,7 +32,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.db = Database(settings.effective_database_url)
-    app.state.search = SearchService(app.state.db, snapshot=settings.data_dir / SNAPSHOT_NAME)
+    app.state.search = SearchService(
+        app.state.db, snapshot=settings.data_dir / SNAPSHOT_NAME, warm=True
+    )
     problems.install(app)
     refuse_unguarded_routes(ROUTERS)
     for router in ROUTERS:

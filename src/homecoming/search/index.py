@@ -18,7 +18,7 @@ import numpy.typing as npt
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import service_number_key
 from homecoming.names import compare
-from homecoming.names.parse import tokenize
+from homecoming.names.parse import ParsedName, parse_name, tokenize
 from homecoming.search.keys import token_key_hashes
 
 IntArray = npt.NDArray[np.int64]
@@ -130,6 +130,7 @@ class PersonIndex:
         self.entry_order: IntArray = np.zeros(0, np.int64)  # entries sorted by name id
         self.entry_starts: IntArray = np.zeros(1, np.int64)
         self._base_entries = 0
+        self._parsed: list[ParsedName] = []  # filled by warm(): names parsed ahead of search
         self.word_keys: dict[str, tuple[int, ...]] = {}  # every indexed word's key hashes
         self._delta_keys: dict[int, list[int]] = {}
         self._delta_entries: dict[int, list[int]] = {}
@@ -292,10 +293,19 @@ class PersonIndex:
         kept = np.unique(self.name_of[entries[near]])
         return np.union1d(kept, name_ids[name_ids >= len(self.entry_starts) - 1])
 
+    def warm(self) -> None:
+        """Parse every indexed name once, so no search pays a first comparison's parse."""
+        for name_id in range(len(self._parsed), len(self.names)):
+            self._parsed.append(parse_name(self.names[name_id]))
+
+    def _parsed_name(self, name_id: int) -> str | ParsedName:
+        return self._parsed[name_id] if name_id < len(self._parsed) else self.names[name_id]
+
     def _score_names(self, text: str, name_ids: IntArray) -> dict[int, Any]:
         scored = {}
+        query = parse_name(text)
         for name_id in name_ids.tolist():
-            comparison = compare(text, self.names[name_id])
+            comparison = compare(query, self._parsed_name(name_id))
             if comparison.score >= MIN_NAME_SCORE:
                 scored[name_id] = comparison
         return scored

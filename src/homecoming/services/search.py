@@ -21,9 +21,10 @@ SNAPSHOT_NAME = "search-index.npz"
 class SearchService:
     """One index per database, caught up with the audit log's head before each search."""
 
-    def __init__(self, db: Database, *, snapshot: Path | None = None) -> None:
+    def __init__(self, db: Database, *, snapshot: Path | None = None, warm: bool = False) -> None:
         self.db = db
         self.snapshot = snapshot
+        self.warm = warm  # a long-running server parses every name once, in the background
         self._lock = threading.Lock()
         self._index: PersonIndex | None = None
         self._audit_seen = -1
@@ -39,6 +40,8 @@ class SearchService:
             if self._index is None:
                 self._index, self._audit_seen = self._load_or_build()
                 self._saved_stamp = self._audit_seen
+                if self.warm:
+                    threading.Thread(target=self._index.warm, daemon=True).start()
             self._catch_up(self._index)
             return self._index
 
