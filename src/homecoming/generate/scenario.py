@@ -236,12 +236,17 @@ class _Builder:
             )
         return tuple(lists)
 
-    def icrc_visits(self) -> tuple[Source, ...]:
-        """ICRC visits to places of detention on both sides, in Latin and the holder's script."""
-        by_place: defaultdict[str, list[Person]] = defaultdict(list)
+    def _detained_by_place(self, language: str) -> defaultdict[str, list[Person]]:
+        """The people held at each place of detention, the place named in `language`."""
+        held: defaultdict[str, list[Person]] = defaultdict(list)
         for person in self.people:
             if person.place_of_detention is not None:
-                by_place[person.place_of_detention.en].append(person)
+                held[getattr(person.place_of_detention, language)].append(person)
+        return held
+
+    def icrc_visits(self) -> tuple[Source, ...]:
+        """ICRC visits to places of detention on both sides, in Latin and the holder's script."""
+        by_place = self._detained_by_place("en")
         visits = []
         for number, (holder, day) in enumerate(
             (
@@ -311,10 +316,7 @@ class _Builder:
 
     def testimonies(self) -> tuple[Source, ...]:
         """Released prisoners naming those they saw in captivity, often by surname only."""
-        detained: defaultdict[str, list[Person]] = defaultdict(list)
-        for person in self.people:
-            if person.place_of_detention is not None:
-                detained[person.place_of_detention.uk].append(person)
+        detained = self._detained_by_place("uk")
         witnesses = [p for p in self.people if p.party == "UA" and p.fate is Fate.RELEASED]
         strangers = iter(generate_people(10_000, seed=self.rng.randrange(1 << 30)))
         places = sorted(k for k, v in detained.items() if v[0].party == "UA")
