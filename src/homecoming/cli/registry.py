@@ -10,7 +10,6 @@ from typing import Annotated
 import typer
 
 from homecoming.cli.runtime import err, open_database, out, print_json, progress_bar
-from homecoming.domain.normalise import parse_mapping
 from homecoming.domain.record import SourceKind
 from homecoming.errors import InvalidInput, RowProblem
 from homecoming.formats import tabular
@@ -82,9 +81,7 @@ def import_file(
 
         rows, kind = pfif_evidence(path), SourceKind.PFIF_FEED
     else:
-        mapped = (
-            parse_mapping(mapping.read_text("utf-8-sig"), source=str(mapping)) if mapping else None
-        )
+        mapped = tabular.read_mapping(mapping) if mapping else None
         table = tabular.read_table(path, sheet=sheet, encoding=encoding)
         rows = registry.evidence_from_rows(
             table, mapping=mapped, ignore_unknown=ignore_unknown_columns, file_name=path.name
