@@ -1,4 +1,7 @@
-"""Docs that cannot rot: every CLI command, setting and API route is in the README."""
+"""Docs that cannot rot: every CLI command, setting and API route is in the docs.
+
+"The docs" are README.md and the pages under docs/ that it links to.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +16,8 @@ from homecoming.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text("utf-8")
+PAGES = sorted((ROOT / "docs").glob("*.md"))
+DOCS = "\n".join([README, *(page.read_text("utf-8") for page in PAGES)])
 
 
 def _command_paths(group: object, prefix: str = "homecoming") -> list[str]:
@@ -29,7 +34,7 @@ def _command_paths(group: object, prefix: str = "homecoming") -> list[str]:
 def test_every_cli_command_is_in_the_readme() -> None:
     paths = _command_paths(get_command(app))
     assert len(paths) >= 8
-    missing = [p for p in paths if p not in README]
+    missing = [p for p in paths if p not in DOCS]
     assert not missing, f"add these commands to the README's tour: {missing}"
 
 
@@ -37,15 +42,20 @@ def test_every_setting_is_in_the_readme() -> None:
     missing = [
         f"HOMECOMING_{name.upper()}"
         for name in Settings.model_fields
-        if f"HOMECOMING_{name.upper()}" not in README
+        if f"HOMECOMING_{name.upper()}" not in DOCS
     ]
     assert not missing, f"document these settings in the README: {missing}"
 
 
 def test_every_api_route_is_in_the_readme() -> None:
     routes = create_app(Settings(environment="test", database_url="sqlite://")).openapi()["paths"]
-    missing = [r for r in routes if f"`{r}`" not in README]
+    missing = [r for r in routes if f"`{r}`" not in DOCS]
     assert not missing, f"document these routes in the README: {missing}"
+
+
+def test_the_readme_links_every_page_under_docs() -> None:
+    unlinked = [p.name for p in PAGES if f"docs/{p.name}" not in README]
+    assert not unlinked, f"link these pages from the README: {unlinked}"
 
 
 def test_readme_shows_the_two_setup_commands() -> None:

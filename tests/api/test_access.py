@@ -1,7 +1,8 @@
 """Every route × every role: allowed answers 2xx (or 404), denied 403, anonymous 401.
 
-The expected table is written out here, independently of `domain/roles.py`; a route that
-appears in the app but not in this table fails the test, so new routes must be added.
+The expected table is written out here and in `access_*.py` beside this file (one per
+feature), independently of `domain/roles.py`; a route that appears in the app but in no
+table fails the test, so new routes must be added.
 """
 
 from __future__ import annotations
@@ -15,11 +16,14 @@ from homecoming.api.app import ROUTERS, refuse_unguarded_routes
 from homecoming.api.deps import PUBLIC_PATHS, route_capabilities
 from homecoming.domain.roles import ACCESS, READ_ONLY, Capability, Role, allows
 
-EVERYONE = frozenset(Role)
-AUDIT = frozenset({Role.ADMINISTRATOR, Role.AUDITOR})
+from .access_admin import ADMIN_ROUTES
+from .access_exchanges import EXCHANGE_ROUTES
+from .access_review import REVIEW_ROUTES
+from .access_tables import AUDIT, EVERYONE, RouteTable
+from .access_tracing import TRACING_ROUTES
 
 # (method, path): (who may call it, the request to send, what an allowed caller gets)
-ROUTES: dict[tuple[str, str], tuple[frozenset[Role], str, int]] = {
+ROUTES: RouteTable = {
     ("GET", "/auth/me"): (EVERYONE, "/auth/me", 200),
     ("POST", "/auth/logout"): (EVERYONE, "/auth/logout", 204),
     ("GET", "/persons"): (EVERYONE, "/persons", 200),
@@ -27,6 +31,10 @@ ROUTES: dict[tuple[str, str], tuple[frozenset[Role], str, int]] = {
     ("GET", "/search"): (EVERYONE, "/search?q=Oleksandr+Nekhir", 200),
     ("GET", "/sources"): (EVERYONE, "/sources", 200),
     ("GET", "/audit/verify"): (AUDIT, "/audit/verify", 200),
+    **ADMIN_ROUTES,
+    **REVIEW_ROUTES,
+    **EXCHANGE_ROUTES,
+    **TRACING_ROUTES,
 }
 
 

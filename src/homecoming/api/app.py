@@ -10,13 +10,54 @@ from fastapi.routing import APIRoute
 from homecoming import __version__
 from homecoming.api import problems
 from homecoming.api.deps import PUBLIC_PATHS, route_capabilities
-from homecoming.api.routers import audit, auth, health, persons, search, sources
+from homecoming.api.routers import (
+    agreements,
+    audit,
+    auth,
+    handovers,
+    health,
+    inquiries,
+    judgements,
+    leads,
+    lists,
+    notifications,
+    persons,
+    reconciliation,
+    records,
+    review,
+    search,
+    sources,
+    stages,
+    testimonies,
+    users,
+)
 from homecoming.services.search import SNAPSHOT_NAME, SearchService
 from homecoming.settings import Settings
 from homecoming.store.db import Database
 
 ROUTERS: tuple[APIRouter, ...] = tuple(
-    module.router for module in (health, auth, persons, search, sources, audit)
+    module.router
+    for module in (
+        health,
+        auth,
+        persons,
+        records,
+        search,
+        sources,
+        review,
+        judgements,
+        agreements,
+        lists,
+        stages,
+        handovers,
+        reconciliation,
+        inquiries,
+        testimonies,
+        leads,
+        notifications,
+        audit,
+        users,
+    )
 )
 
 

@@ -7,7 +7,21 @@ from typing import Annotated
 
 import typer
 
-from homecoming.cli import audit, demo, export, linkage, persons, registry, search, serve, users
+from homecoming.cli import (
+    audit,
+    backup,
+    demo,
+    exchanges,
+    export,
+    linkage,
+    persons,
+    registry,
+    review,
+    search,
+    serve,
+    tracing,
+    users,
+)
 from homecoming.cli.names import names_app
 from homecoming.cli.runtime import ReportingGroup
 from homecoming.settings import Settings
@@ -44,6 +58,10 @@ search.register(app)
 linkage.register(app)
 serve.register(app)
 users.register(app)
+review.register(app)
+exchanges.register(app)
+tracing.register(app)
+backup.register(app)
 app.add_typer(names_app, name="names")
 
 

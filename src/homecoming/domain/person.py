@@ -13,6 +13,7 @@ from homecoming.domain.record import Fate, SourceKind, service_number_key
 _SOURCE_WEIGHT = {
     SourceKind.PARTY_LIST: 3,
     SourceKind.ICRC_VISIT: 4,
+    SourceKind.HANDOVER: 5,  # seen crossing by our own operator
     SourceKind.TESTIMONY: 2,
     SourceKind.FAMILY_INQUIRY: 1,
     SourceKind.PFIF_FEED: 1,

@@ -15,6 +15,7 @@ class SourceKind(StrEnum):
     FAMILY_INQUIRY = "family_inquiry"
     TESTIMONY = "testimony"
     PFIF_FEED = "pfif_feed"
+    HANDOVER = "handover"  # what an operator recorded at the crossing
     OTHER = "other"
 
 

@@ -1,7 +1,7 @@
 """Who may do what: roles, capabilities, and the one table between them.
 
-Routes name a capability; this table says which roles hold it. A new router (exchanges,
-tracing) adds its capabilities here and names them; nothing else changes.
+Routes name a capability; this table says which roles hold it. A new router adds
+its capabilities here and names them; nothing else changes.
 """
 
 from __future__ import annotations
@@ -25,7 +25,19 @@ class Capability(StrEnum):
     PERSONS_READ = "persons.read"  # persons, their records, search
     SOURCES_READ = "sources.read"
     AUDIT_VERIFY = "audit.verify"
-    CONTACTS_READ = "contacts.read"  # families' contact details (tracing, not yet routed)
+    CONTACTS_READ = "contacts.read"  # families' contact details; every read is audited
+    USERS_MANAGE = "users.manage"  # accounts, roles, tokens
+    IMPORTS_WRITE = "imports.write"  # land a source's evidence in the registry
+    REVIEW_READ = "review.read"  # the review queue and its explanations
+    JUDGEMENTS_WRITE = "judgements.write"  # same / not same person, undo
+    EXCHANGES_READ = "exchanges.read"  # agreements, list versions, stages, reconciliation
+    EXCHANGES_WRITE = "exchanges.write"  # agreements, lists, findings, stage composition
+    HANDOVERS_RECORD = "handovers.record"  # what happened at the crossing
+    PARITY_OVERRIDE = "parity.override"  # accept a stage that breaks parity, with a reason
+    INQUIRIES_READ = "inquiries.read"  # families' inquiries, testimonies, leads
+    INQUIRIES_WRITE = "inquiries.write"  # register an inquiry, a testimony, a debrief answer
+    LEADS_VERIFY = "leads.verify"  # verify or reject a lead
+    NOTIFICATIONS_APPROVE = "notifications.approve"  # prepare and (second person) approve
 
 
 _EVERYONE = frozenset(Role)
@@ -36,6 +48,26 @@ ACCESS: dict[Capability, frozenset[Role]] = {
     Capability.SOURCES_READ: _EVERYONE,
     Capability.AUDIT_VERIFY: frozenset({Role.ADMINISTRATOR, Role.AUDITOR}),
     Capability.CONTACTS_READ: frozenset({Role.ADMINISTRATOR, Role.FAMILY_LIAISON}),
+    Capability.USERS_MANAGE: frozenset({Role.ADMINISTRATOR}),
+    Capability.IMPORTS_WRITE: frozenset({Role.ADMINISTRATOR, Role.REGISTRAR}),
+    Capability.REVIEW_READ: frozenset({Role.ADMINISTRATOR, Role.REGISTRAR, Role.AUDITOR}),
+    Capability.JUDGEMENTS_WRITE: frozenset({Role.ADMINISTRATOR, Role.REGISTRAR}),
+    Capability.EXCHANGES_READ: frozenset(
+        {Role.ADMINISTRATOR, Role.REGISTRAR, Role.NEGOTIATOR, Role.TRACING_OFFICER, Role.AUDITOR}
+    ),
+    Capability.EXCHANGES_WRITE: frozenset({Role.ADMINISTRATOR, Role.NEGOTIATOR}),
+    Capability.HANDOVERS_RECORD: frozenset({Role.ADMINISTRATOR, Role.NEGOTIATOR, Role.REGISTRAR}),
+    Capability.PARITY_OVERRIDE: frozenset({Role.ADMINISTRATOR}),
+    Capability.INQUIRIES_READ: frozenset(
+        {Role.ADMINISTRATOR, Role.TRACING_OFFICER, Role.FAMILY_LIAISON, Role.AUDITOR}
+    ),
+    Capability.INQUIRIES_WRITE: frozenset(
+        {Role.ADMINISTRATOR, Role.TRACING_OFFICER, Role.FAMILY_LIAISON}
+    ),
+    Capability.LEADS_VERIFY: frozenset({Role.ADMINISTRATOR, Role.TRACING_OFFICER}),
+    Capability.NOTIFICATIONS_APPROVE: frozenset(
+        {Role.ADMINISTRATOR, Role.TRACING_OFFICER, Role.FAMILY_LIAISON}
+    ),
 }
 
 # Capabilities that only read: the auditor holds no other kind.
@@ -46,6 +78,9 @@ READ_ONLY = frozenset(
         Capability.SOURCES_READ,
         Capability.AUDIT_VERIFY,
         Capability.CONTACTS_READ,
+        Capability.REVIEW_READ,
+        Capability.EXCHANGES_READ,
+        Capability.INQUIRIES_READ,
     }
 )
 

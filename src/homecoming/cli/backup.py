@@ -1,0 +1,9 @@
+"""`homecoming backup` and `homecoming restore`."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add these commands to the `homecoming` app."""

@@ -1,0 +1,9 @@
+"""`homecoming agreements|lists|stages|handovers|reconcile`: exchanges from the command line."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add these commands to the `homecoming` app."""
