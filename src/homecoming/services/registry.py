@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from homecoming.domain.normalise import RawValue, normalise_row, plan_headers
 from homecoming.domain.record import RECORD_FIELD_NAMES, Evidence, RecordFields, SourceKind
 from homecoming.errors import AlreadyImported, InvalidInput, NotFound, RowProblem
-from homecoming.services import audit
+from homecoming.services import audit, events
 from homecoming.store.db import Database, allocate_ids
 from homecoming.store.models import CONTACTS, PERSONS, RECORDS, Party, Record, Source
 
@@ -112,7 +112,71 @@ def import_evidence(
                 "forced": force,
             },
         )
+    if result.source_id is not None:
+        events.records_landed(db, record_ids_of(db, result.source_id), actor=actor)
     return result
+
+
+def record_ids_of(db: Database, source_id: int) -> list[int]:
+    """The ids of one source's records, in line order."""
+    with db.reading() as session:
+        query = select(Record.id).where(Record.source_id == source_id).order_by(Record.line_number)
+        return list(session.scalars(query))
+
+
+def add_evidence(
+    session: Session,
+    *,
+    source_id: int,
+    evidence: Sequence[Evidence],
+    person_ids: Sequence[int | None] | None = None,
+) -> list[int]:
+    """Write records in the caller's transaction; each joins the given person, or a new one.
+
+    The caller announces them with `events.records_landed` after its transaction commits.
+    """
+    wanted: list[int | None] = (
+        list(person_ids) if person_ids is not None else [None] * len(evidence)
+    )
+    if len(wanted) != len(evidence):
+        raise ValueError("add_evidence: one person id (or None) per piece of evidence")
+    return _insert(session, source_id, evidence, wanted)
+
+
+def _insert(
+    session: Session, source_id: int, evidence: Sequence[Evidence], wanted: list[int | None]
+) -> list[int]:
+    now = dt.datetime.now(dt.UTC)
+    fresh = iter(allocate_ids(session, "persons", wanted.count(None)))
+    new_persons = [next(fresh) if p is None else None for p in wanted]
+    if any(p is not None for p in new_persons):
+        session.execute(
+            insert(PERSONS), [{"id": p, "created_at": now} for p in new_persons if p is not None]
+        )
+    assigned = [w if w is not None else n for w, n in zip(wanted, new_persons, strict=True)]
+    record_ids = list(allocate_ids(session, "records", len(evidence)))
+    session.execute(
+        insert(RECORDS),
+        [
+            record_values(e, source_id=source_id, person_id=pid, now=now) | {"id": rid}
+            for e, pid, rid in zip(evidence, assigned, record_ids, strict=True)
+        ],
+    )
+    contacts = [
+        {
+            "record_id": rid,
+            "name": e.contact.name,
+            "relation": e.contact.relation,
+            "phone": e.contact.phone,
+            "email": e.contact.email,
+            "address": e.contact.address,
+        }
+        for e, rid in zip(evidence, record_ids, strict=True)
+        if e.contact is not None
+    ]
+    if contacts:
+        session.execute(insert(CONTACTS), contacts)
+    return record_ids
 
 
 def evidence_from_rows(
@@ -207,31 +271,7 @@ class _BatchWriter:
     def flush(self) -> int:
         if not self.batch:
             return 0
-        now = dt.datetime.now(dt.UTC)
-        person_ids = allocate_ids(self.session, "persons", len(self.batch))
-        record_ids = allocate_ids(self.session, "records", len(self.batch))
-        self.session.execute(
-            insert(PERSONS), [{"id": pid, "created_at": now} for pid in person_ids]
-        )
-        values = [
-            record_values(e, source_id=self.source_id, person_id=pid, now=now) | {"id": rid}
-            for e, pid, rid in zip(self.batch, person_ids, record_ids, strict=True)
-        ]
-        self.session.execute(insert(RECORDS), values)
-        contacts = [
-            {
-                "record_id": rid,
-                "name": e.contact.name,
-                "relation": e.contact.relation,
-                "phone": e.contact.phone,
-                "email": e.contact.email,
-                "address": e.contact.address,
-            }
-            for e, rid in zip(self.batch, record_ids, strict=True)
-            if e.contact is not None
-        ]
-        if contacts:
-            self.session.execute(insert(CONTACTS), contacts)
+        _insert(self.session, self.source_id, self.batch, [None] * len(self.batch))
         written = len(self.batch)
         self.batch = []
         return written
