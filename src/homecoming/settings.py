@@ -42,6 +42,14 @@ class Settings(BaseSettings):
     password_hash_memory_kib: int = Field(
         default=65536, ge=64, description="Argon2 memory per hash, in KiB."
     )
+    # Messages to families (tracing): approved notifications wait in the outbox until sent.
+    smtp_host: str = Field(default="", description="SMTP server; empty: nothing is sent.")
+    smtp_port: int = Field(default=25, ge=1, le=65535, description="SMTP port.")
+    smtp_sender: str = Field(default="tracing@localhost", description="The From address.")
+    smtp_starttls: bool = Field(default=False, description="Upgrade the SMTP link with STARTTLS.")
+    max_upload_mb: int = Field(
+        default=100, ge=1, description="The largest request body (an uploaded file), in MiB."
+    )
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:

@@ -79,7 +79,8 @@ def accounts() -> tuple[tuple[str, Role, str | None], ...]:
     return ACCOUNTS
 
 
-def _import(db: Database, party: str, names: list[tuple[str, str, PartialDate]]) -> None:
+def import_names(db: Database, party: str, names: list[tuple[str, str, PartialDate]]) -> None:
+    """One party list of captured people: (family name, given name, date of birth) each."""
     rows = [
         Evidence(
             line=i + 2,
@@ -100,7 +101,7 @@ def two_parties(db: Database, tokens: dict[str, str]) -> dict[str, int]:
 
     Returns the ids of the persons seen by both parties, only by UA, only by RU.
     """
-    _import(
+    import_names(
         db,
         "UA",
         [
@@ -108,7 +109,7 @@ def two_parties(db: Database, tokens: dict[str, str]) -> dict[str, int]:
             ("Тарасов", "Олександр", PartialDate(1990)),
         ],
     )
-    _import(
+    import_names(
         db,
         "RU",
         [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-import httpx
+import httpx2
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -74,9 +74,9 @@ def test_logout_needs_the_csrf_header_and_ends_the_session(
     assert _me_with_cookie(app_client, stolen.encode()).status_code == 401
 
 
-def _me_with_cookie(client: TestClient, cookie: bytes) -> httpx.Response:
+def _me_with_cookie(client: TestClient, cookie: bytes) -> httpx2.Response:
     client.cookies.clear()
-    response: httpx.Response = client.get(
+    response: httpx2.Response = client.get(
         "/auth/me", headers={"Cookie": b"homecoming_session=" + cookie}
     )
     return response

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from homecoming.domain.record import Evidence, Fate, RecordFields
 from homecoming.errors import RowProblem
-from homecoming.formats.pfif import read_pfif, write_pfif
+from homecoming.formats.pfif import write_pfif
+from homecoming.services import registry
 from homecoming.services.persons import PersonView, record_fields
 
 PFIF_STATUS = {
@@ -19,20 +20,7 @@ PFIF_STATUS = {
 
 def pfif_evidence(path: Path) -> Iterator[Evidence | list[RowProblem]]:
     """Every person and note of a PFIF file as evidence; broken ones as problems."""
-    document = read_pfif(path)
-    if document.problems:
-        yield document.problems
-    for person in document.persons:
-        yield Evidence(
-            line=person.line,
-            raw=person.raw,
-            fields=person.fields,
-            external_id=person.person_record_id,
-        )
-    for note in document.notes:
-        yield Evidence(
-            line=note.line, raw=note.raw, fields=note.fields, external_id=note.note_record_id
-        )
+    return registry.pfif_evidence(path.read_bytes(), name=path.name)
 
 
 def pfif_of_persons(views: Iterator[PersonView], *, domain: str) -> bytes:

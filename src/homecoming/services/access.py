@@ -7,17 +7,20 @@ made of only the records whose source is that party's; a person with none is not
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
+from homecoming.domain.normalise import ALIAS_INDEX, header_key
 from homecoming.domain.person import derive
 from homecoming.errors import NotFound
 from homecoming.search.index import Hit, Query
 from homecoming.services import persons
+from homecoming.services.registry import PFIF_CONTACT_FIELDS
 from homecoming.services.search import SearchService
 from homecoming.store.db import Database
-from homecoming.store.models import Record, Source
+from homecoming.store.models import Contact, Record, Source
 
 
 def _party_sources(party: str) -> Select[int]:
@@ -93,3 +96,50 @@ def sources(db: Database, *, party: str | None) -> list[Source]:
 
 def _view(person_id: int, records: list[Record]) -> persons.PersonView:
     return persons.PersonView(person_id, records, derive([persons.claim(r) for r in records]))
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class RecordView:
+    """A record as a reader may see it: raw cells without anyone's contact details."""
+
+    record: Record
+    raw: dict[str, str]
+    withheld: list[str]  # raw columns left out because they hold contact details
+    has_contacts: bool
+
+
+def show_record(db: Database, record_id: int, *, party: str | None) -> RecordView:
+    """One record with its source, or NotFound (also when the scope may not see it)."""
+    with db.reading() as session:
+        row = session.scalar(
+            select(Record).options(joinedload(Record.source)).where(Record.id == record_id)
+        )
+        if row is None or (party is not None and row.source.party_code != party):
+            raise NotFound(f"no record {record_id}; /persons/{{id}} lists a person's records")
+        contacts = session.scalars(select(Contact).where(Contact.record_id == record_id)).all()
+    values = {
+        text.strip().casefold()
+        for contact in contacts
+        for text in (contact.name, contact.phone, contact.email, contact.address)
+        if text.strip()
+    }
+    raw, withheld = _without_contacts(row.raw, values)
+    return RecordView(record=row, raw=raw, withheld=withheld, has_contacts=bool(contacts))
+
+
+def _without_contacts(raw: dict[str, Any], values: set[str]) -> tuple[dict[str, str], list[str]]:
+    """Leave out cells that feed a contact field or repeat a stored contact's details."""
+    kept: dict[str, str] = {}
+    withheld: list[str] = []
+    for column, cell in raw.items():
+        text = "" if cell is None else str(cell)
+        target = ALIAS_INDEX.get(header_key(column), "")
+        if (
+            target.startswith("contact_")
+            or column in PFIF_CONTACT_FIELDS
+            or (text.strip() and text.strip().casefold() in values)
+        ):
+            withheld.append(column)
+        else:
+            kept[column] = text
+    return kept, withheld

@@ -10,9 +10,16 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from homecoming.domain.normalise import RawValue, normalise_row, plan_headers
-from homecoming.domain.record import RECORD_FIELD_NAMES, Evidence, RecordFields, SourceKind
+from homecoming.domain.normalise import CONTACT_FIELDS, RawValue, normalise_row, plan_headers
+from homecoming.domain.record import (
+    RECORD_FIELD_NAMES,
+    Contact,
+    Evidence,
+    RecordFields,
+    SourceKind,
+)
 from homecoming.errors import AlreadyImported, InvalidInput, NotFound, RowProblem
+from homecoming.formats.pfif import parse_pfif
 from homecoming.services import audit, events
 from homecoming.store.db import Database, allocate_ids
 from homecoming.store.models import CONTACTS, PERSONS, RECORDS, Party, Record, Source
@@ -198,7 +205,10 @@ def evidence_from_rows(
         if isinstance(result, list):
             yield result
         else:
-            raw = {k: _raw_text(v) for k, v in row.items()}
+            # Contact details live only in the protected contacts table, never in `raw`.
+            raw = {
+                k: _raw_text(v) for k, v in row.items() if plan.field_for(k) not in CONTACT_FIELDS
+            }
             yield Evidence(
                 line=line,
                 raw=raw,
@@ -206,6 +216,42 @@ def evidence_from_rows(
                 contact=result.contact,
                 external_id=result.external_id,
             )
+
+
+# PFIF fields that carry someone's contact details: kept in `contacts`, never in `raw`.
+PFIF_CONTACT_FIELDS = frozenset(
+    {"author_email", "author_phone", "email_of_found_person", "phone_of_found_person"}
+)
+
+
+def pfif_evidence(data: bytes, *, name: str) -> Iterator[Evidence | list[RowProblem]]:
+    """Every person and note of a PFIF document as evidence; broken ones as problems.
+
+    The author's e-mail and phone (and a found person's) become the record's contact.
+    """
+    document = parse_pfif(data, name=name)
+    if document.problems:
+        yield document.problems
+    entries = [(p.line, p.raw, p.fields, p.person_record_id) for p in document.persons]
+    entries += [(n.line, n.raw, n.fields, n.note_record_id) for n in document.notes]
+    for line, raw, fields, external_id in entries:
+        yield Evidence(
+            line=line,
+            raw={k: v for k, v in raw.items() if k not in PFIF_CONTACT_FIELDS},
+            fields=fields,
+            contact=_pfif_contact(raw),
+            external_id=external_id,
+        )
+
+
+def _pfif_contact(raw: Mapping[str, str]) -> Contact | None:
+    phone = raw.get("author_phone") or raw.get("phone_of_found_person", "")
+    email = raw.get("author_email") or raw.get("email_of_found_person", "")
+    if not phone and not email:
+        return None
+    return Contact(
+        name=raw.get("author_name", ""), relation="PFIF author", phone=phone, email=email
+    )
 
 
 def _raw_text(value: RawValue) -> str:

@@ -196,22 +196,97 @@ def list_users(db: Database) -> list[UserInfo]:
         return [_info(user, tokens=n or 0) for user, n in rows]
 
 
-def set_active(db: Database, *, username: str, active: bool, actor: str) -> None:
+def get_user(db: Database, *, username: str) -> UserInfo:
+    """One user, with how many live API tokens they have."""
+    with db.reading() as session:
+        user = _user_named(session, username)
+        return _info(user, tokens=_live_tokens(session, user.id))
+
+
+def set_active(db: Database, *, username: str, active: bool, actor: str) -> UserInfo:
     """Enable or disable a user; a disabled user's sessions end and tokens stop working."""
     with db.transaction() as session:
         user = _user_named(session, username)
-        if user.active == active:
-            return
-        user.active = active
-        if not active:
-            _end_sessions(session, user.id)
+        if user.active != active:
+            if not active:
+                if username == actor:
+                    raise Conflict("you cannot disable your own account; ask another administrator")
+                _keep_an_administrator(session, user, f"disabling {username!r}")
+                _end_sessions(session, user.id)
+            user.active = active
+            audit.append(
+                session,
+                actor=actor,
+                action="user.enabled" if active else "user.disabled",
+                subject=_subject(username),
+                details={},
+            )
+        return _info(user, tokens=_live_tokens(session, user.id))
+
+
+def change_role(
+    db: Database, *, username: str, role: Role, party: str | None, actor: str
+) -> UserInfo:
+    """Give a user another role (and party, for a negotiator); audited with both."""
+    check_party(role, party)
+    with db.transaction() as session:
+        user = _user_named(session, username)
+        before = (user.role, user.party_code)
+        if before != (role.value, party):
+            if role is not Role.ADMINISTRATOR:
+                _keep_an_administrator(session, user, f"making {username!r} a {role.value}")
+            _require_party(session, party)
+            user.role, user.party_code = role.value, party
+            audit.append(
+                session,
+                actor=actor,
+                action="user.role_changed",
+                subject=_subject(username),
+                details={
+                    "role": role.value,
+                    "party": party,
+                    "was": before[0],
+                    "was_party": before[1],
+                },
+            )
+        return _info(user, tokens=_live_tokens(session, user.id))
+
+
+def reset_password(
+    db: Database, *, username: str, password: str, hasher: PasswordHasher, actor: str
+) -> None:
+    """Set a new password; the user's browser sessions end (API tokens go on working)."""
+    _check_password(password)
+    password_hash = hasher.hash(password)  # slow on purpose: before the transaction
+    with db.transaction() as session:
+        user = _user_named(session, username)
+        user.password_hash = password_hash
+        ended = _end_sessions(session, user.id)
         audit.append(
             session,
             actor=actor,
-            action="user.enabled" if active else "user.disabled",
+            action="user.password_reset",
             subject=_subject(username),
-            details={},
+            details={"sessions_ended": ended},
         )
+
+
+def _keep_an_administrator(session: Session, user: User, change: str) -> None:
+    """Refuse a change that would leave no active administrator to undo it."""
+    if user.role != Role.ADMINISTRATOR.value or not user.active:
+        return
+    others = session.scalar(
+        select(func.count())
+        .select_from(User)
+        .where(User.role == Role.ADMINISTRATOR.value, User.active.is_(True), User.id != user.id)
+    )
+    if not others:
+        raise Conflict(f"{change} would leave no active administrator; make someone else one first")
+
+
+def _live_tokens(session: Session, user_id: int) -> int:
+    query = select(func.count()).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+    return session.scalar(query) or 0
 
 
 def _check_username(username: str) -> None:
@@ -291,12 +366,15 @@ def issue_token(db: Database, *, username: str, name: str, actor: str) -> Issued
         return IssuedToken(id=token.id, name=name, secret=secret)
 
 
-def revoke_token(db: Database, *, token_id: int, actor: str) -> TokenInfo:
-    """Revoke a token for good; it stays listed, marked revoked."""
+def revoke_token(
+    db: Database, *, token_id: int, actor: str, username: str | None = None
+) -> TokenInfo:
+    """Revoke a token for good (of `username` only, if given); it stays listed, marked revoked."""
     with db.transaction() as session:
         token = session.get(ApiToken, token_id)
-        if token is None:
-            raise NotFound(f"no token {token_id}: `homecoming users tokens` lists them")
+        if token is None or (username is not None and token.user.username != username):
+            owner = f" of {username!r}" if username is not None else ""
+            raise NotFound(f"no token {token_id}{owner}: `homecoming users tokens` lists them")
         if token.revoked_at is not None:
             raise Conflict(f"token {token_id} was revoked already, at {token.revoked_at}")
         token.revoked_at, token.revoked_by = _now(), actor
@@ -506,9 +584,10 @@ def _open_session(
     return Login(principal=_principal(user, "session"), secret=secret, expires_at=expires)
 
 
-def _end_sessions(session: Session, user_id: int) -> None:
+def _end_sessions(session: Session, user_id: int) -> int:
     live = session.scalars(
         select(UserSession).where(UserSession.user_id == user_id, UserSession.ended_at.is_(None))
-    )
+    ).all()
     for row in live:
         row.ended_at = _now()
+    return len(live)

@@ -99,7 +99,10 @@ async def _login_form(request: Request) -> LoginForm:
     except ValidationError as error:
         raise InvalidInput(
             "send a username and a password, as JSON or as a form",
-            [RowProblem(0, ".".join(map(str, e["loc"])), e["msg"]) for e in error.errors()],
+            [
+                RowProblem(0, ".".join(["body", *map(str, e["loc"])]), e["msg"])
+                for e in error.errors()
+            ],
         ) from error
 
 

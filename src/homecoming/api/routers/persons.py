@@ -4,8 +4,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from homecoming.api.deps import DatabaseDep, requires
-from homecoming.api.schemas import GUARDED, PersonDetail, PersonPage, PersonSummary
+from homecoming.api.deps import MAX_ID, DatabaseDep, IdPath, requires
+from homecoming.api.schemas import GUARDED, PersonDetail, PersonPage, PersonSummary, problem
 from homecoming.domain.roles import Capability
 from homecoming.services import access, persons
 from homecoming.services.users import Principal
@@ -19,7 +19,7 @@ def list_persons(
     db: DatabaseDep,
     user: Reader,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> PersonPage:
     """Persons in id order, a page at a time (a negotiator sees only their party's records)."""
     scope = user.party_scope
@@ -30,8 +30,8 @@ def list_persons(
     )
 
 
-@router.get("/{person_id}", responses={404: {"description": "No such person"}})
-def show_person(db: DatabaseDep, user: Reader, person_id: int) -> PersonDetail:
+@router.get("/{person_id}", responses={404: problem("No such person (or none this user may see)")})
+def show_person(db: DatabaseDep, user: Reader, person_id: IdPath) -> PersonDetail:
     """A person's records, status, timeline and contradictions."""
     view = access.show_person(db, person_id, party=user.party_scope)
     return PersonDetail(**persons.detail(view))
