@@ -6,13 +6,14 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test check lint types bench eval-names serve clean
+.PHONY: demo test check lint types bench eval-names serve clean chromium
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Homecoming needs Python 3.11 or newer as $(PYTHON)")'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	sh scripts/ensure-chromium
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -22,7 +23,9 @@ demo: $(STAMP)
 serve: $(STAMP)
 	$(VENV)/bin/homecoming serve --host $(HOST) --port $(PORT)
 
+# The browser tests (tests/web/) drive Debian's /usr/bin/chromium: installed here when missing (as root).
 test: $(STAMP)
+	sh scripts/ensure-chromium
 	$(PY) -m pytest
 
 lint: $(STAMP)
@@ -39,6 +42,9 @@ bench: $(STAMP)
 
 eval-names: $(STAMP)
 	$(PY) bench/eval_names.py
+
+chromium:
+	sh scripts/ensure-chromium
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

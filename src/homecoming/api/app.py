@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 
-from homecoming import __version__
+from homecoming import __version__, web
 from homecoming.api import problems
 from homecoming.api.deps import PUBLIC_PATHS, route_capabilities
 from homecoming.api.routers import (
@@ -80,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     refuse_unguarded_routes(ROUTERS)
     for router in ROUTERS:
         app.include_router(router)
+    web.install(app)  # the pages under /ui, after the API so its error handlers are in place
     return app
 
 

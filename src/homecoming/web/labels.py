@@ -1,0 +1,127 @@
+"""Words the pages show for stored values (statuses, kinds of source, roles, match reasons).
+
+Each label is an English msgid marked with `N_` so that Babel's extraction finds it; the
+page translates it when it renders. A value with no label shows as stored.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def N_(message: str) -> str:
+    """Mark a message for the catalogue without translating it here."""
+    return message
+
+
+FATES: dict[str, str] = {
+    "missing": N_("missing"),
+    "captured": N_("captured"),
+    "detained": N_("detained"),
+    "listed": N_("listed for exchange"),
+    "released": N_("released"),
+    "hospitalised": N_("hospitalised"),
+    "deceased": N_("deceased"),
+    "found_alive": N_("found alive"),
+}
+NO_STATUS = N_("no status given")
+
+SOURCE_KINDS: dict[str, str] = {
+    "party_list": N_("a party's list"),
+    "icrc_visit": N_("ICRC visit report"),
+    "family_inquiry": N_("family inquiry"),
+    "testimony": N_("testimony"),
+    "pfif_feed": N_("PFIF feed"),
+    "handover": N_("handover record"),
+    "other": N_("other source"),
+}
+
+ROLES: dict[str, str] = {
+    "administrator": N_("administrator"),
+    "registrar": N_("registrar"),
+    "negotiator": N_("negotiator"),
+    "tracing_officer": N_("tracing officer"),
+    "family_liaison": N_("family liaison"),
+    "auditor": N_("auditor"),
+}
+
+SEXES: dict[str, str] = {"male": N_("male"), "female": N_("female"), "other": N_("other")}
+
+# Why a search hit matched (homecoming.search.index) and how name parts met (names/).
+REASONS: dict[str, str] = {
+    "same date of birth": N_("same date of birth"),
+    "same year of birth": N_("same year of birth"),
+    "date of birth compatible (one is partial)": N_("date of birth compatible (one is partial)"),
+    "different sex": N_("different sex"),
+    "same unit": N_("same unit"),
+    "same service number": N_("same service number"),
+}
+RULES: dict[str, str] = {
+    "same form": N_("same form"),
+    "transliteration standard": N_("transliteration standard"),
+    "ukrainian/russian form": N_("Ukrainian/Russian form"),
+    "variant": N_("name variant"),
+    "feminine form": N_("feminine form"),
+    "initial": N_("initial"),
+    "learned rendering": N_("learned rendering"),
+    "edit distance": N_("spelling difference"),
+    "unmatched": N_("no counterpart"),
+}
+NAME_ROLES: dict[str, str] = {
+    "family": N_("family name"),
+    "given": N_("given name"),
+    "patronymic": N_("patronymic"),
+}
+
+# Fields of a record, for the import's column mapping and the row errors.
+FIELDS: dict[str, str] = {
+    "family_name": N_("family name"),
+    "given_names": N_("given names"),
+    "patronymic": N_("patronymic"),
+    "full_name": N_("full name"),
+    "mother_maiden_name": N_("mother's maiden name"),
+    "sex": N_("sex"),
+    "date_of_birth": N_("date of birth"),
+    "place_of_birth": N_("place of birth"),
+    "nationality": N_("nationality"),
+    "last_residence": N_("last residence"),
+    "rank": N_("rank"),
+    "service_number": N_("service number"),
+    "unit": N_("unit"),
+    "category": N_("category"),
+    "event_date": N_("date of capture or disappearance"),
+    "event_place": N_("place of capture or disappearance"),
+    "place_of_detention": N_("place of detention"),
+    "health": N_("health"),
+    "seriously_wounded": N_("seriously wounded"),
+    "distinguishing_marks": N_("distinguishing marks"),
+    "fate": N_("status"),
+    "fate_date": N_("status date"),
+    "photo_ref": N_("photo"),
+    "notes": N_("notes"),
+    "contact_name": N_("contact: name"),
+    "contact_relation": N_("contact: relation"),
+    "contact_phone": N_("contact: phone"),
+    "contact_email": N_("contact: email"),
+    "contact_address": N_("contact: address"),
+    "external_id": N_("the source's own id"),
+    "ignore": N_("(leave out)"),
+}
+
+CONTRADICTIONS: dict[str, str] = {
+    "fate": N_("status"),
+    "date_of_birth": N_("date of birth"),
+    "sex": N_("sex"),
+    "service_number": N_("service number"),
+}
+
+_NAME_SCORE = re.compile(r"^name (\d\.\d+)$")
+NAME_SCORE = N_("name %(score)s")
+
+
+def reason_parts(reason: str) -> tuple[str, dict[str, str]]:
+    """A search reason as a msgid and its values ("name 0.93" → "name %(score)s")."""
+    match = _NAME_SCORE.match(reason)
+    if match:
+        return NAME_SCORE, {"score": match.group(1)}
+    return REASONS.get(reason, reason), {}

@@ -1,0 +1,79 @@
+"""The dashboard: a grid of cards, each shown to the roles that hold its capability.
+
+A card is a template under `templates/cards/` and a function that loads what it shows.
+The exchanges, tracing and review areas add their cards (progress per stage and category,
+open inquiries, the review queue, recent handovers) to `CARDS` when their services land.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from homecoming.api.deps import DatabaseDep
+from homecoming.domain.roles import Capability, allows
+from homecoming.services.users import Principal
+from homecoming.store.db import Database
+from homecoming.web import labels, reads
+from homecoming.web.security import page_requires
+from homecoming.web.templating import render, translator
+
+router = APIRouter(prefix="/ui", include_in_schema=False)
+Loader = Callable[[Database, Principal, Request], dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """One dashboard card: its template, who may see it, and what it shows."""
+
+    key: str
+    template: str
+    capability: Capability
+    load: Loader
+    wide: bool = False
+
+
+def _counts(db: Database, user: Principal, _request: Request) -> dict[str, Any]:
+    return {"counts": reads.registry_counts(db, party=user.party_scope)}
+
+
+def _statuses(db: Database, user: Principal, request: Request) -> dict[str, Any]:
+    words = translator(request)
+    rows = reads.records_by_fate(db, party=user.party_scope)
+    bars = [
+        {
+            "fate": fate or "",
+            "label": words.gettext(labels.FATES.get(fate, fate) if fate else labels.NO_STATUS),
+            "count": count,
+        }
+        for fate, count in rows
+    ]
+    return {"bars": bars, "total": sum(bar["count"] for bar in bars)}
+
+
+def _recent_imports(db: Database, user: Principal, _request: Request) -> dict[str, Any]:
+    return {"sources": reads.recent_sources(db, party=user.party_scope)}
+
+
+CARDS: list[Card] = [
+    Card("registry", "cards/registry.html", Capability.PERSONS_READ, _counts),
+    Card("statuses", "cards/statuses.html", Capability.PERSONS_READ, _statuses, wide=True),
+    Card("imports", "cards/imports.html", Capability.SOURCES_READ, _recent_imports, wide=True),
+]
+
+
+@router.get("/")
+def dashboard(
+    request: Request,
+    db: DatabaseDep,
+    user: Annotated[Principal, page_requires(Capability.PERSONS_READ)],
+) -> HTMLResponse:
+    """Counts of the registry, records by status as a chart, the latest imports."""
+    shown = [
+        (card, card.load(db, user, request)) for card in CARDS if allows(user.role, card.capability)
+    ]
+    return render(request, "dashboard.html", user=user, active="dashboard", cards=shown)

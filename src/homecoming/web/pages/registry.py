@@ -1,0 +1,108 @@
+"""Search as you type, a person's evidence, and the list of sources."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from homecoming.api.deps import DatabaseDep, SearchDep
+from homecoming.domain.dates import DateParseError, PartialDate
+from homecoming.domain.roles import Capability
+from homecoming.search.index import Hit
+from homecoming.search.index import Query as SearchQuery
+from homecoming.services import access, persons
+from homecoming.services.search import SearchService
+from homecoming.services.users import Principal
+from homecoming.web.security import page_requires
+from homecoming.web.templating import render
+
+router = APIRouter(prefix="/ui", include_in_schema=False)
+Reader = Annotated[Principal, page_requires(Capability.PERSONS_READ)]
+SEARCH_LIMIT = 20
+
+
+@router.get("/search")
+def search_page(
+    request: Request,
+    search_service: SearchDep,
+    user: Reader,
+    q: Annotated[str, Query(max_length=300)] = "",
+    born: Annotated[str, Query(max_length=20)] = "",
+) -> HTMLResponse:
+    """The search box; with `q`, the results too (so the page works without script)."""
+    hits, born_error = _search(search_service, user, q, born)
+    return render(
+        request,
+        "search.html",
+        user=user,
+        active="search",
+        q=q,
+        born=born,
+        hits=hits,
+        born_error=born_error,
+    )
+
+
+@router.get("/search/results")
+def search_results(
+    request: Request,
+    search_service: SearchDep,
+    user: Reader,
+    q: Annotated[str, Query(max_length=300)] = "",
+    born: Annotated[str, Query(max_length=20)] = "",
+) -> HTMLResponse:
+    """The results alone, for htmx to swap in as the user types."""
+    hits, born_error = _search(search_service, user, q, born)
+    response = render(
+        request, "_search_results.html", user=user, q=q, hits=hits, born_error=born_error
+    )
+    # The address bar follows the query, so reload and back show the same results.
+    response.headers["HX-Replace-Url"] = "/ui/search?" + urlencode({"q": q, "born": born})
+    return response
+
+
+def _search(service: SearchService, user: Principal, q: str, born: str) -> tuple[list[Hit], bool]:
+    text = q.strip()
+    try:
+        date = PartialDate.parse(born.strip()) if born.strip() else PartialDate()
+    except DateParseError:
+        return [], True
+    if not text:
+        return [], False
+    query = SearchQuery(text=text, born=date)
+    return access.search(service, query, party=user.party_scope, limit=SEARCH_LIMIT), False
+
+
+@router.get("/persons/{person_id}")
+def person_page(request: Request, db: DatabaseDep, user: Reader, person_id: int) -> HTMLResponse:
+    """A person: status and its basis, timeline, contradictions, and every linked record."""
+    view = access.show_person(db, person_id, party=user.party_scope)
+    detail = persons.detail(view)
+    flagged = {r for c in detail["contradictions"] for r in c["records"]}
+    return render(
+        request,
+        "person.html",
+        user=user,
+        active="search",
+        person=detail,
+        flagged=flagged,
+    )
+
+
+@router.get("/sources")
+def sources_page(
+    request: Request,
+    db: DatabaseDep,
+    user: Annotated[Principal, page_requires(Capability.SOURCES_READ)],
+) -> HTMLResponse:
+    """Every source this user may see, newest first."""
+    return render(
+        request,
+        "sources.html",
+        user=user,
+        active="sources",
+        sources=access.sources(db, party=user.party_scope),
+    )

@@ -1,0 +1,126 @@
+"""Fixtures of the web UI tests.
+
+- Page tests (test_pages.py) use FastAPI's TestClient over the `db` fixture, so they run on
+  SQLite and on PostgreSQL, with one user per role (tests/api/conftest.py's accounts) logged
+  in through the login form itself, CSRF token and all.
+- Browser tests (test_browser.py, marker `browser`) start the real app with uvicorn on a free
+  loopback port over a seeded SQLite file and drive Debian's /usr/bin/chromium headless with
+  Playwright. They run once (SQLite only). Without Chromium they skip, saying how to install
+  it (`make chromium`); under CI=true they fail instead.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from homecoming.api.app import create_app
+from homecoming.domain.dates import PartialDate
+from homecoming.domain.record import Evidence, Fate, RecordFields, SourceKind
+from homecoming.domain.roles import Role
+from homecoming.services import registry, users
+from homecoming.settings import Settings
+from homecoming.store.db import Database
+from homecoming.store.models import Record
+
+PASSWORD = "correct horse battery staple"
+# (username, role, party): every role, and a negotiator for each party.
+ACCOUNTS: tuple[tuple[str, Role, str | None], ...] = (
+    ("admin", Role.ADMINISTRATOR, None),
+    ("registrar", Role.REGISTRAR, None),
+    ("negotiator-ua", Role.NEGOTIATOR, "UA"),
+    ("negotiator-ru", Role.NEGOTIATOR, "RU"),
+    ("tracer", Role.TRACING_OFFICER, None),
+    ("liaison", Role.FAMILY_LIAISON, None),
+    ("auditor", Role.AUDITOR, None),
+)
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]*)"')
+
+
+def form_token(html: str) -> str:
+    """The CSRF token of the first form on a page."""
+    found = CSRF_FIELD.search(html)
+    assert found, "the page has no form with a csrf_token"
+    return found.group(1)
+
+
+def log_in(client: TestClient, username: str, password: str = PASSWORD) -> str:
+    """Log in through the login page; returns the session's CSRF token."""
+    page = client.get("/ui/login")
+    assert page.status_code == 200
+    answer = client.post(
+        "/ui/login",
+        data={"username": username, "password": password, "csrf_token": form_token(page.text)},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303, answer.text[:500]
+    return client.cookies["csrf"]
+
+
+def fast(settings: Settings) -> Settings:
+    """The same settings with a cheap Argon2 (tests only)."""
+    return settings.model_copy(
+        update={"password_hash_time_cost": 1, "password_hash_memory_kib": 8192}
+    )
+
+
+def seed(db: Database, settings: Settings) -> dict[str, int]:
+    """Parties, one user per account, and two lists; returns person ids by who sees them.
+
+    UA's list writes its man in Latin ("Nekhir Oleksandr"), as some lists do; RU's list
+    holds another man. `ua` is seen by UA's negotiator only, `ru` by RU's only.
+    """
+    registry.ensure_party(db, code="UA", name="Ukraine", actor="test")
+    registry.ensure_party(db, code="RU", name="Russian Federation", actor="test")
+    hasher = users.password_hasher(settings)
+    for username, role, party in ACCOUNTS:
+        users.add_user(
+            db,
+            username=username,
+            role=role,
+            party=party,
+            password=PASSWORD,
+            hasher=hasher,
+            actor="test",
+        )
+    ua = _list(db, "UA", [("Nekhir", "Oleksandr", PartialDate(1987, 5, 23), Fate.CAPTURED)])
+    ru = _list(db, "RU", [("Коваленко", "Петро", PartialDate(1979), Fate.DETAINED)])
+    return {"ua": ua, "ru": ru}
+
+
+def _list(db: Database, party: str, people: list[tuple[str, str, PartialDate, Fate]]) -> int:
+    rows = [
+        Evidence(
+            line=i + 2,
+            raw={"name": f"{family} {given}"},
+            fields=RecordFields(
+                family_name=family, given_names=given, date_of_birth=born, fate=fate
+            ),
+        )
+        for i, (family, given, born, fate) in enumerate(people)
+    ]
+    source = registry.SourceInfo(kind=SourceKind.PARTY_LIST, name=f"{party} list", party=party)
+    result = registry.import_evidence(db, rows=rows, actor="registrar", source=source)
+    assert result.source_id is not None
+    record_id = registry.record_ids_of(db, result.source_id)[0]
+    with db.reading() as session:
+        row = session.get(Record, record_id)
+        assert row is not None and row.person_id is not None
+        return row.person_id
+
+
+@pytest.fixture
+def web_settings(settings: Settings) -> Settings:
+    return fast(settings)
+
+
+@pytest.fixture
+def seeded(db: Database, web_settings: Settings) -> dict[str, int]:
+    return seed(db, web_settings)
+
+
+@pytest.fixture
+def web_app(web_settings: Settings, seeded: dict[str, int]) -> TestClient:
+    return TestClient(create_app(web_settings))
