@@ -1,7 +1,56 @@
 """/agreements: the deal between two parties, its categories, parity rules and planned stages."""
 
+from typing import Annotated
+
 from fastapi import APIRouter
 
-from homecoming.api.schemas import GUARDED
+from homecoming.api.deps import DatabaseDep, requires
+from homecoming.api.schemas import GUARDED, problem
+from homecoming.api.schemas_exchanges import AgreementIn, AgreementOut
+from homecoming.domain.roles import Capability
+from homecoming.exchange.agreement import agreement_from_mapping
+from homecoming.services import agreements
+from homecoming.services.users import Principal
 
 router = APIRouter(prefix="/agreements", tags=["agreements"], responses=GUARDED)
+Reader = Annotated[Principal, requires(Capability.EXCHANGES_READ)]
+Writer = Annotated[Principal, requires(Capability.EXCHANGES_WRITE)]
+
+
+def agreement_out(view: agreements.AgreementView) -> AgreementOut:
+    """The response model of a stored agreement."""
+    return AgreementOut.model_validate(view.to_dict())
+
+
+@router.get("")
+def list_agreements(db: DatabaseDep, user: Reader) -> list[AgreementOut]:
+    """Every agreement, newest first (a negotiator sees those their party is in)."""
+    views = agreements.list_agreements(db)
+    scope = user.party_scope
+    return [agreement_out(v) for v in views if scope is None or scope in v.agreement.parties]
+
+
+@router.post(
+    "",
+    status_code=201,
+    responses={409: problem("An agreement of that name exists"), 422: problem("Inconsistent")},
+)
+def create_agreement(db: DatabaseDep, user: Writer, body: AgreementIn) -> AgreementOut:
+    """Create an agreement: categories with eligibility and parity, and the planned stages."""
+    agreement = agreement_from_mapping(body.model_dump())
+    if user.party_scope is not None and user.party_scope not in agreement.parties:
+        from homecoming.errors import Forbidden
+
+        raise Forbidden(f"a {user.party_scope} negotiator creates only agreements of their party")
+    return agreement_out(agreements.create_agreement(db, agreement=agreement, actor=user.username))
+
+
+@router.get("/{agreement_id}", responses={404: problem("No such agreement")})
+def show_agreement(db: DatabaseDep, user: Reader, agreement_id: int) -> AgreementOut:
+    """One agreement with its categories and stages."""
+    view = agreements.get_agreement(db, agreement_id)
+    if user.party_scope is not None and user.party_scope not in view.agreement.parties:
+        from homecoming.errors import NotFound
+
+        raise NotFound(f"no agreement {agreement_id}")
+    return agreement_out(view)

@@ -1,7 +1,101 @@
 """/handovers: what happened at the crossing, person by person."""
 
-from fastapi import APIRouter
+import dataclasses
+from typing import Annotated, Any
 
-from homecoming.api.schemas import GUARDED
+from fastapi import APIRouter, Query
+
+from homecoming.api.deps import DatabaseDep, SearchDep, requires
+from homecoming.api.schemas import GUARDED, problem
+from homecoming.api.schemas_exchanges import (
+    DeclaredCountIn,
+    DeclaredCountOut,
+    HandoverIn,
+    HandoverOut,
+    TallyOut,
+)
+from homecoming.domain.dates import PartialDate
+from homecoming.domain.roles import Capability
+from homecoming.services import handovers, reconciliation
+from homecoming.services.users import Principal
 
 router = APIRouter(prefix="/handovers", tags=["handovers"], responses=GUARDED)
+Reader = Annotated[Principal, requires(Capability.EXCHANGES_READ)]
+Recorder = Annotated[Principal, requires(Capability.HANDOVERS_RECORD)]
+Writer = Annotated[Principal, requires(Capability.EXCHANGES_WRITE)]
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: problem("No such agreement, stage or member")}
+AgreementId = Annotated[int, Query(description="The agreement's id")]
+StageNumber = Annotated[int, Query(description="The stage's number", ge=1)]
+
+
+@router.post(
+    "",
+    status_code=201,
+    responses={**NOT_FOUND, 409: problem("Already recorded: send a correction")},
+)
+def record_handover(
+    db: DatabaseDep, search: SearchDep, user: Recorder, body: HandoverIn
+) -> HandoverOut:
+    """Record one person's handover; a delivered person's status becomes released."""
+    substitute = None
+    if body.substitute is not None:
+        s = body.substitute
+        substitute = handovers.Substitute(
+            family_name=s.family_name,
+            given_names=s.given_names,
+            patronymic=s.patronymic,
+            date_of_birth=PartialDate.parse(s.date_of_birth),
+            service_number=s.service_number,
+        )
+    view = handovers.record_handover(
+        db,
+        search,
+        agreement_id=body.agreement_id,
+        number=body.stage,
+        party=body.party,
+        person_id=body.person_id,
+        outcome=body.outcome,
+        evidence=body.evidence,
+        substitute=substitute,
+        correct=body.correct,
+        actor=user.username,
+        party_scope=user.party_scope,
+    )
+    return HandoverOut.model_validate(dataclasses.asdict(view))
+
+
+@router.get("", responses=NOT_FOUND)
+def list_handovers(
+    db: DatabaseDep,
+    user: Reader,
+    agreement_id: AgreementId,
+    stage: StageNumber,
+    latest: Annotated[bool, Query(description="Only the latest row per person")] = False,
+) -> list[HandoverOut]:
+    """A stage's handover rows in the order recorded, corrections included."""
+    rows = handovers.list_handovers(db, agreement_id=agreement_id, number=stage, latest_only=latest)
+    return [HandoverOut.model_validate(dataclasses.asdict(r)) for r in rows]
+
+
+@router.get("/tally", responses=NOT_FOUND)
+def tally(db: DatabaseDep, user: Reader, agreement_id: AgreementId, stage: StageNumber) -> TallyOut:
+    """Live counts per side, category and outcome, and who is still to come."""
+    result = handovers.tally(db, agreement_id=agreement_id, number=stage)
+    return TallyOut(stage=result.stage, counts=result.counts, pending=result.pending)
+
+
+@router.post("/declared-counts", status_code=201, responses=NOT_FOUND)
+def declare_count(db: DatabaseDep, user: Writer, body: DeclaredCountIn) -> DeclaredCountOut:
+    """Keep a party's own count of what one side handed over, beside ours."""
+    view = reconciliation.declare_count(
+        db,
+        agreement_id=body.agreement_id,
+        number=body.stage,
+        declared_by=body.declared_by,
+        handing_party=body.handing_party,
+        category=body.category,
+        count=body.count,
+        note=body.note,
+        actor=user.username,
+    )
+    return DeclaredCountOut.model_validate(dataclasses.asdict(view))

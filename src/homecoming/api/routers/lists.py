@@ -1,7 +1,227 @@
 """/lists: each party's offer and request as numbered, immutable versions; diffs; validation."""
 
-from fastapi import APIRouter
+import dataclasses
+import datetime as dt
+from typing import Annotated, Any, Literal
 
-from homecoming.api.schemas import GUARDED
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
+
+from homecoming.api.deps import DatabaseDep, SearchDep, requires
+from homecoming.api.schemas import GUARDED, problem
+from homecoming.api.schemas_exchanges import (
+    ChangedEntryOut,
+    DecisionIn,
+    DecisionOut,
+    DiffEntryOut,
+    EntryOut,
+    FieldChangeOut,
+    FindingOut,
+    ListDiffOut,
+    ListVersionDetail,
+    ListVersionOut,
+    ReportLineOut,
+    ValidationReportOut,
+)
+from homecoming.domain.roles import Capability
+from homecoming.errors import Forbidden
+from homecoming.exchange.listdiff import DiffEntry
+from homecoming.formats import export, tabular
+from homecoming.services import exchange_lists, registry
+from homecoming.services.exchange_lists import Direction
+from homecoming.services.users import Principal
 
 router = APIRouter(prefix="/lists", tags=["lists"], responses=GUARDED)
+Reader = Annotated[Principal, requires(Capability.EXCHANGES_READ)]
+Writer = Annotated[Principal, requires(Capability.EXCHANGES_WRITE)]
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: problem("No such list version")}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _version_out(view: exchange_lists.ListVersionView) -> ListVersionOut:
+    return ListVersionOut.model_validate(dataclasses.asdict(view))
+
+
+def _own(user: Principal, party: str, what: str) -> None:
+    """A negotiator reads validations of their own party's lists only."""
+    if user.party_scope is not None and user.party_scope != party:
+        raise Forbidden(
+            f"{what} resolves {party}'s list against the registry; a {user.party_scope} "
+            f"negotiator sees {party}'s lists only as received"
+        )
+
+
+@router.get("")
+def list_versions(
+    db: DatabaseDep,
+    user: Reader,
+    agreement_id: Annotated[int | None, Query(description="Only this agreement's")] = None,
+    party: Annotated[str | None, Query(description="Only this party's", examples=["RU"])] = None,
+) -> list[ListVersionOut]:
+    """List versions as received, oldest first: both parties' (lists are exchanged)."""
+    views = exchange_lists.list_versions(db, agreement_id=agreement_id, party=party)
+    return [_version_out(v) for v in views]
+
+
+@router.post(
+    "",
+    status_code=201,
+    responses={409: problem("This file is already a version"), 422: problem("Bad rows")},
+)
+async def import_version(
+    request: Request,
+    db: DatabaseDep,
+    user: Writer,
+    file: Annotated[UploadFile, File(description="CSV or XLSX exactly as received")],
+    agreement_id: Annotated[int, Form()],
+    party: Annotated[str, Form(description="The party that sent it", examples=["RU"])],
+    direction: Annotated[Direction, Form()] = Direction.OFFER,
+    category: Annotated[str | None, Form(description="For a one-category list")] = None,
+    received_from: Annotated[str, Form()] = "",
+) -> ListVersionOut:
+    """Import a list version (multipart upload): every row or none, with line-numbered problems."""
+    data = await file.read()
+    name = file.filename or "list.csv"
+    table = (
+        tabular.read_xlsx(data, name=name)
+        if name.casefold().endswith(".xlsx")
+        else tabular.read_csv(data, name=name)
+    )
+    view = exchange_lists.import_version(
+        db,
+        agreement_id=agreement_id,
+        party=party,
+        direction=direction,
+        rows=registry.evidence_from_rows(table, file_name=name),
+        file_name=name,
+        content_hash=tabular.content_hash(data),
+        received_from=received_from,
+        received_at=dt.datetime.now(dt.UTC),
+        category=category or None,
+        actor=user.username,
+    )
+    return _version_out(view)
+
+
+@router.get("/{version_id}", responses=NOT_FOUND)
+def show_version(db: DatabaseDep, user: Reader, version_id: int) -> ListVersionDetail:
+    """A list version and its entries exactly as received."""
+    view = exchange_lists.get_version(db, version_id)
+    entries = [
+        EntryOut.model_validate(dataclasses.asdict(e))
+        for e in exchange_lists.entries(db, version_id)
+    ]
+    return ListVersionDetail(**_version_out(view).model_dump(), entries_detail=entries)
+
+
+@router.get("/{version_id}/diff/{other_id}", responses=NOT_FOUND)
+def diff_versions(db: DatabaseDep, user: Reader, version_id: int, other_id: int) -> ListDiffOut:
+    """What changed from this version to the other (added, removed, changed entries)."""
+    result = exchange_lists.diff_versions(db, old_id=version_id, new_id=other_id)
+    return ListDiffOut(
+        added=[_diff_entry(e) for e in result.added],
+        removed=[_diff_entry(e) for e in result.removed],
+        changed=[
+            ChangedEntryOut(
+                old_line=c.old.line,
+                new_line=c.new.line,
+                name=c.new.name,
+                changes=[FieldChangeOut(field=f.field, old=f.old, new=f.new) for f in c.changes],
+            )
+            for c in result.changed
+        ],
+        unchanged=result.unchanged,
+    )
+
+
+def _diff_entry(entry: DiffEntry) -> DiffEntryOut:
+    return DiffEntryOut(
+        line=entry.line,
+        name=entry.name,
+        date_of_birth=entry.date_of_birth,
+        service_number=entry.service_number,
+    )
+
+
+@router.post("/{version_id}/validate", responses=NOT_FOUND)
+def validate_version(
+    db: DatabaseDep, search: SearchDep, user: Writer, version_id: int
+) -> ValidationReportOut:
+    """Resolve every entry against the registry (score, runner-up) and record the findings."""
+    _own(user, exchange_lists.get_version(db, version_id).party, "validation")
+    report = exchange_lists.validate_version(db, search, version_id=version_id, actor=user.username)
+    return _report_out(report)
+
+
+@router.get(
+    "/{version_id}/report",
+    responses={
+        **NOT_FOUND,
+        200: {"content": {"text/csv": {}, XLSX: {}}, "description": "JSON, CSV or XLSX"},
+    },
+    response_model=ValidationReportOut,
+)
+def validation_report(
+    db: DatabaseDep,
+    user: Reader,
+    version_id: int,
+    format: Annotated[Literal["json", "csv", "xlsx"], Query(description="json, csv or xlsx")] = (
+        "json"
+    ),
+) -> ValidationReportOut | Response:
+    """The latest validation: every entry with its person, score, runner-up and findings."""
+    report = exchange_lists.validation_report(db, version_id=version_id)
+    _own(user, report.version.party, "the validation report")
+    if format == "json":
+        return _report_out(report)
+    rows = exchange_lists.report_rows(report)
+    headers = exchange_lists.REPORT_HEADERS
+    name = f"validation-{version_id}.{format}"
+    disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if format == "csv":
+        return Response(export.csv_bytes(rows, headers), media_type="text/csv", headers=disposition)
+    body = export.xlsx_bytes(rows, headers, sheet_title="Validation")
+    return Response(body, media_type=XLSX, headers=disposition)
+
+
+def _report_out(report: exchange_lists.ValidationReport) -> ValidationReportOut:
+    return ValidationReportOut(
+        version=_version_out(report.version),
+        validation_id=report.validation_id,
+        validated_at=report.validated_at,
+        validated_by=report.validated_by,
+        seconds=report.seconds,
+        counts=report.counts,
+        lines=[
+            ReportLineOut(
+                entry=EntryOut.model_validate(dataclasses.asdict(line.entry)),
+                person_id=line.person_id,
+                score=line.score,
+                runner_up_id=line.runner_up_id,
+                runner_up_score=line.runner_up_score,
+                category=line.category,
+                findings=[FindingOut.model_validate(dataclasses.asdict(f)) for f in line.findings],
+                cleared=line.cleared,
+            )
+            for line in report.lines
+        ],
+    )
+
+
+@router.post(
+    "/findings/{finding_id}/decisions",
+    status_code=201,
+    responses={404: problem("No such finding")},
+)
+def decide_finding(db: DatabaseDep, user: Writer, finding_id: int, body: DecisionIn) -> DecisionOut:
+    """Accept, reject or correct a finding: a new row; the latest decision counts."""
+    view = exchange_lists.decide_finding(
+        db,
+        finding_id=finding_id,
+        decision=body.decision,
+        reason=body.reason,
+        corrected_person_id=body.corrected_person_id,
+        corrected_category=body.corrected_category,
+        actor=user.username,
+        party=user.party_scope,
+    )
+    return DecisionOut.model_validate(dataclasses.asdict(view))

@@ -1,7 +1,144 @@
 """/stages: one day's batch per category, its composition and parity."""
 
-from fastapi import APIRouter
+import dataclasses
+from typing import Annotated, Any, Literal
 
-from homecoming.api.schemas import GUARDED
+from fastapi import APIRouter, Query, Response
+
+from homecoming.api.deps import DatabaseDep, requires
+from homecoming.api.schemas import GUARDED, problem
+from homecoming.api.schemas_exchanges import (
+    MemberIn,
+    MemberOut,
+    ParityFindingOut,
+    PlanOut,
+    StageChangeIn,
+    StageDetail,
+    StageOverrideIn,
+)
+from homecoming.domain.roles import Capability
+from homecoming.errors import Forbidden
+from homecoming.formats import export
+from homecoming.services import stages
+from homecoming.services.users import Principal
 
 router = APIRouter(prefix="/stages", tags=["stages"], responses=GUARDED)
+Reader = Annotated[Principal, requires(Capability.EXCHANGES_READ)]
+Writer = Annotated[Principal, requires(Capability.EXCHANGES_WRITE)]
+Overrider = Annotated[Principal, requires(Capability.PARITY_OVERRIDE)]
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: problem("No such agreement or stage")}
+REFUSED: dict[int | str, dict[str, Any]] = {
+    **NOT_FOUND,
+    409: problem("The change would break parity (the message says how)"),
+}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def stage_out(view: stages.StageView) -> StageDetail:
+    """The response model of a stage."""
+    return StageDetail(
+        id=view.id,
+        agreement_id=view.agreement_id,
+        number=view.number,
+        day=view.day,
+        planned=view.planned,
+        counts=view.counts,
+        findings=[
+            ParityFindingOut(
+                kind=str(f.kind),
+                severity=str(f.severity),
+                stage=f.stage,
+                category=f.category,
+                counts=dict(f.counts),
+                expected=f.expected,
+                message=f.message,
+            )
+            for f in view.findings
+        ],
+        members=[MemberOut.model_validate(dataclasses.asdict(m)) for m in view.members],
+    )
+
+
+@router.post("/{agreement_id}/plan", responses=REFUSED)
+def plan(db: DatabaseDep, user: Writer, agreement_id: int) -> PlanOut:
+    """Compose every stage not yet composed (CP-SAT) from the accepted list entries."""
+    result = stages.plan(db, agreement_id=agreement_id, actor=user.username)
+    return PlanOut(
+        stages=[stage_out(s) for s in result.stages],
+        left_out=result.left_out,
+        solver_status=result.solver_status,
+        seconds=result.seconds,
+    )
+
+
+@router.get("/{agreement_id}/{number}", responses=NOT_FOUND)
+def show_stage(db: DatabaseDep, user: Reader, agreement_id: int, number: int) -> StageDetail:
+    """A stage: who is in it on each side, the counts and the parity findings."""
+    return stage_out(stages.show(db, agreement_id=agreement_id, number=number))
+
+
+def _changes(items: list[MemberIn]) -> list[stages.MemberChange]:
+    return [stages.MemberChange(m.party.upper(), m.person_id, category=m.category) for m in items]
+
+
+@router.post("/{agreement_id}/{number}/changes", responses=REFUSED)
+def change_stage(
+    db: DatabaseDep, user: Writer, agreement_id: int, number: int, body: StageChangeIn
+) -> StageDetail:
+    """Add and remove people in one step; refused (409) if parity would break."""
+    view = stages.change(
+        db,
+        agreement_id=agreement_id,
+        number=number,
+        add=_changes(body.add),
+        remove=_changes(body.remove),
+        reason=body.reason,
+        actor=user.username,
+        party_scope=user.party_scope,
+    )
+    return stage_out(view)
+
+
+@router.post("/{agreement_id}/{number}/overrides", responses=REFUSED)
+def override_stage(
+    db: DatabaseDep, user: Overrider, agreement_id: int, number: int, body: StageOverrideIn
+) -> StageDetail:
+    """The same change, accepted even if it breaks parity, with the override's reason kept."""
+    view = stages.change(
+        db,
+        agreement_id=agreement_id,
+        number=number,
+        add=_changes(body.add),
+        remove=_changes(body.remove),
+        reason=body.reason,
+        override_reason=body.override_reason,
+        may_override=True,
+        actor=user.username,
+    )
+    return stage_out(view)
+
+
+@router.get(
+    "/{agreement_id}/{number}/export",
+    responses={**NOT_FOUND, 200: {"content": {"text/csv": {}, XLSX: {}}}},
+    response_class=Response,
+)
+def export_stage(
+    db: DatabaseDep,
+    user: Reader,
+    agreement_id: int,
+    number: int,
+    party: Annotated[str, Query(description="The side whose people are listed")],
+    format: Annotated[Literal["csv", "xlsx"], Query()] = "csv",
+) -> Response:
+    """Who one side hands over, carrying only the agreed fields, for the other party."""
+    rows = stages.export_rows(db, agreement_id=agreement_id, number=number, party=party)
+    if user.party_scope is not None and user.party_scope != party.upper():
+        raise Forbidden(f"a {user.party_scope} negotiator exports only their own side")
+    headers = ("stage", *stages.AGREED_FIELDS)
+    name = f"stage-{number}-{party.upper()}.{format}"
+    disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if format == "csv":
+        return Response(export.csv_bytes(rows, headers), media_type="text/csv", headers=disposition)
+    body = export.xlsx_bytes(rows, headers, sheet_title=f"Stage {number}")
+    return Response(body, media_type=XLSX, headers=disposition)

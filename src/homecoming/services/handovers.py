@@ -1,0 +1,384 @@
+"""Handovers: what happened at the crossing, person by person, recorded by each side's operator.
+
+Every recording locks the stage's row, so twenty operators recording at once leave exact
+tallies and no person recorded twice. A delivered person (or the substitute brought in their
+place) lands as a `handover` record with fate `released`, attached to that person, so their
+derived status becomes released and tracing hears of it (`events.records_landed`).
+
+The `handovers` table is what other features read: `outcome` is one of delivered,
+not_delivered, substituted, declined, deceased; the latest row per (stage, person) counts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from homecoming.domain.dates import PartialDate
+from homecoming.domain.record import Evidence, Fate, RecordFields, SourceKind
+from homecoming.errors import Conflict, Forbidden, InvalidInput, NotFound
+from homecoming.exchange.agreement import Agreement
+from homecoming.exchange.findings import MATCH_SCORE
+from homecoming.exchange.reconciliation import CROSSED, Outcome
+from homecoming.search.index import Query
+from homecoming.services import agreements, audit, events, persons, registry, stages
+from homecoming.services.search import SearchService
+from homecoming.store.db import Database, lock_row
+from homecoming.store.exchange_models import Handover, StageMember, StageRow
+from homecoming.store.models import Record, Source
+
+
+@dataclass(frozen=True, slots=True)
+class Substitute:
+    """The person brought instead of the listed one, as the operator read their papers."""
+
+    family_name: str
+    given_names: str = ""
+    patronymic: str = ""
+    date_of_birth: PartialDate = dataclasses.field(default_factory=PartialDate)
+    service_number: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class HandoverView:
+    id: int
+    stage: int
+    party: str
+    person_id: int
+    category: str
+    outcome: str
+    substitute_person_id: int | None
+    substitute_name: str
+    evidence: str
+    record_id: int | None
+    corrects_id: int | None
+    recorded_by: str
+    recorded_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """Live counts of one stage: party -> category -> outcome -> count, and what is left."""
+
+    stage: int
+    counts: dict[str, dict[str, dict[str, int]]]
+    pending: dict[str, dict[str, int]]  # members with nothing recorded yet
+
+    def crossed(self, party: str, category: str) -> int:
+        cell = self.counts.get(party, {}).get(category, {})
+        return sum(n for outcome, n in cell.items() if Outcome(outcome) in CROSSED)
+
+
+def record_handover(
+    db: Database,
+    search: SearchService | None,
+    *,
+    agreement_id: int,
+    number: int,
+    party: str,
+    person_id: int,
+    outcome: Outcome,
+    actor: str,
+    evidence: str = "",
+    substitute: Substitute | None = None,
+    correct: bool = False,
+    party_scope: str | None = None,
+) -> HandoverView:
+    """Record what happened to one listed person; a second recording must be a correction."""
+    party = party.upper()
+    _check_outcome(outcome, evidence, substitute)
+    substitute_id = _resolve(search, substitute) if substitute is not None else None
+    with db.transaction() as session:
+        agreement = agreements.load(session, agreement_id)
+        if party_scope is not None and party_scope not in agreement.parties:
+            raise Forbidden(f"{party_scope} is not a party to this agreement")
+        stage = agreements.stage_row(session, agreement_id, number)
+        lock_row(session, "exchange_stages", stage.id)
+        member = stages.current_members(session, stage.id).get((party, person_id))
+        if member is None:
+            raise NotFound(
+                f"person {person_id} is not on {party}'s side of stage {number}; "
+                "`homecoming stages show` lists who is"
+            )
+        previous = _latest(session, stage.id, person_id)
+        if previous is not None and not correct:
+            raise Conflict(
+                f"person {person_id} is already recorded as {previous.outcome} by "
+                f"{previous.recorded_by} at {previous.recorded_at:%H:%M:%S}; record a "
+                "correction (--correct) if that was wrong"
+            )
+        if previous is None and correct:
+            raise InvalidInput(f"nothing recorded yet for person {person_id}: nothing to correct")
+        record_id, substitute_id = _land(
+            session, agreement, stage, member, outcome, previous, substitute, substitute_id
+        )
+        row = Handover(
+            stage_id=stage.id,
+            party=party,
+            person_id=person_id,
+            category_code=member.category_code,
+            outcome=str(outcome),
+            substitute_person_id=substitute_id,
+            substitute_name=_substitute_name(substitute),
+            evidence=evidence.strip(),
+            record_id=record_id,
+            corrects_id=previous.id if previous is not None else None,
+            recorded_by=actor,
+        )
+        session.add(row)
+        session.flush()
+        audit.append(
+            session,
+            actor=actor,
+            action="handover.corrected" if correct else "handover.recorded",
+            subject=f"handover:{row.id}",
+            details={
+                "agreement": agreement_id,
+                "stage": number,
+                "party": party,
+                "person": person_id,
+                "category": member.category_code,
+                "outcome": str(outcome),
+                "substitute_person": substitute_id,
+                "record": record_id,
+                "corrects": row.corrects_id,
+            },
+        )
+        view = _view(row, number)
+    if record_id is not None:
+        events.records_landed(db, [record_id], actor=actor)
+    return view
+
+
+def _check_outcome(outcome: Outcome, evidence: str, substitute: Substitute | None) -> None:
+    if outcome is Outcome.SUBSTITUTED and (substitute is None or not substitute.family_name):
+        raise InvalidInput("a substitution names who was brought instead (--substitute NAME)")
+    if outcome is not Outcome.SUBSTITUTED and substitute is not None:
+        raise InvalidInput("only a substitution names a substitute")
+    if outcome is Outcome.DECLINED and not evidence.strip():
+        raise InvalidInput(
+            "a declined repatriation needs its evidence (--evidence, e.g. 'ICRC interview "
+            "2025-05-22, delegate …'): nobody is kept back without it"
+        )
+
+
+def _resolve(search: SearchService | None, substitute: Substitute) -> int | None:
+    """The registry's person for the substitute, when one matches well; else None (new)."""
+    if search is None:
+        return None
+    name = " ".join(
+        p for p in (substitute.family_name, substitute.given_names, substitute.patronymic) if p
+    )
+    hits = search.search(
+        Query(text=name, born=substitute.date_of_birth, service_number=substitute.service_number),
+        limit=1,
+    )
+    return hits[0].person_id if hits and hits[0].score >= MATCH_SCORE else None
+
+
+def _land(
+    session: Session,
+    agreement: Agreement,
+    stage: StageRow,
+    member: StageMember,
+    outcome: Outcome,
+    previous: Handover | None,
+    substitute: Substitute | None,
+    substitute_id: int | None,
+) -> tuple[int | None, int | None]:
+    """Write the evidence this outcome gives: (record id, the substitute's person id)."""
+    day = PartialDate.from_date(stage.day)
+    note = f"{agreement.name}, stage {stage.number}: {outcome}"
+    if outcome is Outcome.SUBSTITUTED and substitute is not None:
+        fields = RecordFields(
+            family_name=substitute.family_name,
+            given_names=substitute.given_names,
+            patronymic=substitute.patronymic,
+            date_of_birth=substitute.date_of_birth,
+            service_number=substitute.service_number,
+            fate=Fate.RELEASED,
+            fate_date=day,
+            notes=f"{note} in place of person {member.person_id}",
+        )
+        record_id = _add(session, agreement, stage, member.party, fields, substitute_id)
+        if substitute_id is None:
+            landed = session.get(Record, record_id)
+            substitute_id = landed.person_id if landed is not None else None
+        return record_id, substitute_id
+    fate = {Outcome.DELIVERED: Fate.RELEASED, Outcome.DECEASED: Fate.DECEASED}.get(outcome)
+    if fate is None and previous is not None and previous.record_id is not None:
+        fate = Fate.DETAINED  # a correction: the earlier "released" no longer holds
+        note += f" (correction of handover {previous.id})"
+    if fate is None:
+        return None, None
+    base = _listed_fields(session, member)
+    fields = dataclasses.replace(base, fate=fate, fate_date=day, notes=note)
+    return _add(session, agreement, stage, member.party, fields, member.person_id), None
+
+
+def _listed_fields(session: Session, member: StageMember) -> RecordFields:
+    """The names the person was listed under (GCIII Art. 17 fields only)."""
+    from homecoming.store.exchange_models import ListEntry
+
+    record = None
+    if member.list_entry_id is not None:
+        entry = session.get(ListEntry, member.list_entry_id)
+        record = session.get(Record, entry.record_id) if entry is not None else None
+    if record is None:
+        record = session.scalars(
+            select(Record).where(Record.person_id == member.person_id).order_by(Record.id)
+        ).first()
+    if record is None:
+        return RecordFields()
+    f = persons.record_fields(record)
+    return RecordFields(
+        family_name=f.family_name,
+        given_names=f.given_names,
+        patronymic=f.patronymic,
+        full_name=f.full_name,
+        sex=f.sex,
+        date_of_birth=f.date_of_birth,
+        rank=f.rank,
+        service_number=f.service_number,
+        category=f.category,
+    )
+
+
+def _add(
+    session: Session,
+    agreement: Agreement,
+    stage: StageRow,
+    party: str,
+    fields: RecordFields,
+    person_id: int | None,
+) -> int:
+    source_id = _handover_source(session, agreement, stage, party)
+    line = _next_line(session, source_id)
+    evidence = Evidence(line=line, raw={"handover": fields.notes}, fields=fields)
+    (record_id,) = registry.add_evidence(
+        session, source_id=source_id, evidence=[evidence], person_ids=[person_id]
+    )
+    source = session.get(Source, source_id)
+    assert source is not None
+    source.row_count = line - 1
+    return record_id
+
+
+def _handover_source(session: Session, agreement: Agreement, stage: StageRow, party: str) -> int:
+    """One source per stage and side: the handover sheet the operators fill in."""
+    name = f"{agreement.name}: stage {stage.number} handover by {party}"
+    found = session.scalars(
+        select(Source.id).where(Source.kind == str(SourceKind.HANDOVER), Source.name == name)
+    ).first()
+    if found is not None:
+        return found
+    source = Source(
+        kind=str(SourceKind.HANDOVER),
+        name=name,
+        party_code=party,
+        received_at=dt.datetime.combine(stage.day, dt.time(12), dt.UTC),
+        received_from="operators at the crossing",
+        file_name="",
+        content_hash="",
+        row_count=0,
+        created_by="handovers",
+    )
+    session.add(source)
+    session.flush()
+    return source.id
+
+
+def _next_line(session: Session, source_id: int) -> int:
+    from sqlalchemy import func
+
+    last = session.scalar(select(func.max(Record.line_number)).where(Record.source_id == source_id))
+    return (last or 1) + 1
+
+
+def _substitute_name(substitute: Substitute | None) -> str:
+    if substitute is None:
+        return ""
+    return " ".join(
+        p for p in (substitute.family_name, substitute.given_names, substitute.patronymic) if p
+    )
+
+
+def _latest(session: Session, stage_id: int, person_id: int) -> Handover | None:
+    return session.scalars(
+        select(Handover)
+        .where(Handover.stage_id == stage_id, Handover.person_id == person_id)
+        .order_by(Handover.id.desc())
+    ).first()
+
+
+def _view(row: Handover, number: int) -> HandoverView:
+    return HandoverView(
+        id=row.id,
+        stage=number,
+        party=row.party,
+        person_id=row.person_id,
+        category=row.category_code,
+        outcome=row.outcome,
+        substitute_person_id=row.substitute_person_id,
+        substitute_name=row.substitute_name,
+        evidence=row.evidence,
+        record_id=row.record_id,
+        corrects_id=row.corrects_id,
+        recorded_by=row.recorded_by,
+        recorded_at=row.recorded_at.isoformat(),
+    )
+
+
+def list_handovers(
+    db: Database,
+    *,
+    agreement_id: int,
+    number: int,
+    party: str | None = None,
+    latest_only: bool = False,
+) -> list[HandoverView]:
+    """A stage's handover rows in the order recorded (or only the latest per person)."""
+    with db.reading() as session:
+        stage = agreements.stage_row(session, agreement_id, number)
+        rows = latest_rows(session, stage.id) if latest_only else _all_rows(session, stage.id)
+        return [_view(r, number) for r in rows if party is None or r.party == party.upper()]
+
+
+def _all_rows(session: Session, stage_id: int) -> Sequence[Handover]:
+    return session.scalars(
+        select(Handover).where(Handover.stage_id == stage_id).order_by(Handover.id)
+    ).all()
+
+
+def latest_rows(session: Session, stage_id: int) -> list[Handover]:
+    """The latest handover row per person of one stage."""
+    latest: dict[int, Handover] = {}
+    for row in _all_rows(session, stage_id):
+        latest[row.person_id] = row
+    return list(latest.values())
+
+
+def tally(db: Database, *, agreement_id: int, number: int) -> Tally:
+    """Live counts per side, category and outcome, and who has nothing recorded yet."""
+    with db.reading() as session:
+        agreement = agreements.load(session, agreement_id)
+        stage = agreements.stage_row(session, agreement_id, number)
+        members = stages.current_members(session, stage.id)
+        latest = latest_rows(session, stage.id)
+    counts: dict[str, dict[str, dict[str, int]]] = {p: {} for p in agreement.parties}
+    recorded = set()
+    for row in latest:
+        cell = counts.setdefault(row.party, {}).setdefault(row.category_code, {})
+        cell[row.outcome] = cell.get(row.outcome, 0) + 1
+        recorded.add((row.party, row.person_id))
+    pending: dict[str, dict[str, int]] = {p: {} for p in agreement.parties}
+    for key, member in members.items():
+        if key not in recorded:
+            side = pending.setdefault(member.party, {})
+            side[member.category_code] = side.get(member.category_code, 0) + 1
+    return Tally(stage=number, counts=counts, pending=pending)
