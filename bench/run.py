@@ -20,6 +20,10 @@ BENCHMARKS: list[tuple[str, list[str]]] = [
     ("bench_import.py", ["--rows", "1000000" if LARGE else "100000"]),
     ("bench_search.py", ["--records", "1000000" if LARGE else "100000"]),
     ("bench_linkage.py", ["--records", "100000", *(["--million"] if LARGE else [])]),
+    ("bench_exchange.py", ["--records", "1000000" if LARGE else "100000"]),
+    ("bench_tracing.py", ["--inquiries", "50000", "--list", "1000"]),
+    ("bench_load.py", ["--clients", "100", "--seconds", "60" if LARGE else "15"]),
+    *([("bench_spark.py", ["--records", "1000000"])] if LARGE else []),
 ]
 
 
