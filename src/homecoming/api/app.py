@@ -31,6 +31,7 @@ from homecoming.api.routers import (
     testimonies,
     users,
 )
+from homecoming.services import leads as tracing_leads
 from homecoming.services.search import SNAPSHOT_NAME, SearchService
 from homecoming.settings import Settings
 from homecoming.store.db import Database
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.search = SearchService(
         app.state.db, snapshot=settings.data_dir / SNAPSHOT_NAME, warm=True
     )
+    tracing_leads.use_search_service(app.state.db, app.state.search)  # tracing shares the one index
     problems.install(app)
     refuse_unguarded_routes(ROUTERS)
     for router in ROUTERS:

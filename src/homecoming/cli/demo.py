@@ -16,7 +16,7 @@ from homecoming.domain.record import RECORD_FIELD_NAMES, Evidence, RecordFields
 from homecoming.domain.roles import Role
 from homecoming.errors import Conflict
 from homecoming.generate.scenario import Scenario, SourceRow, build_scenario
-from homecoming.services import registry, users
+from homecoming.services import exchange_demo, registry, tracing_demo, users
 from homecoming.store.db import Database
 
 DEMO_ACTOR = "demo"
@@ -59,6 +59,8 @@ def demo(
 
         summary = link_persons(db, actor=DEMO_ACTOR, stage=progress_bar)
         out.print(f"Linked {summary.records:,} records into {summary.persons:,} persons.")
+    out.print(exchange_demo.load_demo_exchange(db, actor=DEMO_ACTOR, scenario=scenario))
+    out.print(f"Tracing: {tracing_demo.load_demo_tracing(db, actor=DEMO_ACTOR)}")
     logins = add_demo_users(db, users.password_hasher(settings_of(ctx)))
     _print_logins(logins)
 

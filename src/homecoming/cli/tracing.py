@@ -2,8 +2,619 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+from rich.table import Table
+
+from homecoming.cli.runtime import err, open_database, out, print_json, settings_of
+from homecoming.domain.dates import PartialDate
+from homecoming.domain.record import Category, Contact, RecordFields, Sex
+from homecoming.errors import InvalidInput
+from homecoming.formats import tabular
+from homecoming.services import inquiries, leads, notifications, testimonies
+from homecoming.services.contacts import read_contacts
+from homecoming.tracing.inquiry import FamilyStatus, Recipient, SharingScope
+from homecoming.tracing.lead_rules import Decision, LeadState
+from homecoming.tracing.templates import TemplateName
+
+inquiries_app = typer.Typer(
+    help="Families' inquiries: register, import, follow.", no_args_is_help=True
+)
+testimonies_app = typer.Typer(
+    help="Testimonies of released people: sightings, photo debriefs.", no_args_is_help=True
+)
+leads_app = typer.Typer(
+    help="Leads for inquiries: the queue, verify, reject.", no_args_is_help=True
+)
+notifications_app = typer.Typer(
+    help="Messages to families: prepare, approve (a second person), send.", no_args_is_help=True
+)
+
+Actor = Annotated[str, typer.Option(help="Who is doing this (for the audit log)")]
+Json = Annotated[bool, typer.Option("--json", help="Machine-readable output")]
+Reference = Annotated[str, typer.Argument(help="Case reference (HC-2026-000123) or inquiry id")]
 
 
 def register(app: typer.Typer) -> None:
     """Add these commands to the `homecoming` app."""
+    app.add_typer(inquiries_app, name="inquiries")
+    app.add_typer(testimonies_app, name="testimonies")
+    app.add_typer(leads_app, name="leads")
+    app.add_typer(notifications_app, name="notifications")
+
+
+# --- inquiries --------------------------------------------------------------------------------
+
+
+@inquiries_app.command("add")
+def add_inquiry(
+    ctx: typer.Context,
+    inquirer: Annotated[str, typer.Option(help="Who asks: the relative's name")],
+    family_name: Annotated[str, typer.Option(help="Sought person's family name")] = "",
+    given_names: Annotated[str, typer.Option(help="Sought person's given name(s)")] = "",
+    patronymic: Annotated[str, typer.Option(help="Patronymic (по батькові)")] = "",
+    full_name: Annotated[str, typer.Option(help="The whole name, when not split")] = "",
+    born: Annotated[str, typer.Option(help="Date of birth: YYYY, YYYY-MM or YYYY-MM-DD")] = "",
+    sex: Annotated[Sex | None, typer.Option(help="female, male or other")] = None,
+    category: Annotated[Category | None, typer.Option(help="serviceman or civilian")] = None,
+    rank: Annotated[str, typer.Option(help="Rank")] = "",
+    unit: Annotated[str, typer.Option(help="Unit or brigade, e.g. '36 ОБрМП'")] = "",
+    service_number: Annotated[str, typer.Option(help="Service number")] = "",
+    call_sign: Annotated[str, typer.Option(help="Call sign (позивний)")] = "",
+    last_seen: Annotated[str, typer.Option(help="When last seen (partial date)")] = "",
+    last_seen_place: Annotated[str, typer.Option(help="Where last seen")] = "",
+    circumstances: Annotated[str, typer.Option(help="Circumstances of disappearance")] = "",
+    marks: Annotated[str, typer.Option(help="Distinguishing marks")] = "",
+    relation: Annotated[str, typer.Option(help="The inquirer's relation, e.g. мати")] = "",
+    phone: Annotated[str, typer.Option(help="The inquirer's phone")] = "",
+    email: Annotated[str, typer.Option(help="The inquirer's e-mail")] = "",
+    address: Annotated[str, typer.Option(help="The inquirer's address")] = "",
+    consent: Annotated[
+        bool, typer.Option(help="The family consents to sharing beyond the bureau")
+    ] = False,
+    scope: Annotated[SharingScope, typer.Option(help="How far it may be shared")] = (
+        SharingScope.BUREAU
+    ),
+    harm_risk: Annotated[
+        bool, typer.Option(help="Telling the other party could harm the person (GCIV Art. 137)")
+    ] = False,
+    language: Annotated[str, typer.Option(help="Language of messages: uk, en or ru")] = "uk",
+    party: Annotated[str | None, typer.Option(help="The family's side, e.g. UA")] = None,
+    received_via: Annotated[str, typer.Option(help="hotline, in person, letter...")] = "",
+    actor: Actor = "cli",
+    as_json: Json = False,
+) -> None:
+    """Register one inquiry; prints the case reference to give the family."""
+    request = inquiries.InquiryRequest(
+        sought=RecordFields(
+            family_name=family_name,
+            given_names=given_names,
+            patronymic=patronymic,
+            full_name=full_name,
+            sex=sex,
+            date_of_birth=PartialDate.parse(born),
+            category=category,
+            rank=rank,
+            unit=unit,
+            service_number=service_number,
+            event_date=PartialDate.parse(last_seen),
+            event_place=last_seen_place,
+            distinguishing_marks=marks,
+        ),
+        inquirer=Contact(
+            name=inquirer, relation=relation, phone=phone, email=email, address=address
+        ),
+        consent=consent,
+        scope=scope,
+        harm_risk=harm_risk,
+        language=language,
+        call_sign=call_sign,
+        circumstances=circumstances,
+        party=party.upper() if party else None,
+        received_via=received_via,
+    )
+    db = open_database(ctx)
+    registered = inquiries.register(db, request=request, actor=actor)
+    view = inquiries.show(db, registered.id)
+    if as_json:
+        print_json(view.to_dict())
+        return
+    pending = view.leads.get("pending", 0)
+    out.print(
+        f"registered {registered.reference} (inquiry {registered.id}); {pending} lead(s) to review",
+        highlight=False,
+    )
+
+
+@inquiries_app.command("import")
+def import_inquiries(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV or XLSX")],
+    party: Annotated[str | None, typer.Option(help="The families' side, e.g. UA")] = None,
+    mapping: Annotated[
+        Path | None, typer.Option(exists=True, help="CSV `column,field` or JSON mapping file")
+    ] = None,
+    sheet: Annotated[str | None, typer.Option(help="XLSX sheet (default: the first)")] = None,
+    encoding: Annotated[str | None, typer.Option(help="Force a CSV encoding")] = None,
+    received_via: Annotated[str, typer.Option(help="hotline, in person, letter...")] = "",
+    force: Annotated[bool, typer.Option(help="Import a file already imported")] = False,
+    actor: Actor = "cli",
+    as_json: Json = False,
+) -> None:
+    """Register a file of inquiries (one per row): every row or none."""
+    db = open_database(ctx)
+    table = tabular.read_table(path, sheet=sheet, encoding=encoding)
+    requests = inquiries.requests_from_rows(
+        table,
+        party=party.upper() if party else None,
+        file_name=path.name,
+        mapping=tabular.read_mapping(mapping) if mapping else None,
+        received_via=received_via,
+    )
+    found = inquiries.register_many(
+        db,
+        requests=requests,
+        file_name=path.name,
+        content_hash=tabular.file_hash(path),
+        party=party.upper() if party else None,
+        actor=actor,
+        force=force,
+    )
+    if as_json:
+        print_json(
+            [{"id": r.id, "reference": r.reference, "record_id": r.record_id} for r in found]
+        )
+        return
+    out.print(f"registered {len(found)} inquiries from {path.name}", highlight=False)
+    for item in found:
+        out.print(f"  {item.reference}", highlight=False)
+
+
+@inquiries_app.command("list")
+def list_inquiries(
+    ctx: typer.Context,
+    status: Annotated[FamilyStatus | None, typer.Option(help="Only this status")] = None,
+    open_only: Annotated[bool, typer.Option("--open", help="Only open inquiries")] = False,
+    limit: Annotated[int, typer.Option(min=1, max=10_000)] = 50,
+    offset: Annotated[int, typer.Option(min=0)] = 0,
+    as_json: Json = False,
+) -> None:
+    """Inquiries, newest first."""
+    total, views = inquiries.list_inquiries(
+        open_database(ctx), status=status, open_only=open_only, limit=limit, offset=offset
+    )
+    if as_json:
+        print_json({"total": total, "items": [v.to_dict() for v in views]})
+        return
+    table = Table("reference", "name", "born", "unit", "status", "scope", "leads")
+    for v in views:
+        table.add_row(
+            v.reference,
+            v.name,
+            v.date_of_birth,
+            v.unit,
+            v.status,
+            v.effective_scope,
+            ", ".join(f"{k} {n}" for k, n in sorted(v.leads.items())),
+        )
+    out.print(table)
+    out.print(f"{len(views)} of {total}")
+
+
+@inquiries_app.command("show")
+def show_inquiry(ctx: typer.Context, inquiry: Reference, as_json: Json = False) -> None:
+    """One inquiry: whom it seeks, its scope, status and leads (never the family's contacts)."""
+    view = inquiries.show(open_database(ctx), inquiry)
+    if as_json:
+        print_json(view.to_dict())
+        return
+    for key, value in view.to_dict().items():
+        if value not in ("", None, [], {}):
+            out.print(f"{key:>20}: {value}", highlight=False)
+
+
+@inquiries_app.command("withdraw")
+def withdraw_inquiry(
+    ctx: typer.Context,
+    inquiry: Reference,
+    reason: Annotated[str, typer.Option(help="Why (the family's words, briefly)")],
+    actor: Actor = "cli",
+) -> None:
+    """The family closes the inquiry: no more re-matching."""
+    view = inquiries.withdraw(open_database(ctx), inquiry=inquiry, reason=reason, actor=actor)
+    out.print(f"{view.reference} withdrawn", highlight=False)
+
+
+@inquiries_app.command("match")
+def match_inquiries(ctx: typer.Context, actor: Actor = "cli", as_json: Json = False) -> None:
+    """Match every open inquiry against the whole registry again (new leads only)."""
+    db = open_database(ctx)
+    total, views = inquiries.list_inquiries(db, open_only=True, limit=1_000_000)
+    created = leads.match_inquiries(db, [v.id for v in views], actor=actor)
+    if as_json:
+        print_json({"inquiries": total, "leads": created})
+    else:
+        out.print(f"matched {total} open inquiries: {created} new lead(s)")
+
+
+@inquiries_app.command("add-photo")
+def add_photo(
+    ctx: typer.Context,
+    inquiry: Reference,
+    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="JPEG, PNG or WebP")],
+    caption: Annotated[str, typer.Option(help="What the photo shows")] = "",
+    actor: Actor = "cli",
+) -> None:
+    """Keep a photo the family gave (for debriefs of released people)."""
+    photo = inquiries.add_photo(
+        open_database(ctx),
+        data_dir=settings_of(ctx).data_dir,
+        inquiry=inquiry,
+        data=path.read_bytes(),
+        file_name=path.name,
+        caption=caption,
+        actor=actor,
+    )
+    out.print(f"photo {photo.id} added to {photo.reference}", highlight=False)
+
+
+@inquiries_app.command("gallery")
+def gallery(
+    ctx: typer.Context,
+    unit: Annotated[str, typer.Option(help="Only this unit, e.g. '36th brigade'")] = "",
+    region: Annotated[str, typer.Option(help="Only those last seen here")] = "",
+    facility: Annotated[str, typer.Option(help="Only those placed in this facility")] = "",
+    as_json: Json = False,
+) -> None:
+    """Photos of open inquiries to show a released person at a debrief."""
+    found = inquiries.gallery(open_database(ctx), unit=unit, region=region, facility=facility)
+    if as_json:
+        print_json([vars_of(p) for p in found])
+        return
+    table = Table("photo", "reference", "name", "unit", "last seen", "file")
+    for p in found:
+        table.add_row(str(p.id), p.reference, p.name, p.unit, p.last_seen_place, p.path)
+    out.print(table)
+
+
+@inquiries_app.command("contacts")
+def show_contacts(
+    ctx: typer.Context,
+    inquiry: Reference,
+    purpose: Annotated[str, typer.Option(help="Why you read them (kept in the audit log)")],
+    actor: Actor = "cli",
+    as_json: Json = False,
+) -> None:
+    """The inquirer's contact details; the read is audited."""
+    db = open_database(ctx)
+    view = inquiries.show(db, inquiry)
+    found = read_contacts(db, record_id=view.record_id, actor=actor, purpose=purpose)
+    if as_json:
+        print_json([vars_of(c) for c in found])
+        return
+    for c in found:
+        out.print(f"{c.name} ({c.relation}): {c.phone} {c.email} {c.address}", highlight=False)
+
+
+@inquiries_app.command("export-pfif")
+def export_pfif(
+    ctx: typer.Context,
+    to: Annotated[Recipient, typer.Option(help="Who receives it: bureau, icrc or other_party")],
+    out_path: Annotated[Path, typer.Option("--out", help="Where to write the PFIF XML")],
+    domain: Annotated[str, typer.Option(help="PFIF home domain of our records")] = (
+        "homecoming.local"
+    ),
+    author: Annotated[str, typer.Option(help="Author name on the notes")] = (
+        "National Information Bureau"
+    ),
+    actor: Actor = "cli",
+) -> None:
+    """PFIF 1.4 notes of tracing status: only inquiries the families let this recipient see."""
+    document, count = inquiries.export_pfif_notes(
+        open_database(ctx), recipient=to, domain=domain, author=author, actor=actor
+    )
+    out_path.write_bytes(document)
+    err.print(f"{count} inquiries written to {out_path} for {to.value}")
+
+
+# --- testimonies -------------------------------------------------------------------------------
+
+
+@testimonies_app.command("add")
+def add_testimony(
+    ctx: typer.Context,
+    witness: Annotated[str, typer.Option(help="Who gave the testimony")],
+    saw: Annotated[
+        list[str],
+        typer.Option(help="Whom they saw, as heard, e.g. 'Nekhir from the 36th brigade'"),
+    ],
+    facility: Annotated[str, typer.Option(help="Where (for every sighting)")] = "",
+    when: Annotated[str, typer.Option(help="Roughly when: YYYY, YYYY-MM or YYYY-MM-DD")] = "",
+    condition: Annotated[str, typer.Option(help="In what condition")] = "",
+    place: Annotated[str, typer.Option(help="Where the debrief took place")] = "",
+    party: Annotated[str | None, typer.Option(help="The witness's side, e.g. UA")] = None,
+    actor: Actor = "cli",
+    as_json: Json = False,
+) -> None:
+    """Record a released person's testimony; each sighting is matched against open inquiries."""
+    sightings = [
+        testimonies.sighting_from_words(s, facility=facility, seen_when=when, condition=condition)
+        for s in saw
+    ]
+    result = testimonies.record_testimony(
+        open_database(ctx),
+        witness=witness,
+        sightings=sightings,
+        actor=actor,
+        party=party.upper() if party else None,
+        place=place,
+    )
+    if as_json:
+        print_json(vars_of(result))
+        return
+    out.print(
+        f"testimony {result.id}: {len(result.sightings)} sighting(s), {result.leads} new lead(s)"
+    )
+
+
+@testimonies_app.command("show")
+def show_testimony(
+    ctx: typer.Context,
+    testimony_id: Annotated[int, typer.Argument(help="The testimony's id")],
+    as_json: Json = False,
+) -> None:
+    """A testimony with its sightings and debrief answers."""
+    view = testimonies.show(open_database(ctx), testimony_id)
+    if as_json:
+        print_json(view.to_dict())
+        return
+    out.print(f"testimony {view.id} by {view.witness} ({view.taken_at})", highlight=False)
+    for s in view.sightings:
+        out.print(f"  {s['as_heard']}  [{s['facility']}] {s['seen_when']}", highlight=False)
+
+
+@testimonies_app.command("answer")
+def answer_photo(
+    ctx: typer.Context,
+    testimony_id: Annotated[int, typer.Argument(help="The debrief's testimony")],
+    photo_id: Annotated[int, typer.Argument(help="The photo shown")],
+    answer: Annotated[testimonies.Answer, typer.Option(help="recognised, not_recognised, unsure")],
+    facility: Annotated[str, typer.Option(help="Where they saw the person")] = "",
+    when: Annotated[str, typer.Option(help="Roughly when")] = "",
+    notes: Annotated[str, typer.Option(help="Anything else they said")] = "",
+    actor: Actor = "cli",
+) -> None:
+    """Record what a released person said on seeing an inquiry's photo."""
+    result = testimonies.record_answer(
+        open_database(ctx),
+        testimony_id=testimony_id,
+        photo_id=photo_id,
+        answer=answer,
+        facility=facility,
+        seen_when=when,
+        notes=notes,
+        actor=actor,
+    )
+    lead = f"; lead {result.lead_id} to verify" if result.lead_id else ""
+    out.print(f"answer {result.id} recorded{lead}")
+
+
+# --- leads -------------------------------------------------------------------------------------
+
+
+@leads_app.command("list")
+def list_leads(
+    ctx: typer.Context,
+    state: Annotated[LeadState, typer.Option(help="pending, verified or rejected")] = (
+        LeadState.PENDING
+    ),
+    inquiry: Annotated[str | None, typer.Option(help="Only this inquiry's leads")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=10_000)] = 50,
+    as_json: Json = False,
+) -> None:
+    """The leads queue, strongest first: the inquiry and the evidence side by side."""
+    found = leads.queue(open_database(ctx), state=state, inquiry=inquiry, limit=limit)
+    if as_json:
+        print_json([lead.to_dict() for lead in found])
+        return
+    table = Table("lead", "case", "score", "sought", "evidence", "why")
+    for lead in found:
+        table.add_row(
+            str(lead.id),
+            lead.reference,
+            f"{lead.score:.2f}",
+            _side(lead.sought),
+            _side(lead.evidence),
+            "; ".join(lead.reasons),
+        )
+    out.print(table)
+
+
+def _side(values: dict[str, str]) -> str:
+    keys = ("name", "date_of_birth", "unit", "as_heard", "source", "fate")
+    return "\n".join(values[k] for k in keys if values.get(k))
+
+
+@leads_app.command("show")
+def show_lead(
+    ctx: typer.Context,
+    lead_id: Annotated[int, typer.Argument(help="The lead's id")],
+    as_json: Json = False,
+) -> None:
+    """One lead: both sides, the reasons and which name part met which."""
+    lead = leads.show(open_database(ctx), lead_id)
+    if as_json:
+        print_json(lead.to_dict())
+        return
+    out.print(f"lead {lead.id} for {lead.reference}: {lead.kind}, {lead.state}, {lead.score:.2f}")
+    for side, values in (("sought", lead.sought), ("evidence", lead.evidence)):
+        out.print(f"{side}:", highlight=False)
+        for key, value in values.items():
+            out.print(f"  {key:>18}: {value}", highlight=False)
+    out.print("why: " + "; ".join(lead.reasons), highlight=False)
+    for part in lead.explanation.get("explanation", []):
+        out.print(
+            f"  {part['left']} ~ {part['right']}: {part['rule']} {part['score']}", highlight=False
+        )
+
+
+def _decide(ctx: typer.Context, lead_id: int, decision: Decision, reason: str, actor: str) -> None:
+    result = leads.decide(
+        open_database(ctx), lead_id=lead_id, decision=decision, reason=reason, actor=actor
+    )
+    out.print(f"lead {lead_id} {result.lead.state}; case {result.lead.reference}: {result.status}")
+    if result.notification_id:
+        out.print(
+            f"notification {result.notification_id} prepared: a second person approves it with "
+            f"`homecoming notifications approve {result.notification_id}`"
+        )
+
+
+LeadId = Annotated[int, typer.Argument(help="The lead's id")]
+
+
+@leads_app.command("verify")
+def verify(ctx: typer.Context, lead_id: LeadId, reason: str = "", actor: Actor = "cli") -> None:
+    """The lead is the person sought: the case's status may move, a message is prepared."""
+    _decide(ctx, lead_id, Decision.VERIFY, reason, actor)
+
+
+@leads_app.command("reject")
+def reject(
+    ctx: typer.Context,
+    lead_id: LeadId,
+    reason: Annotated[str, typer.Option(help="Why not, e.g. 'different date of birth'")],
+    actor: Actor = "cli",
+) -> None:
+    """The lead is not the person sought."""
+    _decide(ctx, lead_id, Decision.REJECT, reason, actor)
+
+
+@leads_app.command("reopen")
+def reopen(
+    ctx: typer.Context,
+    lead_id: LeadId,
+    reason: Annotated[str, typer.Option(help="Why the decision is undone")],
+    actor: Actor = "cli",
+) -> None:
+    """Undo the last verify or reject (a new decision row)."""
+    _decide(ctx, lead_id, Decision.REOPEN, reason, actor)
+
+
+# --- notifications ------------------------------------------------------------------------------
+
+
+@notifications_app.command("list")
+def list_notifications(
+    ctx: typer.Context,
+    state: Annotated[
+        notifications.NotificationState | None, typer.Option(help="e.g. prepared")
+    ] = None,
+    inquiry: Annotated[str | None, typer.Option(help="Only this inquiry's")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=10_000)] = 50,
+    as_json: Json = False,
+) -> None:
+    """Messages to families, newest first (prepared ones wait for a second person)."""
+    found = notifications.list_notifications(
+        open_database(ctx), state=state, inquiry=inquiry, limit=limit
+    )
+    if as_json:
+        print_json([n.to_dict() for n in found])
+        return
+    table = Table("id", "case", "template", "lang", "state", "prepared by", "approved by")
+    for n in found:
+        table.add_row(
+            str(n.id), n.reference, n.template, n.language, n.state, n.prepared_by, n.approved_by
+        )
+    out.print(table)
+
+
+@notifications_app.command("prepare")
+def prepare(
+    ctx: typer.Context,
+    inquiry: Reference,
+    template: Annotated[
+        TemplateName | None, typer.Option(help="Default: the one for the case's status")
+    ] = None,
+    language: Annotated[str | None, typer.Option(help="uk, en or ru (default: the case's)")] = None,
+    lead: Annotated[int | None, typer.Option(help="The verified lead it is about")] = None,
+    actor: Actor = "cli",
+    as_json: Json = False,
+) -> None:
+    """Prepare a message to the family from a template."""
+    view = notifications.prepare(
+        open_database(ctx),
+        inquiry=inquiry,
+        template=template,
+        language=language,
+        lead_id=lead,
+        actor=actor,
+    )
+    if as_json:
+        print_json(view.to_dict())
+        return
+    out.print(f"notification {view.id} prepared ({view.template}, {view.language}):")
+    out.print(f"{view.subject}\n\n{view.body}", highlight=False)
+
+
+NotificationId = Annotated[int, typer.Argument(help="The notification's id")]
+
+
+@notifications_app.command("approve")
+def approve(ctx: typer.Context, notification_id: NotificationId, actor: Actor = "cli") -> None:
+    """Approve a prepared message (not your own): it goes to the outbox."""
+    view = notifications.approve(open_database(ctx), notification_id=notification_id, actor=actor)
+    out.print(f"notification {view.id} approved by {view.approved_by}: in the outbox")
+
+
+@notifications_app.command("cancel")
+def cancel(
+    ctx: typer.Context,
+    notification_id: NotificationId,
+    reason: Annotated[str, typer.Option(help="Why it is not sent")],
+    actor: Actor = "cli",
+) -> None:
+    """Withdraw a message not yet sent."""
+    notifications.cancel(
+        open_database(ctx), notification_id=notification_id, reason=reason, actor=actor
+    )
+    out.print(f"notification {notification_id} cancelled")
+
+
+@notifications_app.command("send")
+def send(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many messages")] = 100,
+    actor: Actor = "cli",
+    as_json: Json = False,
+) -> None:
+    """Deliver approved messages through SMTP (HOMECOMING_SMTP_*); failures stay queued."""
+    from homecoming.notify import DeliveryError
+    from homecoming.notify.smtp import SmtpChannel
+
+    try:
+        channel = SmtpChannel.from_settings(settings_of(ctx))
+    except DeliveryError as error:
+        raise InvalidInput(str(error)) from error
+    report = notifications.deliver(open_database(ctx), channel=channel, actor=actor, limit=limit)
+    if as_json:
+        print_json({"sent": report.sent, "failed": report.failed})
+        return
+    out.print(f"sent {len(report.sent)}, failed {len(report.failed)}")
+    for notification_id, reason in report.failed.items():
+        err.print(f"  notification {notification_id}: {reason}", highlight=False)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+def vars_of(value: Any) -> dict[str, Any]:
+    """A dataclass with slots as a dict, dates as text."""
+    import dataclasses
+
+    return {
+        k: v.isoformat() if isinstance(v, dt.datetime) else v
+        for k, v in dataclasses.asdict(value).items()
+    }

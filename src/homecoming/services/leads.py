@@ -1,12 +1,676 @@
-"""Leads: possible answers to families' inquiries, found by re-matching what lands."""
+"""Leads: possible answers to families' inquiries, found by re-matching what lands.
+
+Re-matching is incremental. Every open inquiry keeps the candidate keys of its name (and call
+sign) in `inquiry_keys`; evidence that lands is keyed the same way, and only the inquiries
+whose keys meet the new records' keys are scored against them, never the whole registry. A
+newly registered inquiry is matched once against the whole registry through the search index.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+import weakref
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
 
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from homecoming.domain.dates import PartialDate
+from homecoming.domain.record import Fate, SourceKind
+from homecoming.errors import Conflict, InvalidInput, NotFound
+from homecoming.search.index import Query
+from homecoming.services import audit, inquiries
+from homecoming.services.persons import record_fields
+from homecoming.services.search import SearchService
 from homecoming.store.db import Database
+from homecoming.store.models import Record, Source
+from homecoming.store.tracing_models import Inquiry, InquiryKey, Lead, LeadDecision, Sighting
+from homecoming.tracing.inquiry import CLOSED, FamilyStatus, next_status
+from homecoming.tracing.lead_rules import (
+    Decision,
+    LeadKind,
+    LeadState,
+    lead_reason,
+    state_after,
+)
+from homecoming.tracing.matching import Candidate, Described, evidence_keys, score
+
+CHUNK = 5_000
+# How many persons the search index proposes for a newly registered inquiry.
+SEARCH_LIMIT = 20
+_SEARCH: weakref.WeakKeyDictionary[Database, SearchService] = weakref.WeakKeyDictionary()
+
+
+def search_service(db: Database) -> SearchService:
+    """One search index per database handle, kept in step with the store."""
+    service = _SEARCH.get(db)
+    if service is None:
+        service = _SEARCH[db] = SearchService(db)
+    return service
+
+
+def use_search_service(db: Database, service: SearchService) -> None:
+    """Let tracing share an index already built (the API server's)."""
+    _SEARCH[db] = service
+
+
+@dataclass(frozen=True, slots=True)
+class _Evidence:
+    """A landed record as the matcher sees it."""
+
+    record_id: int
+    person_id: int | None
+    kind: LeadKind
+    sighting_id: int | None
+    seen: Described
+
+
+@dataclass(frozen=True, slots=True)
+class _Open:
+    """An open inquiry as the matcher sees it."""
+
+    id: int
+    record_id: int
+    status: FamilyStatus
+    sought: Described
 
 
 def rematch_for_records(db: Database, record_ids: Sequence[int], *, actor: str) -> int:
     """Re-match the open inquiries these records may answer; returns the new leads' count."""
-    return 0
+    if not record_ids:
+        return 0
+    new_cases = _new_inquiries(db, record_ids)
+    proposals = _registry_candidates(db, new_cases) if new_cases else {}
+    with db.transaction() as session:
+        evidence = _load_evidence(session, record_ids)
+        pairs = _pairs(session, evidence)
+        for inquiry_id, found in proposals.items():
+            pairs.setdefault(inquiry_id, {}).update(
+                {e.record_id: (e, False) for e in _load_evidence(session, found)}
+            )
+        created = _score_pairs(session, pairs, actor=actor)
+        if created:
+            audit.append(
+                session,
+                actor=actor,
+                action="leads.found",
+                subject=f"records:{min(record_ids)}-{max(record_ids)}",
+                details={
+                    "records": len(record_ids),
+                    "inquiries_scored": len(pairs),
+                    "leads": len(created),
+                    "first_lead": min(created),
+                    "last_lead": max(created),
+                },
+            )
+    return len(created)
+
+
+def match_inquiries(db: Database, inquiry_ids: Sequence[int], *, actor: str) -> int:
+    """Match these open inquiries against the whole registry (search index); new leads' count."""
+    with db.reading() as session:
+        cases = [
+            _open_case(session, row)
+            for row in _chunked_rows(session, Inquiry, Inquiry.id, inquiry_ids)
+            if row.open
+        ]
+    proposals = _registry_candidates(db, cases)
+    with db.transaction() as session:
+        pairs: dict[int, dict[int, tuple[_Evidence, bool]]] = {}
+        for inquiry_id, found in proposals.items():
+            pairs[inquiry_id] = {e.record_id: (e, False) for e in _load_evidence(session, found)}
+        created = _score_pairs(session, pairs, actor=actor)
+        if created:
+            audit.append(
+                session,
+                actor=actor,
+                action="leads.found",
+                subject=f"inquiries:{len(inquiry_ids)}",
+                details={"inquiries_scored": len(pairs), "leads": len(created)},
+            )
+    return len(created)
+
+
+# --- finding candidates -----------------------------------------------------------------------
+
+
+def _chunks(values: Sequence[int]) -> Iterator[list[int]]:
+    items = list(values)
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
+
+
+def _chunked_rows(session: Session, model: Any, column: Any, ids: Sequence[int]) -> list[Any]:
+    rows: list[Any] = []
+    for chunk in _chunks(ids):
+        rows.extend(session.scalars(select(model).where(column.in_(chunk))))
+    return rows
+
+
+def _new_inquiries(db: Database, record_ids: Sequence[int]) -> list[_Open]:
+    """Open inquiries whose own record is among these (just registered)."""
+    with db.reading() as session:
+        rows = _chunked_rows(session, Inquiry, Inquiry.record_id, record_ids)
+        return [_open_case(session, row) for row in rows if row.open]
+
+
+def _open_case(session: Session, row: Inquiry) -> _Open:
+    record = session.get(Record, row.record_id)
+    assert record is not None
+    sought = inquiries.described(record_fields(record), call_sign=row.call_sign)
+    return _Open(row.id, row.record_id, FamilyStatus(row.status), sought)
+
+
+def _open_cases(session: Session, inquiry_ids: Sequence[int]) -> dict[int, _Open]:
+    """The open ones among these inquiries, with what their records say, a chunk per query."""
+    cases = {}
+    columns = (
+        Inquiry.id,
+        Inquiry.record_id,
+        Inquiry.status,
+        Inquiry.call_sign,
+        Record.family_name,
+        Record.given_names,
+        Record.patronymic,
+        Record.full_name,
+        Record.dob_year,
+        Record.dob_month,
+        Record.dob_day,
+        Record.sex,
+        Record.unit,
+        Record.service_number,
+    )
+    for chunk in _chunks(inquiry_ids):
+        rows = session.execute(
+            select(*columns)
+            .join(Record, Record.id == Inquiry.record_id)
+            .where(Inquiry.id.in_(chunk), Inquiry.open.is_(True))
+        )
+        for row in rows:
+            sought = Described(
+                family_name=row.family_name,
+                given_names=row.given_names,
+                patronymic=row.patronymic,
+                full_name=row.full_name,
+                date_of_birth=PartialDate(row.dob_year, row.dob_month, row.dob_day),
+                sex=row.sex,
+                unit=row.unit,
+                service_number=row.service_number,
+                call_sign=row.call_sign,
+            )
+            cases[row.id] = _Open(row.id, row.record_id, FamilyStatus(row.status), sought)
+    return cases
+
+
+def _registry_candidates(db: Database, cases: list[_Open]) -> dict[int, list[int]]:
+    """For each new inquiry, the records of the persons the search index proposes."""
+    service = search_service(db)
+    proposed: dict[int, list[int]] = {}
+    persons_of: dict[int, list[int]] = {}
+    for case in cases:
+        query = Query(case.sought.name(), born=case.sought.date_of_birth, unit=case.sought.unit)
+        hits = service.search(query, limit=SEARCH_LIMIT)
+        persons_of[case.id] = [h.person_id for h in hits]
+        proposed[case.id] = [h.record_id for h in hits]
+    wanted = {p for persons in persons_of.values() for p in persons}
+    if not wanted:
+        return proposed
+    by_person: dict[int, list[int]] = defaultdict(list)
+    with db.reading() as session:
+        for chunk in _chunks(sorted(wanted)):
+            for record_id, person_id in session.execute(
+                select(Record.id, Record.person_id).where(Record.person_id.in_(chunk))
+            ):
+                if person_id is not None:
+                    by_person[person_id].append(record_id)
+    for case in cases:
+        found = {r for p in persons_of[case.id] for r in by_person.get(p, [])}
+        proposed[case.id] = sorted(found | set(proposed[case.id]))
+    return proposed
+
+
+def _load_evidence(session: Session, record_ids: Sequence[int]) -> list[_Evidence]:
+    """The records as evidence (a family's inquiry is never evidence for another)."""
+    found = []
+    for chunk in _chunks(record_ids):
+        rows = session.execute(
+            select(Record, Source.kind, Sighting)
+            .join(Source, Source.id == Record.source_id)
+            .outerjoin(Sighting, Sighting.record_id == Record.id)
+            .where(Record.id.in_(chunk))
+        )
+        for record, kind, sighting in rows:
+            if kind == SourceKind.FAMILY_INQUIRY:
+                continue
+            found.append(_evidence_of(record, SourceKind(kind), sighting))
+    return found
+
+
+def _evidence_of(record: Record, kind: SourceKind, sighting: Sighting | None) -> _Evidence:
+    seen = inquiries.described(
+        record_fields(record),
+        call_sign=sighting.call_sign if sighting else "",
+        nickname=sighting.nickname if sighting else "",
+    )
+    lead_kind = LeadKind.SIGHTING if kind is SourceKind.TESTIMONY else LeadKind.RECORD
+    return _Evidence(
+        record.id, record.person_id, lead_kind, sighting.id if sighting else None, seen
+    )
+
+
+def _pairs(
+    session: Session, evidence: list[_Evidence]
+) -> dict[int, dict[int, tuple[_Evidence, bool]]]:
+    """inquiry id -> record id -> (evidence, same person as a verified lead)."""
+    by_key: dict[int, list[_Evidence]] = defaultdict(list)
+    for item in evidence:
+        for key in evidence_keys(item.seen):
+            by_key[key].append(item)
+    pairs: dict[int, dict[int, tuple[_Evidence, bool]]] = defaultdict(dict)
+    keys = sorted(by_key)
+    for chunk in _chunks(keys):
+        rows = session.execute(
+            select(InquiryKey.inquiry_id, InquiryKey.key, InquiryKey.born).where(
+                InquiryKey.key.in_(chunk)
+            )
+        )
+        for inquiry_id, key, born in rows:
+            for item in by_key[key]:
+                if not _born_apart(born, item):
+                    pairs[inquiry_id][item.record_id] = (item, False)
+    by_person: dict[int, list[_Evidence]] = defaultdict(list)
+    for item in evidence:
+        if item.person_id is not None:
+            by_person[item.person_id].append(item)
+    for chunk in _chunks(sorted(by_person)):
+        verified = session.execute(
+            select(Lead.inquiry_id, Lead.person_id)
+            .join(Inquiry, Inquiry.id == Lead.inquiry_id)
+            .where(
+                Lead.person_id.in_(chunk),
+                Lead.state == LeadState.VERIFIED.value,
+                Inquiry.open.is_(True),
+            )
+        )
+        for inquiry_id, person_id in verified:
+            for item in by_person.get(person_id or 0, []):
+                pairs[inquiry_id][item.record_id] = (item, True)
+    return pairs
+
+
+def _born_apart(born: int | None, item: _Evidence) -> bool:
+    """Years of birth too far apart for any lead (see matching.DIFFERENT_BIRTH): not scored."""
+    year = item.seen.date_of_birth.year
+    if born is None or year is None or item.seen.service_number or item.seen.surname_only:
+        return False
+    return abs(born - year) > 1
+
+
+# --- scoring and writing leads ---------------------------------------------------------------
+
+
+def _score_pairs(
+    session: Session, pairs: dict[int, dict[int, tuple[_Evidence, bool]]], *, actor: str
+) -> list[int]:
+    if not pairs:
+        return []
+    cases = _open_cases(session, sorted(pairs))
+    best, seen_records = _earlier_leads(session, sorted(cases))
+    cache: dict[tuple[Described, Described, bool], Candidate] = {}
+    rows: list[dict[str, Any]] = []
+    for inquiry_id, found in pairs.items():
+        case = cases.get(inquiry_id)
+        if case is None:
+            continue
+        for record_id, (item, verified) in sorted(found.items()):
+            if record_id == case.record_id or (inquiry_id, record_id) in seen_records:
+                continue
+            key = (case.sought, item.seen, verified)
+            candidate = cache.get(key)
+            if candidate is None:
+                candidate = cache[key] = score(case.sought, item.seen, verified_person=verified)
+            person_key = (inquiry_id, item.person_id if item.kind is LeadKind.RECORD else None)
+            previous = best.get(person_key) if person_key[1] is not None else None
+            reason = lead_reason(
+                candidate.score,
+                previous_best=previous,
+                fate=_status_fate(item),
+                status=case.status,
+            )
+            if reason is None:
+                continue
+            if person_key[1] is not None:
+                best[person_key] = max(candidate.score, previous or 0.0)
+            rows.append(_lead_row(inquiry_id, item, candidate, reason, actor))
+    return _insert_leads(session, rows)
+
+
+def _status_fate(item: _Evidence) -> Fate | None:
+    """A sighting adds information; only a record of a source can confirm a fate."""
+    return item.seen.fate if item.kind is LeadKind.RECORD else None
+
+
+def _earlier_leads(
+    session: Session, inquiry_ids: list[int]
+) -> tuple[dict[tuple[int, int | None], float], set[tuple[int, int]]]:
+    best: dict[tuple[int, int | None], float] = {}
+    records: set[tuple[int, int]] = set()
+    for chunk in _chunks(inquiry_ids):
+        rows = session.execute(
+            select(Lead.inquiry_id, Lead.person_id, Lead.record_id, Lead.score, Lead.kind).where(
+                Lead.inquiry_id.in_(chunk)
+            )
+        )
+        for inquiry_id, person_id, record_id, lead_score, kind in rows:
+            if record_id is not None:
+                records.add((inquiry_id, record_id))
+            if person_id is not None and kind == LeadKind.RECORD:
+                key = (inquiry_id, person_id)
+                best[key] = max(best.get(key, 0.0), lead_score)
+    return best, records
+
+
+def _lead_row(
+    inquiry_id: int, item: _Evidence, candidate: Candidate, reason: str, actor: str
+) -> dict[str, Any]:
+    return {
+        "inquiry_id": inquiry_id,
+        "kind": item.kind.value,
+        "record_id": item.record_id,
+        "sighting_id": item.sighting_id,
+        "debrief_answer_id": None,
+        "person_id": item.person_id,
+        "score": candidate.score,
+        "name_score": candidate.name_score,
+        "reason": reason[:100],
+        "reasons": list(candidate.reasons),
+        "explanation": candidate.explanation,
+        "fate": item.seen.fate.value if item.seen.fate else None,
+        "state": LeadState.PENDING.value,
+        "created_by": actor,
+    }
+
+
+def _insert_leads(session: Session, rows: list[dict[str, Any]]) -> list[int]:
+    if not rows:
+        return []
+    from homecoming.store.db import allocate_ids
+    from homecoming.store.models import utcnow
+
+    ids = list(allocate_ids(session, "leads", len(rows)))
+    now = utcnow()
+    session.execute(
+        insert(Lead), [row | {"id": i, "created_at": now} for row, i in zip(rows, ids, strict=True)]
+    )
+    return ids
+
+
+def add_recognition_lead(
+    session: Session, *, inquiry: Inquiry, answer_id: int, reasons: list[str], actor: str
+) -> int:
+    """A released person recognised the inquiry's photo: a lead to verify."""
+    (lead_id,) = _insert_leads(
+        session,
+        [
+            {
+                "inquiry_id": inquiry.id,
+                "kind": LeadKind.RECOGNITION.value,
+                "record_id": None,
+                "sighting_id": None,
+                "debrief_answer_id": answer_id,
+                "person_id": None,
+                "score": 0.9,
+                "name_score": 0.0,
+                "reason": "recognised in a photo at a debrief",
+                "reasons": reasons,
+                "explanation": {},
+                "fate": Fate.DETAINED.value,
+                "state": LeadState.PENDING.value,
+                "created_by": actor,
+            }
+        ],
+    )
+    return lead_id
+
+
+# --- the queue and decisions ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LeadView:
+    """A lead with the inquiry and the evidence side by side, and the name explanation."""
+
+    id: int
+    inquiry_id: int
+    reference: str
+    kind: str
+    state: str
+    score: float
+    name_score: float
+    reason: str
+    reasons: list[str]
+    explanation: dict[str, Any]
+    fate: str | None
+    sought: dict[str, str]
+    evidence: dict[str, str]
+    record_id: int | None
+    person_id: int | None
+    sighting_id: int | None
+    debrief_answer_id: int | None
+    created_at: str
+    decisions: list[dict[str, str]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def queue(
+    db: Database,
+    *,
+    state: LeadState | None = LeadState.PENDING,
+    inquiry: int | str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[LeadView]:
+    """Leads to look at, strongest first (or one inquiry's, in any state)."""
+    query = select(Lead)
+    with db.reading() as session:
+        if inquiry is not None:
+            query = query.where(Lead.inquiry_id == inquiries.find(session, inquiry).id)
+        if state is not None:
+            query = query.where(Lead.state == state.value)
+        rows = session.scalars(
+            query.order_by(Lead.score.desc(), Lead.id).limit(limit).offset(offset)
+        ).all()
+        return [_view(session, row) for row in rows]
+
+
+def show(db: Database, lead_id: int) -> LeadView:
+    with db.reading() as session:
+        return _view(session, _get(session, lead_id))
+
+
+def _get(session: Session, lead_id: int) -> Lead:
+    row = session.get(Lead, lead_id)
+    if row is None:
+        raise NotFound(f"no lead {lead_id}; `homecoming leads list` shows the queue")
+    return row
+
+
+def _side(fields: Any, extra: dict[str, str] | None = None) -> dict[str, str]:
+    values = {
+        "name": fields.display_name(),
+        "date_of_birth": fields.date_of_birth.iso(),
+        "sex": fields.sex.value if fields.sex else "",
+        "unit": fields.unit,
+        "rank": fields.rank,
+        "service_number": fields.service_number,
+        "place_of_detention": fields.place_of_detention,
+        "event_date": fields.event_date.iso(),
+        "event_place": fields.event_place,
+        "fate": fields.fate.value if fields.fate else "",
+        "fate_date": fields.fate_date.iso(),
+    }
+    values.update(extra or {})
+    return {k: v for k, v in values.items() if v}
+
+
+def _view(session: Session, row: Lead) -> LeadView:
+    inquiry = session.get(Inquiry, row.inquiry_id)
+    assert inquiry is not None
+    own = session.get(Record, inquiry.record_id)
+    assert own is not None
+    sought = _side(record_fields(own), {"call_sign": inquiry.call_sign})
+    evidence: dict[str, str] = {}
+    if row.record_id is not None:
+        record = session.get(Record, row.record_id)
+        assert record is not None
+        source = session.get(Source, record.source_id)
+        assert source is not None
+        extra = {"source": source.name, "source_kind": source.kind}
+        if row.sighting_id is not None:
+            sighting = session.get(Sighting, row.sighting_id)
+            assert sighting is not None
+            extra |= {
+                "as_heard": sighting.as_heard,
+                "call_sign": sighting.call_sign,
+                "nickname": sighting.nickname,
+                "seen_when": sighting.seen_when,
+                "condition": sighting.condition,
+            }
+        evidence = _side(record_fields(record), extra)
+    elif row.debrief_answer_id is not None:
+        from homecoming.store.tracing_models import DebriefAnswer
+
+        answer = session.get(DebriefAnswer, row.debrief_answer_id)
+        assert answer is not None
+        evidence = {
+            k: v
+            for k, v in {
+                "debrief_answer": answer.answer,
+                "testimony": str(answer.testimony_id),
+                "photo": str(answer.photo_id),
+                "place_of_detention": answer.facility,
+                "seen_when": answer.seen_when,
+                "notes": answer.notes,
+            }.items()
+            if v
+        }
+    decisions = session.scalars(
+        select(LeadDecision).where(LeadDecision.lead_id == row.id).order_by(LeadDecision.id)
+    ).all()
+    return LeadView(
+        id=row.id,
+        inquiry_id=inquiry.id,
+        reference=inquiry.reference,
+        kind=row.kind,
+        state=row.state,
+        score=row.score,
+        name_score=row.name_score,
+        reason=row.reason,
+        reasons=list(row.reasons),
+        explanation=dict(row.explanation),
+        fate=row.fate,
+        sought=sought,
+        evidence=evidence,
+        record_id=row.record_id,
+        person_id=row.person_id,
+        sighting_id=row.sighting_id,
+        debrief_answer_id=row.debrief_answer_id,
+        created_at=row.created_at.isoformat(),
+        decisions=[
+            {
+                "decision": d.decision,
+                "reason": d.reason,
+                "by": d.decided_by,
+                "at": d.decided_at.isoformat(),
+            }
+            for d in decisions
+        ],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Decided:
+    """What a decision changed: the lead, the inquiry's status, a notification prepared."""
+
+    lead: LeadView
+    status: str
+    previous_status: str
+    notification_id: int | None
+
+
+def decide(db: Database, *, lead_id: int, decision: Decision, reason: str, actor: str) -> Decided:
+    """Verify, reject (with a reason) or reopen a lead: a decision row, never an update.
+
+    Verifying evidence of a fate the family has not been told moves the case's status and
+    prepares the message to the family (sent only after a second person approves it).
+    """
+    if decision is Decision.REJECT and not reason.strip():
+        raise InvalidInput("say why the lead is rejected (e.g. 'different date of birth')")
+    with db.transaction() as session:
+        row = _get(session, lead_id)
+        current = LeadState(row.state)
+        if decision is Decision.VERIFY and current is LeadState.VERIFIED:
+            raise Conflict(f"lead {lead_id} is already verified")
+        if decision is Decision.REJECT and current is LeadState.REJECTED:
+            raise Conflict(f"lead {lead_id} is already rejected")
+        if decision is Decision.REOPEN and current is LeadState.PENDING:
+            raise Conflict(f"lead {lead_id} is pending: there is nothing to reopen")
+        session.add(
+            LeadDecision(lead_id=row.id, decision=decision.value, reason=reason, decided_by=actor)
+        )
+        session.flush()
+        earlier = session.scalars(
+            select(LeadDecision.decision)
+            .where(LeadDecision.lead_id == row.id)
+            .order_by(LeadDecision.id)
+        ).all()
+        row.state = state_after([Decision(d) for d in earlier]).value
+        inquiry = session.get(Inquiry, row.inquiry_id)
+        assert inquiry is not None
+        previous = inquiry.status
+        status = refresh_status(session, inquiry)
+        notification_id = None
+        if decision is Decision.VERIFY and status != previous:
+            from homecoming.services import notifications
+
+            notification_id = notifications.prepare_in(
+                session, inquiry=inquiry, lead_id=row.id, actor=actor
+            )
+        audit.append(
+            session,
+            actor=actor,
+            action=f"lead.{row.state if decision is not Decision.REOPEN else 'reopened'}",
+            subject=f"lead:{row.id}",
+            details={
+                "inquiry": inquiry.id,
+                "decision": decision.value,
+                "reason": reason,
+                "status": status,
+                "previous_status": previous,
+                "notification": notification_id,
+            },
+        )
+    return Decided(show(db, lead_id), status, previous, notification_id)
+
+
+def refresh_status(session: Session, inquiry: Inquiry) -> str:
+    """Derive the family-facing status from the verified leads; open or close the case."""
+    if inquiry.status == FamilyStatus.WITHDRAWN.value:
+        return inquiry.status
+    verified = session.execute(
+        select(Lead.kind, Lead.fate).where(
+            Lead.inquiry_id == inquiry.id, Lead.state == LeadState.VERIFIED.value
+        )
+    ).all()
+    fates = [
+        Fate(fate) if fate and kind == LeadKind.RECORD.value else None for kind, fate in verified
+    ]
+    status = next_status(FamilyStatus.REGISTERED, fates) if verified else FamilyStatus.REGISTERED
+    inquiry.status = status.value
+    inquiries.set_open(session, inquiry, open_=status not in CLOSED)
+    return inquiry.status

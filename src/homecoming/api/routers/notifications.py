@@ -1,7 +1,97 @@
-"""/notifications: messages to families, prepared, approved by a second person, sent."""
+"""/notifications: messages to families, approved by a second person, then sent."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-from homecoming.api.schemas import GUARDED
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from homecoming.api.deps import DatabaseDep, SettingsDep, requires
+from homecoming.api.schemas import GUARDED, problem
+from homecoming.api.schemas_tracing import CancelIn, DeliveryOut, NotificationOut, PrepareIn
+from homecoming.domain.roles import Capability
+from homecoming.errors import Conflict
+from homecoming.notify import DeliveryError
+from homecoming.services import notifications
+from homecoming.services.notifications import NotificationState
+from homecoming.services.users import Principal
+from homecoming.tracing.templates import TemplateName
 
 router = APIRouter(prefix="/notifications", tags=["notifications"], responses=GUARDED)
+Reader = Annotated[Principal, requires(Capability.INQUIRIES_READ)]
+Approver = Annotated[Principal, requires(Capability.NOTIFICATIONS_APPROVE)]
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: problem("No such notification")}
+
+
+def _out(view: notifications.NotificationView) -> NotificationOut:
+    return NotificationOut(**view.to_dict())
+
+
+@router.get("")
+def list_notifications(
+    db: DatabaseDep,
+    user: Reader,
+    state: NotificationState | None = None,
+    inquiry: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[NotificationOut]:
+    """Messages to families, newest first (`state=prepared`: waiting for a second person)."""
+    found = notifications.list_notifications(
+        db, state=state, inquiry=inquiry, limit=limit, offset=offset
+    )
+    return [_out(v) for v in found]
+
+
+@router.post("", status_code=201, responses={404: problem("No such inquiry")})
+def prepare(db: DatabaseDep, user: Approver, body: PrepareIn) -> NotificationOut:
+    """Prepare a message from a template; someone else must approve it."""
+    view = notifications.prepare(
+        db,
+        inquiry=body.inquiry,
+        template=TemplateName(body.template) if body.template else None,
+        language=body.language,
+        lead_id=body.lead_id,
+        actor=user.username,
+    )
+    return _out(view)
+
+
+@router.post("/send", responses={409: problem("No SMTP server is configured")})
+def send(db: DatabaseDep, settings: SettingsDep, user: Approver) -> DeliveryOut:
+    """Deliver approved messages through SMTP; failures stay in the outbox."""
+    from homecoming.notify.smtp import SmtpChannel
+
+    try:
+        channel = SmtpChannel.from_settings(settings)
+    except DeliveryError as error:
+        raise Conflict(str(error)) from error
+    report = notifications.deliver(db, channel=channel, actor=user.username)
+    return DeliveryOut(sent=report.sent, failed=report.failed)
+
+
+@router.get("/{notification_id}", responses=NOT_FOUND)
+def show(db: DatabaseDep, user: Reader, notification_id: int) -> NotificationOut:
+    """One message, with its outbox state."""
+    return _out(notifications.show(db, notification_id))
+
+
+@router.post(
+    "/{notification_id}/approve",
+    responses={**NOT_FOUND, 403: problem("You prepared it"), 409: problem("Not prepared")},
+)
+def approve(db: DatabaseDep, user: Approver, notification_id: int) -> NotificationOut:
+    """The second person approves: the message goes to the outbox."""
+    return _out(notifications.approve(db, notification_id=notification_id, actor=user.username))
+
+
+@router.post("/{notification_id}/cancel", responses=NOT_FOUND)
+def cancel(
+    db: DatabaseDep, user: Approver, notification_id: int, body: CancelIn
+) -> NotificationOut:
+    """Withdraw a message not yet sent."""
+    return _out(
+        notifications.cancel(
+            db, notification_id=notification_id, reason=body.reason, actor=user.username
+        )
+    )

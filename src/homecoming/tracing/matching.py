@@ -1,0 +1,250 @@
+"""Scoring evidence against an inquiry: the sought person beside what a record or a sighting says.
+
+A record with a full name is scored by the names engine, then dates of birth, sex, unit and
+service number move the score. A sighting that names only a surname (as released prisoners
+often do: "Nekhir from the 36th brigade") is weak alone; the unit is what makes it a lead.
+Candidate keys (the same as the search index's) find which inquiries a record may answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from homecoming.domain.dates import PartialDate
+from homecoming.domain.record import Fate, service_number_key
+from homecoming.names import compare, from_parts, parse_name
+from homecoming.names.comparison import REVIEW_THRESHOLD, NameComparison
+from homecoming.names.parse import ParsedName, tokenize
+from homecoming.names.token import name_token
+from homecoming.search.index import date_agreement
+from homecoming.search.keys import token_key_hashes
+from homecoming.tracing.units import parse_unit, unit_agreement
+
+# A candidate at or above this score may become a lead.
+LEAD_THRESHOLD = 0.75
+# A surname alone says this much; the same unit says as much again.
+SURNAME_ALONE = 0.45
+SURNAME_WITH_UNIT = 0.45
+# A surname heard must be this close to the inquiry's to count at all.
+SURNAME_FLOOR = 0.8
+SAME_CALL_SIGN = 0.6
+VERIFIED_PERSON = 0.95
+# Below this, no word of the evidence is the sought surname: not worth a full comparison.
+SURNAME_GATE = 0.5
+UNIT_WEIGHT = 0.05
+DIFFERENT_BIRTH = -0.35
+
+
+@dataclass(frozen=True, slots=True)
+class Described:
+    """A person as an inquiry or a piece of evidence describes them; '' when unknown."""
+
+    family_name: str = ""
+    given_names: str = ""
+    patronymic: str = ""
+    full_name: str = ""
+    date_of_birth: PartialDate = field(default_factory=PartialDate)
+    sex: str | None = None
+    unit: str = ""
+    service_number: str = ""
+    call_sign: str = ""
+    nickname: str = ""
+    fate: Fate | None = None
+
+    def name(self) -> str:
+        parts = [self.family_name, self.given_names, self.patronymic]
+        return " ".join(p for p in parts if p) or self.full_name
+
+    def parsed(self) -> ParsedName:
+        return _parsed(self.family_name, self.given_names, self.patronymic, self.full_name)
+
+    @property
+    def surname_only(self) -> bool:
+        """Only a surname is known (a sighting as heard, often)."""
+        if self.given_names or self.patronymic:
+            return False
+        words = {w.casefold() for w in tokenize(f"{self.family_name} {self.full_name}")}
+        return len(words) == 1
+
+
+@lru_cache(maxsize=200_000)
+def _parsed(family: str, given: str, patronymic: str, full: str) -> ParsedName:
+    if given or (family and not full):
+        return from_parts(family, given, patronymic)
+    if family and family.casefold() not in full.casefold():
+        # A list with a surname column and a "name" column: read them as one name.
+        return parse_name(f"{family} {full} {patronymic}".strip(), order_hint="family_first")
+    return parse_name(full)
+
+
+@lru_cache(maxsize=500_000)
+def _word_similarity(wanted: str, heard: str) -> float:
+    return compare(from_parts(family=wanted), from_parts(family=heard)).score
+
+
+def surname_similarity(sought: Described, seen: Described) -> float:
+    """How close the sought surname comes to any word of the evidence's name (cached)."""
+    wanted = sought.family_name or sought.name()
+    words = tokenize(" ".join(p for p in (seen.family_name, seen.given_names, seen.full_name) if p))
+    return max(
+        (_word_similarity(a, b) for a in tokenize(wanted) for b in words),
+        default=0.0,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A scored pairing of an inquiry and evidence, with the reasons a tracing officer reads."""
+
+    score: float
+    name_score: float
+    reasons: tuple[str, ...]
+    comparison: NameComparison | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def is_candidate(self) -> bool:
+        return self.score >= LEAD_THRESHOLD
+
+    @property
+    def explanation(self) -> dict[str, Any]:
+        """Which name part met which, by which rule (built only when asked for)."""
+        return self.comparison.to_dict() if self.comparison is not None else {}
+
+
+def score(sought: Described, seen: Described, *, verified_person: bool = False) -> Candidate:
+    """How well the evidence fits the person sought, in [0, 1], and why."""
+    if seen.surname_only or (not seen.name() and seen.nickname):
+        found = _score_partial(sought, seen)
+    else:
+        found = _score_full(sought, seen)
+    found = _call_sign(sought, seen, found)
+    if verified_person and found.score < VERIFIED_PERSON:
+        found = _raised(found, VERIFIED_PERSON, "the same person as a verified lead")
+    return found
+
+
+def _score_full(sought: Described, seen: Described) -> Candidate:
+    same_service = _same_service(sought, seen)
+    bonus, why = date_agreement(sought.date_of_birth, seen.date_of_birth)
+    if why == "different date of birth":
+        bonus = DIFFERENT_BIRTH  # a family knows the birthday: more than the search's -0.3
+    if not same_service and 1.0 + bonus + UNIT_WEIGHT < LEAD_THRESHOLD:
+        # Even the same name could not make this a lead (a different date of birth): the
+        # costly name comparison is skipped, and the score is that ceiling.
+        return Candidate(_clamp(1.0 + bonus), 0.0, (why, "name not compared"))
+    surname = surname_similarity(sought, seen)
+    if surname < SURNAME_GATE and not same_service:
+        # The weakest aligned part caps a name's score: no surname, no lead. Cheap way out.
+        return Candidate(_clamp(surname), round(surname, 4), (f"surname {surname:.2f}",))
+    comparison = compare(sought.parsed(), seen.parsed(), threshold=REVIEW_THRESHOLD)
+    name_score = comparison.score
+    total = name_score + bonus
+    reasons = [f"name {name_score:.2f}"]
+    reasons += [why] if why else []
+    if sought.sex and seen.sex and sought.sex != seen.sex:
+        total -= 0.2
+        reasons.append("different sex")
+    agreement, why = unit_agreement(parse_unit(sought.unit), parse_unit(seen.unit))
+    total += UNIT_WEIGHT * agreement  # people are transferred: another unit is a small minus
+    reasons += [why] if why else []
+    if same_service:
+        total += 0.3
+        reasons.append("same service number")
+    elif name_score < REVIEW_THRESHOLD:
+        total = min(total, name_score)  # a weak name needs more than a birthday to be a lead
+    return Candidate(_clamp(total), round(name_score, 4), tuple(reasons), comparison)
+
+
+def _same_service(sought: Described, seen: Described) -> bool:
+    return bool(
+        sought.service_number
+        and service_number_key(sought.service_number) == service_number_key(seen.service_number)
+    )
+
+
+def _score_partial(sought: Described, seen: Described) -> Candidate:
+    """A surname only (or a nickname): the unit decides whether it is worth a look."""
+    if seen.surname_only:
+        heard = from_parts(family=seen.family_name or seen.full_name)
+        wanted = from_parts(family=sought.family_name or sought.name())
+        comparison = compare(wanted, heard, threshold=SURNAME_FLOOR)
+        what = "surname"
+    else:
+        heard = from_parts(given=seen.nickname)
+        wanted = from_parts(given=sought.given_names or sought.name())
+        comparison = compare(wanted, heard, threshold=SURNAME_FLOOR)
+        what = "nickname"
+    similarity = comparison.score
+    reasons = [f"{what} only, {similarity:.2f}"]
+    if similarity < SURNAME_FLOOR:
+        low = _clamp(similarity * SURNAME_ALONE)
+        return Candidate(low, round(similarity, 4), tuple(reasons), comparison)
+    total = similarity * SURNAME_ALONE * (1.0 if what == "surname" else 0.6)
+    agreement, why = unit_agreement(parse_unit(sought.unit), parse_unit(seen.unit))
+    if agreement > 0:
+        total += similarity * SURNAME_WITH_UNIT
+    elif agreement < 0:
+        total = 0.0
+    reasons.append(why or "unit unknown on one side")
+    return Candidate(_clamp(total), round(similarity, 4), tuple(reasons), comparison)
+
+
+def _call_sign(sought: Described, seen: Described, found: Candidate) -> Candidate:
+    if not sought.call_sign or not seen.call_sign:
+        return found
+    if not call_sign_forms(sought.call_sign) & call_sign_forms(seen.call_sign):
+        return found
+    agreement, _ = unit_agreement(parse_unit(sought.unit), parse_unit(seen.unit))
+    if agreement < 0:
+        return found
+    floor = SAME_CALL_SIGN + (0.3 if agreement > 0 else 0.0)
+    return _raised(found, floor, f"same call sign ({seen.call_sign})")
+
+
+def _raised(found: Candidate, floor: float, reason: str) -> Candidate:
+    return Candidate(
+        _clamp(max(found.score, floor)),
+        found.name_score,
+        (*found.reasons, reason),
+        found.comparison,
+    )
+
+
+def _clamp(value: float) -> float:
+    return round(min(max(value, 0.0), 1.0), 4)
+
+
+def call_sign_forms(text: str) -> frozenset[str]:
+    """The common Latin forms of a call sign in any script: Грім ~ Hrim ~ Grim."""
+    forms: set[str] = set()
+    for word in tokenize(text):
+        token = name_token(word)
+        forms |= {f.casefold() for f in token.forms | token.other_forms}
+    return frozenset(forms)
+
+
+def _hash(key: str) -> int:
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little") >> 1
+
+
+def _word_keys(text: str) -> set[int]:
+    return {key for word in tokenize(text) for key in token_key_hashes(word)}
+
+
+def _call_sign_keys(text: str) -> set[int]:
+    return {_hash(f"c:{form}") for form in call_sign_forms(text)}
+
+
+def inquiry_keys(sought: Described) -> set[int]:
+    """Candidate keys of an inquiry: its surname's (or whole name's) words, and its call sign."""
+    found = _word_keys(sought.family_name or sought.full_name or sought.name())
+    return found | _call_sign_keys(sought.call_sign)
+
+
+def evidence_keys(seen: Described) -> set[int]:
+    """Candidate keys of evidence: every word of its name (order may be swapped), call sign."""
+    text = " ".join(p for p in (seen.family_name, seen.given_names, seen.full_name) if p)
+    return _word_keys(text) | _call_sign_keys(seen.call_sign)
