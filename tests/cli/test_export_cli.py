@@ -62,3 +62,18 @@ def test_persons_pfif_round_trip(db: Database, tmp_path: Path) -> None:
     assert [p.fields.family_name for p in document.persons] == ["Нехір", "Тарасов"]
     assert document.persons[0].fields.date_of_birth.iso() == "1987-05-23"
     _run(db, "import", str(target), "--name", "PFIF feed back")
+
+
+def test_families_inquiries_stay_out_unless_asked_for(db: Database, tmp_path: Path) -> None:
+    _loaded(db, tmp_path)
+    inquiry = tmp_path / "inquiry.csv"
+    inquiry.write_text("Прізвище,Ім'я\nАстапенко,Оксана\n", encoding="utf-8")
+    _run(db, "import", str(inquiry), "--kind", "family_inquiry")
+    for what, column in (("records", "family_name"), ("persons", "name")):
+        target = tmp_path / f"{what}.csv"
+        _run(db, "export", what, "--out", str(target))
+        names = [r[column] for r in csv.DictReader(io.StringIO(target.read_text("utf-8-sig")))]
+        assert not any("Астапенко" in name for name in names), what
+        _run(db, "export", what, "--out", str(target), "--include-inquiries")
+        names = [r[column] for r in csv.DictReader(io.StringIO(target.read_text("utf-8-sig")))]
+        assert any("Астапенко" in name for name in names), what

@@ -115,11 +115,19 @@ def page(db: Database, *, limit: int = 50, offset: int = 0) -> list[PersonView]:
         return [_view(pid, records.get(pid, [])) for pid in ids]
 
 
-def iterate(db: Database, *, batch: int = 2_000) -> Iterator[PersonView]:
-    """Every person, in batches, for exports."""
+def iterate(
+    db: Database, *, batch: int = 2_000, leave_out: frozenset[SourceKind] = frozenset()
+) -> Iterator[PersonView]:
+    """Every person, in batches, for exports; `leave_out` drops records of those source kinds
+    (a person with no other record is left out, and the rest is derived again without them)."""
     offset = 0
     while views := page(db, limit=batch, offset=offset):
-        yield from views
+        for view in views:
+            kept = [r for r in view.records if SourceKind(r.source.kind) not in leave_out]
+            if len(kept) == len(view.records):
+                yield view
+            elif kept:
+                yield _view(view.id, kept)
         offset += batch
 
 

@@ -368,14 +368,18 @@ def record_values(
     }
 
 
-def iterate_records(db: Database, *, batch: int = 5_000) -> Iterator[dict[str, Any]]:
-    """Every record's normalised fields, with its person and source, for exports."""
+def iterate_records(
+    db: Database, *, batch: int = 5_000, leave_out: frozenset[SourceKind] = frozenset()
+) -> Iterator[dict[str, Any]]:
+    """Every record's normalised fields, with its person and source, for exports; records of
+    the source kinds in `leave_out` are not included."""
     from homecoming.services.persons import record_fields
 
     with db.reading() as session:
         query = (
             select(Record, Source.name)
             .join(Source)
+            .where(Source.kind.not_in([str(kind) for kind in leave_out]))
             .order_by(Record.id)
             .execution_options(yield_per=batch)
         )
