@@ -34,3 +34,23 @@ def test_any_text_compares_without_error(a: str, b: str) -> None:
     assert 0.0 <= result.score <= 1.0
     assert result.match == (result.score >= result.threshold)
     result.to_dict()
+
+
+WORD = st.text(alphabet="abcdefghklmnoprstuvz", min_size=2, max_size=10)
+CYRILLIC_WORD = st.text(alphabet="абвгдежзклмнопрстуфхцчшщ", min_size=2, max_size=10)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(st.tuples(WORD, WORD), st.tuples(CYRILLIC_WORD, CYRILLIC_WORD)))
+def test_a_space_lost_inside_a_word_still_matches(pieces: tuple[str, str]) -> None:
+    first, second = pieces
+    joined, split = f"Ivan {first}{second}", f"Ivan {first} {second}"
+    assert compare(joined, split).match
+    assert compare(split, joined).match
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(WORD, CYRILLIC_WORD), st.one_of(WORD, CYRILLIC_WORD))
+def test_scores_never_exceed_one_after_joining(first: str, second: str) -> None:
+    result = compare(f"{first} {second}", first + second + second)
+    assert 0.0 <= result.score <= 1.0

@@ -40,3 +40,19 @@ def test_cyrillic_language(text: str, language: str | None) -> None:
 def test_homoglyphs_follow_the_majority_alphabet() -> None:
     assert fix_homoglyphs("Oлександр") == "Олександр"  # Latin O typed on the wrong layout
     assert fix_homoglyphs("Nehіr") == "Nehir"  # Cyrillic і in a Latin word
+
+
+@pytest.mark.parametrize(
+    ("token", "fixed"),
+    [
+        ("Sech1n", "Sechin"),
+        ("I9or", "Igor"),
+        ("Петр0в", "Петров"),
+        ("3ахар", "Захар"),
+        ("Nehir", "Nehir"),  # no digits: unchanged
+        ("2", "2"),  # a digit alone is not a misread letter
+        ("A12", "A12"),  # mostly digits: a number, not a name
+    ],
+)
+def test_digits_inside_a_word_are_misread_letters(token: str, fixed: str) -> None:
+    assert fix_homoglyphs(token) == fixed

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -10,7 +10,7 @@ from rapidfuzz.distance import OSA
 
 from homecoming.names.parse import OrderHint, ParsedName, from_parts, parse_name
 from homecoming.names.rendering_model import MAX_CHUNK, spelling_score
-from homecoming.names.token import NameToken
+from homecoming.names.token import NameToken, name_token
 
 DEFAULT_THRESHOLD = 0.8
 # For review queues and interactive search, where a person reads every candidate:
@@ -150,6 +150,10 @@ def edit_similarity(a: NameToken, b: NameToken) -> float:
         dist = min(OSA.distance(x, y) for x in a.forms for y in b.forms)
     else:
         dist = OSA.distance(a.primary, b.primary)
+    if dist and a.script == b.script == "latin":
+        # A typo is made in the spelling, not in the common form: one keystroke in a digraph
+        # (Steinbaum / Sheinbaum) is one edit as written, two in common form (st / S).
+        dist = min(dist, OSA.distance(a.key, b.key))
     if dist and a.script != b.script:
         # Across alphabets a vowel is the least certain letter (Woolfson = Вулфсон): a vowel
         # that differs costs half an edit.
@@ -189,6 +193,21 @@ def learned_similarity(a: NameToken, b: NameToken) -> float:
     return max(0.0, 1.0 + LEARNED_SLOPE * spelling_score(cyrillic.letters, latin.letters))
 
 
+def surname_similarity(a: NameToken, b: NameToken) -> float:
+    """Edit similarity, as written in Cyrillic, of the common surnames two words are or spell.
+
+    A Latin word that spells one common surname (Bandura: Бандура) set beside another in
+    Cyrillic (Бандера) is two surnames a letter apart, not a loose rendering of one: the
+    looser cross-alphabet rules (vowels at half cost, the learned model) do not apply.
+    """
+    best = 0.0
+    for x in a.surnames:
+        for y in b.surnames:
+            similarity = 1.0 - EDIT_COST * OSA.distance(x, y) / max(len(x), len(y), 1)
+            best = max(best, similarity)
+    return best
+
+
 def token_similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
     """Score two tokens and name the rule that made them meet."""
     if a.key == b.key and a.key:
@@ -211,11 +230,17 @@ def token_similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
     edit = edit_similarity(a, b)
     if a.groups and b.groups and not a.groups.isdisjoint(b.groups):
         return max(RULE_SCORES[VARIANT], edit), VARIANT
+    if a.rare_groups and b.rare_groups and not a.rare_groups.isdisjoint(b.rare_groups):
+        return max(RULE_SCORES[VARIANT], edit), VARIANT
     rule = EDIT
     if LEARNED_FLOOR <= edit < RULE_SCORES[LEARNED] and a.script != b.script:
         learned = learned_similarity(a, b)
         if learned > edit:
             edit, rule = learned, LEARNED
+    if a.surnames and b.surnames and a.script != b.script and a.surnames.isdisjoint(b.surnames):
+        surnames = surname_similarity(a, b)
+        if surnames < edit:
+            edit, rule = surnames, EDIT
     if a.common_given and b.common_given:
         edit *= KNOWN_NAMES_FACTOR
     if edit < RULE_SCORES[FEMININE] and not a.neutral.isdisjoint(b.neutral):
@@ -290,14 +315,58 @@ def _weight(a: NameToken, b: NameToken | None = None) -> float:
     return 1.0
 
 
+def _join_split_word(a: ParsedName, b: ParsedName) -> ParsedName:
+    """`a` with two neighbouring words made one where `b` writes them as one word.
+
+    A space lost or typed inside a word (Patr ushev / Patrushev, Ramimakhlouf / Rami
+    Makhlouf) is a typing slip, not two names: only words that, joined, spell a word of
+    the other name letter for letter (or, across alphabets, as one of its renderings) are
+    joined.
+    """
+    if len(a.tokens) < 2:
+        return a
+    other = {t.key for t in b.tokens}
+    for i in range(len(a.tokens) - 1):
+        first, second = a.tokens[i], a.tokens[i + 1]
+        if first.key in other or second.key in other:
+            continue
+        joined = first.key + second.key
+        # In another alphabet: the pieces' renderings, joined, are one of the word's.
+        rendered = first.primary + second.primary
+        if joined in other or any(rendered in t.forms for t in b.tokens):
+            return _merged(a, i)
+    return a
+
+
+def _merged(a: ParsedName, i: int) -> ParsedName:
+    first, second = a.tokens[i], a.tokens[i + 1]
+    token = replace(name_token(first.text + second.text), text=f"{first.text} {second.text}")
+    roles = (a.role_of(i), a.role_of(i + 1))
+    role = "family" if "family" in roles else "patronymic" if token.patronymic else roles[0]
+    return replace(
+        a,
+        tokens=(*a.tokens[:i], token, *a.tokens[i + 2 :]),
+        roles=(*a.roles[:i], role, *a.roles[i + 2 :]),
+    )
+
+
+def _main_and_patronymics(name: ParsedName) -> tuple[list[int], list[int]]:
+    main = [i for i, t in enumerate(name.tokens) if not t.patronymic]
+    return main, [i for i, t in enumerate(name.tokens) if t.patronymic]
+
+
 def compare_parsed(
     a: ParsedName, b: ParsedName, *, threshold: float = DEFAULT_THRESHOLD
 ) -> NameComparison:
     """Compare two parsed names."""
-    a_main = [i for i, t in enumerate(a.tokens) if not t.patronymic]
-    b_main = [j for j, t in enumerate(b.tokens) if not t.patronymic]
-    a_pat = [i for i, t in enumerate(a.tokens) if t.patronymic]
-    b_pat = [j for j, t in enumerate(b.tokens) if t.patronymic]
+    a_main, a_pat = _main_and_patronymics(a)
+    b_main, b_pat = _main_and_patronymics(b)
+    if len(a_main) != len(b_main):  # a space lost or typed inside a word changes the count
+        joined_a, joined_b = _join_split_word(a, b), _join_split_word(b, a)
+        if joined_a is not a or joined_b is not b:
+            a, b = joined_a, joined_b
+            a_main, a_pat = _main_and_patronymics(a)
+            b_main, b_pat = _main_and_patronymics(b)
     if not a_main or not b_main:  # a name that is all patronymic-looking: compare everything
         a_main, b_main, a_pat, b_pat = a_main + a_pat, b_main + b_pat, [], []
     pairs, rest_a, rest_b = _align(a_main, b_main, a, b)

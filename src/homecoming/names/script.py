@@ -45,15 +45,25 @@ def detect_script(text: str) -> Script:
     return "cyrillic" if only == "cyrillic" else "latin" if only == "latin" else "other"
 
 
+# Digits that scanning and hurried typing put in place of the letters they look like
+# (Sech1n, I9or, Петр0в, 3ахаров): a name holds no digits.
+_DIGITS_TO_LATIN = str.maketrans("013456789", "oieasbtbg")
+_DIGITS_TO_CYRILLIC = str.maketrans("0346", "озчб")
+
+
 def fix_homoglyphs(token: str) -> str:
-    """Bring a token typed in two keyboard layouts into its majority alphabet."""
+    """Bring a token typed in two keyboard layouts, or misread digits, into its alphabet."""
     scripts = [s for s in map(_char_script, token) if s is not None]
     cyr = scripts.count("cyrillic")
     lat = scripts.count("latin")
     if cyr and lat:
-        if cyr >= lat:
-            return token.translate(_LATIN_TO_CYRILLIC)
-        return token.translate(_CYRILLIC_TO_LATIN)
+        token = token.translate(_LATIN_TO_CYRILLIC if cyr >= lat else _CYRILLIC_TO_LATIN)
+    if len(scripts) >= 2 and any(ch.isdigit() for ch in token):
+        digits = sum(ch.isdigit() for ch in token)
+        if digits < len(scripts):  # mostly letters: the digits are misread letters
+            fixed = token.translate(_DIGITS_TO_CYRILLIC if cyr >= lat else _DIGITS_TO_LATIN)
+            # A digit opening a word stood for a capital (3ахар = Захар).
+            token = fixed[:1].upper() + fixed[1:] if token[:1].isdigit() else fixed
     return token
 
 

@@ -16,9 +16,12 @@ from homecoming.names.transliterate import (
 )
 from homecoming.names.variant_groups import (
     common_given_name_forms,
+    common_surnames,
+    common_surnames_spelled,
     given_name_ids_of_forms,
     groups_of_given_name_id,
     name_groups,
+    rare_name_groups,
     ukrainian_forms,
 )
 
@@ -54,6 +57,10 @@ class NameToken:
     initial: bool
     # Cyrillic: its letters as the learned rendering model reads them; Latin: a-z folded.
     letters: str = ""
+    # Wikidata groups of family names and rarer names (see variant_groups.RARE_PREFIX).
+    rare_groups: frozenset[str] = frozenset()
+    # Common Ukrainian/Russian surnames (Cyrillic, lower case) the word is or spells.
+    surnames: frozenset[str] = frozenset()
 
 
 def _latin_forms(token: str) -> list[str]:
@@ -112,10 +119,15 @@ def father_name_ids(forms: frozenset[str]) -> frozenset[str]:
     return frozenset(found)
 
 
+def cyrillic_forms_of(token: str) -> frozenset[str]:
+    """Common Latin forms of a Cyrillic word under the standards of its language."""
+    cased = token.capitalize()
+    return frozenset(_cyrillic_forms(cased, _standards_for_token(cased)))
+
+
 def _forms_of(token: str) -> frozenset[str]:
     if detect_script(token) == "cyrillic":
-        cased = token.capitalize()
-        return frozenset(_cyrillic_forms(cased, _standards_for_token(cased)))
+        return cyrillic_forms_of(token)
     return frozenset(_latin_forms(token))
 
 
@@ -146,11 +158,14 @@ def name_token(text: str) -> NameToken:
         for counterpart in counterparts:
             other += _cyrillic_forms(counterpart, _standards_for_token(counterpart))
         groups = name_groups(cased).union(*(name_groups(c) for c in counterparts))
+        rare = rare_name_groups(cased).union(*(rare_name_groups(c) for c in counterparts))
         given_ids = given_name_ids_of_forms(frozenset(primary_forms))
     else:
         primary_forms = _latin_forms(token)
         other = []
-        groups = name_groups(token) if script == "latin" and len(token) > 1 else frozenset()
+        words = script == "latin" and len(token) > 1
+        groups = name_groups(token) if words else frozenset()
+        rare = rare_name_groups(token) if words else frozenset()
         given_ids = given_name_ids_of_forms(frozenset(primary_forms))
         # A Latin spelling of a Ukrainian or Russian given name joins that name's groups
         # (Oleksandr ~ Alexander through Олександр).
@@ -176,4 +191,12 @@ def name_token(text: str) -> NameToken:
         patronymic=bool(fathers) and len(token) >= 6,
         initial=len(primary_forms[0] if primary_forms else "") <= 1,
         letters=_model_letters(token, script, key),
+        rare_groups=frozenset() if fathers else rare,
+        surnames=_surnames(script, key, forms),
     )
+
+
+def _surnames(script: str, key: str, forms: frozenset[str]) -> frozenset[str]:
+    if script == "cyrillic":
+        return frozenset({key}) if key in common_surnames() else frozenset()
+    return common_surnames_spelled(forms) if script == "latin" else frozenset()

@@ -45,6 +45,42 @@ def name_groups(token: str) -> frozenset[str]:
     return _rigour_name_groups(token)
 
 
+# Wikidata groups that hold no given name known in Ukraine, Russia or Western Europe: family
+# names (Shevchenko / Szewczenko / Шевченко) and rarer given names (Moammar / Muammar). They
+# are kept apart from the given-name groups, which parsing, search keys and linkage read as
+# "this word is a given name", and only where transliteration alone would not join the forms.
+RARE_GROUPS_PATH = Path(__file__).with_name("data") / "rare_name_groups.tsv.gz"
+RARE_PREFIX = "RARE:"
+
+
+@cache
+def _rare_table() -> list[str]:
+    """The rare groups table's lines ("form<TAB>ids"), sorted by form: looked up by bisection.
+
+    Kept as the lines themselves: a dict over its 140,000 forms took longer to build than
+    every other table together, in every new process.
+    """
+    if not RARE_GROUPS_PATH.exists():  # without the shipped table: given-name groups only
+        return []
+    import gzip
+
+    lines = gzip.decompress(RARE_GROUPS_PATH.read_bytes()).decode("utf-8").splitlines()
+    return [line for line in lines if not line.startswith("#")]
+
+
+@lru_cache(maxsize=200_000)
+def rare_name_groups(token: str) -> frozenset[str]:
+    """Wikidata groups of the family names and rarer names a single token spells."""
+    from bisect import bisect_left
+
+    lines = _rare_table()
+    prefix = token.lower().translate(_NO_APOSTROPHES) + "\t"
+    at = bisect_left(lines, prefix)
+    if at == len(lines) or not lines[at].startswith(prefix):
+        return frozenset()
+    return frozenset(RARE_PREFIX + i for i in lines[at][len(prefix) :].split())
+
+
 def group_forms(ident: str) -> tuple[str, ...]:
     """Lower-case Latin and Cyrillic forms of one name group (empty without the table)."""
     table = _group_table()
@@ -195,6 +231,53 @@ def live_common_given_name_forms() -> frozenset[str]:
             for standard in (*_GIVEN_NAME_STANDARDS_UK, *_GIVEN_NAME_STANDARDS_RU):
                 found.update(common_forms(render_token(str(name), standard))[:1])
     return frozenset(found)
+
+
+@cache
+def _common_surnames_by_form() -> dict[str, tuple[str, ...]]:
+    """Common Latin form -> the common Ukrainian and Russian surnames (lower case) it spells."""
+    derived = _derived()
+    if derived is not None:
+        return dict(derived.get("surname", {}))
+    return live_common_surnames_by_form()
+
+
+def live_common_surnames_by_form() -> dict[str, tuple[str, ...]]:
+    """`_common_surnames_by_form` computed from Faker's uk_UA and ru_RU surname lists."""
+    from homecoming.names.token import cyrillic_forms_of
+
+    by_form: dict[str, set[str]] = {}
+    for surname in live_common_surnames():
+        for form in cyrillic_forms_of(surname):
+            by_form.setdefault(form, set()).add(surname)
+    return {form: tuple(sorted(names)) for form, names in by_form.items()}
+
+
+def live_common_surnames() -> frozenset[str]:
+    """Faker's Ukrainian and Russian surnames, lower case (ё read as е)."""
+    import importlib
+
+    found: set[str] = set()
+    for locale in ("uk_UA", "ru_RU"):
+        provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+        found.update(str(n).lower().replace("ё", "е") for n in provider.last_names)
+    return frozenset(found)
+
+
+@cache
+def common_surnames() -> frozenset[str]:
+    """The common Ukrainian and Russian surnames, lower case (ё read as е)."""
+    return frozenset(n for names in _common_surnames_by_form().values() for n in names)
+
+
+def common_surnames_spelled(forms: frozenset[str]) -> frozenset[str]:
+    """Common surnames (Cyrillic, lower case) that a Latin word's common forms spell.
+
+    Bandura spells Бандура: set beside Бандера, a different common surname, it is read as
+    the surname it spells, not as a loose rendering of the other one.
+    """
+    table = _common_surnames_by_form()
+    return frozenset(n for f in forms for n in table.get(f, ()))
 
 
 def given_name_ids_of_forms(forms: frozenset[str]) -> frozenset[str]:
