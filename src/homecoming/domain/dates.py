@@ -68,6 +68,12 @@ class PartialDate:
             age -= 1
         return age
 
+    def is_in_future(self, today: dt.date) -> bool:
+        """True when even the earliest day this date may mean is after `today`."""
+        if self.year is None:
+            return False
+        return (self.year, self.month or 1, self.day or 1) > (today.year, today.month, today.day)
+
     @classmethod
     def from_date(cls, value: dt.date) -> PartialDate:
         return cls(value.year, value.month, value.day)

@@ -63,6 +63,33 @@ PLACE_FIELDS = frozenset(
 )
 DATE_FIELDS = frozenset({"date_of_birth", "event_date", "fate_date"})
 FREE_TEXT_FIELDS = frozenset({"notes", "health", "distinguishing_marks", "contact_address"})
+# The longest text each short field holds: the store's column lengths (a test keeps them equal),
+# checked here so that a long cell is a row problem with its line, not a database error.
+FIELD_MAX_CHARS: dict[str, int] = {
+    "family_name": 200,
+    "given_names": 200,
+    "patronymic": 200,
+    "full_name": 400,
+    "mother_maiden_name": 200,
+    "place_of_birth": 300,
+    "nationality": 100,
+    "last_residence": 300,
+    "rank": 100,
+    "service_number": 100,
+    "unit": 300,
+    "event_place": 300,
+    "place_of_detention": 300,
+    "photo_ref": 500,
+    EXTERNAL_ID: 200,
+    "contact_name": 300,
+    "contact_relation": 100,
+    "contact_phone": 100,
+    "contact_email": 300,
+}
+# Invisible characters that only get in the way of matching (BOM, zero-width space, word
+# joiner, soft hyphen); joiners that some scripts need (U+200C, U+200D) are kept.
+_NUL_REASON = "the cell holds a NUL character (binary data): retype the cell or delete it"
+_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u2060\u00ad"))
 
 # Header aliases, as operators write them; matched through _key() (case, spaces,
 # punctuation and apostrophes do not count).
@@ -712,6 +739,9 @@ def normalise_row(
         if target is None:
             problems.append(RowError(line, column, "column is not in the header plan"))
             continue
+        if isinstance(raw, str) and "\x00" in raw:
+            problems.append(RowError(line, column, _NUL_REASON))
+            continue
         if target == IGNORE:
             continue
         text = cell_text(raw)
@@ -719,11 +749,22 @@ def normalise_row(
             continue
         try:
             values[target] = _convert(target, raw, text)
+            check_length(target, str(values[target]))
         except ValueError as exc:
             problems.append(RowError(line, column, str(exc)))
     if problems:
         return problems
     return _assemble(values, line=line)
+
+
+def check_length(target: str, text: str) -> None:
+    """Refuse a text longer than its field holds (ValueError saying so)."""
+    limit = FIELD_MAX_CHARS.get(target)
+    if limit is not None and len(text) > limit:
+        raise ValueError(
+            f"{len(text)} characters, more than the {limit} that {target} holds: check that"
+            " the cell holds only this field (a missing delimiter joins cells), or shorten it"
+        )
 
 
 def normalise_rows(
@@ -762,13 +803,14 @@ def cell_text(raw: RawValue) -> str:
         return raw.isoformat()
     if isinstance(raw, float):
         return str(int(raw)) if raw.is_integer() else repr(raw)
-    text = unicodedata.normalize("NFC", str(raw))
+    text = unicodedata.normalize("NFC", str(raw)).translate(_INVISIBLE)
     return " ".join(text.split())
 
 
 def free_text(raw: str) -> str:
     """Free text trimmed line by line: spaces collapsed, line breaks and apostrophes kept."""
-    lines = (" ".join(line.split()) for line in unicodedata.normalize("NFC", raw).splitlines())
+    text = unicodedata.normalize("NFC", raw).translate(_INVISIBLE)
+    lines = (" ".join(line.split()) for line in text.splitlines())
     return "\n".join(line for line in lines if line)
 
 
@@ -793,14 +835,18 @@ def _convert(target: str, raw: RawValue, text: str) -> object:
 
 
 def _parse_date(raw: RawValue, text: str) -> PartialDate:
-    if isinstance(raw, dt.date):
-        return PartialDate.from_date(raw)
     match = _TIME_PART.match(text)
     try:
-        return PartialDate.parse(match.group(1) if match else text)
+        if isinstance(raw, dt.date):
+            parsed = PartialDate.from_date(raw)
+        else:
+            parsed = PartialDate.parse(match.group(1) if match else text)
     except DateParseError as exc:
         said = str(exc) if repr(text) in str(exc) else f"{text!r}: {exc}"
         raise ValueError(f"{said}; fix the cell or leave it empty") from exc
+    if parsed.is_in_future(dt.date.today()):
+        raise ValueError(f"{text!r} is in the future; fix the cell or leave it empty")
+    return parsed
 
 
 def _lookup(table: Mapping[str, _T], text: str, what: str, examples: str) -> _T:
@@ -826,6 +872,14 @@ def _assemble(values: Mapping[str, object], *, line: int) -> NormalisedRow | lis
             given_names=parts.given_names,
             patronymic=parts.patronymic,
         )
+    too_long = []
+    for name in ("family_name", "given_names", "patronymic"):
+        try:
+            check_length(name, str(record.get(name) or ""))
+        except ValueError as exc:
+            too_long.append(RowError(line, name, f"split from the full name: {exc}"))
+    if too_long:
+        return too_long
     if not any(record.get(k) for k in ("family_name", "given_names", "full_name")) and not (
         record.get("service_number")
     ):

@@ -22,7 +22,9 @@ from defusedxml.common import DefusedXmlException
 
 from homecoming.domain.dates import DateParseError, PartialDate
 from homecoming.domain.normalise import (
+    EXTERNAL_ID,
     cell_text,
+    check_length,
     free_text,
     normalise_apostrophes,
     split_full_name,
@@ -110,6 +112,16 @@ STATUS_FATES: dict[str, Fate | None] = {
     "believed_alive": Fate.FOUND_ALIVE,
     "believed_missing": Fate.MISSING,
     "believed_dead": Fate.DECEASED,
+}
+# PFIF fields → the record fields they feed, whose lengths the store limits.
+LIMITED_FIELDS: dict[str, str] = {
+    "person_record_id": EXTERNAL_ID,
+    "note_record_id": EXTERNAL_ID,
+    "full_name": "full_name",
+    "given_name": "given_names",
+    "family_name": "family_name",
+    "photo_url": "photo_ref",
+    "last_known_location": "event_place",
 }
 _UTC_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$")
 _NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -217,6 +229,12 @@ def _parse_tree(data: bytes, *, name: str) -> ET.Element:
     except ET.ParseError as exc:
         line = exc.position[0] if exc.position else "?"
         raise PfifError(f"{name}, line {line}: not well-formed XML ({exc})") from exc
+    except (LookupError, ValueError) as exc:  # e.g. encoding="…" that Python does not know
+        line = parser.parser.CurrentLineNumber
+        raise PfifError(
+            f"{name}, line {line}: cannot read the XML ({exc}); save it as UTF-8 and declare"
+            ' <?xml version="1.0" encoding="utf-8"?>'
+        ) from exc
     return root
 
 
@@ -295,11 +313,18 @@ def _person_from(element: ET.Element, *, line: int) -> tuple[PfifPerson | None, 
     raw = _raw_fields(element)
     values = _renamed(raw)
     problems = _missing(values, REQUIRED_PERSON[_version_of(element)], line=line, what="person")
+    problems.extend(_too_long(values, line=line))
     sex = _checked(values, "sex", _parse_sex, line, problems)
     born = _checked(values, "date_of_birth", PartialDate.parse, line, problems)
     if problems:
         return None, problems
     names = _person_names(values)
+    residence = normalise_apostrophes(
+        ", ".join(cell_text(values[k]) for k in HOME_FIELDS if values.get(k))
+    )
+    problems.extend(_too_long({**names, "last_residence": residence}, line=line, direct=True))
+    if problems:
+        return None, problems
     fields = RecordFields(
         family_name=names["family_name"],
         given_names=names["given_names"],
@@ -307,9 +332,7 @@ def _person_from(element: ET.Element, *, line: int) -> tuple[PfifPerson | None, 
         full_name=names["full_name"],
         sex=sex,
         date_of_birth=born or PartialDate(),
-        last_residence=normalise_apostrophes(
-            ", ".join(cell_text(values[k]) for k in HOME_FIELDS if values.get(k))
-        ),
+        last_residence=residence,
         photo_ref=values.get("photo_url", ""),
         notes=free_text(values.get("description", "")),
     )
@@ -333,6 +356,20 @@ def _person_names(values: Mapping[str, str]) -> dict[str, str]:
         "patronymic": patronymic,
         "full_name": full,
     }
+
+
+def _too_long(values: Mapping[str, str], *, line: int, direct: bool = False) -> list[RowProblem]:
+    """Fields longer than the record field they feed holds (direct: keys are record fields)."""
+    problems = []
+    for name, text in values.items():
+        target = name if direct else LIMITED_FIELDS.get(name)
+        if target is None:
+            continue
+        try:
+            check_length(target, text)
+        except ValueError as exc:
+            problems.append(RowProblem(line, name, str(exc)))
+    return problems
 
 
 def _checked(
@@ -373,6 +410,7 @@ def _note_from(
     raw = _raw_fields(element)
     values = _renamed(raw)
     problems = _missing(values, REQUIRED_NOTE, line=line, what="note")
+    problems.extend(_too_long(values, line=line))
     person_id = values.get("person_record_id") or parent_id
     if not person_id:
         problems.append(

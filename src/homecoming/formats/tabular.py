@@ -62,6 +62,19 @@ _BOMS = (
 _SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _ZEROS_FORMAT = re.compile(r"^0+$")
 _ZIP_MAGIC = b"PK\x03\x04"
+# Files people send instead of a CSV, told by their first bytes.
+_NOT_CSV_MAGIC = (
+    (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        "an old Excel .xls workbook (or another Office file): open it in Excel or LibreOffice"
+        " and save it as .xlsx or as “CSV UTF-8”",
+    ),
+    (b"%PDF", "a PDF document, not a table: ask the sender for the list as XLSX or CSV"),
+)
+# A non-ASCII word of two letters or more: what UTF-8 Cyrillic text has and cp1251 bytes
+# decoded as UTF-8 almost never do.
+_NON_ASCII_WORD = re.compile(r"(?:(?![\x00-\x7f])[^\W\d_]){2}")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class _Sheet(Protocol):
@@ -135,12 +148,18 @@ def detect_encoding(data: bytes, *, name: str = "file") -> str:
         if data.startswith(bom):
             return encoding
     try:
-        text = data.decode("utf-8")
+        data.decode("utf-8")
     except UnicodeDecodeError:
-        pass
+        _refuse_mixed_utf8(data, name=name)
     else:
-        if "\x00" not in text:
+        if not _looks_like_utf16(data):
             return "utf-8"
+    if not _looks_like_utf16(data) and _binary_bytes(data[:65536]):
+        raise TabularError(
+            "the file holds NUL or control bytes: it is binary, not a text (CSV) file; export"
+            " the list from its program as XLSX or “CSV UTF-8”",
+            file=name,
+        )
     best = charset_normalizer.from_bytes(data, cp_isolation=list(LEGACY_ENCODINGS)).best()
     if best is None:
         raise TabularError(
@@ -149,6 +168,57 @@ def detect_encoding(data: bytes, *, name: str = "file") -> str:
             file=name,
         )
     return str(best.encoding)
+
+
+def _looks_like_utf16(data: bytes) -> bool:
+    """UTF-16 text without a BOM: one byte of each pair is nearly always the same one or two
+    values (00 for Latin letters, digits and punctuation; 04 for Cyrillic)."""
+    sample = data[: 4096 - 4096 % 2]
+    if b"\x00" not in sample or len(sample) < 4:
+        return False
+    for high in (sample[1::2], sample[0::2]):  # little-endian, then big-endian
+        common = sorted((high.count(b) for b in set(high)), reverse=True)[:2]
+        if sum(common) >= 0.9 * len(high):
+            return True
+    return False
+
+
+def _binary_bytes(sample: bytes) -> bool:
+    controls = sum(sample.count(b) for b in (*range(0, 9), 11, 12, *range(14, 32)))
+    return controls > max(8, len(sample) // 100)
+
+
+def _refuse_mixed_utf8(data: bytes, *, name: str) -> None:
+    """A file whose lines are UTF-8 Cyrillic except some: mixed encodings, or cut mid-letter."""
+    seen_utf8_words = False
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if seen_utf8_words:
+                raise TabularError(
+                    f"this line is not UTF-8 although the lines before it are (byte"
+                    f" {exc.start + 1} of the line): the file mixes encodings, or was cut off in"
+                    " the middle of a letter; save the whole file again as “CSV UTF-8”",
+                    file=name,
+                    line=number,
+                ) from exc
+            continue
+        seen_utf8_words = seen_utf8_words or bool(_NON_ASCII_WORD.search(text))
+
+
+def _refuse_binary(text: str, *, name: str) -> None:
+    controls = _CONTROL.findall(text)
+    if "\x00" in text or len(controls) > max(8, len(text) // 100):
+        first = _CONTROL.search(text)
+        line = text.count("\n", 0, first.start()) + 1 if first else None
+        what = "a NUL byte" if "\x00" in text else f"{len(controls)} control characters"
+        raise TabularError(
+            f"the file holds {what}: it is binary, not a text (CSV) file; export the list"
+            " from its program as XLSX or “CSV UTF-8”",
+            file=name,
+            line=line,
+        )
 
 
 def decode_text(data: bytes, *, name: str = "file", encoding: str | None = None) -> str:
@@ -186,22 +256,66 @@ def read_csv(
     delimiter: str | None = None,
 ) -> Iterator[Row]:
     """Read a CSV's bytes: detect encoding and delimiter, check the header, yield rows."""
+    for magic, what in _NOT_CSV_MAGIC:
+        if data.startswith(magic):
+            raise TabularError(f"this is {what}", file=name)
     text = decode_text(data, name=name, encoding=encoding)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter or sniff_delimiter(text))
+    _refuse_binary(text, name=name)
+    # strict: a quote left open at the end of the file is an error, not one huge last cell.
+    reader = csv.reader(
+        io.StringIO(text, newline=""), delimiter=delimiter or sniff_delimiter(text), strict=True
+    )
     return _csv_rows(reader, name=name)
 
 
 def _csv_rows(reader: Iterator[list[str]], *, name: str) -> Iterator[Row]:
     headers: list[str] | None = None
-    start = 1
+    header_line = start = 1
+    rows = 0
     for cells in _guarded(reader, name=name):
         line, start = start, reader.line_num + 1  # type: ignore[attr-defined]
         if not any(cell.strip() for cell in cells):
             continue
         if headers is None:
-            headers = check_headers(cells, name=name, line=line)
+            headers, header_line = check_headers(cells, name=name, line=line), line
             continue
+        _refuse_repeated_header(headers, cells, name=name, line=line)
+        rows += 1
         yield line, _row_dict(headers, cells, name=name, line=line)
+    _refuse_empty(headers, rows, name=name, line=header_line)
+
+
+def _refuse_empty(headers: list[str] | None, rows: int, *, name: str, line: int) -> None:
+    if headers is None:
+        raise TabularError(
+            "the file is empty: it has no header and no rows; is it the right file?", file=name
+        )
+    if rows == 0:
+        raise TabularError(
+            "the header has no rows under it: the list is empty; is it the right file"
+            " (or the right sheet)?",
+            file=name,
+            line=line,
+        )
+
+
+def _refuse_repeated_header(
+    headers: list[str], cells: Sequence[str], *, name: str, line: int
+) -> None:
+    cleaned = [_clean_header(c).casefold() for c in cells]
+    if [h.casefold() for h in headers] == cleaned[: len(headers)] and not any(
+        cleaned[len(headers) :]
+    ):
+        raise TabularError(
+            "this line repeats the header: were two files joined into one? Remove the second"
+            " header (and check that the rows after it belong in this list)",
+            file=name,
+            line=line,
+        )
+
+
+def _clean_header(cell: str) -> str:
+    return unicodedata.normalize("NFC", cell).strip().removeprefix("\ufeff").strip()
 
 
 def _guarded(reader: Iterator[list[str]], *, name: str) -> Iterator[list[str]]:
@@ -223,9 +337,7 @@ def _guarded(reader: Iterator[list[str]], *, name: str) -> Iterator[list[str]]:
 
 def check_headers(cells: Sequence[str], *, name: str, line: int = 1) -> list[str]:
     """Clean the header cells; refuse duplicate headers (empty ones are checked per row)."""
-    headers = [
-        unicodedata.normalize("NFC", c).strip().removeprefix("\ufeff").strip() for c in cells
-    ]
+    headers = [_clean_header(c) for c in cells]
     seen: dict[str, int] = {}
     for index, header in enumerate(headers):
         if not header:
@@ -295,6 +407,10 @@ def read_xlsx(data: bytes, *, name: str = "file.xlsx", sheet: str | None = None)
         _check_sheet_xml(data, workbook, worksheet.title, name=name)
         worksheet.reset_dimensions()  # some writers store a wrong size; read every row
         rows = list(_xlsx_rows(worksheet, name=name))
+    except TabularError:
+        raise
+    except Exception as exc:  # openpyxl on a damaged workbook raises almost anything
+        raise _unreadable(exc, name=name) from exc
     finally:
         workbook.close()
     return iter(rows)
@@ -303,11 +419,17 @@ def read_xlsx(data: bytes, *, name: str = "file.xlsx", sheet: str | None = None)
 def _open_workbook(data: bytes, *, name: str) -> openpyxl.Workbook:
     try:
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise TabularError(
-            f"not a readable XLSX workbook ({exc}): an old .xls must be saved as .xlsx first",
-            file=name,
-        ) from exc
+    except Exception as exc:  # BadZipFile, KeyError, ValueError, TypeError, XML errors, …
+        raise _unreadable(exc, name=name) from exc
+
+
+def _unreadable(exc: Exception, *, name: str) -> TabularError:
+    reason = str(exc)[:200] or type(exc).__name__
+    return TabularError(
+        f"not a readable XLSX workbook ({reason}): it may be damaged or cut short; an old .xls"
+        " must be saved as .xlsx first",
+        file=name,
+    )
 
 
 def _pick_sheet(workbook: openpyxl.Workbook, sheet: str | None, *, name: str) -> _Sheet:
@@ -372,15 +494,22 @@ def _row_of(ref: str) -> int | None:
 
 def _xlsx_rows(worksheet: _Sheet, *, name: str) -> Iterator[Row]:
     headers: list[str] | None = None
+    header_line = 1
+    rows = 0
     for row_cells in worksheet.iter_rows():
         cells = [_cell_value(cell) for cell in row_cells]
         if not any(c.strip() for c in cells):
             continue
         line = _row_number(row_cells)
         if headers is None:
-            headers = check_headers(cells, name=name, line=line)
+            headers, header_line = check_headers(cells, name=name, line=line), line
             continue
+        _refuse_repeated_header(headers, cells, name=name, line=line)
+        rows += 1
         yield line, _row_dict(headers, cells, name=name, line=line)
+    if headers is None:
+        raise TabularError(f"the sheet {worksheet.title!r} is empty", file=name)
+    _refuse_empty(headers, rows, name=name, line=header_line)
 
 
 def _row_number(row_cells: Sequence[object]) -> int:

@@ -1,15 +1,21 @@
-"""Human decisions that two records are, or are not, the same person. Rows, never updates."""
+"""Human decisions that two records are, or are not, the same person. Rows, never updates.
+
+A pair holds at most one decision in force (same or not the same; "unsure" decides nothing).
+Two registrars judging one pair at once are serialised on the two records' rows (and their
+persons'), and the pair is re-checked inside the transaction: the first decision stands, the
+second is told who decided first and how to change it (undo, then judge again).
+"""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from homecoming.errors import Conflict, InvalidInput, NotFound
 from homecoming.services import audit
-from homecoming.store.db import Database
+from homecoming.store.db import Database, lock_row
 from homecoming.store.models import Judgement, Person, Record
 
 
@@ -31,7 +37,9 @@ def judge(
     if not reason.strip():
         raise InvalidInput("say why: a judgement without a reason cannot be reviewed later")
     with db.transaction() as session:
-        a, b = _record(session, record_a), _record(session, record_b)
+        a, b = _locked_pair(session, record_a, record_b)
+        if decision != Decision.UNSURE:
+            _refuse_decided(session, a.id, b.id)
         row = Judgement(
             record_a_id=a.id,
             record_b_id=b.id,
@@ -61,6 +69,7 @@ def undo(db: Database, *, judgement_id: int, reason: str, actor: str) -> Judgeme
         original = session.get(Judgement, judgement_id)
         if original is None:
             raise NotFound(f"no judgement {judgement_id}")
+        _locked_pair(session, original.record_a_id, original.record_b_id)
         if session.scalar(select(Judgement.id).where(Judgement.undoes_id == judgement_id)):
             raise Conflict(f"judgement {judgement_id} was already undone")
         row = Judgement(
@@ -83,6 +92,52 @@ def undo(db: Database, *, judgement_id: int, reason: str, actor: str) -> Judgeme
             details={"undoes": original.id},
         )
         return row
+
+
+def _locked_pair(session: Session, record_a: int, record_b: int) -> tuple[Record, Record]:
+    """Both records, locked (lower id first, so two writers never deadlock), with their persons."""
+    for record_id in sorted((record_a, record_b)):
+        lock_row(session, "records", record_id)
+    a, b = _record(session, record_a), _record(session, record_b)
+    session.refresh(a)
+    session.refresh(b)
+    for person_id in sorted({p for p in (a.person_id, b.person_id) if p is not None}):
+        lock_row(session, "persons", person_id)
+    return a, b
+
+
+def decision_in_force(session: Session, record_a: int, record_b: int) -> Judgement | None:
+    """The same / not-same judgement about these two records that is not undone, if any."""
+    pair = or_(
+        and_(Judgement.record_a_id == record_a, Judgement.record_b_id == record_b),
+        and_(Judgement.record_a_id == record_b, Judgement.record_b_id == record_a),
+    )
+    undone = select(Judgement.undoes_id).where(Judgement.undoes_id.is_not(None))
+    query = (
+        select(Judgement)
+        .where(
+            pair,
+            Judgement.decision.in_((Decision.SAME.value, Decision.NOT_SAME.value)),
+            Judgement.id.not_in(undone),
+        )
+        .order_by(Judgement.id.desc())
+        .limit(1)
+    )
+    return session.scalars(query).first()
+
+
+def _refuse_decided(session: Session, record_a: int, record_b: int) -> None:
+    earlier = decision_in_force(session, record_a, record_b)
+    if earlier is None:
+        return
+    said = "the same person" if earlier.decision == Decision.SAME else "not the same person"
+    raise Conflict(
+        f"records {record_a} and {record_b} were already judged {said} by {earlier.decided_by}"
+        f" at {earlier.decided_at:%Y-%m-%d %H:%M:%S} (judgement {earlier.id}, reason:"
+        f" {earlier.reason!r}). Read that judgement; to decide otherwise, undo it first"
+        f" (`homecoming review undo {earlier.id}` or POST /judgements/{earlier.id}/undo),"
+        " then judge again"
+    )
 
 
 def _record(session: Session, record_id: int) -> Record:
