@@ -54,3 +54,18 @@ def test_search_follows_imports_and_judgements(db: Database, tmp_path: Path) -> 
     assert reloaded.search(Query("Oleksandr Nekhir")) == service.search(Query("Oleksandr Nekhir"))
     _import(db, "ICRC", [("Tarasov", "Oleksandr", PartialDate(1979, 4))])
     assert {h.record_id for h in reloaded.search(Query("Oleksandr Tarasov"))} >= {2, 4}
+
+
+def test_search_starts_again_after_a_restore(db: Database, tmp_path: Path) -> None:
+    from homecoming.services import backup
+
+    _import(db, "UA list", [("Нехір", "Олександр", PartialDate(1987, 5, 23))])
+    saved = tmp_path / "before.hcbackup"
+    backup.backup(db, saved)
+    _import(db, "RU list", [("Астапенко", "Оксана", PartialDate(1990))])
+    service = SearchService(db)
+    assert service.search(Query("Oksana Astapenko"))[0].score > 0.9
+    backup.restore(db, saved)
+    db.dispose()  # the restore replaced the database under this handle's pooled connections
+    assert all(hit.score < 0.8 for hit in service.search(Query("Oksana Astapenko")))
+    assert service.search(Query("Oleksandr Nekhir"))[0].record_id == 1

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from homecoming.domain.audit import GENESIS, AuditLink, ChainFault, check_chain
-from homecoming.store.db import Database, lock_row
+from homecoming.store.db import Database, insert_missing, lock_row
 from homecoming.store.models import AuditEntry, AuditHead
 
 HEAD_ID = 1
@@ -47,13 +47,13 @@ def append(
 
 
 def _locked_head(session: Session) -> AuditHead:
-    head = session.get(AuditHead, HEAD_ID)
-    if head is None:
-        head = AuditHead(id=HEAD_ID, last_id=0, last_hash=GENESIS)
-        session.add(head)
-        session.flush()
+    if session.get(AuditHead, HEAD_ID) is None:
+        # The first append ever: two writers may race to create the head; one row results.
+        head_table = cast(Table, AuditHead.__table__)
+        insert_missing(session, head_table, {"id": HEAD_ID, "last_id": 0, "last_hash": GENESIS})
     lock_row(session, "audit_head", HEAD_ID)
-    session.refresh(head)
+    head = session.get(AuditHead, HEAD_ID, populate_existing=True)
+    assert head is not None
     return head
 
 

@@ -28,6 +28,7 @@ class SearchService:
         self._lock = threading.Lock()
         self._index: PersonIndex | None = None
         self._audit_seen = -1
+        self._seen_hash = ""  # the head's hash when last caught up: a restore changes it
         self._saved_stamp = -1
 
     def search(self, query: Query, *, limit: int = 10) -> list[Hit]:
@@ -37,12 +38,13 @@ class SearchService:
     def index(self) -> PersonIndex:
         """The index, loaded or built on first use and caught up with the store."""
         with self._lock:
-            if self._index is None:
-                self._index, self._audit_seen = self._load_or_build()
+            head = self._head()
+            if self._index is None or self._went_back(head):
+                self._index, self._audit_seen = self._load_or_build(head[0])
                 self._saved_stamp = self._audit_seen
                 if self.warm:
                     threading.Thread(target=self._index.warm, daemon=True).start()
-            self._catch_up(self._index)
+            self._catch_up(self._index, head)
             return self._index
 
     def save_snapshot(self) -> None:
@@ -55,19 +57,33 @@ class SearchService:
                 index.save(self.snapshot, stamp=self._audit_seen)
                 self._saved_stamp = self._audit_seen
 
-    def _load_or_build(self) -> tuple[PersonIndex, int]:
-        if self.snapshot is not None and (loaded := PersonIndex.load(self.snapshot)):
+    def _load_or_build(self, head_id: int) -> tuple[PersonIndex, int]:
+        loaded = PersonIndex.load(self.snapshot) if self.snapshot is not None else None
+        if loaded is not None and loaded[1] <= head_id:  # a later stamp: the store was restored
             return loaded
         return PersonIndex.build(_entries(self.db, after=0)), 0
 
-    def _catch_up(self, index: PersonIndex) -> None:
+    def _head(self) -> tuple[int, str]:
         with self.db.reading() as session:
             head = session.get(AuditHead, 1)
-            head_id = head.last_id if head else 0
-            if head_id == self._audit_seen:
-                return
+            return (head.last_id, head.last_hash) if head else (0, "")
+
+    def _went_back(self, head: tuple[int, str]) -> bool:
+        """True after a restore: the audit chain is shorter than seen, or another chain."""
+        head_id, head_hash = head
+        if head_id < self._audit_seen:
+            return True
+        return head_id == self._audit_seen != -1 and head_hash != self._seen_hash
+
+    def _catch_up(self, index: PersonIndex, head: tuple[int, str]) -> None:
+        head_id, self._seen_hash = head
+        if head_id == self._audit_seen:
+            return
+        with self.db.reading() as session:
             actions = session.scalars(
-                select(AuditEntry.action).where(AuditEntry.id > self._audit_seen)
+                select(AuditEntry.action).where(
+                    AuditEntry.id > self._audit_seen, AuditEntry.id <= head_id
+                )
             ).all()
         last = int(index.record_ids[-1]) if len(index) else 0
         index.add(_entries(self.db, after=last))

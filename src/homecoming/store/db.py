@@ -8,7 +8,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Engine, Table, create_engine, event, inspect, text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -34,9 +36,16 @@ def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     dbapi_connection.isolation_level = None
 
 
-def _sqlite_begin_immediate(connection: Any) -> None:
-    # Take the write lock at BEGIN: two writers never deadlock upgrading a read lock.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+READ_ONLY_OPTION = "homecoming_read_only"
+
+
+def _sqlite_begin(connection: Any) -> None:
+    # Writers take the write lock at BEGIN, so two never deadlock upgrading a read lock;
+    # readers begin deferred, so in WAL mode they never queue behind a long import.
+    if connection.get_execution_options().get(READ_ONLY_OPTION):
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str) -> Engine:
@@ -47,7 +56,7 @@ def make_engine(url: str) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin_immediate)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         url = str(parsed.set(drivername="postgresql+psycopg"))
@@ -61,6 +70,9 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._readers = sessionmaker(
+            self.engine.execution_options(**{READ_ONLY_OPTION: True}), expire_on_commit=False
+        )
 
     @property
     def dialect(self) -> str:
@@ -74,8 +86,8 @@ class Database:
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        """A session for reads only."""
-        with self._sessions() as session:
+        """A session for reads only (on SQLite it takes no write lock: never write in it)."""
+        with self._readers() as session:
             yield session
 
     def upgrade(self) -> None:
@@ -130,6 +142,15 @@ def lock_row(session: Session, table: str, key: int) -> None:
     """Serialise writers on one row (SQLite already serialises them with BEGIN IMMEDIATE)."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text(f"SELECT 1 FROM {table} WHERE id = :key FOR UPDATE"), {"key": key})
+
+
+def insert_missing(session: Session, table: Table, values: dict[str, Any]) -> None:
+    """Insert the row unless one with its key exists; safe when two writers race to create it."""
+    if session.get_bind().dialect.name == "postgresql":
+        statement: Any = postgresql_insert(table).values(**values).on_conflict_do_nothing()
+    else:
+        statement = sqlite_insert(table).values(**values).on_conflict_do_nothing()
+    session.execute(statement)
 
 
 def allocate_ids(session: Session, table: str, count: int) -> range | list[int]:
