@@ -40,7 +40,20 @@ def _search(request: Request) -> SearchService:
 
 # Row ids in paths: positive and within a 32-bit integer, as both databases store them.
 MAX_ID = 2_147_483_647
-IdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="A row id", examples=[1])]
+_FIRST = {"first": {"summary": "the first one", "value": 1}}
+IdPath = Annotated[
+    int, Path(ge=1, le=MAX_ID, description="A row id", examples=[1], openapi_examples=_FIRST)
+]
+StageNumber = Annotated[
+    int,
+    Path(
+        ge=1,
+        le=1000,
+        description="The stage's number within its agreement",
+        examples=[1],
+        openapi_examples=_FIRST,
+    ),
+]
 
 DatabaseDep = Annotated[Database, Depends(_database)]
 SettingsDep = Annotated[Settings, Depends(_settings)]

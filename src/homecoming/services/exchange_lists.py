@@ -50,7 +50,7 @@ from homecoming.store.exchange_models import (
     ListVersion,
     StageRow,
 )
-from homecoming.store.models import Record, Source
+from homecoming.store.models import Person, Record, Source
 
 SEARCH_DEPTH = 8  # hits asked of the index per entry: the best, the runner-up, and spares
 
@@ -873,6 +873,11 @@ def decide_finding(
             raise Forbidden(f"finding {finding_id} is about {version.party}'s list, not {party}'s")
         if corrected_category:
             agreements.load(session, version.agreement_id).category(corrected_category)
+        if corrected_person_id is not None and session.get(Person, corrected_person_id) is None:
+            raise NotFound(
+                f"no person {corrected_person_id} to correct finding {finding_id} to; "
+                "`homecoming search` finds the right one"
+            )
         row = FindingDecision(
             finding_id=finding_id,
             decision=str(decision),

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter
 
-from homecoming.api.deps import DatabaseDep, requires
+from homecoming.api.deps import DatabaseDep, IdPath, requires
 from homecoming.api.schemas import GUARDED, problem
 from homecoming.api.schemas_exchanges import AgreementIn, AgreementOut
 from homecoming.domain.roles import Capability
@@ -46,7 +46,7 @@ def create_agreement(db: DatabaseDep, user: Writer, body: AgreementIn) -> Agreem
 
 
 @router.get("/{agreement_id}", responses={404: problem("No such agreement")})
-def show_agreement(db: DatabaseDep, user: Reader, agreement_id: int) -> AgreementOut:
+def show_agreement(db: DatabaseDep, user: Reader, agreement_id: IdPath) -> AgreementOut:
     """One agreement with its categories and stages."""
     view = agreements.get_agreement(db, agreement_id)
     if user.party_scope is not None and user.party_scope not in view.agreement.parties:

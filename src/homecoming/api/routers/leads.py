@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from homecoming.api.deps import DatabaseDep, requires
+from homecoming.api.deps import DatabaseDep, IdPath, requires
 from homecoming.api.schemas import GUARDED, problem
 from homecoming.api.schemas_tracing import DecisionIn, DecisionOut, LeadOut
 from homecoming.domain.roles import Capability
@@ -39,7 +39,7 @@ def lead_queue(
 
 
 @router.get("/{lead_id}", responses={404: problem("No such lead")})
-def show_lead(db: DatabaseDep, user: Reader, lead_id: int) -> LeadOut:
+def show_lead(db: DatabaseDep, user: Reader, lead_id: IdPath) -> LeadOut:
     """One lead, with the name explanation."""
     return _out(leads.show(db, lead_id))
 
@@ -49,7 +49,7 @@ def show_lead(db: DatabaseDep, user: Reader, lead_id: int) -> LeadOut:
     status_code=201,
     responses={404: problem("No such lead"), 409: problem("Already decided so")},
 )
-def decide(db: DatabaseDep, user: Verifier, lead_id: int, body: DecisionIn) -> DecisionOut:
+def decide(db: DatabaseDep, user: Verifier, lead_id: IdPath, body: DecisionIn) -> DecisionOut:
     """Verify, reject (with a reason) or reopen: a decision row, never an update."""
     result = leads.decide(
         db,

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 
-from homecoming.api.deps import DatabaseDep, SearchDep, requires
+from homecoming.api.deps import DatabaseDep, IdPath, SearchDep, requires
 from homecoming.api.schemas import GUARDED, problem
 from homecoming.api.schemas_exchanges import (
     ChangedEntryOut,
@@ -103,7 +103,7 @@ async def import_version(
 
 
 @router.get("/{version_id}", responses=NOT_FOUND)
-def show_version(db: DatabaseDep, user: Reader, version_id: int) -> ListVersionDetail:
+def show_version(db: DatabaseDep, user: Reader, version_id: IdPath) -> ListVersionDetail:
     """A list version and its entries exactly as received."""
     view = exchange_lists.get_version(db, version_id)
     entries = [
@@ -114,7 +114,9 @@ def show_version(db: DatabaseDep, user: Reader, version_id: int) -> ListVersionD
 
 
 @router.get("/{version_id}/diff/{other_id}", responses=NOT_FOUND)
-def diff_versions(db: DatabaseDep, user: Reader, version_id: int, other_id: int) -> ListDiffOut:
+def diff_versions(
+    db: DatabaseDep, user: Reader, version_id: IdPath, other_id: IdPath
+) -> ListDiffOut:
     """What changed from this version to the other (added, removed, changed entries)."""
     result = exchange_lists.diff_versions(db, old_id=version_id, new_id=other_id)
     return ListDiffOut(
@@ -144,7 +146,7 @@ def _diff_entry(entry: DiffEntry) -> DiffEntryOut:
 
 @router.post("/{version_id}/validate", responses=NOT_FOUND)
 def validate_version(
-    db: DatabaseDep, search: SearchDep, user: Writer, version_id: int
+    db: DatabaseDep, search: SearchDep, user: Writer, version_id: IdPath
 ) -> ValidationReportOut:
     """Resolve every entry against the registry (score, runner-up) and record the findings."""
     _own(user, exchange_lists.get_version(db, version_id).party, "validation")
@@ -163,7 +165,7 @@ def validate_version(
 def validation_report(
     db: DatabaseDep,
     user: Reader,
-    version_id: int,
+    version_id: IdPath,
     format: Annotated[Literal["json", "csv", "xlsx"], Query(description="json, csv or xlsx")] = (
         "json"
     ),
@@ -212,7 +214,9 @@ def _report_out(report: exchange_lists.ValidationReport) -> ValidationReportOut:
     status_code=201,
     responses={404: problem("No such finding")},
 )
-def decide_finding(db: DatabaseDep, user: Writer, finding_id: int, body: DecisionIn) -> DecisionOut:
+def decide_finding(
+    db: DatabaseDep, user: Writer, finding_id: IdPath, body: DecisionIn
+) -> DecisionOut:
     """Accept, reject or correct a finding: a new row; the latest decision counts."""
     view = exchange_lists.decide_finding(
         db,

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from homecoming.api.deps import DatabaseDep, SettingsDep, requires
+from homecoming.api.deps import DatabaseDep, IdPath, SettingsDep, requires
 from homecoming.api.schemas import GUARDED, problem
 from homecoming.api.schemas_tracing import CancelIn, DeliveryOut, NotificationOut, PrepareIn
 from homecoming.domain.roles import Capability
@@ -71,7 +71,7 @@ def send(db: DatabaseDep, settings: SettingsDep, user: Approver) -> DeliveryOut:
 
 
 @router.get("/{notification_id}", responses=NOT_FOUND)
-def show(db: DatabaseDep, user: Reader, notification_id: int) -> NotificationOut:
+def show(db: DatabaseDep, user: Reader, notification_id: IdPath) -> NotificationOut:
     """One message, with its outbox state."""
     return _out(notifications.show(db, notification_id))
 
@@ -80,14 +80,14 @@ def show(db: DatabaseDep, user: Reader, notification_id: int) -> NotificationOut
     "/{notification_id}/approve",
     responses={**NOT_FOUND, 403: problem("You prepared it"), 409: problem("Not prepared")},
 )
-def approve(db: DatabaseDep, user: Approver, notification_id: int) -> NotificationOut:
+def approve(db: DatabaseDep, user: Approver, notification_id: IdPath) -> NotificationOut:
     """The second person approves: the message goes to the outbox."""
     return _out(notifications.approve(db, notification_id=notification_id, actor=user.username))
 
 
 @router.post("/{notification_id}/cancel", responses=NOT_FOUND)
 def cancel(
-    db: DatabaseDep, user: Approver, notification_id: int, body: CancelIn
+    db: DatabaseDep, user: Approver, notification_id: IdPath, body: CancelIn
 ) -> NotificationOut:
     """Withdraw a message not yet sent."""
     return _out(

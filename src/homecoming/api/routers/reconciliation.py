@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter
 
-from homecoming.api.deps import DatabaseDep, requires
+from homecoming.api.deps import DatabaseDep, IdPath, requires
 from homecoming.api.schemas import GUARDED, problem
 from homecoming.api.schemas_exchanges import ReconciliationOut
 from homecoming.domain.roles import Capability
@@ -16,7 +16,7 @@ Reader = Annotated[Principal, requires(Capability.EXCHANGES_READ)]
 
 
 @router.get("/{agreement_id}", responses={404: problem("No such agreement")})
-def reconcile(db: DatabaseDep, user: Reader, agreement_id: int) -> ReconciliationOut:
+def reconcile(db: DatabaseDep, user: Reader, agreement_id: IdPath) -> ReconciliationOut:
     """Per stage and category, both sides: agreed, listed, delivered, each party's declared
     count beside ours, mismatches by name, and the running total against the agreement."""
     result = reconciliation.reconciliation(db, agreement_id=agreement_id)

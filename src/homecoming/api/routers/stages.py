@@ -5,7 +5,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 
-from homecoming.api.deps import DatabaseDep, requires
+from homecoming.api.deps import DatabaseDep, IdPath, StageNumber, requires
 from homecoming.api.schemas import GUARDED, problem
 from homecoming.api.schemas_exchanges import (
     MemberIn,
@@ -60,7 +60,7 @@ def stage_out(view: stages.StageView) -> StageDetail:
 
 
 @router.post("/{agreement_id}/plan", responses=REFUSED)
-def plan(db: DatabaseDep, user: Writer, agreement_id: int) -> PlanOut:
+def plan(db: DatabaseDep, user: Writer, agreement_id: IdPath) -> PlanOut:
     """Compose every stage not yet composed (CP-SAT) from the accepted list entries."""
     result = stages.plan(db, agreement_id=agreement_id, actor=user.username)
     return PlanOut(
@@ -72,7 +72,9 @@ def plan(db: DatabaseDep, user: Writer, agreement_id: int) -> PlanOut:
 
 
 @router.get("/{agreement_id}/{number}", responses=NOT_FOUND)
-def show_stage(db: DatabaseDep, user: Reader, agreement_id: int, number: int) -> StageDetail:
+def show_stage(
+    db: DatabaseDep, user: Reader, agreement_id: IdPath, number: StageNumber
+) -> StageDetail:
     """A stage: who is in it on each side, the counts and the parity findings."""
     return stage_out(stages.show(db, agreement_id=agreement_id, number=number))
 
@@ -83,7 +85,7 @@ def _changes(items: list[MemberIn]) -> list[stages.MemberChange]:
 
 @router.post("/{agreement_id}/{number}/changes", responses=REFUSED)
 def change_stage(
-    db: DatabaseDep, user: Writer, agreement_id: int, number: int, body: StageChangeIn
+    db: DatabaseDep, user: Writer, agreement_id: IdPath, number: StageNumber, body: StageChangeIn
 ) -> StageDetail:
     """Add and remove people in one step; refused (409) if parity would break."""
     view = stages.change(
@@ -101,7 +103,11 @@ def change_stage(
 
 @router.post("/{agreement_id}/{number}/overrides", responses=REFUSED)
 def override_stage(
-    db: DatabaseDep, user: Overrider, agreement_id: int, number: int, body: StageOverrideIn
+    db: DatabaseDep,
+    user: Overrider,
+    agreement_id: IdPath,
+    number: StageNumber,
+    body: StageOverrideIn,
 ) -> StageDetail:
     """The same change, accepted even if it breaks parity, with the override's reason kept."""
     view = stages.change(
@@ -126,8 +132,8 @@ def override_stage(
 def export_stage(
     db: DatabaseDep,
     user: Reader,
-    agreement_id: int,
-    number: int,
+    agreement_id: IdPath,
+    number: StageNumber,
     party: Annotated[str, Query(description="The side whose people are listed")],
     format: Annotated[Literal["csv", "xlsx"], Query()] = "csv",
 ) -> Response:

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter
 
-from homecoming.api.deps import DatabaseDep, requires
+from homecoming.api.deps import DatabaseDep, IdPath, requires
 from homecoming.api.schemas import GUARDED, problem
 from homecoming.api.schemas_tracing import (
     AnswerIn,
@@ -71,7 +71,7 @@ def _replace(heard: testimonies.SightingInput, given: dict[str, str]) -> testimo
 
 
 @router.get("/{testimony_id}", responses={404: problem("No such testimony")})
-def show_testimony(db: DatabaseDep, user: Reader, testimony_id: int) -> TestimonyOut:
+def show_testimony(db: DatabaseDep, user: Reader, testimony_id: IdPath) -> TestimonyOut:
     """A testimony with its sightings and debrief answers."""
     return TestimonyOut(**testimonies.show(db, testimony_id).to_dict())
 
@@ -81,7 +81,7 @@ def show_testimony(db: DatabaseDep, user: Reader, testimony_id: int) -> Testimon
     status_code=201,
     responses={404: problem("No such testimony or photo")},
 )
-def answer_photo(db: DatabaseDep, user: Writer, testimony_id: int, body: AnswerIn) -> AnswerOut:
+def answer_photo(db: DatabaseDep, user: Writer, testimony_id: IdPath, body: AnswerIn) -> AnswerOut:
     """What the released person said on seeing a photo; a recognition becomes a lead."""
     if body.seen_when:
         PartialDate.parse(body.seen_when)
