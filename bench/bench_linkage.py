@@ -1,6 +1,6 @@
 """Batch deduplication benchmark: Homecoming's linkage beside stock Splink on the same records.
 
-Run: .venv/bin/python bench/bench_linkage.py [--records 100000] [--million] [--seed 7]
+Run: .venv/bin/python bench/bench_linkage.py [--records 100000] [--million] [--seed 7] [--before]
 Generates cross-script records with ground truth (homecoming.generate) into a temporary
 directory, deduplicates them with each system in a child process (so peak memory, ru_maxrss,
 belongs to one system), and prints wall time, peak memory and pairwise precision / recall / F1,
@@ -62,12 +62,16 @@ def _maxrss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def worker_homecoming(source: Path, out: Path) -> dict[str, Any]:
+def worker_homecoming(source: Path, out: Path, *, before: bool = False) -> dict[str, Any]:
+    """Dedupe `source`; `before`: as before the speed work (row reader, no key narrowing)."""
     from contextlib import contextmanager
 
-    from homecoming.linkage import pipeline
+    from homecoming.linkage import features, pipeline
     from homecoming.linkage.clustering import cluster
-    from homecoming.linkage.inputs import read_records
+    from homecoming.linkage.inputs import read_records, read_table, record_ids
+
+    if before:
+        features.COMMON_KEY_RECORDS = 2**62
 
     stages: dict[str, float] = {}
 
@@ -78,13 +82,13 @@ def worker_homecoming(source: Path, out: Path) -> dict[str, Any]:
         stages[description] = round(time.perf_counter() - started, 2)
 
     started = time.perf_counter()
-    records = read_records(source)
+    records = read_records(source) if before else read_table(source)
     stages["reading"] = round(time.perf_counter() - started, 2)
     run = pipeline.dedupe(records, threshold=THRESHOLD, stage=stage)
     seconds = time.perf_counter() - started
     _write_clusters(out, run.clusters)
     for threshold in OTHER_THRESHOLDS:
-        ids = (r.id for r in records)
+        ids = record_ids(records)
         _write_clusters(_at(out, threshold), cluster(ids, run.pairs, threshold=threshold))
     return {"seconds": seconds, "maxrss_mib": _maxrss_mib(), "stages": stages}
 
@@ -173,12 +177,12 @@ def worker_blocking(source: Path, with_name_year: bool) -> dict[str, Any]:
     import pyarrow as pa
 
     from homecoming.linkage.blocking import ALL_KEYS, PREDICTION_KEYS, measure_blocking
-    from homecoming.linkage.features import features_table
+    from homecoming.linkage.features import features_table, narrow_common_keys
     from homecoming.linkage.inputs import read_records
 
     records = read_records(source)
     truth = _read_pairs(source, "id", "truth_person_id")
-    features = features_table(records)
+    features = narrow_common_keys([features_table(records)])[0]
     truth_table = pa.table(
         {"id": [r.id for r in records], "truth_id": [truth[r.id] for r in records]}
     )
@@ -210,7 +214,7 @@ def _child(*args: str) -> dict[str, Any]:
     return result
 
 
-def bench(records: int, seed: int, *, stock: bool, blocking: bool) -> None:
+def bench(records: int, seed: int, *, stock: bool, blocking: bool, before: bool = False) -> None:
     from homecoming.generate.csvfile import write_csv
     from homecoming.generate.records import generate_dataset
 
@@ -223,6 +227,8 @@ def bench(records: int, seed: int, *, stock: bool, blocking: bool) -> None:
         )
         truth = _read_pairs(source, "id", "truth_person_id")
         systems = ["homecoming", "stock"] if stock else ["homecoming"]
+        if before:
+            systems.insert(0, "before")
         print(
             f"{'system':<12}{'seconds':>9}{'peak MiB':>10}{'precision':>11}{'recall':>9}{'F1':>8}"
         )
@@ -235,7 +241,7 @@ def bench(records: int, seed: int, *, stock: bool, blocking: bool) -> None:
                 f"{p:>11.4f}{r:>9.4f}{f1:>8.4f}",
                 flush=True,
             )
-            if system == "homecoming":
+            if system in ("homecoming", "before"):
                 for threshold in OTHER_THRESHOLDS:
                     clusters = _read_pairs(_at(out, threshold), "id", "cluster_id")
                     p, r, f1 = pairwise_scores(truth, clusters)
@@ -261,12 +267,17 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-stock", action="store_true", help="skip the stock Splink run")
     parser.add_argument("--no-blocking", action="store_true", help="skip blocking measures")
+    parser.add_argument(
+        "--before",
+        action="store_true",
+        help="also run Homecoming as before the speed work (row reader, no key narrowing)",
+    )
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         kind, *rest = args.worker
-        if kind == "homecoming":
-            result = worker_homecoming(Path(rest[0]), Path(rest[1]))
+        if kind in ("homecoming", "before"):
+            result = worker_homecoming(Path(rest[0]), Path(rest[1]), before=kind == "before")
         elif kind == "stock":
             result = worker_stock(Path(rest[0]), Path(rest[1]))
         else:
@@ -278,7 +289,13 @@ def main() -> None:
         sizes.append(1_000_000)
     print(f"cores: {os.cpu_count()}, threshold {THRESHOLD}, seed {args.seed}")
     for size in sizes:
-        bench(size, args.seed, stock=not args.no_stock, blocking=not args.no_blocking)
+        bench(
+            size,
+            args.seed,
+            stock=not args.no_stock,
+            blocking=not args.no_blocking,
+            before=args.before,
+        )
 
 
 if __name__ == "__main__":

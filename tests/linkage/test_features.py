@@ -134,3 +134,54 @@ def test_the_table_agrees_with_record_features_on_generated_records(
         }
         assert set(row["bk_names"] or ()) == pairs, record
         assert len(row["bk_name_dob"] or ()) == len(expected["bk_name_dob"] or ())
+
+
+SERVICE_NUMBERS = [
+    "ВТ-444079",  # Cyrillic look-alikes
+    "BT444079",
+    "bt 444 079",
+    "№ АА-000001",
+    "Жс-12/7",  # Cyrillic letters that have no Latin twin stay
+    "",
+    " - ",
+    "ТС‑716490",  # a non-breaking hyphen
+]
+
+
+@pytest.mark.parametrize("number", SERVICE_NUMBERS)
+def test_the_table_folds_service_numbers_as_the_domain_does(number: str) -> None:
+    from homecoming.linkage.features import features_table
+
+    record = InputRecord(id="x", family_name="Нехір", service_number=number)
+    (row,) = features_table([record]).to_pylist()
+    assert row["service_number"] == (service_number_key(number) or None)
+
+
+def test_common_name_keys_are_split_by_birth_year_within_a_year() -> None:
+    import pyarrow as pa
+
+    from homecoming.linkage.features import narrow_common_keys
+
+    years = [1980, 1981, 1983, None, 1980]
+    left = pa.table(
+        {
+            "bk_names": pa.array([[7, 9], [7], [7], [7], None], pa.list_(pa.int64())),
+            "dob_year": pa.array(years, pa.int32()),
+        }
+    )
+    right = pa.table(
+        {
+            "bk_names": pa.array([[7]], pa.list_(pa.int64())),
+            "dob_year": pa.array([1982], pa.int32()),
+        }
+    )
+    narrowed, other = narrow_common_keys([left, right], limit=3)  # key 7: five records
+    rows = narrowed.column("bk_names").to_pylist()
+    assert 9 in rows[0] and 7 not in rows[0]  # a rare key stays as it is
+    assert set(rows[0]) & set(rows[1])  # born a year apart: they still meet
+    assert not (set(rows[0]) - {9}) & set(rows[2])  # three years apart: they do not
+    assert all(set(rows[3]) & set(rows[i]) for i in (0, 1, 2))  # no year: meets them all
+    assert rows[4] is None  # no keys: none
+    assert set(other.column("bk_names").to_pylist()[0]) & set(rows[2])  # across tables too
+    unchanged = narrow_common_keys([left], limit=10)[0]
+    assert unchanged.column("bk_names").to_pylist() == left.column("bk_names").to_pylist()

@@ -55,10 +55,10 @@ def link_command(
 ) -> None:
     """Link two files: write left_id,right_id,probability for each pair at or over the threshold."""
     from homecoming.linkage import pipeline
-    from homecoming.linkage.inputs import read_records
+    from homecoming.linkage.inputs import read_table
     from homecoming.linkage.judgements import read_judgements
 
-    left_records, right_records = read_records(left), read_records(right)
+    left_records, right_records = read_table(left), read_table(right)
     judgements = read_judgements(labels) if labels else []
     run = pipeline.link(
         left_records,
@@ -86,10 +86,10 @@ def dedupe_command(
 ) -> None:
     """Deduplicate one file: write id,cluster_id for every row (cluster_id: smallest id in it)."""
     from homecoming.linkage import pipeline
-    from homecoming.linkage.inputs import read_records
+    from homecoming.linkage.inputs import read_table, record_ids
     from homecoming.linkage.judgements import read_judgements
 
-    records = read_records(path)
+    records = read_table(path)
     judgements = read_judgements(labels) if labels else []
     run = pipeline.dedupe(
         records, engine=engine.value, threshold=threshold, judgements=judgements, stage=_stage
@@ -98,6 +98,7 @@ def dedupe_command(
     with open(out, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(("id", "cluster_id"))
-        writer.writerows((r.id, run.clusters[r.id]) for r in records)
+        ids = record_ids(records)
+        writer.writerows((i, run.clusters[i]) for i in ids)
     persons = len(set(run.clusters.values()))
-    err.print(f"{len(records)} records in {persons} clusters written to {out}")
+    err.print(f"{len(ids)} records in {persons} clusters written to {out}")

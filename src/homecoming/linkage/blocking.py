@@ -27,6 +27,8 @@ class BlockingKey:
         return block_on(self.column)
 
 
+# Keys held by many records are split by birth year before Splink sees them
+# (features.narrow_common_keys): the name-part blocks are what grows with the data.
 NAMES = BlockingKey("bk_names", "two name parts agree (any order, standard or form)")
 NAME_DOB = BlockingKey("bk_name_dob", "one name part and the full date of birth agree")
 NAME_YEAR = BlockingKey("bk_name_year", "one name part and the birth year agree")

@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from homecoming.domain.record import service_number_key
-from homecoming.linkage.inputs import InputRecord
+from homecoming.linkage.inputs import InputRecord, Records, as_table
 from homecoming.names.blocking import skeleton
 from homecoming.names.parse import assign_roles, name_words, tokenize
 from homecoming.names.token import NameToken, name_token
@@ -330,37 +330,8 @@ def _arrow(rows: Iterable[dict[str, Any]], columns: dict[str, str]) -> Any:
     return pa.table(values, schema=schema)
 
 
-def _records_arrow(records: Sequence[InputRecord]) -> Any:
-    import pyarrow as pa
-
-    split = [bool(r.family_name or r.given_name) for r in records]
-    born = [r.date_of_birth for r in records]
-    return pa.table(
-        {
-            "row_number": pa.array(range(len(records)), pa.int64()),
-            "unique_id": pa.array([r.id for r in records], pa.string()),
-            "split": pa.array(split, pa.bool_()),
-            "family_name": [r.family_name for r in records],
-            "given_name": [r.given_name for r in records],
-            "patronymic": [r.patronymic for r in records],
-            "full_name": [r.full_name for r in records],
-            "dob_year": pa.array([b.year for b in born], pa.int32()),
-            "dob_month": pa.array([b.month for b in born], pa.int32()),
-            "dob_day": pa.array([b.day for b in born], pa.int32()),
-            "sex": [r.sex or None for r in records],
-            "service_number": [r.service_number for r in records],
-            "unit": [r.unit for r in records],
-            "place": [r.place_of_birth for r in records],
-        }
-    )
-
-
 def _place_row(text: str) -> dict[str, Any]:
     return {"place": text, "place_forms": _hashes(place_forms(text))}
-
-
-def _number_row(text: str) -> dict[str, Any]:
-    return {"service_number": text, "key": service_number_key(text) or None}
 
 
 def _unit_row(text: str) -> dict[str, Any]:
@@ -372,25 +343,28 @@ _DISTINCT: dict[str, tuple[Callable[[str], dict[str, Any]], dict[str, str]]] = {
     "field_values": (_field_row, FIELD_COLUMNS),
     "full_names": (_full_name_row, FULL_NAME_COLUMNS),
     "places": (_place_row, {"place": "string", "place_forms": "forms"}),
-    "numbers": (_number_row, {"service_number": "string", "key": "string"}),
     "units": (_unit_row, {"unit": "string", "unit_number": "string"}),
 }
 
 
-def _distinct_values(records: Sequence[InputRecord]) -> dict[str, list[str]]:
-    fields: set[str] = set()
-    full_names: set[str] = set()
-    for r in records:
-        if r.family_name or r.given_name:
-            fields.update((r.family_name, r.given_name, r.patronymic))
-        else:
-            full_names.add(r.full_name)
+def _distinct_values(table: Any) -> dict[str, list[str]]:
+    """Distinct values of each field of a records table (full names: unsplit records only)."""
+    import pyarrow.compute as pc
+
+    split = table.filter(table.column("split"))
+    unsplit = table.filter(pc.invert(table.column("split")))
+
+    def distinct(frame: Any, *columns: str) -> set[str]:
+        found: set[str] = set()
+        for column in columns:
+            found.update(pc.unique(frame.column(column)).to_pylist())
+        return found
+
     return {
-        "field_values": sorted(fields),
-        "full_names": sorted(full_names),
-        "places": sorted({r.place_of_birth for r in records}),
-        "numbers": sorted({r.service_number for r in records}),
-        "units": sorted({r.unit for r in records}),
+        "field_values": sorted(distinct(split, "family_name", "given_name", "patronymic")),
+        "full_names": sorted(distinct(unsplit, "full_name")),
+        "places": sorted(distinct(table, "place")),
+        "units": sorted(distinct(table, "unit")),
     }
 
 
@@ -416,7 +390,7 @@ def _chunk_ipc(task: tuple[str, int, int]) -> bytes:
     return bytes(sink.getvalue())
 
 
-def _distinct_tables(records: Sequence[InputRecord], workers: int | None = None) -> dict[str, Any]:
+def _distinct_tables(table: Any, workers: int | None = None) -> dict[str, Any]:
     """Tables of what each distinct field value contributes, computed once per value.
 
     Many distinct values are split across forked worker processes (one per core by default):
@@ -424,7 +398,7 @@ def _distinct_tables(records: Sequence[InputRecord], workers: int | None = None)
     First every distinct word is made a token once, then full names are split into fields,
     then every field value gets its row.
     """
-    values = _distinct_values(records)
+    values = _distinct_values(table)
     workers = workers if workers is not None else (os.cpu_count() or 1)
     parallel = (
         workers > 1
@@ -505,6 +479,13 @@ _WRITTEN = (
     "concat_ws(' ', nullif(r.family_name, ''), nullif(r.given_name, ''), nullif(r.patronymic, ''))"
 )
 
+# `service_number_key` in SQL (half a million distinct numbers at a million records): upper
+# case, Cyrillic look-alikes folded to Latin, only letters and digits kept.
+_SERVICE_NUMBER_SQL = (
+    "nullif(regexp_replace(translate(upper(r.service_number), 'АВЕКМНОРСТХІ', 'ABEKMHOPCTXI'), "
+    "'[^\\p{L}\\p{N}]', '', 'g'), '')"
+)
+
 _ASSEMBLE = f"""
 with named as (
     select
@@ -529,7 +510,7 @@ assembled as (
         r.dob_year, r.dob_month, r.dob_day,
         case when r.dob_day is not null then {_DOB_ISO} end as dob_iso,
         r.sex,
-        s.key as service_number,
+        {_SERVICE_NUMBER_SQL} as service_number,
         u.unit_number,
         pl.place_forms,
         case when r.full_name <> '' then r.full_name else {_WRITTEN} end as name_text,
@@ -539,7 +520,6 @@ assembled as (
     left join field_values f on f.text = r.family
     left join field_values g on g.text = r.given
     left join field_values p on p.text = r.father
-    left join numbers s on s.service_number = r.service_number
     left join units u on u.unit = r.unit
     left join places pl on pl.place = r.place
 )
@@ -559,29 +539,29 @@ order by row_number
 """
 
 
-def features_table(
-    records: Sequence[InputRecord], *, progress: Any = None, workers: int | None = None
-) -> Any:
+def features_table(records: Records, *, progress: Any = None, workers: int | None = None) -> Any:
     """A pyarrow table with one row of FEATURE_COLUMNS per record, in input order.
 
-    The names engine runs once per distinct field value (a million records carry a few
-    tens of thousands of distinct family and given names); DuckDB then joins those values
-    back to the records and builds the pair and date keys, vectorised.
+    `records` is a list of records or a records table (`inputs.read_table`). The names
+    engine runs once per distinct field value (a million records carry a few tens of
+    thousands of distinct family and given names); DuckDB then joins those values back to
+    the records and builds the pair and date keys, vectorised.
     """
     import duckdb
 
-    tables = _distinct_tables(records, workers)
+    table = as_table(records)
+    tables = _distinct_tables(table, workers)
     if progress is not None:
-        progress(len(records) // 2)
+        progress(table.num_rows // 2)
     con = duckdb.connect()
     try:
-        con.register("records", _records_arrow(records))
-        for name, table in tables.items():
-            con.register(name, table)
-        found = con.sql(_ASSEMBLE).to_arrow_table()
+        con.register("records", table)
+        for name, found in tables.items():
+            con.register(name, found)
+        result = con.sql(_ASSEMBLE).to_arrow_table()
     finally:
         con.close()
-    return found.cast(feature_schema())
+    return result.cast(feature_schema())
 
 
 def feature_schema() -> Any:
@@ -623,3 +603,79 @@ def add_family_rarity(tables: Sequence[Any]) -> list[Any]:
         rare = pc.less(frequency, pa.scalar(median, frequency.type))
         out.append(table.append_column("family_rare", rare))
     return out
+
+
+# A name-part pair key held by more records than this is combined with the birth year.
+COMMON_KEY_RECORDS = 15
+_BUCKET_FACTOR = 1_000_003
+_SECOND_BUCKET = 1 << 20  # keeps the two bucket series apart
+
+
+def narrow_common_keys(tables: Sequence[Any], *, limit: int | None = None) -> list[Any]:
+    """Split the blocks of common `bk_names` keys by birth year, within one year either way.
+
+    Two name parts in common (Ivan + Kovalenko) make a block of every record that has them:
+    at a million records such blocks hold most of the candidate pairs. A key held by more
+    than `limit` records (default COMMON_KEY_RECORDS; counted over all tables, so both sides
+    of a link agree) is replaced by two keys: it with year // 2, and with (year + 1) // 2;
+    records born within a year of each other share one. A record without a year gets the key
+    with every year // 2 of the data, so it still meets everyone with the key (measured at a
+    million records: nearly all the true pairs the narrowing would lose are such records).
+    Below a few hundred thousand records hardly any key is that common: nothing changes.
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    limit = COMMON_KEY_RECORDS if limit is None else limit
+    columns = [t.column("bk_names").combine_chunks() for t in tables]
+    flat = pa.chunked_array([c.flatten() for c in columns], type=pa.int64())
+    counts = pc.value_counts(flat)
+    common = counts.field("values").filter(pc.greater(counts.field("counts"), limit))
+    if len(common) == 0:
+        return list(tables)
+    common_keys = common.to_numpy()
+    known = pc.min_max(pa.chunked_array([t.column("dob_year") for t in tables]))
+    low, high = known["min"].as_py(), known["max"].as_py()
+    every = np.arange(low // 2, high // 2 + 1, dtype=np.int64) if low is not None else None
+    return [_narrowed(t, c, common_keys, every) for t, c in zip(tables, columns, strict=True)]
+
+
+def _bucket_keys(keys: Any, buckets: Any) -> Any:
+    import numpy as np
+
+    wide = keys.astype(np.uint64) * np.uint64(_BUCKET_FACTOR) + buckets.astype(np.uint64)
+    return wide.astype(np.int64) & _HASH_MASK
+
+
+def _narrowed(table: Any, column: Any, common_keys: Any, every: Any) -> Any:
+    """`table` with its common bk_names keys bucketed by year (see narrow_common_keys)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    keys = column.flatten().to_numpy()
+    parents = pc.list_parent_indices(column).to_numpy()
+    years = table.column("dob_year").to_numpy(zero_copy_only=False)
+    years = np.where(np.isnan(years.astype(float)), -1, years).astype(np.int64)[parents]
+    common = np.isin(keys, common_keys)
+    dated, undated = common & (years >= 0), common & (years < 0)
+    if every is None:  # no year anywhere: nothing to narrow by
+        dated, undated = np.zeros_like(common), np.zeros_like(common)
+    plain = ~(dated | undated)
+    values = [keys[plain], _bucket_keys(keys[dated], years[dated] // 2)]
+    values.append(_bucket_keys(keys[dated], (years[dated] + 1) // 2 + _SECOND_BUCKET))
+    owners = [parents[plain], parents[dated], parents[dated]]
+    if every is not None and undated.any():
+        count = len(every)
+        values.append(_bucket_keys(np.repeat(keys[undated], count), np.tile(every, undated.sum())))
+        owners.append(np.repeat(parents[undated], count))
+    value, owner = np.concatenate(values), np.concatenate(owners)
+    order = np.argsort(owner, kind="stable")
+    sizes = np.bincount(owner, minlength=table.num_rows)
+    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int32)
+    lists = pa.ListArray.from_arrays(
+        pa.array(offsets), pa.array(value[order], pa.int64()), mask=pa.array(sizes == 0)
+    )
+    index = table.schema.get_field_index("bk_names")
+    return table.set_column(index, table.schema.field(index), lists)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from homecoming.domain.dates import DateParseError, PartialDate
 from homecoming.errors import InvalidInput, RowProblem
@@ -42,6 +43,9 @@ class InputRecord:
     service_number: str = ""
     unit: str = ""
 
+
+# A list of records, or a records table (TABLE_COLUMNS) from `read_table` / `records_table`.
+Records = Sequence[InputRecord] | Any
 
 _SEX = {
     "m": "male", "male": "male", "ч": "male", "чол": "male", "м": "male", "муж": "male",
@@ -142,3 +146,215 @@ def read_records(path: Path) -> list[InputRecord]:
         raise InvalidInput(f"{source}: not UTF-8 text ({error.reason})") from error
     except csv.Error as error:
         raise InvalidInput(f"{source}: not a CSV file ({error})") from error
+
+
+# -- columnar: the same files read straight into arrow (a million rows in a few seconds) -------
+
+# The columns of a records table (`records_table`, `read_table`): what the features read.
+TABLE_COLUMNS: tuple[str, ...] = (
+    "row_number",
+    "unique_id",
+    "split",
+    "family_name",
+    "given_name",
+    "patronymic",
+    "full_name",
+    "dob_year",
+    "dob_month",
+    "dob_day",
+    "sex",
+    "service_number",
+    "unit",
+    "place",
+)
+
+
+def records_table(records: Sequence[InputRecord]) -> Any:
+    """Records as a pyarrow table of TABLE_COLUMNS, in input order."""
+    import pyarrow as pa
+
+    split = [bool(r.family_name or r.given_name) for r in records]
+    born = [r.date_of_birth for r in records]
+    return pa.table(
+        {
+            "row_number": pa.array(range(len(records)), pa.int64()),
+            "unique_id": pa.array([r.id for r in records], pa.string()),
+            "split": pa.array(split, pa.bool_()),
+            "family_name": pa.array([r.family_name for r in records], pa.string()),
+            "given_name": pa.array([r.given_name for r in records], pa.string()),
+            "patronymic": pa.array([r.patronymic for r in records], pa.string()),
+            "full_name": pa.array([r.full_name for r in records], pa.string()),
+            "dob_year": pa.array([b.year for b in born], pa.int32()),
+            "dob_month": pa.array([b.month for b in born], pa.int32()),
+            "dob_day": pa.array([b.day for b in born], pa.int32()),
+            "sex": pa.array([r.sex or None for r in records], pa.string()),
+            "service_number": pa.array([r.service_number for r in records], pa.string()),
+            "unit": pa.array([r.unit for r in records], pa.string()),
+            "place": pa.array([r.place_of_birth for r in records], pa.string()),
+        }
+    )
+
+
+def as_table(records: Records) -> Any:
+    """A records table, whichever form the records came in."""
+    if isinstance(records, Sequence):
+        return records_table(records)
+    return records
+
+
+def record_ids(records: Records) -> list[str]:
+    """The ids, in input order."""
+    if isinstance(records, Sequence):
+        return [r.id for r in records]
+    ids: list[str] = records.column("unique_id").to_pylist()
+    return ids
+
+
+def read_table(path: Path) -> Any:
+    """As `read_records`, into a records table: same checks, same messages, columnar.
+
+    pyarrow reads the file; dates and sexes are parsed once per distinct value. A file that
+    pyarrow cannot read as a plain rectangle (ragged rows, cells spanning lines it refuses,
+    bad UTF-8) goes through `read_records`, which says exactly what is wrong.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    source = str(path)
+    header = _header(path, source)
+    where = {name: i for i, name in enumerate(header)}
+    names = [f"c{i}" for i in range(len(header))]
+    wanted = {c: names[where[c]] for c in INPUT_COLUMNS if c in where}
+    try:
+        raw = pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(
+                column_names=names, skip_rows=1, block_size=1 << 24, encoding="utf8"
+            ),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(wanted.values(), pa.string()),
+                include_columns=sorted(set(wanted.values())),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        return records_table(read_records(path))
+    return _validated(raw, wanted, source)
+
+
+def _header(path: Path, source: str) -> list[str]:
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            header = [h.strip() for h in next(csv.reader(handle), [])]
+    except UnicodeDecodeError as error:
+        raise InvalidInput(f"{source}: not UTF-8 text ({error.reason})") from error
+    except csv.Error as error:
+        raise InvalidInput(f"{source}: not a CSV file ({error})") from error
+    if "id" not in header:
+        raise _problem(source, 1, "id", "the header has no 'id' column")
+    return header
+
+
+def _validated(raw: Any, wanted: dict[str, str], source: str) -> Any:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = raw.num_rows
+
+    def cells(column: str) -> Any:
+        if column not in wanted:
+            return pa.array([""] * n, pa.string())
+        return pc.utf8_trim_whitespace(raw.column(wanted[column]).combine_chunks())
+
+    ids = cells("id")
+    years, months, days, bad_date = _dates(cells("date_of_birth"), source)
+    _check_ids(ids, bad_date, source)
+    family, given = cells("family_name"), cells("given_name")
+    split = pc.or_(pc.not_equal(family, ""), pc.not_equal(given, ""))
+    return pa.table(
+        {
+            "row_number": pa.array(range(n), pa.int64()),
+            "unique_id": ids,
+            "split": split,
+            "family_name": family,
+            "given_name": given,
+            "patronymic": cells("patronymic"),
+            "full_name": cells("full_name"),
+            "dob_year": years,
+            "dob_month": months,
+            "dob_day": days,
+            "sex": _sexes(cells("sex")),
+            "service_number": cells("service_number"),
+            "unit": cells("unit"),
+            "place": cells("place_of_birth"),
+        }
+    )
+
+
+def _dates(texts: Any, source: str) -> tuple[Any, Any, Any, tuple[int, str] | None]:
+    """Year, month and day arrays; and (row, reason) of the first unreadable date, if any."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    distinct = pc.unique(texts)
+    parsed: list[PartialDate | None] = []
+    errors: dict[int, str] = {}
+    for i, text in enumerate(distinct.to_pylist()):
+        try:
+            parsed.append(_parse_date(text))
+        except DateParseError as error:
+            parsed.append(None)
+            errors[i] = str(error)
+    positions = pc.index_in(texts, value_set=distinct)
+    first_bad = None
+    if errors:
+        bad = pc.is_in(positions, value_set=pa.array(sorted(errors), pa.int32()))
+        row = int(pc.index(bad, True).as_py())
+        first_bad = (row, errors[int(positions[row].as_py())])
+
+    def part(name: str) -> Any:
+        values = [getattr(p, name) if p is not None else None for p in parsed]
+        return pc.take(pa.array(values, pa.int32()), positions)
+
+    return part("year"), part("month"), part("day"), first_bad
+
+
+def _check_ids(ids: Any, bad_date: tuple[int, str] | None, source: str) -> None:
+    """The first problem in line order, as `read_records` would report it."""
+    import pyarrow.compute as pc
+
+    problems: list[tuple[int, int, InvalidInput]] = []
+    if bad_date is not None:
+        row, reason = bad_date
+        problems.append((row, 0, _problem(source, row + 2, "date_of_birth", reason)))
+    empty = int(pc.index(pc.equal(ids, ""), True).as_py())
+    if empty >= 0:
+        problems.append((empty, 1, _problem(source, empty + 2, "id", "the id is empty")))
+    counts = pc.value_counts(ids)
+    repeated = counts.filter(pc.greater(counts.field("counts"), 1)).field("values")
+    if len(repeated):
+        rows = pc.indices_nonzero(pc.is_in(ids, value_set=repeated)).to_pylist()
+        seen: dict[str, int] = {}
+        for row in rows:
+            value = ids[row].as_py()
+            if value in seen and value != "":
+                reason = f"id {value!r} already used on line {seen[value] + 2}"
+                problems.append((row, 1, _problem(source, row + 2, "id", reason)))
+                break
+            seen.setdefault(value, row)
+    if problems:
+        raise min(problems, key=lambda p: (p[0], p[1]))[2]
+
+
+def _sexes(texts: Any) -> Any:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    distinct = pc.unique(texts)
+    mapped = [_SEX.get(s.lower().rstrip("."), "") if s else "" for s in distinct.to_pylist()]
+    found = pc.take(
+        pa.array([m or None for m in mapped], pa.string()), pc.index_in(texts, value_set=distinct)
+    )
+    return found

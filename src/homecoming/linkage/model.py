@@ -63,6 +63,7 @@ class LinkageModel:
 
         self.engine = engine
         self.link_type: LinkType = "dedupe_only" if len(tables) == 1 else "link_only"
+        self.tables = list(tables)  # the feature tables, as explanations need them
         self._frames = [
             engine.register(table, f"homecoming_{name}")
             for table, name in zip(tables, DATASETS, strict=False)

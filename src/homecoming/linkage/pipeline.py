@@ -10,8 +10,8 @@ from typing import Any
 
 from homecoming.linkage.clustering import Edge, cluster
 from homecoming.linkage.engine import LinkageEngine, create_engine
-from homecoming.linkage.features import add_family_rarity, features_table
-from homecoming.linkage.inputs import InputRecord
+from homecoming.linkage.features import add_family_rarity, features_table, narrow_common_keys
+from homecoming.linkage.inputs import Records, record_ids
 from homecoming.linkage.judgements import PairJudgement, latest_per_pair
 
 DEFAULT_THRESHOLD = 0.9
@@ -42,10 +42,11 @@ class LinkageRun:
         return [p for p in self.pairs if p[2] >= self.threshold]
 
 
-def _features(records: Sequence[InputRecord], label: str, stage: StageReporter) -> Any:
-    with stage(f"preparing names ({label})", len(records)) as advance:
+def _features(records: Records, label: str, stage: StageReporter) -> Any:
+    count = len(records) if isinstance(records, Sequence) else records.num_rows
+    with stage(f"preparing names ({label})", count) as advance:
         table = features_table(records, progress=advance)
-        advance(len(records))
+        advance(count)
     return table
 
 
@@ -67,7 +68,7 @@ def _train(
 
 
 def run_linkage(
-    tables: Sequence[Sequence[InputRecord]],
+    tables: Sequence[Records],
     *,
     engine: LinkageEngine | str = "duckdb",
     threshold: float = DEFAULT_THRESHOLD,
@@ -80,8 +81,10 @@ def run_linkage(
 
     report = stage or _silent
     labels = ("left", "right") if len(tables) == 2 else ("records",)
-    features = add_family_rarity(
-        [_features(t, label, report) for t, label in zip(tables, labels, strict=True)]
+    features = narrow_common_keys(
+        add_family_rarity(
+            [_features(t, label, report) for t, label in zip(tables, labels, strict=True)]
+        )
     )
     runner = create_engine(engine) if isinstance(engine, str) else engine
     model = LinkageModel(runner, features, log_level=logging.ERROR)
@@ -104,7 +107,7 @@ def _apply_judgements(pairs: list[Edge], judgements: Sequence[PairJudgement]) ->
 
 
 def dedupe(
-    records: Sequence[InputRecord],
+    records: Records,
     *,
     engine: LinkageEngine | str = "duckdb",
     threshold: float = DEFAULT_THRESHOLD,
@@ -124,14 +127,14 @@ def dedupe(
     report = stage or _silent
     with report("clustering", None):
         run.clusters = cluster(
-            (r.id for r in records), run.pairs, threshold=threshold, judgements=judgements
+            record_ids(records), run.pairs, threshold=threshold, judgements=judgements
         )
     return run
 
 
 def link(
-    left: Sequence[InputRecord],
-    right: Sequence[InputRecord],
+    left: Records,
+    right: Records,
     *,
     engine: LinkageEngine | str = "duckdb",
     threshold: float = DEFAULT_THRESHOLD,

@@ -45,7 +45,7 @@ def review_queue(
     judgements: Iterable[PairJudgement] = (),
     limit: int | None = None,
 ) -> list[ReviewItem]:
-    """Pairs with probability inside the band, not yet judged, by uncertainty × records affected.
+    """Pairs with low <= probability < high, not yet judged, by uncertainty × records affected.
 
     Records affected: both clusters when the pair sits in two (a "same" would merge them),
     the one cluster when it sits in one (a "not the same" would split it).
@@ -55,7 +55,7 @@ def review_queue(
     sizes = cluster_sizes(clusters)
     items = []
     for left, right, probability in edges:
-        if not low <= probability <= high or frozenset((left, right)) in judged:
+        if not low <= probability < high or frozenset((left, right)) in judged:
             continue
         a, b = clusters.get(left, left), clusters.get(right, right)
         affected = sizes.get(a, 1) if a == b else sizes.get(a, 1) + sizes.get(b, 1)

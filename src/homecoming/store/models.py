@@ -9,6 +9,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -233,6 +234,50 @@ class UserSession(Base):
     ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     user: Mapped[User] = relationship()
+
+
+class LinkageRun(Base):
+    """One linkage run over the registry: what it changed, and the trained model it used."""
+
+    __tablename__ = "linkage_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(100))
+    engine: Mapped[str] = mapped_column(String(16))
+    threshold: Mapped[float] = mapped_column(Float)
+    review_floor: Mapped[float] = mapped_column(Float)
+    records: Mapped[int] = mapped_column(Integer, default=0)
+    persons: Mapped[int] = mapped_column(Integer, default=0)
+    links: Mapped[int] = mapped_column(Integer, default=0)
+    moved: Mapped[int] = mapped_column(Integer, default=0)
+    review_pairs: Mapped[int] = mapped_column(Integer, default=0)
+    model: Mapped[dict[str, Any]] = mapped_column(JsonType)  # Splink's trained settings
+
+
+class ReviewPair(Base):
+    """A candidate pair in the uncertain band of a run, with its explanation.
+
+    Open while its run is the latest and no judgement (not undone) covers its two records.
+    """
+
+    __tablename__ = "review_pairs"
+    __table_args__ = (Index("ix_review_pairs_records", "record_a_id", "record_b_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("linkage_runs.id"), index=True)
+    record_a_id: Mapped[int] = mapped_column(ForeignKey("records.id"))
+    record_b_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)
+    probability: Mapped[float] = mapped_column(Float)
+    match_weight: Mapped[float] = mapped_column(Float)
+    explanation: Mapped[list[dict[str, Any]]] = mapped_column(JsonType)
+    family_rare_a: Mapped[bool] = mapped_column(Boolean, default=False)
+    family_rare_b: Mapped[bool] = mapped_column(Boolean, default=False)
+    records_affected: Mapped[int] = mapped_column(Integer)
+    priority: Mapped[float] = mapped_column(Float)
+    judgement_id: Mapped[int | None] = mapped_column(ForeignKey("judgements.id"))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 # Core tables for bulk inserts: executemany without the ORM's per-row bookkeeping.
