@@ -66,7 +66,7 @@ def fast(settings: Settings) -> Settings:
     )
 
 
-def seed(db: Database, settings: Settings) -> dict[str, int]:
+def seed(db: Database, settings: Settings, *, people: bool = True) -> dict[str, int]:
     """Parties, one user per account, and two lists; returns person ids by who sees them.
 
     UA's list writes its man in Latin ("Nekhir Oleksandr"), as some lists do; RU's list
@@ -85,6 +85,8 @@ def seed(db: Database, settings: Settings) -> dict[str, int]:
             hasher=hasher,
             actor="test",
         )
+    if not people:  # users only: the exchange and tracing worlds bring their own people
+        return {}
     ua = _list(db, "UA", [("Nekhir", "Oleksandr", PartialDate(1987, 5, 23), Fate.CAPTURED)])
     ru = _list(db, "RU", [("Коваленко", "Петро", PartialDate(1979), Fate.DETAINED)])
     return {"ua": ua, "ru": ru}
@@ -123,4 +125,46 @@ def seeded(db: Database, web_settings: Settings) -> dict[str, int]:
 
 @pytest.fixture
 def web_app(web_settings: Settings, seeded: dict[str, int]) -> TestClient:
+    return TestClient(create_app(web_settings))
+
+
+def build_exchange(db: Database) -> int:
+    """The exchange test world (tests/exchange/world.py) validated and composed: agreement id.
+
+    RU's list calls a civilian a soldier; that finding is corrected, so both stages compose.
+    """
+    from homecoming.exchange.findings import Decision
+    from homecoming.services import exchange_lists, stages
+    from homecoming.services.search import SearchService
+
+    from ..exchange.world import build_world
+
+    agreement_id = build_world(db)
+    search = SearchService(db)
+    for version in exchange_lists.list_versions(db, agreement_id=agreement_id):
+        report = exchange_lists.validate_version(db, search, version_id=version.id, actor="test")
+        for line in report.lines:
+            for finding in line.findings:
+                if finding.kind == "wrong_category":
+                    exchange_lists.decide_finding(
+                        db,
+                        finding_id=finding.id,
+                        decision=Decision.CORRECT,
+                        corrected_category="civilians",
+                        reason="her papers say civilian",
+                        actor="test",
+                    )
+    stages.plan(db, agreement_id=agreement_id, actor="test")
+    return agreement_id
+
+
+@pytest.fixture
+def exchange(db: Database, web_settings: Settings) -> int:
+    """Users, and the exchange world validated and composed: the agreement's id."""
+    seed(db, web_settings, people=False)
+    return build_exchange(db)
+
+
+@pytest.fixture
+def exchange_app(web_settings: Settings, exchange: int) -> TestClient:
     return TestClient(create_app(web_settings))

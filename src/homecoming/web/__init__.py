@@ -25,7 +25,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from homecoming.api.deps import route_capabilities
 from homecoming.errors import HomecomingError
 from homecoming.web.errors import page_error, page_from_problem
-from homecoming.web.pages import account, audit, dashboard, imports, registry
+from homecoming.web.pages import (
+    account,
+    audit,
+    dashboard,
+    exchanges,
+    imports,
+    registry,
+    review,
+    tracing,
+)
 from homecoming.web.templating import STATIC, STATIC_PREFIX
 
 PREFIX = "/ui"
@@ -36,7 +45,8 @@ Handler = Callable[[Request, Any], Awaitable[Response] | Response]
 
 # One router per area, each under /ui and outside the OpenAPI document.
 PAGE_ROUTERS: tuple[APIRouter, ...] = tuple(
-    module.router for module in (account, dashboard, registry, imports, audit)
+    module.router
+    for module in (account, dashboard, registry, imports, exchanges, review, tracing, audit)
 )
 
 

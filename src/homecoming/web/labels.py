@@ -125,3 +125,19 @@ def reason_parts(reason: str) -> tuple[str, dict[str, str]]:
     if match:
         return NAME_SCORE, {"score": match.group(1)}
     return REASONS.get(reason, reason), {}
+
+
+# What families are told (tracing.inquiry.FamilyStatus), and the sharing scopes they choose.
+FAMILY_STATUSES: dict[str, str] = {
+    "registered": N_("registered"),
+    "information_added": N_("information added"),
+    "confirmed_captivity": N_("confirmed in captivity"),
+    "released": N_("released"),
+    "deceased": N_("deceased"),
+    "withdrawn": N_("withdrawn"),
+}
+SCOPES: dict[str, str] = {
+    "bureau": N_("the bureau only"),
+    "icrc": N_("the bureau and the ICRC"),
+    "other_party": N_("the bureau, the ICRC and the other party"),
+}

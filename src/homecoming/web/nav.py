@@ -27,6 +27,12 @@ NAV: list[NavEntry] = [
     NavEntry("search", "/ui/search", N_("Search"), Capability.PERSONS_READ),
     NavEntry("sources", "/ui/sources", N_("Sources"), Capability.SOURCES_READ),
     NavEntry("import", "/ui/import", N_("Import"), Capability.IMPORTS_WRITE),
+    NavEntry("exchanges", "/ui/exchanges", N_("Exchanges"), Capability.EXCHANGES_READ),
+    NavEntry("review", "/ui/review", N_("Review"), Capability.REVIEW_READ),
+    NavEntry("inquiries", "/ui/inquiries", N_("Inquiries"), Capability.INQUIRIES_READ),
+    NavEntry("leads", "/ui/leads", N_("Leads"), Capability.INQUIRIES_READ),
+    NavEntry("gallery", "/ui/gallery", N_("Debrief"), Capability.INQUIRIES_READ),
+    NavEntry("notifications", "/ui/notifications", N_("Messages"), Capability.INQUIRIES_READ),
     NavEntry("audit", "/ui/audit", N_("Audit"), Capability.AUDIT_VERIFY),
 ]
 

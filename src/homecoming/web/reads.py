@@ -1,18 +1,29 @@
-"""Read-only summaries the dashboard and the audit page show, seen through the party scope.
+"""Read-only summaries the pages show, seen through the party scope.
 
-The services offer persons, sources and chain verification; these few counts and lists are
-what the pages add on top. They only read, in one short read transaction each.
+The services offer persons, sources, exchanges, tracing and chain verification; these few
+counts and lists are what the pages add on top (the dashboard's cards, the handover desk's
+roster, the debrief's testimonies). They only read, in one short read transaction each.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from homecoming.services import access
+from homecoming.services import access, agreements, handovers, persons, stages
 from homecoming.store.db import Database
+from homecoming.store.exchange_models import (
+    AgreementRow,
+    Handover,
+    ListEntry,
+    StageMember,
+    StageRow,
+)
 from homecoming.store.models import AuditEntry, Party, Record, Source
+from homecoming.store.tracing_models import Inquiry, Lead, Notification, Testimony
 
 AUDIT_PAGE = 50
 
@@ -71,3 +82,205 @@ def parties(db: Database) -> list[tuple[str, str]]:
     with db.reading() as session:
         rows = session.execute(select(Party.code, Party.name).order_by(Party.code))
         return [(code, name) for code, name in rows]
+
+
+# --- exchanges ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RosterEntry:
+    """One member of a stage as the handover desk sees them: who, and what is recorded."""
+
+    party: str
+    person_id: int
+    name: str
+    category: str
+    date_of_birth: str
+    service_number: str
+    outcome: str | None  # the latest handover outcome, None while nothing is recorded
+
+
+def stage_roster(
+    db: Database, *, agreement_id: int, number: int, party: str | None = None
+) -> list[RosterEntry]:
+    """Everyone in a stage (on one side, or both), with their listed facts and latest outcome."""
+    with db.reading() as session:
+        stage = agreements.stage_row(session, agreement_id, number)
+        members = [
+            m
+            for (side, _), m in stages.current_members(session, stage.id).items()
+            if party is None or side == party
+        ]
+        names = stages.member_names(session, members)
+        latest = {r.person_id: r.outcome for r in handovers.latest_rows(session, stage.id)}
+        records = _listed_records(session, members)
+    roster = []
+    for m in sorted(members, key=lambda m: (m.party, names.get(m.person_id, ""), m.person_id)):
+        record = records.get(m.person_id)
+        fields = persons.record_fields(record) if record is not None else None
+        roster.append(
+            RosterEntry(
+                party=m.party,
+                person_id=m.person_id,
+                name=names.get(m.person_id, "") or f"#{m.person_id}",
+                category=m.category_code,
+                date_of_birth=fields.date_of_birth.iso() if fields else "",
+                service_number=fields.service_number if fields else "",
+                outcome=latest.get(m.person_id),
+            )
+        )
+    return roster
+
+
+def _listed_records(session: Session, members: list[StageMember]) -> dict[int, Record]:
+    """Each member's record as listed (their list entry's), else their first record."""
+    found: dict[int, Record] = {}
+    by_entry = {m.list_entry_id: m.person_id for m in members if m.list_entry_id is not None}
+    entry_ids = list(by_entry)
+    for start in range(0, len(entry_ids), 2_000):
+        for entry_id, record in session.execute(
+            select(ListEntry.id, Record)
+            .join(Record, Record.id == ListEntry.record_id)
+            .where(ListEntry.id.in_(entry_ids[start : start + 2_000]))
+        ):
+            found[by_entry[entry_id]] = record
+    missing = [m.person_id for m in members if m.person_id not in found]
+    for start in range(0, len(missing), 2_000):
+        for record in session.scalars(
+            select(Record)
+            .where(Record.person_id.in_(missing[start : start + 2_000]))
+            .order_by(Record.id)
+        ):
+            if record.person_id is not None:
+                found.setdefault(record.person_id, record)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class RecentHandover:
+    """One recording at the crossing, for the dashboard."""
+
+    id: int
+    agreement_id: int
+    agreement: str
+    stage: int
+    party: str
+    person_id: int
+    name: str
+    category: str
+    outcome: str
+    corrects_id: int | None
+    recorded_by: str
+    recorded_at: dt.datetime
+
+
+def recent_handovers(db: Database, *, party: str | None, limit: int = 10) -> list[RecentHandover]:
+    """The latest handover rows (corrections included), of agreements this scope sees."""
+    query = (
+        select(Handover, StageRow.number, AgreementRow.id, AgreementRow.name)
+        .join(StageRow, StageRow.id == Handover.stage_id)
+        .join(AgreementRow, AgreementRow.id == StageRow.agreement_id)
+        .order_by(Handover.id.desc())
+        .limit(limit)
+    )
+    if party is not None:
+        query = query.where((AgreementRow.party_a == party) | (AgreementRow.party_b == party))
+    with db.reading() as session:
+        rows = session.execute(query).all()
+        names = person_names(session, [h.person_id for h, *_ in rows])
+    return [
+        RecentHandover(
+            id=h.id,
+            agreement_id=agreement_id,
+            agreement=name,
+            stage=number,
+            party=h.party,
+            person_id=h.person_id,
+            name=names.get(h.person_id, ""),
+            category=h.category_code,
+            outcome=h.outcome,
+            corrects_id=h.corrects_id,
+            recorded_by=h.recorded_by,
+            recorded_at=h.recorded_at,
+        )
+        for h, number, agreement_id, name in rows
+    ]
+
+
+def person_names(session: Session, person_ids: list[int]) -> dict[int, str]:
+    """Each person's fullest name among their records."""
+    names: dict[int, str] = {}
+    wanted = sorted(set(person_ids))
+    for start in range(0, len(wanted), 2_000):
+        for record in session.scalars(
+            select(Record).where(Record.person_id.in_(wanted[start : start + 2_000]))
+        ):
+            name = persons.record_fields(record).display_name()
+            if record.person_id is not None and len(name) > len(names.get(record.person_id, "")):
+                names[record.person_id] = name
+    return names
+
+
+def visible_agreements(db: Database, *, party: str | None) -> list[agreements.AgreementView]:
+    """Agreements newest first; a negotiator sees those their party is in (as the API does)."""
+    views = agreements.list_agreements(db)
+    return [v for v in views if party is None or party in v.agreement.parties]
+
+
+# --- tracing and review --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TracingCounts:
+    """What waits for tracing officers and liaisons."""
+
+    open_inquiries: int
+    inquiries: int
+    by_status: dict[str, int]
+    pending_leads: int
+    awaiting_approval: int
+
+
+def tracing_counts(db: Database) -> TracingCounts:
+    """Open inquiries (by status), pending leads, notifications waiting for a second person."""
+    with db.reading() as session:
+        by_status = {
+            str(status): int(n)
+            for status, n in session.execute(
+                select(Inquiry.status, func.count(Inquiry.id))
+                .where(Inquiry.open.is_(True))
+                .group_by(Inquiry.status)
+            )
+        }
+        total = session.scalar(select(func.count(Inquiry.id))) or 0
+        pending = session.scalar(select(func.count(Lead.id)).where(Lead.state == "pending")) or 0
+        waiting = (
+            session.scalar(
+                select(func.count(Notification.id)).where(Notification.state == "prepared")
+            )
+            or 0
+        )
+    return TracingCounts(
+        open_inquiries=sum(by_status.values()),
+        inquiries=int(total),
+        by_status=by_status,
+        pending_leads=int(pending),
+        awaiting_approval=int(waiting),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class TestimonyItem:
+    """A testimony to bind debrief answers to."""
+
+    id: int
+    witness: str
+    place: str
+    taken_at: dt.datetime
+
+
+def recent_testimonies(db: Database, *, limit: int = 30) -> list[TestimonyItem]:
+    """The newest testimonies, for the debrief gallery's picker."""
+    with db.reading() as session:
+        rows = session.scalars(select(Testimony).order_by(Testimony.id.desc()).limit(limit)).all()
+        return [TestimonyItem(t.id, t.witness, t.place, t.taken_at) for t in rows]

@@ -1,8 +1,8 @@
 """The dashboard: a grid of cards, each shown to the roles that hold its capability.
 
-A card is a template under `templates/cards/` and a function that loads what it shows.
-The exchanges, tracing and review areas add their cards (progress per stage and category,
-open inquiries, the review queue, recent handovers) to `CARDS` when their services land.
+A card is a template under `templates/cards/` and a function that loads what it shows:
+the registry's counts and statuses, the newest agreement's progress per stage and category
+(a chart), recent handovers, open inquiries, the review queue's size and the latest imports.
 """
 
 from __future__ import annotations
@@ -16,9 +16,11 @@ from fastapi.responses import HTMLResponse
 
 from homecoming.api.deps import DatabaseDep
 from homecoming.domain.roles import Capability, allows
+from homecoming.services import reconciliation, review
 from homecoming.services.users import Principal
 from homecoming.store.db import Database
 from homecoming.web import labels, reads
+from homecoming.web.pages.exchanges import OUTCOME_LABELS
 from homecoming.web.security import page_requires
 from homecoming.web.templating import render, translator
 
@@ -59,9 +61,47 @@ def _recent_imports(db: Database, user: Principal, _request: Request) -> dict[st
     return {"sources": reads.recent_sources(db, party=user.party_scope)}
 
 
+def _exchange_progress(db: Database, user: Principal, _request: Request) -> dict[str, Any]:
+    """The newest agreement's progress: per stage and category, each side delivered vs agreed."""
+    views = reads.visible_agreements(db, party=user.party_scope)
+    if not views:
+        return {"view": None}
+    view = views[0]
+    figures = reconciliation.reconciliation(db, agreement_id=view.id)
+    bars = [
+        {
+            "stage": line.stage,
+            "label": line.label,
+            "agreed": line.sides[0].agreed,
+            "delivered": [side.delivered for side in line.sides],
+            "listed": [side.listed for side in line.sides],
+        }
+        for line in figures.lines
+        if line.stage is not None
+    ]
+    return {"view": view, "bars": bars, "running": figures.running}
+
+
+def _recent_handovers(db: Database, user: Principal, _request: Request) -> dict[str, Any]:
+    return {"rows": reads.recent_handovers(db, party=user.party_scope), "labels": OUTCOME_LABELS}
+
+
+def _review_queue(db: Database, _user: Principal, _request: Request) -> dict[str, Any]:
+    page = review.queue(db, limit=1)
+    return {"total": page.total, "run": page.run}
+
+
+def _tracing(db: Database, _user: Principal, _request: Request) -> dict[str, Any]:
+    return {"counts": reads.tracing_counts(db)}
+
+
 CARDS: list[Card] = [
     Card("registry", "cards/registry.html", Capability.PERSONS_READ, _counts),
     Card("statuses", "cards/statuses.html", Capability.PERSONS_READ, _statuses, wide=True),
+    Card("exchange", "cards/exchange.html", Capability.EXCHANGES_READ, _exchange_progress, True),
+    Card("handovers", "cards/handovers.html", Capability.EXCHANGES_READ, _recent_handovers, True),
+    Card("inquiries", "cards/inquiries.html", Capability.INQUIRIES_READ, _tracing),
+    Card("review", "cards/review.html", Capability.REVIEW_READ, _review_queue),
     Card("imports", "cards/imports.html", Capability.SOURCES_READ, _recent_imports, wide=True),
 ]
 

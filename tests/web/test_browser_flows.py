@@ -1,0 +1,199 @@
+"""The exchange, review and tracing pages in a real browser (Debian's Chromium, headless).
+
+One uvicorn server over a seeded SQLite file: the users, the exchange test world validated
+and composed, a family's inquiry with its leads, and a linkage run that leaves pairs to
+review. Each flow saves screenshots of its pages under var/screenshots/.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+import uvicorn
+
+from homecoming.api.app import create_app
+from homecoming.domain.dates import PartialDate
+from homecoming.domain.record import Contact, RecordFields
+from homecoming.services import inquiries
+from homecoming.services.linkage import link_persons
+from homecoming.settings import Settings
+from homecoming.store.db import Database
+from homecoming.tracing.inquiry import SharingScope
+
+from ..services.test_review import _load
+from .conftest import build_exchange, fast, seed
+from .test_browser import CHROMIUM, CHROMIUM_ARGS, _free_port, _need_chromium, log_in, shot
+
+pytestmark = pytest.mark.browser
+
+try:
+    from playwright.sync_api import Browser, BrowserContext, expect, sync_playwright
+except ImportError:  # pragma: no cover - the dev extra installs it
+    sync_playwright = None  # type: ignore[assignment]
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
+    """The real app under uvicorn over an exchange, an inquiry and a linkage run."""
+    _need_chromium()
+    folder = tmp_path_factory.mktemp("flows")
+    url = f"sqlite:///{folder / 'homecoming.sqlite3'}"
+    db = Database(url)
+    db.upgrade()
+    settings = fast(Settings(environment="test", database_url=url, data_dir=folder / "var"))
+    seed(db, settings, people=False)
+    agreement = build_exchange(db)
+    inquiries.register(
+        db,
+        request=inquiries.InquiryRequest(
+            sought=RecordFields(
+                family_name="Нехір", given_names="Олександр", date_of_birth=PartialDate(1987, 5, 23)
+            ),
+            inquirer=Contact(name="Нехір Марія", email="maria@example.org"),
+            consent=True,
+            scope=SharingScope.ICRC,
+        ),
+        actor="tracer",
+    )
+    _load(db)
+    link_persons(db, actor="registrar", data_dir=folder / "var")
+    port = _free_port()
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    running = uvicorn.Server(config)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not running.started:
+        assert time.monotonic() < deadline, "uvicorn did not start within 20 s"
+        time.sleep(0.05)
+    yield {"base": f"http://127.0.0.1:{port}", "agreement": agreement}
+    running.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser(world: dict[str, object]) -> Iterator[Browser]:
+    assert sync_playwright is not None
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def context(browser: Browser, world: dict[str, object]) -> Iterator[BrowserContext]:
+    made = browser.new_context(
+        base_url=str(world["base"]), locale="en-GB", viewport={"width": 1280, "height": 900}
+    )
+    made.set_default_timeout(10_000)
+    yield made
+    made.close()
+
+
+def test_accept_a_validation_finding(context: BrowserContext, world: dict[str, object]) -> None:
+    page = context.new_page()
+    log_in(page, "admin")
+    page.goto(f"/ui/exchanges/{world['agreement']}")
+    expect(page.locator("h1")).to_have_text("3 for 3")
+    shot(page, "agreement")
+    page.locator("a", has_text="RU offer v1").click()
+    row = page.locator("tr.finding.blocking").first
+    finding_id = row.get_attribute("id")
+    row.locator("summary").click()
+    row.locator("input[name=reason]").fill("the ICRC saw him under both spellings")
+    row.locator("button[value=accept]").click()
+    decided = page.locator(f"#{finding_id}")
+    expect(decided).to_have_attribute("data-decision", "accept")  # swapped in by htmx
+    expect(decided.locator(".decided")).to_contain_text("Accept")
+    shot(page, "list-findings")
+    page.goto(f"/ui/exchanges/{world['agreement']}/stages/1")
+    expect(page.locator("table.parity tbody tr").first).to_have_class("holds")
+    shot(page, "stage")
+
+
+def test_record_a_handover_and_see_the_tally_change(
+    context: BrowserContext, world: dict[str, object]
+) -> None:
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    log_in(page, "registrar")
+    page.goto(f"/ui/exchanges/{world['agreement']}/stages/1/handovers?party=RU")
+    cell = page.locator('[data-crossed="RU-soldiers"] strong')
+    expect(cell).to_have_text("0")
+    page.locator("#q").press_sequentially("Nehir", delay=20)  # Latin typed, Cyrillic listed
+    candidate = page.locator("#candidates [data-candidate]")
+    expect(candidate).to_have_count(1)
+    expect(candidate.locator(".hit-name")).to_have_text("Нехир Александр")
+    page.locator("#q").press("Enter")  # to the person
+    expect(candidate).to_be_focused()
+    page.keyboard.press("1")  # delivered, one key
+    expect(page.locator("#recorded .success")).to_contain_text("Delivered")
+    expect(cell).to_have_text("1")  # the tally followed without a reload
+    expect(page.locator("#q")).to_be_focused()
+    shot(page, "handover-desk")
+    page.goto(f"/ui/exchanges/{world['agreement']}/reconciliation")
+    expect(page.locator('[data-running="RU"]')).to_contain_text("1 of 3: 1 of 2 soldiers")
+    shot(page, "reconciliation")
+    page.goto("/ui/")
+    expect(page.locator("#exchange-chart")).to_have_attribute("data-drawn", "1")
+    expect(page.locator("#card-handovers")).to_contain_text("Delivered")
+    shot(page, "dashboard-exchange")
+    assert not errors, errors
+
+
+def test_verify_a_lead_and_a_second_person_approves(context: BrowserContext) -> None:
+    page = context.new_page()
+    log_in(page, "tracer")
+    page.goto("/ui/leads")
+    lead = page.locator("article.lead").first
+    expect(lead.locator("table.sides")).to_contain_text("Нехір Олександр")
+    shot(page, "leads")
+    lead.locator("button[value=verify]").click()
+    expect(page.locator(".success")).to_contain_text("second person must approve")
+    page.goto("/ui/notifications")
+    message = page.locator("article.message").first
+    expect(message.locator("[data-own]")).to_be_visible()  # the preparer cannot approve
+    expect(message.locator("button", has_text="Approve")).to_have_count(0)
+    shot(page, "notifications")
+    page.locator("header form button").click()  # log out
+    log_in(page, "liaison")
+    page.goto("/ui/notifications")
+    page.locator("article.message").first.locator("button", has_text="Approve").click()
+    expect(page.locator(".success")).to_contain_text("is done")
+    page.goto("/ui/notifications?state=approved")
+    expect(page.locator("article.message").first).to_have_attribute("data-state", "approved")
+    page.goto("/ui/inquiries")
+    page.locator("table a").first.click()
+    page.locator("#purpose").fill("calling the wife about the release")
+    page.locator("button", has_text="Show contact details").click()
+    expect(page.locator(".contact")).to_contain_text("maria@example.org")
+    shot(page, "inquiry")
+    page.goto("/ui/inquiries/new")
+    shot(page, "inquiry-form")
+    page.goto("/ui/gallery")
+    shot(page, "gallery")
+
+
+def test_decide_a_review_pair(context: BrowserContext) -> None:
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    log_in(page, "registrar")
+    page.goto("/ui/review")
+    count = page.locator(".count").inner_text()
+    shot(page, "review-queue")
+    page.locator("table.pairs a").first.click()
+    expect(page.locator("#waterfall-chart")).to_have_attribute("data-drawn", "1")
+    shot(page, "review-pair")
+    page.locator("#reason").fill("different dates of birth, different fathers")
+    page.locator("button[value=not_same]").click()
+    expect(page).to_have_url(__import__("re").compile(r"decided="))
+    page.goto("/ui/review")
+    assert page.locator(".count").inner_text() != count
+    assert not errors, errors
