@@ -1,7 +1,53 @@
-"""Route-by-role table: inquiries, testimonies, leads, notifications."""
+"""Route-by-role table: inquiries, testimonies, leads, notifications.
+
+Writes send no body (422) or name an id that does not exist (404), so no caller in the
+table changes what the next one sees. `/notifications/send` answers 409: no SMTP server.
+"""
 
 from __future__ import annotations
 
+from homecoming.domain.roles import Role
+
 from .access_tables import RouteTable
 
-TRACING_ROUTES: RouteTable = {}
+READ = frozenset({Role.ADMINISTRATOR, Role.TRACING_OFFICER, Role.FAMILY_LIAISON, Role.AUDITOR})
+WRITE = frozenset({Role.ADMINISTRATOR, Role.TRACING_OFFICER, Role.FAMILY_LIAISON})
+VERIFY = frozenset({Role.ADMINISTRATOR, Role.TRACING_OFFICER})
+APPROVE = frozenset({Role.ADMINISTRATOR, Role.TRACING_OFFICER, Role.FAMILY_LIAISON})
+CONTACTS = frozenset({Role.ADMINISTRATOR, Role.FAMILY_LIAISON})
+
+TRACING_ROUTES: RouteTable = {
+    ("GET", "/inquiries"): (READ, "/inquiries", 200),
+    ("POST", "/inquiries"): (WRITE, "/inquiries", 422),
+    ("GET", "/inquiries/gallery"): (READ, "/inquiries/gallery?unit=36", 200),
+    ("GET", "/inquiries/photos/{photo_id}"): (READ, "/inquiries/photos/999", 404),
+    ("GET", "/inquiries/export/pfif"): (READ, "/inquiries/export/pfif?to=icrc", 200),
+    ("GET", "/inquiries/{inquiry_id}"): (READ, "/inquiries/HC-2026-000999", 404),
+    ("POST", "/inquiries/{inquiry_id}/withdraw"): (WRITE, "/inquiries/999/withdraw", 422),
+    ("GET", "/inquiries/{inquiry_id}/contacts"): (
+        CONTACTS,
+        "/inquiries/999/contacts?purpose=test",
+        404,
+    ),
+    ("POST", "/inquiries/{inquiry_id}/photos"): (WRITE, "/inquiries/999/photos", 422),
+    ("POST", "/testimonies"): (WRITE, "/testimonies", 422),
+    ("GET", "/testimonies/{testimony_id}"): (READ, "/testimonies/999", 404),
+    ("POST", "/testimonies/{testimony_id}/answers"): (WRITE, "/testimonies/999/answers", 422),
+    ("GET", "/leads"): (READ, "/leads", 200),
+    ("GET", "/leads/{lead_id}"): (READ, "/leads/999", 404),
+    ("POST", "/leads/{lead_id}/decisions"): (VERIFY, "/leads/999/decisions", 422),
+    ("GET", "/notifications"): (READ, "/notifications", 200),
+    ("POST", "/notifications"): (APPROVE, "/notifications", 422),
+    ("POST", "/notifications/send"): (APPROVE, "/notifications/send", 409),
+    ("GET", "/notifications/{notification_id}"): (READ, "/notifications/999", 404),
+    ("POST", "/notifications/{notification_id}/approve"): (
+        APPROVE,
+        "/notifications/999/approve",
+        404,
+    ),
+    ("POST", "/notifications/{notification_id}/cancel"): (
+        APPROVE,
+        "/notifications/999/cancel",
+        422,
+    ),
+}
