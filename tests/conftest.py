@@ -8,6 +8,9 @@
 - The schema is migrated once per session per database; each test starts from empty
   tables (a copied SQLite file; TRUNCATE on PostgreSQL).
 - Settings are passed in, never read from the developer's environment.
+- Every database handle a test opens (the fixture's, an app's, a CLI command's) is disposed
+  when the test ends, so PostgreSQL's connection limit is never reached by handles waiting
+  for the garbage collector.
 - Files the tests read are written by the tests into tmp_path; nothing depends on
   ../shared/data.
 """
@@ -72,6 +75,21 @@ def _truncate_postgres(db: Database) -> None:
     tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
     with db.engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(autouse=True)
+def _dispose_every_database(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    opened: list[Database] = []
+    open_handle = Database.__init__
+
+    def tracked(self: Database, url: str) -> None:
+        open_handle(self, url)
+        opened.append(self)
+
+    monkeypatch.setattr(Database, "__init__", tracked)
+    yield
+    for handle in opened:
+        handle.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

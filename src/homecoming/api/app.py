@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app for these settings; /docs and /openapi.json describe it."""
     settings = settings or Settings()
     app = FastAPI(
+        lifespan=_closing_the_database,
         title="Homecoming",
         version=__version__,
         description="Registry, exchange lists and tracing for staged prisoner exchanges. "
@@ -84,6 +86,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     web.install(app)  # the pages under /ui, after the API so its error handlers are in place
     return app
+
+
+@asynccontextmanager
+async def _closing_the_database(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    app.state.db.dispose()
 
 
 def refuse_unguarded_routes(routers: Iterable[APIRouter]) -> None:

@@ -57,7 +57,9 @@ def demo(
     if link:
         from homecoming.services.linkage import link_persons
 
-        summary = link_persons(db, actor=DEMO_ACTOR, stage=progress_bar)
+        summary = link_persons(
+            db, actor=DEMO_ACTOR, stage=progress_bar, data_dir=settings_of(ctx).data_dir
+        )
         out.print(f"Linked {summary.records:,} records into {summary.persons:,} persons.")
     out.print(exchange_demo.load_demo_exchange(db, actor=DEMO_ACTOR, scenario=scenario))
     out.print(f"Tracing: {tracing_demo.load_demo_tracing(db, actor=DEMO_ACTOR)}")

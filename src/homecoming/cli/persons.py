@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from homecoming.cli.runtime import open_database, out, print_json, progress_bar
+from homecoming.cli.runtime import open_database, out, print_json, progress_bar, settings_of
 from homecoming.services import persons
 
 persons_app = typer.Typer(
@@ -30,11 +30,17 @@ def link(
     from homecoming.services.linkage import link_persons
 
     summary = link_persons(
-        open_database(ctx), actor=actor, threshold=threshold, engine=engine, stage=progress_bar
+        open_database(ctx),
+        actor=actor,
+        threshold=threshold,
+        engine=engine,
+        stage=progress_bar,
+        data_dir=settings_of(ctx).data_dir,
     )
     out.print(
         f"{summary.records:,} records in {summary.persons:,} persons "
-        f"({summary.links:,} links; {summary.moved:,} records moved to another person)"
+        f"({summary.links:,} links; {summary.moved:,} records moved to another person); "
+        f"{summary.review_pairs:,} uncertain pairs wait in `homecoming review list`"
     )
 
 

@@ -56,6 +56,7 @@ def settings_of(ctx: typer.Context) -> Settings:
 def open_database(ctx: typer.Context, *, ready: bool = True) -> Database:
     """The configured database; with ready=True, refuse one without the schema."""
     db = Database(settings_of(ctx).effective_database_url)
+    ctx.call_on_close(db.dispose)  # the connections close when the command ends
     if ready:
         db.check_ready()
     return db

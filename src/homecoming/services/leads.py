@@ -9,7 +9,6 @@ newly registered inquiry is matched once against the whole registry through the 
 from __future__ import annotations
 
 import dataclasses
-import weakref
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -41,20 +40,21 @@ from homecoming.tracing.matching import Candidate, Described, evidence_keys, sco
 CHUNK = 5_000
 # How many persons the search index proposes for a newly registered inquiry.
 SEARCH_LIMIT = 20
-_SEARCH: weakref.WeakKeyDictionary[Database, SearchService] = weakref.WeakKeyDictionary()
+_SEARCH_ATTRIBUTE = "_tracing_search"  # kept on the Database handle: it lives as long as it
 
 
 def search_service(db: Database) -> SearchService:
     """One search index per database handle, kept in step with the store."""
-    service = _SEARCH.get(db)
+    service: SearchService | None = getattr(db, _SEARCH_ATTRIBUTE, None)
     if service is None:
-        service = _SEARCH[db] = SearchService(db)
+        service = SearchService(db)
+        setattr(db, _SEARCH_ATTRIBUTE, service)
     return service
 
 
 def use_search_service(db: Database, service: SearchService) -> None:
     """Let tracing share an index already built (the API server's)."""
-    _SEARCH[db] = service
+    setattr(db, _SEARCH_ATTRIBUTE, service)
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,9 +24,7 @@ Reader = Annotated[Principal, requires(Capability.EXCHANGES_READ)]
 Recorder = Annotated[Principal, requires(Capability.HANDOVERS_RECORD)]
 Writer = Annotated[Principal, requires(Capability.EXCHANGES_WRITE)]
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: problem("No such agreement, stage or member")}
-AgreementId = Annotated[
-    int, Query(description="The agreement's id", ge=1, le=MAX_ID, examples=[1])
-]
+AgreementId = Annotated[int, Query(description="The agreement's id", ge=1, le=MAX_ID, examples=[1])]
 StageNumber = Annotated[int, Query(description="The stage's number", ge=1, le=1000, examples=[1])]
 
 
