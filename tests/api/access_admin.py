@@ -1,4 +1,4 @@
-"""Route-by-role table: users, records and their contacts, imports.
+"""Route-by-role table: users, records and their contacts, imports, parties, names.
 
 Writes name a user or token that does not exist (404) or send no body (422), so no
 caller in the table changes what the next one sees.
@@ -30,6 +30,10 @@ ADMIN_ROUTES: RouteTable = {
         404,
     ),
     ("POST", "/sources"): (IMPORTERS, "/sources", 422),
+    ("GET", "/parties"): (EVERYONE, "/parties", 200),
+    ("POST", "/parties"): (IMPORTERS, "/parties", 422),
+    ("GET", "/names/compare"): (EVERYONE, "/names/compare?a=Нехір&b=Nekhir", 200),
+    ("GET", "/names/variants"): (EVERYONE, "/names/variants?name=Олександр", 200),
     ("GET", "/records/{record_id}"): (EVERYONE, "/records/999", 404),
     ("GET", "/records/{record_id}/contacts"): (
         CONTACT_READERS,

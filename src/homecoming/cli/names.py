@@ -37,35 +37,21 @@ def variants_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON object.")] = False,
 ) -> None:
     """List a name's renderings under every standard, its parts and their known variants."""
-    from homecoming.names import keys, parse_name, renderings, variants
+    from homecoming.names import describe
 
-    parsed = parse_name(name)
-    rendered = renderings(name)
-    known = {
-        part: sorted(variants(part)) for part in (*parsed.given, *parsed.patronymic, *parsed.family)
-    }
+    described = describe(name)
     if as_json:
-        payload = {
-            "name": name,
-            "script": parsed.script,
-            "language": parsed.language,
-            "family": list(parsed.family),
-            "given": list(parsed.given),
-            "patronymic": list(parsed.patronymic),
-            "renderings": rendered,
-            "variants": known,
-            "keys": sorted(keys(name)),
-        }
-        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(described, ensure_ascii=False, indent=2))
         return
-    typer.echo(f"{name}  [{parsed.script}, {parsed.language}]")
+    typer.echo(f"{name}  [{described['script']}, {described['language']}]")
     typer.echo(
-        f"  family: {' '.join(parsed.family) or '-'}; given: {' '.join(parsed.given) or '-'}; "
-        f"patronymic: {' '.join(parsed.patronymic) or '-'}"
+        f"  family: {' '.join(described['family']) or '-'}; "
+        f"given: {' '.join(described['given']) or '-'}; "
+        f"patronymic: {' '.join(described['patronymic']) or '-'}"
     )
     typer.echo("renderings:")
-    for standard, text in rendered.items():
+    for standard, text in described["renderings"].items():
         typer.echo(f"  {standard:<22} {text}")
     typer.echo("variants:")
-    for part, found in known.items():
+    for part, found in described["variants"].items():
         typer.echo(f"  {part}: {', '.join(found)}")

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
         compare_parsed,
         compare_parts,
     )
+    from homecoming.names.description import describe
     from homecoming.names.latin_form import common_form, common_forms
     from homecoming.names.parse import ParsedName, from_parts, parse_name
     from homecoming.names.script import cyrillic_language, detect_script
@@ -35,6 +36,7 @@ _EXPORTS = {
     "compare_parsed": "comparison",
     "compare_parts": "comparison",
     "keys": "blocking",
+    "describe": "description",
     "ParsedName": "parse",
     "from_parts": "parse",
     "parse_name": "parse",
@@ -56,6 +58,7 @@ __all__ = [
     "compare_parsed",
     "compare_parts",
     "cyrillic_language",
+    "describe",
     "detect_script",
     "from_parts",
     "keys",

@@ -65,6 +65,12 @@ def ensure_party(db: Database, *, code: str, name: str, actor: str) -> None:
             )
 
 
+def list_parties(db: Database) -> list[Party]:
+    """Every party, by code."""
+    with db.reading() as session:
+        return list(session.scalars(select(Party).order_by(Party.code)))
+
+
 def import_evidence(
     db: Database,
     *,
