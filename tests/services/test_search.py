@@ -48,6 +48,14 @@ def test_search_follows_imports_and_judgements(db: Database, tmp_path: Path) -> 
     )
     hits = service.search(Query("Александр Нехир", born=PartialDate(1987, 5, 23)))
     assert len(hits) == 1  # one person now
+    undone = judgements.undo(db, judgement_id=1, reason="different men", actor="registrar")
+    assert undone.undoes_id == 1
+    hits = service.search(Query("Александр Нехир", born=PartialDate(1987, 5, 23)))
+    assert len(hits) == 2  # the undo split them again, and the index followed
+    judgements.judge(
+        db, record_a=1, record_b=3, decision=Decision.SAME, reason="same DOB", actor="registrar"
+    )
+    assert len(service.search(Query("Александр Нехир", born=PartialDate(1987, 5, 23)))) == 1
 
     service.save_snapshot()
     reloaded = SearchService(db, snapshot=tmp_path / "index.npz")

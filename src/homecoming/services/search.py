@@ -5,16 +5,19 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
 from homecoming.domain.dates import PartialDate
 from homecoming.search.index import Entry, Hit, PersonIndex, Query
 from homecoming.store.db import Database
-from homecoming.store.models import AuditEntry, AuditHead, Record, Source
+from homecoming.store.models import AuditEntry, AuditHead, Judgement, Record, Source
 
-# Audit actions after which records may belong to other persons.
+# Audit actions after which records may belong to other persons: a linkage run regroups any
+# record; a judgement (or its undo) only the records of the persons of the two it names.
 REGROUPING_ACTIONS = ("judgement.", "linkage.")
+RELINKING_ACTIONS = ("linkage.",)
 SNAPSHOT_NAME = "search-index.npz"
 
 
@@ -80,15 +83,18 @@ class SearchService:
         if head_id == self._audit_seen:
             return
         with self.db.reading() as session:
-            actions = session.scalars(
-                select(AuditEntry.action).where(
+            entries = session.execute(
+                select(AuditEntry.action, AuditEntry.details).where(
                     AuditEntry.id > self._audit_seen, AuditEntry.id <= head_id
                 )
             ).all()
         last = int(index.record_ids[-1]) if len(index) else 0
         index.add(_entries(self.db, after=last))
-        if any(a.startswith(REGROUPING_ACTIONS) for a in actions):
+        regrouping = [(a, d) for a, d in entries if a.startswith(REGROUPING_ACTIONS)]
+        if any(a.startswith(RELINKING_ACTIONS) for a, _ in regrouping):
             index.reassign(_assignments(self.db))
+        elif regrouping:
+            index.reassign(_assignments_around(self.db, [d for _, d in regrouping]))
         self._audit_seen = head_id
 
 
@@ -118,6 +124,25 @@ def entry_of(row: Record, *, party: str = "") -> Entry:
         service_number=row.service_number,
         party=party,
     )
+
+
+def _assignments_around(db: Database, judged: list[dict[str, Any]]) -> dict[int, int]:
+    """The persons of the records that judgements named, now: every record of theirs."""
+    undone = [d["undoes"] for d in judged if "undoes" in d]
+    records = {d[key] for d in judged for key in ("record_a", "record_b") if key in d}
+    with db.reading() as session:
+        if undone:
+            rows = session.execute(
+                select(Judgement.record_a_id, Judgement.record_b_id).where(Judgement.id.in_(undone))
+            ).all()
+            records.update(record for row in rows for record in row)
+        persons = select(Record.person_id).where(Record.id.in_(records))
+        assigned = session.execute(
+            select(Record.id, Record.person_id).where(
+                Record.person_id.in_(persons) | Record.id.in_(records)
+            )
+        ).all()
+    return {rid: pid for rid, pid in assigned if pid is not None}
 
 
 def _assignments(db: Database) -> dict[int, int]:
