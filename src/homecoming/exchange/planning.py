@@ -125,6 +125,7 @@ def plan_stages(
             "remove or balance them first"
         )
     plan = _read(agreement, candidates, placed, solver)
+    _earliest_first(plan, candidates, ranks, pinned=set(fixed))
     plan.solver_status = name
     all_counts = {**{n: dict(c) for n, c in closed.items()}, **plan.counts}
     plan.findings = check_composition(agreement, all_counts)
@@ -167,6 +168,33 @@ def _ranks(candidates: Sequence[Candidate]) -> dict[int, int]:
         for rank, cand in enumerate(sorted(group, key=lambda c: (c.priority(), -c.key)), 1):
             ranks[cand.key] = rank
     return ranks
+
+
+def _earliest_first(
+    plan: Plan, candidates: Sequence[Candidate], ranks: Mapping[int, int], *, pinned: set[int]
+) -> None:
+    """Within each side and category, hand the earliest places to the highest priority.
+
+    The solver picks who goes and how many per stage; once everyone chosen is placed, its
+    objective is indifferent to who takes which stage. Swapping people of one side and
+    category between stages keeps every count, so parity and totals hold; pinned people stay.
+    """
+    category = {c.key: c.category for c in candidates}
+    places: defaultdict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+    for number, parties in plan.members.items():
+        for party, keys in parties.items():
+            for key in keys:
+                if key not in pinned:
+                    places[party, category[key]].append((number, key))
+    for (party, _), placed in places.items():
+        stages = sorted(number for number, _ in placed)
+        best_first = sorted((key for _, key in placed), key=lambda k: -ranks[k])
+        moving = set(best_first)
+        for number in set(stages):
+            kept = [k for k in plan.members[number][party] if k not in moving]
+            plan.members[number][party] = kept
+        for number, key in zip(stages, best_first, strict=True):
+            plan.members[number][party].append(key)
 
 
 def _read(
