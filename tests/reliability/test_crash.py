@@ -156,12 +156,15 @@ def test_an_import_killed_midway_leaves_nothing(
     assert audit.verify(db).ok
 
 
-def _hold_write_lock(db: Database, process: subprocess.Popen[str]) -> Iterator[Callable[[], bool]]:
+def _hold_write_lock(
+    db: Database, process: subprocess.Popen[str], *, at_once: bool = False
+) -> Iterator[Callable[[], bool]]:
     """Hold the lock the run's write transaction needs; yield 'is it now waiting for it?'."""
     if db.dialect == "sqlite":
-        # SQLite takes its one write lock at BEGIN, reads included (BEGIN IMMEDIATE), so take
-        # it only once the run has read the registry and is computing.
-        _wait_for(_cpu_above(process.pid, 4.0), process, "the linkage run was computing")
+        # SQLite takes its one write lock at a writer's BEGIN (reads begin deferred and go on);
+        # unless at_once, take it only once the run has read the registry and is computing.
+        if not at_once:
+            _wait_for(_cpu_above(process.pid, 4.0), process, "the linkage run was computing")
         connection = sqlite3.connect(_sqlite_path(db), isolation_level=None, timeout=60)
         connection.execute("BEGIN IMMEDIATE")
         try:
@@ -229,4 +232,30 @@ def test_a_linkage_run_killed_inside_its_transaction_leaves_nothing(
     assert "records in" in _run(db, tmp_path, "persons", "link")
     after = _state(db)
     assert after["persons of records"] != before["persons of records"]
+    assert audit.verify(db).ok
+
+
+def test_a_stage_composition_killed_inside_its_transaction_leaves_nothing(
+    db: Database, tmp_path: Path
+) -> None:
+    from homecoming.services import exchange_lists
+    from homecoming.services.search import SearchService
+
+    from ..exchange.world import build_world
+
+    agreement_id = build_world(db)
+    search = SearchService(db)
+    for version in exchange_lists.list_versions(db, agreement_id=agreement_id):
+        exchange_lists.validate_version(db, search, version_id=version.id, actor="test")
+    before = _state(db)
+    process = _start(db, tmp_path, "stages", "plan", str(agreement_id))
+    lock = _hold_write_lock(db, process, at_once=True)
+    waits_to_write = next(lock)
+    _wait_for(waits_to_write, process, "the composition was waiting inside its transaction")
+    _kill(process)
+    next(lock, None)
+    _check_intact(db, before)
+    _run(db, tmp_path, "stages", "plan", str(agreement_id))
+    after = _state(db)
+    assert after["stage_members"] != before["stage_members"]
     assert audit.verify(db).ok
