@@ -58,8 +58,15 @@ def add_parties(db: Database) -> None:
 def tokens(db: Database, api_settings: Settings) -> dict[str, str]:
     """One user per account above, each with an API token: username -> token."""
     add_parties(db)
-    hasher = users.password_hasher(api_settings)
     issued = {}
+    for username in add_accounts(db, api_settings):
+        issued[username] = users.issue_token(db, username=username, name="test", actor="test")
+    return {name: token.secret for name, token in issued.items()}
+
+
+def add_accounts(db: Database, settings: Settings) -> list[str]:
+    """One user per account above, each with PASSWORD: their usernames, in order."""
+    hasher = users.password_hasher(settings)
     for username, role, party in ACCOUNTS:
         users.add_user(
             db,
@@ -70,8 +77,7 @@ def tokens(db: Database, api_settings: Settings) -> dict[str, str]:
             hasher=hasher,
             actor="test",
         )
-        issued[username] = users.issue_token(db, username=username, name="test", actor="test")
-    return {name: token.secret for name, token in issued.items()}
+    return [username for username, _, _ in ACCOUNTS]
 
 
 @pytest.fixture

@@ -147,33 +147,10 @@ def test_an_exchange_from_the_command_line(db: Database, tmp_path: Path) -> None
     )
     assert len(lines) == 3
 
-    recorded = _json(
-        db,
-        "handovers",
-        "record",
-        agreement,
-        "1",
-        "--party",
-        "UA",
-        "--person",
-        str(ua_soldier),
-        "--outcome",
-        "delivered",
-    )
+    record = ("handovers", "record", agreement, "1", "--party", "UA", "--person", str(ua_soldier))
+    recorded = _json(db, *record, "--outcome", "delivered")
     assert recorded["record_id"] is not None  # type: ignore[index]
-    code, _, stderr = _run(
-        db,
-        "handovers",
-        "record",
-        agreement,
-        "1",
-        "--party",
-        "UA",
-        "--person",
-        str(ua_soldier),
-        "--outcome",
-        "declined",
-    )
+    code, _, stderr = _run(db, *record, "--outcome", "declined")
     assert code == 1 and "evidence" in stderr
     tally = _json(db, "handovers", "tally", agreement, "1")
     assert tally["counts"]["UA"] == {"soldiers": {"delivered": 1}}  # type: ignore[index]

@@ -32,16 +32,17 @@ def test_reads_known_columns_and_ignores_others(tmp_path: Path) -> None:
     assert second.date_of_birth.is_empty
 
 
-@pytest.mark.parametrize(
-    ("text", "where"),
-    [
-        ("name,date_of_birth\nx,1990\n", "line 1, column 'id'"),
-        ("id,full_name\na,X\nb,Y\na,Z\n", "line 4, column 'id'"),
-        ("id,full_name\n,X\n", "line 2, column 'id'"),
-        ("id,date_of_birth\na,1990\nb,31.02.1990\n", "line 3, column 'date_of_birth'"),
-        ("id,date_of_birth\na,sometime\n", "line 2, column 'date_of_birth'"),
-    ],
-)
+# (file text, where the error must point)
+BAD_INPUTS = [
+    ("name,date_of_birth\nx,1990\n", "line 1, column 'id'"),
+    ("id,full_name\na,X\nb,Y\na,Z\n", "line 4, column 'id'"),
+    ("id,full_name\n,X\n", "line 2, column 'id'"),
+    ("id,date_of_birth\na,1990\nb,31.02.1990\n", "line 3, column 'date_of_birth'"),
+    ("id,date_of_birth\na,sometime\n", "line 2, column 'date_of_birth'"),
+]
+
+
+@pytest.mark.parametrize(("text", "where"), BAD_INPUTS)
 def test_bad_input_names_file_line_and_column(tmp_path: Path, text: str, where: str) -> None:
     path = _write(tmp_path, text)
     with pytest.raises(InvalidInput) as caught:
@@ -59,11 +60,7 @@ def test_duplicate_id_says_where_it_was_first(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "where"),
     [
-        ("name,date_of_birth\nx,1990\n", "line 1, column 'id'"),
-        ("id,full_name\na,X\nb,Y\na,Z\n", "line 4, column 'id'"),
-        ("id,full_name\n,X\n", "line 2, column 'id'"),
-        ("id,date_of_birth\na,1990\nb,31.02.1990\n", "line 3, column 'date_of_birth'"),
-        ("id,date_of_birth\na,sometime\n", "line 2, column 'date_of_birth'"),
+        *BAD_INPUTS,
         ("id,date_of_birth\na,1990\n,sometime\n", "line 3, column 'date_of_birth'"),
         ("id,date_of_birth\na,1990\na,2001\nb,never\n", "line 3, column 'id'"),
     ],

@@ -159,41 +159,20 @@ def test_no_sequence_breaks_parity_unrecorded_and_tallies_add_up(
     members = {"UA": list(ua), "RU": list(ru)}
     for op, party, pick, outcome in ops:
         pool = members[party]
+        leaving = [stages.MemberChange(party, pool[pick % len(pool)])] if pool else []
+        coming = [stages.MemberChange(party, spare[party][pick % 3], "soldiers")]
+        overriding = op == "override"
         try:
-            if op == "add":
-                stages.change(
+            if op == "add" or (op in ("remove", "swap", "override") and pool):
+                stages.change(  # a swap removes and adds; only an override may break parity
                     db,
                     agreement_id=agreement_id,
                     number=1,
-                    actor="neg",
-                    add=[stages.MemberChange(party, spare[party][pick % 3], "soldiers")],
-                )
-            elif op == "remove" and pool:
-                stages.change(
-                    db,
-                    agreement_id=agreement_id,
-                    number=1,
-                    actor="neg",
-                    remove=[stages.MemberChange(party, pool[pick % len(pool)])],
-                )
-            elif op == "swap" and pool:
-                stages.change(
-                    db,
-                    agreement_id=agreement_id,
-                    number=1,
-                    actor="neg",
-                    remove=[stages.MemberChange(party, pool[pick % len(pool)])],
-                    add=[stages.MemberChange(party, spare[party][pick % 3], "soldiers")],
-                )
-            elif op == "override" and pool:
-                stages.change(
-                    db,
-                    agreement_id=agreement_id,
-                    number=1,
-                    actor="admin",
-                    remove=[stages.MemberChange(party, pool[pick % len(pool)])],
-                    override_reason="agreed at the crossing",
-                    may_override=True,
+                    actor="admin" if overriding else "neg",
+                    add=coming if op in ("add", "swap") else [],
+                    remove=leaving if op != "add" else [],
+                    override_reason="agreed at the crossing" if overriding else None,
+                    may_override=overriding,
                 )
             elif op in ("handover", "correct") and pool:
                 handovers.record_handover(

@@ -24,6 +24,13 @@ ROWS = [
 
 def _load(db: Database, copies: int = 30) -> None:
     """The six, plus filler people so that Splink has something to train on."""
+    load_people(db, ROWS, filler=copies * 20, seed=3)
+
+
+def load_people(
+    db: Database, rows: list[tuple[str, str, str, PartialDate, str]], *, filler: int, seed: int
+) -> None:
+    """These (family, given, patronymic, born, service number), then `filler` generated people."""
     from homecoming.generate.records import generate_dataset
 
     evidence = [
@@ -34,15 +41,15 @@ def _load(db: Database, copies: int = 30) -> None:
                 family_name=f, given_names=g, patronymic=p, date_of_birth=born, service_number=sn
             ),
         )
-        for i, (f, g, p, born, sn) in enumerate(ROWS)
+        for i, (f, g, p, born, sn) in enumerate(rows)
     ]
-    filler = [
+    generated = [
         Evidence(line=len(evidence) + i + 2, raw={}, fields=record.fields)
-        for i, record in enumerate(generate_dataset(copies * 20, seed=3))
+        for i, record in enumerate(generate_dataset(filler, seed=seed))
     ]
     registry.import_evidence(
         db,
-        rows=evidence + filler,
+        rows=evidence + generated,
         actor="r",
         source=registry.SourceInfo(kind=SourceKind.OTHER, name="lists"),
     )

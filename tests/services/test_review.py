@@ -9,13 +9,14 @@ import pytest
 from sqlalchemy import select
 
 from homecoming.domain.dates import PartialDate
-from homecoming.domain.record import Evidence, RecordFields, SourceKind
 from homecoming.errors import Conflict, InvalidInput, NotFound
-from homecoming.services import audit, judgements, registry, review
+from homecoming.services import audit, judgements, review
 from homecoming.services.judgements import Decision
 from homecoming.services.linkage import MODEL_FILE, link_persons
 from homecoming.store.db import Database
 from homecoming.store.models import Judgement, Record, ReviewPair
+
+from .test_linkage import load_people
 
 # One man in three records; his namesake born another year; a woman; filler to train on.
 ROWS = [
@@ -28,28 +29,7 @@ ROWS = [
 
 
 def _load(db: Database) -> None:
-    from homecoming.generate.records import generate_dataset
-
-    evidence = [
-        Evidence(
-            line=i + 2,
-            raw={},
-            fields=RecordFields(
-                family_name=f, given_names=g, patronymic=p, date_of_birth=born, service_number=sn
-            ),
-        )
-        for i, (f, g, p, born, sn) in enumerate(ROWS)
-    ]
-    filler = [
-        Evidence(line=len(evidence) + i + 2, raw={}, fields=record.fields)
-        for i, record in enumerate(generate_dataset(800, seed=5))
-    ]
-    registry.import_evidence(
-        db,
-        rows=evidence + filler,
-        actor="r",
-        source=registry.SourceInfo(kind=SourceKind.OTHER, name="lists"),
-    )
+    load_people(db, ROWS, filler=800, seed=5)
 
 
 @pytest.fixture

@@ -1,42 +1,54 @@
 """Fixtures of the web UI tests.
 
 - Page tests (test_pages.py) use FastAPI's TestClient over the `db` fixture, so they run on
-  SQLite and on PostgreSQL, with one user per role (tests/api/conftest.py's accounts) logged
-  in through the login form itself, CSRF token and all.
-- Browser tests (test_browser.py, marker `browser`) start the real app with uvicorn on a free
-  loopback port over a seeded SQLite file and drive Debian's /usr/bin/chromium headless with
-  Playwright. They run once (SQLite only). Without Chromium they skip, saying how to install
-  it (`make chromium`); under CI=true they fail instead.
+  SQLite and on PostgreSQL, with one user per role (tests/api/conftest.py's accounts,
+  imported from there) logged in through the login form itself, CSRF token and all.
+- Browser tests (test_browser.py, test_browser_flows.py, marker `browser`) start the real app
+  with uvicorn on a free loopback port over a seeded SQLite file (`serving`) and drive Debian's
+  /usr/bin/chromium headless with Playwright (`browser`, one per module). They run once (SQLite
+  only). Without Chromium they skip, saying how to install it (`make chromium`); under CI=true
+  they fail instead.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 
 from homecoming.api.app import create_app
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import Evidence, Fate, RecordFields, SourceKind
-from homecoming.domain.roles import Role
-from homecoming.services import registry, users
+from homecoming.services import registry
 from homecoming.settings import Settings
 from homecoming.store.db import Database
 from homecoming.store.models import Record
 
-PASSWORD = "correct horse battery staple"
-# (username, role, party): every role, and a negotiator for each party.
-ACCOUNTS: tuple[tuple[str, Role, str | None], ...] = (
-    ("admin", Role.ADMINISTRATOR, None),
-    ("registrar", Role.REGISTRAR, None),
-    ("negotiator-ua", Role.NEGOTIATOR, "UA"),
-    ("negotiator-ru", Role.NEGOTIATOR, "RU"),
-    ("tracer", Role.TRACING_OFFICER, None),
-    ("liaison", Role.FAMILY_LIAISON, None),
-    ("auditor", Role.AUDITOR, None),
-)
+from ..api.conftest import PASSWORD, add_accounts, fast
+
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]*)"')
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--no-first-run",
+]
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+try:
+    from playwright.sync_api import Browser, BrowserContext, sync_playwright
+except ImportError:  # pragma: no cover - the dev extra installs it
+    sync_playwright = None  # type: ignore[assignment]
 
 
 def form_token(html: str) -> str:
@@ -59,13 +71,6 @@ def log_in(client: TestClient, username: str, password: str = PASSWORD) -> str:
     return client.cookies["csrf"]
 
 
-def fast(settings: Settings) -> Settings:
-    """The same settings with a cheap Argon2 (tests only)."""
-    return settings.model_copy(
-        update={"password_hash_time_cost": 1, "password_hash_memory_kib": 8192}
-    )
-
-
 def seed(db: Database, settings: Settings, *, people: bool = True) -> dict[str, int]:
     """Parties, one user per account, and two lists; returns person ids by who sees them.
 
@@ -74,17 +79,7 @@ def seed(db: Database, settings: Settings, *, people: bool = True) -> dict[str, 
     """
     registry.ensure_party(db, code="UA", name="Ukraine", actor="test")
     registry.ensure_party(db, code="RU", name="Russian Federation", actor="test")
-    hasher = users.password_hasher(settings)
-    for username, role, party in ACCOUNTS:
-        users.add_user(
-            db,
-            username=username,
-            role=role,
-            party=party,
-            password=PASSWORD,
-            hasher=hasher,
-            actor="test",
-        )
+    add_accounts(db, settings)
     if not people:  # users only: the exchange and tracing worlds bring their own people
         return {}
     ua = _list(db, "UA", [("Nekhir", "Oleksandr", PartialDate(1987, 5, 23), Fate.CAPTURED)])
@@ -168,3 +163,68 @@ def exchange(db: Database, web_settings: Settings) -> int:
 @pytest.fixture
 def exchange_app(web_settings: Settings, exchange: int) -> TestClient:
     return TestClient(create_app(web_settings))
+
+
+# --- browser tests ---------------------------------------------------------------------------
+
+
+def need_chromium() -> None:
+    """Skip (fail under CI) when Playwright or Chromium is missing, saying how to get it."""
+    missing = (
+        "Playwright is not installed (pip install -e '.[dev]')"
+        if sync_playwright is None
+        else f"{CHROMIUM} is missing: run `make chromium` as root"
+        if not CHROMIUM.exists()
+        else ""
+    )
+    if missing:
+        if IN_CI:
+            pytest.fail(missing)
+        pytest.skip(missing)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def serving(settings: Settings) -> Iterator[str]:
+    """The real app under uvicorn on a free loopback port, in a thread: its base URL."""
+    port = _free_port()
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    running = uvicorn.Server(config)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not running.started:
+        assert time.monotonic() < deadline, "uvicorn did not start within 20 s"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    running.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium, one per module."""
+    need_chromium()
+    assert sync_playwright is not None
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@contextmanager
+def browser_context(browser: Browser, base_url: str, locale: str) -> Iterator[BrowserContext]:
+    """A fresh context (cookies, language) on the served app, closed afterwards."""
+    made = browser.new_context(
+        base_url=base_url, locale=locale, viewport={"width": 1280, "height": 900}
+    )
+    made.set_default_timeout(10_000)
+    yield made
+    made.close()

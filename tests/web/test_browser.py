@@ -7,102 +7,42 @@ page goes to var/screenshots/.
 
 from __future__ import annotations
 
-import os
-import socket
-import threading
-import time
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
-from homecoming.api.app import create_app
 from homecoming.settings import Settings
 from homecoming.store.db import Database
 
-from .conftest import PASSWORD, fast, seed
+from .conftest import PASSWORD, browser_context, fast, need_chromium, seed, serving
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--no-first-run",
-]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
-try:
-    from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
-except ImportError:  # pragma: no cover - the dev extra installs it
-    sync_playwright = None  # type: ignore[assignment]
-
-
-def _need_chromium() -> None:
-    missing = (
-        "Playwright is not installed (pip install -e '.[dev]')"
-        if sync_playwright is None
-        else f"{CHROMIUM} is missing: run `make chromium` as root"
-        if not CHROMIUM.exists()
-        else ""
-    )
-    if missing:
-        if IN_CI:
-            pytest.fail(missing)
-        pytest.skip(missing)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+with contextlib.suppress(ImportError):  # the dev extra installs it; conftest skips without
+    from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
     """The real app under uvicorn on 127.0.0.1, over a seeded SQLite file."""
-    _need_chromium()
+    need_chromium()
     folder = tmp_path_factory.mktemp("browser")
     url = f"sqlite:///{folder / 'homecoming.sqlite3'}"
     Database(url).upgrade()
     settings = fast(Settings(environment="test", database_url=url, data_dir=folder / "var"))
     persons = seed(Database(url), settings)
-    port = _free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not running.started:
-        assert time.monotonic() < deadline, "uvicorn did not start within 20 s"
-        time.sleep(0.05)
-    yield {"base": f"http://127.0.0.1:{port}", "persons": persons, "folder": folder}
-    running.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser(server: dict[str, object]) -> Iterator[Browser]:
-    assert sync_playwright is not None
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
+    with serving(settings) as base:
+        yield {"base": base, "persons": persons, "folder": folder}
 
 
 @pytest.fixture
-def context(browser: Browser, server: dict[str, object]) -> Iterator[BrowserContext]:
-    made = browser.new_context(
-        base_url=str(server["base"]), locale="uk-UA", viewport={"width": 1280, "height": 900}
-    )
-    made.set_default_timeout(10_000)
-    yield made
-    made.close()
+def context(server: dict[str, object], browser: Browser) -> Iterator[BrowserContext]:
+    with browser_context(browser, str(server["base"]), "uk-UA") as made:
+        yield made
 
 
 def shot(page: Page, name: str) -> None:

@@ -7,14 +7,11 @@ review. Each flow saves screenshots of its pages under var/screenshots/.
 
 from __future__ import annotations
 
-import threading
-import time
+import contextlib
 from collections.abc import Iterator
 
 import pytest
-import uvicorn
 
-from homecoming.api.app import create_app
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import Contact, RecordFields
 from homecoming.services import inquiries
@@ -24,21 +21,19 @@ from homecoming.store.db import Database
 from homecoming.tracing.inquiry import SharingScope
 
 from ..services.test_review import _load
-from .conftest import build_exchange, fast, seed
-from .test_browser import CHROMIUM, CHROMIUM_ARGS, _free_port, _need_chromium, log_in, shot
+from .conftest import browser_context, build_exchange, fast, need_chromium, seed, serving
+from .test_browser import log_in, shot
 
 pytestmark = pytest.mark.browser
 
-try:
-    from playwright.sync_api import Browser, BrowserContext, expect, sync_playwright
-except ImportError:  # pragma: no cover - the dev extra installs it
-    sync_playwright = None  # type: ignore[assignment]
+with contextlib.suppress(ImportError):  # the dev extra installs it; conftest skips without
+    from playwright.sync_api import Browser, BrowserContext, expect
 
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
     """The real app under uvicorn over an exchange, an inquiry and a linkage run."""
-    _need_chromium()
+    need_chromium()
     folder = tmp_path_factory.mktemp("flows")
     url = f"sqlite:///{folder / 'homecoming.sqlite3'}"
     db = Database(url)
@@ -60,39 +55,14 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object
     )
     _load(db)
     link_persons(db, actor="registrar", data_dir=folder / "var")
-    port = _free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not running.started:
-        assert time.monotonic() < deadline, "uvicorn did not start within 20 s"
-        time.sleep(0.05)
-    yield {"base": f"http://127.0.0.1:{port}", "agreement": agreement}
-    running.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser(world: dict[str, object]) -> Iterator[Browser]:
-    assert sync_playwright is not None
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
+    with serving(settings) as base:
+        yield {"base": base, "agreement": agreement}
 
 
 @pytest.fixture
-def context(browser: Browser, world: dict[str, object]) -> Iterator[BrowserContext]:
-    made = browser.new_context(
-        base_url=str(world["base"]), locale="en-GB", viewport={"width": 1280, "height": 900}
-    )
-    made.set_default_timeout(10_000)
-    yield made
-    made.close()
+def context(world: dict[str, object], browser: Browser) -> Iterator[BrowserContext]:
+    with browser_context(browser, str(world["base"]), "en-GB") as made:
+        yield made
 
 
 def test_accept_a_validation_finding(context: BrowserContext, world: dict[str, object]) -> None:
@@ -126,10 +96,11 @@ def test_record_a_handover_and_see_the_tally_change(
     page.goto(f"/ui/exchanges/{world['agreement']}/stages/1/handovers?party=RU")
     cell = page.locator('[data-crossed="RU-soldiers"] strong')
     expect(cell).to_have_text("0")
-    page.locator("#q").press_sequentially("Nehir", delay=20)  # Latin typed, Cyrillic listed
+    # Stage 1 takes RU's oldest soldier (the same captivity, then age): Коваленко, born 1979.
+    page.locator("#q").press_sequentially("Kovalenko", delay=20)  # Latin typed, Cyrillic listed
     candidate = page.locator("#candidates [data-candidate]")
     expect(candidate).to_have_count(1)
-    expect(candidate.locator(".hit-name")).to_have_text("Нехир Александр")
+    expect(candidate.locator(".hit-name")).to_have_text("Коваленко Пётр")
     page.locator("#q").press("Enter")  # to the person
     expect(candidate).to_be_focused()
     page.keyboard.press("1")  # delivered, one key

@@ -97,9 +97,10 @@ def test_the_handover_desk_records_and_the_tally_follows(
 ) -> None:
     token = log_in(exchange_app, "registrar")
     base = f"/ui/exchanges/{exchange}/stages/1"
-    found = exchange_app.get(f"{base}/handovers/find", params={"party": "RU", "q": "Nehir"})
+    # Stage 1 takes RU's oldest soldier (the same captivity, then age): Коваленко, born 1979.
+    found = exchange_app.get(f"{base}/handovers/find", params={"party": "RU", "q": "Kovalenko"})
     person = re.search(r'name="person_id" value="(\d+)"', found.text)
-    assert person and "Нехир Александр" in found.text  # Latin typed, Cyrillic listed
+    assert person and "Коваленко Пётр" in found.text  # Latin typed, Cyrillic listed
     before = exchange_app.get(f"{base}/tally").text
     assert re.search(r'data-crossed="RU-soldiers"><strong>0</strong> / 1', before)
     form = {"csrf_token": token, "party": "RU", "person_id": person.group(1)}
@@ -128,7 +129,7 @@ def test_the_handover_desk_records_and_the_tally_follows(
     after = exchange_app.get(f"{base}/tally").text
     assert re.search(r'data-crossed="RU-soldiers"><strong>0</strong> / 1', after)
     recon = exchange_app.get(f"/ui/exchanges/{exchange}/reconciliation", headers=EN)
-    assert "Not delivered" in recon.text and "Нехир Александр" in recon.text
+    assert "Not delivered" in recon.text and "Коваленко Пётр" in recon.text
 
 
 def test_an_auditor_sees_the_desk_but_cannot_record(

@@ -14,7 +14,8 @@ from homecoming.settings import Settings
 from homecoming.store.db import Database
 from homecoming.web import page_routes, refuse_unguarded_pages
 
-from .conftest import ACCOUNTS, form_token, log_in
+from ..api.conftest import ACCOUNTS
+from .conftest import form_token, log_in
 
 EVERYONE = frozenset(Role)
 IMPORTERS = frozenset({Role.ADMINISTRATOR, Role.REGISTRAR})

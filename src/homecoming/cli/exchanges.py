@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from homecoming.cli.options import Actor, Json, MappingFile, ReceivedAt, ReceivedFrom, Sheet
 from homecoming.cli.runtime import err, open_database, out, print_json, settings_of
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import Category
@@ -45,8 +46,6 @@ handovers_app = typer.Typer(help="What happened at the crossing, person by perso
 for _group in (agreements_app, lists_app, stages_app, handovers_app):
     _group.info.no_args_is_help = True
 
-Actor = Annotated[str, typer.Option(help="Who is doing this (for the audit log)")]
-Json = Annotated[bool, typer.Option("--json", help="Machine-readable output")]
 AgreementId = Annotated[int, typer.Argument(help="The agreement's id (agreements list)")]
 StageNumber = Annotated[int, typer.Argument(help="The stage's number: 1, 2, 3…")]
 
@@ -227,14 +226,10 @@ def import_list(
     category: Annotated[
         str | None, typer.Option(help="The agreement category, when the list is for one")
     ] = None,
-    received_from: Annotated[str, typer.Option(help="Who handed it over")] = "",
-    received_at: Annotated[
-        dt.datetime | None, typer.Option(help="When it was received (default: now)")
-    ] = None,
-    mapping: Annotated[
-        Path | None, typer.Option(exists=True, help="CSV `column,field` or JSON mapping file")
-    ] = None,
-    sheet: Annotated[str | None, typer.Option(help="XLSX sheet (default: the first)")] = None,
+    received_from: ReceivedFrom = "",
+    received_at: ReceivedAt = None,
+    mapping: MappingFile = None,
+    sheet: Sheet = None,
     actor: Actor = "cli",
     as_json: Json = False,
 ) -> None:
@@ -481,6 +476,11 @@ def _changes(specs: list[str], category: str | None) -> list[stages.MemberChange
 PersonSpecs = Annotated[
     list[str], typer.Option("--person", help="PARTY:PERSON_ID (repeat for several)")
 ]
+ChangeReason = Annotated[str, typer.Option("--reason", help="Why")]
+ParityOverride = Annotated[
+    str | None,
+    typer.Option("--override", help="Break parity anyway, for this reason (administrators)"),
+]
 
 
 @stages_app.command("add")
@@ -493,26 +493,23 @@ def add_members(
     remove: Annotated[
         list[str] | None, typer.Option(help="PARTY:PERSON_ID to take out in the same step")
     ] = None,
-    reason: Annotated[str, typer.Option(help="Why")] = "",
-    override: Annotated[
-        str | None, typer.Option(help="Break parity anyway, for this reason (administrators)")
-    ] = None,
+    reason: ChangeReason = "",
+    override: ParityOverride = None,
     actor: Actor = "cli",
     as_json: Json = False,
 ) -> None:
     """Add people to a stage (with --remove, swap them); refused if parity would break."""
-    view = stages.change(
-        open_database(ctx),
-        agreement_id=agreement,
-        number=number,
+    _change_stage(
+        ctx,
+        agreement,
+        number,
         add=_changes(person, category),
         remove=_changes(remove or [], None),
         reason=reason,
-        override_reason=override,
-        may_override=True,
+        override=override,
         actor=actor,
+        as_json=as_json,
     )
-    _stage_out(view, as_json)
 
 
 @stages_app.command("remove")
@@ -521,28 +518,48 @@ def remove_members(
     agreement: AgreementId,
     number: StageNumber,
     person: PersonSpecs,
-    reason: Annotated[str, typer.Option(help="Why")] = "",
-    override: Annotated[
-        str | None, typer.Option(help="Break parity anyway, for this reason (administrators)")
-    ] = None,
+    reason: ChangeReason = "",
+    override: ParityOverride = None,
     actor: Actor = "cli",
     as_json: Json = False,
 ) -> None:
     """Take people out of a stage; refused if parity would break."""
+    _change_stage(
+        ctx,
+        agreement,
+        number,
+        add=[],
+        remove=_changes(person, None),
+        reason=reason,
+        override=override,
+        actor=actor,
+        as_json=as_json,
+    )
+
+
+def _change_stage(
+    ctx: typer.Context,
+    agreement: int,
+    number: int,
+    *,
+    add: list[stages.MemberChange],
+    remove: list[stages.MemberChange],
+    reason: str,
+    override: str | None,
+    actor: str,
+    as_json: bool,
+) -> None:
     view = stages.change(
         open_database(ctx),
         agreement_id=agreement,
         number=number,
-        remove=_changes(person, None),
+        add=add,
+        remove=remove,
         reason=reason,
         override_reason=override,
         may_override=True,
         actor=actor,
     )
-    _stage_out(view, as_json)
-
-
-def _stage_out(view: stages.StageView, as_json: bool) -> None:
     if as_json:
         print_json(_plain(view))
     else:

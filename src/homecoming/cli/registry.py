@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from homecoming.cli.options import Actor, Json, MappingFile, ReceivedAt, ReceivedFrom, Sheet
 from homecoming.cli.runtime import err, open_database, out, print_json, progress_bar
 from homecoming.domain.record import SourceKind
 from homecoming.errors import InvalidInput, RowProblem
@@ -37,7 +38,7 @@ def add_party(
     ctx: typer.Context,
     code: Annotated[str, typer.Argument(help="Short code, e.g. UA")],
     name: Annotated[str, typer.Argument(help="Full name, e.g. Ukraine")],
-    actor: Annotated[str, typer.Option(help="Who is doing this (for the audit log)")] = "cli",
+    actor: Actor = "cli",
 ) -> None:
     """Register a party (once; again is a no-op)."""
     registry.ensure_party(open_database(ctx), code=code.upper(), name=name, actor=actor)
@@ -54,14 +55,10 @@ def import_file(
     name: Annotated[
         str | None, typer.Option(help="Name of the source (default: file name)")
     ] = None,
-    received_from: Annotated[str, typer.Option(help="Who handed it over")] = "",
-    received_at: Annotated[
-        dt.datetime | None, typer.Option(help="When it was received (default: now)")
-    ] = None,
-    mapping: Annotated[
-        Path | None, typer.Option(exists=True, help="CSV `column,field` or JSON mapping file")
-    ] = None,
-    sheet: Annotated[str | None, typer.Option(help="XLSX sheet (default: the first)")] = None,
+    received_from: ReceivedFrom = "",
+    received_at: ReceivedAt = None,
+    mapping: MappingFile = None,
+    sheet: Sheet = None,
     encoding: Annotated[str | None, typer.Option(help="Force a CSV encoding")] = None,
     ignore_unknown_columns: Annotated[bool, typer.Option(help="Leave unknown columns out")] = False,
     skip_bad_rows: Annotated[
@@ -71,8 +68,8 @@ def import_file(
         Path | None, typer.Option(help="Where rejected rows go (default: PATH.rejected.csv)")
     ] = None,
     force: Annotated[bool, typer.Option(help="Import a file already imported")] = False,
-    actor: Annotated[str, typer.Option(help="Who is doing this (for the audit log)")] = "cli",
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output")] = False,
+    actor: Actor = "cli",
+    as_json: Json = False,
 ) -> None:
     """Import a list as one source: all rows or none (unless --skip-bad-rows)."""
     db = open_database(ctx)

@@ -25,11 +25,7 @@ def serve(
 
     settings = settings_of(ctx)
     open_database(ctx).check_ready()
-    typer.echo(
-        f"Homecoming on http://{host}:{port}/  (UI: /ui/, API docs: /docs, health: /health)"
-    )
+    typer.echo(f"Homecoming on http://{host}:{port}/  (UI: /ui/, API docs: /docs, health: /health)")
     # Idle connections stay open longer than a proxy's or a client pool's idle timeout (60 s is
     # common): a server that closes first races the client's next request on that connection.
-    uvicorn.run(
-        create_app(settings), host=host, port=port, log_level="info", timeout_keep_alive=75
-    )
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", timeout_keep_alive=75)

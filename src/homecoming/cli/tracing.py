@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from homecoming.cli.options import Actor, Json, MappingFile, Sheet
 from homecoming.cli.runtime import err, open_database, out, print_json, settings_of
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import Category, Contact, RecordFields, Sex
@@ -33,8 +34,6 @@ notifications_app = typer.Typer(
     help="Messages to families: prepare, approve (a second person), send.", no_args_is_help=True
 )
 
-Actor = Annotated[str, typer.Option(help="Who is doing this (for the audit log)")]
-Json = Annotated[bool, typer.Option("--json", help="Machine-readable output")]
 Reference = Annotated[str, typer.Argument(help="Case reference (HC-2026-000123) or inquiry id")]
 
 
@@ -134,10 +133,8 @@ def import_inquiries(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV or XLSX")],
     party: Annotated[str | None, typer.Option(help="The families' side, e.g. UA")] = None,
-    mapping: Annotated[
-        Path | None, typer.Option(exists=True, help="CSV `column,field` or JSON mapping file")
-    ] = None,
-    sheet: Annotated[str | None, typer.Option(help="XLSX sheet (default: the first)")] = None,
+    mapping: MappingFile = None,
+    sheet: Sheet = None,
     encoding: Annotated[str | None, typer.Option(help="Force a CSV encoding")] = None,
     received_via: Annotated[str, typer.Option(help="hotline, in person, letter...")] = "",
     force: Annotated[bool, typer.Option(help="Import a file already imported")] = False,

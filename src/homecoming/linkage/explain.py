@@ -59,19 +59,26 @@ class Waterfall:
     spec: dict[str, Any]
 
 
-def duckdb_model(model: dict[str, Any]) -> dict[str, Any]:
-    """The model's settings with its SQL spelled for DuckDB (a Spark run saves Spark SQL).
+def model_for_dialect(model: dict[str, Any], dialect: str) -> dict[str, Any]:
+    """A saved model's settings with its SQL spelled for `dialect` ("duckdb" or "spark").
 
     Our comparisons differ between the dialects only in how "arrays overlap" is written.
     """
-    if model.get("sql_dialect") != "spark":
-        return dict(model)
     import json
 
-    text = json.dumps(model).replace("arrays_overlap(", "list_has_any(")
+    spellings = {"duckdb": "list_has_any(", "spark": "arrays_overlap("}
+    text = json.dumps(model)
+    for other, spelling in spellings.items():
+        if other != dialect:
+            text = text.replace(spelling, spellings[dialect])
     converted: dict[str, Any] = json.loads(text)
-    converted["sql_dialect"] = "duckdb"
+    converted["sql_dialect"] = dialect
     return converted
+
+
+def duckdb_model(model: dict[str, Any]) -> dict[str, Any]:
+    """The model's settings with its SQL spelled for DuckDB (a Spark run saves Spark SQL)."""
+    return model_for_dialect(model, "duckdb")
 
 
 def _linker(model: dict[str, Any], table: Any, *, blocking: Sequence[Any] = ()) -> Any:
@@ -179,10 +186,7 @@ def waterfall(
         data = records_to_waterfall_data(scored, settings, False)  # type: ignore[no-untyped-call]
     finally:
         engine.close()
-    bars = [_plain(bar) for bar in data]
-    for bar in bars:  # forms are hashed: show the names as written instead
-        if bar.get("column_name") in TEXT_SHOWN_FOR:
-            bar["value_l"], bar["value_r"] = rows[0]["name_text"], rows[1]["name_text"]
+    bars = waterfall_bars(data, rows[0]["name_text"], rows[1]["name_text"])
     _add_cumulative(bars)
     chart = WaterfallChart(bars, filter_nulls=True)
     spec = _json_safe(chart.chart_dict)
@@ -210,6 +214,15 @@ def _add_cumulative(bars: list[dict[str, Any]]) -> None:
 def _probability(weight: float) -> float:
     odds = 2.0**weight if weight < 1000 else math.inf
     return 1.0 if math.isinf(odds) else odds / (1.0 + odds)
+
+
+def waterfall_bars(data: Sequence[dict[str, Any]], left: str, right: str) -> list[dict[str, Any]]:
+    """Splink's waterfall data made JSON-able, with the two names as written (`left`, `right`)."""
+    bars = [_plain(bar) for bar in data]
+    for bar in bars:  # forms are hashed: show the names as written instead
+        if bar.get("column_name") in TEXT_SHOWN_FOR:
+            bar["value_l"], bar["value_r"] = left, right
+    return bars
 
 
 def _plain(bar: dict[str, Any]) -> dict[str, Any]:

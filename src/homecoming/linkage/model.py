@@ -19,13 +19,12 @@ from homecoming.linkage.blocking import (
     BlockingKey,
 )
 from homecoming.linkage.comparisons import comparisons
-from homecoming.linkage.engine import LinkageEngine
+from homecoming.linkage.engine import LinkageEngine, SparkEngine
+from homecoming.linkage.explain import model_for_dialect, waterfall_bars
 from homecoming.linkage.judgements import PairJudgement
 
 LinkType = Literal["dedupe_only", "link_only"]
 DATASETS = ("left", "right")
-# Comparisons whose inputs are hashed forms: explanations show the names as written.
-TEXT_SHOWN_FOR = frozenset({"name", "patronymic"})
 # Batches larger than this keep the prior of a batch this size (see LinkageModel._scale_prior).
 REFERENCE_RECORDS = 100_000
 
@@ -58,7 +57,9 @@ class LinkageModel:
         *,
         keys: Sequence[BlockingKey] = PREDICTION_KEYS,
         log_level: int = logging.WARNING,
+        trained: dict[str, Any] | None = None,
     ) -> None:
+        """With `trained` (a saved model, from any engine) the linker scores with it as is."""
         from splink import Linker
 
         self.engine = engine
@@ -68,7 +69,11 @@ class LinkageModel:
             engine.register(table, f"homecoming_{name}")
             for table, name in zip(tables, DATASETS, strict=False)
         ]
-        self.settings = settings(self.link_type, keys=keys)
+        self.settings: Any = settings(self.link_type, keys=keys)
+        if trained is not None:
+            dialect = "spark" if isinstance(engine, SparkEngine) else "duckdb"
+            self.settings = model_for_dialect(trained, dialect) | {"link_type": self.link_type}
+        self.trained = trained is not None
         self.linker = Linker(self._frames, self.settings, log_level=log_level)
         self._levels: dict[str, dict[int, tuple[str, float]]] | None = None
         self._sizes = [int(table.num_rows) for table in tables]
@@ -207,11 +212,7 @@ class LinkageModel:
         records = self._scored_pair(left, right)
         settings = self.linker._settings_obj
         data = records_to_waterfall_data(records, settings, False)  # type: ignore[no-untyped-call]
-        bars = [_plain(bar) for bar in data]
-        for bar in bars:  # forms are hashed: show the names as written instead
-            if bar.get("column_name") in TEXT_SHOWN_FOR:
-                bar["value_l"], bar["value_r"] = left["name_text"], right["name_text"]
-        return bars
+        return waterfall_bars(data, left["name_text"], right["name_text"])
 
     def _scored_pair(self, left: dict[str, Any], right: dict[str, Any]) -> list[dict[str, Any]]:
         from splink import Linker
@@ -239,15 +240,3 @@ def _weight(m: float | None, u: float | None) -> float:
     if not m or not u:
         return 0.0
     return math.log2(m / u)
-
-
-def _plain(bar: dict[str, Any]) -> dict[str, Any]:
-    """Numbers and strings only (JSON): infinities and NaN become None."""
-    clean: dict[str, Any] = {}
-    for key, value in bar.items():
-        if isinstance(value, float) and not math.isfinite(value):
-            value = None
-        elif value is not None and not isinstance(value, (str, int, float, bool)):
-            value = str(value)
-        clean[key] = value
-    return clean

@@ -21,6 +21,7 @@ from homecoming.errors import Forbidden
 from homecoming.formats import export
 from homecoming.services import stages
 from homecoming.services.users import Principal
+from homecoming.store.db import Database
 
 router = APIRouter(prefix="/stages", tags=["stages"], responses=GUARDED)
 Reader = Annotated[Principal, requires(Capability.EXCHANGES_READ)]
@@ -88,17 +89,7 @@ def change_stage(
     db: DatabaseDep, user: Writer, agreement_id: IdPath, number: StageNumber, body: StageChangeIn
 ) -> StageDetail:
     """Add and remove people in one step; refused (409) if parity would break."""
-    view = stages.change(
-        db,
-        agreement_id=agreement_id,
-        number=number,
-        add=_changes(body.add),
-        remove=_changes(body.remove),
-        reason=body.reason,
-        actor=user.username,
-        party_scope=user.party_scope,
-    )
-    return stage_out(view)
+    return _change(db, user, agreement_id, number, body, party_scope=user.party_scope)
 
 
 @router.post("/{agreement_id}/{number}/overrides", responses=REFUSED)
@@ -110,6 +101,19 @@ def override_stage(
     body: StageOverrideIn,
 ) -> StageDetail:
     """The same change, accepted even if it breaks parity, with the override's reason kept."""
+    return _change(db, user, agreement_id, number, body, override_reason=body.override_reason)
+
+
+def _change(
+    db: Database,
+    user: Principal,
+    agreement_id: int,
+    number: int,
+    body: StageChangeIn,
+    *,
+    party_scope: str | None = None,
+    override_reason: str | None = None,
+) -> StageDetail:
     view = stages.change(
         db,
         agreement_id=agreement_id,
@@ -117,9 +121,10 @@ def override_stage(
         add=_changes(body.add),
         remove=_changes(body.remove),
         reason=body.reason,
-        override_reason=body.override_reason,
-        may_override=True,
+        override_reason=override_reason,
+        may_override=override_reason is not None,
         actor=user.username,
+        party_scope=party_scope,
     )
     return stage_out(view)
 

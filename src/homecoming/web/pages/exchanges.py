@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from homecoming.api.deps import DatabaseDep, SearchDep
@@ -512,10 +512,18 @@ def _name_fits(wanted: list[frozenset[str]], name: str) -> bool:
 
 
 def _desk(
-    db: Database, view: agreements.AgreementView, number: int, party: str, q: str
+    db: Database, user: Principal, view: agreements.AgreementView, number: int, side: str, q: str
 ) -> dict[str, Any]:
-    roster = reads.stage_roster(db, agreement_id=view.id, number=number, party=party)
+    """What every view of the desk shows: the side, the outcome buttons, who fits the query."""
+    roster = reads.stage_roster(db, agreement_id=view.id, number=number, party=side)
     return {
+        "view": view,
+        "stage_number": number,
+        "side": side,
+        "q": q,
+        "may_record": allows(user.role, Capability.HANDOVERS_RECORD),
+        "outcomes": OUTCOMES,
+        "outcome_labels": OUTCOME_LABELS,
         "candidates": matching(roster, q),
         "side_total": len(roster),
         "side_pending": sum(1 for r in roster if r.outcome is None),
@@ -559,43 +567,57 @@ def _tally(db: Database, view: agreements.AgreementView, number: int) -> dict[st
     }
 
 
-@router.get("/exchanges/{agreement_id}/stages/{number}/handovers")
-def handover_desk(
-    request: Request,
+@dataclass(frozen=True, slots=True)
+class DeskTarget:
+    """The agreement, stage, side and query the handover desk was opened on."""
+
+    view: agreements.AgreementView
+    number: int
+    side: str
+    q: str
+
+
+def _desk_target(
     db: DatabaseDep,
     user: Reader,
     agreement_id: int,
     number: int,
     party: Annotated[str, Query(max_length=8)] = "",
     q: Annotated[str, Query(max_length=200)] = "",
+) -> DeskTarget:
+    view = _agreement(db, user, agreement_id)
+    return DeskTarget(view=view, number=number, side=_side(view, user, party), q=q)
+
+
+DeskDep = Annotated[DeskTarget, Depends(_desk_target)]
+
+
+@router.get("/exchanges/{agreement_id}/stages/{number}/handovers")
+def handover_desk(
+    request: Request,
+    db: DatabaseDep,
+    user: Reader,
+    desk: DeskDep,
     recorded: Annotated[int | None, Query(ge=1)] = None,
 ) -> HTMLResponse:
     """The handover desk: find a member, record their outcome, watch the tally."""
-    view = _agreement(db, user, agreement_id)
-    stage = stages.show(db, agreement_id=agreement_id, number=number)
-    side = _side(view, user, party)
+    view, number = desk.view, desk.number
+    stage = stages.show(db, agreement_id=view.id, number=number)
     last = None
     if recorded is not None:
-        rows = handovers.list_handovers(db, agreement_id=agreement_id, number=number)
+        rows = handovers.list_handovers(db, agreement_id=view.id, number=number)
         last = next((h for h in rows if h.id == recorded), None)
     return render(
         request,
         "handovers.html",
         user=user,
         active="exchanges",
-        view=view,
         stage=stage,
-        stage_number=number,
-        side=side,
-        q=q,
         last=last,
         last_name=_name_of(db, last.person_id) if last else "",
-        may_record=allows(user.role, Capability.HANDOVERS_RECORD),
-        outcomes=OUTCOMES,
-        outcome_labels=OUTCOME_LABELS,
         error=None,
         tally=_tally(db, view, number),
-        **_desk(db, view, number, side, q),
+        **_desk(db, user, view, number, desk.side, desk.q),
     )
 
 
@@ -606,33 +628,18 @@ def _name_of(db: Database, person_id: int) -> str:
 
 @router.get("/exchanges/{agreement_id}/stages/{number}/handovers/find")
 def handover_candidates(
-    request: Request,
-    db: DatabaseDep,
-    user: Reader,
-    agreement_id: int,
-    number: int,
-    party: Annotated[str, Query(max_length=8)] = "",
-    q: Annotated[str, Query(max_length=200)] = "",
+    request: Request, db: DatabaseDep, user: Reader, desk: DeskDep
 ) -> HTMLResponse:
     """The people who fit what was typed, for htmx to swap in as the operator types."""
-    view = _agreement(db, user, agreement_id)
-    side = _side(view, user, party)
     response = render(
         request,
         "_handover_candidates.html",
         user=user,
-        view=view,
-        stage_number=number,
-        side=side,
-        q=q,
-        may_record=allows(user.role, Capability.HANDOVERS_RECORD),
-        outcomes=OUTCOMES,
-        outcome_labels=OUTCOME_LABELS,
-        **_desk(db, view, number, side, q),
+        **_desk(db, user, desk.view, desk.number, desk.side, desk.q),
     )
-    query = urlencode({"party": side, "q": q})
+    query = urlencode({"party": desk.side, "q": desk.q})
     response.headers["HX-Replace-Url"] = (
-        f"/ui/exchanges/{agreement_id}/stages/{number}/handovers?{query}"
+        f"/ui/exchanges/{desk.view.id}/stages/{desk.number}/handovers?{query}"
     )
     return response
 
@@ -699,19 +706,12 @@ async def record_handover(
         "_handover_recorded.html",
         user=user,
         status=error.status_code if error else 200,
-        view=view,
-        stage_number=number,
-        side=side,
-        q="",
         error=error,
         last=done,
         last_name=_name_of(db, done.person_id) if done else "",
-        may_record=True,
-        outcomes=OUTCOMES,
-        outcome_labels=OUTCOME_LABELS,
         tally=_tally(db, view, number),
         tally_oob=True,
-        **_desk(db, view, number, side, ""),
+        **_desk(db, user, view, number, side, ""),
     )
 
 

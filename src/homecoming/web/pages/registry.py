@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
 from homecoming.api.deps import DatabaseDep, SearchDep
@@ -24,43 +25,59 @@ Reader = Annotated[Principal, page_requires(Capability.PERSONS_READ)]
 SEARCH_LIMIT = 20
 
 
-@router.get("/search")
-def search_page(
-    request: Request,
+@dataclass(frozen=True, slots=True)
+class Found:
+    """What was typed in the search box and what it found (`born_error`: unreadable date)."""
+
+    q: str
+    born: str
+    hits: list[Hit]
+    born_error: bool
+
+
+def _found(
     search_service: SearchDep,
     user: Reader,
     q: Annotated[str, Query(max_length=300)] = "",
     born: Annotated[str, Query(max_length=20)] = "",
-) -> HTMLResponse:
-    """The search box; with `q`, the results too (so the page works without script)."""
+) -> Found:
     hits, born_error = _search(search_service, user, q, born)
+    return Found(q=q, born=born, hits=hits, born_error=born_error)
+
+
+FoundDep = Annotated[Found, Depends(_found)]
+
+
+@router.get("/search")
+def search_page(request: Request, user: Reader, found: FoundDep) -> HTMLResponse:
+    """The search box; with `q`, the results too (so the page works without script)."""
     return render(
         request,
         "search.html",
         user=user,
         active="search",
-        q=q,
-        born=born,
-        hits=hits,
-        born_error=born_error,
+        q=found.q,
+        born=found.born,
+        hits=found.hits,
+        born_error=found.born_error,
     )
 
 
 @router.get("/search/results")
-def search_results(
-    request: Request,
-    search_service: SearchDep,
-    user: Reader,
-    q: Annotated[str, Query(max_length=300)] = "",
-    born: Annotated[str, Query(max_length=20)] = "",
-) -> HTMLResponse:
+def search_results(request: Request, user: Reader, found: FoundDep) -> HTMLResponse:
     """The results alone, for htmx to swap in as the user types."""
-    hits, born_error = _search(search_service, user, q, born)
     response = render(
-        request, "_search_results.html", user=user, q=q, hits=hits, born_error=born_error
+        request,
+        "_search_results.html",
+        user=user,
+        q=found.q,
+        hits=found.hits,
+        born_error=found.born_error,
     )
     # The address bar follows the query, so reload and back show the same results.
-    response.headers["HX-Replace-Url"] = "/ui/search?" + urlencode({"q": q, "born": born})
+    response.headers["HX-Replace-Url"] = "/ui/search?" + urlencode(
+        {"q": found.q, "born": found.born}
+    )
     return response
 
 
