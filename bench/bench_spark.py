@@ -3,11 +3,12 @@
 Run: .venv/bin/python bench/bench_spark.py [--records 1000000] [--seed 7] [--partitions 8]
 
 Generates records with ground truth (homecoming.generate) into a temporary directory, then
-deduplicates them with `homecoming.linkage.pipeline.dedupe` on each engine, with the same
-settings, each in its own child process (so start-up and peak memory belong to one engine).
-Prints both wall times and peak memory, how far the two clusterings agree (pairwise precision,
-recall and F1 of Spark's clusters against DuckDB's, and whether they are identical), and each
-engine's F1 against the truth. Needs pyspark (`pip install '.[spark]'`) and Java 17.
+deduplicates them with `homecoming.linkage.pipeline.dedupe` with the same settings, each run
+in its own child process (so start-up and peak memory belong to one engine): on DuckDB
+(training, and saving the trained model), on Spark (training on its own), and on Spark scoring
+with DuckDB's saved model. Prints wall times and peak memory, each run's F1 against the truth,
+and how far each Spark clustering agrees with DuckDB's (pairwise precision, recall and F1, and
+whether the clusters are identical). Needs pyspark (`pip install '.[spark]'`) and Java 17.
 `make bench` runs it only with BENCH_SIZE=large: at 1,000,000 records on two cores Spark takes
 a long time.
 """
@@ -50,7 +51,11 @@ def read_column(path: Path, value: str) -> dict[str, str]:
         return {row["id"]: row[value] for row in csv.DictReader(handle)}
 
 
-def worker(engine_name: str, source: Path, out: Path, partitions: int) -> dict[str, Any]:
+def worker(
+    engine_name: str, source: Path, out: Path, partitions: int, model: Path | None
+) -> dict[str, Any]:
+    """One run; with `model`, score with that saved model (no training), else train and save
+    the trained model beside `out`."""
     from homecoming.linkage import pipeline
     from homecoming.linkage.engine import DuckDBEngine, LinkageEngine, SparkEngine
     from homecoming.linkage.inputs import read_records
@@ -62,7 +67,10 @@ def worker(engine_name: str, source: Path, out: Path, partitions: int) -> dict[s
     ready = time.perf_counter() - started
     try:
         records = read_records(source)
-        run = pipeline.dedupe(records, engine=engine, threshold=THRESHOLD)
+        trained = json.loads(model.read_text("utf-8")) if model else None
+        run = pipeline.dedupe(records, engine=engine, threshold=THRESHOLD, trained=trained)
+        if model is None:
+            out.with_suffix(".model.json").write_text(json.dumps(run.model.model_json()), "utf-8")
     finally:
         engine.close()
     seconds = time.perf_counter() - started
@@ -93,24 +101,32 @@ def bench(records: int, seed: int, partitions: int) -> None:
         write_csv(generate_dataset(records, seed=seed), source)
         truth = read_column(source, "truth_person_id")
         print(f"\n{records:,} records, threshold {THRESHOLD}, cores {os.cpu_count()}", flush=True)
-        print(f"{'engine':<8}{'seconds':>9}{'start s':>9}{'peak MiB':>10}{'F1 vs truth':>13}")
+        print(f"{'run':<20}{'seconds':>9}{'start s':>9}{'peak MiB':>10}{'F1 vs truth':>13}")
         clusters = {}
-        for name in ("duckdb", "spark"):
-            out = Path(tmp) / f"{name}.csv"
-            result = child(name, str(source), str(out), str(partitions))
-            clusters[name] = read_column(out, "cluster_id")
-            f1 = pairwise(truth, clusters[name])[2]
+        duckdb_model = Path(tmp) / "duckdb.model.json"
+        runs = [
+            ("duckdb", "duckdb", None),
+            ("spark", "spark", None),
+            ("spark+duckdb model", "spark", duckdb_model),
+        ]
+        for label, name, model in runs:
+            out = Path(tmp) / f"{label.replace(' ', '_')}.csv"
+            args = [name, str(source), str(out), str(partitions), str(model or "")]
+            result = child(*args)
+            clusters[label] = read_column(out, "cluster_id")
+            f1 = pairwise(truth, clusters[label])[2]
             print(
-                f"{name:<8}{result['seconds']:>9.1f}{result['start_seconds']:>9.1f}"
+                f"{label:<20}{result['seconds']:>9.1f}{result['start_seconds']:>9.1f}"
                 f"{result['maxrss_mib']:>10.0f}{f1:>13.4f}",
                 flush=True,
             )
-        p, r, f1 = pairwise(clusters["duckdb"], clusters["spark"])
-        identical = _partition(clusters["duckdb"]) == _partition(clusters["spark"])
-        print(
-            f"Spark against DuckDB: precision {p:.4f}, recall {r:.4f}, F1 {f1:.4f};"
-            f" clusters identical: {'yes' if identical else 'no'}"
-        )
+        for label in ("spark", "spark+duckdb model"):
+            p, r, f1 = pairwise(clusters["duckdb"], clusters[label])
+            identical = _partition(clusters["duckdb"]) == _partition(clusters[label])
+            print(
+                f"{label} against duckdb: precision {p:.4f}, recall {r:.4f}, F1 {f1:.4f};"
+                f" clusters identical: {'yes' if identical else 'no'}"
+            )
 
 
 def _partition(clusters: dict[str, str]) -> set[frozenset[str]]:
@@ -125,11 +141,14 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--partitions", type=int, default=8, help="Spark shuffle partitions")
-    parser.add_argument("--worker", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument("--worker", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        name, source, out, partitions = args.worker
-        print(json.dumps(worker(name, Path(source), Path(out), int(partitions))))
+        name, source, out, partitions, model = args.worker
+        result = worker(
+            name, Path(source), Path(out), int(partitions), Path(model) if model else None
+        )
+        print(json.dumps(result))
         return
     bench(args.records, args.seed, args.partitions)
 

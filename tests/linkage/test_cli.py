@@ -91,3 +91,26 @@ def test_missing_id_column(app: typer.Typer, tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["dedupe", str(source), "--out", str(tmp_path / "o.csv")])
     assert result.exit_code == 1
     assert "line 1, column 'id'" in result.stderr
+
+
+def test_a_saved_model_scores_a_later_run_alike(
+    app: typer.Typer, generated_csv: Callable[[int, int], Path], tmp_path: Path
+) -> None:
+    source, model = generated_csv(600, 6), tmp_path / "model.json"
+    first, again = tmp_path / "first.csv", tmp_path / "again.csv"
+    trained = CliRunner().invoke(
+        app, ["dedupe", str(source), "--out", str(first), "--save-model", str(model)]
+    )
+    assert trained.exit_code == 0, trained.output
+    assert "trained model written" in trained.stderr
+    reused = CliRunner().invoke(
+        app, ["dedupe", str(source), "--out", str(again), "--model", str(model)]
+    )
+    assert reused.exit_code == 0, reused.output
+    assert _rows(again) == _rows(first)
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    refused = CliRunner().invoke(
+        app, ["dedupe", str(source), "--out", str(again), "--model", str(broken)]
+    )
+    assert refused.exit_code == 1 and "not a saved model" in refused.stderr

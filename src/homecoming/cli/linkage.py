@@ -36,6 +36,45 @@ _LABELS = typer.Option(
     help="CSV of human judgements: left_id,right_id,same (true/false); they always hold",
 )
 _OUT = typer.Option("--out", dir_okay=False, help="Where to write the result CSV")
+_MODEL = typer.Option(
+    "--model",
+    exists=True,
+    dir_okay=False,
+    help="Score with this trained model (from --save-model, on either engine); no training",
+)
+_SAVE_MODEL = typer.Option(
+    "--save-model", dir_okay=False, help="Write the trained model (Splink settings JSON) here"
+)
+
+
+def _load_model(path: Path | None) -> dict[str, Any] | None:
+    if path is None:
+        return None
+    import json
+
+    from homecoming.errors import InvalidInput
+
+    try:
+        model = json.loads(path.read_text("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise InvalidInput(
+            f"{path}: not a saved model ({error}); write one with --save-model"
+        ) from error
+    if not isinstance(model, dict) or "comparisons" not in model:
+        raise InvalidInput(
+            f"{path}: not a saved model (no comparisons); write one with --save-model"
+        )
+    return model
+
+
+def _save_model(run: Any, path: Path | None) -> None:
+    if path is not None:
+        import json
+
+        path.write_text(json.dumps(run.model.model_json(), indent=1), "utf-8")
+        err.print(f"trained model written to {path}")
+
+
 _INPUT = typer.Argument(exists=True, dir_okay=False, help="CSV with an id column")
 
 
@@ -52,6 +91,8 @@ def link_command(
     threshold: Annotated[float, _THRESHOLD] = 0.9,
     engine: Annotated[Engine, _ENGINE] = Engine.duckdb,
     labels: Annotated[Path | None, _LABELS] = None,
+    model: Annotated[Path | None, _MODEL] = None,
+    save_model: Annotated[Path | None, _SAVE_MODEL] = None,
 ) -> None:
     """Link two files: write left_id,right_id,probability for each pair at or over the threshold."""
     from homecoming.linkage import pipeline
@@ -67,8 +108,10 @@ def link_command(
         threshold=threshold,
         judgements=judgements,
         stage=_stage,
+        trained=_load_model(model),
     )
     links = sorted(run.links(), key=lambda p: (p[0], p[1]))
+    _save_model(run, save_model)
     run.model.engine.close()
     with open(out, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
@@ -83,6 +126,8 @@ def dedupe_command(
     threshold: Annotated[float, _THRESHOLD] = 0.9,
     engine: Annotated[Engine, _ENGINE] = Engine.duckdb,
     labels: Annotated[Path | None, _LABELS] = None,
+    model: Annotated[Path | None, _MODEL] = None,
+    save_model: Annotated[Path | None, _SAVE_MODEL] = None,
 ) -> None:
     """Deduplicate one file: write id,cluster_id for every row (cluster_id: smallest id in it)."""
     from homecoming.linkage import pipeline
@@ -92,8 +137,14 @@ def dedupe_command(
     records = read_table(path)
     judgements = read_judgements(labels) if labels else []
     run = pipeline.dedupe(
-        records, engine=engine.value, threshold=threshold, judgements=judgements, stage=_stage
+        records,
+        engine=engine.value,
+        threshold=threshold,
+        judgements=judgements,
+        stage=_stage,
+        trained=_load_model(model),
     )
+    _save_model(run, save_model)
     run.model.engine.close()
     with open(out, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)

@@ -75,8 +75,13 @@ def run_linkage(
     judgements: Sequence[PairJudgement] = (),
     stage: StageReporter | None = None,
     u_max_pairs: float = 1e6,
+    trained: dict[str, Any] | None = None,
 ) -> LinkageRun:
-    """Deduplicate one table or link two; the run keeps its engine open for explanations."""
+    """Deduplicate one table or link two; the run keeps its engine open for explanations.
+
+    With `trained` (a model another run saved, on any engine) nothing is trained: the same
+    parameters score the pairs, so two engines given one model find the same links.
+    """
     from homecoming.linkage.model import LinkageModel
 
     report = stage or _silent
@@ -87,9 +92,10 @@ def run_linkage(
         )
     )
     runner = create_engine(engine) if isinstance(engine, str) else engine
-    model = LinkageModel(runner, features, log_level=logging.ERROR)
+    model = LinkageModel(runner, features, log_level=logging.ERROR, trained=trained)
     decided = latest_per_pair(judgements)
-    _train(model, decided, report, u_max_pairs)
+    if trained is None:
+        _train(model, decided, report, u_max_pairs)
     # The floor is the same evidence at every size (a scaled prior would let millions more
     # weak pairs through at a million records): see LinkageModel._scale_prior.
     pairs = _scored_pairs(model, report, min(model.scaled(REVIEW_FLOOR), threshold))
@@ -114,6 +120,7 @@ def dedupe(
     judgements: Sequence[PairJudgement] = (),
     stage: StageReporter | None = None,
     u_max_pairs: float = 1e6,
+    trained: dict[str, Any] | None = None,
 ) -> LinkageRun:
     """Cluster records into persons; judgements hold as must-link and cannot-link."""
     run = run_linkage(
@@ -123,6 +130,7 @@ def dedupe(
         judgements=judgements,
         stage=stage,
         u_max_pairs=u_max_pairs,
+        trained=trained,
     )
     report = stage or _silent
     with report("clustering", None):
@@ -141,6 +149,7 @@ def link(
     judgements: Sequence[PairJudgement] = (),
     stage: StageReporter | None = None,
     u_max_pairs: float = 1e6,
+    trained: dict[str, Any] | None = None,
 ) -> LinkageRun:
     """Pairs of a left and a right record that are the same person (judgements: left id first)."""
     return run_linkage(
@@ -150,4 +159,5 @@ def link(
         judgements=judgements,
         stage=stage,
         u_max_pairs=u_max_pairs,
+        trained=trained,
     )
