@@ -66,8 +66,10 @@ class RowProblem:
     reason: str
 
     def __str__(self) -> str:
-        where = f"line {self.line}" + (f", field {self.field!r}" if self.field else "")
-        return f"{where}: {self.reason}"
+        # Line 0: input that came from no file (a form, command-line options).
+        parts = [f"line {self.line}"] if self.line else []
+        parts += [f"field {self.field!r}"] if self.field else []
+        return f"{', '.join(parts)}: {self.reason}" if parts else self.reason
 
 
 class InvalidInput(HomecomingError):
