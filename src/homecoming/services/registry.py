@@ -160,13 +160,11 @@ def _insert(
     session: Session, source_id: int, evidence: Sequence[Evidence], wanted: list[int | None]
 ) -> list[int]:
     now = dt.datetime.now(dt.UTC)
-    fresh = iter(allocate_ids(session, "persons", wanted.count(None)))
-    new_persons = [next(fresh) if p is None else None for p in wanted]
-    if any(p is not None for p in new_persons):
-        session.execute(
-            insert(PERSONS), [{"id": p, "created_at": now} for p in new_persons if p is not None]
-        )
-    assigned = [w if w is not None else n for w, n in zip(wanted, new_persons, strict=True)]
+    fresh = list(allocate_ids(session, "persons", wanted.count(None)))
+    if fresh:
+        session.execute(insert(PERSONS), [{"id": p, "created_at": now} for p in fresh])
+    new_person = iter(fresh)
+    assigned = [p if p is not None else next(new_person) for p in wanted]
     record_ids = list(allocate_ids(session, "records", len(evidence)))
     session.execute(
         insert(RECORDS),
