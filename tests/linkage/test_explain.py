@@ -20,7 +20,7 @@ def records(generated_csv: Callable[[int, int], Path]) -> list[InputRecord]:
 
 @pytest.fixture(scope="module")
 def run(records: list[InputRecord]) -> pipeline.LinkageRun:
-    return pipeline.dedupe(records, u_max_pairs=2e5)
+    return pipeline.dedupe(records)
 
 
 def test_rescoring_from_the_saved_model_gives_the_runs_probabilities(
@@ -48,19 +48,20 @@ def test_the_waterfall_is_splinks_from_the_saved_model(
 ) -> None:
     left_id, right_id, probability = max(run.links(), key=lambda p: p[2])
     by_id = {r.id: r for r in records}
-    rare = {
-        i: bool(f)
-        for i, f in zip(
-            run.model.tables[0].column("unique_id").to_pylist(),
-            run.model.tables[0].column("family_rare").to_pylist(),
+    features = run.model.tables[0]
+    lookup = dict(zip(*(c.to_pylist() for c in run.model.frequencies.columns), strict=True))
+    family = dict(
+        zip(
+            features.column("unique_id").to_pylist(),
+            features.column("family_primary").to_pylist(),
             strict=True,
         )
-    }
+    )
     chart = waterfall(
         run.model.model_json(),
         by_id[left_id],
         by_id[right_id],
-        family_rare=(rare[left_id], rare[right_id]),
+        family_tf=(lookup.get(family[left_id]), lookup.get(family[right_id])),
     )
     assert chart.probability == pytest.approx(probability, abs=1e-6)
     assert chart.bars[0]["column_name"] == "Prior"

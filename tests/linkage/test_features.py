@@ -76,16 +76,6 @@ def test_dates_and_identifiers() -> None:
     assert unit_number("") is None
 
 
-def test_family_rarity_marks_names_rarer_than_the_median_record() -> None:
-    import pyarrow as pa
-
-    from homecoming.linkage.features import add_family_rarity
-
-    keys = ["ivanov"] * 4 + ["nehir", None]
-    (table,) = add_family_rarity([pa.table({"family_key": keys})])
-    assert table.column("family_rare").to_pylist() == [False] * 4 + [True, None]
-
-
 ROLE_CASES = [
     "Нехір Олександр Іванович",
     "Олександр Іванович Нехір",
@@ -126,7 +116,7 @@ def test_the_table_agrees_with_record_features_on_generated_records(
         expected = record_features(record)
         for column in ("family_forms", "given_forms", "given_groups", "patronymic_forms"):
             assert sorted(row[column] or ()) == hashed(expected[column]), (record, column)
-        for column in ("family_primary", "given_primary", "family_key", "dob_iso", "name_text"):
+        for column in ("family_primary", "given_primary", "dob_iso", "name_text"):
             assert row[column] == expected[column], (record, column)
         pairs = {
             pair_hash(hash(a) & _HASH_MASK, hash(b) & _HASH_MASK)

@@ -12,6 +12,7 @@ import pytest
 from homecoming.linkage import pipeline
 from homecoming.linkage.inputs import InputRecord, read_records
 from homecoming.linkage.judgements import PairJudgement
+from homecoming.linkage.model import prior_for
 from homecoming.linkage.review import review_queue
 
 N = 1500
@@ -35,7 +36,7 @@ def records(generated_csv: Callable[[int, int], Path]) -> list[InputRecord]:
 
 @pytest.fixture(scope="module")
 def run(records: list[InputRecord]) -> pipeline.LinkageRun:
-    return pipeline.dedupe(records, u_max_pairs=2e5)
+    return pipeline.dedupe(records)
 
 
 def test_dedupe_finds_the_people(
@@ -70,7 +71,7 @@ def test_judgements_hold_in_clustering(
         PairJudgement(left, right, False),  # the strongest link, judged not the same
         PairJudgement(strangers[0], strangers[1], True),
     ]
-    again = pipeline.dedupe(records, judgements=judgements, u_max_pairs=2e5)
+    again = pipeline.dedupe(records, judgements=judgements)
     assert again.clusters[left] != again.clusters[right]
     assert again.clusters[strangers[0]] == again.clusters[strangers[1]]
 
@@ -88,7 +89,7 @@ def test_link_two_files(
 ) -> None:
     truth = truth_of(generated_csv(N, SEED))
     left, right = records[: N // 2], records[N // 2 :]
-    run = pipeline.link(left, right, u_max_pairs=2e5)
+    run = pipeline.link(left, right)
     found = {(a, b) for a, b, _ in run.links()}
     left_ids = {r.id for r in left}
     assert all(a in left_ids and b not in left_ids for a, b in found)
@@ -97,12 +98,20 @@ def test_link_two_files(
     assert hits / len(expected) >= 0.9 and hits / len(found) >= 0.95
 
 
-def test_small_batches_keep_their_own_prior(run: pipeline.LinkageRun) -> None:
-    """Only batches above REFERENCE_RECORDS get the reference prior (threshold = same evidence)."""
-    assert run.model.prior_scale == 1.0
-    assert run.model.scaled(0.2) == pytest.approx(0.2)
-    run.model.prior_scale = 9.0
-    try:
-        assert run.model.scaled(0.5) == pytest.approx(0.9)
-    finally:
-        run.model.prior_scale = 1.0
+def test_the_prior_follows_the_sizes(run: pipeline.LinkageRun) -> None:
+    """Deduplicating N records: one in N-1; linking: one in the larger side's size."""
+    assert run.model.prior == pytest.approx(1 / (N - 1))
+    assert prior_for("link_only", [40, 20_000]) == pytest.approx(1 / 20_000)
+    assert prior_for("dedupe_only", [3]) == pytest.approx(1 / 2)
+
+
+def test_three_name_only_rows_link_and_dedupe_without_training() -> None:
+    rows = [
+        InputRecord("1", full_name="Олександр Нехір"),
+        InputRecord("2", full_name="Oleksandr Nekhir"),
+        InputRecord("3", full_name="Іван Петренко"),
+    ]
+    run = pipeline.dedupe(rows)
+    assert run.clusters["2"] == run.clusters["1"] != run.clusters["3"]
+    links = pipeline.link(rows[:1], rows[1:]).links()
+    assert [(a, b) for a, b, _ in links] == [("1", "2")]

@@ -25,13 +25,13 @@ def test_dedupe_on_spark_agrees_with_duckdb(
 
     source = generated_csv(300, 3)
     records = read_records(source)
-    on_duckdb = pipeline.dedupe(records, u_max_pairs=5e4)
+    on_duckdb = pipeline.dedupe(records)
     model = on_duckdb.model.model_json()
     runs = []
     for trained in (None, model):
         engine = SparkEngine(checkpoint_dir=str(tmp_path / "checkpoints"), shuffle_partitions=1)
         try:
-            runs.append(pipeline.dedupe(records, engine=engine, u_max_pairs=5e4, trained=trained))
+            runs.append(pipeline.dedupe(records, engine=engine, trained=trained))
         finally:
             engine.close()
     # Trained on Spark, the parameters differ a little; given DuckDB's trained model, Spark
@@ -58,7 +58,7 @@ def test_a_saved_model_scores_without_training_again(
     generated_csv: Callable[[int, int], Path],
 ) -> None:
     records = read_records(generated_csv(300, 4))
-    trained = pipeline.dedupe(records, u_max_pairs=5e4)
+    trained = pipeline.dedupe(records)
     again = pipeline.dedupe(records, trained=trained.model.model_json())
     assert again.model.trained and not trained.model.trained
     assert _groups(again.clusters) == _groups(trained.clusters)

@@ -291,7 +291,8 @@ def check_findings(db: Database, world: Scenario) -> None:
         ids = world.ids[holder]
         for index in MISSPELT[holder]:  # line = index + 2
             line = lines[index + 2]
-            assert (line.person_id, line.score, line.findings) == (ids[index], 1.0, [])
+            assert (line.person_id, line.findings) == (ids[index], [])
+            assert line.score >= 0.99
             registered = persons.show(db, ids[index]).display_name
             assert registered.startswith(held_by(holder)[index].family)
         assert sum(1 for line in report.lines if line.person_id is not None) == 1002

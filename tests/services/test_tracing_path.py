@@ -165,7 +165,7 @@ def test_the_whole_path(db: Database, smtp: tuple[Inbox, SmtpChannel]) -> None:
     (lead,) = leads.queue(db)
     assert lead.reference == case.reference and lead.kind == "record"
     assert lead.evidence["name"] == "NEKHYR Oleksadr" and lead.fate == "detained"
-    assert "same date of birth" in lead.reasons
+    assert "date of birth: exact" in " ".join(lead.reasons)
     assert lead.explanation["explanation"][0]["rule"]  # which part met which, by which rule
 
     decided = leads.decide(

@@ -8,7 +8,20 @@ object runs on DuckDB and on Spark: only the spelling of "these arrays share an 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from homecoming.match.levels import (
+    DOB_LEVELS,
+    NAME_LEVELS,
+    PATRONYMIC_LEVELS,
+    PLACE_LEVELS,
+    SERVICE_LEVELS,
+    SEX_LEVELS,
+    UNIT_LEVELS,
+)
+
+if TYPE_CHECKING:
+    from homecoming.match.model import ComparisonWeights, MatchModel
 
 Condition = Callable[[str], str]  # dialect name ("duckdb", "spark") -> SQL
 
@@ -84,103 +97,167 @@ def _comparison(name: str, levels: list[Any]) -> Any:
     return cl.CustomComparison(comparison_levels=levels, output_column_name=name)
 
 
-def name_comparison() -> Any:
-    """Family and given name together: they are not independent, and their order may be swapped."""
-    family, given = overlap("family_forms"), overlap("given_forms")
-    crossed = (overlap("family_forms", "given_forms"), overlap("given_forms", "family_forms"))
-    variant = either(given, overlap("given_groups"))
-    return _comparison(
+NAME_UDF = "homecoming_name_level"
+PATRONYMIC_UDF = "homecoming_patronymic_level"
+_NAMES = "name_text_l, name_text_r"
+
+
+def _graded(
+    name: str,
+    labels: tuple[str, ...],
+    conditions: list[Condition],
+    null: Condition,
+    weights: ComparisonWeights | None,
+) -> Any:
+    """A comparison whose levels are `labels` (strongest first, the last "else")."""
+    levels = [_null(null)]
+    for index, (label, condition) in enumerate(zip(labels[:-1], conditions, strict=True)):
+        levels.append(level(condition, label, **_configured(weights, index)))
+    levels.append(_else_level(labels[-1], **_configured(weights, len(labels) - 1)))
+    return _comparison(name, levels)
+
+
+def _configured(weights: ComparisonWeights | None, index: int) -> dict[str, Any]:
+    if weights is None:
+        return {}
+    found: dict[str, Any] = {
+        "m_probability": weights.m[index],
+        "u_probability": weights.u[index],
+    }
+    if weights.tf[index]:
+        found |= {
+            "tf_adjustment_column": "family_primary",
+            "tf_adjustment_weight": 1.0,
+            "disable_tf_exact_match_detection": True,
+        }
+    return found
+
+
+def _else_level(label: str, **configure: Any) -> Any:
+    import splink.comparison_level_library as cll
+
+    created = cll.ElseLevel()
+    return created.configure(label_for_charts=label, **configure)
+
+
+def _udf_levels(udf: str, labels: tuple[str, ...]) -> list[Condition]:
+    """Levels decided by a names-engine function called from SQL (match/levels.py)."""
+    return [plain(f"{udf}({_NAMES}) = {len(labels) - 1 - i}") for i in range(len(labels) - 1)]
+
+
+def name_comparison(weights: ComparisonWeights | None = None) -> Any:
+    """Family and given names together, graded by the names engine (any script, standard,
+    form, variant or order): they are not independent of each other."""
+    return _graded(
         "name",
-        [
-            _null(
-                plain(
-                    "(family_forms_l is null and given_forms_l is null)"
-                    " or (family_forms_r is null and given_forms_r is null)"
-                )
-            ),
-            level(
-                both(family, given, plain("family_rare_l")), "family and given agree, rare family"
-            ),
-            level(both(family, given), "family and given name agree"),
-            level(both(*crossed), "family and given name agree, order swapped"),
-            level(both(family, variant), "family agrees, given name a variant"),
-            level(both(family, close_forms("given_primary")), "family agrees, given a typo"),
-            level(both(close_forms("family_primary"), variant), "given agrees, family a typo"),
-            level(either(family, *crossed), "one name part agrees"),
-            level(variant, "given name agrees only"),
-            _else(),
-        ],
+        NAME_LEVELS,
+        _udf_levels(NAME_UDF, NAME_LEVELS),
+        plain(f"{NAME_UDF}({_NAMES}) = -1 or name_text_l is null or name_text_r is null"),
+        weights,
     )
 
 
-def patronymic_comparison() -> Any:
-    """Patronymics: same in any standard or form, or not."""
-    return _comparison(
+def patronymic_comparison(weights: ComparisonWeights | None = None) -> Any:
+    """Patronymics as the names engine aligned them."""
+    return _graded(
         "patronymic",
-        [
-            _null(plain("patronymic_forms_l is null or patronymic_forms_r is null")),
-            level(overlap("patronymic_forms"), "patronymic agrees"),
-            _else(),
-        ],
+        PATRONYMIC_LEVELS,
+        _udf_levels(PATRONYMIC_UDF, PATRONYMIC_LEVELS),
+        plain(f"{PATRONYMIC_UDF}({_NAMES}) = -1 or name_text_l is null or name_text_r is null"),
+        weights,
     )
 
 
-def date_of_birth_comparison() -> Any:
-    """Partial dates: exact, same year and month, day/month transposed, same year, ±1 year."""
+def date_of_birth_comparison(weights: ComparisonWeights | None = None) -> Any:
+    """Partial dates of birth (SQL twin of match.levels.dob_level)."""
     y, m, d = "dob_year", "dob_month", "dob_day"
-    return _comparison(
+    same_day_month = f"{m}_l = {m}_r and {d}_l = {d}_r"
+    one_digit = (
+        f"(floor({y}_l / 10) = floor({y}_r / 10)"
+        f" or ({y}_l % 10 = {y}_r % 10 and floor({y}_l / 100) = floor({y}_r / 100)))"
+    )
+    return _graded(
         "date_of_birth",
+        DOB_LEVELS,
         [
-            _null(plain(f"{y}_l is null or {y}_r is null")),
-            level(plain(f"{y}_l = {y}_r and {m}_l = {m}_r and {d}_l = {d}_r"), "exact"),
-            level(plain(f"{y}_l = {y}_r and {m}_l = {m}_r"), "same year and month"),
-            level(
-                plain(f"{y}_l = {y}_r and {m}_l = {d}_r and {d}_l = {m}_r"),
-                "day and month transposed",
-            ),
-            level(
-                plain(f"{y}_l = {y}_r and ({m}_l is null or {m}_r is null)"),
-                "same year, month unknown",
-            ),
-            level(plain(f"{y}_l = {y}_r"), "same year, month differs"),
-            level(plain(f"abs({y}_l - {y}_r) = 1"), "year off by one"),
-            _else(),
+            plain(f"{y}_l = {y}_r and {same_day_month}"),
+            plain(f"{y}_l = {y}_r and {m}_l = {d}_r and {d}_l = {m}_r"),
+            plain(f"{same_day_month} and {one_digit}"),
+            plain(f"{y}_l = {y}_r and {m}_l = {m}_r"),
+            plain(f"{y}_l = {y}_r and ({m}_l is null or {m}_r is null)"),
+            plain(f"{y}_l = {y}_r"),
+            plain(f"abs({y}_l - {y}_r) = 1"),
         ],
+        plain(f"{y}_l is null or {y}_r is null"),
+        weights,
     )
 
 
-def exact_comparison(column: str, label: str, *, typo: bool = False) -> Any:
-    """Agree exactly (or one edit apart, with `typo`), disagree, or missing."""
-    levels = [_null(plain(f"{column}_l is null or {column}_r is null"))]
-    levels.append(level(plain(f"{column}_l = {column}_r"), f"{label} agrees"))
+def _simple(
+    name: str,
+    column: str,
+    labels: tuple[str, ...],
+    weights: ComparisonWeights | None,
+    *,
+    typo: bool = False,
+) -> Any:
+    conditions = [plain(f"{column}_l = {column}_r")]
     if typo:
-        levels.append(
-            level(plain(f"levenshtein({column}_l, {column}_r) <= 1"), f"{label} one edit apart")
-        )
-    levels.append(_else())
-    return _comparison(label, levels)
-
-
-def place_comparison() -> Any:
-    """Place of birth in any script."""
-    return _comparison(
-        "place_of_birth",
-        [
-            _null(plain("place_forms_l is null or place_forms_r is null")),
-            level(overlap("place_forms"), "place of birth agrees"),
-            _else(),
-        ],
+        conditions.append(plain(f"levenshtein({column}_l, {column}_r) <= 1"))
+    return _graded(
+        name, labels, conditions, plain(f"{column}_l is null or {column}_r is null"), weights
     )
 
 
-def comparisons() -> list[Any]:
-    """Every comparison of the Homecoming model, in explanation order."""
+def place_comparison(weights: ComparisonWeights | None = None) -> Any:
+    """Place of birth in any script."""
+    return _graded(
+        "place_of_birth",
+        PLACE_LEVELS,
+        [overlap("place_forms")],
+        plain("place_forms_l is null or place_forms_r is null"),
+        weights,
+    )
+
+
+def comparisons(model: MatchModel | None = None) -> list[Any]:
+    """Every comparison of the match model, in explanation order, with the model's m and u."""
+
+    def weights(name: str) -> ComparisonWeights | None:
+        return model.comparison(name) if model is not None else None
+
     return [
-        name_comparison(),
-        patronymic_comparison(),
-        date_of_birth_comparison(),
-        exact_comparison("sex", "sex"),
-        exact_comparison("service_number", "service_number", typo=True),
-        exact_comparison("unit_number", "unit"),
-        place_comparison(),
+        name_comparison(weights("name")),
+        patronymic_comparison(weights("patronymic")),
+        date_of_birth_comparison(weights("date_of_birth")),
+        _simple("sex", "sex", SEX_LEVELS, weights("sex")),
+        _simple(
+            "service_number", "service_number", SERVICE_LEVELS, weights("service_number"), typo=True
+        ),
+        _simple("unit", "unit_number", UNIT_LEVELS, weights("unit")),
+        place_comparison(weights("place_of_birth")),
     ]
+
+
+def register_duckdb(connection: Any) -> None:
+    """Make the names engine's level functions callable from DuckDB SQL."""
+    import duckdb.sqltypes as types
+
+    for name, function in _udfs().items():
+        connection.create_function(
+            name, function, [types.VARCHAR, types.VARCHAR], types.INTEGER, side_effects=False
+        )
+
+
+def register_spark(session: Any) -> None:
+    """Make the names engine's level functions callable from Spark SQL."""
+    from pyspark.sql.types import IntegerType
+
+    for name, function in _udfs().items():
+        session.udf.register(name, function, IntegerType())
+
+
+def _udfs() -> dict[str, Callable[[str | None, str | None], int]]:
+    from homecoming.match.levels import name_level, patronymic_level
+
+    return {NAME_UDF: name_level, PATRONYMIC_UDF: patronymic_level}

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from abc import ABC, abstractmethod
 from typing import Any, Literal
 
 from homecoming.errors import HomecomingError
+from homecoming.linkage.comparisons import register_duckdb, register_spark
 
 EngineName = Literal["duckdb", "spark"]
 
@@ -53,6 +55,7 @@ class DuckDBEngine(LinkageEngine):
         if memory_limit:
             self._con.execute(f"set memory_limit = '{memory_limit}'")
         self._con.execute("set preserve_insertion_order = false")
+        register_duckdb(self._con)
         self._api = DuckDBAPI(self._con)
 
     @property
@@ -93,6 +96,7 @@ class SparkEngine(LinkageEngine):
             checkpoint_dir = self._tmp.name
         if checkpoint_dir:
             self.spark.sparkContext.setCheckpointDir(checkpoint_dir)
+        register_spark(self.spark)
         self._api = SparkAPI(spark_session=self.spark)  # type: ignore[no-untyped-call]
 
     @property
@@ -127,6 +131,9 @@ def local_spark_session(
         # Workers run this interpreter (the venv's), not whatever `python3` is on the PATH.
         .config("spark.pyspark.python", sys.executable)
         .config("spark.pyspark.driver.python", sys.executable)
+        # Spark may start that interpreter by its resolved path, outside the venv: the
+        # workers also get this process's import path (the names engine runs in them).
+        .config("spark.executorEnv.PYTHONPATH", os.pathsep.join(p for p in sys.path if p))
         .getOrCreate()
     )
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from homecoming.linkage import frequencies
 from homecoming.linkage.inputs import InputRecord
 
 # Comparisons whose inputs are hashed forms: explanations show the names as written.
@@ -81,7 +82,9 @@ def duckdb_model(model: dict[str, Any]) -> dict[str, Any]:
     return model_for_dialect(model, "duckdb")
 
 
-def _linker(model: dict[str, Any], table: Any, *, blocking: Sequence[Any] = ()) -> Any:
+def _linker(
+    model: dict[str, Any], table: Any, frequency_table: Any, *, blocking: Sequence[Any] = ()
+) -> Any:
     """A Splink linker over `table` (dedupe) from a saved model, keeping every column."""
     from splink import Linker
 
@@ -92,17 +95,26 @@ def _linker(model: dict[str, Any], table: Any, *, blocking: Sequence[Any] = ()) 
         link_type="dedupe_only",
         retain_intermediate_calculation_columns=True,
         retain_matching_columns=True,
+        additional_columns_to_retain=[frequencies.COLUMN],  # the waterfall shows it
         blocking_rules_to_generate_predictions=list(blocking),
     )
     engine = DuckDBEngine(threads=1)
     frame = engine.register(table, "homecoming_explain")
-    return Linker(frame, settings, log_level=logging.ERROR), engine
+    linker = Linker(frame, settings, log_level=logging.ERROR)
+    frequencies.register(linker, engine, frequency_table)
+    return linker, engine
 
 
 def explain_pairs(
-    model: dict[str, Any], features: Any, pairs: Sequence[tuple[str, str]]
+    model: dict[str, Any],
+    features: Any,
+    pairs: Sequence[tuple[str, str]],
+    records: int | None = None,
 ) -> dict[tuple[str, str], PairExplanation]:
     """Rescore `pairs` (record ids in `features`, an arrow table) with the saved model.
+
+    Family names are as common as among `features` (or among `records` records, when the run
+    counted more: the two tables of a link).
 
     Each record gets the ids of the pairs it is in as one exploded blocking key, so Splink
     compares exactly these pairs and no others.
@@ -122,7 +134,10 @@ def explain_pairs(
     order = rows.column("unique_id").to_pylist()
     rows = rows.append_column(_PAIR_KEY, pa.array([keys[i] for i in order], pa.list_(pa.int64())))
     linker, engine = _linker(
-        model, rows, blocking=[block_on(_PAIR_KEY, arrays_to_explode=[_PAIR_KEY])]
+        model,
+        rows,
+        frequencies.lookup([features], records),
+        blocking=[block_on(_PAIR_KEY, arrays_to_explode=[_PAIR_KEY])],
     )
     try:
         scored = linker.inference.predict().as_record_list()
@@ -142,6 +157,8 @@ def _explanation(record: dict[str, Any], comparisons: Iterable[Any]) -> PairExpl
         gamma = int(record[comparison._gamma_column_name])
         level = comparison._get_comparison_level_by_comparison_vector_value(gamma)
         weight = 0.0 if level.is_null_level else _log2(level._bayes_factor)
+        if comparison._has_tf_adjustments:  # how common the family name is
+            weight += float(record.get(comparison._mw_tf_adj_column_name) or 0.0)
         weights.append(
             ComparisonWeight(comparison.output_column_name, level.label_for_charts, gamma, weight)
         )
@@ -163,11 +180,11 @@ def waterfall(
     left: InputRecord,
     right: InputRecord,
     *,
-    family_rare: tuple[bool, bool] = (False, False),
+    family_tf: tuple[float | None, float | None] = (None, None),
 ) -> Waterfall:
     """Splink's waterfall for two records under a saved model.
 
-    `family_rare` is each record's family-name rarity in the run that trained the model
+    `family_tf` is how common each record's family name was in the run that scored the pair
     (it depends on the whole batch, so the run keeps it beside the pair).
     """
     import pyarrow as pa
@@ -177,8 +194,16 @@ def waterfall(
     from homecoming.linkage.features import features_table
 
     table = features_table([left, right], workers=1)
-    table = table.append_column("family_rare", pa.array(list(family_rare), pa.bool_()))
-    linker, engine = _linker(model, table)
+    known = {
+        family: tf
+        for family, tf in zip(table.column("family_primary").to_pylist(), family_tf, strict=True)
+        if family is not None and tf is not None
+    }
+    lookup = pa.table(
+        {"family_primary": list(known), "tf_family_primary": list(known.values())},
+        schema=pa.schema([("family_primary", pa.string()), ("tf_family_primary", pa.float64())]),
+    )
+    linker, engine = _linker(model, table, lookup)
     try:
         rows = table.to_pylist()
         scored = linker.inference.score_pair(rows[0], rows[1]).as_record_list()

@@ -34,7 +34,6 @@ FEATURE_COLUMNS: dict[str, str] = {
     "patronymic_forms": "forms",
     "family_primary": "string",  # one common form, for edit distance (typos)
     "given_primary": "string",
-    "family_key": "string",  # how common the family name is (see add_family_rarity)
     "dob_year": "int",
     "dob_month": "int",
     "dob_day": "int",
@@ -160,7 +159,6 @@ def name_features(parts: Parts) -> dict[str, Any]:
         "patronymic_forms": _union(_token_forms(t) for t in patronymic),
         "family_primary": _neutral_primary(family[0]) if family else None,
         "given_primary": given[0].primary if given else None,
-        "family_key": min(family[0].neutral) if family and family[0].neutral else None,
         "_part_keys": tuple(_token_keys(t) for t in family + given if not t.initial),
     }
 
@@ -264,7 +262,6 @@ FIELD_COLUMNS: dict[str, str] = {
     "all_forms": "forms",  # forms of every token (as patronymic field)
     "neutral_primary": "string",
     "primary": "string",
-    "family_key": "string",
     "keys": "forms",  # blocking keys of its name parts
     "pairs": "forms",  # pair keys within the field (two given names)
 }
@@ -284,7 +281,6 @@ def _field_row(text: str) -> dict[str, Any]:
         "all_forms": _hashes(f for t in tokens for f in _token_forms(t)),
         "neutral_primary": _neutral_primary(first) if first else None,
         "primary": first.primary if first else None,
-        "family_key": min(first.neutral) if first and first.neutral else None,
         "keys": _hashes(k for keys in part_keys for k in keys),
         "pairs": _pair_hashes(part_keys),
     }
@@ -506,7 +502,6 @@ assembled as (
         {_or_none(_PATRONYMIC)} as patronymic_forms,
         f.neutral_primary as family_primary,
         g.primary as given_primary,
-        f.family_key,
         r.dob_year, r.dob_month, r.dob_day,
         case when r.dob_day is not null then {_DOB_ISO} end as dob_iso,
         r.sex,
@@ -525,7 +520,7 @@ assembled as (
 )
 select
     unique_id, family_forms, given_forms, given_groups, patronymic_forms,
-    family_primary, given_primary, family_key,
+    family_primary, given_primary,
     dob_year, dob_month, dob_day, dob_iso, sex, service_number, unit_number, place_forms,
     name_text,
     list_min(pairs) as name_key,
@@ -576,33 +571,6 @@ def feature_schema() -> Any:
         "forms": pa.list_(pa.int64()),
     }
     return pa.schema([(name, types[kind]) for name, kind in FEATURE_COLUMNS.items()])
-
-
-def add_family_rarity(tables: Sequence[Any]) -> list[Any]:
-    """Add `family_rare`: the family name is rarer than the median record's (over all tables).
-
-    Agreement on a rare family name is stronger evidence than on a common one; the model
-    learns a weight for each (a coarse, engine-independent term-frequency adjustment).
-    """
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    keys = pa.chunked_array(
-        [c for t in tables for c in t.column("family_key").chunks], type=pa.string()
-    )
-    counts = pc.value_counts(keys.drop_null())
-    values, tallies = counts.field("values"), counts.field("counts")
-    # Each record's family name, as often as it occurs: the median record's frequency.
-    per_record = np.sort(np.repeat(tallies.to_numpy(), tallies.to_numpy()))
-    median = int(per_record[len(per_record) // 2]) if len(per_record) else 0
-    out = []
-    for table in tables:
-        column = table.column("family_key")
-        frequency = pc.take(tallies, pc.index_in(column, value_set=values))
-        rare = pc.less(frequency, pa.scalar(median, frequency.type))
-        out.append(table.append_column("family_rare", rare))
-    return out
 
 
 # A name-part pair key held by more records than this is combined with the birth year.

@@ -1,7 +1,8 @@
 """The Homecoming linkage model on Splink: settings, training, prediction and explanations.
 
-The same settings run on every engine. Training: the prior from strict rules, u by random
-sampling, m by expectation maximisation, then m refined from human "same" judgements.
+The same settings run on every engine: the one match model's comparisons (match/levels.py) with
+its shipped m and u (match/model.py), the prior fixed by the sizes. Refinement is optional:
+m by expectation maximisation on the batch, and m from human "same" judgements.
 """
 
 from __future__ import annotations
@@ -11,37 +12,46 @@ import math
 from collections.abc import Sequence
 from typing import Any, Literal
 
-from homecoming.linkage.blocking import (
-    PREDICTION_KEYS,
-    PRIOR_COLUMNS,
-    PRIOR_RECALL,
-    TRAINING_COLUMNS,
-    BlockingKey,
-)
+from homecoming.linkage import frequencies
+from homecoming.linkage.blocking import PREDICTION_KEYS, TRAINING_COLUMNS, BlockingKey
 from homecoming.linkage.comparisons import comparisons
 from homecoming.linkage.engine import LinkageEngine, SparkEngine
 from homecoming.linkage.explain import model_for_dialect, waterfall_bars
 from homecoming.linkage.judgements import PairJudgement
+from homecoming.match.model import MatchModel, default_model
 
 LinkType = Literal["dedupe_only", "link_only"]
 DATASETS = ("left", "right")
-# Batches larger than this keep the prior of a batch this size (see LinkageModel._scale_prior).
-REFERENCE_RECORDS = 100_000
+
+
+def prior_for(link_type: LinkType, sizes: Sequence[int]) -> float:
+    """Chance that two random records are one person, before any comparison.
+
+    Linking a list to a registry, each entry of the smaller side is at most one record of the
+    larger: 1 / size of the larger. Deduplicating, each record has about one other record of
+    its person among N: 1 / N. Fixed by the sizes, not estimated, so that three rows and a
+    million are scored by the same evidence rules and the same input gives the same output.
+    """
+    largest = max([*sizes, 2])
+    return 1.0 / (largest if link_type == "link_only" else largest - 1)
 
 
 def settings(
     link_type: LinkType,
     *,
     keys: Sequence[BlockingKey] = PREDICTION_KEYS,
+    model: MatchModel | None = None,
+    prior: float = 1e-4,
 ) -> Any:
-    """Splink settings shared by every engine."""
+    """Splink settings shared by every engine: the one match model's comparisons and weights."""
     from splink import SettingsCreator
 
     return SettingsCreator(
         link_type=link_type,
         unique_id_column_name="unique_id",
-        comparisons=comparisons(),
+        comparisons=comparisons(model if model is not None else default_model()),
         blocking_rules_to_generate_predictions=[key.rule() for key in keys],
+        probability_two_random_records_match=prior,
         retain_matching_columns=False,
         retain_intermediate_calculation_columns=False,  # explanations rescore their pair
     )
@@ -59,7 +69,7 @@ class LinkageModel:
         log_level: int = logging.WARNING,
         trained: dict[str, Any] | None = None,
     ) -> None:
-        """With `trained` (a saved model, from any engine) the linker scores with it as is."""
+        """Scores with the shipped match model, or with `trained` (a saved model, any engine)."""
         from splink import Linker
 
         self.engine = engine
@@ -69,15 +79,17 @@ class LinkageModel:
             engine.register(table, f"homecoming_{name}")
             for table, name in zip(tables, DATASETS, strict=False)
         ]
-        self.settings: Any = settings(self.link_type, keys=keys)
+        self._sizes = [int(table.num_rows) for table in tables]
+        self.prior = prior_for(self.link_type, self._sizes)
+        self.settings: Any = settings(self.link_type, keys=keys, prior=self.prior)
         if trained is not None:
             dialect = "spark" if isinstance(engine, SparkEngine) else "duckdb"
             self.settings = model_for_dialect(trained, dialect) | {"link_type": self.link_type}
         self.trained = trained is not None
         self.linker = Linker(self._frames, self.settings, log_level=log_level)
+        self.frequencies = frequencies.lookup(self.tables)
+        frequencies.register(self.linker, engine, self.frequencies)
         self._levels: dict[str, dict[int, tuple[str, float]]] | None = None
-        self._sizes = [int(table.num_rows) for table in tables]
-        self.prior_scale = 1.0  # odds the prior was multiplied by (see _scale_prior)
 
     # -- training ---------------------------------------------------------------------------
 
@@ -85,64 +97,29 @@ class LinkageModel:
         self,
         *,
         judgements: Sequence[PairJudgement] = (),
-        u_max_pairs: float = 1e6,
+        em: bool = False,
         em_max_pairs: float = 1e6,
-        seed: int = 42,
     ) -> None:
-        """Estimate the prior, u (random sampling), m (EM), then refine m from "same" judgements."""
+        """Refine the shipped model: m by EM on this data (`em`), m from "same" judgements.
+
+        u stays the shipped model's (how often levels occur between different people says
+        little about this batch that a small batch could estimate); with neither, the shipped
+        model scores as it is.
+        """
         from splink import block_on
 
-        training = self.linker.training
-        training.estimate_probability_two_random_records_match(
-            [block_on(*columns) for columns in PRIOR_COLUMNS], recall=PRIOR_RECALL
-        )
-        self._scale_prior()
-        # Chunks let u estimation stop early on big inputs; on small ones they only cost jobs.
-        chunks = 10 if u_max_pairs >= 1e6 else 1
-        training.estimate_u_using_random_sampling(
-            max_pairs=u_max_pairs, seed=seed, num_chunks=chunks
-        )
-        for columns in TRAINING_COLUMNS:
-            training.estimate_parameters_using_expectation_maximisation(
-                block_on(*columns),
-                estimate_without_term_frequencies=True,
-                max_pairs=em_max_pairs,
-            )
+        if em:
+            for columns in TRAINING_COLUMNS:
+                self.linker.training.estimate_parameters_using_expectation_maximisation(
+                    block_on(*columns),
+                    estimate_without_term_frequencies=True,
+                    fix_u_probabilities=True,
+                    max_pairs=em_max_pairs,
+                )
         same = [j for j in judgements if j.same]
         if same:
             self._train_from_judgements(same)
         self._levels = None
-
-    def _scale_prior(self) -> None:
-        """Above REFERENCE_RECORDS, hold the prior at what a batch of that size would have.
-
-        Two random records match with a chance that falls as 1/N (each person has a few
-        records), so at a fixed threshold the same evidence links less as the batch grows:
-        at a million generated records 0.9 kept recall at 0.89 (F1 0.94) where 0.5 found
-        0.96 (F1 0.97), while at 100,000 0.9 was best (F1 0.99). Fixing the
-        prior's scale makes a threshold mean the same evidence at every size; probabilities
-        above the reference size are "as if among REFERENCE_RECORDS records".
-        """
-        pairs = self._pairs(self._sizes)
-        reference = self._pairs([REFERENCE_RECORDS] * len(self._sizes))
-        if pairs <= reference:
-            return
-        settings = self.linker._settings_obj
-        p = float(settings._probability_two_random_records_match)
-        # Each record has a few matches whatever N: p falls as 1/N, i.e. as 1/sqrt(pairs).
-        scaled = min(p * math.sqrt(pairs / reference), 0.5)
-        settings._probability_two_random_records_match = scaled
-        self.prior_scale = (scaled / (1 - scaled)) / (p / (1 - p))
-
-    def scaled(self, probability: float) -> float:
-        """A probability under the unscaled prior, as this model states it (same evidence)."""
-        odds = probability / (1.0 - probability) * self.prior_scale
-        return odds / (1.0 + odds)
-
-    def _pairs(self, sizes: Sequence[int]) -> float:
-        if self.link_type == "link_only":
-            return float(sizes[0]) * float(sizes[-1])
-        return sizes[0] * (sizes[0] - 1) / 2
 
     def _train_from_judgements(self, same: Sequence[PairJudgement]) -> None:
         import pyarrow as pa
@@ -220,8 +197,10 @@ class LinkageModel:
         model = self.model_json()
         model["retain_intermediate_calculation_columns"] = True
         model["retain_matching_columns"] = True
+        model["additional_columns_to_retain"] = [frequencies.COLUMN]
         model["blocking_rules_to_generate_predictions"] = []
         explainer = Linker(self._frames, model, log_level=logging.WARNING)
+        frequencies.register(explainer, self.engine, self.frequencies)
         return list(explainer.inference.score_pair(left, right).as_record_list())
 
     def _record(self, frame: Any, record_id: str) -> dict[str, Any]:

@@ -10,12 +10,12 @@ from typing import Any
 
 from homecoming.linkage.clustering import Edge, cluster
 from homecoming.linkage.engine import LinkageEngine, create_engine
-from homecoming.linkage.features import add_family_rarity, features_table, narrow_common_keys
+from homecoming.linkage.features import features_table, narrow_common_keys
 from homecoming.linkage.inputs import Records, record_ids
 from homecoming.linkage.judgements import PairJudgement, latest_per_pair
 
 DEFAULT_THRESHOLD = 0.9
-# Pairs down to this probability (under the unscaled prior) are kept for the review queue.
+# Pairs down to this probability are kept for the review queue.
 REVIEW_FLOOR = 0.2
 
 Advance = Callable[[int], None]
@@ -60,11 +60,11 @@ def _scored_pairs(model: Any, stage: StageReporter, floor: float) -> list[Edge]:
     return list(zip(lefts, rights, probabilities, strict=True))
 
 
-def _train(
-    model: Any, judgements: Sequence[PairJudgement], stage: StageReporter, u_max_pairs: float
-) -> None:
-    with stage("training (u by sampling, m by EM)", None):
-        model.train(judgements=judgements, u_max_pairs=u_max_pairs)
+def _train(model: Any, judgements: Sequence[PairJudgement], stage: StageReporter, em: bool) -> None:
+    if not em and not any(j.same for j in judgements):
+        return  # the shipped model scores as it is
+    with stage("refining the model (m by EM and from judgements)", None):
+        model.train(judgements=judgements, em=em)
 
 
 def run_linkage(
@@ -74,7 +74,7 @@ def run_linkage(
     threshold: float = DEFAULT_THRESHOLD,
     judgements: Sequence[PairJudgement] = (),
     stage: StageReporter | None = None,
-    u_max_pairs: float = 1e6,
+    em: bool = False,
     trained: dict[str, Any] | None = None,
 ) -> LinkageRun:
     """Deduplicate one table or link two; the run keeps its engine open for explanations.
@@ -87,18 +87,14 @@ def run_linkage(
     report = stage or _silent
     labels = ("left", "right") if len(tables) == 2 else ("records",)
     features = narrow_common_keys(
-        add_family_rarity(
-            [_features(t, label, report) for t, label in zip(tables, labels, strict=True)]
-        )
+        [_features(t, label, report) for t, label in zip(tables, labels, strict=True)]
     )
     runner = create_engine(engine) if isinstance(engine, str) else engine
     model = LinkageModel(runner, features, log_level=logging.ERROR, trained=trained)
     decided = latest_per_pair(judgements)
     if trained is None:
-        _train(model, decided, report, u_max_pairs)
-    # The floor is the same evidence at every size (a scaled prior would let millions more
-    # weak pairs through at a million records): see LinkageModel._scale_prior.
-    pairs = _scored_pairs(model, report, min(model.scaled(REVIEW_FLOOR), threshold))
+        _train(model, decided, report, em)
+    pairs = _scored_pairs(model, report, min(REVIEW_FLOOR, threshold))
     return LinkageRun(pairs=_apply_judgements(pairs, decided), threshold=threshold, model=model)
 
 
@@ -119,7 +115,7 @@ def dedupe(
     threshold: float = DEFAULT_THRESHOLD,
     judgements: Sequence[PairJudgement] = (),
     stage: StageReporter | None = None,
-    u_max_pairs: float = 1e6,
+    em: bool = False,
     trained: dict[str, Any] | None = None,
 ) -> LinkageRun:
     """Cluster records into persons; judgements hold as must-link and cannot-link."""
@@ -129,7 +125,7 @@ def dedupe(
         threshold=threshold,
         judgements=judgements,
         stage=stage,
-        u_max_pairs=u_max_pairs,
+        em=em,
         trained=trained,
     )
     report = stage or _silent
@@ -148,7 +144,7 @@ def link(
     threshold: float = DEFAULT_THRESHOLD,
     judgements: Sequence[PairJudgement] = (),
     stage: StageReporter | None = None,
-    u_max_pairs: float = 1e6,
+    em: bool = False,
     trained: dict[str, Any] | None = None,
 ) -> LinkageRun:
     """Pairs of a left and a right record that are the same person (judgements: left id first)."""
@@ -158,6 +154,6 @@ def link(
         threshold=threshold,
         judgements=judgements,
         stage=stage,
-        u_max_pairs=u_max_pairs,
+        em=em,
         trained=trained,
     )

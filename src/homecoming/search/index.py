@@ -17,7 +17,17 @@ import numpy.typing as npt
 
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import service_number_key
-from homecoming.names import compare
+from homecoming.match.levels import (
+    NULL,
+    NameEvidence,
+    dob_level,
+    name_evidence_parsed,
+    service_level,
+    sex_level,
+    unit_level,
+    unit_number,
+)
+from homecoming.match.model import MatchModel, default_model, term_frequency
 from homecoming.names.parse import ParsedName, parse_name, tokenize
 from homecoming.search.keys import token_key_hashes
 
@@ -31,7 +41,10 @@ BORN_FILTER_FROM = 32
 # Names are compared with the query one by one (tens of microseconds each): past this many,
 # only those sharing the most keys with the query are compared.
 COMPARED_CAP = 32
+# Names born on the query's date (or a slip of it) looked at for a shared word, at most.
+BORN_ALIKE_CAP = 2_000
 SEX_CODES = {"male": 1, "female": 2, "other": 3}
+SEX_NAMES = {code: name for name, code in SEX_CODES.items()}
 SNAPSHOT_VERSION = 3
 
 
@@ -84,29 +97,6 @@ def _unpack(value: int) -> PartialDate:
     return PartialDate(year or None, month or None, (day or None) if month else None)
 
 
-def date_agreement(query: PartialDate, found: PartialDate) -> tuple[float, str]:
-    """Score adjustment and reason for two (partial) dates of birth."""
-    if query.year is None or found.year is None:
-        return 0.0, ""
-    if (query.year, query.month, query.day) == (found.year, found.month, found.day):
-        return (0.15, "same date of birth") if query.day else (0.08, "same year of birth")
-    parts = ((query.year, found.year), (query.month, found.month), (query.day, found.day))
-    if all(a is None or b is None or a == b for a, b in parts):
-        return 0.05, "date of birth compatible (one is partial)"
-    if (
-        query.year == found.year
-        and query.day
-        and found.day
-        and ((query.month, query.day) == (found.day, found.month))
-    ):
-        return 0.05, "day and month transposed"
-    if abs(query.year - found.year) == 1 and query.month in (None, found.month):
-        return -0.05, "year of birth one apart"
-    if query.year == found.year:
-        return -0.05, "same year, different day or month"
-    return -0.3, "different date of birth"
-
-
 class PersonIndex:
     """Candidate keys and per-record facts in numpy arrays; new records go to a small delta."""
 
@@ -134,6 +124,10 @@ class PersonIndex:
         self.word_keys: dict[str, tuple[int, ...]] = {}  # every indexed word's key hashes
         self._delta_keys: dict[int, list[int]] = {}
         self._delta_entries: dict[int, list[int]] = {}
+        self._key_records: dict[int, int] = {}  # records per key (term frequencies)
+        self.service_of: dict[int, str] = {}  # entry -> its folded service number
+        self.model: MatchModel = default_model()
+        self._dob_order: IntArray | None = None  # entries sorted by date of birth (lazily)
 
     def __len__(self) -> int:
         return len(self.record_ids)
@@ -168,6 +162,8 @@ class PersonIndex:
             self._delta_entries.setdefault(name_id, []).append(first + offset)
             if key := service_number_key(entry.service_number):
                 self.service_numbers.setdefault(key, []).append(first + offset)
+                self.service_of[first + offset] = key
+        self._key_records.clear()
         return len(batch)
 
     def _party_code(self, party: str) -> int:
@@ -210,6 +206,7 @@ class PersonIndex:
         self.entry_starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
         self._base_entries = len(self.name_of)
         self._delta_entries.clear()
+        self._key_records.clear()
 
     @property
     def has_delta(self) -> bool:
@@ -236,10 +233,49 @@ class PersonIndex:
             names = self._born_near(names, query.born.year)
         if len(names) > COMPARED_CAP:
             names = _most_keys(names, postings, len(self.names))[:COMPARED_CAP]
+        names = np.union1d(names, self._born_alike(query))
         scored = self._score_names(query.text, names)
         entries = self._entries_of(list(scored))
         entries.extend(self.service_numbers.get(service_number_key(query.service_number), []))
         return self._rank(query, scored, entries, limit)
+
+    def _born_alike(self, query: Query) -> IntArray:
+        """Names of records born on the query's date (or a slip of it: day and month swapped,
+        the year one off or one digit off) that share a word's key with the query.
+
+        The name keys miss a surname mistyped in its consonants when the given name is common;
+        a full date of birth and one name word in common bring that record to be compared.
+        """
+        born = query.born
+        if born.year is None or born.month is None or born.day is None:
+            return np.zeros(0, np.int64)
+        dates = {_pack(born)}
+        if born.day <= 12 and born.day != born.month:
+            dates.add(born.year * 10_000 + born.day * 100 + born.month)
+        for year in _slipped_years(born.year):
+            dates.add(year * 10_000 + born.month * 100 + born.day)
+        entries = self._entries_born(np.fromiter(sorted(dates), np.int64))
+        if not len(entries):
+            return np.zeros(0, np.int64)
+        wanted = {key for hashes in self._name_keys(query.text) for key in hashes}
+        found = [
+            name_id
+            for name_id in np.unique(self.name_of[entries]).tolist()[:BORN_ALIKE_CAP]
+            if any(not wanted.isdisjoint(h) for h in self._name_keys(self.names[name_id]))
+        ]
+        return np.array(found, dtype=np.int64)
+
+    def _entries_born(self, dates: IntArray) -> IntArray:
+        if self._dob_order is None or len(self._dob_order) != len(self.dob):
+            self._dob_order = np.argsort(self.dob, kind="stable")
+        ordered = self.dob[self._dob_order]
+        starts = np.searchsorted(ordered, dates, side="left")
+        ends = np.searchsorted(ordered, dates, side="right")
+        if not len(starts):
+            return np.zeros(0, np.int64)
+        return np.concatenate(
+            [self._dob_order[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
+        )
 
     def _name_keys(self, text: str, *, remember: bool = False) -> list[tuple[int, ...]]:
         """Key hashes of each word, from the index's own table before the names engine."""
@@ -301,14 +337,40 @@ class PersonIndex:
     def _parsed_name(self, name_id: int) -> str | ParsedName:
         return self._parsed[name_id] if name_id < len(self._parsed) else self.names[name_id]
 
-    def _score_names(self, text: str, name_ids: IntArray) -> dict[int, Any]:
+    def _score_names(self, text: str, name_ids: IntArray) -> dict[int, NameEvidence]:
         scored = {}
         query = parse_name(text)
         for name_id in name_ids.tolist():
-            comparison = compare(query, self._parsed_name(name_id))
-            if comparison.score >= MIN_NAME_SCORE:
-                scored[name_id] = comparison
+            found = self._parsed_name(name_id)
+            other = found if isinstance(found, ParsedName) else parse_name(found)
+            evidence = name_evidence_parsed(query, other)
+            if evidence.comparison is not None and evidence.comparison.score >= MIN_NAME_SCORE:
+                scored[name_id] = evidence
         return scored
+
+    def _records_with(self, key: int) -> int:
+        """How many records carry a name with this key (cached until the index changes)."""
+        found = self._key_records.get(key)
+        if found is None:
+            names = self._postings(key)
+            counts = np.diff(self.entry_starts)
+            base = names[names < len(counts)]
+            found = int(counts[base].sum()) + sum(
+                len(self._delta_entries.get(int(n), ())) for n in names.tolist()
+            )
+            self._key_records[key] = found
+        return found
+
+    def family_frequency(self, name: ParsedName) -> float | None:
+        """How common the name's family name is here (records carrying it, see term_frequency)."""
+        for token, role in zip(name.tokens, name.roles, strict=False):
+            if role == "family" and not token.patronymic:
+                hashes = self.word_keys.get(token.text) or token_key_hashes(token.text)
+                if not hashes:
+                    return None
+                count = min(self._records_with(k) for k in hashes)
+                return term_frequency(count, len(self))
+        return None
 
     def _entries_of(self, name_ids: Sequence[int]) -> list[int]:
         found: list[int] = []
@@ -334,38 +396,51 @@ class PersonIndex:
                 best[hit.person_id] = hit
         return sorted(best.values(), key=lambda h: (-h.score, h.person_id))[:limit]
 
-    def _hit(self, query: Query, entry: int, comparison: Any, wanted_service: str) -> Hit:
-        name_score = comparison.score if comparison is not None else 0.0
-        reasons = [f"name {name_score:.2f}"] if comparison is not None else []
-        score = name_score
+    def _hit(
+        self, query: Query, entry: int, evidence: NameEvidence | None, wanted_service: str
+    ) -> Hit:
         born = _unpack(int(self.dob[entry]))
-        bonus, why = date_agreement(query.born, born)
-        score += bonus
-        reasons += [why] if why else []
-        sex = int(self.sex[entry])
-        if query.sex and sex and SEX_CODES.get(query.sex) != sex:
-            score -= 0.2
-            reasons.append("different sex")
-        if query.unit and self.units[entry] and _overlaps(query.unit, self.units[entry]):
-            score += 0.05
-            reasons.append("same unit")
-        if (
-            wanted_service
-            and wanted_service in self.service_numbers
-            and entry in (self.service_numbers[wanted_service])
-        ):
-            score += 0.5
-            reasons.append("same service number")
+        levels = self.levels(query, entry, evidence, wanted_service)
+        tf = None
+        if evidence is not None and evidence.comparison is not None:
+            tf = self._pair_frequency(evidence.comparison)
+        scored = self.model.score(levels, prior=self.prior(), tf=tf)
+        comparison = evidence.comparison if evidence is not None else None
+        name_score = comparison.score if comparison is not None else 0.0
         return Hit(
             person_id=int(self.person_ids[entry]),
             record_id=int(self.record_ids[entry]),
             name=self.names[int(self.name_of[entry])],
             date_of_birth=born.iso(),
-            score=round(min(max(score, 0.0), 1.0), 4),
+            score=round(scored.probability, 4),
             name_score=round(name_score, 4),
-            reasons=tuple(reasons),
+            reasons=scored.reasons(),
             name_explanation=comparison.to_dict() if comparison is not None else {},
         )
+
+    def prior(self) -> float:
+        """Chance that a query is one given record before comparing: one in the registry."""
+        return 1.0 / max(len(self), 2)
+
+    def _pair_frequency(self, comparison: Any) -> float | None:
+        left, right = comparison.parsed
+        found = [f for f in (self.family_frequency(left), self.family_frequency(right)) if f]
+        return max(found) if found else None
+
+    def levels(
+        self, query: Query, entry: int, evidence: NameEvidence | None, wanted_service: str
+    ) -> dict[str, int]:
+        """The one match model's levels for the query against one record of the index."""
+        sex = int(self.sex[entry])
+        service = self.service_of.get(entry)
+        return {
+            "name": evidence.name if evidence is not None else NULL,
+            "patronymic": evidence.patronymic if evidence is not None else NULL,
+            "date_of_birth": dob_level(query.born, _unpack(int(self.dob[entry]))),
+            "sex": sex_level(query.sex, SEX_NAMES.get(sex)),
+            "service_number": service_level(wanted_service or None, service),
+            "unit": unit_level(unit_number(query.unit), unit_number(self.units[entry])),
+        }
 
     # --- snapshots ---------------------------------------------------------------------------
 
@@ -433,6 +508,7 @@ class PersonIndex:
                 data["service_keys"].tolist(), data["service_entries"].tolist(), strict=True
             ):
                 index.service_numbers.setdefault(key, []).append(entry)
+                index.service_of[entry] = key
             bounds = np.cumsum(data["word_key_counts"]).tolist()
             hashes = data["word_key_hashes"].tolist()
             starts = [0, *bounds[:-1]]
@@ -444,6 +520,15 @@ class PersonIndex:
         index._base_names = len(index.names)
         index._index_entries()
         return index, stamp
+
+
+def _slipped_years(year: int) -> set[int]:
+    """Years one off, or one digit off, from `year` (1983: 1982, 1984, 1980-1989, 1903-1993)."""
+    found = {year - 1, year + 1}
+    found |= {year // 10 * 10 + d for d in range(10)}
+    found |= {year // 100 * 100 + d * 10 + year % 10 for d in range(10)}
+    found.discard(year)
+    return {y for y in found if 1800 <= y <= 2200}
 
 
 def _most_keys(name_ids: IntArray, postings: list[IntArray], names: int) -> IntArray:
@@ -462,11 +547,3 @@ def _members(base: IntArray, postings: list[IntArray], names: int) -> IntArray:
     for posting in postings:
         mask[posting] = True
     return mask[base].astype(np.int64)
-
-
-def _overlaps(a: str, b: str) -> bool:
-    digits_a = "".join(ch for ch in a if ch.isdigit())
-    digits_b = "".join(ch for ch in b if ch.isdigit())
-    if digits_a and digits_b:
-        return digits_a == digits_b
-    return a.casefold().strip() == b.casefold().strip()

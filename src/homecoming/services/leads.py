@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import Fate, SourceKind
 from homecoming.errors import Conflict, InvalidInput, NotFound
+from homecoming.match.levels import one_digit_apart
 from homecoming.search.index import Query
 from homecoming.services import audit, inquiries
 from homecoming.services.persons import record_fields
@@ -302,11 +303,12 @@ def _pairs(
 
 
 def _born_apart(born: int | None, item: _Evidence) -> bool:
-    """Years of birth too far apart for any lead (see matching.DIFFERENT_BIRTH): not scored."""
+    """Years of birth too far apart for any lead: not scored (a slip of one year or of one digit
+    of the year is scored: the match model weighs it with the day and month)."""
     year = item.seen.date_of_birth.year
     if born is None or year is None or item.seen.service_number or item.seen.surname_only:
         return False
-    return abs(born - year) > 1
+    return abs(born - year) > 1 and not one_digit_apart(born, year)
 
 
 # --- scoring and writing leads ---------------------------------------------------------------

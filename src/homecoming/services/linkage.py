@@ -153,7 +153,7 @@ def save_model(model: dict[str, Any], data_dir: Path) -> Path:
 def _floor(run: Any, threshold: float) -> float:
     from homecoming.linkage.pipeline import REVIEW_FLOOR
 
-    return float(min(run.model.scaled(REVIEW_FLOOR), threshold))
+    return float(min(REVIEW_FLOOR, threshold))
 
 
 def _review_pairs(
@@ -176,7 +176,7 @@ def _review_pairs(
             run.model.model_json(), features, [(i.left_id, i.right_id) for i in queue]
         )
         advance(len(queue))
-    rare = _family_rare(features, {i for item in queue for i in (item.left_id, item.right_id)})
+    tf = _family_tf(run.model, {i for item in queue for i in (item.left_id, item.right_id)})
     rows = []
     for item in queue:
         found = explained.get((item.left_id, item.right_id))
@@ -188,8 +188,8 @@ def _review_pairs(
                 "probability": item.probability,
                 "match_weight": found.match_weight if found else _weight(item.probability),
                 "explanation": [c.to_dict() for c in found.comparisons] if found else [],
-                "family_rare_a": rare.get(str(a), False),
-                "family_rare_b": rare.get(str(b), False),
+                "family_tf_a": tf.get(str(a)),
+                "family_tf_b": tf.get(str(b)),
                 "records_affected": item.records_affected,
                 "priority": item.priority,
             }
@@ -209,15 +209,25 @@ def _weight(probability: float) -> float:
     return math.log2(p / (1 - p))
 
 
-def _family_rare(features: Any, ids: set[str]) -> dict[str, bool]:
+def _family_tf(model: Any, ids: set[str]) -> dict[str, float]:
+    """Each record's family-name term frequency in the run (its waterfall needs it later)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    features = model.tables[0]
     rows = features.filter(
         pc.is_in(features.column("unique_id"), value_set=pa.array(sorted(ids), pa.string()))
     )
-    flags = rows.column("family_rare").to_pylist()
-    return {i: bool(f) for i, f in zip(rows.column("unique_id").to_pylist(), flags, strict=True)}
+    lookup = dict(
+        zip(
+            model.frequencies.column(0).to_pylist(),
+            model.frequencies.column(1).to_pylist(),
+            strict=True,
+        )
+    )
+    families = rows.column("family_primary").to_pylist()
+    found = zip(rows.column("unique_id").to_pylist(), families, strict=True)
+    return {i: lookup[f] for i, f in found if f is not None and f in lookup}
 
 
 def _store_pairs(session: Session, run_id: int, pairs: Sequence[dict[str, Any]]) -> None:

@@ -309,8 +309,8 @@ def waterfall(db: Database, pair_id: int) -> Any:
         a, b = session.get(Record, pair.record_a_id), session.get(Record, pair.record_b_id)
         assert a is not None and b is not None
         left, right, model = input_record(a), input_record(b), dict(run.model)
-        rare = (pair.family_rare_a, pair.family_rare_b)
-    return draw(model, left, right, family_rare=rare)
+        tf = (pair.family_tf_a, pair.family_tf_b)
+    return draw(model, left, right, family_tf=tf)
 
 
 def decide(db: Database, *, pair_id: int, decision: Decision, reason: str, actor: str) -> Judgement:

@@ -272,8 +272,8 @@ class ReviewPair(Base):
     probability: Mapped[float] = mapped_column(Float)
     match_weight: Mapped[float] = mapped_column(Float)
     explanation: Mapped[list[dict[str, Any]]] = mapped_column(JsonType)
-    family_rare_a: Mapped[bool] = mapped_column(Boolean, default=False)
-    family_rare_b: Mapped[bool] = mapped_column(Boolean, default=False)
+    family_tf_a: Mapped[float | None] = mapped_column(Float)  # term frequencies in the run
+    family_tf_b: Mapped[float | None] = mapped_column(Float)
     records_affected: Mapped[int] = mapped_column(Integer)
     priority: Mapped[float] = mapped_column(Float)
     judgement_id: Mapped[int | None] = mapped_column(ForeignKey("judgements.id"))

@@ -15,16 +15,20 @@ from typing import Any
 
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import Fate, service_number_key
+from homecoming.match.levels import Facts, compare_facts, unit_number
+from homecoming.match.model import default_model
 from homecoming.names import compare, from_parts, parse_name
-from homecoming.names.comparison import REVIEW_THRESHOLD, NameComparison
+from homecoming.names.comparison import NameComparison
 from homecoming.names.parse import ParsedName, tokenize
 from homecoming.names.token import name_token
-from homecoming.search.index import date_agreement
 from homecoming.search.keys import token_key_hashes
 from homecoming.tracing.units import parse_unit, unit_agreement
 
 # A candidate at or above this score may become a lead.
 LEAD_THRESHOLD = 0.75
+# The chance that an inquiry is one given record before comparing, when the registry's size
+# is not given: one in ten thousand.
+DEFAULT_PRIOR = 1e-4
 # A surname alone says this much; the same unit says as much again.
 SURNAME_ALONE = 0.45
 SURNAME_WITH_UNIT = 0.45
@@ -33,9 +37,6 @@ SURNAME_FLOOR = 0.8
 SAME_CALL_SIGN = 0.6
 VERIFIED_PERSON = 0.95
 # Below this, no word of the evidence is the sought surname: not worth a full comparison.
-SURNAME_GATE = 0.5
-UNIT_WEIGHT = 0.05
-DIFFERENT_BIRTH = -0.35
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,21 +81,6 @@ def _parsed(family: str, given: str, patronymic: str, full: str) -> ParsedName:
     return parse_name(full)
 
 
-@lru_cache(maxsize=500_000)
-def _word_similarity(wanted: str, heard: str) -> float:
-    return compare(from_parts(family=wanted), from_parts(family=heard)).score
-
-
-def surname_similarity(sought: Described, seen: Described) -> float:
-    """How close the sought surname comes to any word of the evidence's name (cached)."""
-    wanted = sought.family_name or sought.name()
-    words = tokenize(" ".join(p for p in (seen.family_name, seen.given_names, seen.full_name) if p))
-    return max(
-        (_word_similarity(a, b) for a in tokenize(wanted) for b in words),
-        default=0.0,
-    )
-
-
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """A scored pairing of an inquiry and evidence, with the reasons a tracing officer reads."""
@@ -114,48 +100,49 @@ class Candidate:
         return self.comparison.to_dict() if self.comparison is not None else {}
 
 
-def score(sought: Described, seen: Described, *, verified_person: bool = False) -> Candidate:
-    """How well the evidence fits the person sought, in [0, 1], and why."""
+def score(
+    sought: Described,
+    seen: Described,
+    *,
+    verified_person: bool = False,
+    prior: float = DEFAULT_PRIOR,
+) -> Candidate:
+    """How well the evidence fits the person sought, in [0, 1], and why.
+
+    A named record is scored by the one match model (the probability it is the person, given
+    `prior`: one in the registry's records); a surname or nickname heard alone by the rules below.
+    """
     if seen.surname_only or (not seen.name() and seen.nickname):
         found = _score_partial(sought, seen)
     else:
-        found = _score_full(sought, seen)
+        found = _score_full(sought, seen, prior)
     found = _call_sign(sought, seen, found)
     if verified_person and found.score < VERIFIED_PERSON:
         found = _raised(found, VERIFIED_PERSON, "the same person as a verified lead")
     return found
 
 
-def _score_full(sought: Described, seen: Described) -> Candidate:
-    same_service = _same_service(sought, seen)
-    bonus, why = date_agreement(sought.date_of_birth, seen.date_of_birth)
-    if why == "different date of birth":
-        bonus = DIFFERENT_BIRTH  # a family knows the birthday: more than the search's -0.3
-    if not same_service and 1.0 + bonus + UNIT_WEIGHT < LEAD_THRESHOLD:
-        # Even the same name could not make this a lead (a different date of birth): the
-        # costly name comparison is skipped, and the score is that ceiling.
-        return Candidate(_clamp(1.0 + bonus), 0.0, (why, "name not compared"))
-    surname = surname_similarity(sought, seen)
-    if surname < SURNAME_GATE and not same_service:
-        # The weakest aligned part caps a name's score: no surname, no lead. Cheap way out.
-        return Candidate(_clamp(surname), round(surname, 4), (f"surname {surname:.2f}",))
-    comparison = compare(sought.parsed(), seen.parsed(), threshold=REVIEW_THRESHOLD)
-    name_score = comparison.score
-    total = name_score + bonus
-    reasons = [f"name {name_score:.2f}"]
-    reasons += [why] if why else []
-    if sought.sex and seen.sex and sought.sex != seen.sex:
-        total -= 0.2
-        reasons.append("different sex")
+def _facts(described: Described) -> Facts:
+    return Facts(
+        name=described.name(),
+        born=described.date_of_birth,
+        sex=described.sex,
+        service_number=service_number_key(described.service_number) or None,
+        unit=unit_number(described.unit),
+    )
+
+
+def _score_full(sought: Described, seen: Described, prior: float) -> Candidate:
+    """The one match model's probability that the evidence is the person sought."""
+    levels, evidence = compare_facts(_facts(sought), _facts(seen))
+    scored = default_model().score(levels, prior=prior)
+    comparison = evidence.comparison
+    name_score = comparison.score if comparison is not None else 0.0
+    reasons = list(scored.reasons())
     agreement, why = unit_agreement(parse_unit(sought.unit), parse_unit(seen.unit))
-    total += UNIT_WEIGHT * agreement  # people are transferred: another unit is a small minus
-    reasons += [why] if why else []
-    if same_service:
-        total += 0.3
-        reasons.append("same service number")
-    elif name_score < REVIEW_THRESHOLD:
-        total = min(total, name_score)  # a weak name needs more than a birthday to be a lead
-    return Candidate(_clamp(total), round(name_score, 4), tuple(reasons), comparison)
+    if why and agreement > 0:
+        reasons.append(why)
+    return Candidate(_clamp(scored.probability), round(name_score, 4), tuple(reasons), comparison)
 
 
 def _same_service(sought: Described, seen: Described) -> bool:

@@ -1,0 +1,315 @@
+"""Comparison levels of the one match model: what two records agree on, graded.
+
+Every comparison is a list of levels, strongest first; a pair reaches the first level whose
+condition holds (-1: a side does not say). Each level here has its twin in SQL
+(`linkage/comparisons.py`): the names' levels are this module's functions, called from SQL as
+user-defined functions, so Splink and in-process scoring reach the same level for a pair.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rapidfuzz.distance import Levenshtein
+
+from homecoming.domain.dates import PartialDate
+from homecoming.domain.record import RecordFields, service_number_key
+from homecoming.names.comparison import INITIAL, NameComparison, compare_parsed
+from homecoming.names.parse import ParsedName, parse_name
+from homecoming.names.token import NameToken, name_token
+
+NULL = -1
+
+# Level labels, strongest first; a level's vector value is its distance from the last (else).
+NAME_LEVELS = (
+    "every part the same or a transliteration",
+    "a Ukrainian/Russian form or a learned rendering",
+    "a variant, diminutive or feminine form",
+    "one small slip",
+    "two parts, one differs more",
+    "one name part given, and it agrees",
+    "one part agrees, the other differs",
+    "names differ",
+)
+PATRONYMIC_LEVELS = ("patronymic agrees", "patronymic a slip apart", "patronymic differs")
+DOB_LEVELS = (
+    "exact",
+    "day and month transposed",
+    "one digit of the year differs, day and month exact",
+    "same year and month",
+    "same year, month unknown",
+    "same year, month differs",
+    "year off by one",
+    "different",
+)
+SEX_LEVELS = ("sex agrees", "sex differs")
+SERVICE_LEVELS = ("service number agrees", "service number one edit apart", "differs")
+UNIT_LEVELS = ("unit agrees", "unit differs")
+PLACE_LEVELS = ("place of birth agrees", "place of birth differs")
+
+# Score thresholds of the names engine's parts (see names/comparison.py RULE_SCORES).
+EXACT_PART = 0.99
+FORM_PART = 0.93
+VARIANT_PART = 0.87
+SLIP_PART = 0.75
+DIFFERENT_PART = 0.5
+PATRONYMIC_SLIP = 0.75
+
+
+def vector_value(levels: tuple[str, ...], index: int) -> int:
+    """Splink's comparison vector value of the level at `index` (0 is the else level)."""
+    return len(levels) - 1 - index
+
+
+@dataclass(frozen=True, slots=True)
+class NameEvidence:
+    """The names' two levels (vector values) and the comparison they came from."""
+
+    name: int
+    patronymic: int
+    comparison: NameComparison | None
+
+
+def _is_patronymic_pair(name: ParsedName, index: int) -> bool:
+    return name.tokens[index].patronymic or name.role_of(index) == "patronymic"
+
+
+def name_evidence_parsed(a: ParsedName, b: ParsedName) -> NameEvidence:
+    """Grade two parsed names: family and given names together, the patronymic apart."""
+    main_a = [t for t in a.tokens if not t.patronymic]
+    main_b = [t for t in b.tokens if not t.patronymic]
+    if not main_a or not main_b:
+        return NameEvidence(NULL, NULL, None)
+    comparison = compare_parsed(a, b)
+    left, right = comparison.parsed or (a, b)
+    main: list[float] = []
+    patronymic: list[float] = []
+    for i, j, score, rule in comparison.pairs:
+        if _is_patronymic_pair(left, i) and _is_patronymic_pair(right, j):
+            patronymic.append(score)
+        elif rule != INITIAL:
+            main.append(score)
+    return NameEvidence(
+        _name_level(main, main_a, main_b),
+        _patronymic_level(patronymic, left, right),
+        comparison,
+    )
+
+
+def _name_level(scores: list[float], main_a: list[NameToken], main_b: list[NameToken]) -> int:
+    full = [t for t in main_a if not t.initial], [t for t in main_b if not t.initial]
+    shorter = min(len(full[0]), len(full[1]))
+    if len(scores) >= 2:
+        low, high = min(scores), max(scores)
+        for index, floor in enumerate((EXACT_PART, FORM_PART, VARIANT_PART, SLIP_PART)):
+            if low >= floor:
+                return vector_value(NAME_LEVELS, index)
+        if high >= VARIANT_PART and low >= DIFFERENT_PART:
+            return vector_value(NAME_LEVELS, 4)
+    best = max(scores, default=0.0)
+    if best >= VARIANT_PART and shorter <= 1:
+        return vector_value(NAME_LEVELS, 5)
+    if best >= VARIANT_PART:
+        return vector_value(NAME_LEVELS, 6)
+    return 0
+
+
+def _patronymic_level(scores: list[float], a: ParsedName, b: ParsedName) -> int:
+    has_a = any(t.patronymic for t in a.tokens)
+    has_b = any(t.patronymic for t in b.tokens)
+    if not (has_a and has_b):
+        return NULL
+    best = max(scores, default=0.0)
+    if best >= VARIANT_PART:
+        return vector_value(PATRONYMIC_LEVELS, 0)
+    if best >= PATRONYMIC_SLIP:
+        return vector_value(PATRONYMIC_LEVELS, 1)
+    return 0
+
+
+@lru_cache(maxsize=200_000)
+def parsed(text: str) -> ParsedName:
+    """A name as written, parsed once (cached)."""
+    return parse_name(text)
+
+
+@lru_cache(maxsize=500_000)
+def name_evidence(left: str, right: str) -> NameEvidence:
+    """`name_evidence_parsed` of two names as written (cached: batches repeat names)."""
+    return name_evidence_parsed(parsed(left), parsed(right))
+
+
+def name_level(left: str | None, right: str | None) -> int:
+    """The names' level (vector value) of two names as written; SQL calls this."""
+    if not left or not right:
+        return NULL
+    return name_evidence(left, right).name
+
+
+def patronymic_level(left: str | None, right: str | None) -> int:
+    """The patronymics' level (vector value) of two names as written; SQL calls this."""
+    if not left or not right:
+        return NULL
+    return name_evidence(left, right).patronymic
+
+
+def one_digit_apart(a: int, b: int) -> bool:
+    """Years that differ in one decimal digit (1983 / 1988, 1973 / 1983)."""
+    return a // 10 == b // 10 or (a % 10 == b % 10 and a // 100 == b // 100)
+
+
+def dob_level(a: PartialDate, b: PartialDate) -> int:
+    """Partial dates of birth graded (SQL twin: comparisons.date_of_birth_comparison)."""
+    if a.year is None or b.year is None:
+        return NULL
+    same_day_month = a.month is not None and a.month == b.month and a.day is not None
+    same_day_month = same_day_month and a.day == b.day
+    conditions = (
+        a.year == b.year and same_day_month,
+        a.year == b.year
+        and a.month is not None
+        and a.day is not None
+        and a.month == b.day
+        and a.day == b.month,
+        same_day_month and one_digit_apart(a.year, b.year),
+        a.year == b.year and a.month is not None and a.month == b.month,
+        a.year == b.year and (a.month is None or b.month is None),
+        a.year == b.year,
+        abs(a.year - b.year) == 1,
+    )
+    for index, holds in enumerate(conditions):
+        if holds:
+            return vector_value(DOB_LEVELS, index)
+    return 0
+
+
+def sex_level(a: str | None, b: str | None) -> int:
+    """Sex agrees, differs, or is unknown on a side."""
+    if not a or not b:
+        return NULL
+    return vector_value(SEX_LEVELS, 0 if a == b else 1)
+
+
+def service_level(a: str | None, b: str | None) -> int:
+    """Service numbers (already folded by `service_number_key`): same, one edit, differ."""
+    if not a or not b:
+        return NULL
+    if a == b:
+        return vector_value(SERVICE_LEVELS, 0)
+    if Levenshtein.distance(a, b) <= 1:
+        return vector_value(SERVICE_LEVELS, 1)
+    return 0
+
+
+_NUMBER = re.compile(r"\d+")
+
+
+def unit_number(text: str) -> str | None:
+    """The unit's number or code digits ('в/ч А1234' -> 1234, '71st brigade' -> 71)."""
+    found = _NUMBER.findall(text or "")
+    return max(found, key=len) if found else None
+
+
+def unit_level(a: str | None, b: str | None) -> int:
+    """Unit numbers (from `unit_number`) agree, differ, or one is unknown."""
+    if not a or not b:
+        return NULL
+    return vector_value(UNIT_LEVELS, 0 if a == b else 1)
+
+
+@lru_cache(maxsize=100_000)
+def place_forms(text: str) -> frozenset[str]:
+    """Common forms of a place name's first word, in every standard (Рівне ~ Rivne ~ Rowno)."""
+    words = re.split(r"[\s,()-]+", (text or "").strip())
+    words = [w for w in words if len(w) > 1 and w.rstrip(".").lower() not in {"м", "г", "с", "смт"}]
+    if not words:
+        return frozenset()
+    token = name_token(words[0])
+    return frozenset(token.forms | token.other_forms)
+
+
+def place_level(a: str | None, b: str | None) -> int:
+    """Places of birth agree in some standard, differ, or one is unknown."""
+    left, right = place_forms(a or ""), place_forms(b or "")
+    if not left or not right:
+        return NULL
+    return vector_value(PLACE_LEVELS, 0 if left & right else 1)
+
+
+def family_key(name: ParsedName) -> str | None:
+    """The family name's gender-neutral primary form: what term frequencies count."""
+    for token, role in zip(name.tokens, name.roles or (), strict=False):
+        if role == "family" and not token.patronymic and token.primary:
+            return neutral_primary(token)
+    return None
+
+
+def neutral_primary(token: NameToken) -> str:
+    """The gender-neutral form of the token's primary form (kovalska -> kovalski)."""
+    primary = token.primary
+    if primary in token.neutral or not token.neutral:
+        return primary
+    return max(sorted(token.neutral), key=lambda form: _common_prefix(form, primary))
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What one record tells the model: its name as written and the other fields, folded."""
+
+    name: str
+    born: PartialDate = field(default_factory=PartialDate)
+    sex: str | None = None
+    service_number: str | None = None  # folded by domain.record.service_number_key
+    unit: str | None = None  # the unit's number (`unit_number`)
+    place: str = ""
+
+
+def compare_facts(a: Facts, b: Facts) -> tuple[dict[str, int], NameEvidence]:
+    """Every comparison's level (vector value) for two records, and the names' evidence."""
+    names = name_evidence(a.name, b.name) if a.name and b.name else NameEvidence(NULL, NULL, None)
+    levels = {
+        "name": names.name,
+        "patronymic": names.patronymic,
+        "date_of_birth": dob_level(a.born, b.born),
+        "sex": sex_level(a.sex, b.sex),
+        "service_number": service_level(a.service_number, b.service_number),
+        "unit": unit_level(a.unit, b.unit),
+        "place_of_birth": place_level(a.place, b.place),
+    }
+    return levels, names
+
+
+COMPARISON_LEVELS: dict[str, tuple[str, ...]] = {
+    "name": NAME_LEVELS,
+    "patronymic": PATRONYMIC_LEVELS,
+    "date_of_birth": DOB_LEVELS,
+    "sex": SEX_LEVELS,
+    "service_number": SERVICE_LEVELS,
+    "unit": UNIT_LEVELS,
+    "place_of_birth": PLACE_LEVELS,
+}
+# Name levels whose weight follows how common the family name is (Splink's tf adjustment).
+TF_NAME_LEVELS = frozenset({0, 1, 2, 5})
+
+
+def facts_of(fields: RecordFields) -> Facts:
+    """A record's facts as the model reads them."""
+    return Facts(
+        name=fields.display_name(),
+        born=fields.date_of_birth,
+        sex=fields.sex.value if fields.sex else None,
+        service_number=service_number_key(fields.service_number) or None,
+        unit=unit_number(fields.unit),
+        place=fields.place_of_birth,
+    )

@@ -1,0 +1,182 @@
+"""The one match model: Fellegi–Sunter weights over graded comparison levels, with a prior.
+
+Search ranking, list validation, tracing leads and batch linkage all decide with it. The
+trained default ships with the package (`match/data/default_model.json`, written by
+`python -m homecoming.match.train`); batch linkage hands the same m and u to Splink, where
+EM and human judgements may refine them.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+# A family name's term frequency is never taken below this (a name seen once in a small file).
+TF_MINIMUM = 1e-6
+# Names are counted as if among at least this many records: in a file of forty names, a
+# surname seen twice is not one person in twenty of the population.
+TF_REFERENCE_RECORDS = 10_000
+
+
+def term_frequency(count: int, records: int) -> float:
+    """How common a family name is: its records over the records (or the reference count)."""
+    return max(count, 1) / max(records, TF_REFERENCE_RECORDS)
+
+
+@dataclass(frozen=True, slots=True)
+class ComparisonWeights:
+    """One comparison's levels (strongest first; the last is "else") with their m and u."""
+
+    name: str
+    labels: tuple[str, ...]
+    m: tuple[float, ...]
+    u: tuple[float, ...]
+    tf: tuple[bool, ...]  # levels adjusted by how common the family name is
+
+    def index_of(self, value: int) -> int:
+        """The level index of a comparison vector value."""
+        return len(self.labels) - 1 - value
+
+    def weight(self, value: int) -> float:
+        """Match weight (log2 m/u) of a vector value; 0 when a side does not say."""
+        if value < 0:
+            return 0.0
+        i = self.index_of(value)
+        return math.log2(self.m[i] / self.u[i])
+
+    def tf_adjustment(self, value: int, tf: float | None) -> float:
+        """Splink's term-frequency adjustment: log2(u of the level) - log2(frequency)."""
+        if value < 0 or tf is None:
+            return 0.0
+        i = self.index_of(value)
+        if not self.tf[i]:
+            return 0.0
+        return math.log2(self.u[i]) - math.log2(max(tf, TF_MINIMUM))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "name": self.name,
+            "labels": list(self.labels),
+            "m": [round(v, 8) for v in self.m],
+            "u": [round(v, 10) for v in self.u],
+            "tf": list(self.tf),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """What one comparison added to a pair's score."""
+
+    comparison: str
+    level: str
+    match_weight: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "comparison": self.comparison,
+            "level": self.level,
+            "match_weight": round(self.match_weight, 4),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """A pair's match probability, its match weight and each comparison's part in it."""
+
+    probability: float
+    match_weight: float
+    parts: tuple[Part, ...]
+
+    def reasons(self) -> tuple[str, ...]:
+        """Readable reasons, strongest evidence first (for leads and search hits)."""
+        ordered = sorted(self.parts, key=lambda p: -abs(p.match_weight))
+        return tuple(
+            f"{p.comparison.replace('_', ' ')}: {p.level} ({p.match_weight:+.1f})"
+            for p in ordered
+            if p.match_weight
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class MatchModel:
+    """The comparisons' weights; the prior is given per use (it depends on who is compared)."""
+
+    comparisons: tuple[ComparisonWeights, ...]
+    description: str = ""
+
+    def comparison(self, name: str) -> ComparisonWeights:
+        """One comparison by name."""
+        for found in self.comparisons:
+            if found.name == name:
+                return found
+        raise KeyError(name)
+
+    def score(self, levels: dict[str, int], *, prior: float, tf: float | None = None) -> Scored:
+        """Probability that a pair at these levels is one person, given the prior."""
+        weight = prior_weight(prior)
+        parts = []
+        for comparison in self.comparisons:
+            value = levels.get(comparison.name, -1)
+            if value < 0:
+                continue
+            added = comparison.weight(value) + comparison.tf_adjustment(value, tf)
+            weight += added
+            label = comparison.labels[comparison.index_of(value)]
+            parts.append(Part(comparison.name, label, added))
+        return Scored(probability(weight), weight, tuple(parts))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {
+            "description": self.description,
+            "comparisons": [c.to_dict() for c in self.comparisons],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> MatchModel:
+        """A model from its JSON form."""
+        comparisons = tuple(
+            ComparisonWeights(
+                name=c["name"],
+                labels=tuple(c["labels"]),
+                m=tuple(float(v) for v in c["m"]),
+                u=tuple(float(v) for v in c["u"]),
+                tf=tuple(bool(v) for v in c["tf"]),
+            )
+            for c in data["comparisons"]
+        )
+        return cls(comparisons, str(data.get("description", "")))
+
+    def save(self, path: Path) -> None:
+        """Write the model as JSON (sorted, so the same model writes the same bytes)."""
+        path.write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=1) + "\n", "utf-8")
+
+
+def prior_weight(prior: float) -> float:
+    """Match weight of the prior probability."""
+    prior = min(max(prior, 1e-12), 1 - 1e-12)
+    return math.log2(prior / (1.0 - prior))
+
+
+def probability(weight: float) -> float:
+    """Probability of a match weight."""
+    if weight > 60:
+        return 1.0
+    odds = math.pow(2.0, weight)
+    return odds / (1.0 + odds)
+
+
+@lru_cache(maxsize=1)
+def default_model() -> MatchModel:
+    """The trained default model shipped with the package; loudly missing if absent."""
+    text = (
+        resources.files("homecoming.match").joinpath("data/default_model.json").read_text("utf-8")
+    )
+    return MatchModel.from_dict(json.loads(text))

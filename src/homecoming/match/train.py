@@ -1,0 +1,104 @@
+"""Train the shipped default model: `python -m homecoming.match.train [--out PATH]`.
+
+m (how often each level occurs between two records of one person) is counted over every true
+pair of a generated registry; u (how often between two different persons) over random pairs
+of it. Levels adjusted by term frequency take their weight from how common the family name
+is, not from u. Every m is kept at or above M_FLOOR: the generator is not the world, and a
+level it rarely produced for true pairs (names that differ, dates far apart) must not weigh
+as if impossible on real lists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from homecoming.generate.records import generate_dataset, pairs
+from homecoming.match.levels import (
+    COMPARISON_LEVELS,
+    TF_NAME_LEVELS,
+    Facts,
+    compare_facts,
+    facts_of,
+)
+from homecoming.match.model import ComparisonWeights, MatchModel
+
+DEFAULT_PATH = Path(__file__).with_name("data") / "default_model.json"
+M_FLOOR = 0.01
+U_FLOOR = 1e-6
+SEED = 20261202
+
+
+def _counts(facts: dict[str, Facts], pair_ids: list[tuple[str, str]]) -> dict[str, Counter[int]]:
+    counts: dict[str, Counter[int]] = {name: Counter() for name in COMPARISON_LEVELS}
+    for left, right in pair_ids:
+        levels, _ = compare_facts(facts[left], facts[right])
+        for name, value in levels.items():
+            if value >= 0:
+                counts[name][value] += 1
+    return counts
+
+
+def _shares(counter: Counter[int], labels: tuple[str, ...], floor: float) -> tuple[float, ...]:
+    total = sum(counter.values())
+    values = [len(labels) - 1 - i for i in range(len(labels))]
+    raw = [(counter[v] / total) if total else 1.0 / len(labels) for v in values]
+    floored = [max(share, floor) for share in raw]
+    norm = sum(floored)
+    return tuple(share / norm for share in floored)
+
+
+def train(records: int = 30_000, *, seed: int = SEED, random_pairs: int = 1_500_000) -> MatchModel:
+    """A model trained on a generated registry of `records` records."""
+    data = list(generate_dataset(records, seed=seed, records_per_person=2.0))
+    facts = {r.record_id: facts_of(r.fields) for r in data}
+    truth = {r.record_id: r.truth_person_id for r in data}
+    true_pairs = list(pairs(data))
+    rng = random.Random(seed)
+    ids = sorted(facts)
+    other: list[tuple[str, str]] = []
+    while len(other) < random_pairs:
+        a, b = rng.choice(ids), rng.choice(ids)
+        if truth[a] != truth[b]:
+            other.append((a, b))
+    m_counts, u_counts = _counts(facts, true_pairs), _counts(facts, other)
+    comparisons = []
+    for name, labels in COMPARISON_LEVELS.items():
+        tf = tuple(name == "name" and i in TF_NAME_LEVELS for i in range(len(labels)))
+        comparisons.append(
+            ComparisonWeights(
+                name=name,
+                labels=labels,
+                m=_shares(m_counts[name], labels, M_FLOOR),
+                u=_shares(u_counts[name], labels, U_FLOOR),
+                tf=tf,
+            )
+        )
+    description = (
+        f"trained by homecoming.match.train on {records} generated records (seed {seed}): "
+        f"m over {len(true_pairs)} true pairs (floor {M_FLOOR}), "
+        f"u over {random_pairs} random pairs (floor {U_FLOOR})"
+    )
+    return MatchModel(tuple(comparisons), description)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Train and write the default model."""
+    parser = argparse.ArgumentParser(prog="python -m homecoming.match.train", description=__doc__)
+    parser.add_argument("--records", type=int, default=30_000)
+    parser.add_argument("--random-pairs", type=int, default=1_500_000)
+    parser.add_argument("--out", type=Path, default=DEFAULT_PATH)
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    model = train(args.records, random_pairs=args.random_pairs)
+    model.save(args.out)
+    print(f"wrote {args.out} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
