@@ -16,7 +16,16 @@ from rapidfuzz.distance import Levenshtein
 
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import RecordFields, service_number_key
-from homecoming.names.comparison import INITIAL, NameComparison, compare_parsed
+from homecoming.names.comparison import (
+    FEMININE,
+    INITIAL,
+    SAME,
+    TRANSLITERATION,
+    UK_RU,
+    VARIANT,
+    NameComparison,
+    compare_parsed,
+)
 from homecoming.names.parse import ParsedName, parse_name
 from homecoming.names.token import NameToken, name_token
 
@@ -51,9 +60,8 @@ PLACE_LEVELS = ("place of birth agrees", "place of birth differs")
 
 # Score thresholds of the names engine's parts (see names/comparison.py RULE_SCORES).
 EXACT_PART = 0.99
-FORM_PART = 0.93
 VARIANT_PART = 0.87
-SLIP_PART = 0.75
+SLIP_PART = 0.7
 DIFFERENT_PART = 0.5
 PATRONYMIC_SLIP = 0.75
 
@@ -84,34 +92,51 @@ def name_evidence_parsed(a: ParsedName, b: ParsedName) -> NameEvidence:
         return NameEvidence(NULL, NULL, None)
     comparison = compare_parsed(a, b)
     left, right = comparison.parsed or (a, b)
-    main: list[float] = []
+    grades: list[int] = []
     patronymic: list[float] = []
     for i, j, score, rule in comparison.pairs:
         if _is_patronymic_pair(left, i) and _is_patronymic_pair(right, j):
             patronymic.append(score)
         elif rule != INITIAL:
-            main.append(score)
+            grades.append(part_grade(score, rule))
     return NameEvidence(
-        _name_level(main, main_a, main_b),
+        _name_level(grades, main_a, main_b),
         _patronymic_level(patronymic, left, right),
         comparison,
     )
 
 
-def _name_level(scores: list[float], main_a: list[NameToken], main_b: list[NameToken]) -> int:
-    full = [t for t in main_a if not t.initial], [t for t in main_b if not t.initial]
-    shorter = min(len(full[0]), len(full[1]))
-    if len(scores) >= 2:
-        low, high = min(scores), max(scores)
-        for index, floor in enumerate((EXACT_PART, FORM_PART, VARIANT_PART, SLIP_PART)):
-            if low >= floor:
-                return vector_value(NAME_LEVELS, index)
-        if high >= VARIANT_PART and low >= DIFFERENT_PART:
+# How two name parts met, strongest first: the same or a transliteration; a Ukrainian/Russian
+# form; a variant, diminutive or feminine form; a slip (a typo, or a rendering only the learned
+# model reads: it also reads Lapina in Лапшина); more than a slip; different.
+EXACT, FORM, VARIANT_FORM, SLIP, APART, DIFFERENT = range(6)
+
+
+def part_grade(score: float, rule: str) -> int:
+    """The grade of one aligned pair of name parts, from the rule that met them."""
+    if rule in (SAME, TRANSLITERATION) and score >= EXACT_PART:
+        return EXACT
+    if rule == UK_RU:
+        return FORM
+    if rule in (VARIANT, FEMININE) and score >= VARIANT_PART:
+        return VARIANT_FORM
+    if score >= SLIP_PART:
+        return SLIP if score < EXACT_PART or rule not in (SAME, TRANSLITERATION) else EXACT
+    return APART if score >= DIFFERENT_PART else DIFFERENT
+
+
+def _name_level(grades: list[int], main_a: list[NameToken], main_b: list[NameToken]) -> int:
+    shorter = min(sum(1 for t in main_a if not t.initial), sum(1 for t in main_b if not t.initial))
+    agreeing = [g for g in grades if g <= VARIANT_FORM]
+    if len(grades) >= 2:
+        worst = max(grades)
+        if worst <= SLIP:
+            return vector_value(NAME_LEVELS, worst)
+        if worst == APART and agreeing:
             return vector_value(NAME_LEVELS, 4)
-    best = max(scores, default=0.0)
-    if best >= VARIANT_PART and shorter <= 1:
+    if agreeing and shorter <= 1:
         return vector_value(NAME_LEVELS, 5)
-    if best >= VARIANT_PART:
+    if agreeing:
         return vector_value(NAME_LEVELS, 6)
     return 0
 

@@ -13,7 +13,9 @@ from homecoming.names.token import NameToken, is_patronymic, name_token
 OrderHint = Literal["family_first", "given_first"]
 
 # Split on spaces, commas, slashes, dots between words and hyphens; split "AlisherUsmanov".
-_SEPARATORS = re.compile(r"[\s,;/()\[\]_・·]+|-|(?<=\w)\.(?=\w)|(?<=\.)")
+_SEPARATORS = re.compile(r"[\s,;/()\[\]_・]+|-|(?<=\w)\.(?=\w)|(?<=\.)")
+# A middle dot inside a Latin word is a mark of a romanisation (Ko·val·chuk), not a space.
+_MIDDLE_DOT = re.compile(r"(?<=\w)·(?=\w)")
 _CAMEL = re.compile(r"(?<=[a-zа-яіїєґ])(?=[A-ZА-ЯІЇЄҐ][a-zа-яіїєґ])")
 # The Arabic article written with a hyphen (al-Assad, el-Sisi) is not a name part.
 _ARABIC_ARTICLE = re.compile(r"(?i)(?<![\w'’-])(?:al|el)-(?=\w)")
@@ -42,7 +44,7 @@ class ParsedName:
 
 def tokenize(text: str) -> list[str]:
     """Split a name into words (hyphenated names become several words)."""
-    text = _CAMEL.sub(" ", text)
+    text = _CAMEL.sub(" ", _MIDDLE_DOT.sub("", text))
     words = [w for w in (w.strip(".'’`\"") for w in _SEPARATORS.split(text)) if w]
     return [w for w in words if w.lower() not in _STOPWORDS] or words
 

@@ -117,13 +117,70 @@ CONTRADICTIONS: dict[str, str] = {
 
 _NAME_SCORE = re.compile(r"^name (\d\.\d+)$")
 NAME_SCORE = N_("name %(score)s")
+# The match model's reasons (match.model.Scored.reasons): "comparison: level (+12.3)".
+_MODEL_REASON = re.compile(r"^(?P<comparison>[a-z ]+): (?P<level>.+) \((?P<weight>[+-]\d+\.\d)\)$")
+MODEL_REASON = N_("%(comparison)s: %(level)s (%(weight)s)")
+COMPARISONS: dict[str, str] = {
+    "name": N_("name"),
+    "patronymic": N_("patronymic"),
+    "date of birth": N_("date of birth"),
+    "sex": N_("sex"),
+    "service number": N_("service number"),
+    "unit": N_("unit"),
+    "place of birth": N_("place of birth"),
+}
+LEVELS: dict[str, str] = {
+    "every part the same or a transliteration": N_("every part the same or a transliteration"),
+    "a Ukrainian/Russian form or a learned rendering": N_(
+        "a Ukrainian/Russian form or a learned rendering"
+    ),
+    "a variant, diminutive or feminine form": N_("a variant, diminutive or feminine form"),
+    "one small slip": N_("one small slip"),
+    "two parts, one differs more": N_("two parts, one differs more"),
+    "one name part given, and it agrees": N_("one name part given, and it agrees"),
+    "one part agrees, the other differs": N_("one part agrees, the other differs"),
+    "names differ": N_("names differ"),
+    "patronymic agrees": N_("patronymic agrees"),
+    "patronymic a slip apart": N_("patronymic a slip apart"),
+    "patronymic differs": N_("patronymic differs"),
+    "exact": N_("exact"),
+    "day and month transposed": N_("day and month transposed"),
+    "one digit of the year differs, day and month exact": N_(
+        "one digit of the year differs, day and month exact"
+    ),
+    "same year and month": N_("same year and month"),
+    "same year, month unknown": N_("same year, month unknown"),
+    "same year, month differs": N_("same year, month differs"),
+    "year off by one": N_("year off by one"),
+    "different": N_("different"),
+    "sex agrees": N_("sex agrees"),
+    "sex differs": N_("sex differs"),
+    "service number agrees": N_("service number agrees"),
+    "service number one edit apart": N_("service number one edit apart"),
+    "differs": N_("differs"),
+    "unit agrees": N_("unit agrees"),
+    "unit differs": N_("unit differs"),
+    "place of birth agrees": N_("place of birth agrees"),
+    "place of birth differs": N_("place of birth differs"),
+}
 
 
 def reason_parts(reason: str) -> tuple[str, dict[str, str]]:
-    """A search reason as a msgid and its values ("name 0.93" → "name %(score)s")."""
+    """A search reason as a msgid and its values ("name 0.93" → "name %(score)s").
+
+    A match model reason ("date of birth: exact (+13.5)") gives the msgids of its comparison
+    and level as values: the page translates them before putting them in.
+    """
     match = _NAME_SCORE.match(reason)
     if match:
         return NAME_SCORE, {"score": match.group(1)}
+    match = _MODEL_REASON.match(reason)
+    if match and match["comparison"] in COMPARISONS and match["level"] in LEVELS:
+        return MODEL_REASON, {
+            "comparison": COMPARISONS[match["comparison"]],
+            "level": LEVELS[match["level"]],
+            "weight": match["weight"],
+        }
     return REASONS.get(reason, reason), {}
 
 
