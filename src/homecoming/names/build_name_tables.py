@@ -39,12 +39,12 @@ from homecoming.names.variant_groups import (
     DERIVED_PATH,
     GROUPS_PATH,
     RARE_GROUPS_PATH,
-    read_diminutive_source,
     live_common_given_name_forms,
     live_common_surnames_by_form,
     live_diminutive_ids_by_form,
     live_given_name_ids_by_form,
     live_translator_table,
+    read_diminutive_source,
 )
 
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"

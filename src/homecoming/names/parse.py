@@ -60,7 +60,7 @@ def split_aliases(text: str) -> tuple[str, tuple[str, ...]]:
     Alik, Саша) is a nickname; any other bracket ("Ivanov (Ivanoff)", a former surname)
     stays part of the name, as before.
     """
-    if not any(ch in text for ch in "([«\"“"):
+    if not any(ch in text for ch in '([«"“'):
         return text, ()
     aliases: list[str] = []
 

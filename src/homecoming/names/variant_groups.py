@@ -327,8 +327,7 @@ def _diminutive_ids_by_form() -> dict[str, frozenset[str]]:
     derived = _derived()
     if derived is not None and "dim" in derived:
         return {
-            form: frozenset(f"UKRU:{uk}" for uk in names)
-            for form, names in derived["dim"].items()
+            form: frozenset(f"UKRU:{uk}" for uk in names) for form, names in derived["dim"].items()
         }
     return live_diminutive_ids_by_form()
 
@@ -367,7 +366,7 @@ def full_names_of(word: str) -> tuple[str, ...]:
 
 
 def diminutives_of(full_name: str) -> tuple[str, ...]:
-    """The everyday forms of a Ukrainian or Russian full given name (Артем, Артём: Тьома, Тёма...)."""
+    """Everyday forms of a Ukrainian or Russian full given name (Артем, Артём: Тьома, Тёма...)."""
     key = full_name.lower().replace("ё", "е").replace("ʼ", "'").replace("’", "'")
     names = [key, *(u.lower() for u in ukrainian_forms(key))]
     found: list[str] = []

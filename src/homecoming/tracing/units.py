@@ -190,7 +190,7 @@ def _place(text: str, folded: str) -> str:
             and not _stem(_BRANCH_STEMS, lower)
             and not any(ch.isupper() for ch in word[1:])  # ТрО, ЗСУ: abbreviations
         ):
-            return word
+            return str(word)
     return ""
 
 
