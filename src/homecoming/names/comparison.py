@@ -364,6 +364,8 @@ def compare_parsed(
     the best of the name as written and the name with each nickname as given name.
     """
     best = _compare_once(a, b, threshold)
+    if not a.aliases and not b.aliases:
+        return best
     for left in (a, *(with_alias(a, alias) for alias in a.aliases)):
         for right in (b, *(with_alias(b, alias) for alias in b.aliases)):
             if left is a and right is b:
