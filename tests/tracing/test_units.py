@@ -55,3 +55,60 @@ def test_unit_agreement(a: str, b: str, expected: float) -> None:
 def test_nothing_is_not_a_unit() -> None:
     assert not parse_unit("").known
     assert not parse_unit("Нехір").known
+
+
+# Units as families write them (issue 23), read to the same parts as the registry's.
+LOOSE = [
+    ("36-та бригада", UnitRef(number=36, kind=UnitKind.BRIGADE)),
+    ("36 ОБрМП", UnitRef(number=36, kind=UnitKind.BRIGADE, branch=Branch.MARINES)),
+    ("морпіхи 36", UnitRef(number=36, branch=Branch.MARINES)),
+    ("36-я бригада морской пехоты", UnitRef(36, UnitKind.BRIGADE, Branch.MARINES)),
+    ("в/ч А0666", UnitRef(code="A0666")),
+    ("А0666", UnitRef(code="A0666")),  # Cyrillic А
+    ("A0666", UnitRef(code="A0666")),  # Latin A
+    ("військова частина А-0666", UnitRef(code="A0666")),
+    ("тероборона Київ", UnitRef(branch=Branch.TERRITORIAL, place="Kyiv")),
+    ("ТрО м. Київ", UnitRef(branch=Branch.TERRITORIAL, place="Kyiv")),
+    ("ТрО Києва", UnitRef(branch=Branch.TERRITORIAL, place="Kyiv")),
+    ("Kyiv TDF", UnitRef(branch=Branch.TERRITORIAL, place="Kyiv")),
+    ("тероборона Харків", UnitRef(branch=Branch.TERRITORIAL, place="Kharkiv")),
+    ("112 бригада ТрО", UnitRef(112, UnitKind.BRIGADE, Branch.TERRITORIAL)),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), LOOSE)
+def test_units_written_loosely(text: str, expected: UnitRef) -> None:
+    assert parse_unit(text) == expected
+    assert parse_unit(text).known
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ("36-та бригада", "36 ОБрМП", 1.0),
+        ("морпіхи 36", "36th Separate Marine Brigade", 1.0),
+        ("36-я бригада морской пехоты", "36 ОБрМП", 1.0),
+        ("морпіхи 36", "35 ОБрМП", -1.0),
+        ("36-та бригада", "72 ОМБр", -1.0),
+        ("А0666", "в/ч A0666", 1.0),
+        ("військова частина А-0666", "A0666", 1.0),
+        ("А0666", "в/ч А0777", -1.0),
+        ("тероборона Київ", "ТрО м. Києва", 1.0),
+        ("тероборона Київ", "Kyiv TDF", 1.0),
+        ("тероборона Київ", "тероборона Харків", -1.0),
+        ("тероборона Київ", "112 бригада ТрО", 0.0),  # number on one side only: unknown
+        ("112 бригада ТрО", "112 ОБрТрО", 1.0),
+        ("112 бригада ТрО", "114 ОБрТрО", -1.0),
+        ("тероборона Київ", "36 ОБрМП", 0.0),
+    ],
+)
+def test_loose_units_agree_and_disagree(a: str, b: str, expected: float) -> None:
+    score, reason = unit_agreement(parse_unit(a), parse_unit(b))
+    assert score == expected
+    assert bool(reason) == (expected != 0.0)
+
+
+@pytest.mark.parametrize("text", ["Гнатюк Андрій", "Petrenko Oleh", "Київ", "1990"])
+def test_names_and_places_alone_are_not_units(text: str) -> None:
+    assert parse_unit(text).code == ""
+    assert parse_unit(text).place == ""

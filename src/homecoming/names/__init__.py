@@ -23,7 +23,12 @@ if TYPE_CHECKING:
     from homecoming.names.parse import ParsedName, from_parts, parse_name
     from homecoming.names.script import cyrillic_language, detect_script
     from homecoming.names.transliterate import renderings
-    from homecoming.names.variant_groups import variants
+    from homecoming.names.variant_groups import (
+        diminutives_of,
+        full_names_of,
+        is_given_name,
+        variants,
+    )
 
 _EXPORTS = {
     "common_form": "latin_form",
@@ -44,6 +49,9 @@ _EXPORTS = {
     "detect_script": "script",
     "renderings": "transliterate",
     "variants": "variant_groups",
+    "diminutives_of": "variant_groups",
+    "full_names_of": "variant_groups",
+    "is_given_name": "variant_groups",
 }
 
 __all__ = [
@@ -60,7 +68,10 @@ __all__ = [
     "cyrillic_language",
     "describe",
     "detect_script",
+    "diminutives_of",
     "from_parts",
+    "full_names_of",
+    "is_given_name",
     "keys",
     "parse_name",
     "renderings",

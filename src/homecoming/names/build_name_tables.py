@@ -21,7 +21,9 @@ itself when the given-name file is missing, and to no rare groups without theirs
 `given_names.tsv.gz` holds names-translator's Ukrainian -> Russian tables of given names
 and patronymics, the common Latin forms of every given name under the usual standards,
 Faker's common given names in those forms, and Faker's common Ukrainian and Russian
-surnames by their Latin forms: listing and rendering them takes seconds.
+surnames by their Latin forms, and the everyday forms of given names (Тьома, Сашко, Серёжа)
+from the hand-written `data/diminutives.tsv` (its header names the sources looked at) with
+the common Latin forms each is read by: listing and rendering them takes seconds.
 Re-run after changing `latin_form` or `transliterate` too (a test compares the two).
 """
 
@@ -39,8 +41,10 @@ from homecoming.names.variant_groups import (
     RARE_GROUPS_PATH,
     live_common_given_name_forms,
     live_common_surnames_by_form,
+    live_diminutive_ids_by_form,
     live_given_name_ids_by_form,
     live_translator_table,
+    read_diminutive_source,
 )
 
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
@@ -164,6 +168,10 @@ def build_derived(path: Path = DERIVED_PATH) -> int:
     lines += [f"common\t{form}\t" for form in sorted(live_common_given_name_forms())]
     for form, surnames in sorted(live_common_surnames_by_form().items()):
         lines.append(f"surname\t{form}\t{' '.join(surnames)}")
+    for full, everyday in sorted(read_diminutive_source().items()):
+        lines.append(f"diminutive\t{full}\t{' '.join(everyday)}")
+    for form, ids in sorted(live_diminutive_ids_by_form().items()):
+        lines.append(f"dim\t{form}\t{' '.join(sorted(i.split(':', 1)[1] for i in ids))}")
     _write_gzip(path, "\n".join(lines) + "\n")
     return len(lines)
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from rapidfuzz.distance import OSA
 
-from homecoming.names.parse import OrderHint, ParsedName, from_parts, parse_name
+from homecoming.names.parse import OrderHint, ParsedName, from_parts, parse_name, with_alias
 from homecoming.names.rendering_model import MAX_CHUNK, spelling_score
 from homecoming.names.token import NameToken, name_token
 
@@ -358,7 +358,25 @@ def _main_and_patronymics(name: ParsedName) -> tuple[list[int], list[int]]:
 def compare_parsed(
     a: ParsedName, b: ParsedName, *, threshold: float = DEFAULT_THRESHOLD
 ) -> NameComparison:
-    """Compare two parsed names."""
+    """Compare two parsed names; a bracketed nickname may stand in for its given name.
+
+    "Гнатюк Андрій (Андрюша) Петрович" meets "Андрюша Гнатюк" and "Гнатюк Андрій" alike:
+    the best of the name as written and the name with each nickname as given name.
+    """
+    best = _compare_once(a, b, threshold)
+    if not a.aliases and not b.aliases:
+        return best
+    for left in (a, *(with_alias(a, alias) for alias in a.aliases)):
+        for right in (b, *(with_alias(b, alias) for alias in b.aliases)):
+            if left is a and right is b:
+                continue
+            found = _compare_once(left, right, threshold)
+            if found.score > best.score:
+                best = found
+    return best
+
+
+def _compare_once(a: ParsedName, b: ParsedName, threshold: float) -> NameComparison:
     a_main, a_pat = _main_and_patronymics(a)
     b_main, b_pat = _main_and_patronymics(b)
     if len(a_main) != len(b_main):  # a space lost or typed inside a word changes the count

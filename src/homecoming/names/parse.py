@@ -22,6 +22,9 @@ _ARABIC_ARTICLE = re.compile(r"(?i)(?<![\w'’-])(?:al|el)-(?=\w)")
 _NASAB_PARTICLES = frozenset({"bin", "ibn", "bint", "binti"})
 # Titles and words that are not a name part in lists.
 _STOPWORDS = frozenset({"mr", "mrs", "ms", "dr", "гр", "пан", "пані", "г-н", "г-жа"})
+# A nickname in brackets or quotes beside the full name: "Гнатюк Андрій (Андрюша) Петрович",
+# "Petrenko Oleh (Alik)", 'Олександр "Саша" Бойко'.
+_BRACKETED = re.compile(r"[(\[«\"“]\s*([^()\[\]«»\"“”]{1,40}?)\s*[)\]»\"”]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +39,9 @@ class ParsedName:
     script: Script = "empty"
     language: Language = "other"
     roles: tuple[str, ...] = field(default=())
+    # Nicknames written in brackets beside the name (Андрюша): not name parts, but everyday
+    # forms of the given name; `compare` tries each in the given name's place.
+    aliases: tuple[str, ...] = ()
 
     def role_of(self, index: int) -> str:
         """Role (family, given, patronymic, other) of the token at `index`."""
@@ -47,6 +53,36 @@ def tokenize(text: str) -> list[str]:
     text = _CAMEL.sub(" ", _MIDDLE_DOT.sub("", text))
     words = [w for w in (w.strip(".'’`\"") for w in _SEPARATORS.split(text)) if w]
     return [w for w in words if w.lower() not in _STOPWORDS] or words
+
+
+def split_aliases(text: str) -> tuple[str, tuple[str, ...]]:
+    """The name without its bracketed nicknames, and those nicknames.
+
+    Only a bracket that holds one or two given names or everyday forms of them (Андрюша,
+    Alik, Саша) is a nickname; any other bracket ("Ivanov (Ivanoff)", a former surname)
+    stays part of the name, as before.
+    """
+    if not any(ch in text for ch in '([«"“'):
+        return text, ()
+    aliases: list[str] = []
+
+    def take(match: re.Match[str]) -> str:
+        words = tokenize(match.group(1))
+        if words and len(words) <= 2 and all(_is_nickname(w) for w in words):
+            aliases.extend(words)
+            return " "
+        return match.group(0)
+
+    rest = _BRACKETED.sub(take, text)
+    if not aliases or not tokenize(rest):
+        return text, ()
+    return re.sub(r"\s{2,}", " ", rest).strip(), tuple(aliases)
+
+
+def _is_nickname(word: str) -> bool:
+    from homecoming.names.variant_groups import is_given_name
+
+    return is_given_name(word)
 
 
 def _is_known_given(token: NameToken) -> bool:
@@ -138,8 +174,12 @@ def assign_roles(
 
 
 def parse_name(text: str, *, order_hint: OrderHint | None = None) -> ParsedName:
-    """Parse a full name in any alphabet and order into family, given and patronymic parts."""
-    raw, tokens, roles = assign_roles(text, order_hint=order_hint)
+    """Parse a full name in any alphabet and order into family, given and patronymic parts.
+
+    A nickname in brackets beside the name is not a name part: it goes to `aliases`.
+    """
+    bare, aliases = split_aliases(text)
+    raw, tokens, roles = assign_roles(bare, order_hint=order_hint)
     return ParsedName(
         text=text,
         tokens=tuple(tokens),
@@ -149,11 +189,38 @@ def parse_name(text: str, *, order_hint: OrderHint | None = None) -> ParsedName:
         script=detect_script(text),
         language=_language(text, raw),
         roles=tuple(roles),
+        aliases=aliases,
     )
 
 
+def with_alias(name: ParsedName, alias: str) -> ParsedName:
+    """The name with `alias` in its (first) given name's place, or added as given name."""
+    from dataclasses import replace
+
+    token = name_token(alias)
+    at = next((i for i, r in enumerate(name.roles) if r == "given"), None)
+    if at is None:
+        tokens, roles = (*name.tokens, token), (*name.roles, "given")
+        given: tuple[str, ...] = (alias,)
+    else:
+        tokens = (*name.tokens[:at], token, *name.tokens[at + 1 :])
+        roles = name.roles
+        given = (alias, *name.given[1:])
+    return replace(name, tokens=tokens, roles=roles, given=given, aliases=())
+
+
 def from_parts(family: str = "", given: str = "", patronymic: str = "") -> ParsedName:
-    """Build a ParsedName from separate fields; a patronymic in the wrong field is recognised."""
+    """Build a ParsedName from separate fields; a patronymic in the wrong field is recognised.
+
+    A bracketed nickname in any field ("Андрій (Андрюша)") goes to `aliases`.
+    """
+    aliases: list[str] = []
+    fields = []
+    for value in (family, given, patronymic):
+        bare, found = split_aliases(value)
+        fields.append(bare)
+        aliases += found
+    family, given, patronymic = fields
     raw_parts = [(w, "family") for w in tokenize(family)]
     raw_parts += [(w, "given") for w in tokenize(given)]
     raw_parts += [(w, "patronymic") for w in tokenize(patronymic)]
@@ -178,6 +245,7 @@ def from_parts(family: str = "", given: str = "", patronymic: str = "") -> Parse
         script=detect_script(text),
         language=language_of(text),
         roles=tuple(roles),
+        aliases=tuple(aliases),
     )
 
 
@@ -187,4 +255,13 @@ def _with_patronymic(token: NameToken, patronymic: bool) -> NameToken:
     return replace(token, patronymic=patronymic)
 
 
-__all__ = ["OrderHint", "ParsedName", "from_parts", "is_patronymic", "parse_name", "tokenize"]
+__all__ = [
+    "OrderHint",
+    "ParsedName",
+    "from_parts",
+    "is_patronymic",
+    "parse_name",
+    "split_aliases",
+    "tokenize",
+    "with_alias",
+]

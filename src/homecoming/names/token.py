@@ -18,6 +18,7 @@ from homecoming.names.variant_groups import (
     common_given_name_forms,
     common_surnames,
     common_surnames_spelled,
+    diminutive_ids_of_forms,
     given_name_ids_of_forms,
     groups_of_given_name_id,
     name_groups,
@@ -172,6 +173,9 @@ def name_token(text: str) -> NameToken:
         groups = groups.union(*(groups_of_given_name_id(i) for i in given_ids))
     groups |= given_ids
     forms = frozenset(primary_forms)
+    if script == "cyrillic" or (script == "latin" and len(token) > 1):
+        # An everyday form joins the full names it stands for: Тьома, Tyoma ~ Артем.
+        groups |= diminutive_ids_of_forms(forms)
     fathers = father_name_ids(forms)
     if fathers:  # a patronymic: compare it by the father's given name
         groups = fathers

@@ -296,6 +296,100 @@ def groups_of_given_name_id(ident: str) -> frozenset[str]:
     return frozenset(found)
 
 
+# Everyday and affectionate forms (Тьома, Сашко, Серёжа, Лёша): a hand-written table, read
+# only by `build_name_tables`, which ships them with their Latin forms in `given_names.tsv.gz`.
+DIMINUTIVES_SOURCE = Path(__file__).with_name("data") / "diminutives.tsv"
+
+
+def read_diminutive_source(path: Path = DIMINUTIVES_SOURCE) -> dict[str, tuple[str, ...]]:
+    """The hand-written table: Ukrainian full name (lower case) -> its everyday forms."""
+    table: dict[str, tuple[str, ...]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        full, _, forms = line.partition("\t")
+        table[full.strip()] = tuple(dict.fromkeys(forms.split()))
+    return table
+
+
+@cache
+def _diminutive_table() -> dict[str, tuple[str, ...]]:
+    """Full name -> everyday forms, as shipped (the source table when nothing is shipped)."""
+    derived = _derived()
+    if derived is not None and "diminutive" in derived:
+        return dict(derived["diminutive"])
+    return read_diminutive_source()
+
+
+@cache
+def _diminutive_ids_by_form() -> dict[str, frozenset[str]]:
+    """Common Latin form of an everyday name -> ids (UKRU:олександр) of the names it stands for."""
+    derived = _derived()
+    if derived is not None and "dim" in derived:
+        return {
+            form: frozenset(f"UKRU:{uk}" for uk in names) for form, names in derived["dim"].items()
+        }
+    return live_diminutive_ids_by_form()
+
+
+def live_diminutive_ids_by_form() -> dict[str, frozenset[str]]:
+    """`_diminutive_ids_by_form` computed from the source table and the standards.
+
+    Every everyday form is read as `compare` reads a Cyrillic word (its common Latin forms
+    under the standards of its language), so that Тьома, Tioma and Tyoma all find Артем.
+    """
+    from homecoming.names.token import cyrillic_forms_of
+
+    by_form: dict[str, set[str]] = {}
+    for full, forms in read_diminutive_source().items():
+        for form in forms:
+            for latin in cyrillic_forms_of(form):
+                by_form.setdefault(latin, set()).add(f"UKRU:{full}")
+    return {form: frozenset(ids) for form, ids in by_form.items()}
+
+
+def diminutive_ids_of_forms(forms: frozenset[str]) -> frozenset[str]:
+    """Given-name ids (UKRU:артем) of the full names whose everyday forms spell one of `forms`."""
+    table = _diminutive_ids_by_form()
+    return frozenset().union(*(table.get(f, frozenset()) for f in forms))
+
+
+def full_names_of(word: str) -> tuple[str, ...]:
+    """The Ukrainian full names an everyday form stands for, in any script.
+
+    Тьома, Tioma -> (Артем,); Саша, Sasha -> (Олександр, Олександра); Олександр -> ().
+    """
+    from homecoming.names.token import name_token
+
+    ids = diminutive_ids_of_forms(name_token(word).forms)
+    return tuple(sorted(i.split(":", 1)[1].capitalize() for i in ids))
+
+
+def diminutives_of(full_name: str) -> tuple[str, ...]:
+    """Everyday forms of a Ukrainian or Russian full given name (Артем, Артём: Тьома, Тёма...)."""
+    key = full_name.lower().replace("ё", "е").replace("ʼ", "'").replace("’", "'")
+    names = [key, *(u.lower() for u in ukrainian_forms(key))]
+    found: list[str] = []
+    table = _diminutive_table()
+    for name in names:
+        found += [f.capitalize() for f in table.get(name, ())]
+    return tuple(dict.fromkeys(found))
+
+
+def is_given_name(word: str) -> bool:
+    """Whether a word is a known given name or an everyday form of one, in any script.
+
+    For a diminutive typed in the family-name box ("Саша", given name empty): a word that
+    is also a common surname (Назар, Мельник) is not taken for a given name.
+    """
+    from homecoming.names.token import name_token
+
+    token = name_token(word)
+    if token.patronymic or token.initial or token.surnames:
+        return False
+    return bool(token.given_ids or token.groups or diminutive_ids_of_forms(token.forms))
+
+
 def name_form_language(token: str) -> str | None:
     """uk or ru when a Cyrillic word is a name form only one language uses (Микола / Николай)."""
     if detect_script(token) != "cyrillic":
@@ -350,6 +444,7 @@ def variants(given_name: str) -> set[str]:
             found.update(vocabulary.get(group, ()))
             # The group's own Latin and Cyrillic forms: diminutives too (Sasha, Саша, Шурик).
             found.update(f.capitalize() for f in group_forms(group) if _LISTED_FORM.match(f))
+        found.update(diminutives_of(form))
     return found
 
 

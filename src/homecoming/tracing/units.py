@@ -2,7 +2,9 @@
 
 A unit reference is reduced to what can be compared across languages: its number, the kind of
 formation (brigade, regiment, battalion, division), the branch when it is said (marines,
-mechanised, assault, air assault, territorial defence, motor rifle) and a unit code.
+mechanised, assault, air assault, territorial defence, motor rifle), a unit code (в/ч А0666,
+or А0666 alone) and, for territorial defence named by its city ("тероборона Київ",
+"ТрО м. Києва", "Kyiv TDF"), the city.
 """
 
 from __future__ import annotations
@@ -40,19 +42,21 @@ class UnitRef:
     kind: UnitKind | None = None
     branch: Branch | None = None
     code: str = ""  # a unit code such as А0666 (в/ч, military unit), look-alikes folded
+    place: str = ""  # the city a territorial defence unit is named by (Kyiv), when said
 
     @property
     def known(self) -> bool:
-        return self.number is not None or bool(self.code)
+        return self.number is not None or bool(self.code) or bool(self.place)
 
     def label(self) -> str:
         """A short English label, e.g. '36 brigade (marines)' or 'unit A0666'."""
         if self.code:
             return f"unit {self.code}"
         if self.number is None:
-            return ""
+            return f"territorial defence ({self.place})" if self.place else ""
         text = f"{self.number} {self.kind.value if self.kind else 'unit'}"
-        return text + (f" ({self.branch.value.replace('_', ' ')})" if self.branch else "")
+        text += f" ({self.branch.value.replace('_', ' ')})" if self.branch else ""
+        return text + (f", {self.place}" if self.place else "")
 
 
 # Unit codes: "в/ч А0666", "в/ч 3002", "military unit A0666", "unit А-0666".
@@ -61,6 +65,8 @@ _CODE = re.compile(
     r"([A-ZА-ЯІЇЄҐ]?\s*-?\s*\d{3,5})",
     re.IGNORECASE,
 )
+# A unit code alone: "А0666", "A0666", "А-0666" (a letter and four digits).
+_BARE_CODE = re.compile(r"(?<![^\W\d_])([AА]\s*-?\s*\d{4})(?!\d)")
 _NUMBER = re.compile(r"(?<![\d])(\d{1,4})(?![\d])")
 # Abbreviations, as whole words (case-folded): Ukrainian/Russian and English.
 _T = TypeVar("_T")
@@ -71,6 +77,9 @@ _ABBREVIATIONS: dict[str, tuple[UnitKind | None, Branch | None]] = {
     "ошбр": (_K.BRIGADE, _B.ASSAULT),
     "одшбр": (_K.BRIGADE, _B.AIR_ASSAULT),
     "обртро": (_K.BRIGADE, _B.TERRITORIAL),
+    "тро": (None, _B.TERRITORIAL),
+    "трo": (None, _B.TERRITORIAL),
+    "зсу": (None, None),
     "омсбр": (_K.BRIGADE, _B.MOTOR_RIFLE),
     "мсп": (_K.REGIMENT, _B.MOTOR_RIFLE),
     "дшд": (_K.DIVISION, _B.AIR_ASSAULT),
@@ -82,6 +91,7 @@ _ABBREVIATIONS: dict[str, tuple[UnitKind | None, Branch | None]] = {
     "sab": (None, _B.ASSAULT),  # a brigade on one side, a battalion on the other
     "saab": (_K.BRIGADE, _B.AIR_ASSAULT),
     "tdb": (_K.BRIGADE, _B.TERRITORIAL),
+    "tdf": (None, _B.TERRITORIAL),
     "smrb": (_K.BRIGADE, _B.MOTOR_RIFLE),
     "nib": (_K.BRIGADE, _B.MARINES),
     "mrr": (_K.REGIMENT, _B.MOTOR_RIFLE),
@@ -99,14 +109,46 @@ _KIND_STEMS: tuple[tuple[UnitKind, tuple[str, ...]], ...] = (
     (_K.DIVISION, ("дивіз", "дивиз", "division")),
 )
 _BRANCH_STEMS: tuple[tuple[Branch, tuple[str, ...]], ...] = (
-    (_B.MARINES, ("морськ", "морск", "marine", "naval infantry")),
+    (_B.MARINES, ("морськ", "морск", "морпіх", "морпех", "marine", "naval infantry")),
     (_B.AIR_ASSAULT, ("десантно", "air assault", "airborne", "десантн")),
-    (_B.TERRITORIAL, ("територіальн", "территориальн", "territorial")),
+    (_B.TERRITORIAL, ("територіальн", "территориальн", "тероборон", "теробороні", "territorial")),
     (_B.MOTOR_RIFLE, ("мотостріл", "мотострел", "motor rifle")),
     (_B.MECHANISED, ("механіз", "механиз", "mechani")),
     (_B.ASSAULT, ("штурмов", "assault")),
 )
 _WORD = re.compile(r"[^\W\d_]+")
+# Cities territorial defence units are named by: stems of their Ukrainian, Russian and Latin
+# forms in any case ("Київ", "Києва", "Киев", "Kyiv", "Kiev"), matched at a word start.
+_CITIES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Kyiv", ("київ", "києв", "киев", "kyiv", "kiev", "kyjiv")),
+    ("Kharkiv", ("харків", "харков", "харьков", "kharkiv", "kharkov")),
+    ("Lviv", ("львів", "львов", "lviv", "lvov")),
+    ("Odesa", ("одес", "odes")),
+    ("Dnipro", ("дніпр", "днепр", "dnipr", "dnepr")),
+    ("Zaporizhzhia", ("запоріж", "запорож", "zaporiz")),
+    ("Sumy", ("суми", "сумсь", "сумах", "сумы", "sumy")),
+    ("Chernihiv", ("черніг", "чернигов", "chernihiv", "chernigov")),
+    ("Poltava", ("полтав", "poltav")),
+    ("Mykolaiv", ("миколаїв", "миколаєв", "николаев", "mykolaiv", "nikolaev")),
+    ("Kherson", ("херсон", "kherson")),
+    ("Zhytomyr", ("житомир", "zhytomyr", "zhitomir")),
+    ("Vinnytsia", ("вінниц", "винниц", "vinnyts", "vinnits")),
+    ("Rivne", ("рівн", "ровн", "rivne", "rovno")),
+    ("Lutsk", ("луцьк", "луцк", "lutsk")),
+    ("Ternopil", ("терноп", "ternop")),
+    ("Khmelnytskyi", ("хмельниц", "khmelnyts")),
+    ("Ivano-Frankivsk", ("франків", "франков", "frankivsk", "frankovsk")),
+    ("Uzhhorod", ("ужгород", "uzhhorod", "uzhgorod")),
+    ("Chernivtsi", ("чернівц", "черновц", "chernivts", "chernovts")),
+    ("Cherkasy", ("черкас", "cherkas")),
+    ("Kropyvnytskyi", ("кропивниц", "kropyvnyts")),
+    ("Kramatorsk", ("краматорськ", "краматорск", "kramatorsk")),
+    ("Bila Tserkva", ("білоцерк", "біла церкв", "білої церкв", "bila tserkv")),
+)
+# Words beside a city that are not the city: kinds, branches, "м." / "г." / "city of".
+_NOT_A_PLACE = frozenset(
+    {"м", "г", "міста", "місто", "города", "город", "city", "of", "the", "defence", "defense"}
+)
 
 
 @lru_cache(maxsize=100_000)
@@ -114,7 +156,7 @@ def parse_unit(text: str) -> UnitRef:
     """Read a unit reference in Ukrainian, Russian or English; unknown parts stay None."""
     if not text.strip():
         return UnitRef()
-    code = _CODE.search(text)
+    code = _CODE.search(text) or _BARE_CODE.search(text)
     if code:
         return UnitRef(code=service_number_key(code.group(1)))
     folded = text.casefold()
@@ -124,11 +166,32 @@ def parse_unit(text: str) -> UnitRef:
     for word in _WORD.findall(folded):
         found_kind, found_branch = _ABBREVIATIONS.get(word, (None, None))
         kind, branch = kind or found_kind, branch or found_branch
+    branch = branch or _stem(_BRANCH_STEMS, folded)
     return UnitRef(
         number=int(number.group(1)) if number else None,
         kind=kind or _stem(_KIND_STEMS, folded),
-        branch=branch or _stem(_BRANCH_STEMS, folded),
+        branch=branch,
+        place=_place(text, folded) if branch == Branch.TERRITORIAL else "",
     )
+
+
+def _place(text: str, folded: str) -> str:
+    """The city a territorial defence unit is named by: from the table, else a capitalised word."""
+    for city, stems in _CITIES:
+        if any(re.search(r"(?<![^\W\d_])" + re.escape(stem), folded) for stem in stems):
+            return city
+    for word in _WORD.findall(text):
+        lower = word.casefold()
+        if (
+            word[0].isupper()
+            and lower not in _ABBREVIATIONS
+            and lower not in _NOT_A_PLACE
+            and not _stem(_KIND_STEMS, lower)
+            and not _stem(_BRANCH_STEMS, lower)
+            and not any(ch.isupper() for ch in word[1:])  # ТрО, ЗСУ: abbreviations
+        ):
+            return str(word)
+    return ""
 
 
 def _stem(table: tuple[tuple[_T, tuple[str, ...]], ...], text: str) -> _T | None:
@@ -143,7 +206,7 @@ def unit_agreement(a: UnitRef, b: UnitRef) -> tuple[float, str]:
     if a.code and b.code:
         return (1.0, "same unit code") if a.code == b.code else (-1.0, "different unit code")
     if a.number is None or b.number is None:
-        return 0.0, ""
+        return _place_agreement(a, b)
     if a.number != b.number:
         return -1.0, f"different unit ({a.label()} / {b.label()})"
     if a.kind and b.kind and a.kind != b.kind:
@@ -151,3 +214,12 @@ def unit_agreement(a: UnitRef, b: UnitRef) -> tuple[float, str]:
     if a.branch and b.branch and a.branch != b.branch:
         return 0.0, f"same number, different branch ({a.label()} / {b.label()})"
     return 1.0, f"same unit ({(a if a.kind else b).label()})"
+
+
+def _place_agreement(a: UnitRef, b: UnitRef) -> tuple[float, str]:
+    """Territorial defence named by its city on both sides, without both numbers."""
+    if not (a.place and b.place) or Branch.TERRITORIAL not in (a.branch, b.branch):
+        return 0.0, ""
+    if a.place.casefold() == b.place.casefold():
+        return 1.0, f"same unit (territorial defence, {a.place})"
+    return -1.0, f"different unit (territorial defence, {a.place} / {b.place})"
