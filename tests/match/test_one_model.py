@@ -9,7 +9,7 @@ from homecoming.domain.record import service_number_key
 from homecoming.linkage import pipeline
 from homecoming.linkage.inputs import InputRecord
 from homecoming.match.levels import Facts, compare_facts, unit_number
-from homecoming.match.model import default_model, probability, term_frequency
+from homecoming.match.model import default_model, probability
 
 LEFT = [
     InputRecord("a1", full_name="Кощенко Геннадій Фомич", date_of_birth=PartialDate(1979, 3, 14)),
@@ -76,25 +76,18 @@ def facts(record: InputRecord) -> Facts:
 
 def test_splink_scores_every_pair_as_the_model_does() -> None:
     run = pipeline.link(LEFT, RIGHT, threshold=0.9)
-    features = {
-        row["unique_id"]: row["family_primary"]
+    pair_of = {
+        row["unique_id"]: row["name_pair"]
         for table in run.model.tables
-        for row in table.select(["unique_id", "family_primary"]).to_pylist()
+        for row in table.select(["unique_id", "name_pair"]).to_pylist()
     }
-    counts: dict[str, int] = {}
-    for family in features.values():
-        if family is not None:
-            counts[family] = counts.get(family, 0) + 1
+    lookup = dict(zip(*(c.to_pylist() for c in run.model.frequencies.columns), strict=True))
     by_id = {r.id: r for r in LEFT + RIGHT}
     model = default_model()
     assert run.pairs, "blocking found no pairs"
     for left, right, found in run.pairs:
         levels, _ = compare_facts(facts(by_id[left]), facts(by_id[right]))
-        frequencies = [
-            term_frequency(counts[f], len(by_id))
-            for f in (features[left], features[right])
-            if f is not None
-        ]
+        frequencies = [lookup[p] for p in (pair_of[left], pair_of[right]) if p is not None]
         tf = max(frequencies) if frequencies else None
         expected = model.score(levels, prior=run.model.prior, tf=tf).probability
         assert found == pytest.approx(expected, abs=1e-9), (left, right)

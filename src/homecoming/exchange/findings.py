@@ -15,7 +15,7 @@ from homecoming.exchange.agreement import Agreement
 from homecoming.exchange.eligibility import PersonFacts, reasons_against
 
 # A listed entry is resolved to a person at this score or above; below, it is "not found".
-MATCH_SCORE = 0.8
+MATCH_SCORE = 0.9
 # The runner-up within this much of the best (and itself a match) makes the entry ambiguous.
 AMBIGUITY_MARGIN = 0.05
 

@@ -19,6 +19,7 @@ from homecoming.match.levels import (
     SEX_LEVELS,
     UNIT_LEVELS,
 )
+from homecoming.match.model import TF_MINIMUM
 
 if TYPE_CHECKING:
     from homecoming.match.model import ComparisonWeights, MatchModel
@@ -126,9 +127,10 @@ def _configured(weights: ComparisonWeights | None, index: int) -> dict[str, Any]
     }
     if weights.tf[index]:
         found |= {
-            "tf_adjustment_column": "family_primary",
+            "tf_adjustment_column": "name_pair",
             "tf_adjustment_weight": 1.0,
             "disable_tf_exact_match_detection": True,
+            "tf_minimum_u_value": TF_MINIMUM,
         }
     return found
 

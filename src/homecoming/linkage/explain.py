@@ -196,12 +196,12 @@ def waterfall(
     table = features_table([left, right], workers=1)
     known = {
         family: tf
-        for family, tf in zip(table.column("family_primary").to_pylist(), family_tf, strict=True)
+        for family, tf in zip(table.column(frequencies.COLUMN).to_pylist(), family_tf, strict=True)
         if family is not None and tf is not None
     }
     lookup = pa.table(
-        {"family_primary": list(known), "tf_family_primary": list(known.values())},
-        schema=pa.schema([("family_primary", pa.string()), ("tf_family_primary", pa.float64())]),
+        {frequencies.COLUMN: list(known), frequencies.TF_COLUMN: list(known.values())},
+        schema=frequencies.schema(),
     )
     linker, engine = _linker(model, table, lookup)
     try:

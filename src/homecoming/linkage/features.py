@@ -34,6 +34,7 @@ FEATURE_COLUMNS: dict[str, str] = {
     "patronymic_forms": "forms",
     "family_primary": "string",  # one common form, for edit distance (typos)
     "given_primary": "string",
+    "name_pair": "string",  # family and given primary forms: how common the name is
     "dob_year": "int",
     "dob_month": "int",
     "dob_day": "int",
@@ -159,6 +160,9 @@ def name_features(parts: Parts) -> dict[str, Any]:
         "patronymic_forms": _union(_token_forms(t) for t in patronymic),
         "family_primary": _neutral_primary(family[0]) if family else None,
         "given_primary": given[0].primary if given else None,
+        "name_pair": f"{_neutral_primary(family[0])}|{given[0].primary}"
+        if family and given
+        else None,
         "_part_keys": tuple(_token_keys(t) for t in family + given if not t.initial),
     }
 
@@ -521,6 +525,8 @@ assembled as (
 select
     unique_id, family_forms, given_forms, given_groups, patronymic_forms,
     family_primary, given_primary,
+    case when family_primary is not null and given_primary is not null
+        then family_primary || '|' || given_primary end as name_pair,
     dob_year, dob_month, dob_day, dob_iso, sex, service_number, unit_number, place_forms,
     name_text,
     list_min(pairs) as name_key,

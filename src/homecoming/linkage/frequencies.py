@@ -1,8 +1,10 @@
-"""How common each family name is in a batch: the term frequencies the match model adjusts by.
+"""How common each name is in a batch: the term frequencies the match model adjusts by.
 
-Counted over every input row, as if among at least TF_REFERENCE_RECORDS records (see
-match.model.term_frequency), and handed to Splink as a lookup table, so a run, its
-explanations and its waterfall all read the same numbers.
+A name's frequency is its family name's times its given name's, each counted over every input
+row as if among at least TF_REFERENCE_RECORDS records (see match.model.term_frequency): the
+chance that a random other person bears both. It is handed to Splink as a lookup table keyed
+by `name_pair` (family and given primary forms), so a run, its explanations and its waterfall
+all read the same numbers.
 """
 
 from __future__ import annotations
@@ -11,27 +13,46 @@ import itertools
 from collections.abc import Sequence
 from typing import Any
 
-from homecoming.match.model import term_frequency
+from homecoming.match.model import name_frequency
 
-COLUMN = "family_primary"
+COLUMN = "name_pair"
+TF_COLUMN = f"tf_{COLUMN}"
 _REGISTERED = itertools.count()  # an engine refuses two tables of one name
 
 
-def lookup(tables: Sequence[Any], records: int | None = None) -> Any:
-    """Arrow table (family_primary, tf_family_primary) over the feature tables."""
+def schema() -> Any:
+    """The lookup table's arrow schema."""
+    import pyarrow as pa
+
+    return pa.schema([(COLUMN, pa.string()), (TF_COLUMN, pa.float64())])
+
+
+def _counts(tables: Sequence[Any], column: str) -> dict[str, int]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
     values = pa.chunked_array(
-        [chunk for table in tables for chunk in table.column(COLUMN).chunks], type=pa.string()
+        [chunk for table in tables for chunk in table.column(column).chunks], type=pa.string()
     )
-    counts = pc.value_counts(values.drop_null())
+    counted = pc.value_counts(values.drop_null())
+    return dict(
+        zip(counted.field("values").to_pylist(), counted.field("counts").to_pylist(), strict=True)
+    )
+
+
+def lookup(tables: Sequence[Any], records: int | None = None) -> Any:
+    """Arrow table (name_pair, tf_name_pair) over the feature tables."""
+    import pyarrow as pa
+
     total = records if records is not None else sum(int(t.num_rows) for t in tables)
-    frequencies = [term_frequency(int(c), total) for c in counts.field("counts").to_pylist()]
-    return pa.table(
-        {COLUMN: counts.field("values").to_pylist(), f"tf_{COLUMN}": frequencies},
-        schema=pa.schema([(COLUMN, pa.string()), (f"tf_{COLUMN}", pa.float64())]),
-    )
+    families = _counts(tables, "family_primary")
+    givens = _counts(tables, "given_primary")
+    pairs = sorted(_counts(tables, COLUMN))
+    frequencies = []
+    for pair in pairs:
+        family, _, given = pair.partition("|")
+        frequencies.append(name_frequency(families.get(family, 1), givens.get(given, 1), total))
+    return pa.table({COLUMN: pairs, TF_COLUMN: frequencies}, schema=schema())
 
 
 def register(linker: Any, engine: Any, table: Any) -> None:

@@ -16,16 +16,28 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-# A family name's term frequency is never taken below this (a name seen once in a small file).
-TF_MINIMUM = 1e-6
+# A name's term frequency is never taken below this: however rare a name in this batch, two
+# people may bear it (bounds a name's weight at log2(m / TF_MINIMUM), about 18 bits).
+TF_MINIMUM = 2e-6
 # Names are counted as if among at least this many records: in a file of forty names, a
 # surname seen twice is not one person in twenty of the population.
 TF_REFERENCE_RECORDS = 10_000
 
 
+# A few hundred given names are in use: none is rarer than this among the people at large,
+# however rarely it occurs in a small file.
+GIVEN_NAME_FLOOR = 0.002
+
+
 def term_frequency(count: int, records: int) -> float:
     """How common a family name is: its records over the records (or the reference count)."""
     return max(count, 1) / max(records, TF_REFERENCE_RECORDS)
+
+
+def name_frequency(family_count: int, given_count: int, records: int) -> float:
+    """The chance that a random other person bears both names: family times given frequency."""
+    given = max(term_frequency(given_count, records), GIVEN_NAME_FLOOR)
+    return term_frequency(family_count, records) * given
 
 
 @dataclass(frozen=True, slots=True)

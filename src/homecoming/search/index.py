@@ -27,7 +27,7 @@ from homecoming.match.levels import (
     unit_level,
     unit_number,
 )
-from homecoming.match.model import MatchModel, default_model, term_frequency
+from homecoming.match.model import MatchModel, default_model, name_frequency
 from homecoming.names.parse import ParsedName, parse_name, tokenize
 from homecoming.search.keys import token_key_hashes
 
@@ -35,7 +35,7 @@ IntArray = npt.NDArray[np.int64]
 # Past this many candidate names for the rarest query word, only the first are scored: a
 # single common given name typed alone cannot be ranked in milliseconds, and says little.
 CANDIDATE_CAP = 4_000
-MIN_NAME_SCORE = 0.5
+MIN_NAME_LEVEL = 1
 # With this many candidate names or more, a known year of birth (±1) narrows them first.
 BORN_FILTER_FROM = 32
 # Names are compared with the query one by one (tens of microseconds each): past this many,
@@ -344,7 +344,7 @@ class PersonIndex:
             found = self._parsed_name(name_id)
             other = found if isinstance(found, ParsedName) else parse_name(found)
             evidence = name_evidence_parsed(query, other)
-            if evidence.comparison is not None and evidence.comparison.score >= MIN_NAME_SCORE:
+            if evidence.name >= MIN_NAME_LEVEL:  # at least one name part agrees
                 scored[name_id] = evidence
         return scored
 
@@ -361,16 +361,19 @@ class PersonIndex:
             self._key_records[key] = found
         return found
 
-    def family_frequency(self, name: ParsedName) -> float | None:
-        """How common the name's family name is here (records carrying it, see term_frequency)."""
+    def name_frequency(self, name: ParsedName) -> float | None:
+        """How common the name is here: its family name's frequency times its given name's
+        (records carrying each word's rarest key; see match.model.term_frequency)."""
+        found: dict[str, int] = {}
         for token, role in zip(name.tokens, name.roles, strict=False):
-            if role == "family" and not token.patronymic:
+            if role in ("family", "given") and role not in found and not token.patronymic:
                 hashes = self.word_keys.get(token.text) or token_key_hashes(token.text)
                 if not hashes:
                     return None
-                count = min(self._records_with(k) for k in hashes)
-                return term_frequency(count, len(self))
-        return None
+                found[role] = min(self._records_with(k) for k in hashes)
+        if len(found) < 2:
+            return None
+        return name_frequency(found["family"], found["given"], len(self))
 
     def _entries_of(self, name_ids: Sequence[int]) -> list[int]:
         found: list[int] = []
@@ -424,7 +427,7 @@ class PersonIndex:
 
     def _pair_frequency(self, comparison: Any) -> float | None:
         left, right = comparison.parsed
-        found = [f for f in (self.family_frequency(left), self.family_frequency(right)) if f]
+        found = [f for f in (self.name_frequency(left), self.name_frequency(right)) if f]
         return max(found) if found else None
 
     def levels(

@@ -21,6 +21,7 @@ from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from homecoming.domain.dates import PartialDate
+from homecoming.linkage import frequencies
 from homecoming.linkage.inputs import InputRecord
 from homecoming.linkage.judgements import PairJudgement
 from homecoming.services import audit
@@ -225,7 +226,7 @@ def _family_tf(model: Any, ids: set[str]) -> dict[str, float]:
             strict=True,
         )
     )
-    families = rows.column("family_primary").to_pylist()
+    families = rows.column(frequencies.COLUMN).to_pylist()
     found = zip(rows.column("unique_id").to_pylist(), families, strict=True)
     return {i: lookup[f] for i, f in found if f is not None and f in lookup}
 
