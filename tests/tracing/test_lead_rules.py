@@ -11,7 +11,7 @@ REGISTERED = FamilyStatus.REGISTERED
 
 def test_new_stronger_news_or_nothing() -> None:
     assert lead_reason(0.9, previous_best=None, fate=None, status=REGISTERED) == "new candidate"
-    assert lead_reason(0.5, previous_best=None, fate=None, status=REGISTERED) is None
+    assert lead_reason(0.49, previous_best=None, fate=None, status=REGISTERED) is None
     assert lead_reason(0.9, previous_best=0.88, fate=None, status=REGISTERED) is None
     assert (
         lead_reason(0.95, previous_best=0.88, fate=None, status=REGISTERED) == "stronger candidate"

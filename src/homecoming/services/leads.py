@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from homecoming.domain.dates import PartialDate
@@ -321,6 +321,7 @@ def _score_pairs(
         return []
     cases = _open_cases(session, sorted(pairs))
     best, seen_records = _earlier_leads(session, sorted(cases))
+    prior = _prior(session)
     cache: dict[tuple[Described, Described, bool], Candidate] = {}
     rows: list[dict[str, Any]] = []
     for inquiry_id, found in pairs.items():
@@ -333,7 +334,9 @@ def _score_pairs(
             key = (case.sought, item.seen, verified)
             candidate = cache.get(key)
             if candidate is None:
-                candidate = cache[key] = score(case.sought, item.seen, verified_person=verified)
+                candidate = cache[key] = score(
+                    case.sought, item.seen, verified_person=verified, prior=prior
+                )
             person_key = (inquiry_id, item.person_id if item.kind is LeadKind.RECORD else None)
             previous = best.get(person_key) if person_key[1] is not None else None
             reason = lead_reason(
@@ -348,6 +351,12 @@ def _score_pairs(
                 best[person_key] = max(candidate.score, previous or 0.0)
             rows.append(_lead_row(inquiry_id, item, candidate, reason, actor))
     return _insert_leads(session, rows)
+
+
+def _prior(session: Session) -> float:
+    """Chance that an inquiry is one given record before comparing: one in the registry."""
+    records = session.scalar(select(func.count()).select_from(Record)) or 0
+    return 1.0 / max(records, 2)
 
 
 def _status_fate(item: _Evidence) -> Fate | None:

@@ -24,17 +24,19 @@ from homecoming.names.token import name_token
 from homecoming.search.keys import token_key_hashes
 from homecoming.tracing.units import parse_unit, unit_agreement
 
-# A candidate at or above this score may become a lead.
-LEAD_THRESHOLD = 0.75
+# A candidate at or above this score may become a lead: for a named record, the match model's
+# probability. A family left without a lead is the worst error here: lower than linkage's 0.9.
+LEAD_THRESHOLD = 0.5
 # The chance that an inquiry is one given record before comparing, when the registry's size
 # is not given: one in ten thousand.
 DEFAULT_PRIOR = 1e-4
 # A surname alone says this much; the same unit says as much again.
-SURNAME_ALONE = 0.45
-SURNAME_WITH_UNIT = 0.45
+SURNAME_ALONE = 0.3
+SURNAME_WITH_UNIT = 0.3
 # A surname heard must be this close to the inquiry's to count at all.
 SURNAME_FLOOR = 0.8
-SAME_CALL_SIGN = 0.6
+SAME_CALL_SIGN = 0.4
+SAME_CALL_SIGN_AND_UNIT = 0.2
 VERIFIED_PERSON = 0.95
 # Below this, no word of the evidence is the sought surname: not worth a full comparison.
 
@@ -187,7 +189,7 @@ def _call_sign(sought: Described, seen: Described, found: Candidate) -> Candidat
     agreement, _ = unit_agreement(parse_unit(sought.unit), parse_unit(seen.unit))
     if agreement < 0:
         return found
-    floor = SAME_CALL_SIGN + (0.3 if agreement > 0 else 0.0)
+    floor = SAME_CALL_SIGN + (SAME_CALL_SIGN_AND_UNIT if agreement > 0 else 0.0)
     return _raised(found, floor, f"same call sign ({seen.call_sign})")
 
 
