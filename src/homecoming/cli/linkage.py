@@ -42,6 +42,11 @@ _MODEL = typer.Option(
     dir_okay=False,
     help="Score with this trained model (from --save-model, on either engine); no training",
 )
+_EM = typer.Option(
+    "--em",
+    help="Refine the shipped model's m by expectation maximisation on this data "
+    "(thousands of rows at least); without it the shipped model scores as it is",
+)
 _SAVE_MODEL = typer.Option(
     "--save-model", dir_okay=False, help="Write the trained model (Splink settings JSON) here"
 )
@@ -65,6 +70,15 @@ def _load_model(path: Path | None) -> dict[str, Any] | None:
             f"{path}: not a saved model (no comparisons); write one with --save-model"
         )
     return model
+
+
+def _say_model(model: Path | None, em: bool, judgements: list[Any]) -> None:
+    if model is not None:
+        err.print(f"scored with the model in {model}")
+    elif em or any(j.same for j in judgements):
+        err.print("scored with the shipped match model, refined on this data")
+    else:
+        err.print("scored with the shipped match model (no training on this data)")
 
 
 def _save_model(run: Any, path: Path | None) -> None:
@@ -93,6 +107,7 @@ def link_command(
     labels: Annotated[Path | None, _LABELS] = None,
     model: Annotated[Path | None, _MODEL] = None,
     save_model: Annotated[Path | None, _SAVE_MODEL] = None,
+    em: Annotated[bool, _EM] = False,
 ) -> None:
     """Link two files: write left_id,right_id,probability for each pair at or over the threshold."""
     from homecoming.linkage import pipeline
@@ -109,7 +124,9 @@ def link_command(
         judgements=judgements,
         stage=_stage,
         trained=_load_model(model),
+        em=em,
     )
+    _say_model(model, em, judgements)
     links = sorted(run.links(), key=lambda p: (p[0], p[1]))
     _save_model(run, save_model)
     run.model.engine.close()
@@ -128,6 +145,7 @@ def dedupe_command(
     labels: Annotated[Path | None, _LABELS] = None,
     model: Annotated[Path | None, _MODEL] = None,
     save_model: Annotated[Path | None, _SAVE_MODEL] = None,
+    em: Annotated[bool, _EM] = False,
 ) -> None:
     """Deduplicate one file: write id,cluster_id for every row (cluster_id: smallest id in it)."""
     from homecoming.linkage import pipeline
@@ -143,7 +161,9 @@ def dedupe_command(
         judgements=judgements,
         stage=_stage,
         trained=_load_model(model),
+        em=em,
     )
+    _say_model(model, em, judgements)
     _save_model(run, save_model)
     run.model.engine.close()
     with open(out, "w", encoding="utf-8", newline="") as handle:
