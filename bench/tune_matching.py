@@ -91,6 +91,28 @@ def evaluate(folder: Path) -> None:
     print(f"    ({seconds:.1f} s)")
 
 
+def blocking(folder: Path) -> None:
+    """Each blocking key's candidate pairs and recall on the dev registry and list together."""
+    import pyarrow as pa
+
+    from homecoming.linkage.blocking import ALL_KEYS, measure_blocking
+    from homecoming.linkage.features import features_table, narrow_common_keys
+    from homecoming.linkage.inputs import read_records
+
+    truth = json.loads((folder / "truth.json").read_text("utf-8"))
+    records = read_records(folder / "registry_link.csv") + read_records(folder / "list_link.csv")
+    person = dict(truth["registry"]) | {e["id"]: e["pid"] or e["id"] for e in truth["list"]}
+    (features,) = narrow_common_keys([features_table(records)])
+    ids = features.column("unique_id").to_pylist()
+    truth_table = pa.table({"id": ids, "truth_id": [person[i] for i in ids]})
+    print(f"    blocking over {len(ids)} records (registry and list together):")
+    for m in measure_blocking(features, truth_table, ALL_KEYS):
+        print(
+            f"      {m.column:16} candidates {m.candidates:>9,}  recall {m.recall:.3f}"
+            f"  new true pairs {m.new_true_pairs}"
+        )
+
+
 def main() -> int:
     """Evaluate the dev split in process."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -104,6 +126,7 @@ def main() -> int:
             print(f"{folder}: no dev data; run bench/eval_matching.py --split dev first")
             return 1
         evaluate(folder)
+        blocking(folder)
     return 0
 
 

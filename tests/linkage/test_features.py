@@ -124,6 +124,7 @@ def test_the_table_agrees_with_record_features_on_generated_records(
         }
         assert set(row["bk_names"] or ()) == pairs, record
         assert len(row["bk_name_dob"] or ()) == len(expected["bk_name_dob"] or ())
+        assert sorted(row["bk_family"] or ()) == hashed(expected["bk_family"]), record
 
 
 SERVICE_NUMBERS = [

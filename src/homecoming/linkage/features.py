@@ -48,6 +48,7 @@ FEATURE_COLUMNS: dict[str, str] = {
     "bk_names": "keys",  # keys of two different name parts, any order (hashed)
     "bk_name_year": "keys",  # key of one name part + birth year (hashed)
     "bk_name_dob": "keys",  # key of one name part + full date of birth (hashed)
+    "bk_family": "keys",  # keys of the family name alone (hashed): linking a list only
 }
 
 _NUMBER = re.compile(r"\d+")
@@ -164,6 +165,7 @@ def name_features(parts: Parts) -> dict[str, Any]:
         if family and given
         else None,
         "_part_keys": tuple(_token_keys(t) for t in family + given if not t.initial),
+        "_family_keys": sorted({k for t in family if not t.initial for k in _token_keys(t)}),
     }
 
 
@@ -200,6 +202,7 @@ def record_features(record: InputRecord) -> dict[str, Any]:
     """Every feature column of one record."""
     row = name_features(name_parts(record))
     part_keys: tuple[frozenset[str], ...] = row.pop("_part_keys")
+    family_keys: list[str] = row.pop("_family_keys")
     born = record.date_of_birth
     all_keys = _union(part_keys) or []
     pairs = _pair_keys(part_keys)
@@ -221,6 +224,7 @@ def record_features(record: InputRecord) -> dict[str, Any]:
         bk_name_dob=[f"{k}|{born.iso()}" for k in all_keys]
         if born.day is not None and all_keys
         else None,
+        bk_family=family_keys or None,
     )
     return row
 
@@ -514,7 +518,8 @@ assembled as (
         pl.place_forms,
         case when r.full_name <> '' then r.full_name else {_WRITTEN} end as name_text,
         {_or_none(_KEYS)} as keys,
-        {_or_none(_PAIRS)} as pairs
+        {_or_none(_PAIRS)} as pairs,
+        f.keys as family_keys
     from named r
     left join field_values f on f.text = r.family
     left join field_values g on g.text = r.given
@@ -534,7 +539,8 @@ select
     case when dob_year is not null
         then list_transform(keys, lambda k: {_KEYED_SQL.format("dob_year")}) end as bk_name_year,
     case when dob_iso is not null
-        then list_transform(keys, lambda k: {_KEYED_SQL.format("dob_iso")}) end as bk_name_dob
+        then list_transform(keys, lambda k: {_KEYED_SQL.format("dob_iso")}) end as bk_name_dob,
+    family_keys as bk_family
 from assembled
 order by row_number
 """

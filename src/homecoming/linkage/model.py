@@ -13,7 +13,12 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from homecoming.linkage import frequencies
-from homecoming.linkage.blocking import PREDICTION_KEYS, TRAINING_COLUMNS, BlockingKey
+from homecoming.linkage.blocking import (
+    LINK_KEYS,
+    PREDICTION_KEYS,
+    TRAINING_COLUMNS,
+    BlockingKey,
+)
 from homecoming.linkage.comparisons import comparisons
 from homecoming.linkage.engine import LinkageEngine, SparkEngine
 from homecoming.linkage.explain import model_for_dialect, waterfall_bars
@@ -65,7 +70,7 @@ class LinkageModel:
         engine: LinkageEngine,
         tables: Sequence[Any],
         *,
-        keys: Sequence[BlockingKey] = PREDICTION_KEYS,
+        keys: Sequence[BlockingKey] | None = None,
         log_level: int = logging.WARNING,
         trained: dict[str, Any] | None = None,
     ) -> None:
@@ -81,6 +86,8 @@ class LinkageModel:
         ]
         self._sizes = [int(table.num_rows) for table in tables]
         self.prior = prior_for(self.link_type, self._sizes)
+        if keys is None:
+            keys = LINK_KEYS if self.link_type == "link_only" else PREDICTION_KEYS
         self.settings: Any = settings(self.link_type, keys=keys, prior=self.prior)
         if trained is not None:
             dialect = "spark" if isinstance(engine, SparkEngine) else "duckdb"

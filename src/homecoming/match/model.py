@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 # A name's term frequency is never taken below this: however rare a name in this batch, two
-# people may bear it (bounds a name's weight at log2(m / TF_MINIMUM), about 18 bits).
-TF_MINIMUM = 2e-6
+# people may bear it (bounds a name's weight at log2(m / TF_MINIMUM), about 16 bits: a name alone
+# against a patronymic that differs, with no date, is not one person).
+TF_MINIMUM = 1e-5
 # Names are counted as if among at least this many records: in a file of forty names, a
 # surname seen twice is not one person in twenty of the population.
 TF_REFERENCE_RECORDS = 10_000
