@@ -29,7 +29,6 @@ from .people import (
     make_russian,
     make_ukrainian,
     ru_patronymic,
-    uk_patronymic,
 )
 from .render import latin, pick_standard, ru_to_uk, uk_to_ru
 
@@ -207,28 +206,16 @@ def make_outsider(
     r = rng.random()
     base = rng.choice(registry)
     if r < 0.35:
-        p = _new_person(rng, pools, population, pid)
-        p.sex = base.sex
-        p.family_uk, p.family_ru, p.given, p.given_uk_registry = (
-            base.family_uk,
-            base.family_ru,
-            base.given,
-            base.given_uk_registry,
-        )
-        if p.sex != "male":
-            p.patr_uk = (
-                uk_patronymic(rng.choice(pools.ua_fathers), "female")
-                if population == "v1"
-                else p.patr_uk
-            )
-        while p.patr_uk == base.patr_uk:
-            p = _new_person(rng, pools, population, pid)
-            p.family_uk, p.family_ru, p.given, p.given_uk_registry = (
-                base.family_uk,
-                base.family_ru,
-                base.given,
-                base.given_uk_registry,
-            )
+        # a namesake: same family and given name, another father and another date
+        for _ in range(50):
+            if population == "v1":
+                p = make_ukrainian(rng, pools, pid, sex=base.sex)
+            else:
+                p = make_russian(rng, pools, pid, sex=base.sex)
+            if p.patr_uk != base.patr_uk and p.dob != base.dob:
+                break
+        p.family_uk, p.family_ru = base.family_uk, base.family_ru
+        p.given, p.given_uk_registry = base.given, base.given_uk_registry
         return p, "namesake"
     if r < 0.6:
         p = dataclasses.replace(base, pid=pid, extra=dict(base.extra))

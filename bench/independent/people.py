@@ -313,10 +313,10 @@ def _pick_people(rng: random.Random) -> str:
     return rng.choices(keys, weights=[lexicon.PEOPLE_SHARES[k] for k in keys])[0]
 
 
-def make_russian(rng: random.Random, pools: Pools, pid: str) -> Person:
+def make_russian(rng: random.Random, pools: Pools, pid: str, sex: str | None = None) -> Person:
     people = _pick_people(rng)
     givens, fams, places = pools.peoples[people]
-    sex = "female" if rng.random() < 0.03 else "male"
+    sex = sex or ("female" if rng.random() < 0.03 else "male")
     # a third of the minorities carry Russian given names, as many do
     if sex == "female":
         g = rng.choice(pools.ru_female)
