@@ -166,6 +166,31 @@ def _ratio(a: float, b: float) -> float:
     return a / b if b else float("nan")
 
 
+def tags_of(entry: dict[str, Any]) -> list[str]:
+    """An entry's noise classes for the breakdowns: script, each noise, 'clean' if none."""
+    tags = [f"script:{entry['script']}"]
+    for n in entry["noise"]:
+        tags.append("latin standard" if n.startswith("latin:") else n)
+    if not entry["noise"]:
+        tags.append("clean")
+    return tags
+
+
+class Breakdown:
+    """Hits over totals per tag (noise class or outsider kind)."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+
+    def add(self, tags: Iterable[str], hit: bool) -> None:
+        for t in tags:
+            self.counts[t][0] += hit
+            self.counts[t][1] += 1
+
+    def as_dict(self) -> dict[str, dict[str, float]]:
+        return {t: {"rate": _ratio(a, b), "n": b} for t, (a, b) in sorted(self.counts.items())}
+
+
 def crash_line(stderr: str) -> list[str]:
     """The exception's own line from a traceback (else the last line)."""
     lines = [ln.strip() for ln in stderr.strip().splitlines() if ln.strip()]
@@ -285,6 +310,7 @@ class Population:
             report = cli.json("lists", "validate", str(version["id"]), "--json")
         by_line = {e["line"]: e for e in self.truth["list"]}
         right = wrong = missed = absent_resolved = 0
+        right_by, absent_by = Breakdown(), Breakdown()
         present = absent = 0
         for line in report["lines"]:
             truth = by_line[line["entry"]["line"]]
@@ -293,7 +319,9 @@ class Population:
             if truth["pid"] is None:
                 absent += 1
                 absent_resolved += pid is not None
+                absent_by.add([truth["outsider"]], pid is not None)
             else:
+                right_by.add(tags_of(truth), pid is not None and truth["pid"] in got)
                 present += 1
                 if pid is None:
                     missed += 1
@@ -308,6 +336,8 @@ class Population:
             "absent_resolved": _ratio(absent_resolved, absent),
             "present": present,
             "absent": absent,
+            "right_by_noise": right_by.as_dict(),
+            "absent_resolved_by_kind": absent_by.as_dict(),
         }
 
     # -- search recall@1, the name and date as listed
@@ -315,6 +345,7 @@ class Population:
         rows = _read_csv(self.d / "list.csv")
         calls: list[list[str]] = []
         truths: list[str] = []
+        entries: list[dict[str, Any]] = []
         for i, row in enumerate(rows):
             t = self.truth["list"][i]
             if t["pid"] is None:
@@ -329,6 +360,7 @@ class Population:
                 call += ["--born", born]
             calls.append(call)
             truths.append(t["pid"])
+            entries.append(t)
         if limit is not None:
             calls, truths = calls[:limit], truths[:limit]
         with self.timer(f"search × {len(calls)} (one CLI process)"):
@@ -339,17 +371,21 @@ class Population:
             if real.stdout.strip() != out.strip():
                 raise RuntimeError("search through the batch driver differs from the command")
         hits = errors = 0
-        for (code, out), pid in zip(outs, truths, strict=True):
+        by = Breakdown()
+        for (code, out), pid, t in zip(outs, truths, entries, strict=False):
             if code != 0:
                 errors += 1
+                by.add(tags_of(t), False)
                 continue
             res = json.loads(out)
-            if res and pid in persons.get(res[0]["person_id"], set()):
-                hits += 1
+            hit = bool(res) and pid in persons.get(res[0]["person_id"], set())
+            hits += hit
+            by.add(tags_of(t), hit)
         self.results["search"] = {
             "recall_at_1": _ratio(hits, len(truths)),
             "queries": len(truths),
             "errors": errors,
+            "recall_at_1_by_noise": by.as_dict(),
         }
 
     # -- homecoming link on the registry and the list
@@ -400,6 +436,23 @@ class Population:
 
         if "crash" not in self.results.get("link_default", {}):
             self.results["link_default"] = score(runs["default"], DEFAULT_THRESHOLD)
+            linked: dict[str, set[str]] = defaultdict(set)
+            for left, right, prob in runs["default"]:
+                if prob >= DEFAULT_THRESHOLD:
+                    linked[right].add(rec_pid[left])
+            rec_by, out_by = Breakdown(), Breakdown()
+            for eid, t in entries.items():
+                if t["pid"]:
+                    rec_by.add(tags_of(t), t["pid"] in linked.get(eid, set()))
+                else:
+                    out_by.add([t["outsider"]], bool(linked.get(eid)))
+            self.results["link_default"]["recall_by_noise"] = rec_by.as_dict()
+            self.results["link_default"]["outsiders_linked_by_kind"] = out_by.as_dict()
+        if runs.get("default") and runs.get("low"):
+            # issue 13, 4.: the same input gives the same links (the two runs share a threshold)
+            a = {(x, y) for x, y, p in runs["default"] if p >= DEFAULT_THRESHOLD}
+            b = {(x, y) for x, y, p in runs["low"] if p >= DEFAULT_THRESHOLD}
+            self.results["link_same_links_in_two_runs"] = {"same": a == b, "differ": len(a ^ b)}
         if runs.get("low"):
             sweep = {}
             for t in [x / 100 for x in range(2, 100)] + [0.995, 0.999]:
@@ -618,6 +671,12 @@ def print_tables(results: dict[str, dict[str, Any]]) -> None:
         "",
     )
 
+    def same_cell(r: dict[str, Any]) -> str:
+        d = r.get("link_same_links_in_two_runs")
+        return "—" if d is None else ("yes" if d["same"] else f"no ({d['differ']} pairs differ)")
+
+    row("`link` run twice: the same links at 0.9", same_cell, "yes")
+
     for p in pops:
         r = results[p]
         if "tracing" not in r:
@@ -654,6 +713,38 @@ def print_tables(results: dict[str, dict[str, Any]]) -> None:
                 f"{_f(c['absent_with_lead'], True)} / {_f(q['absent_with_lead'], True)} | "
                 f"{c['leads_mean']:.2f} / {q['leads_mean']:.2f} |"
             )
+
+
+def print_details(results: dict[str, dict[str, Any]]) -> None:
+    """Per noise class and per kind of absent person (for tuning on dev)."""
+    for p, r in results.items():
+        print(f"\n## By noise class, {p}: right person found (n)\n")
+        print("| noise | `lists validate` right | `search` recall@1 | `link` recall at 0.9 |")
+        print("|---|---|---|---|")
+        v = r["validate"]["right_by_noise"]
+        se = r["search"].get("recall_at_1_by_noise", {})
+        li = r.get("link_default", {}).get("recall_by_noise", {})
+        for tag in sorted(set(v) | set(se) | set(li)):
+            cells = [
+                f"{_f(d[tag]['rate'])} ({d[tag]['n']})" if tag in d else "—" for d in (v, se, li)
+            ]
+            print(f"| {tag} | " + " | ".join(cells) + " |")
+        print(f"\n## Absent people by kind, {p}: resolved or linked to someone (n)\n")
+        print("| kind | `lists validate` resolved | `link` linked at 0.9 |")
+        print("|---|---|---|")
+        va = r["validate"]["absent_resolved_by_kind"]
+        lo = r.get("link_default", {}).get("outsiders_linked_by_kind", {})
+        for kind in sorted(set(va) | set(lo)):
+            cells = [
+                f"{_f(d[kind]['rate'], True)} ({d[kind]['n']})" if kind in d else "—"
+                for d in (va, lo)
+            ]
+            print(f"| {kind} | " + " | ".join(cells) + " |")
+        acc = r["pairs_compare"]["accuracy_by_kind"]
+        print(
+            f"\n`names compare` accuracy by pair kind, {p}: "
+            + ", ".join(f"{k} {_f(v)}" for k, v in acc.items())
+        )
 
 
 # ------------------------------------------------------------------ main
@@ -693,6 +784,7 @@ def main() -> None:
     )
     ap.add_argument("--search-limit", type=int, help="search only this many list entries")
     ap.add_argument("--compare-limit", type=int, help="names compare only this many pairs")
+    ap.add_argument("--details", action="store_true", help="also print figures by noise class")
     args = ap.parse_args()
     size = "small" if args.small else "full"
     data = ensure_data(args.split, size)
@@ -725,6 +817,8 @@ def main() -> None:
         if args.keep is None:
             shutil.rmtree(base, ignore_errors=True)
     print_tables(results)
+    if args.details:
+        print_details(results)
     print(f"\ntotal {time.perf_counter() - started:.0f} s")
     if args.json_out:
         args.json_out.write_text(
