@@ -790,6 +790,12 @@ def main() -> None:
     data = ensure_data(args.split, size)
     pops = ["v1", "v2"] if args.population == "both" else [args.population]
     print(f"independent evaluation: split {args.split}, {size}, populations {', '.join(pops)}")
+    where = subprocess.run(
+        [sys.executable, "-c", "import homecoming; print(homecoming.__file__)"],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    print(f"homecoming from {where or '?'}")
     results: dict[str, dict[str, Any]] = {}
     timings: dict[str, list[tuple[str, float]]] = {}
     started = time.perf_counter()
