@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from faker.providers.person.ru_RU import Provider as RuNames
@@ -168,7 +169,10 @@ class Pools:
 
     def __init__(self, split: str) -> None:
         self.split = split
-        keep = lambda xs: sorted({x for x in xs if in_split(x, split)})  # noqa: E731
+
+        def keep(xs: Iterable[str]) -> list[str]:
+            return sorted({x for x in xs if in_split(x, split)})
+
         male = _parse_given(lexicon.UA_MALE)
         female = _parse_given(lexicon.UA_FEMALE)
         known = {g.uk for g in male + female}

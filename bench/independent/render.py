@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import random
 import re
+from typing import Any
 
 import anyascii
 import iuliia
@@ -16,7 +17,7 @@ from names_translator.dicts import default_dicts
 _CYR = re.compile(r"[\u0400-\u04ff]")
 
 # Ukrainian standards (translitua) and Russian ones (iuliia), with the label the truth keeps.
-UK_LATIN: dict[str, object] = {
+UK_LATIN: dict[str, Any] = {
     "ua_national_2010": translitua.UkrainianKMU,
     "ua_bgn_pcgn": translitua.UkrainianBGN,
     "ua_iso9": translitua.UkrainianISO9,
@@ -140,12 +141,12 @@ def uk_to_ru(word: str, category: str) -> str:
     """The Russian form of a Ukrainian name word: names-translator's dictionary first."""
     if "-" in word:
         return "-".join(uk_to_ru(p, category) for p in word.split("-"))
-    hits = default_dicts().lookup_key(word.lower().replace("ʼ", "'"), category)
+    hits: list[str] = default_dicts().lookup_key(word.lower().replace("ʼ", "'"), category)
     for hit in hits or []:
         if hit.lower() != word.lower() and not re.search(r"[іїєґ]", hit.lower()):
-            return hit
+            return str(hit)
     if hits and not re.search(r"[іїєґ]", hits[0].lower()):
-        return hits[0]
+        return str(hits[0])
     return _uk_to_ru_mech(word)
 
 
