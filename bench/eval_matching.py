@@ -516,6 +516,11 @@ class Population:
             registered = cli.json("inquiries", "import", "inquiries.csv", "--party", "UA", "--json")
             cli.json("inquiries", "match", "--json")
             leads = cli.json("leads", "list", "--json", "--limit", "10000")
+        if len(registered) != len(self.truth["inquiries"]):
+            raise RuntimeError(
+                f"inquiries import registered {len(registered)} of "
+                f"{len(self.truth['inquiries'])} inquiries"
+            )
         if len(leads) >= 10000:
             print("    warning: 10,000 leads listed, the limit; some may be left out")
         index_of = {inq["id"]: i for i, inq in enumerate(registered)}
