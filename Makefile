@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test check lint types bench eval-names serve clean chromium
+.PHONY: demo test check lint types bench eval-names eval-matching serve clean chromium
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Homecoming needs Python 3.11 or newer as $(PYTHON)")'
@@ -42,6 +42,11 @@ bench: $(STAMP)
 
 eval-names: $(STAMP)
 	$(PY) bench/eval_names.py
+
+# Matching end to end through the CLI on the independent generator's frozen test split
+# (bench/independent/; docs/benchmarks.md). Tune on `--split dev`, never on this.
+eval-matching: $(STAMP)
+	$(PY) bench/eval_matching.py --split test
 
 chromium:
 	sh scripts/ensure-chromium
