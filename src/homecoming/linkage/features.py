@@ -49,7 +49,6 @@ FEATURE_COLUMNS: dict[str, str] = {
     "bk_name_year": "keys",  # key of one name part + birth year (hashed)
     "bk_name_dob": "keys",  # key of one name part + full date of birth (hashed)
     "bk_family": "keys",  # keys of the family name alone (hashed): linking a list only
-    "bk_given_patronymic": "keys",  # a given-name key with a patronymic form (hashed)
 }
 
 _NUMBER = re.compile(r"\d+")
@@ -167,7 +166,6 @@ def name_features(parts: Parts) -> dict[str, Any]:
         else None,
         "_part_keys": tuple(_token_keys(t) for t in family + given if not t.initial),
         "_family_keys": sorted({k for t in family if not t.initial for k in _token_keys(t)}),
-        "_given_keys": sorted({k for t in given if not t.initial for k in _token_keys(t)}),
     }
 
 
@@ -205,8 +203,6 @@ def record_features(record: InputRecord) -> dict[str, Any]:
     row = name_features(name_parts(record))
     part_keys: tuple[frozenset[str], ...] = row.pop("_part_keys")
     family_keys: list[str] = row.pop("_family_keys")
-    given_keys: list[str] = row.pop("_given_keys")
-    patronymics = row["patronymic_forms"] or []
     born = record.date_of_birth
     all_keys = _union(part_keys) or []
     pairs = _pair_keys(part_keys)
@@ -229,7 +225,6 @@ def record_features(record: InputRecord) -> dict[str, Any]:
         if born.day is not None and all_keys
         else None,
         bk_family=family_keys or None,
-        bk_given_patronymic=sorted({f"{k}|{p}" for k in given_keys for p in patronymics}) or None,
     )
     return row
 
@@ -524,8 +519,7 @@ assembled as (
         case when r.full_name <> '' then r.full_name else {_WRITTEN} end as name_text,
         {_or_none(_KEYS)} as keys,
         {_or_none(_PAIRS)} as pairs,
-        f.keys as family_keys,
-        g.keys as given_keys
+        f.keys as family_keys
     from named r
     left join field_values f on f.text = r.family
     left join field_values g on g.text = r.given
@@ -546,10 +540,7 @@ select
         then list_transform(keys, lambda k: {_KEYED_SQL.format("dob_year")}) end as bk_name_year,
     case when dob_iso is not null
         then list_transform(keys, lambda k: {_KEYED_SQL.format("dob_iso")}) end as bk_name_dob,
-    family_keys as bk_family,
-    case when given_keys is not null and patronymic_forms is not null
-        then list_distinct(flatten(list_transform(given_keys, lambda a: list_transform(
-            patronymic_forms, lambda b: (hash(a, b) >> 1)::bigint)))) end as bk_given_patronymic
+    family_keys as bk_family
 from assembled
 order by row_number
 """
