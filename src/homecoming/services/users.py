@@ -29,6 +29,7 @@ from homecoming.errors import (
     Unauthorized,
 )
 from homecoming.services import audit
+from homecoming.services.scope import Scope
 from homecoming.settings import Settings
 from homecoming.store.db import Database
 from homecoming.store.models import ApiToken, AuditEntry, Party, User, UserSession
@@ -57,6 +58,11 @@ class Principal:
     def party_scope(self) -> str | None:
         """The only party whose records this user may see, or None for all."""
         return party_scope(self.role, self.party)
+
+    @property
+    def scope(self) -> Scope:
+        """The scope the services apply to this user's reads and writes."""
+        return Scope.of(self.role, self.party)
 
 
 @dataclass(frozen=True, slots=True)
