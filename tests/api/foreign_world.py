@@ -42,7 +42,9 @@ def _ok(response: Any, status: int = 200) -> Any:
     return response.json()
 
 
-def _upload(client: TestClient, admin: dict[str, str], agreement: int, party: str, body: str) -> int:
+def _upload(
+    client: TestClient, admin: dict[str, str], agreement: int, party: str, body: str
+) -> int:
     files = {"file": (f"{party}-{len(body)}.csv", (HEADER + body).encode(), "text/csv")}
     data = {"agreement_id": str(agreement), "party": party}
     return int(_ok(client.post("/lists", headers=admin, data=data, files=files), 201)["id"])
@@ -64,7 +66,9 @@ def build_foreign_world(db: Database, client: TestClient, admin_token: str) -> d
     import_names(db, "BY", [("Lukashuk", "Tajnyi", PartialDate(1983, 3, 3))])
     ru_person = _person_of_source(db, "RU", "Zasekrechenko")
     by_person = _person_of_source(db, "BY", "Lukashuk")
-    agreement = int(_ok(client.post("/agreements", json=FOREIGN_AGREEMENT, headers=admin), 201)["id"])
+    agreement = int(
+        _ok(client.post("/agreements", json=FOREIGN_AGREEMENT, headers=admin), 201)["id"]
+    )
     ru_v1 = _upload(client, admin, agreement, "RU", RU_OFFER)
     ru_v2 = _upload(client, admin, agreement, "RU", RU_OFFER_V2)
     _upload(client, admin, agreement, "BY", BY_OFFER)

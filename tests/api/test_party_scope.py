@@ -187,7 +187,7 @@ def test_a_negotiator_reaches_nothing_of_another_party(
 ) -> None:
     before = _audit_head(db)
     wrong = []
-    for (method, path), asks in FOREIGN.items():
+    for (method, _path), asks in FOREIGN.items():
         for ask in asks:
             response = ask.send(app_client, method, tokens["negotiator-ua"], world)
             ok = (
@@ -259,7 +259,9 @@ def test_a_negotiator_cannot_name_the_other_partys_person_into_a_stage(
     export = app_client.get(f"/stages/{agreement}/1/export?party=UA", headers=ua)
     assert export.status_code == 200 and "Коваленко" not in export.text
     own = {**body, "add": [{**add, "person_id": two_parties["ua_only"]}]}
-    assert app_client.post(f"/stages/{agreement}/1/changes", json=own, headers=ua).status_code == 200
+    assert (
+        app_client.post(f"/stages/{agreement}/1/changes", json=own, headers=ua).status_code == 200
+    )
 
 
 def test_names_in_a_stage_come_only_from_records_in_scope(
@@ -304,7 +306,9 @@ def test_a_negotiator_declares_counts_only_for_their_own_party(
     )
     assert forged.status_code == 403, forged.text
     assert "RU" in forged.json()["detail"]
-    own = app_client.post("/handovers/declared-counts", json={**count, "declared_by": "UA"}, headers=ua)
+    own = app_client.post(
+        "/handovers/declared-counts", json={**count, "declared_by": "UA"}, headers=ua
+    )
     assert own.status_code == 201, own.text
 
 
