@@ -252,7 +252,9 @@ def _deliver_one(
             raise DeliveryError("the contact's e-mail address is gone")
         channel.send(OutgoingMessage(to=address, subject=subject, body=body, reference=reference))
     except DeliveryError as failure:
-        error = str(failure)
+        # A channel's reason must never carry the family's address: it is kept in the outbox,
+        # shown to readers without contacts.read, logged and audited.
+        error = str(failure).replace(address, "[recipient]") if address else str(failure)
         log.warning("notification %s not delivered: %s", notification_id, error)
     with db.transaction() as session:
         outbox = session.get(OutboxMessage, outbox_id)
