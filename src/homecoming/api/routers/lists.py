@@ -57,7 +57,11 @@ def list_versions(
 @router.post(
     "",
     status_code=201,
-    responses={409: problem("This file is already a version"), 422: problem("Bad rows")},
+    responses={
+        409: problem("This file is already a version"),
+        413: problem("Too large: the upload, or an XLSX unpacked, or its rows or cells"),
+        422: problem("Bad rows"),
+    },
 )
 async def import_version(
     request: Request,
