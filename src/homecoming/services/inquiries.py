@@ -268,11 +268,9 @@ def _inquiry_source(
 
 def _evidence(request: InquiryRequest, *, line: int) -> Evidence:
     sought = request.sought
-    fields = dataclasses.replace(
-        sought,
-        fate=sought.fate or Fate.MISSING,
-        notes=sought.notes or request.circumstances,
-    )
+    # The circumstances stay on the inquiry (read with inquiries.read), never in the
+    # record, which every role reads.
+    fields = dataclasses.replace(sought, fate=sought.fate or Fate.MISSING)
     raw = {k: v for k, v in _raw(fields).items() if v}
     return Evidence(line=line, raw=raw, fields=fields, contact=request.inquirer)
 

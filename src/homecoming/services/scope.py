@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from homecoming.domain.roles import Role, party_scope
+from homecoming.domain.roles import Capability, Role, allows, party_scope
 from homecoming.errors import Forbidden, NotFound
 from homecoming.store.exchange_models import AgreementRow
 from homecoming.store.models import Record, Source
@@ -30,14 +30,19 @@ _CHUNK = 2_000
 
 @dataclass(frozen=True, slots=True)
 class Scope:
-    """What one user may see: `party=None` is every party; a party code is that party only."""
+    """What one user may see: `party=None` is every party; a party code is that party only.
+
+    `inquiries` is whether they read families' inquiries and testimonies: without it, what
+    a family or a witness told (an inquiry's circumstances) is withheld wherever it shows.
+    """
 
     party: str | None = None
+    inquiries: bool = True
 
     @classmethod
     def of(cls, role: Role, party: str | None) -> Scope:
         """The scope of a user with this role and party."""
-        return cls(party_scope(role, party))
+        return cls(party_scope(role, party), allows(role, Capability.INQUIRIES_READ))
 
     @property
     def everything(self) -> bool:
