@@ -6,7 +6,9 @@ from fastapi.testclient import TestClient
 
 from homecoming.domain.record import Evidence, RecordFields, SourceKind
 from homecoming.services import registry
+from homecoming.settings import Settings
 from homecoming.store.db import Database
+from homecoming.store.tracing_models import InquiryPhoto
 
 from .test_tracing_api import INQUIRY
 
@@ -74,3 +76,62 @@ def test_circumstances_kept_in_an_older_record_are_withheld(
         assert ("Авдіївки" in record.text) is sees, user
         if not sees:
             assert "notes" in record.json()["withheld"]
+
+
+# --- finding 7: a photo is what its bytes say, and is never cached or sniffed ---------------
+
+HTML = b"<html><script>alert(document.cookie)</script></html>"
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00"
+
+
+def test_a_photo_that_is_not_an_image_is_refused(
+    app_client: TestClient, tokens: dict[str, str]
+) -> None:
+    liaison = _as(tokens, "liaison")
+    reference = app_client.post("/inquiries", json=INQUIRY, headers=liaison).json()["reference"]
+    refused = app_client.post(
+        f"/inquiries/{reference}/photos",
+        files={"file": ("evil.png", HTML, "image/png")},
+        headers=liaison,
+    )
+    assert refused.status_code == 422, refused.text
+    assert (
+        "evil.png" in refused.json()["detail"]
+        and "not a JPEG, PNG or WebP" in (refused.json()["detail"])
+    )
+
+
+def test_a_photo_is_served_as_its_bytes_say_never_cached_or_sniffed(
+    app_client: TestClient, tokens: dict[str, str]
+) -> None:
+    liaison = _as(tokens, "liaison")
+    reference = app_client.post("/inquiries", json=INQUIRY, headers=liaison).json()["reference"]
+    added = app_client.post(
+        f"/inquiries/{reference}/photos",
+        files={"file": ("face.png", JPEG, "image/png")},  # a JPEG, whatever its name says
+        headers=liaison,
+    )
+    assert added.status_code == 201, added.text
+    image = app_client.get(added.json()["url"], headers=_as(tokens, "tracer"))
+    assert image.status_code == 200 and image.content == JPEG
+    assert image.headers["content-type"] == "image/jpeg"
+    assert image.headers["x-content-type-options"] == "nosniff"
+    assert image.headers["cache-control"] == "no-store"
+
+
+def test_a_file_kept_before_photos_were_checked_is_not_served(
+    app_client: TestClient, db: Database, tokens: dict[str, str], api_settings: Settings
+) -> None:
+    liaison = _as(tokens, "liaison")
+    reference = app_client.post("/inquiries", json=INQUIRY, headers=liaison).json()["reference"]
+    added = app_client.post(
+        f"/inquiries/{reference}/photos",
+        files={"file": ("face.jpg", JPEG, "image/jpeg")},
+        headers=liaison,
+    )
+    with db.reading() as session:
+        photo = session.get(InquiryPhoto, added.json()["id"])
+        assert photo is not None
+        (api_settings.data_dir / photo.path).write_bytes(HTML)  # as an upload of before
+    served = app_client.get(added.json()["url"], headers=_as(tokens, "tracer"))
+    assert served.status_code == 404 and b"<script>" not in served.content
