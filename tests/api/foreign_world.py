@@ -14,9 +14,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
+from homecoming.api.app import ROUTERS
+from homecoming.api.deps import PUBLIC_PATHS, route_capabilities
 from homecoming.domain.dates import PartialDate
+from homecoming.domain.roles import Role, allows
 from homecoming.services import registry
 from homecoming.store.db import Database
 from homecoming.store.models import Record, Source
@@ -35,6 +39,18 @@ RU_OFFER = "Zasekrechenko,Foreignmarker,01.01.1980,військовослужб�
 RU_OFFER_V2 = RU_OFFER + "Nevidomyi,Nikto,02.02.1982,військовослужбовець\n"
 BY_OFFER = "Lukashuk,Tajnyi,03.03.1983,військовослужбовець\n"
 MARKERS = ("Zasekrechenko", "Foreignmarker", "Lukashuk", "Tajnyi", "secret round", "Коваленко")
+
+
+def negotiator_routes() -> set[tuple[str, str]]:
+    """(method, path) of every route a negotiator may call, from the app's route table."""
+    found = set()
+    for router in ROUTERS:
+        for route in router.routes:
+            if not isinstance(route, APIRoute) or route.path in PUBLIC_PATHS:
+                continue
+            if all(allows(Role.NEGOTIATOR, c) for c in route_capabilities(route)):
+                found.update((method, route.path) for method in route.methods or ())
+    return found
 
 
 def _ok(response: Any, status: int = 200) -> Any:

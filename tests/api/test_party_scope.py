@@ -21,17 +21,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from homecoming.api.app import ROUTERS
-from homecoming.api.deps import PUBLIC_PATHS, route_capabilities
-from homecoming.domain.roles import Role, allows
 from homecoming.store.db import Database
 from homecoming.store.models import AuditEntry
 
-from .foreign_world import FOREIGN_AGREEMENT, HEADER, MARKERS, RU_OFFER, build_foreign_world
+from .foreign_world import (
+    FOREIGN_AGREEMENT,
+    HEADER,
+    MARKERS,
+    RU_OFFER,
+    build_foreign_world,
+    negotiator_routes,
+)
 
 REFUSED, FILTERED = "refused", "filtered"
 
@@ -145,19 +148,8 @@ NOT_PARTY_DATA: dict[tuple[str, str], str] = {
 }
 
 
-def _negotiator_routes() -> set[tuple[str, str]]:
-    found = set()
-    for router in ROUTERS:
-        for route in router.routes:
-            if not isinstance(route, APIRoute) or route.path in PUBLIC_PATHS:
-                continue
-            if all(allows(Role.NEGOTIATOR, c) for c in route_capabilities(route)):
-                found.update((method, route.path) for method in route.methods or ())
-    return found
-
-
 def test_every_route_a_negotiator_may_call_is_checked() -> None:
-    routes = _negotiator_routes()
+    routes = negotiator_routes()
     unchecked = routes - set(FOREIGN) - set(NOT_PARTY_DATA)
     assert not unchecked, (
         f"{sorted(unchecked)}: a negotiator may call these; add requests for the other "
