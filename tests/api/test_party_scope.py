@@ -17,6 +17,7 @@ may carry a word of the other party's data (`MARKERS`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,7 @@ from sqlalchemy import func, select
 from homecoming.store.db import Database
 from homecoming.store.models import AuditEntry
 
+from .conftest import PASSWORD
 from .foreign_world import (
     FOREIGN_AGREEMENT,
     HEADER,
@@ -311,3 +313,47 @@ def test_a_negotiator_imports_lists_only_into_their_own_agreements(
     files = {"file": ("ru.csv", (HEADER + RU_OFFER).encode(), "text/csv")}
     data = {"agreement_id": str(world["foreign"]), "party": "RU"}
     assert app_client.post("/lists", headers=ua, data=data, files=files).status_code == 404
+
+
+# --- the same rule in the web UI (its pages read through the same services) -----------------
+
+
+def _ui_login(client: TestClient, username: str) -> None:
+    page = client.get("/ui/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token, page.text[:300]
+    form = {"username": username, "password": PASSWORD, "csrf_token": token.group(1)}
+    answer = client.post("/ui/login", data=form, follow_redirects=False)
+    assert answer.status_code == 303, answer.text[:300]
+
+
+def test_the_ui_shows_a_negotiator_nothing_of_another_party(
+    app_client: TestClient, tokens: dict[str, str], world: dict[str, int]
+) -> None:
+    agreement = _own_agreement(app_client, tokens)
+    admin = {"Authorization": f"Bearer {tokens['admin']}"}
+    add = {"party": "UA", "person_id": world["ru_only"], "category": "wounded"}
+    body = {"add": [add], "remove": [], "reason": "x"}
+    assert app_client.post(f"/stages/{agreement}/1/changes", json=body, headers=admin).is_success
+    _ui_login(app_client, "negotiator-ua")
+    for url in (
+        "/ui/exchanges/{foreign}",
+        "/ui/exchanges/{foreign}/stages/1",
+        "/ui/exchanges/{foreign}/stages/1/handovers",
+        "/ui/exchanges/{foreign}/reconciliation",
+        "/ui/lists/{ru_v1}",
+        "/ui/lists/{ru_v1}/diff/{ru_v2}",
+    ):
+        page = app_client.get(url.format(**world))
+        assert page.status_code == 404, (url, page.status_code)
+        assert not _leaks(page.text), url
+    for url in (
+        "/ui/",
+        "/ui/exchanges",
+        f"/ui/exchanges/{agreement}/stages/1",
+        f"/ui/exchanges/{agreement}/stages/1/handovers?party=UA",
+        f"/ui/exchanges/{agreement}/reconciliation",
+    ):
+        page = app_client.get(url)
+        assert page.status_code == 200, (url, page.status_code)
+        assert not _leaks(page.text), (url, _leaks(page.text))
