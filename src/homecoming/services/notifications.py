@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -318,6 +319,14 @@ def _outbox_of(session: Session, notification_id: int) -> OutboxMessage | None:
     ).first()
 
 
+_ADDRESS = re.compile(r"[^\s'\"<>(),;:\[\]]+@[^\s'\"<>(),;:\[\]]+")
+
+
+def without_addresses(text: str) -> str:
+    """The text with any e-mail address blanked (errors kept before issue 22 repeated them)."""
+    return _ADDRESS.sub("[recipient]", text)
+
+
 def _view(session: Session, row: Notification) -> NotificationView:
     inquiry = session.get(Inquiry, row.inquiry_id)
     assert inquiry is not None
@@ -338,5 +347,5 @@ def _view(session: Session, row: Notification) -> NotificationView:
         approved_at=row.approved_at.isoformat() if row.approved_at else "",
         outbox_state=outbox.state if outbox else "",
         attempts=outbox.attempts if outbox else 0,
-        last_error=outbox.last_error if outbox else "",
+        last_error=without_addresses(outbox.last_error) if outbox else "",
     )
