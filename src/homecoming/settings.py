@@ -32,7 +32,10 @@ class Settings(BaseSettings):
         default=8 * 3600, ge=60, description="How long a browser login lasts."
     )
     login_max_failures: int = Field(
-        default=5, ge=1, description="Failed logins per username and client before a pause."
+        default=5, ge=1, description="Login attempts per username (any address) before a pause."
+    )
+    login_max_failures_per_address: int = Field(
+        default=20, ge=1, description="Login attempts per address (any username) before a pause."
     )
     login_failure_window_seconds: int = Field(
         default=300, ge=1, description="The window in which failed logins are counted."
@@ -47,6 +50,11 @@ class Settings(BaseSettings):
     smtp_port: int = Field(default=25, ge=1, le=65535, description="SMTP port.")
     smtp_sender: str = Field(default="tracing@localhost", description="The From address.")
     smtp_starttls: bool = Field(default=False, description="Upgrade the SMTP link with STARTTLS.")
+    forwarded_allow_ips: str = Field(
+        default="",
+        description="Proxies (comma-separated addresses) whose X-Forwarded-For and "
+        "X-Forwarded-Proto are believed; empty: none, the connecting address is the client.",
+    )
     max_upload_mb: int = Field(
         default=100, ge=1, description="The largest request body (an uploaded file), in MiB."
     )

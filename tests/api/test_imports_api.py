@@ -13,6 +13,8 @@ from sqlalchemy import func, select
 from homecoming.store.db import Database
 from homecoming.store.models import Record, Source
 
+from ..formats.test_xlsx_limits import zip_bomb
+
 GOOD = "Прізвище,Ім'я,Дата народження,Звання\nНехір,Олександр,23.05.1987,солдат\n"
 MIXED = (
     "Прізвище,Ім'я,Дата народження\n"
@@ -167,3 +169,22 @@ def test_only_importers_import(app_client: TestClient, tokens: dict[str, str]) -
     for username in ("negotiator-ua", "tracer", "liaison", "auditor"):
         response = _upload(app_client, tokens[username], "a.csv", GOOD.encode())
         assert response.status_code == 403, username
+
+
+def test_an_xlsx_zip_bomb_is_refused_with_413(
+    app_client: TestClient, db: Database, tokens: dict[str, str]
+) -> None:
+    bomb = zip_bomb()
+    refused = _upload(app_client, tokens["admin"], "list.xlsx", bomb, party="UA")
+    assert refused.status_code == 413, refused.text
+    assert refused.headers["content-type"] == "application/problem+json"
+    detail = refused.json()["detail"]
+    assert "list.xlsx" in detail and "ask the sender" in detail and "Traceback" not in detail
+    as_list = app_client.post(
+        "/lists",
+        files={"file": ("offer.xlsx", bomb, "application/octet-stream")},
+        data={"agreement_id": "1", "party": "UA"},
+        headers={"Authorization": f"Bearer {tokens['admin']}"},
+    )
+    assert as_list.status_code == 413, as_list.text
+    assert _count(db, Source) == 0

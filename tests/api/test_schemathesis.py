@@ -17,12 +17,14 @@ from typing import Any
 import hypothesis
 import pytest
 import schemathesis
+from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, Phase
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
 )
+from sqlalchemy import select
 
 from homecoming.api.app import create_app
 from homecoming.api.deps import PUBLIC_PATHS
@@ -34,9 +36,11 @@ from homecoming.services import exchange_lists, inquiries, registry, stages, use
 from homecoming.services.search import SearchService
 from homecoming.settings import Settings
 from homecoming.store.db import Database
+from homecoming.store.models import Record, Source
 
 from ..exchange.world import build_world
 from .conftest import PASSWORD, add_parties, fast, import_names
+from .foreign_world import MARKERS, build_foreign_world, negotiator_routes
 
 TARGET = 1_000
 MAX_ROUNDS = 4
@@ -157,3 +161,122 @@ def test_the_api_keeps_its_openapi_promises(seeded: tuple[Settings, str]) -> Non
     assert not [label for label in refused if label not in public], answered
     succeeded = [label for label, codes in answered.items() if any(c < 300 for c in codes)]
     assert len(succeeded) >= len(operations) // 2, {k: sorted(v) for k, v in answered.items()}
+
+
+# --- as a negotiator, against the other party's ids ----------------------------------------
+
+NEGOTIATOR = "schemathesis-negotiator-ua-7f3c"
+NEGOTIATOR_TARGET = 300
+# Path and query parameters pointed at objects of an agreement UA is not in (or at records
+# only RU holds), by parameter name; the world's key for each.
+FOREIGN_IDS = {
+    "agreement_id": "foreign",
+    "version_id": "ru_v1",
+    "other_id": "ru_v2",
+    "finding_id": "finding",
+    "person_id": "ru_only",
+    "record_id": "ru_record",
+    "number": "stage",
+}
+
+
+@pytest.fixture
+def foreign_seeded(seeded: tuple[Settings, str]) -> tuple[Settings, str, dict[str, int]]:
+    """The seeded database plus an RU–BY agreement, and UA's negotiator with a token."""
+    settings, admin_token = seeded
+    app = create_app(settings)
+    db: Database = app.state.db
+    with TestClient(app) as client:
+        ids = build_foreign_world(db, client, admin_token)
+    with db.reading() as session:
+        record = session.scalars(
+            select(Record)
+            .join(Source)
+            .where(Record.family_name == "Коваленко", Source.name == "RU list")
+        ).one()
+        assert record.person_id is not None
+        ids |= {"ru_only": record.person_id, "ru_record": record.id, "stage": 1}
+    users.add_user(
+        db,
+        username=NEGOTIATOR,
+        role=Role.NEGOTIATOR,
+        party="UA",
+        password=PASSWORD,
+        hasher=users.password_hasher(settings),
+        actor="test",
+    )
+    token = users.issue_token(db, username=NEGOTIATOR, name="schemathesis", actor="test").secret
+    db.dispose()
+    return settings, token, ids
+
+
+def test_a_negotiator_reaches_nothing_of_another_party_whatever_is_sent(
+    foreign_seeded: tuple[Settings, str, dict[str, int]],
+) -> None:
+    """Generated requests as UA's negotiator, every id pointed at the RU–BY agreement's
+    objects (or RU's own records): no server error, no answer with any of their data, and
+    no success on a route naming one of them. (Коваленко is in RU's list of the UA–RU
+    agreement here, which UA's negotiator may read, so only the RU–BY markers count.)"""
+    settings, token, ids = foreign_seeded
+    app = create_app(settings)
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+    callable_routes = negotiator_routes() - {("POST", "/auth/logout")}
+    operations = [
+        op
+        for op in (result.ok() for result in schema.get_all_operations())
+        if (op.method.upper(), op.path) in callable_routes
+    ]
+    headers = {"Authorization": f"Bearer {token}"}
+    failures: list[str] = []
+    sent = 0
+
+    def aim(case: Any) -> bool:
+        """Point the case's ids at foreign objects; True when it names one."""
+        named = False
+        body = case.body if isinstance(case.body, dict) else None
+        for container in (case.path_parameters, case.query, body):
+            for key in list(container or {}):
+                if key in FOREIGN_IDS or (container is body and key == "stage"):
+                    wanted = ids[FOREIGN_IDS.get(key, "stage")]
+                    container[key] = str(wanted) if isinstance(container[key], str) else wanted
+                    named = True
+        return named
+
+    def run(operation: Any, examples: int, seed: int) -> None:
+        @hypothesis.given(case=operation.as_strategy())
+        @hypothesis.settings(
+            max_examples=examples,
+            deadline=None,
+            database=None,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
+        @hypothesis.seed(seed)
+        def exercise(case: Any) -> None:
+            nonlocal sent
+            named = aim(case)
+            sent += 1
+            try:
+                response = case.call(headers=headers)
+            except Exception as crash:
+                failures.append(f"{operation.label}: server error {crash!r}"[:800])
+                return
+            leaked = [m for m in MARKERS if m in response.text]
+            if response.status_code >= 500 or leaked:
+                failures.append(
+                    f"{operation.label} {case.path_parameters}: {leaked} {response.text[:300]}"
+                )
+            elif named and response.status_code < 300:
+                failures.append(
+                    f"{operation.label} {case.path_parameters} {case.query}: "
+                    f"{response.status_code} on another party's object"
+                )
+
+        exercise()
+
+    per_operation = math.ceil(NEGOTIATOR_TARGET / max(len(operations), 1))
+    for operation in operations:
+        run(operation, per_operation, seed=0)
+    print(f"schemathesis as a negotiator: {sent} requests over {len(operations)} operations")
+    assert not failures, "\n\n".join(failures[:20])
+    assert sent >= NEGOTIATOR_TARGET // 2

@@ -37,6 +37,7 @@ from homecoming.services import (
     stages,
 )
 from homecoming.services.judgements import Decision as Judgement
+from homecoming.services.scope import Scope
 from homecoming.services.search import SearchService
 from homecoming.store.db import Database
 from homecoming.store.models import Record
@@ -330,7 +331,7 @@ def decide_findings(db: Database, world: Scenario) -> None:
                     corrected_category="civilians" if wrong else None,
                     reason="a civilian: her papers say so" if wrong else "right: not exchanged",
                     actor=f"negotiator-{holder.lower()}",
-                    party=holder,
+                    scope=Scope(holder),
                 )
     accepted = exchange_lists.accepted_entries(db, agreement_id=world.agreement_id)
     assert Counter((e.party, e.category) for e in accepted) == {

@@ -149,7 +149,7 @@ def test_photo_gallery_and_a_recognition(db: Database, tmp_path: Path) -> None:
         db,
         data_dir=data_dir,
         inquiry=nekhir.reference,
-        data=b"\xff\xd8jpeg",
+        data=b"\xff\xd8\xffjpeg",
         file_name="a.jpg",
         actor="liaison",
     )
@@ -157,11 +157,11 @@ def test_photo_gallery_and_a_recognition(db: Database, tmp_path: Path) -> None:
         db,
         data_dir=data_dir,
         inquiry=bondar.id,
-        data=b"\x89PNG",
+        data=b"\x89PNG\r\n\x1a\n",
         file_name="b.png",
         actor="liaison",
     )
-    assert (data_dir / photo.path).read_bytes() == b"\xff\xd8jpeg"
+    assert (data_dir / photo.path).read_bytes() == b"\xff\xd8\xffjpeg"
     with pytest.raises(InvalidInput, match="JPEG, PNG or WebP"):
         inquiries.add_photo(
             db, data_dir=data_dir, inquiry=nekhir.id, data=b"x", file_name="a.txt", actor="l"

@@ -205,6 +205,43 @@ def test_the_whole_path(db: Database, smtp: tuple[Inbox, SmtpChannel]) -> None:
     assert len(reads) == 2  # each delivery read the address, and the read is audited
 
 
+class Refusing:
+    """An aiosmtpd handler refusing every recipient, repeating the address as servers do."""
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
+
+
+def test_a_refused_address_is_kept_nowhere(db: Database, caplog: pytest.LogCaptureFixture) -> None:
+    """Issue 22: the outbox, the notification, the audit log and the log keep only the code."""
+    port = _free_port()
+    controller = Controller(Refusing(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        channel = SmtpChannel(host="127.0.0.1", port=port, sender="tracing@bureau.example")
+        _parties(db)
+        _ukrainian_inquiry(db)
+        _other_party_list(db)
+        (lead,) = leads.queue(db)
+        decided = leads.decide(
+            db, lead_id=lead.id, decision=Decision.VERIFY, reason="same dob", actor="tracer"
+        )
+        assert decided.notification_id
+        notifications.approve(db, notification_id=decided.notification_id, actor="liaison")
+        report = notifications.deliver(db, channel=channel, actor="liaison")
+    finally:
+        controller.stop()
+    assert report.failed and EMAIL not in json.dumps(report.failed)
+    shown = notifications.show(db, decided.notification_id)
+    assert "550" in shown.last_error and EMAIL not in shown.last_error
+    with db.reading() as session:
+        details = json.dumps([e.details for e in session.scalars(select(AuditEntry))])
+    assert "550" in details and EMAIL not in details
+    assert EMAIL not in caplog.text
+
+
 def test_a_surname_and_a_unit_find_the_right_inquiry(db: Database) -> None:
     _parties(db)
     wanted = _ukrainian_inquiry(db)

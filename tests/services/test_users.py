@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from argon2 import PasswordHasher
@@ -165,8 +167,58 @@ def test_failures_are_counted_per_client_and_a_success_resets_them(db: Database)
     with pytest.raises(TooManyRequests) as throttled:
         _login(db)
     assert 0 < throttled.value.retry_after <= 300
-    _login(db, client="10.0.0.2")  # another address is not held back
+    with pytest.raises(TooManyRequests):
+        _login(db, client="10.0.0.2")  # another address does not help: users are counted too
     assert "wrong password!" not in _audit_text(db)
+
+
+def test_attempts_are_counted_per_username_from_any_address(db: Database) -> None:
+    """A client that rotates its (claimed) address gets no more guesses."""
+    _add(db)
+    for n in range(3):
+        with pytest.raises(Unauthorized):
+            _login(db, password="wrong password!", client=f"198.51.100.{n}")
+    with pytest.raises(TooManyRequests, match="olena"):
+        _login(db, client="198.51.100.99")
+
+
+def test_attempts_are_counted_per_address_for_any_username(db: Database) -> None:
+    policy = users.LoginPolicy(max_failures=3, max_failures_per_address=4)
+    for n in range(4):
+        with pytest.raises(Unauthorized):
+            users.login(
+                db, username=f"guess{n}", password="x", client="c", hasher=HASHER, policy=policy
+            )
+    with pytest.raises(TooManyRequests, match="this address"):
+        users.login(db, username="other", password="x", client="c", hasher=HASHER, policy=policy)
+
+
+def test_parallel_guesses_are_counted_before_the_password_is_checked(db: Database) -> None:
+    """Ten guesses at once: only the allowed number reach Argon2, the rest are refused."""
+    _add(db)
+    slow = PasswordHasher(time_cost=3, memory_cost=32_768)  # slow enough for guesses to overlap
+    start = threading.Barrier(10)
+
+    def guess(n: int) -> str:
+        start.wait()
+        try:
+            users.login(
+                db,
+                username="olena",
+                password=f"guess number {n}",
+                client=f"203.0.113.{n}",
+                hasher=slow,
+                policy=POLICY,
+            )
+        except Unauthorized:
+            return "401"
+        except TooManyRequests:
+            return "429"
+        return "200"
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        answers = sorted(pool.map(guess, range(10)))
+    assert answers == ["401"] * POLICY.max_failures + ["429"] * (10 - POLICY.max_failures)
 
 
 def test_a_changed_cost_rehashes_at_the_next_login(db: Database) -> None:

@@ -19,6 +19,10 @@ from homecoming.services.users import Principal
 from homecoming.settings import Settings
 from homecoming.store.db import Database
 
+# Sent with every file of personal data (a family's photo): never cached, never sniffed into
+# another type than the one sent.
+PERSONAL_FILE_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+
 # Routes anyone may call; every other route must name a capability (checked at start-up).
 PUBLIC_PATHS = frozenset({"/health", "/auth/login"})
 

@@ -38,6 +38,15 @@ Row = tuple[int, dict[str, str]]
 """One data row: its line number as a person sees it, and header → cell text."""
 
 MAX_CELL_CHARS = 32_767
+# An XLSX is a zip: a few hundred KiB can unpack to gigabytes (a "zip bomb"). Each part's
+# unpacked size and packing ratio are checked before anything is unpacked (Python's zipfile
+# never unpacks more than a part's declared size), and rows and cells are capped while read.
+MAX_XLSX_PART_BYTES = 64 * 1024 * 1024
+MAX_XLSX_TOTAL_BYTES = 256 * 1024 * 1024
+MAX_XLSX_RATIO = 100  # real workbooks pack 5-30 times; a bomb, thousands
+_RATIO_FLOOR = 1024 * 1024  # small parts may pack however well
+MAX_XLSX_ROWS = 500_000
+MAX_XLSX_CELLS = 10_000_000
 DELIMITERS = (",", ";", "\t")
 XLSX_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 # Encodings charset-normalizer may choose among once UTF-8 has failed: what
@@ -94,6 +103,13 @@ class TabularError(InvalidInput):
         self.file = file
         self.line = line
         self.reason = message
+
+
+class TableTooLarge(TabularError):
+    """A table larger than Homecoming reads at once (unpacked, or in rows or cells): 413."""
+
+    status_code = 413
+    title = "Content too large"
 
 
 # --- hashing ----------------------------------------------------------------------
@@ -399,14 +415,27 @@ def _column(index: int) -> str:
 # --- XLSX ------------------------------------------------------------------------------
 
 
-def read_xlsx(data: bytes, *, name: str = "file.xlsx", sheet: str | None = None) -> Iterator[Row]:
-    """Read the first (or the named) sheet of an XLSX's bytes, yielding rows as text."""
+def read_xlsx(
+    data: bytes,
+    *,
+    name: str = "file.xlsx",
+    sheet: str | None = None,
+    max_rows: int = MAX_XLSX_ROWS,
+    max_cells: int = MAX_XLSX_CELLS,
+) -> Iterator[Row]:
+    """Read the first (or the named) sheet of an XLSX's bytes, yielding rows as text.
+
+    A workbook that would unpack too large, or has more rows or cells than the caps, is
+    refused (TableTooLarge, 413) before it fills memory.
+    """
+    check_xlsx_parts(data, name=name)
     workbook = _open_workbook(data, name=name)
     try:
         worksheet = _pick_sheet(workbook, sheet, name=name)
         _check_sheet_xml(data, workbook, worksheet.title, name=name)
         worksheet.reset_dimensions()  # some writers store a wrong size; read every row
-        rows = list(_xlsx_rows(worksheet, name=name))
+        capped = _capped(worksheet.iter_rows(), max_rows, max_cells, name=name)
+        rows = list(_xlsx_rows(capped, title=worksheet.title, name=name))
     except TabularError:
         raise
     except Exception as exc:  # openpyxl on a damaged workbook raises almost anything
@@ -414,6 +443,57 @@ def read_xlsx(data: bytes, *, name: str = "file.xlsx", sheet: str | None = None)
     finally:
         workbook.close()
     return iter(rows)
+
+
+def check_xlsx_parts(data: bytes, *, name: str) -> None:
+    """Refuse a workbook whose parts would unpack too large, or pack suspiciously well."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except Exception as exc:  # a damaged archive raises BadZipFile, ValueError, OSError, …
+        raise _unreadable(exc, name=name) from None
+    total = 0
+    for part in parts:
+        total += part.file_size
+        ratio = part.file_size / max(part.compress_size, 1)
+        if part.file_size > MAX_XLSX_PART_BYTES or total > MAX_XLSX_TOTAL_BYTES:
+            raise TableTooLarge(
+                f"the workbook unpacks to more than {_mib(MAX_XLSX_PART_BYTES)} in one part "
+                f"or {_mib(MAX_XLSX_TOTAL_BYTES)} in all ({part.filename}: "
+                f"{_mib(part.file_size)}): split the list into several files, or save it as "
+                "CSV and import that",
+                file=name,
+            )
+        if part.file_size > _RATIO_FLOOR and ratio > MAX_XLSX_RATIO:
+            raise TableTooLarge(
+                f"{part.filename} unpacks {ratio:.0f} times larger than it is packed "
+                f"({_mib(part.file_size)}); real workbooks pack at most a few dozen times, so "
+                "this one was made to exhaust memory: ask the sender for the list as saved by "
+                "Excel or LibreOffice, or as CSV",
+                file=name,
+            )
+
+
+def _mib(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} MiB"
+
+
+def _capped(
+    rows: Iterator[tuple[object, ...]], max_rows: int, max_cells: int, *, name: str
+) -> Iterator[tuple[object, ...]]:
+    """The sheet's rows (blank ones included: they cost too), refusing too many."""
+    cells = 0
+    for count, row in enumerate(rows, start=1):
+        cells += len(row)
+        if count > max_rows or cells > max_cells:
+            raise TableTooLarge(
+                f"the sheet has more than {max_rows:,} rows or {max_cells:,} cells, more than "
+                "one import takes: split the list into several files (or remove the empty "
+                "rows and columns after the data) and import each",
+                file=name,
+                line=_row_number(row) or None,
+            )
+        yield row
 
 
 def _open_workbook(data: bytes, *, name: str) -> openpyxl.Workbook:
@@ -492,11 +572,11 @@ def _row_of(ref: str) -> int | None:
     return int(digits.group()) if digits else None
 
 
-def _xlsx_rows(worksheet: _Sheet, *, name: str) -> Iterator[Row]:
+def _xlsx_rows(sheet_rows: Iterator[tuple[object, ...]], *, title: str, name: str) -> Iterator[Row]:
     headers: list[str] | None = None
     header_line = 1
     rows = 0
-    for row_cells in worksheet.iter_rows():
+    for row_cells in sheet_rows:
         cells = [_cell_value(cell) for cell in row_cells]
         if not any(c.strip() for c in cells):
             continue
@@ -508,7 +588,7 @@ def _xlsx_rows(worksheet: _Sheet, *, name: str) -> Iterator[Row]:
         rows += 1
         yield line, _row_dict(headers, cells, name=name, line=line)
     if headers is None:
-        raise TabularError(f"the sheet {worksheet.title!r} is empty", file=name)
+        raise TabularError(f"the sheet {title!r} is empty", file=name)
     _refuse_empty(headers, rows, name=name, line=header_line)
 
 

@@ -52,4 +52,25 @@ class SmtpChannel:
                     client.starttls(context=ssl.create_default_context())
                 client.send_message(email)
         except (OSError, smtplib.SMTPException) as error:
-            raise DeliveryError(f"{self.host}:{self.port}: {error}") from error
+            raise DeliveryError(f"{self.host}:{self.port}: {failure_reason(error)}") from None
+
+
+def failure_reason(error: OSError | smtplib.SMTPException) -> str:
+    """What went wrong, as the SMTP code and a generic reason only.
+
+    A server's own text often repeats the recipient's address (`550 <maria@…>: no such
+    user`), and the error is kept, shown and logged where contact details must not go.
+    """
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = sorted({str(code) for code, _ in error.recipients.values()})
+        return f"the server refused the recipient (SMTP {', '.join(codes) or '?'})"
+    if isinstance(error, smtplib.SMTPSenderRefused):
+        return f"the server refused the sender address (SMTP {error.smtp_code})"
+    if isinstance(error, smtplib.SMTPResponseException):
+        kind = "temporary" if 400 <= error.smtp_code < 500 else "permanent"
+        return f"the server refused the message, {kind} failure (SMTP {error.smtp_code})"
+    if isinstance(error, smtplib.SMTPServerDisconnected):
+        return "the server closed the connection"
+    if isinstance(error, smtplib.SMTPException):
+        return f"the SMTP conversation failed ({type(error).__name__})"
+    return f"the server cannot be reached ({error.strerror or type(error).__name__})"

@@ -14,10 +14,12 @@ from sqlalchemy.orm import joinedload
 
 from homecoming.domain.normalise import ALIAS_INDEX, header_key
 from homecoming.domain.person import derive
+from homecoming.domain.record import SourceKind
 from homecoming.errors import NotFound
 from homecoming.search.index import Hit, Query
 from homecoming.services import persons
 from homecoming.services.registry import PFIF_CONTACT_FIELDS
+from homecoming.services.scope import Scope
 from homecoming.services.search import SearchService
 from homecoming.store.db import Database
 from homecoming.store.models import Contact, Record, Source
@@ -104,12 +106,14 @@ class RecordView:
 
     record: Record
     raw: dict[str, str]
-    withheld: list[str]  # raw columns left out because they hold contact details
+    withheld: list[str]  # raw columns left out: contact details, or what a family told
     has_contacts: bool
+    notes: str  # the record's notes as this reader may see them
 
 
-def show_record(db: Database, record_id: int, *, party: str | None) -> RecordView:
+def show_record(db: Database, record_id: int, *, scope: Scope) -> RecordView:
     """One record with its source, or NotFound (also when the scope may not see it)."""
+    party = scope.party
     with db.reading() as session:
         row = session.scalar(
             select(Record).options(joinedload(Record.source)).where(Record.id == record_id)
@@ -124,7 +128,15 @@ def show_record(db: Database, record_id: int, *, party: str | None) -> RecordVie
         if text.strip()
     }
     raw, withheld = _without_contacts(row.raw, values)
-    return RecordView(record=row, raw=raw, withheld=withheld, has_contacts=bool(contacts))
+    notes = row.notes
+    if row.source.kind == str(SourceKind.FAMILY_INQUIRY) and not scope.inquiries:
+        # Before issue 22 an inquiry's circumstances landed in its record's notes.
+        withheld += [column for column in raw if ALIAS_INDEX.get(header_key(column)) == "notes"]
+        raw = {k: v for k, v in raw.items() if k not in withheld}
+        notes = ""
+    return RecordView(
+        record=row, raw=raw, withheld=withheld, has_contacts=bool(contacts), notes=notes
+    )
 
 
 def _without_contacts(raw: dict[str, Any], values: set[str]) -> tuple[dict[str, str], list[str]]:

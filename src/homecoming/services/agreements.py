@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from homecoming.errors import Conflict, InvalidInput, NotFound
+from homecoming.errors import Conflict, Forbidden, InvalidInput, NotFound
 from homecoming.exchange.agreement import (
     Agreement,
     agreement_from_mapping,
@@ -19,6 +19,7 @@ from homecoming.exchange.agreement import (
     require_valid,
 )
 from homecoming.services import audit
+from homecoming.services.scope import EVERY_PARTY, Scope
 from homecoming.store.db import Database
 from homecoming.store.exchange_models import AgreementCategory, AgreementRow, StageRow
 from homecoming.store.models import Party
@@ -73,8 +74,14 @@ def parse_agreement_file(data: bytes, *, file_name: str) -> Agreement:
     return agreement_from_mapping(parsed)
 
 
-def create_agreement(db: Database, *, agreement: Agreement, actor: str) -> AgreementView:
+def create_agreement(
+    db: Database, *, agreement: Agreement, actor: str, scope: Scope = EVERY_PARTY
+) -> AgreementView:
     """Store an agreement, its categories and planned stages in one transaction."""
+    if not scope.sees_agreement(agreement.parties):
+        raise Forbidden(
+            f"a {scope.party} negotiator creates only agreements {scope.party} is a party to"
+        )
     require_valid(agreement)
     try:
         with db.transaction() as session:
@@ -109,7 +116,7 @@ def create_agreement(db: Database, *, agreement: Agreement, actor: str) -> Agree
         raise Conflict(
             f"an agreement named {agreement.name!r} exists already; choose another name"
         ) from None
-    return get_agreement(db, agreement_id)
+    return get_agreement(db, agreement_id, scope=scope)
 
 
 def _add_parts(session: Session, agreement_id: int, agreement: Agreement) -> None:
@@ -141,27 +148,28 @@ def _add_parts(session: Session, agreement_id: int, agreement: Agreement) -> Non
     session.flush()
 
 
-def list_agreements(db: Database) -> list[AgreementView]:
-    """Every agreement, newest first."""
+def list_agreements(db: Database, *, scope: Scope = EVERY_PARTY) -> list[AgreementView]:
+    """Every agreement this scope sees, newest first."""
+    query = select(AgreementRow.id).order_by(AgreementRow.id.desc())
+    if scope.party is not None:
+        query = query.where(
+            (AgreementRow.party_a == scope.party) | (AgreementRow.party_b == scope.party)
+        )
     with db.reading() as session:
-        ids = session.scalars(select(AgreementRow.id).order_by(AgreementRow.id.desc())).all()
+        ids = session.scalars(query).all()
         return [_view(session, agreement_id) for agreement_id in ids]
 
 
-def get_agreement(db: Database, agreement_id: int) -> AgreementView:
-    """One agreement, or NotFound."""
+def get_agreement(db: Database, agreement_id: int, *, scope: Scope = EVERY_PARTY) -> AgreementView:
+    """One agreement, or NotFound (also when the scope may not see it)."""
     with db.reading() as session:
+        load(session, agreement_id, scope=scope)
         return _view(session, agreement_id)
 
 
-def load(session: Session, agreement_id: int) -> Agreement:
-    """The domain agreement of a stored one."""
-    row = session.get(AgreementRow, agreement_id)
-    if row is None:
-        raise NotFound(
-            f"no agreement {agreement_id}; `homecoming agreements list` shows the agreements"
-        )
-    return agreement_from_mapping(row.definition)
+def load(session: Session, agreement_id: int, *, scope: Scope = EVERY_PARTY) -> Agreement:
+    """The domain agreement of a stored one, or NotFound (also outside the scope)."""
+    return agreement_from_mapping(scope.agreement(session, agreement_id).definition)
 
 
 def stage_row(session: Session, agreement_id: int, number: int) -> StageRow:

@@ -37,6 +37,7 @@ from homecoming.exchange.findings import (
 from homecoming.exchange.listdiff import DiffEntry, ListDiff, diff_lists
 from homecoming.search.index import Hit, Query
 from homecoming.services import agreements, audit, events, persons, registry
+from homecoming.services.scope import EVERY_PARTY, Scope
 from homecoming.services.search import SearchService
 from homecoming.store.db import Database
 from homecoming.store.exchange_models import (
@@ -164,11 +165,12 @@ def import_version(
     received_from: str = "",
     received_at: dt.datetime | None = None,
     category: str | None = None,
+    scope: Scope = EVERY_PARTY,
 ) -> ListVersionView:
     """Land a list version exactly as received: every row or none, numbered after the last."""
     party = party.upper()
     with db.transaction() as session:
-        agreement = agreements.load(session, agreement_id)
+        agreement = agreements.load(session, agreement_id, scope=scope)
         agreement.other(party)  # refuses a party not in the agreement
         if category is not None:
             agreement.category(category)
@@ -304,9 +306,18 @@ def list_versions(
     agreement_id: int | None = None,
     party: str | None = None,
     direction: Direction | None = None,
+    scope: Scope = EVERY_PARTY,
 ) -> list[ListVersionView]:
-    """List versions, oldest first, optionally of one agreement, party or direction."""
+    """List versions, oldest first, optionally of one agreement, party or direction.
+
+    Both parties' lists of an agreement are seen (lists are exchanged), but only of the
+    agreements the scope sees; naming another agreement answers NotFound.
+    """
     query = select(ListVersion).order_by(ListVersion.id)
+    if scope.party is not None:
+        query = query.join(AgreementRow, AgreementRow.id == ListVersion.agreement_id).where(
+            (AgreementRow.party_a == scope.party) | (AgreementRow.party_b == scope.party)
+        )
     if agreement_id is not None:
         query = query.where(ListVersion.agreement_id == agreement_id)
     if party is not None:
@@ -314,26 +325,30 @@ def list_versions(
     if direction is not None:
         query = query.where(ListVersion.direction == str(direction))
     with db.reading() as session:
+        if agreement_id is not None:
+            agreements.load(session, agreement_id, scope=scope)
         return [_version_view(v) for v in session.scalars(query)]
 
 
-def get_version(db: Database, version_id: int) -> ListVersionView:
-    """One list version, or NotFound."""
+def get_version(db: Database, version_id: int, *, scope: Scope = EVERY_PARTY) -> ListVersionView:
+    """One list version, or NotFound (also when its agreement is outside the scope)."""
     with db.reading() as session:
-        return _version_view(_version(session, version_id))
+        return _version_view(_version(session, version_id, scope))
 
 
-def entries(db: Database, version_id: int) -> list[EntryView]:
+def entries(db: Database, version_id: int, *, scope: Scope = EVERY_PARTY) -> list[EntryView]:
     """A version's entries as listed, in line order."""
     with db.reading() as session:
-        _version(session, version_id)
+        _version(session, version_id, scope)
         return [_entry_view(e, r) for e, r in _entry_rows(session, version_id)]
 
 
-def diff_versions(db: Database, *, old_id: int, new_id: int) -> ListDiff:
+def diff_versions(
+    db: Database, *, old_id: int, new_id: int, scope: Scope = EVERY_PARTY
+) -> ListDiff:
     """Entries added, removed and changed from one version to another of the same list."""
     with db.reading() as session:
-        old, new = _version(session, old_id), _version(session, new_id)
+        old, new = _version(session, old_id, scope), _version(session, new_id, scope)
         if (old.agreement_id, old.party, old.direction) != (
             new.agreement_id,
             new.party,
@@ -367,11 +382,18 @@ def _diff_entry(line: int, fields: Any) -> DiffEntry:
     )
 
 
-def _version(session: Session, version_id: int) -> ListVersion:
+def _version(session: Session, version_id: int, scope: Scope = EVERY_PARTY) -> ListVersion:
     row = session.get(ListVersion, version_id)
-    if row is None:
+    agreement = session.get(AgreementRow, row.agreement_id) if row is not None else None
+    if agreement is None or not scope.sees_agreement((agreement.party_a, agreement.party_b)):
         raise NotFound(f"no list version {version_id}; `homecoming lists versions` shows them")
+    assert row is not None
     return row
+
+
+def _own_validation(scope: Scope, party: str) -> None:
+    """Validation resolves a list against the registry: a party sees only its own lists'."""
+    scope.own_party(party, doing="sees validations against the registry (those of lists sent)")
 
 
 def _entry_rows(session: Session, version_id: int) -> list[tuple[ListEntry, Record]]:
@@ -424,12 +446,18 @@ def _entry_view(entry: ListEntry, record: Record) -> EntryView:
 
 
 def validate_version(
-    db: Database, search: SearchService, *, version_id: int, actor: str
+    db: Database,
+    search: SearchService,
+    *,
+    version_id: int,
+    actor: str,
+    scope: Scope = EVERY_PARTY,
 ) -> ValidationReport:
     """Resolve every entry to a person (score and runner-up) and record the findings."""
     started = time.perf_counter()
     with db.reading() as session:
-        version = _version(session, version_id)
+        version = _version(session, version_id, scope)
+        _own_validation(scope, version.party)
         agreement = agreements.load(session, version.agreement_id)
         rows = _entry_rows(session, version_id)
         list_sources = set(session.scalars(select(ListVersion.source_id)))
@@ -695,11 +723,16 @@ def _latest_validation(session: Session, version_id: int) -> ListValidation | No
 
 
 def validation_report(
-    db: Database, *, version_id: int, validation_id: int | None = None
+    db: Database,
+    *,
+    version_id: int,
+    validation_id: int | None = None,
+    scope: Scope = EVERY_PARTY,
 ) -> ValidationReport:
     """The latest (or a given) validation of a version: every entry, resolution and finding."""
     with db.reading() as session:
-        version = _version(session, version_id)
+        version = _version(session, version_id, scope)
+        _own_validation(scope, version.party)
         run = (
             session.get(ListValidation, validation_id)
             if validation_id is not None
@@ -857,7 +890,7 @@ def decide_finding(
     actor: str,
     corrected_person_id: int | None = None,
     corrected_category: str | None = None,
-    party: str | None = None,
+    scope: Scope = EVERY_PARTY,
 ) -> DecisionView:
     """Accept, reject or correct a finding: a new row; the latest decision counts."""
     if not reason.strip():
@@ -868,16 +901,16 @@ def decide_finding(
         finding = session.get(FindingRow, finding_id)
         if finding is None:
             raise NotFound(f"no finding {finding_id}; `homecoming lists report` lists them")
-        version = _version_of_finding(session, finding)
-        if party is not None and version.party != party:
-            raise Forbidden(f"finding {finding_id} is about {version.party}'s list, not {party}'s")
+        version = _version_of_finding(session, finding, scope)
+        if scope.party is not None and version.party != scope.party:
+            raise Forbidden(
+                f"finding {finding_id} is about {version.party}'s list, not {scope.party}'s"
+            )
         if corrected_category:
             agreements.load(session, version.agreement_id).category(corrected_category)
-        if corrected_person_id is not None and session.get(Person, corrected_person_id) is None:
-            raise NotFound(
-                f"no person {corrected_person_id} to correct finding {finding_id} to; "
-                "`homecoming search` finds the right one"
-            )
+        if corrected_person_id is not None:
+            exists = session.get(Person, corrected_person_id) is not None
+            scope.person(session, corrected_person_id, exists=exists)
         row = FindingDecision(
             finding_id=finding_id,
             decision=str(decision),
@@ -914,10 +947,13 @@ def decide_finding(
         )
 
 
-def _version_of_finding(session: Session, finding: FindingRow) -> ListVersion:
+def _version_of_finding(session: Session, finding: FindingRow, scope: Scope) -> ListVersion:
     entry = session.get(ListEntry, finding.list_entry_id)
     assert entry is not None
-    return _version(session, entry.list_version_id)
+    try:
+        return _version(session, entry.list_version_id, scope)
+    except NotFound:
+        raise NotFound(f"no finding {finding.id}; `homecoming lists report` lists them") from None
 
 
 # --- what planning may use --------------------------------------------------------------

@@ -21,12 +21,13 @@ from sqlalchemy.orm import Session
 
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import Evidence, Fate, RecordFields, SourceKind
-from homecoming.errors import Conflict, Forbidden, InvalidInput, NotFound
+from homecoming.errors import Conflict, InvalidInput, NotFound
 from homecoming.exchange.agreement import Agreement
 from homecoming.exchange.findings import MATCH_SCORE
 from homecoming.exchange.reconciliation import CROSSED, Outcome
 from homecoming.search.index import Query
 from homecoming.services import agreements, audit, events, persons, registry, stages
+from homecoming.services.scope import EVERY_PARTY, Scope
 from homecoming.services.search import SearchService
 from homecoming.store.db import Database, lock_row
 from homecoming.store.exchange_models import Handover, StageMember, StageRow
@@ -87,16 +88,14 @@ def record_handover(
     evidence: str = "",
     substitute: Substitute | None = None,
     correct: bool = False,
-    party_scope: str | None = None,
+    scope: Scope = EVERY_PARTY,
 ) -> HandoverView:
     """Record what happened to one listed person; a second recording must be a correction."""
     party = party.upper()
     _check_outcome(outcome, evidence, substitute)
-    substitute_id = _resolve(search, substitute) if substitute is not None else None
+    substitute_id = _resolve(search, substitute, scope) if substitute is not None else None
     with db.transaction() as session:
-        agreement = agreements.load(session, agreement_id)
-        if party_scope is not None and party_scope not in agreement.parties:
-            raise Forbidden(f"{party_scope} is not a party to this agreement")
+        agreement = agreements.load(session, agreement_id, scope=scope)
         stage = agreements.stage_row(session, agreement_id, number)
         lock_row(session, "exchange_stages", stage.id)
         member = stages.current_members(session, stage.id).get((party, person_id))
@@ -167,7 +166,7 @@ def _check_outcome(outcome: Outcome, evidence: str, substitute: Substitute | Non
         )
 
 
-def _resolve(search: SearchService | None, substitute: Substitute) -> int | None:
+def _resolve(search: SearchService | None, substitute: Substitute, scope: Scope) -> int | None:
     """The registry's person for the substitute, when one matches well; else None (new)."""
     if search is None:
         return None
@@ -175,7 +174,12 @@ def _resolve(search: SearchService | None, substitute: Substitute) -> int | None
         p for p in (substitute.family_name, substitute.given_names, substitute.patronymic) if p
     )
     hits = search.search(
-        Query(text=name, born=substitute.date_of_birth, service_number=substitute.service_number),
+        Query(
+            text=name,
+            born=substitute.date_of_birth,
+            service_number=substitute.service_number,
+            party=scope.party,  # a negotiator learns no id of a person outside their scope
+        ),
         limit=1,
     )
     return hits[0].person_id if hits and hits[0].score >= MATCH_SCORE else None
@@ -341,9 +345,11 @@ def list_handovers(
     number: int,
     party: str | None = None,
     latest_only: bool = False,
+    scope: Scope = EVERY_PARTY,
 ) -> list[HandoverView]:
     """A stage's handover rows in the order recorded (or only the latest per person)."""
     with db.reading() as session:
+        agreements.load(session, agreement_id, scope=scope)
         stage = agreements.stage_row(session, agreement_id, number)
         rows = latest_rows(session, stage.id) if latest_only else _all_rows(session, stage.id)
         return [_view(r, number) for r in rows if party is None or r.party == party.upper()]
@@ -363,10 +369,10 @@ def latest_rows(session: Session, stage_id: int) -> list[Handover]:
     return list(latest.values())
 
 
-def tally(db: Database, *, agreement_id: int, number: int) -> Tally:
+def tally(db: Database, *, agreement_id: int, number: int, scope: Scope = EVERY_PARTY) -> Tally:
     """Live counts per side, category and outcome, and who has nothing recorded yet."""
     with db.reading() as session:
-        agreement = agreements.load(session, agreement_id)
+        agreement = agreements.load(session, agreement_id, scope=scope)
         stage = agreements.stage_row(session, agreement_id, number)
         members = stages.current_members(session, stage.id)
         latest = latest_rows(session, stage.id)

@@ -48,6 +48,17 @@ PHOTO_TYPES = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 
 
+def image_type(data: bytes) -> str | None:
+    """The image type the bytes themselves say (their magic numbers), or None."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class InquiryRequest:
     """What a family tells the bureau: who is sought, who asks, and how far it may be shared."""
@@ -268,11 +279,9 @@ def _inquiry_source(
 
 def _evidence(request: InquiryRequest, *, line: int) -> Evidence:
     sought = request.sought
-    fields = dataclasses.replace(
-        sought,
-        fate=sought.fate or Fate.MISSING,
-        notes=sought.notes or request.circumstances,
-    )
+    # The circumstances stay on the inquiry (read with inquiries.read), never in the
+    # record, which every role reads.
+    fields = dataclasses.replace(sought, fate=sought.fate or Fate.MISSING)
     raw = {k: v for k, v in _raw(fields).items() if v}
     return Evidence(line=line, raw=raw, fields=fields, contact=request.inquirer)
 
@@ -560,14 +569,24 @@ def add_photo(
     caption: str = "",
     actor: str,
 ) -> PhotoView:
-    """Keep a photo the family gave, under the data directory; the table holds its path."""
-    media_type = mimetypes.guess_type(file_name)[0] or ""
-    if media_type not in PHOTO_TYPES:
+    """Keep a photo the family gave, under the data directory; the table holds its path.
+
+    What the bytes are decides, not the file's name: anything but a JPEG, PNG or WebP image
+    is refused (an HTML page named .png would otherwise be served as an image).
+    """
+    named = mimetypes.guess_type(file_name)[0] or ""
+    if named not in PHOTO_TYPES:
         raise InvalidInput(
-            f"{file_name}: a photo must be JPEG, PNG or WebP (got {media_type or 'unknown'})"
+            f"{file_name}: a photo must be JPEG, PNG or WebP (got {named or 'unknown'})"
         )
     if not data or len(data) > MAX_PHOTO_BYTES:
         raise InvalidInput(f"{file_name}: a photo must hold 1 byte to 10 MiB ({len(data)} bytes)")
+    media_type = image_type(data)
+    if media_type is None:
+        raise InvalidInput(
+            f"{file_name} is named like a photo but its contents are not a JPEG, PNG or WebP "
+            "image: open it in an image viewer and save it as JPEG or PNG, then add it again"
+        )
     digest = hashlib.sha256(data).hexdigest()
     with db.transaction() as session:
         row = find(session, inquiry)
@@ -666,7 +685,14 @@ def read_photo(db: Database, *, data_dir: Path, photo_id: int) -> tuple[bytes, s
         photo = session.get(InquiryPhoto, photo_id)
         if photo is None:
             raise NotFound(f"no photo {photo_id}")
-        return (data_dir / photo.path).read_bytes(), photo.media_type
+        data = (data_dir / photo.path).read_bytes()
+    media_type = image_type(data)
+    if media_type is None:  # kept before contents were checked: never serve it
+        raise NotFound(
+            f"photo {photo_id} is not an image (it was kept before photos were checked): "
+            "ask the family for the photo again"
+        )
+    return data, media_type
 
 
 # --- reading a file of inquiries -------------------------------------------------------------

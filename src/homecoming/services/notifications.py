@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -252,7 +253,9 @@ def _deliver_one(
             raise DeliveryError("the contact's e-mail address is gone")
         channel.send(OutgoingMessage(to=address, subject=subject, body=body, reference=reference))
     except DeliveryError as failure:
-        error = str(failure)
+        # A channel's reason must never carry the family's address: it is kept in the outbox,
+        # shown to readers without contacts.read, logged and audited.
+        error = str(failure).replace(address, "[recipient]") if address else str(failure)
         log.warning("notification %s not delivered: %s", notification_id, error)
     with db.transaction() as session:
         outbox = session.get(OutboxMessage, outbox_id)
@@ -316,6 +319,14 @@ def _outbox_of(session: Session, notification_id: int) -> OutboxMessage | None:
     ).first()
 
 
+_ADDRESS = re.compile(r"[^\s'\"<>(),;:\[\]]+@[^\s'\"<>(),;:\[\]]+")
+
+
+def without_addresses(text: str) -> str:
+    """The text with any e-mail address blanked (errors kept before issue 22 repeated them)."""
+    return _ADDRESS.sub("[recipient]", text)
+
+
 def _view(session: Session, row: Notification) -> NotificationView:
     inquiry = session.get(Inquiry, row.inquiry_id)
     assert inquiry is not None
@@ -336,5 +347,5 @@ def _view(session: Session, row: Notification) -> NotificationView:
         approved_at=row.approved_at.isoformat() if row.approved_at else "",
         outbox_state=outbox.state if outbox else "",
         attempts=outbox.attempts if outbox else 0,
-        last_error=outbox.last_error if outbox else "",
+        last_error=without_addresses(outbox.last_error) if outbox else "",
     )

@@ -18,6 +18,7 @@ from homecoming.exchange.reconciliation import (
     reconcile,
 )
 from homecoming.services import agreements, audit, handovers, stages
+from homecoming.services.scope import EVERY_PARTY, Scope
 from homecoming.store.db import Database
 from homecoming.store.exchange_models import DeclaredCount, StageRow
 
@@ -34,21 +35,23 @@ class DeclaredView:
     recorded_by: str
 
 
-def reconciliation(db: Database, *, agreement_id: int) -> Reconciliation:
-    """The agreement's figures, stage by stage and in total."""
+def reconciliation(
+    db: Database, *, agreement_id: int, scope: Scope = EVERY_PARTY
+) -> Reconciliation:
+    """The agreement's figures, stage by stage and in total (names as the scope sees them)."""
     with db.reading() as session:
-        agreement = agreements.load(session, agreement_id)
+        agreement = agreements.load(session, agreement_id, scope=scope)
         rows = session.scalars(
             select(StageRow).where(StageRow.agreement_id == agreement_id).order_by(StageRow.number)
         ).all()
-        facts = [_stage_facts(session, row) for row in rows]
+        facts = [_stage_facts(session, row, scope) for row in rows]
     return reconcile(agreement, facts)
 
 
-def _stage_facts(session: Session, stage: StageRow) -> StageFacts:
+def _stage_facts(session: Session, stage: StageRow, scope: Scope) -> StageFacts:
     members = stages.current_members(session, stage.id)
     latest = {(r.party, r.person_id): r for r in handovers.latest_rows(session, stage.id)}
-    names = stages.member_names(session, members.values())
+    names = stages.member_names(session, members.values(), scope=scope)
     listed: dict[tuple[str, str], int] = {}
     delivered: dict[tuple[str, str], int] = {}
     mismatches = []
@@ -101,12 +104,17 @@ def declare_count(
     count: int,
     actor: str,
     note: str = "",
+    scope: Scope = EVERY_PARTY,
 ) -> DeclaredView:
-    """Keep a party's own count of what one side handed over, beside ours (a row each time)."""
+    """Keep a party's own count of what one side handed over, beside ours (a row each time).
+
+    In a party's scope, only that party's own count is declared.
+    """
     if count < 0:
         raise InvalidInput("a declared count cannot be negative")
     with db.transaction() as session:
-        agreement = agreements.load(session, agreement_id)
+        agreement = agreements.load(session, agreement_id, scope=scope)
+        scope.own_party(declared_by, doing="declares counts")
         agreement.other(declared_by.upper())
         agreement.other(handing_party.upper())
         agreement.category(category)

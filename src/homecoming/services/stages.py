@@ -24,8 +24,9 @@ from homecoming.exchange.parity import (
 )
 from homecoming.exchange.planning import Candidate, Plan, plan_stages
 from homecoming.services import agreements, audit, exchange_lists, persons
+from homecoming.services.scope import EVERY_PARTY, Scope
 from homecoming.store.db import Database, lock_row
-from homecoming.store.exchange_models import ListEntry, StageMember, StageRow
+from homecoming.store.exchange_models import ListEntry, ListVersion, StageMember, StageRow
 from homecoming.store.models import Person, Record
 
 # GCIII Art. 17 and the category: what the other party receives about each person.
@@ -85,10 +86,17 @@ class PlanView:
     seconds: float
 
 
-def plan(db: Database, *, agreement_id: int, actor: str, time_limit: float = 10.0) -> PlanView:
+def plan(
+    db: Database,
+    *,
+    agreement_id: int,
+    actor: str,
+    time_limit: float = 10.0,
+    scope: Scope = EVERY_PARTY,
+) -> PlanView:
     """Compose every stage that has no members yet, from the accepted list entries."""
     with db.reading() as session:
-        agreement = agreements.load(session, agreement_id)
+        agreement = agreements.load(session, agreement_id, scope=scope)
         rows = _stages(session, agreement_id)
         current = {row.number: _current(session, row.id) for row in rows}
     closed = {n: _counts(m) for n, m in current.items() if m}
@@ -98,7 +106,7 @@ def plan(db: Database, *, agreement_id: int, actor: str, time_limit: float = 10.
     suggestion = plan_stages(agreement, candidates, closed=closed, time_limit=time_limit)
     _write_plan(db, agreement_id, suggestion, by_key, actor)
     return PlanView(
-        stages=[show(db, agreement_id=agreement_id, number=r.number) for r in rows],
+        stages=[show(db, agreement_id=agreement_id, number=r.number, scope=scope) for r in rows],
         left_out=len(suggestion.left_out),
         solver_status=suggestion.solver_status,
         seconds=round(suggestion.seconds, 3),
@@ -197,24 +205,27 @@ def change(
     reason: str = "",
     override_reason: str | None = None,
     may_override: bool = False,
-    party_scope: str | None = None,
+    scope: Scope = EVERY_PARTY,
 ) -> StageView:
-    """Add and remove people in one step; refused if it breaks parity without an override."""
+    """Add and remove people in one step; refused if it breaks parity without an override.
+
+    In a party's scope only that party's side changes, and everyone added must have a
+    record from that party's sources (no one else's person can be named into a stage).
+    """
     if not add and not remove:
         raise InvalidInput("name at least one person to add (--add) or remove (--remove)")
     if override_reason is not None and not may_override:
         raise Forbidden("only a user allowed to override parity may record an override")
     if override_reason is not None and not override_reason.strip():
         raise InvalidInput("an override needs its reason")
-    for item in (*add, *remove):
-        if party_scope is not None and item.party != party_scope:
-            raise Forbidden(f"a {party_scope} negotiator changes only {party_scope}'s side")
     with db.transaction() as session:
-        agreement = agreements.load(session, agreement_id)
+        agreement = agreements.load(session, agreement_id, scope=scope)
+        for item in (*add, *remove):
+            scope.own_party(item.party, doing="changes a stage's side")
         stage = agreements.stage_row(session, agreement_id, number)
         lock_row(session, "exchange_stages", stage.id)
         current = _current(session, stage.id)
-        rows = _rows_for(session, agreement, agreement_id, stage, current, add, remove)
+        rows = _rows_for(session, agreement, agreement_id, stage, current, add, remove, scope)
         after = dict(current)
         for row in rows:
             key = (row.party, row.person_id)
@@ -249,7 +260,7 @@ def change(
                 "breaches": [f.message for f in broken],
             },
         )
-    return show(db, agreement_id=agreement_id, number=number)
+    return show(db, agreement_id=agreement_id, number=number, scope=scope)
 
 
 def _rows_for(
@@ -260,6 +271,7 @@ def _rows_for(
     current: dict[tuple[str, int], StageMember],
     add: Sequence[MemberChange],
     remove: Sequence[MemberChange],
+    scope: Scope,
 ) -> list[StageMember]:
     rows = []
     elsewhere = _members_elsewhere(session, agreement_id, stage.id)
@@ -272,8 +284,10 @@ def _rows_for(
         rows.append(_member(stage.id, item, held.category_code, held.list_entry_id, "remove"))
     for item in add:
         agreement.other(item.party)
-        if session.get(Person, item.person_id) is None:
-            raise NotFound(f"no person {item.person_id}")
+        exists = session.get(Person, item.person_id) is not None
+        scope.person(session, item.person_id, exists=exists)
+        if item.entry_id is not None:
+            _check_entry(session, agreement_id, item)
         if (item.party, item.person_id) in current:
             raise Conflict(f"person {item.person_id} is already in stage {stage.number}")
         if item.person_id in elsewhere:
@@ -289,6 +303,16 @@ def _rows_for(
         agreement.category(category)
         rows.append(_member(stage.id, item, category, item.entry_id, "add"))
     return rows
+
+
+def _check_entry(session: Session, agreement_id: int, item: MemberChange) -> None:
+    """A member's list entry must be one of this agreement's, on the member's side."""
+    entry = session.get(ListEntry, item.entry_id)
+    version = session.get(ListVersion, entry.list_version_id) if entry is not None else None
+    if version is None or (version.agreement_id, version.party) != (agreement_id, item.party):
+        raise NotFound(
+            f"no list entry {item.entry_id} on {item.party}'s lists of agreement {agreement_id}"
+        )
 
 
 def _member(
@@ -339,14 +363,14 @@ def _stage_findings(
     return check_stage(agreement, number, counts) + check_running(agreement, all_counts)
 
 
-def show(db: Database, *, agreement_id: int, number: int) -> StageView:
-    """A stage with its members, counts and parity findings."""
+def show(db: Database, *, agreement_id: int, number: int, scope: Scope = EVERY_PARTY) -> StageView:
+    """A stage with its members, counts and parity findings (names as the scope sees them)."""
     with db.reading() as session:
-        agreement = agreements.load(session, agreement_id)
+        agreement = agreements.load(session, agreement_id, scope=scope)
         stage = agreements.stage_row(session, agreement_id, number)
         current = _current(session, stage.id)
         counts = _counts(current)
-        names = member_names(session, current.values())
+        names = member_names(session, current.values(), scope=scope)
         members = [
             MemberView(
                 party=m.party,
@@ -409,8 +433,14 @@ def _stages(session: Session, agreement_id: int) -> list[StageRow]:
     )
 
 
-def member_names(session: Session, members: Iterable[StageMember]) -> dict[int, str]:
-    """Each member's name as their list entry gave it, else their fullest record's."""
+def member_names(
+    session: Session, members: Iterable[StageMember], *, scope: Scope = EVERY_PARTY
+) -> dict[int, str]:
+    """Each member's name as their list entry gave it, else their fullest record's.
+
+    Lists are exchanged, so a list entry's name is seen by both parties; a member without
+    one is named only from records the scope sees (else the name stays empty).
+    """
     rows = list(members)
     names: dict[int, str] = {}
     entry_ids = [m.list_entry_id for m in rows if m.list_entry_id is not None]
@@ -424,7 +454,9 @@ def member_names(session: Session, members: Iterable[StageMember]) -> dict[int, 
     by_person = {m.person_id: names.get(m.list_entry_id or -1, "") for m in rows}
     missing = [p for p, n in by_person.items() if not n]
     if missing:
-        for record in session.scalars(select(Record).where(Record.person_id.in_(missing))):
+        for record in session.scalars(
+            select(Record).where(Record.person_id.in_(missing), scope.records())
+        ):
             name = persons.record_fields(record).display_name()
             if record.person_id is not None and len(name) > len(by_person[record.person_id]):
                 by_person[record.person_id] = name
@@ -438,17 +470,23 @@ def export_rows(
     number: int,
     party: str,
     fields: Sequence[str] = AGREED_FIELDS,
+    scope: Scope = EVERY_PARTY,
 ) -> list[dict[str, object]]:
-    """Who `party` hands over in the stage, carrying only the agreed fields."""
+    """Who `party` hands over in the stage, carrying only the agreed fields.
+
+    In a party's scope only that party's own side is exported.
+    """
     unknown = [f for f in fields if f not in AGREED_FIELDS]
     if unknown:
         raise InvalidInput(
             f"{', '.join(unknown)} are not agreed fields ({', '.join(AGREED_FIELDS)})"
         )
     with db.reading() as session:
+        agreements.load(session, agreement_id, scope=scope)
+        scope.own_party(party, doing="exports a stage's side")
         stage = agreements.stage_row(session, agreement_id, number)
         members = [m for (p, _), m in _current(session, stage.id).items() if p == party.upper()]
-        records = _listed_records(session, members)
+        records = listed_records(session, members, scope=scope)
         rows = []
         for member in sorted(members, key=lambda m: (m.category_code, m.id)):
             record = records.get(member.person_id)
@@ -461,20 +499,26 @@ def export_rows(
     return rows
 
 
-def _listed_records(session: Session, members: Sequence[StageMember]) -> dict[int, Record]:
+def listed_records(
+    session: Session, members: Sequence[StageMember], *, scope: Scope = EVERY_PARTY
+) -> dict[int, Record]:
+    """Each member's record as listed (their list entry's), else their first record in scope."""
     found: dict[int, Record] = {}
-    entry_ids = {m.list_entry_id: m.person_id for m in members if m.list_entry_id is not None}
-    if entry_ids:
-        for entry, record in session.execute(
-            select(ListEntry, Record)
+    by_entry = {m.list_entry_id: m.person_id for m in members if m.list_entry_id is not None}
+    entry_ids = list(by_entry)
+    for start in range(0, len(entry_ids), 2_000):
+        for entry_id, record in session.execute(
+            select(ListEntry.id, Record)
             .join(Record, Record.id == ListEntry.record_id)
-            .where(ListEntry.id.in_(list(entry_ids)))
+            .where(ListEntry.id.in_(entry_ids[start : start + 2_000]))
         ):
-            found[entry_ids[entry.id]] = record
+            found[by_entry[entry_id]] = record
     missing = [m.person_id for m in members if m.person_id not in found]
-    if missing:
+    for start in range(0, len(missing), 2_000):
         for record in session.scalars(
-            select(Record).where(Record.person_id.in_(missing)).order_by(Record.id)
+            select(Record)
+            .where(Record.person_id.in_(missing[start : start + 2_000]), scope.records())
+            .order_by(Record.id)
         ):
             if record.person_id is not None:
                 found.setdefault(record.person_id, record)

@@ -90,12 +90,15 @@ def record_testimony(
     with db.transaction() as session:
         if party is not None and session.get(Party, party) is None:
             raise NotFound(f"unknown party {party!r}; register it first (`homecoming parties add`)")
+        received = taken_at or dt.datetime.now(dt.UTC)
+        # The witness (their name, where they live) stays on the testimony, read with
+        # inquiries.read; the source, which every role lists, names no one.
         source = Source(
             kind=str(SourceKind.TESTIMONY),
-            name=f"Testimony: {witness}",
+            name=f"Testimony taken {received:%Y-%m-%d}",
             party_code=party,
-            received_at=taken_at or dt.datetime.now(dt.UTC),
-            received_from=witness,
+            received_at=received,
+            received_from="a witness",
             row_count=len(sightings),
             created_by=actor,
         )

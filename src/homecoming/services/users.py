@@ -29,6 +29,7 @@ from homecoming.errors import (
     Unauthorized,
 )
 from homecoming.services import audit
+from homecoming.services.scope import Scope
 from homecoming.settings import Settings
 from homecoming.store.db import Database
 from homecoming.store.models import ApiToken, AuditEntry, Party, User, UserSession
@@ -38,6 +39,8 @@ MIN_PASSWORD = 12
 MAX_PASSWORD = 1024
 TOKEN_PREFIX = "hc_"
 LOGIN_FAILED = "auth.login_failed"
+# Written (and counted) before the password is verified, so parallel guesses count too.
+LOGIN_ATTEMPT = "auth.login_attempt"
 LOGGED_IN = "auth.login"
 WRONG_CREDENTIALS = "wrong username or password"
 
@@ -57,6 +60,11 @@ class Principal:
     def party_scope(self) -> str | None:
         """The only party whose records this user may see, or None for all."""
         return party_scope(self.role, self.party)
+
+    @property
+    def scope(self) -> Scope:
+        """The scope the services apply to this user's reads and writes."""
+        return Scope.of(self.role, self.party)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,16 +103,18 @@ class IssuedToken:
 
 @dataclass(frozen=True, slots=True)
 class LoginPolicy:
-    """How many failures per window, and how long a session lasts."""
+    """How many attempts per window (per username, per address), and how long a session lasts."""
 
-    max_failures: int = 5
+    max_failures: int = 5  # per username, from any address
     window: dt.timedelta = dt.timedelta(minutes=5)
     session_age: dt.timedelta = dt.timedelta(hours=8)
+    max_failures_per_address: int = 20  # per address, for any usernames
 
     @classmethod
     def of(cls, settings: Settings) -> LoginPolicy:
         return cls(
             max_failures=settings.login_max_failures,
+            max_failures_per_address=settings.login_max_failures_per_address,
             window=dt.timedelta(seconds=settings.login_failure_window_seconds),
             session_age=dt.timedelta(seconds=settings.session_max_age_seconds),
         )
@@ -432,9 +442,14 @@ def login(
     hasher: PasswordHasher,
     policy: LoginPolicy,
 ) -> Login:
-    """Check a password and open a session; failures are audited (never the password)."""
-    with db.reading() as session:
-        _refuse_when_throttled(session, username, client, policy)
+    """Check a password and open a session; failures are audited (never the password).
+
+    The attempt is counted first, in one transaction that holds the audit log's lock: parallel
+    guesses queue there and each sees the ones before it, so no more than the allowed number
+    ever reach the (slow) password check, whatever address each claims.
+    """
+    with db.transaction() as session:
+        _count_attempt(session, username, client, policy)
         user = session.scalar(select(User).where(User.username == username))
     refusal = _refusal(user, password, hasher)  # Argon2 outside any transaction
     with db.transaction() as session:
@@ -503,40 +518,53 @@ def _spend_like_a_verify(hasher: PasswordHasher, password: str) -> None:
         hasher.verify(_DUMMY_HASHES[key], password)
 
 
-def _refuse_when_throttled(
-    session: Session, username: str, client: str, policy: LoginPolicy
-) -> None:
+def _count_attempt(session: Session, username: str, client: str, policy: LoginPolicy) -> None:
+    """Record this attempt, then refuse it (rolled back) if it is one too many."""
+    audit.append(
+        session,
+        actor="anonymous",
+        action=LOGIN_ATTEMPT,
+        subject=_subject(username),
+        details={"client": client},
+    )
     now = _now()
-    failures = _recent_failures(session, username, client, since=now - policy.window)
-    if len(failures) >= policy.max_failures:
-        oldest = failures[-policy.max_failures]
-        wait = math.ceil((oldest + policy.window - now).total_seconds())
-        raise TooManyRequests(
-            f"too many failed logins for {username!r} from this address: "
-            f"try again in {max(wait, 1)} seconds",
-            retry_after=max(wait, 1),
-        )
+    by_user, by_address = _recent_attempts(session, username, client, since=now - policy.window)
+    for attempts, limit, who in (
+        (by_user, policy.max_failures, f"for {username!r}"),
+        (by_address, policy.max_failures_per_address, "from this address"),
+    ):
+        earlier = attempts[:-1]  # the last one is this attempt
+        if len(earlier) >= limit:
+            wait = max(math.ceil((earlier[-limit] + policy.window - now).total_seconds()), 1)
+            raise TooManyRequests(
+                f"too many failed logins {who}: try again in {wait} seconds",
+                retry_after=wait,
+            )
 
 
-def _recent_failures(
+def _recent_attempts(
     session: Session, username: str, client: str, *, since: dt.datetime
-) -> list[dt.datetime]:
-    """Failed logins since `since` from this client, after its last success."""
+) -> tuple[list[dt.datetime], list[dt.datetime]]:
+    """Attempts since `since` for this username and from this client, each after its last
+    success (a success from an address clears that address; of a user, that user)."""
     rows = session.execute(
-        select(AuditEntry.action, AuditEntry.at, AuditEntry.details)
-        .where(
-            AuditEntry.action.in_((LOGIN_FAILED, LOGGED_IN)),
-            AuditEntry.subject == _subject(username),
-            AuditEntry.at >= since,
-        )
+        select(AuditEntry.action, AuditEntry.at, AuditEntry.subject, AuditEntry.details)
+        .where(AuditEntry.action.in_((LOGIN_ATTEMPT, LOGGED_IN)), AuditEntry.at >= since)
         .order_by(AuditEntry.id)
     ).all()
-    failures: list[dt.datetime] = []
-    for action, at, details in rows:
-        if details.get("client") != client:
+    by_user: list[dt.datetime] = []
+    by_address: list[dt.datetime] = []
+    for action, at, subject, details in rows:
+        mine, here = subject == _subject(username), details.get("client") == client
+        if action == LOGGED_IN:
+            by_user = [] if mine else by_user
+            by_address = [] if here else by_address
             continue
-        failures = [*failures, _aware(at)] if action == LOGIN_FAILED else []
-    return failures
+        if mine:
+            by_user.append(_aware(at))
+        if here:
+            by_address.append(_aware(at))
+    return by_user, by_address
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:

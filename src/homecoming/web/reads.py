@@ -14,12 +14,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from homecoming.services import access, agreements, handovers, persons, stages
+from homecoming.services.scope import Scope
 from homecoming.store.db import Database
 from homecoming.store.exchange_models import (
     AgreementRow,
     Handover,
-    ListEntry,
-    StageMember,
     StageRow,
 )
 from homecoming.store.models import AuditEntry, Party, Record, Source
@@ -101,19 +100,20 @@ class RosterEntry:
 
 
 def stage_roster(
-    db: Database, *, agreement_id: int, number: int, party: str | None = None
+    db: Database, *, agreement_id: int, number: int, scope: Scope, party: str | None = None
 ) -> list[RosterEntry]:
     """Everyone in a stage (on one side, or both), with their listed facts and latest outcome."""
     with db.reading() as session:
+        agreements.load(session, agreement_id, scope=scope)
         stage = agreements.stage_row(session, agreement_id, number)
         members = [
             m
             for (side, _), m in stages.current_members(session, stage.id).items()
             if party is None or side == party
         ]
-        names = stages.member_names(session, members)
+        names = stages.member_names(session, members, scope=scope)
         latest = {r.person_id: r.outcome for r in handovers.latest_rows(session, stage.id)}
-        records = _listed_records(session, members)
+        records = stages.listed_records(session, members, scope=scope)
     roster = []
     for m in sorted(members, key=lambda m: (m.party, names.get(m.person_id, ""), m.person_id)):
         record = records.get(m.person_id)
@@ -130,30 +130,6 @@ def stage_roster(
             )
         )
     return roster
-
-
-def _listed_records(session: Session, members: list[StageMember]) -> dict[int, Record]:
-    """Each member's record as listed (their list entry's), else their first record."""
-    found: dict[int, Record] = {}
-    by_entry = {m.list_entry_id: m.person_id for m in members if m.list_entry_id is not None}
-    entry_ids = list(by_entry)
-    for start in range(0, len(entry_ids), 2_000):
-        for entry_id, record in session.execute(
-            select(ListEntry.id, Record)
-            .join(Record, Record.id == ListEntry.record_id)
-            .where(ListEntry.id.in_(entry_ids[start : start + 2_000]))
-        ):
-            found[by_entry[entry_id]] = record
-    missing = [m.person_id for m in members if m.person_id not in found]
-    for start in range(0, len(missing), 2_000):
-        for record in session.scalars(
-            select(Record)
-            .where(Record.person_id.in_(missing[start : start + 2_000]))
-            .order_by(Record.id)
-        ):
-            if record.person_id is not None:
-                found.setdefault(record.person_id, record)
-    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +150,7 @@ class RecentHandover:
     recorded_at: dt.datetime
 
 
-def recent_handovers(db: Database, *, party: str | None, limit: int = 10) -> list[RecentHandover]:
+def recent_handovers(db: Database, *, scope: Scope, limit: int = 10) -> list[RecentHandover]:
     """The latest handover rows (corrections included), of agreements this scope sees."""
     query = (
         select(Handover, StageRow.number, AgreementRow.id, AgreementRow.name)
@@ -183,11 +159,13 @@ def recent_handovers(db: Database, *, party: str | None, limit: int = 10) -> lis
         .order_by(Handover.id.desc())
         .limit(limit)
     )
-    if party is not None:
-        query = query.where((AgreementRow.party_a == party) | (AgreementRow.party_b == party))
+    if scope.party is not None:
+        query = query.where(
+            (AgreementRow.party_a == scope.party) | (AgreementRow.party_b == scope.party)
+        )
     with db.reading() as session:
         rows = session.execute(query).all()
-        names = person_names(session, [h.person_id for h, *_ in rows])
+        names = person_names(session, [h.person_id for h, *_ in rows], scope=scope)
     return [
         RecentHandover(
             id=h.id,
@@ -207,24 +185,20 @@ def recent_handovers(db: Database, *, party: str | None, limit: int = 10) -> lis
     ]
 
 
-def person_names(session: Session, person_ids: list[int]) -> dict[int, str]:
-    """Each person's fullest name among their records."""
+def person_names(session: Session, person_ids: list[int], *, scope: Scope) -> dict[int, str]:
+    """Each person's fullest name among the records this scope sees."""
     names: dict[int, str] = {}
     wanted = sorted(set(person_ids))
     for start in range(0, len(wanted), 2_000):
         for record in session.scalars(
-            select(Record).where(Record.person_id.in_(wanted[start : start + 2_000]))
+            select(Record).where(
+                Record.person_id.in_(wanted[start : start + 2_000]), scope.records()
+            )
         ):
             name = persons.record_fields(record).display_name()
             if record.person_id is not None and len(name) > len(names.get(record.person_id, "")):
                 names[record.person_id] = name
     return names
-
-
-def visible_agreements(db: Database, *, party: str | None) -> list[agreements.AgreementView]:
-    """Agreements newest first; a negotiator sees those their party is in (as the API does)."""
-    views = agreements.list_agreements(db)
-    return [v for v in views if party is None or party in v.agreement.parties]
 
 
 # --- tracing and review --------------------------------------------------------------------------

@@ -25,9 +25,7 @@ def agreement_out(view: agreements.AgreementView) -> AgreementOut:
 @router.get("")
 def list_agreements(db: DatabaseDep, user: Reader) -> list[AgreementOut]:
     """Every agreement, newest first (a negotiator sees those their party is in)."""
-    views = agreements.list_agreements(db)
-    scope = user.party_scope
-    return [agreement_out(v) for v in views if scope is None or scope in v.agreement.parties]
+    return [agreement_out(v) for v in agreements.list_agreements(db, scope=user.scope)]
 
 
 @router.post(
@@ -38,19 +36,13 @@ def list_agreements(db: DatabaseDep, user: Reader) -> list[AgreementOut]:
 def create_agreement(db: DatabaseDep, user: Writer, body: AgreementIn) -> AgreementOut:
     """Create an agreement: categories with eligibility and parity, and the planned stages."""
     agreement = agreement_from_mapping(body.model_dump())
-    if user.party_scope is not None and user.party_scope not in agreement.parties:
-        from homecoming.errors import Forbidden
-
-        raise Forbidden(f"a {user.party_scope} negotiator creates only agreements of their party")
-    return agreement_out(agreements.create_agreement(db, agreement=agreement, actor=user.username))
+    view = agreements.create_agreement(
+        db, agreement=agreement, actor=user.username, scope=user.scope
+    )
+    return agreement_out(view)
 
 
 @router.get("/{agreement_id}", responses={404: problem("No such agreement")})
 def show_agreement(db: DatabaseDep, user: Reader, agreement_id: IdPath) -> AgreementOut:
     """One agreement with its categories and stages."""
-    view = agreements.get_agreement(db, agreement_id)
-    if user.party_scope is not None and user.party_scope not in view.agreement.parties:
-        from homecoming.errors import NotFound
-
-        raise NotFound(f"no agreement {agreement_id}")
-    return agreement_out(view)
+    return agreement_out(agreements.get_agreement(db, agreement_id, scope=user.scope))

@@ -59,7 +59,7 @@ def record_handover(
         substitute=substitute,
         correct=body.correct,
         actor=user.username,
-        party_scope=user.party_scope,
+        scope=user.scope,
     )
     return HandoverOut.model_validate(dataclasses.asdict(view))
 
@@ -73,14 +73,16 @@ def list_handovers(
     latest: Annotated[bool, Query(description="Only the latest row per person")] = False,
 ) -> list[HandoverOut]:
     """A stage's handover rows in the order recorded, corrections included."""
-    rows = handovers.list_handovers(db, agreement_id=agreement_id, number=stage, latest_only=latest)
+    rows = handovers.list_handovers(
+        db, agreement_id=agreement_id, number=stage, latest_only=latest, scope=user.scope
+    )
     return [HandoverOut.model_validate(dataclasses.asdict(r)) for r in rows]
 
 
 @router.get("/tally", responses=NOT_FOUND)
 def tally(db: DatabaseDep, user: Reader, agreement_id: AgreementId, stage: StageNumber) -> TallyOut:
     """Live counts per side, category and outcome, and who is still to come."""
-    result = handovers.tally(db, agreement_id=agreement_id, number=stage)
+    result = handovers.tally(db, agreement_id=agreement_id, number=stage, scope=user.scope)
     return TallyOut(stage=result.stage, counts=result.counts, pending=result.pending)
 
 
@@ -97,5 +99,6 @@ def declare_count(db: DatabaseDep, user: Writer, body: DeclaredCountIn) -> Decla
         count=body.count,
         note=body.note,
         actor=user.username,
+        scope=user.scope,
     )
     return DeclaredCountOut.model_validate(dataclasses.asdict(view))

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile
 
-from homecoming.api.deps import DatabaseDep, IdPath, SettingsDep, requires
+from homecoming.api.deps import PERSONAL_FILE_HEADERS, DatabaseDep, IdPath, SettingsDep, requires
 from homecoming.api.schemas import GUARDED, problem
 from homecoming.api.schemas_tracing import (
     ContactOut,
@@ -116,13 +116,16 @@ def photo_gallery(
 
 @router.get(
     "/photos/{photo_id}",
-    responses={200: {"content": {"image/jpeg": {}, "image/png": {}}}, 404: problem("No photo")},
+    responses={
+        200: {"content": {"image/jpeg": {}, "image/png": {}, "image/webp": {}}},
+        404: problem("No photo"),
+    },
     response_class=Response,
 )
 def photo(db: DatabaseDep, settings: SettingsDep, user: Reader, photo_id: IdPath) -> Response:
     """The image itself."""
     data, media_type = inquiries.read_photo(db, data_dir=settings.data_dir, photo_id=photo_id)
-    return Response(content=data, media_type=media_type)
+    return Response(content=data, media_type=media_type, headers=PERSONAL_FILE_HEADERS)
 
 
 @router.get(

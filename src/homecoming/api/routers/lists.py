@@ -23,7 +23,6 @@ from homecoming.api.schemas_exchanges import (
     ValidationReportOut,
 )
 from homecoming.domain.roles import Capability
-from homecoming.errors import Forbidden
 from homecoming.exchange.listdiff import DiffEntry
 from homecoming.formats import export, tabular
 from homecoming.services import exchange_lists, registry
@@ -41,15 +40,6 @@ def _version_out(view: exchange_lists.ListVersionView) -> ListVersionOut:
     return ListVersionOut.model_validate(dataclasses.asdict(view))
 
 
-def _own(user: Principal, party: str, what: str) -> None:
-    """A negotiator reads validations of their own party's lists only."""
-    if user.party_scope is not None and user.party_scope != party:
-        raise Forbidden(
-            f"{what} resolves {party}'s list against the registry; a {user.party_scope} "
-            f"negotiator sees {party}'s lists only as received"
-        )
-
-
 @router.get("")
 def list_versions(
     db: DatabaseDep,
@@ -58,14 +48,20 @@ def list_versions(
     party: Annotated[str | None, Query(description="Only this party's", examples=["RU"])] = None,
 ) -> list[ListVersionOut]:
     """List versions as received, oldest first: both parties' (lists are exchanged)."""
-    views = exchange_lists.list_versions(db, agreement_id=agreement_id, party=party)
+    views = exchange_lists.list_versions(
+        db, agreement_id=agreement_id, party=party, scope=user.scope
+    )
     return [_version_out(v) for v in views]
 
 
 @router.post(
     "",
     status_code=201,
-    responses={409: problem("This file is already a version"), 422: problem("Bad rows")},
+    responses={
+        409: problem("This file is already a version"),
+        413: problem("Too large: the upload, or an XLSX unpacked, or its rows or cells"),
+        422: problem("Bad rows"),
+    },
 )
 async def import_version(
     request: Request,
@@ -98,6 +94,7 @@ async def import_version(
         received_at=dt.datetime.now(dt.UTC),
         category=category or None,
         actor=user.username,
+        scope=user.scope,
     )
     return _version_out(view)
 
@@ -105,10 +102,10 @@ async def import_version(
 @router.get("/{version_id}", responses=NOT_FOUND)
 def show_version(db: DatabaseDep, user: Reader, version_id: IdPath) -> ListVersionDetail:
     """A list version and its entries exactly as received."""
-    view = exchange_lists.get_version(db, version_id)
+    view = exchange_lists.get_version(db, version_id, scope=user.scope)
     entries = [
         EntryOut.model_validate(dataclasses.asdict(e))
-        for e in exchange_lists.entries(db, version_id)
+        for e in exchange_lists.entries(db, version_id, scope=user.scope)
     ]
     return ListVersionDetail(**_version_out(view).model_dump(), entries_detail=entries)
 
@@ -118,7 +115,7 @@ def diff_versions(
     db: DatabaseDep, user: Reader, version_id: IdPath, other_id: IdPath
 ) -> ListDiffOut:
     """What changed from this version to the other (added, removed, changed entries)."""
-    result = exchange_lists.diff_versions(db, old_id=version_id, new_id=other_id)
+    result = exchange_lists.diff_versions(db, old_id=version_id, new_id=other_id, scope=user.scope)
     return ListDiffOut(
         added=[_diff_entry(e) for e in result.added],
         removed=[_diff_entry(e) for e in result.removed],
@@ -149,8 +146,9 @@ def validate_version(
     db: DatabaseDep, search: SearchDep, user: Writer, version_id: IdPath
 ) -> ValidationReportOut:
     """Resolve every entry against the registry (score, runner-up) and record the findings."""
-    _own(user, exchange_lists.get_version(db, version_id).party, "validation")
-    report = exchange_lists.validate_version(db, search, version_id=version_id, actor=user.username)
+    report = exchange_lists.validate_version(
+        db, search, version_id=version_id, actor=user.username, scope=user.scope
+    )
     return _report_out(report)
 
 
@@ -171,8 +169,7 @@ def validation_report(
     ),
 ) -> ValidationReportOut | Response:
     """The latest validation: every entry with its person, score, runner-up and findings."""
-    report = exchange_lists.validation_report(db, version_id=version_id)
-    _own(user, report.version.party, "the validation report")
+    report = exchange_lists.validation_report(db, version_id=version_id, scope=user.scope)
     if format == "json":
         return _report_out(report)
     rows = exchange_lists.report_rows(report)
@@ -226,6 +223,6 @@ def decide_finding(
         corrected_person_id=body.corrected_person_id,
         corrected_category=body.corrected_category,
         actor=user.username,
-        party=user.party_scope,
+        scope=user.scope,
     )
     return DecisionOut.model_validate(dataclasses.asdict(view))

@@ -19,5 +19,5 @@ Reader = Annotated[Principal, requires(Capability.EXCHANGES_READ)]
 def reconcile(db: DatabaseDep, user: Reader, agreement_id: IdPath) -> ReconciliationOut:
     """Per stage and category, both sides: agreed, listed, delivered, each party's declared
     count beside ours, mismatches by name, and the running total against the agreement."""
-    result = reconciliation.reconciliation(db, agreement_id=agreement_id)
+    result = reconciliation.reconciliation(db, agreement_id=agreement_id, scope=user.scope)
     return ReconciliationOut.model_validate(reconciliation.as_dict(result))

@@ -25,7 +25,7 @@ def show_record(
     record_id: IdPath,
 ) -> RecordOut:
     """One record as received and as normalised (a negotiator sees only their party's)."""
-    view = access.show_record(db, record_id, party=user.party_scope)
+    view = access.show_record(db, record_id, scope=user.scope)
     row = view.record
     return RecordOut(
         id=row.id,
@@ -38,7 +38,7 @@ def show_record(
         external_id=row.external_id,
         received_at=row.source.received_at.isoformat(),
         raw=view.raw,
-        fields=fields_out(persons.record_fields(row)),
+        fields={**fields_out(persons.record_fields(row)), "notes": view.notes},
         withheld=view.withheld,
         has_contacts=view.has_contacts,
     )

@@ -51,7 +51,10 @@ def list_sources(
     responses={
         404: problem("No such party: register it first (`homecoming parties add`)"),
         409: problem("These bytes were imported already: send force=true to import them again"),
-        413: problem("The file is larger than HOMECOMING_MAX_UPLOAD_MB"),
+        413: problem(
+            "The file is larger than HOMECOMING_MAX_UPLOAD_MB, or an XLSX unpacks too large "
+            "or has too many rows or cells"
+        ),
         422: problem("Bad rows (each with its line, field and reason); nothing was imported"),
     },
 )

@@ -17,7 +17,6 @@ from homecoming.api.schemas_exchanges import (
     StageOverrideIn,
 )
 from homecoming.domain.roles import Capability
-from homecoming.errors import Forbidden
 from homecoming.formats import export
 from homecoming.services import stages
 from homecoming.services.users import Principal
@@ -63,7 +62,7 @@ def stage_out(view: stages.StageView) -> StageDetail:
 @router.post("/{agreement_id}/plan", responses=REFUSED)
 def plan(db: DatabaseDep, user: Writer, agreement_id: IdPath) -> PlanOut:
     """Compose every stage not yet composed (CP-SAT) from the accepted list entries."""
-    result = stages.plan(db, agreement_id=agreement_id, actor=user.username)
+    result = stages.plan(db, agreement_id=agreement_id, actor=user.username, scope=user.scope)
     return PlanOut(
         stages=[stage_out(s) for s in result.stages],
         left_out=result.left_out,
@@ -77,7 +76,7 @@ def show_stage(
     db: DatabaseDep, user: Reader, agreement_id: IdPath, number: StageNumber
 ) -> StageDetail:
     """A stage: who is in it on each side, the counts and the parity findings."""
-    return stage_out(stages.show(db, agreement_id=agreement_id, number=number))
+    return stage_out(stages.show(db, agreement_id=agreement_id, number=number, scope=user.scope))
 
 
 def _changes(items: list[MemberIn]) -> list[stages.MemberChange]:
@@ -89,7 +88,7 @@ def change_stage(
     db: DatabaseDep, user: Writer, agreement_id: IdPath, number: StageNumber, body: StageChangeIn
 ) -> StageDetail:
     """Add and remove people in one step; refused (409) if parity would break."""
-    return _change(db, user, agreement_id, number, body, party_scope=user.party_scope)
+    return _change(db, user, agreement_id, number, body)
 
 
 @router.post("/{agreement_id}/{number}/overrides", responses=REFUSED)
@@ -111,7 +110,6 @@ def _change(
     number: int,
     body: StageChangeIn,
     *,
-    party_scope: str | None = None,
     override_reason: str | None = None,
 ) -> StageDetail:
     view = stages.change(
@@ -124,7 +122,7 @@ def _change(
         override_reason=override_reason,
         may_override=override_reason is not None,
         actor=user.username,
-        party_scope=party_scope,
+        scope=user.scope,
     )
     return stage_out(view)
 
@@ -143,9 +141,9 @@ def export_stage(
     format: Annotated[Literal["csv", "xlsx"], Query()] = "csv",
 ) -> Response:
     """Who one side hands over, carrying only the agreed fields, for the other party."""
-    rows = stages.export_rows(db, agreement_id=agreement_id, number=number, party=party)
-    if user.party_scope is not None and user.party_scope != party.upper():
-        raise Forbidden(f"a {user.party_scope} negotiator exports only their own side")
+    rows = stages.export_rows(
+        db, agreement_id=agreement_id, number=number, party=party, scope=user.scope
+    )
     headers = ("stage", *stages.AGREED_FIELDS)
     name = f"stage-{number}-{party.upper()}.{format}"
     disposition = {"Content-Disposition": f'attachment; filename="{name}"'}

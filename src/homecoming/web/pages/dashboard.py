@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse
 
 from homecoming.api.deps import DatabaseDep
 from homecoming.domain.roles import Capability, allows
-from homecoming.services import reconciliation, review
+from homecoming.services import agreements, reconciliation, review
 from homecoming.services.users import Principal
 from homecoming.store.db import Database
 from homecoming.web import labels, reads
@@ -63,11 +63,11 @@ def _recent_imports(db: Database, user: Principal, _request: Request) -> dict[st
 
 def _exchange_progress(db: Database, user: Principal, _request: Request) -> dict[str, Any]:
     """The newest agreement's progress: per stage and category, each side delivered vs agreed."""
-    views = reads.visible_agreements(db, party=user.party_scope)
+    views = agreements.list_agreements(db, scope=user.scope)
     if not views:
         return {"view": None}
     view = views[0]
-    figures = reconciliation.reconciliation(db, agreement_id=view.id)
+    figures = reconciliation.reconciliation(db, agreement_id=view.id, scope=user.scope)
     bars = [
         {
             "stage": line.stage,
@@ -83,7 +83,7 @@ def _exchange_progress(db: Database, user: Principal, _request: Request) -> dict
 
 
 def _recent_handovers(db: Database, user: Principal, _request: Request) -> dict[str, Any]:
-    return {"rows": reads.recent_handovers(db, party=user.party_scope), "labels": OUTCOME_LABELS}
+    return {"rows": reads.recent_handovers(db, scope=user.scope), "labels": OUTCOME_LABELS}
 
 
 def _review_queue(db: Database, _user: Principal, _request: Request) -> dict[str, Any]:

@@ -88,18 +88,18 @@ DIRECTIONS: dict[str, str] = {"offer": N_("offer"), "request": N_("request")}
 @router.get("/exchanges")
 def agreements_page(request: Request, db: DatabaseDep, user: Reader) -> HTMLResponse:
     """Every agreement this user may see, with the running total of each side."""
-    views = reads.visible_agreements(db, party=user.party_scope)
-    running = {v.id: reconciliation.reconciliation(db, agreement_id=v.id).running for v in views}
+    views = agreements.list_agreements(db, scope=user.scope)
+    running = {
+        v.id: reconciliation.reconciliation(db, agreement_id=v.id, scope=user.scope).running
+        for v in views
+    }
     return render(
         request, "exchanges.html", user=user, active="exchanges", views=views, running=running
     )
 
 
 def _agreement(db: Database, user: Principal, agreement_id: int) -> agreements.AgreementView:
-    view = agreements.get_agreement(db, agreement_id)
-    if user.party_scope is not None and user.party_scope not in view.agreement.parties:
-        raise NotFound(f"no agreement {agreement_id}")
-    return view
+    return agreements.get_agreement(db, agreement_id, scope=user.scope)
 
 
 @router.get("/exchanges/{agreement_id}")
@@ -108,7 +108,7 @@ def agreement_page(
 ) -> HTMLResponse:
     """An agreement: categories and parity, stages, both parties' list versions, the totals."""
     view = _agreement(db, user, agreement_id)
-    versions = exchange_lists.list_versions(db, agreement_id=agreement_id)
+    versions = exchange_lists.list_versions(db, agreement_id=agreement_id, scope=user.scope)
     previous: dict[int, int] = {}
     last: dict[tuple[str, str, str | None], int] = {}
     for v in versions:
@@ -116,7 +116,7 @@ def agreement_page(
         if key in last:
             previous[v.id] = last[key]
         last[key] = v.id
-    figures = reconciliation.reconciliation(db, agreement_id=agreement_id)
+    figures = reconciliation.reconciliation(db, agreement_id=agreement_id, scope=user.scope)
     return render(
         request,
         "agreement.html",
@@ -137,13 +137,13 @@ def agreement_page(
 def _version(
     db: Database, user: Principal, version_id: int
 ) -> tuple[exchange_lists.ListVersionView, agreements.AgreementView]:
-    version = exchange_lists.get_version(db, version_id)
+    version = exchange_lists.get_version(db, version_id, scope=user.scope)
     return version, _agreement(db, user, version.agreement_id)
 
 
 def _sees_validation(user: Principal, party: str) -> bool:
-    """A negotiator sees the validation of their own party's lists only (as in the API)."""
-    return user.party_scope is None or user.party_scope == party
+    """Whether to offer the validation (the services refuse it outside the scope anyway)."""
+    return user.scope.party in (None, party)
 
 
 @router.get("/lists/{version_id}")
@@ -172,7 +172,7 @@ def _version_page(
     report = None
     if _sees_validation(user, version.party):
         try:
-            report = exchange_lists.validation_report(db, version_id=version_id)
+            report = exchange_lists.validation_report(db, version_id=version_id, scope=user.scope)
         except NotFound:
             report = None
     lines = []
@@ -180,7 +180,9 @@ def _version_page(
         lines = [ln for ln in report.lines if ln.findings] if show == "findings" else report.lines
     others = [
         v
-        for v in exchange_lists.list_versions(db, agreement_id=version.agreement_id)
+        for v in exchange_lists.list_versions(
+            db, agreement_id=version.agreement_id, scope=user.scope
+        )
         if (v.party, v.direction, v.category)
         == (version.party, version.direction, version.category)
         and v.id != version.id
@@ -199,7 +201,7 @@ def _version_page(
         report=report,
         lines=lines,
         show=show,
-        entries=exchange_lists.entries(db, version_id) if report is None else [],
+        entries=exchange_lists.entries(db, version_id, scope=user.scope) if report is None else [],
         others=others,
         may_decide=may_decide,
         sees_validation=_sees_validation(user, version.party),
@@ -217,7 +219,7 @@ def diff_page(
     """What changed from one version of a list to another: added, removed, changed entries."""
     old, view = _version(db, user, version_id)
     new, _ = _version(db, user, other_id)
-    result = exchange_lists.diff_versions(db, old_id=version_id, new_id=other_id)
+    result = exchange_lists.diff_versions(db, old_id=version_id, new_id=other_id, scope=user.scope)
     return render(
         request,
         "list_diff.html",
@@ -236,13 +238,9 @@ async def validate_version(
     request: Request, db: DatabaseDep, search: SearchDep, user: Writer, version_id: int
 ) -> Response:
     """Resolve every entry against the registry now, then show the findings."""
-    version, _ = _version(db, user, version_id)
-    if not _sees_validation(user, version.party):
-        raise Forbidden(
-            f"validation resolves {version.party}'s list against the registry; a "
-            f"{user.party_scope} negotiator sees {version.party}'s lists only as received"
-        )
-    exchange_lists.validate_version(db, search, version_id=version_id, actor=user.username)
+    exchange_lists.validate_version(
+        db, search, version_id=version_id, actor=user.username, scope=user.scope
+    )
     return RedirectResponse(f"/ui/lists/{version_id}", status_code=303)
 
 
@@ -265,7 +263,7 @@ async def decide_finding(
             corrected_person_id=forms.whole(form, "corrected_person_id", label="the person"),
             corrected_category=forms.text(form, "corrected_category") or None,
             actor=user.username,
-            party=user.party_scope,
+            scope=user.scope,
         )
     except (InvalidInput, Conflict) as refused:
         if not version_id:
@@ -291,7 +289,7 @@ def _finding_fragment(
 ) -> HTMLResponse:
     """The finding's row again, as decided now (or with the refusal above it)."""
     version, view = _version(db, user, version_id)
-    report = exchange_lists.validation_report(db, version_id=version_id)
+    report = exchange_lists.validation_report(db, version_id=version_id, scope=user.scope)
     for line in report.lines:
         for finding in line.findings:
             if finding.id == finding_id:
@@ -371,8 +369,8 @@ def _stage_page(
     status: int = 200,
 ) -> HTMLResponse:
     view = _agreement(db, user, agreement_id)
-    stage = stages.show(db, agreement_id=agreement_id, number=number)
-    roster = reads.stage_roster(db, agreement_id=agreement_id, number=number)
+    stage = stages.show(db, agreement_id=agreement_id, number=number, scope=user.scope)
+    roster = reads.stage_roster(db, agreement_id=agreement_id, number=number, scope=user.scope)
     return render(
         request,
         "stage.html",
@@ -425,7 +423,7 @@ async def change_stage(
             override_reason=override,
             may_override=override is not None,
             actor=user.username,
-            party_scope=user.party_scope,
+            scope=user.scope,
         )
     except (InvalidInput, Conflict, NotFound) as refused:
         return _stage_page(
@@ -515,7 +513,9 @@ def _desk(
     db: Database, user: Principal, view: agreements.AgreementView, number: int, side: str, q: str
 ) -> dict[str, Any]:
     """What every view of the desk shows: the side, the outcome buttons, who fits the query."""
-    roster = reads.stage_roster(db, agreement_id=view.id, number=number, party=side)
+    roster = reads.stage_roster(
+        db, agreement_id=view.id, number=number, scope=user.scope, party=side
+    )
     return {
         "view": view,
         "stage_number": number,
@@ -530,10 +530,12 @@ def _desk(
     }
 
 
-def _tally(db: Database, view: agreements.AgreementView, number: int) -> dict[str, Any]:
+def _tally(
+    db: Database, user: Principal, view: agreements.AgreementView, number: int
+) -> dict[str, Any]:
     """The stage's tally as a table: per category and side, crossed of listed, and the rest."""
-    result = handovers.tally(db, agreement_id=view.id, number=number)
-    stage = stages.show(db, agreement_id=view.id, number=number)
+    result = handovers.tally(db, agreement_id=view.id, number=number, scope=user.scope)
+    stage = stages.show(db, agreement_id=view.id, number=number, scope=user.scope)
     rows = []
     for spec in view.agreement.categories:
         cells: list[dict[str, Any]] = []
@@ -602,10 +604,10 @@ def handover_desk(
 ) -> HTMLResponse:
     """The handover desk: find a member, record their outcome, watch the tally."""
     view, number = desk.view, desk.number
-    stage = stages.show(db, agreement_id=view.id, number=number)
+    stage = stages.show(db, agreement_id=view.id, number=number, scope=user.scope)
     last = None
     if recorded is not None:
-        rows = handovers.list_handovers(db, agreement_id=view.id, number=number)
+        rows = handovers.list_handovers(db, agreement_id=view.id, number=number, scope=user.scope)
         last = next((h for h in rows if h.id == recorded), None)
     return render(
         request,
@@ -614,16 +616,17 @@ def handover_desk(
         active="exchanges",
         stage=stage,
         last=last,
-        last_name=_name_of(db, last.person_id) if last else "",
+        last_name=_name_of(db, user, last.person_id) if last else "",
         error=None,
-        tally=_tally(db, view, number),
+        tally=_tally(db, user, view, number),
         **_desk(db, user, view, number, desk.side, desk.q),
     )
 
 
-def _name_of(db: Database, person_id: int) -> str:
+def _name_of(db: Database, user: Principal, person_id: int) -> str:
     with db.reading() as session:
-        return reads.person_names(session, [person_id]).get(person_id, f"#{person_id}")
+        names = reads.person_names(session, [person_id], scope=user.scope)
+        return names.get(person_id, f"#{person_id}")
 
 
 @router.get("/exchanges/{agreement_id}/stages/{number}/handovers/find")
@@ -650,7 +653,7 @@ def tally_fragment(
 ) -> HTMLResponse:
     """The live tally alone (the desk polls it, so other operators' recordings show)."""
     view = _agreement(db, user, agreement_id)
-    return render(request, "_tally.html", user=user, tally=_tally(db, view, number))
+    return render(request, "_tally.html", user=user, tally=_tally(db, user, view, number))
 
 
 @router.post("/exchanges/{agreement_id}/stages/{number}/handovers")
@@ -689,7 +692,7 @@ async def record_handover(
             substitute=substitute_of(note) if outcome is Outcome.SUBSTITUTED else None,
             correct=forms.text(form, "correct") == "1",
             actor=user.username,
-            party_scope=user.party_scope,
+            scope=user.scope,
         )
     except (InvalidInput, Conflict, NotFound) as refused:
         error = refused
@@ -708,8 +711,8 @@ async def record_handover(
         status=error.status_code if error else 200,
         error=error,
         last=done,
-        last_name=_name_of(db, done.person_id) if done else "",
-        tally=_tally(db, view, number),
+        last_name=_name_of(db, user, done.person_id) if done else "",
+        tally=_tally(db, user, view, number),
         tally_oob=True,
         **_desk(db, user, view, number, side, ""),
     )
@@ -753,7 +756,7 @@ def _reconciliation_page(
     status: int = 200,
 ) -> HTMLResponse:
     view = _agreement(db, user, agreement_id)
-    figures = reconciliation.reconciliation(db, agreement_id=agreement_id)
+    figures = reconciliation.reconciliation(db, agreement_id=agreement_id, scope=user.scope)
     return render(
         request,
         "reconciliation.html",
@@ -786,8 +789,9 @@ async def declare_count(
             count=_count(forms.text(form, "count", limit=20)),
             note=forms.text(form, "note", limit=1_000),
             actor=user.username,
+            scope=user.scope,
         )
-    except (InvalidInput, NotFound) as refused:
+    except (InvalidInput, NotFound, Forbidden) as refused:
         return _reconciliation_page(
             request, db, user, agreement_id, error=refused, status=refused.status_code
         )

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
-from homecoming.api.deps import DatabaseDep, SettingsDep
+from homecoming.api.deps import PERSONAL_FILE_HEADERS, DatabaseDep, SettingsDep
 from homecoming.domain.dates import DateParseError, PartialDate
 from homecoming.domain.record import Category, Contact, RecordFields, Sex
 from homecoming.domain.roles import Capability, allows
@@ -468,8 +468,7 @@ def _gallery(
 def gallery_photo(db: DatabaseDep, settings: SettingsDep, user: Reader, photo_id: int) -> Response:
     """A family's photo (never cached: it is personal data)."""
     data, media_type = inquiries.read_photo(db, data_dir=settings.data_dir, photo_id=photo_id)
-    headers = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
-    return Response(content=data, media_type=media_type, headers=headers)
+    return Response(content=data, media_type=media_type, headers=PERSONAL_FILE_HEADERS)
 
 
 @router.post("/gallery/testimonies")
