@@ -74,6 +74,7 @@ SOLDIERS, CIVILIANS = 880, 120
 RELEASED_EARLIER = SOLDIERS + CIVILIANS  # index of the person exchanged in 2024
 SPARE = RELEASED_EARLIER + 1  # held, not offered: the substitute RU brings instead
 HELD = SPARE + 1  # people each side holds
+DAY_SHIFT = {"UA": 0, "RU": 14}
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +115,8 @@ def held_by(holder: str) -> list[Held]:
                 index=i,
                 family=families[i % 40],
                 given=given[(i // 40) % 26],
-                born=PartialDate(1965 + i % 35, 1 + i % 12, 1 + i % 28),
+                # The two sides' i-th people share a given name and a unit: not a birthday.
+                born=PartialDate(1965 + i % 35, 1 + i % 12, 1 + (i + DAY_SHIFT[holder]) % 28),
                 category=Category.CIVILIAN if civilian else Category.SERVICEMAN,
                 service_number="" if civilian else f"{holder}-{100_000 + i}",
                 unit="" if civilian else f"в/ч {10_000 + i % 50}",
