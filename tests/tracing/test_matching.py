@@ -85,3 +85,88 @@ def test_keys_of_evidence_meet_the_inquiry_keys(seen: Described) -> None:
 
 def test_an_inquiry_is_keyed_by_its_surname_not_its_given_name() -> None:
     assert not inquiry_keys(NEKHIR) & evidence_keys(Described(full_name="Олександр Коваленко"))
+
+
+# What families write (issue 23), hand-written analogues: each sought as the family wrote it,
+# against the registry's record of the same person, in a registry of 20,000 records.
+REGISTRY_PRIOR = 1 / 20_000
+KOVALIUK = Described(
+    family_name="Ковалюк",
+    given_names="Олег",
+    patronymic="Петрович",
+    date_of_birth=PartialDate(1991, 3, 2),
+    sex="male",
+)
+FAMILIES_WRITE = [
+    # one slip in an otherwise exact inquiry: a letter of the surname, a digit of the year,
+    # day and month swapped
+    Described(
+        family_name="Ковалюу",
+        given_names="Олег",
+        patronymic="Петрович",
+        date_of_birth=PartialDate(1991, 3, 2),
+    ),
+    Described(
+        family_name="Ковалюк",
+        given_names="Олег",
+        patronymic="Петрович",
+        date_of_birth=PartialDate(1996, 3, 2),
+    ),
+    Described(
+        family_name="Ковалюк",
+        given_names="Олег",
+        patronymic="Петрович",
+        date_of_birth=PartialDate(1991, 2, 3),
+    ),
+    # everyday names, a nickname in brackets, Russian, Latin from relatives abroad
+    Described(family_name="Ковалюк", given_names="Олежик", date_of_birth=PartialDate(1991, 3, 2)),
+    Described(full_name="Ковалюк Олег (Алік) Петрович", date_of_birth=PartialDate(1991, 3, 2)),
+    Described(
+        family_name="Ковалюк", given_names="Олег", patronymic="Петрович", born_between=(1990, 1991)
+    ),
+    Described(family_name="Kovaliuk", given_names="Oleh", date_of_birth=PartialDate(1991, 3, 2)),
+]
+
+
+@pytest.mark.parametrize("sought", FAMILIES_WRITE)
+def test_what_families_write_finds_the_person(sought: Described) -> None:
+    found = score(sought, KOVALIUK, prior=REGISTRY_PRIOR)
+    assert found.score >= LEAD_THRESHOLD, found.reasons
+
+
+def test_an_age_in_the_circumstances_stands_in_for_the_date() -> None:
+    told = Described(
+        family_name="Ковалюк", given_names="Олег", patronymic="Петрович", born_between=(1990, 1991)
+    )
+    found = score(told, KOVALIUK, prior=REGISTRY_PRIOR)
+    assert "age in the circumstances: born 1990-1991" in found.reasons
+    older = Described(family_name="Ковалюк", given_names="Олег", date_of_birth=PartialDate(1960))
+    assert score(told, older, prior=REGISTRY_PRIOR).score < found.score
+
+
+def test_a_namesake_with_another_patronymic_and_date_is_no_lead() -> None:
+    namesake = Described(
+        family_name="Ковалюк",
+        given_names="Олег",
+        patronymic="Іванович",
+        date_of_birth=PartialDate(1975, 8, 19),
+    )
+    assert score(namesake, KOVALIUK, prior=REGISTRY_PRIOR).score < LEAD_THRESHOLD
+
+
+def test_a_married_woman_is_found_under_her_other_surname() -> None:
+    registered = Described(
+        family_name="Ковалюк",
+        given_names="Олена",
+        patronymic="Іванівна",
+        date_of_birth=PartialDate(1991, 3, 2),
+        sex="female",
+    )
+    maiden = Described(
+        family_name="Петренко",
+        given_names="Олена",
+        patronymic="Іванівна",
+        date_of_birth=PartialDate(1991, 3, 2),
+        sex="female",
+    )
+    assert score(maiden, registered, prior=REGISTRY_PRIOR).score >= LEAD_THRESHOLD

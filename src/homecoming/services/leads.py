@@ -21,6 +21,7 @@ from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import Fate, SourceKind
 from homecoming.errors import Conflict, InvalidInput, NotFound
 from homecoming.match.levels import one_digit_apart
+from homecoming.tracing.circumstances import birth_years
 from homecoming.search.index import Query
 from homecoming.services import audit, inquiries
 from homecoming.services.persons import record_fields
@@ -173,6 +174,8 @@ def _open_cases(session: Session, inquiry_ids: Sequence[int]) -> dict[int, _Open
         Inquiry.record_id,
         Inquiry.status,
         Inquiry.call_sign,
+        Inquiry.circumstances,
+        Inquiry.created_at,
         Record.family_name,
         Record.given_names,
         Record.patronymic,
@@ -201,6 +204,7 @@ def _open_cases(session: Session, inquiry_ids: Sequence[int]) -> dict[int, _Open
                 unit=row.unit,
                 service_number=row.service_number,
                 call_sign=row.call_sign,
+                born_between=birth_years(row.circumstances or "", row.created_at.date()),
             )
             cases[row.id] = _Open(row.id, row.record_id, FamilyStatus(row.status), sought)
     return cases
@@ -212,7 +216,7 @@ def _registry_candidates(db: Database, cases: list[_Open]) -> dict[int, list[int
     proposed: dict[int, list[int]] = {}
     persons_of: dict[int, list[int]] = {}
     for case in cases:
-        query = Query(case.sought.name(), born=case.sought.date_of_birth, unit=case.sought.unit)
+        query = Query(case.sought.name(), born=case.sought.birth_estimate(), unit=case.sought.unit)
         hits = service.search(query, limit=SEARCH_LIMIT)
         persons_of[case.id] = [h.person_id for h in hits]
         proposed[case.id] = [h.record_id for h in hits]

@@ -56,6 +56,14 @@ class Described:
     call_sign: str = ""
     nickname: str = ""
     fate: Fate | None = None
+    # Years of birth read from the circumstances ("45 років, зник у 2023"), when no date is given.
+    born_between: tuple[int, int] | None = None
+
+    def birth_estimate(self) -> PartialDate:
+        """The date of birth, or the middle of the years the circumstances allow."""
+        if self.date_of_birth.year is not None or self.born_between is None:
+            return self.date_of_birth
+        return PartialDate(sum(self.born_between) // 2)
 
     def name(self) -> str:
         parts = [self.family_name, self.given_names, self.patronymic]
@@ -124,10 +132,10 @@ def score(
     return found
 
 
-def _facts(described: Described) -> Facts:
+def _facts(described: Described, born: PartialDate | None = None) -> Facts:
     return Facts(
         name=described.name(),
-        born=described.date_of_birth,
+        born=described.date_of_birth if born is None else born,
         sex=described.sex,
         service_number=service_number_key(described.service_number) or None,
         unit=unit_number(described.unit),
@@ -136,15 +144,29 @@ def _facts(described: Described) -> Facts:
 
 def _score_full(sought: Described, seen: Described, prior: float) -> Candidate:
     """The one match model's probability that the evidence is the person sought."""
-    levels, evidence = compare_facts(_facts(sought), _facts(seen))
+    born, age_reason = _born_as_told(sought, seen)
+    levels, evidence = compare_facts(_facts(sought, born), _facts(seen))
     scored = default_model().score(levels, prior=prior)
     comparison = evidence.comparison
     name_score = comparison.score if comparison is not None else 0.0
-    reasons = list(scored.reasons())
+    reasons = list(scored.reasons()) + ([age_reason] if age_reason else [])
     agreement, why = unit_agreement(parse_unit(sought.unit), parse_unit(seen.unit))
     if why and agreement > 0:
         reasons.append(why)
     return Candidate(_clamp(scored.probability), round(name_score, 4), tuple(reasons), comparison)
+
+
+def _born_as_told(sought: Described, seen: Described) -> tuple[PartialDate, str]:
+    """The sought date of birth; with only an age told, the year of the range nearest the
+    evidence's year (within the range, the evidence's own year: the age agrees)."""
+    if sought.date_of_birth.year is not None or sought.born_between is None:
+        return sought.date_of_birth, ""
+    earliest, latest = sought.born_between
+    year = seen.date_of_birth.year
+    told = f"age in the circumstances: born {earliest}-{latest}"
+    if year is None:
+        return PartialDate(), told
+    return PartialDate(min(max(year, earliest), latest)), told
 
 
 def _same_service(sought: Described, seen: Described) -> bool:
