@@ -21,7 +21,6 @@ from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import Fate, SourceKind
 from homecoming.errors import Conflict, InvalidInput, NotFound
 from homecoming.match.levels import one_digit_apart
-from homecoming.tracing.circumstances import birth_years
 from homecoming.search.index import Query
 from homecoming.services import audit, inquiries
 from homecoming.services.persons import record_fields
@@ -29,6 +28,7 @@ from homecoming.services.search import SearchService
 from homecoming.store.db import Database
 from homecoming.store.models import Record, Source
 from homecoming.store.tracing_models import Inquiry, InquiryKey, Lead, LeadDecision, Sighting
+from homecoming.tracing.circumstances import birth_years
 from homecoming.tracing.inquiry import CLOSED, FamilyStatus, next_status
 from homecoming.tracing.lead_rules import (
     Decision,
