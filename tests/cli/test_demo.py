@@ -6,9 +6,12 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from homecoming.cli import app
-from homecoming.cli.demo import DEMO_USERS
+from homecoming.cli.demo import DEMO_USERS, SEED_SOLDIER
+from homecoming.domain.dates import PartialDate
 from homecoming.generate.scenario import build_scenario
+from homecoming.search.index import Query
 from homecoming.services import audit, persons
+from homecoming.services.search import SearchService
 from homecoming.store.db import Database
 from homecoming.store.models import AuditEntry, Record, Source
 
@@ -45,7 +48,12 @@ def test_demo_loads_links_verifies_and_refuses_to_overwrite(db: Database) -> Non
     linked = persons.count(db)
     report = audit.verify(db)
     assert report.ok
-    assert _audited(db, "source.imported") == len(scenario.sources)
+    assert _audited(db, "source.imported") == len(scenario.sources) + len(SEED_SOLDIER)
+    # the seed story's soldier, in two alphabets from two sources, is one person
+    found = SearchService(db).search(Query("Oleksandr Nekhir", born=PartialDate(1987, 5, 23)))
+    assert found[0].score >= 0.9 and found[0].name.startswith(("Нехір", "Нехир"))
+    nehir = persons.show(db, found[0].person_id)
+    assert len(nehir.records) == 2, nehir
     assert _audited(db, "linkage.run") == 1
     assert _audited(db, "user.created") == len(DEMO_USERS)
     assert all(username in result.stdout for username, _, _ in DEMO_USERS)

@@ -12,7 +12,7 @@ from argon2 import PasswordHasher
 
 from homecoming.cli.runtime import open_database, out, progress_bar, settings_of
 from homecoming.domain.dates import PartialDate
-from homecoming.domain.record import RECORD_FIELD_NAMES, Evidence, RecordFields
+from homecoming.domain.record import RECORD_FIELD_NAMES, Evidence, RecordFields, SourceKind
 from homecoming.domain.roles import Role
 from homecoming.errors import Conflict
 from homecoming.generate.scenario import Scenario, SourceRow, build_scenario
@@ -53,6 +53,7 @@ def demo(
     db.upgrade()
     scenario = build_scenario(seed=seed, people=people)
     load_scenario(db, scenario)
+    load_seed_soldier(db)
     _describe(scenario)
     if link:
         from homecoming.services.linkage import link_persons
@@ -113,6 +114,50 @@ def load_scenario(db: Database, scenario: Scenario) -> int:
             done += registry.import_evidence(db, source=info, rows=rows, actor=DEMO_ACTOR).imported
             advance(done)
     return done
+
+
+# The soldier the seed story is about (DOMAIN.md), generated: as a Ukrainian ICRC visit report
+# writes him, and as the detaining party's list writes him in Russian; one person once linked.
+SEED_SOLDIER = (
+    (
+        "icrc_visit",
+        None,
+        "ICRC visit report: the seed story",
+        RecordFields(
+            family_name="Нехір",
+            given_names="Олександр",
+            patronymic="Іванович",
+            date_of_birth=PartialDate(1987, 5, 23),
+            unit="36 ОБрМП",
+            rank="старший солдат",
+        ),
+    ),
+    (
+        "party_list",
+        "RU",
+        "RU list of prisoners held: the seed story",
+        RecordFields(
+            full_name="Нехир Александр Иванович",
+            date_of_birth=PartialDate(1987, 5, 23),
+            unit="36 бригада морской пехоты",
+        ),
+    ),
+)
+
+
+def load_seed_soldier(db: Database) -> None:
+    """The seed story's soldier, from two sources in two alphabets."""
+    for kind, party, name, fields in SEED_SOLDIER:
+        info = registry.SourceInfo(
+            kind=SourceKind(kind),
+            name=name,
+            party=party,
+            received_from="ICRC" if party is None else party,
+            received_at=dt.datetime(2025, 5, 20, 9, tzinfo=dt.UTC),
+            file_name=f"{name}.csv",
+        )
+        row = Evidence(line=2, raw=_raw(fields), fields=fields, contact=None)
+        registry.import_evidence(db, source=info, rows=[row], actor=DEMO_ACTOR)
 
 
 def _evidence(row: SourceRow) -> Evidence:

@@ -36,6 +36,8 @@ IntArray = npt.NDArray[np.int64]
 # single common given name typed alone cannot be ranked in milliseconds, and says little.
 CANDIDATE_CAP = 4_000
 MIN_NAME_LEVEL = 1
+# A person less likely than this is not shown (a shared given name with nothing else agreeing).
+MIN_PROBABILITY = 0.001
 # With this many candidate names or more, a known year of birth (±1) narrows them first.
 BORN_FILTER_FROM = 32
 # Names are compared with the query one by one (tens of microseconds each): past this many,
@@ -397,7 +399,8 @@ class PersonIndex:
             held = best.get(hit.person_id)
             if held is None or hit.score > held.score:
                 best[hit.person_id] = hit
-        return sorted(best.values(), key=lambda h: (-h.score, h.person_id))[:limit]
+        found = [h for h in best.values() if h.score >= MIN_PROBABILITY]
+        return sorted(found, key=lambda h: (-h.score, h.person_id))[:limit]
 
     def _hit(
         self, query: Query, entry: int, evidence: NameEvidence | None, wanted_service: str
