@@ -89,6 +89,19 @@ def evaluate(folder: Path) -> None:
         out = sum(1 for _, _, p in absent if p >= t) / max(len(absent), 1)
         print(f"    p >= {t:<4}  right {right:.3f}  wrong {wrong:.3f}  absent resolved {out:.3f}")
     print(f"    ({seconds:.1f} s)")
+    calibration(best)
+
+
+def calibration(best: list[tuple[str | None, str | None, float]]) -> None:
+    """Of the top hits in each probability band, how many were the right person."""
+    bands = ((0.0, 0.1), (0.1, 0.5), (0.5, 0.9), (0.9, 0.99), (0.99, 1.01))
+    cells = []
+    for low, high in bands:
+        inside = [(want, got) for want, got, p in best if low <= p < high]
+        right = sum(1 for want, got in inside if want is not None and want == got)
+        share = f"{right / len(inside):.2f}" if inside else "-"
+        cells.append(f"[{low:g}, {min(high, 1):g}): {share} of {len(inside)}")
+    print("    calibration, top hit right: " + "; ".join(cells))
 
 
 def blocking(folder: Path) -> None:

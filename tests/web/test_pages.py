@@ -275,6 +275,11 @@ def test_search_finds_latin_from_cyrillic_with_reasons(
     assert "Nekhir Oleksandr" in results.text
     assert "How the names were compared" in results.text
     assert results.headers["HX-Replace-Url"].startswith("/ui/search?q=")
+    ukrainian = web_app.get(
+        "/ui/search/results", params={"q": "Олександр Нехір"}, headers={"accept-language": "uk"}
+    )
+    # the match model's reasons, comparison and level both translated
+    assert "ім’я: усі частини однакові або в іншій транслітерації" in ukrainian.text
 
 
 def test_a_negotiator_searches_only_their_partys_records(
