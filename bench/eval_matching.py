@@ -818,8 +818,9 @@ def main() -> None:
             persons = pop.person_map(cli, "registry")
             pop.linkage_quality(persons)
             pop.tracing(data_dir)
-            pop.validate(cli, persons)
+            # search the registry before the list is imported: its own records would answer
             pop.search(cli, persons, args.search_limit)
+            pop.validate(cli, persons)
             pop.link(cli)
             pop.pairs(cli, args.compare_limit)
             results[p] = pop.results
