@@ -131,6 +131,15 @@ class MatchModel:
                 return found
         raise KeyError(name)
 
+    def weight(self, levels: dict[str, int], *, prior: float, tf: float | None = None) -> float:
+        """The match weight of a pair at these levels (`score` without the explanation)."""
+        total = prior_weight(prior)
+        for comparison in self.comparisons:
+            value = levels.get(comparison.name, -1)
+            if value >= 0:
+                total += comparison.weight(value) + comparison.tf_adjustment(value, tf)
+        return total
+
     def score(self, levels: dict[str, int], *, prior: float, tf: float | None = None) -> Scored:
         """Probability that a pair at these levels is one person, given the prior."""
         weight = prior_weight(prior)

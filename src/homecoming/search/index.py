@@ -127,6 +127,7 @@ class PersonIndex:
         self._delta_keys: dict[int, list[int]] = {}
         self._delta_entries: dict[int, list[int]] = {}
         self._key_records: dict[int, int] = {}  # records per key (term frequencies)
+        self._entry_counts: IntArray = np.zeros(0, np.int64)
         self.service_of: dict[int, str] = {}  # entry -> its folded service number
         self.model: MatchModel = default_model()
         self._dob_order: IntArray | None = None  # entries sorted by date of birth (lazily)
@@ -209,6 +210,7 @@ class PersonIndex:
         self._base_entries = len(self.name_of)
         self._delta_entries.clear()
         self._key_records.clear()
+        self._entry_counts = np.diff(self.entry_starts)  # records per name (base)
 
     @property
     def has_delta(self) -> bool:
@@ -355,11 +357,11 @@ class PersonIndex:
         found = self._key_records.get(key)
         if found is None:
             names = self._postings(key)
-            counts = np.diff(self.entry_starts)
+            counts = self._entry_counts
             base = names[names < len(counts)]
-            found = int(counts[base].sum()) + sum(
-                len(self._delta_entries.get(int(n), ())) for n in names.tolist()
-            )
+            found = int(counts[base].sum())
+            if self._delta_entries:  # records added since the last compaction
+                found += sum(len(self._delta_entries.get(n, ())) for n in names.tolist())
             self._key_records[key] = found
         return found
 
@@ -389,28 +391,42 @@ class PersonIndex:
     def _rank(
         self, query: Query, scored: dict[int, Any], entries: list[int], limit: int
     ) -> list[Hit]:
-        best: dict[int, Hit] = {}
+        best: dict[int, tuple[float, int]] = {}  # person -> (match weight, entry)
         wanted_service = service_number_key(query.service_number)
         if query.party is not None:
             code = self.parties.index(query.party) if query.party in self.parties else -1
             entries = [e for e in entries if self.party_of[e] == code]
+        frequencies: dict[int, float | None] = {}  # name id -> how common the pair's name is
+        prior = self.prior()
         for entry in dict.fromkeys(entries):
-            hit = self._hit(query, entry, scored.get(int(self.name_of[entry])), wanted_service)
-            held = best.get(hit.person_id)
-            if held is None or hit.score > held.score:
-                best[hit.person_id] = hit
-        found = [h for h in best.values() if h.score >= MIN_PROBABILITY]
-        return sorted(found, key=lambda h: (-h.score, h.person_id))[:limit]
+            name_id = int(self.name_of[entry])
+            evidence = scored.get(name_id)
+            if name_id not in frequencies:
+                frequencies[name_id] = self._frequency(evidence)
+            levels = self.levels(query, entry, evidence, wanted_service)
+            weight = self.model.weight(levels, prior=prior, tf=frequencies[name_id])
+            person = int(self.person_ids[entry])
+            held = best.get(person)
+            if held is None or weight > held[0]:
+                best[person] = (weight, entry)
+        ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
+        hits = [
+            self._hit(query, entry, scored.get(int(self.name_of[entry])), wanted_service)
+            for _, (_, entry) in ranked
+        ]
+        return [h for h in hits if h.score >= MIN_PROBABILITY]
+
+    def _frequency(self, evidence: NameEvidence | None) -> float | None:
+        if evidence is None or evidence.comparison is None:
+            return None
+        return self._pair_frequency(evidence.comparison)
 
     def _hit(
         self, query: Query, entry: int, evidence: NameEvidence | None, wanted_service: str
     ) -> Hit:
         born = _unpack(int(self.dob[entry]))
         levels = self.levels(query, entry, evidence, wanted_service)
-        tf = None
-        if evidence is not None and evidence.comparison is not None:
-            tf = self._pair_frequency(evidence.comparison)
-        scored = self.model.score(levels, prior=self.prior(), tf=tf)
+        scored = self.model.score(levels, prior=self.prior(), tf=self._frequency(evidence))
         comparison = evidence.comparison if evidence is not None else None
         name_score = comparison.score if comparison is not None else 0.0
         return Hit(
