@@ -9,8 +9,9 @@ import pytest
 
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import service_number_key
-from homecoming.linkage.features import record_features, unit_number
+from homecoming.linkage.features import record_features
 from homecoming.linkage.inputs import InputRecord
+from homecoming.match.levels import unit_number
 
 
 def _features(full_name: str = "", family: str = "", given: str = "") -> dict[str, object]:

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
 from homecoming.domain.record import service_number_key
 from homecoming.linkage.inputs import InputRecord, Records, as_table
+from homecoming.match.levels import neutral_primary, place_forms, unit_number
 from homecoming.names.blocking import skeleton
 from homecoming.names.parse import assign_roles, name_words, tokenize
 from homecoming.names.token import NameToken, name_token
@@ -51,7 +51,6 @@ FEATURE_COLUMNS: dict[str, str] = {
     "bk_family": "keys",  # keys of the family name alone (hashed): linking a list only
 }
 
-_NUMBER = re.compile(r"\d+")
 _HASH_MASK = (1 << 63) - 1
 
 
@@ -122,23 +121,6 @@ def _skeletons(neutral: frozenset[str]) -> frozenset[str]:
     return frozenset(skeleton(form) for form in neutral if form)
 
 
-def _neutral_primary(token: NameToken) -> str:
-    """The gender-neutral form of the token's primary form (kovalska -> kovalski)."""
-    primary = token.primary
-    if primary in token.neutral or not token.neutral:
-        return primary
-    return max(sorted(token.neutral), key=lambda form: _common_prefix(form, primary))
-
-
-def _common_prefix(a: str, b: str) -> int:
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return n
-
-
 def _token_keys(token: NameToken) -> frozenset[str]:
     """Consonant skeletons of the token's gender-neutral forms: robust to standards and vowels."""
     return _skeletons(token.neutral)
@@ -159,9 +141,9 @@ def name_features(parts: Parts) -> dict[str, Any]:
         "given_forms": _union(_token_forms(t) for t in given),
         "given_groups": _union(t.groups | t.given_ids for t in given),
         "patronymic_forms": _union(_token_forms(t) for t in patronymic),
-        "family_primary": _neutral_primary(family[0]) if family else None,
+        "family_primary": neutral_primary(family[0]) if family else None,
         "given_primary": given[0].primary if given else None,
-        "name_pair": f"{_neutral_primary(family[0])}|{given[0].primary}"
+        "name_pair": f"{neutral_primary(family[0])}|{given[0].primary}"
         if family and given
         else None,
         "_part_keys": tuple(_token_keys(t) for t in family + given if not t.initial),
@@ -181,23 +163,6 @@ def _pair_keys(part_keys: tuple[frozenset[str], ...]) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-def unit_number(text: str) -> str | None:
-    """The unit's number or code digits ('в/ч А1234' -> 1234, '71st brigade' -> 71)."""
-    found = _NUMBER.findall(text)
-    return max(found, key=len) if found else None
-
-
-@lru_cache(maxsize=100_000)
-def place_forms(text: str) -> tuple[str, ...]:
-    """Common forms of a place name's first word, in every standard (Рівне ~ Rivne ~ Rowno)."""
-    words = re.split(r"[\s,()-]+", text.strip())
-    words = [w for w in words if len(w) > 1 and w.rstrip(".").lower() not in {"м", "г", "с", "смт"}]
-    if not words:
-        return ()
-    token = name_token(words[0])
-    return tuple(sorted(token.forms | token.other_forms))
-
-
 def record_features(record: InputRecord) -> dict[str, Any]:
     """Every feature column of one record."""
     row = name_features(name_parts(record))
@@ -215,7 +180,7 @@ def record_features(record: InputRecord) -> dict[str, Any]:
         sex=record.sex or None,
         service_number=service_number_key(record.service_number) or None,
         unit_number=unit_number(record.unit),
-        place_forms=list(place_forms(record.place_of_birth)) or None,
+        place_forms=sorted(place_forms(record.place_of_birth)) or None,
         name_text=record.full_name
         or " ".join(p for p in (record.family_name, record.given_name, record.patronymic) if p),
         name_key=pairs[0] if pairs else None,
@@ -287,7 +252,7 @@ def _field_row(text: str) -> dict[str, Any]:
         "groups": _hashes(f for t in main for f in t.groups | t.given_ids),
         "pat_forms": _hashes(f for t in tokens if t.patronymic for f in _token_forms(t)),
         "all_forms": _hashes(f for t in tokens for f in _token_forms(t)),
-        "neutral_primary": _neutral_primary(first) if first else None,
+        "neutral_primary": neutral_primary(first) if first else None,
         "primary": first.primary if first else None,
         "keys": _hashes(k for keys in part_keys for k in keys),
         "pairs": _pair_hashes(part_keys),
