@@ -37,24 +37,9 @@ def overlap(left: str, right: str | None = None) -> Condition:
     return sql
 
 
-def close_forms(column: str) -> Condition:
-    """One edit apart, or two for forms of six letters or more (dropped, doubled, swapped)."""
-    distance = f"levenshtein({column}_l, {column}_r)"
-    text = f"({distance} <= 1 or ({distance} <= 2 and length({column}_l) >= 6))"
-    return lambda dialect: text
-
-
 def plain(text: str) -> Condition:
     """SQL that both dialects spell the same."""
     return lambda dialect: text
-
-
-def both(*conditions: Condition) -> Condition:
-    return lambda dialect: "(" + " and ".join(c(dialect) for c in conditions) + ")"
-
-
-def either(*conditions: Condition) -> Condition:
-    return lambda dialect: "(" + " or ".join(c(dialect) for c in conditions) + ")"
 
 
 def _level_class() -> type:
@@ -84,12 +69,6 @@ def level(condition: Condition, label: str, **configure: Any) -> Any:
 
 def _null(condition: Condition) -> Any:
     return level(condition, "missing", is_null_level=True)
-
-
-def _else() -> Any:
-    import splink.comparison_level_library as cll
-
-    return cll.ElseLevel()
 
 
 def _comparison(name: str, levels: list[Any]) -> Any:
