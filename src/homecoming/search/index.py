@@ -410,10 +410,11 @@ class PersonIndex:
             if held is None or weight > held[0]:
                 best[person] = (weight, entry)
         ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
-        hits = [
-            self._hit(query, entry, scored.get(int(self.name_of[entry])), wanted_service)
-            for _, (_, entry) in ranked
-        ]
+        hits = []
+        for _, (_, entry) in ranked:
+            name_id = int(self.name_of[entry])
+            evidence, tf = scored.get(name_id), frequencies[name_id]
+            hits.append(self._hit(query, entry, evidence, wanted_service, tf))
         return [h for h in hits if h.score >= MIN_PROBABILITY]
 
     def _frequency(self, evidence: NameEvidence | None) -> float | None:
@@ -422,11 +423,16 @@ class PersonIndex:
         return self._pair_frequency(evidence.comparison)
 
     def _hit(
-        self, query: Query, entry: int, evidence: NameEvidence | None, wanted_service: str
+        self,
+        query: Query,
+        entry: int,
+        evidence: NameEvidence | None,
+        wanted_service: str,
+        tf: float | None,
     ) -> Hit:
         born = _unpack(int(self.dob[entry]))
         levels = self.levels(query, entry, evidence, wanted_service)
-        scored = self.model.score(levels, prior=self.prior(), tf=self._frequency(evidence))
+        scored = self.model.score(levels, prior=self.prior(), tf=tf)
         comparison = evidence.comparison if evidence is not None else None
         name_score = comparison.score if comparison is not None else 0.0
         return Hit(
