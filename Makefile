@@ -24,9 +24,11 @@ serve: $(STAMP)
 	$(VENV)/bin/homecoming serve --host $(HOST) --port $(PORT)
 
 # The browser tests (tests/web/) drive Debian's /usr/bin/chromium: installed here when missing (as root).
+# Two workers (pytest-xdist), a test file each at a time; each worker has its own PostgreSQL database.
+PYTEST_WORKERS ?= 2
 test: $(STAMP)
 	sh scripts/ensure-chromium
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench

@@ -3,6 +3,8 @@
 - Tests hit real databases, never mocks of our own code. Every test that takes the
   `db` fixture runs twice: on an embedded SQLite file and on the PostgreSQL server at
   127.0.0.1:5432 (database `test`, trust auth; override with HOMECOMING_TEST_POSTGRES_URL).
+- Under pytest-xdist (`make test` runs two workers) each worker gets its own PostgreSQL
+  database beside the configured one (`test_gw0`, `test_gw1`), created when missing.
 - Under CI=true an unreachable PostgreSQL fails the run; elsewhere those tests skip
   with a message saying how to start it.
 - The schema is migrated once per session per database; each test starts from empty
@@ -23,7 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.exc import OperationalError
 
 from homecoming.settings import Settings
@@ -34,6 +36,24 @@ POSTGRES_URL = os.environ.get(
     "HOMECOMING_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def _worker_database(url: str) -> str:
+    """This xdist worker's own database beside `url`'s (created when missing); `url` alone."""
+    if not XDIST_WORKER:
+        return url
+    base = make_url(url)
+    name = f"{base.database}_{XDIST_WORKER}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        ).scalar()
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 def _reset_postgres_schema(url: str) -> None:
@@ -56,7 +76,8 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def postgres_ready() -> str:
     try:
-        _reset_postgres_schema(POSTGRES_URL)
+        url = _worker_database(POSTGRES_URL)
+        _reset_postgres_schema(url)
     except OperationalError as exc:
         message = (
             f"PostgreSQL at {POSTGRES_URL} is unreachable ({exc.orig}); start it with "
@@ -65,10 +86,10 @@ def postgres_ready() -> str:
         if IN_CI:
             pytest.fail(message)
         pytest.skip(message)
-    db = Database(POSTGRES_URL)
+    db = Database(url)
     db.upgrade()
     db.dispose()
-    return POSTGRES_URL
+    return url
 
 
 def _truncate_postgres(db: Database) -> None:

@@ -24,6 +24,7 @@ from homecoming.exchange.agreement import (
     require_valid,
 )
 from homecoming.exchange.findings import Decision
+from homecoming.exchange.planning import TIME_LIMIT_SECONDS
 from homecoming.exchange.reconciliation import Outcome
 from homecoming.formats import export as export_format
 from homecoming.formats import tabular
@@ -411,7 +412,13 @@ def decide(
 def plan(
     ctx: typer.Context,
     agreement: AgreementId,
-    time_limit: Annotated[float, typer.Option(help="Seconds the solver may take")] = 10.0,
+    time_limit: Annotated[
+        float,
+        typer.Option(
+            help="Seconds the solver may take at most; it stops sooner, on a fixed amount of "
+            "work, so a busy machine gives the same plan as a quiet one"
+        ),
+    ] = TIME_LIMIT_SECONDS,
     actor: Actor = "cli",
     as_json: Json = False,
 ) -> None:

@@ -22,7 +22,7 @@ from homecoming.exchange.parity import (
     check_running,
     check_stage,
 )
-from homecoming.exchange.planning import Candidate, Plan, plan_stages
+from homecoming.exchange.planning import TIME_LIMIT_SECONDS, Candidate, Plan, plan_stages
 from homecoming.services import agreements, audit, exchange_lists, persons
 from homecoming.services.scope import EVERY_PARTY, Scope
 from homecoming.store.db import Database, lock_row
@@ -91,7 +91,7 @@ def plan(
     *,
     agreement_id: int,
     actor: str,
-    time_limit: float = 10.0,
+    time_limit: float = TIME_LIMIT_SECONDS,
     scope: Scope = EVERY_PARTY,
 ) -> PlanView:
     """Compose every stage that has no members yet, from the accepted list entries."""
