@@ -183,3 +183,42 @@ def test_a_tombstone_cannot_be_changed_again(db: Database, tmp_path: Path) -> No
     ):
         with pytest.raises(Exception, match="immutable"), db.transaction() as session:
             session.execute(text(statement))
+
+
+def test_exports_are_sealed_or_plain_on_purpose_and_logged(db: Database, tmp_path: Path) -> None:
+    _inquiry(db, tmp_path)
+    target = tmp_path / "persons.csv"
+    code, _, stderr = _invoke(db, tmp_path, "export", "persons", "--out", str(target))
+    assert code == 1 and "--plaintext" in stderr and not target.exists()
+    code, _, stderr = _invoke(
+        db, tmp_path, "export", "persons", "--out", str(target), "--plaintext", "--to", "ICRC"
+    )
+    assert code == 1 and "--legal-basis" in stderr
+    identity = pyrage.x25519.Identity.generate()
+    sealed_out = tmp_path / "records.csv.age"
+    _ok(
+        db, tmp_path, "export", "records", "--out", str(sealed_out), "--include-inquiries",
+        "--encrypt-to", str(identity.to_public()), "--to", "ICRC Central Tracing Agency",
+        "--legal-basis", "GC III art. 123", "--actor", "registrar",
+    )  # fmt: skip
+    assert FAMILY.encode() in pyrage.decrypt(sealed_out.read_bytes(), [identity])
+    assert FAMILY.encode() not in sealed_out.read_bytes()
+    (shown,) = json.loads(_ok(db, tmp_path, "disclosures", "list", "--json"))
+    assert shown["recipient"] == "ICRC Central Tracing Agency" and shown["encrypted"]
+    assert shown["legal_basis"] == "GC III art. 123" and shown["actor"] == "registrar"
+    assert "ICRC Central" in _ok(db, tmp_path, "disclosures", "list")
+    review = json.loads(_ok(db, tmp_path, "access", "review", "--json"))
+    assert len(review["disclosures"]) == 1 and review["reads"] == []
+
+
+def test_retention_run_is_a_dry_run_unless_applied(db: Database, tmp_path: Path) -> None:
+    reference = _inquiry(db, tmp_path)
+    policy = '{"withdrawn": 0}'
+    env = {"HOMECOMING_RETENTION_DAYS_BY_INQUIRY_STATE": policy}
+    dry = runner.invoke(app, ["--database-url", db.url, "retention", "run"], env=env)
+    assert dry.exit_code == 0 and f"would erase inquiry {reference}" in dry.stdout
+    assert FAMILY in _ok(db, tmp_path, "search", FAMILY)
+    done = runner.invoke(app, ["--database-url", db.url, "retention", "run", "--apply"], env=env)
+    assert done.exit_code == 0 and f"erased inquiry {reference}" in done.stdout
+    assert FAMILY not in _ok(db, tmp_path, "search", FAMILY)
+    assert _ok(db, tmp_path, "audit", "verify").startswith("audit chain intact")

@@ -54,6 +54,8 @@ class AuditLink:
 
 REDACTED_BY = "redacted_by_audit_entry"
 ERASURE_ACTION = "personal_data.erased"
+EXPIRY_ACTION = "personal_data.expired"  # a retention run's erasure of records
+ERASING_PREFIX = "personal_data."
 
 
 def payload_digest(details: dict[str, Any]) -> str:
@@ -90,7 +92,7 @@ def check_chain(
     erasures = {
         link.id: set(link.details.get("audit_entries_redacted", []))
         for link, _ in links
-        if link.action == ERASURE_ACTION
+        if link.action.startswith(ERASING_PREFIX)
     }
     expected_prev, expected_id = GENESIS, 1
     for link, stored in links:

@@ -175,7 +175,7 @@ def erase(
     reason: str,
     actor: str,
     data_dir: Path | None = None,
-    action: str = ERASURE_ACTION,
+    scrub: bool = True,
 ) -> ErasureReport:
     """Erase one inquiry's personal data, in one transaction; then scrub the files."""
     if not reason.strip():
@@ -190,7 +190,7 @@ def erase(
         entry = audit.append(
             session,
             actor=actor,
-            action=action,
+            action=ERASURE_ACTION,
             subject=f"inquiry:{row.id}",
             details={
                 "reference": row.reference,
@@ -205,19 +205,33 @@ def erase(
         )
         audit.redact(session, found.audit_entries, erasure_entry_id=entry.id)
         entry_id = entry.id
-    notes = _remove_files(data_dir, photo_paths)
-    return ErasureReport(found, entry_id, at, db.scrub(SCRUBBED_TABLES), notes)
+    notes = remove_files(data_dir, photo_paths)
+    scrubbed = db.scrub(SCRUBBED_TABLES) if scrub else "not yet scrubbed"
+    return ErasureReport(found, entry_id, at, scrubbed, notes)
+
+
+def tombstone(session: Session, record_ids: list[int], *, at: dt.datetime) -> int:
+    """Blank these records' personal fields and delete their contacts; how many contacts."""
+    contact_ids = _ids(session, Contact.id, Contact.record_id.in_(record_ids))
+    session.execute(delete(OutboxMessage).where(OutboxMessage.contact_id.in_(contact_ids)))
+    session.execute(delete(Contact).where(Contact.id.in_(contact_ids)))
+    session.execute(
+        update(Record)
+        .where(Record.id.in_(record_ids), Record.redacted_at.is_(None))
+        .values(**_BLANK_RECORD, redacted_at=at)
+    )
+    session.execute(
+        update(ReviewPair)
+        .where(or_(ReviewPair.record_a_id.in_(record_ids), ReviewPair.record_b_id.in_(record_ids)))
+        .values(explanation=[])
+    )
+    return len(contact_ids)
 
 
 def _erase_case(session: Session, row: Inquiry, *, at: dt.datetime) -> list[str]:
     """Blank everything personal around one inquiry; the photo files' paths, to remove."""
     record_id = row.record_id
-    contact_ids = _ids(session, Contact.id, Contact.record_id == record_id)
-    session.execute(delete(OutboxMessage).where(OutboxMessage.contact_id.in_(contact_ids)))
-    session.execute(delete(Contact).where(Contact.id.in_(contact_ids)))
-    session.execute(
-        update(Record).where(Record.id == record_id).values(**_BLANK_RECORD, redacted_at=at)
-    )
+    tombstone(session, [record_id], at=at)
     if not inquiries.status_is_closed(row.status):
         row.status = FamilyStatus.WITHDRAWN.value
     row.open = False
@@ -236,11 +250,6 @@ def _erase_case(session: Session, row: Inquiry, *, at: dt.datetime) -> list[str]
     session.execute(
         update(DebriefAnswer).where(DebriefAnswer.inquiry_id == row.id).values(notes="")
     )
-    session.execute(
-        update(ReviewPair)
-        .where(or_(ReviewPair.record_a_id == record_id, ReviewPair.record_b_id == record_id))
-        .values(explanation=[])
-    )
     photos = session.scalars(select(InquiryPhoto).where(InquiryPhoto.inquiry_id == row.id)).all()
     paths = [photo.path for photo in photos if photo.path]
     for photo in photos:
@@ -249,7 +258,7 @@ def _erase_case(session: Session, row: Inquiry, *, at: dt.datetime) -> list[str]
     return paths
 
 
-def _remove_files(data_dir: Path | None, photo_paths: list[str]) -> list[str]:
+def remove_files(data_dir: Path | None, photo_paths: list[str]) -> list[str]:
     if data_dir is None:
         return ["no data directory given: photo files and the search snapshot were left"]
     notes = []
