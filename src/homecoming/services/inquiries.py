@@ -417,6 +417,7 @@ def list_inquiries(
     query = select(Inquiry)
     if status is not None:
         query = query.where(Inquiry.status == status.value)
+    query = query.where(InquiryPhoto.path != "")  # an erased inquiry's photos are gone
     if open_only:
         query = query.where(Inquiry.open.is_(True))
     with db.reading() as session:
@@ -441,7 +442,7 @@ def _views(session: Session, rows: list[Inquiry]) -> list[InquiryView]:
     photos: dict[int, list[int]] = {}
     for photo_id, inquiry_id in session.execute(
         select(InquiryPhoto.id, InquiryPhoto.inquiry_id)
-        .where(InquiryPhoto.inquiry_id.in_(ids))
+        .where(InquiryPhoto.inquiry_id.in_(ids), InquiryPhoto.path != "")
         .order_by(InquiryPhoto.id)
     ):
         photos.setdefault(inquiry_id, []).append(photo_id)
@@ -635,6 +636,7 @@ def gallery(
         .join(Inquiry, Inquiry.id == InquiryPhoto.inquiry_id)
         .join(Record, Record.id == Inquiry.record_id)
     )
+    query = query.where(InquiryPhoto.path != "")  # an erased inquiry's photos are gone
     if open_only:
         query = query.where(Inquiry.open.is_(True))
     if photo_ids is not None:
