@@ -9,7 +9,7 @@ from homecoming.services import audit, disclosures
 from homecoming.store.db import Database
 
 from .conftest import form_token, log_in
-from .test_tracing_pages import INQUIRY, _register
+from .test_tracing_pages import _register
 
 EN = {"accept-language": "en"}
 UK = {"accept-language": "uk"}
