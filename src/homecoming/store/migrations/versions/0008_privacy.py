@@ -191,7 +191,12 @@ _AUDIT = sa.table(
     sa.column("hash", sa.String()),
     sa.column("payload_digest", sa.String()),
 )
-_HEAD = sa.table("audit_head", sa.column("id", sa.Integer()), sa.column("last_hash", sa.String()))
+_HEAD = sa.table(
+    "audit_head",
+    sa.column("id", sa.Integer()),
+    sa.column("last_id", sa.Integer()),
+    sa.column("last_hash", sa.String()),
+)
 
 
 def _canonical(value: Any) -> bytes:
@@ -234,5 +239,40 @@ def _rehash(*, new: bool) -> None:
             .values(prev_hash=prev_new, hash=rehashed, payload_digest=digest if new else None)
         )
         prev_stored, prev_new = row.hash, rehashed
-    if rows:
-        bind.execute(_HEAD.update().where(_HEAD.c.id == 1).values(last_hash=prev_new))
+    if not rows:
+        return
+    bind.execute(_HEAD.update().where(_HEAD.c.id == 1).values(last_hash=prev_new))
+    if new:
+        _note_rehash(rows[-1].id, old_head=prev_stored, new_head=prev_new)
+
+
+def _note_rehash(last_id: int, *, old_head: str, new_head: str) -> None:
+    """One entry that ties the head hash kept elsewhere (under the old rule) to the new chain."""
+    details = {
+        "previous_head": {"id": last_id, "hash": old_head},
+        "rehashed_head": {"id": last_id, "hash": new_head},
+        "rule": "each entry's hash covers the SHA-256 of its details",
+    }
+    at = dt.datetime.now(dt.UTC)
+    digest = hashlib.sha256(_canonical(details)).hexdigest()
+    row = type("Entry", (), {})()
+    row.id, row.at, row.actor, row.action, row.subject = (
+        last_id + 1, at, "migration 0008", "audit.rehashed", "audit_log",
+    )  # fmt: skip
+    hashed = _new_hash(row, digest, new_head)
+    op.get_bind().execute(
+        _AUDIT.insert().values(
+            id=last_id + 1,
+            at=at,
+            actor=row.actor,
+            action=row.action,
+            subject=row.subject,
+            details=details,
+            prev_hash=new_head,
+            hash=hashed,
+            payload_digest=digest,
+        )
+    )
+    op.get_bind().execute(
+        _HEAD.update().where(_HEAD.c.id == 1).values(last_id=last_id + 1, last_hash=hashed)
+    )
