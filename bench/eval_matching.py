@@ -253,7 +253,7 @@ class Population:
     def person_map(self, cli: Cli, tag: str) -> dict[int, set[str]]:
         """person id → the true people whose registry rows it holds (via source line)."""
         out = self.work / f"records-{tag}.csv"
-        cli.run("export", "records", "--out", str(out))
+        cli.run("export", "records", "--out", str(out), "--plaintext")
         reg_rows = _read_csv(self.d / "registry.csv")
         by_line = {i + 2: self.truth["registry"][r["external_id"]] for i, r in enumerate(reg_rows)}
         persons: dict[int, set[str]] = defaultdict(set)

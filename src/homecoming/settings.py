@@ -59,6 +59,18 @@ class Settings(BaseSettings):
         default=100, ge=1, description="The largest request body (an uploaded file), in MiB."
     )
 
+    # Retention (`homecoming retention run`): days after which personal data is erased.
+    retention_days_by_source_kind: dict[str, int] = Field(
+        default_factory=dict,
+        description="Days a source kind's records are kept after receipt, as JSON, e.g. "
+        '{"testimony": 3650}; a kind not named is kept.',
+    )
+    retention_days_by_inquiry_state: dict[str, int] = Field(
+        default_factory=lambda: {"withdrawn": 365},
+        description="Days an inquiry in a state is kept after its last change, as JSON; "
+        "default: withdrawn inquiries 365 days.",
+    )
+
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:
         if self.environment == "production" and self.secret_key == DEFAULT_SECRET:

@@ -15,6 +15,7 @@ WRITE = frozenset({Role.ADMINISTRATOR, Role.TRACING_OFFICER, Role.FAMILY_LIAISON
 VERIFY = frozenset({Role.ADMINISTRATOR, Role.TRACING_OFFICER})
 APPROVE = frozenset({Role.ADMINISTRATOR, Role.TRACING_OFFICER, Role.FAMILY_LIAISON})
 CONTACTS = frozenset({Role.ADMINISTRATOR, Role.FAMILY_LIAISON})
+ERASE = frozenset({Role.ADMINISTRATOR, Role.FAMILY_LIAISON})
 
 TRACING_ROUTES: RouteTable = {
     ("GET", "/inquiries"): (READ, "/inquiries", 200),
@@ -24,6 +25,7 @@ TRACING_ROUTES: RouteTable = {
     ("GET", "/inquiries/export/pfif"): (READ, "/inquiries/export/pfif?to=icrc", 200),
     ("GET", "/inquiries/{inquiry_id}"): (READ, "/inquiries/HC-2026-000999", 404),
     ("POST", "/inquiries/{inquiry_id}/withdraw"): (WRITE, "/inquiries/999/withdraw", 422),
+    ("POST", "/inquiries/{inquiry_id}/erase"): (ERASE, "/inquiries/999/erase", 422),
     ("GET", "/inquiries/{inquiry_id}/contacts"): (
         CONTACTS,
         "/inquiries/999/contacts?purpose=test",

@@ -31,6 +31,8 @@ ROUTES: RouteTable = {
     ("GET", "/search"): (EVERYONE, "/search?q=Oleksandr+Nekhir", 200),
     ("GET", "/sources"): (EVERYONE, "/sources", 200),
     ("GET", "/audit/verify"): (AUDIT, "/audit/verify", 200),
+    ("GET", "/disclosures"): (AUDIT, "/disclosures", 200),
+    ("GET", "/access-review"): (AUDIT, "/access-review", 200),
     **ADMIN_ROUTES,
     **REVIEW_ROUTES,
     **EXCHANGE_ROUTES,

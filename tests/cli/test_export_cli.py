@@ -36,7 +36,7 @@ def _loaded(db: Database, tmp_path: Path) -> None:
 def test_records_csv_escapes_formulas(db: Database, tmp_path: Path) -> None:
     _loaded(db, tmp_path)
     target = tmp_path / "records.csv"
-    _run(db, "export", "records", "--out", str(target))
+    _run(db, "export", "records", "--out", str(target), "--plaintext")
     rows = list(csv.DictReader(io.StringIO(target.read_text("utf-8-sig"))))
     assert [r["family_name"] for r in rows] == ["Нехір", "Тарасов"]
     assert rows[0]["date_of_birth"] == "1987-05-23"
@@ -46,7 +46,7 @@ def test_records_csv_escapes_formulas(db: Database, tmp_path: Path) -> None:
 def test_persons_xlsx(db: Database, tmp_path: Path) -> None:
     _loaded(db, tmp_path)
     target = tmp_path / "persons.xlsx"
-    _run(db, "export", "persons", "--out", str(target))
+    _run(db, "export", "persons", "--out", str(target), "--plaintext")
     sheet = openpyxl.load_workbook(target).active
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     assert values[0][:3] == ["id", "name", "date_of_birth"]
@@ -56,7 +56,7 @@ def test_persons_xlsx(db: Database, tmp_path: Path) -> None:
 def test_persons_pfif_round_trip(db: Database, tmp_path: Path) -> None:
     _loaded(db, tmp_path)
     target = tmp_path / "persons.xml"
-    _run(db, "export", "persons", "--out", str(target))
+    _run(db, "export", "persons", "--out", str(target), "--plaintext")
     document = read_pfif(target)
     assert not document.problems
     assert [p.fields.family_name for p in document.persons] == ["Нехір", "Тарасов"]
@@ -71,9 +71,9 @@ def test_families_inquiries_stay_out_unless_asked_for(db: Database, tmp_path: Pa
     _run(db, "import", str(inquiry), "--kind", "family_inquiry")
     for what, column in (("records", "family_name"), ("persons", "name")):
         target = tmp_path / f"{what}.csv"
-        _run(db, "export", what, "--out", str(target))
+        _run(db, "export", what, "--out", str(target), "--plaintext")
         names = [r[column] for r in csv.DictReader(io.StringIO(target.read_text("utf-8-sig")))]
         assert not any("Астапенко" in name for name in names), what
-        _run(db, "export", what, "--out", str(target), "--include-inquiries")
+        _run(db, "export", what, "--out", str(target), "--include-inquiries", "--plaintext")
         names = [r[column] for r in csv.DictReader(io.StringIO(target.read_text("utf-8-sig")))]
         assert any("Астапенко" in name for name in names), what

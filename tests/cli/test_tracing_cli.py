@@ -113,6 +113,8 @@ def test_inquiry_lead_approval_and_email(
     sent = json.loads(_ok(db, "notifications", "send", "--json", env=env))
     assert sent == {"sent": [1], "failed": {}}
     assert inbox.recipients == [["maria@example.org"]]
+    (told,) = json.loads(_ok(db, "disclosures", "list", "--json"))
+    assert told["kind"] == "notification" and "maria" not in str(told)
     (shown,) = json.loads(_ok(db, "notifications", "list", "--json"))
     assert shown["state"] == "sent" and shown["approved_by"] == "liaison"
     status = json.loads(_ok(db, "inquiries", "show", reference, "--json"))["status"]

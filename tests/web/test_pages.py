@@ -28,6 +28,7 @@ TRACING_READERS = frozenset(
     {Role.ADMINISTRATOR, Role.TRACING_OFFICER, Role.FAMILY_LIAISON, Role.AUDITOR}
 )
 TRACING_WRITERS = frozenset({Role.ADMINISTRATOR, Role.TRACING_OFFICER, Role.FAMILY_LIAISON})
+ERASERS = frozenset({Role.ADMINISTRATOR, Role.FAMILY_LIAISON})
 # GET pages: (route path, url to open, roles that may open it[, status they get: 200 unless
 # said]). Written out independently of domain/roles.py; a page missing here fails
 # test_the_table_names_every_page. Pages of one thing get an id that does not exist: 404.
@@ -84,6 +85,9 @@ PAGES: list[tuple[str, str, frozenset[Role]] | tuple[str, str, frozenset[Role], 
     ("/ui/gallery", "/ui/gallery?unit=36", TRACING_READERS),
     ("/ui/gallery/photos/{photo_id}", "/ui/gallery/photos/99", TRACING_READERS, 404),
     ("/ui/notifications", "/ui/notifications", TRACING_READERS),
+    ("/ui/inquiries/{inquiry_id}/erase", "/ui/inquiries/HC-2026-000099/erase", ERASERS, 404),
+    ("/ui/disclosures", "/ui/disclosures", AUDITORS),
+    ("/ui/access-review", "/ui/access-review?since=2026-01-01", AUDITORS),
 ]
 # POST pages and the public ones are exercised by the tests below.
 OTHER_ROUTES = {
@@ -102,6 +106,7 @@ OTHER_ROUTES = {
     ("POST", "/ui/inquiries"),
     ("POST", "/ui/inquiries/{inquiry_id}/contacts"),
     ("POST", "/ui/inquiries/{inquiry_id}/photos"),
+    ("POST", "/ui/inquiries/{inquiry_id}/erase"),
     ("POST", "/ui/leads/{lead_id}/decision"),
     ("POST", "/ui/gallery/testimonies"),
     ("POST", "/ui/gallery/answers"),

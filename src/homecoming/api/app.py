@@ -25,6 +25,7 @@ from homecoming.api.routers import (
     notifications,
     parties,
     persons,
+    privacy,
     reconciliation,
     records,
     review,
@@ -62,6 +63,7 @@ ROUTERS: tuple[APIRouter, ...] = tuple(
         leads,
         notifications,
         audit,
+        privacy,
         users,
     )
 )

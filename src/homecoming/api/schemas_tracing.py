@@ -110,6 +110,25 @@ class WithdrawIn(BaseModel):
     reason: str = Field(min_length=1, examples=["the family found him"])
 
 
+class EraseIn(BaseModel):
+    reason: str = Field(min_length=1, examples=["consent withdrawn"])
+    dry_run: bool = Field(default=False, description="Only say what would be erased")
+
+
+class ErasureOut(BaseModel):
+    dry_run: bool
+    inquiry_id: int
+    reference: str
+    record_id: int
+    contacts: int
+    photos: int
+    leads: int
+    notifications: int
+    audit_entries: list[int]
+    audit_entry: int | None = None
+    scrub: str = ""
+
+
 class ContactOut(BaseModel):
     id: int
     name: str

@@ -15,6 +15,7 @@ from homecoming.cli import (
     export,
     linkage,
     persons,
+    privacy,
     registry,
     review,
     search,
@@ -62,6 +63,7 @@ review.register(app)
 exchanges.register(app)
 tracing.register(app)
 backup.register(app)
+privacy.register(app)
 app.add_typer(names_app, name="names")
 
 

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from homecoming.cli.runtime import err, open_database, out, print_json, settings_of
+from homecoming.formats import sealed
 from homecoming.services import backup as backup_service
 
 
@@ -24,11 +25,19 @@ def backup(
         Path, typer.Option("--out", dir_okay=False, help="The backup file to write")
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output")] = False,
+    encrypt_to: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--encrypt-to",
+            help="Seal the backup (age) to this public key or file of keys; repeatable",
+        ),
+    ] = None,
 ) -> None:
     """Back the database up into one file (safe while the server runs)."""
+    keys = sealed.recipients(encrypt_to or [])
     db = open_database(ctx)
     err.print(f"backing up {db.safe_url} …")
-    manifest = backup_service.backup(db, out_path)
+    manifest = backup_service.backup(db, out_path, to=keys)
     if as_json:
         print_json({"file": str(out_path), **_manifest_json(manifest)})
         return
@@ -39,6 +48,8 @@ def backup(
         f" {manifest.audit_head_hash}"
     )
     out.print(f"sha256 of the database inside: {manifest.payload_sha256}")
+    if keys:
+        out.print(f"sealed (age) to {len(keys)} recipient(s): restore with --identity FILE")
 
 
 def restore(
@@ -46,13 +57,18 @@ def restore(
     path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A backup file")],
     yes: Annotated[bool, typer.Option("--yes", help="Replace the database without asking")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output")] = False,
+    identity: Annotated[
+        Path | None,
+        typer.Option(exists=True, dir_okay=False, help="age identity file of a sealed backup"),
+    ] = None,
 ) -> None:
     """Replace the database with a backup, after checking it; then re-verify the audit chain."""
     db = open_database(ctx, ready=False)
-    manifest = backup_service.read_manifest(path)
-    if not yes:
-        _confirm(db.safe_url, path, manifest)
-    report = backup_service.restore(db, path, data_dir=settings_of(ctx).data_dir)
+    with backup_service.opened(path, identity) as plain:
+        manifest = backup_service.read_manifest(plain)
+        if not yes:
+            _confirm(db.safe_url, path, manifest)
+        report = backup_service.restore(db, plain, data_dir=settings_of(ctx).data_dir)
     for note in report.notes:
         err.print(note)
     if as_json:

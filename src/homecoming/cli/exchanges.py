@@ -30,6 +30,7 @@ from homecoming.formats import export as export_format
 from homecoming.formats import tabular
 from homecoming.services import (
     agreements,
+    disclosures,
     exchange_lists,
     handovers,
     reconciliation,
@@ -580,12 +581,24 @@ def export_stage(
     number: StageNumber,
     party: Annotated[str, typer.Option(help="The side whose people are listed, e.g. UA")],
     out_path: Annotated[Path, typer.Option("--out", help="CSV or XLSX", dir_okay=False)],
+    to: Annotated[str, typer.Option("--to", help="Who receives it")] = "",
+    legal_basis: Annotated[str, typer.Option(help="Why they may have it")] = "",
+    actor: Actor = "cli",
 ) -> None:
     """Who one side hands over in a stage, with only the agreed fields, for the other party."""
-    rows = stages.export_rows(
-        open_database(ctx), agreement_id=agreement, number=number, party=party
-    )
+    db = open_database(ctx)
+    rows = stages.export_rows(db, agreement_id=agreement, number=number, party=party)
     _write(out_path, rows, ("stage", *stages.AGREED_FIELDS), f"Stage {number} {party}")
+    disclosures.record(
+        db,
+        actor=actor,
+        kind="stage_list",
+        what=f"agreement {agreement} stage {number}: who {party.upper()} hands over",
+        recipient=to or "the other party",
+        legal_basis=legal_basis or "the exchange agreement",
+        items=len(rows),
+        details={"file": out_path.name},
+    )
     err.print(f"{len(rows)} people written to {out_path}")
 
 

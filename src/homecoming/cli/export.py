@@ -8,12 +8,33 @@ from typing import Annotated, Any
 
 import typer
 
+from homecoming.cli.options import Actor
 from homecoming.cli.pfif import pfif_of_persons
 from homecoming.cli.runtime import open_database, out
 from homecoming.domain.record import RECORD_FIELD_NAMES, SourceKind
+from homecoming.errors import InvalidInput
+from homecoming.formats import sealed
 from homecoming.formats.export import write_csv, write_xlsx
-from homecoming.services import persons, registry
+from homecoming.services import disclosures, persons, registry
 from homecoming.store.db import Database
+
+EncryptTo = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--encrypt-to",
+        help="Seal the file (age) to this public key (age1…, ssh-ed25519 …) or a file of keys;"
+        " repeat for several recipients",
+    ),
+]
+PassphraseFile = Annotated[
+    Path | None,
+    typer.Option(help="Seal the file (age) with the passphrase on this file's first line"),
+]
+Plaintext = Annotated[
+    bool, typer.Option("--plaintext", help="Write personal data unencrypted (audited)")
+]
+To = Annotated[str, typer.Option("--to", help="Who the file is for (default: the bureau)")]
+LegalBasis = Annotated[str, typer.Option(help="Why the recipient may have it (needed with --to)")]
 
 PERSON_COLUMNS = ("id", "name", "date_of_birth", "status", "records", "contradictions")
 RECORD_COLUMNS = ("record_id", "person_id", "source", "line", *RECORD_FIELD_NAMES)
@@ -49,28 +70,86 @@ def export(
             "only: `homecoming inquiries export-pfif` shares inquiries as each family allowed)"
         ),
     ] = False,
+    encrypt_to: EncryptTo = None,
+    passphrase_file: PassphraseFile = None,
+    plaintext: Plaintext = False,
+    to: To = "",
+    legal_basis: LegalBasis = "",
+    actor: Actor = "cli",
 ) -> None:
     """Write every person or record to CSV, XLSX or PFIF 1.4 (persons only).
 
+    The file holds personal data: it is sealed (age) to --encrypt-to keys or with a
+    --passphrase-file, or written unencrypted only with --plaintext. Every export is logged in
+    the disclosures, with --to and its --legal-basis when it is for another party.
     Families' inquiries are left out unless --include-inquiries: each family decides how far
     its report may go, and an export file may travel further than the bureau.
     """
+    keys = sealed.recipients(encrypt_to or [])
+    passphrase = sealed.passphrase_of(passphrase_file) if passphrase_file else ""
+    _check_protection(bool(keys or passphrase), plaintext, to)
+    disclosures.check(recipient=to, legal_basis=legal_basis)
     db = open_database(ctx)
     leave_out = frozenset() if include_inquiries else frozenset({SourceKind.FAMILY_INQUIRY})
     chosen = fmt or _format_of(out_path)
+    plain = out_path.with_name(f".{out_path.name}.partial")
+    try:
+        items = _write(db, what, chosen, plain, leave_out, pfif_domain)
+        if keys or passphrase:
+            sealed.seal(plain, out_path, to=keys, passphrase=passphrase)
+        else:
+            plain.replace(out_path)
+    finally:
+        plain.unlink(missing_ok=True)
+    disclosures.record(
+        db,
+        actor=actor,
+        kind="export",
+        what=f"{what.value} ({chosen.value}{', with inquiries' if include_inquiries else ''})",
+        recipient=to,
+        legal_basis=legal_basis,
+        encrypted=bool(keys or passphrase),
+        items=items,
+        details={"file": out_path.name},
+    )
+    sealing = " (sealed)" if keys or passphrase else " (unencrypted)"
+    out.print(f"{items} {what.value} written to {out_path}{sealing}")
+
+
+def _check_protection(encrypted: bool, plaintext: bool, to: str) -> None:
+    if encrypted and plaintext:
+        raise InvalidInput("--plaintext and --encrypt-to/--passphrase-file exclude each other")
+    if not encrypted and not plaintext:
+        for_whom = f" for {to}" if to else ""
+        raise InvalidInput(
+            f"an export{for_whom} holds personal data: seal it with --encrypt-to KEY (or"
+            " --passphrase-file FILE), or pass --plaintext to write it unencrypted"
+        )
+
+
+def _write(
+    db: Database,
+    what: What,
+    chosen: Format,
+    path: Path,
+    leave_out: frozenset[SourceKind],
+    pfif_domain: str,
+) -> int:
     if chosen == Format.PFIF:
         if what != What.PERSONS:
             raise typer.BadParameter("PFIF exports persons: use `export persons`")
-        views = persons.iterate(db, leave_out=leave_out)
-        out_path.write_bytes(pfif_of_persons(views, domain=pfif_domain))
-    else:
-        rows, headers = _rows(db, what, leave_out)
-        writer = write_xlsx if chosen == Format.XLSX else write_csv
-        writer(out_path, rows, headers)
-    out.print(f"{what.value} written to {out_path}")
+        views = list(persons.iterate(db, leave_out=leave_out))
+        path.write_bytes(pfif_of_persons(iter(views), domain=pfif_domain))
+        return len(views)
+    rows, headers = _rows(db, what, leave_out)
+    writer = write_xlsx if chosen == Format.XLSX else write_csv
+    writer(path, rows, headers)
+    return len(rows)
 
 
 def _format_of(path: Path) -> Format:
+    if path.suffix.casefold() == sealed.SUFFIX:
+        path = path.with_suffix("")
     suffix = path.suffix.casefold().lstrip(".")
     if suffix == "xml":
         return Format.PFIF

@@ -38,6 +38,8 @@ class Capability(StrEnum):
     INQUIRIES_WRITE = "inquiries.write"  # register an inquiry, a testimony, a debrief answer
     LEADS_VERIFY = "leads.verify"  # verify or reject a lead
     NOTIFICATIONS_APPROVE = "notifications.approve"  # prepare and (second person) approve
+    PERSONAL_DATA_ERASE = "personal_data.erase"  # erase an inquiry's personal data
+    DISCLOSURES_READ = "disclosures.read"  # the disclosure log and the access review
 
 
 _EVERYONE = frozenset(Role)
@@ -68,6 +70,8 @@ ACCESS: dict[Capability, frozenset[Role]] = {
     Capability.NOTIFICATIONS_APPROVE: frozenset(
         {Role.ADMINISTRATOR, Role.TRACING_OFFICER, Role.FAMILY_LIAISON}
     ),
+    Capability.PERSONAL_DATA_ERASE: frozenset({Role.ADMINISTRATOR, Role.FAMILY_LIAISON}),
+    Capability.DISCLOSURES_READ: frozenset({Role.ADMINISTRATOR, Role.AUDITOR}),
 }
 
 # Capabilities that only read: the auditor holds no other kind.
@@ -81,6 +85,7 @@ READ_ONLY = frozenset(
         Capability.REVIEW_READ,
         Capability.EXCHANGES_READ,
         Capability.INQUIRIES_READ,
+        Capability.DISCLOSURES_READ,
     }
 )
 

@@ -9,7 +9,14 @@ from typing import Any, cast
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
-from homecoming.domain.audit import GENESIS, AuditLink, ChainFault, check_chain
+from homecoming.domain.audit import (
+    GENESIS,
+    AuditLink,
+    ChainFault,
+    check_chain,
+    payload_digest,
+    redaction,
+)
 from homecoming.store.db import Database, insert_missing, lock_row
 from homecoming.store.models import AuditEntry, AuditHead
 
@@ -38,6 +45,7 @@ def append(
         subject=subject,
         details=details,
         prev_hash=link.prev_hash,
+        payload_digest=payload_digest(details),
         hash=link.digest(),
     )
     session.add(entry)
@@ -92,4 +100,12 @@ def _link(row: AuditEntry) -> AuditLink:
         subject=row.subject,
         details=row.details,
         prev_hash=row.prev_hash,
+        payload_digest=row.payload_digest or "",
     )
+
+
+def redact(session: Session, entry_ids: list[int], *, erasure_entry_id: int) -> None:
+    """Replace these entries' details by a marker naming the erasure; their digests stay."""
+    for row in session.scalars(select(AuditEntry).where(AuditEntry.id.in_(entry_ids))):
+        row.details = redaction(erasure_entry_id)
+    session.flush()

@@ -38,6 +38,7 @@ from sqlalchemy.engine import make_url
 
 import homecoming
 from homecoming.errors import AuditChainBroken, Conflict, HomecomingError, InvalidInput
+from homecoming.formats import sealed
 from homecoming.services import audit
 from homecoming.store.db import MIGRATIONS, Database
 
@@ -152,8 +153,12 @@ def _state(connection: Connection) -> tuple[str, int, str, dict[str, int]]:
 # --- backup ----------------------------------------------------------------------------
 
 
-def backup(db: Database, out: Path) -> Manifest:
-    """Write a backup of the database to `out` (written beside, then renamed into place)."""
+def backup(db: Database, out: Path, *, to: list[Any] | None = None) -> Manifest:
+    """Write a backup of the database to `out` (written beside, then renamed into place).
+
+    With `to` (age recipients, from `formats.sealed.recipients`) the whole file is sealed to
+    them: nothing in it is readable without one of their identities.
+    """
     db.check_ready()
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".homecoming-backup-", dir=out.parent) as tmp:
@@ -172,6 +177,12 @@ def backup(db: Database, out: Path) -> Manifest:
         )
         partial = Path(tmp) / "backup.tar"
         _write_archive(partial, manifest, payload)
+        payload.unlink()
+        if to:
+            sealed_copy = Path(tmp) / "backup.tar.age"
+            sealed.seal(partial, sealed_copy, to=to)
+            partial.unlink()
+            partial = sealed_copy
         os.replace(partial, out)
     return manifest
 
@@ -235,6 +246,23 @@ def _add_bytes(archive: tarfile.TarFile, name: str, data: bytes) -> None:
 
 
 # --- reading a backup --------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def opened(path: Path, identity: Path | None = None) -> Iterator[Path]:
+    """The backup as a plain archive: itself, or unsealed (with the identity) into a temp dir."""
+    if not sealed.is_sealed(path):
+        yield path
+        return
+    if identity is None:
+        raise InvalidInput(
+            f"{path} is sealed (age): give the identity file that opens it, --identity FILE"
+        )
+    keys = sealed.identities(identity)
+    with tempfile.TemporaryDirectory(prefix=".homecoming-unseal-") as tmp:
+        plain = Path(tmp) / "backup.tar"
+        sealed.unseal(path, plain, identities=keys)
+        yield plain
 
 
 def read_manifest(path: Path) -> Manifest:

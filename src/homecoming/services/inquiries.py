@@ -23,7 +23,7 @@ from homecoming.domain.dates import PartialDate
 from homecoming.domain.normalise import RawValue, cell_text
 from homecoming.domain.record import Contact, Evidence, Fate, RecordFields, SourceKind
 from homecoming.errors import AlreadyImported, Conflict, InvalidInput, NotFound, RowProblem
-from homecoming.services import audit, events, registry
+from homecoming.services import audit, disclosures, events, registry
 from homecoming.services.persons import record_fields
 from homecoming.store.db import Database
 from homecoming.store.models import Party, Record, Source
@@ -417,6 +417,7 @@ def list_inquiries(
     query = select(Inquiry)
     if status is not None:
         query = query.where(Inquiry.status == status.value)
+    query = query.where(InquiryPhoto.path != "")  # an erased inquiry's photos are gone
     if open_only:
         query = query.where(Inquiry.open.is_(True))
     with db.reading() as session:
@@ -441,7 +442,7 @@ def _views(session: Session, rows: list[Inquiry]) -> list[InquiryView]:
     photos: dict[int, list[int]] = {}
     for photo_id, inquiry_id in session.execute(
         select(InquiryPhoto.id, InquiryPhoto.inquiry_id)
-        .where(InquiryPhoto.inquiry_id.in_(ids))
+        .where(InquiryPhoto.inquiry_id.in_(ids), InquiryPhoto.path != "")
         .order_by(InquiryPhoto.id)
     ):
         photos.setdefault(inquiry_id, []).append(photo_id)
@@ -490,7 +491,11 @@ def shareable(
     db: Database, *, recipient: Recipient, inquiry_ids: Sequence[int] | None = None
 ) -> list[tuple[Inquiry, Record]]:
     """The inquiries (with their records) that may go to this recipient, and only those."""
-    query = select(Inquiry, Record).join(Record, Record.id == Inquiry.record_id)
+    query = (
+        select(Inquiry, Record)
+        .join(Record, Record.id == Inquiry.record_id)
+        .where(Record.redacted_at.is_(None))
+    )
     if inquiry_ids is not None:
         query = query.where(Inquiry.id.in_(list(inquiry_ids)))
     with db.reading() as session:
@@ -631,6 +636,7 @@ def gallery(
         .join(Inquiry, Inquiry.id == InquiryPhoto.inquiry_id)
         .join(Record, Record.id == Inquiry.record_id)
     )
+    query = query.where(InquiryPhoto.path != "")  # an erased inquiry's photos are gone
     if open_only:
         query = query.where(Inquiry.open.is_(True))
     if photo_ids is not None:
@@ -847,5 +853,15 @@ def export_pfif_notes(
                 "inquiries": [i.id for i, _ in allowed],
                 "domain": domain,
             },
+        )
+        disclosures.record_in(
+            session,
+            actor=actor,
+            kind="inquiries",
+            what="inquiries' tracing status (PFIF 1.4 notes)",
+            recipient=recipient.value,
+            legal_basis="each family's consent and sharing scope",
+            items=len(entries),
+            details={"inquiries": [i.id for i, _ in allowed]},
         )
     return document, len(entries)

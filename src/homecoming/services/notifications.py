@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from homecoming.errors import Conflict, Forbidden, InvalidInput, NotFound
 from homecoming.notify import Channel, DeliveryError, OutgoingMessage
-from homecoming.services import audit, contacts, inquiries
+from homecoming.services import audit, contacts, disclosures, inquiries
 from homecoming.services.persons import record_fields
 from homecoming.store.db import Database
 from homecoming.store.models import Contact, Record
@@ -275,6 +275,18 @@ def _deliver_one(
             details={"inquiry": row.inquiry_id, "channel": channel.name, "attempt": outbox.attempts}
             | ({"error": error} if error else {}),
         )
+        if not error:
+            disclosures.record_in(
+                session,
+                actor=actor,
+                kind="notification",
+                what=f"message {notification_id} ({row.template}) about inquiry {row.inquiry_id}",
+                recipient=f"the family of inquiry {row.inquiry_id} ({channel.name})",
+                legal_basis="the family's inquiry",
+                encrypted=False,
+                items=1,
+                details={"notification": notification_id, "inquiry": row.inquiry_id},
+            )
     return error
 
 

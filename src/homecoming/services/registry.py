@@ -383,7 +383,10 @@ def iterate_records(
         query = (
             select(Record, Source.name)
             .join(Source)
-            .where(Source.kind.not_in([str(kind) for kind in leave_out]))
+            .where(
+                Source.kind.not_in([str(kind) for kind in leave_out]),
+                Record.redacted_at.is_(None),
+            )
             .order_by(Record.id)
             .execution_options(yield_per=batch)
         )

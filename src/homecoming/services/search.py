@@ -18,6 +18,8 @@ from homecoming.store.models import AuditEntry, AuditHead, Judgement, Record, So
 # record; a judgement (or its undo) only the records of the persons of the two it names.
 REGROUPING_ACTIONS = ("judgement.", "linkage.")
 RELINKING_ACTIONS = ("linkage.",)
+# After an erasure or a retention run the index is built again: erased names must leave it.
+ERASING_ACTIONS = ("personal_data.",)
 SNAPSHOT_NAME = "search-index.npz"
 
 
@@ -88,6 +90,10 @@ class SearchService:
                     AuditEntry.id > self._audit_seen, AuditEntry.id <= head_id
                 )
             ).all()
+        if any(a.startswith(ERASING_ACTIONS) for a, _ in entries):
+            self._index = PersonIndex.build(_entries(self.db, after=0))
+            self._audit_seen = head_id
+            return
         last = int(index.record_ids[-1]) if len(index) else 0
         index.add(_entries(self.db, after=last))
         regrouping = [(a, d) for a, d in entries if a.startswith(REGROUPING_ACTIONS)]
@@ -103,7 +109,7 @@ def _entries(db: Database, *, after: int) -> Iterator[Entry]:
         query = (
             select(Record, Source.party_code)
             .join(Source)
-            .where(Record.id > after)
+            .where(Record.id > after, Record.redacted_at.is_(None))
             .order_by(Record.id)
             .execution_options(yield_per=10_000)
         )

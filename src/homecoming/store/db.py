@@ -31,6 +31,8 @@ def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
+    # Freed content is overwritten with zeros, so an erased name leaves no trace in the file.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
     # Let SQLAlchemy emit BEGIN itself (below) instead of pysqlite's late implicit BEGIN.
     dbapi_connection.isolation_level = None
@@ -136,6 +138,27 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+    def scrub(self, tables: list[str]) -> str:
+        """Make erased content unreadable in the files; says what was done.
+
+        SQLite zeroes freed content (secure_delete) and a truncating checkpoint moves the
+        WAL's pages into the file and empties the WAL; PostgreSQL's VACUUM frees the dead row
+        versions for reuse (it does not zero them: only VACUUM FULL rewrites the tables).
+        """
+        if self.dialect == "sqlite":
+            raw = self.engine.raw_connection()  # outside any transaction, as a checkpoint must be
+            try:
+                busy, _, _ = raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            finally:
+                raw.close()
+            if busy:
+                return "SQLite: the WAL could not be emptied while another reader used it"
+            return "SQLite: freed pages zeroed, WAL checkpointed and truncated"
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            for table in tables:
+                connection.execute(text(f'VACUUM "{table}"'))
+        return f"PostgreSQL: VACUUM {', '.join(tables)}"
 
 
 def lock_row(session: Session, table: str, key: int) -> None:

@@ -128,6 +128,8 @@ class Record(Base):
     fate_day: Mapped[int | None] = mapped_column(Integer)
     photo_ref: Mapped[str] = mapped_column(String(500), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+    # Set once, by an erasure, which blanks the personal fields (the only update allowed).
+    redacted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     source: Mapped[Source] = relationship(back_populates="records")
     person: Mapped[Person | None] = relationship(back_populates="records")
@@ -175,6 +177,26 @@ class AuditEntry(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JsonType)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # SHA-256 of the details: what the hash covers, so an erasure may redact the details.
+    payload_digest: Mapped[str | None] = mapped_column(String(64))
+
+
+class Disclosure(Base):
+    """Personal data that left the system: what, to whom, on which legal basis, who, when."""
+
+    __tablename__ = "disclosures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(32))  # export, backup, inquiries, stage_list...
+    what: Mapped[str] = mapped_column(String(300))
+    recipient: Mapped[str] = mapped_column(String(300))
+    legal_basis: Mapped[str] = mapped_column(String(300))
+    encrypted: Mapped[bool] = mapped_column(Boolean, default=False)
+    items: Mapped[int] = mapped_column(Integer, default=0)
+    details: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    audit_entry_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class AuditHead(Base):

@@ -10,6 +10,8 @@ from homecoming.api.deps import PERSONAL_FILE_HEADERS, DatabaseDep, IdPath, Sett
 from homecoming.api.schemas import GUARDED, problem
 from homecoming.api.schemas_tracing import (
     ContactOut,
+    EraseIn,
+    ErasureOut,
     InquiryIn,
     InquiryOut,
     InquiryPage,
@@ -20,7 +22,7 @@ from homecoming.api.schemas_tracing import (
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import Contact, RecordFields
 from homecoming.domain.roles import Capability
-from homecoming.services import contacts, inquiries
+from homecoming.services import contacts, erasure, inquiries
 from homecoming.services.users import Principal
 from homecoming.tracing.inquiry import FamilyStatus, Recipient
 
@@ -28,6 +30,7 @@ router = APIRouter(prefix="/inquiries", tags=["inquiries"], responses=GUARDED)
 Reader = Annotated[Principal, requires(Capability.INQUIRIES_READ)]
 Writer = Annotated[Principal, requires(Capability.INQUIRIES_WRITE)]
 ContactReader = Annotated[Principal, requires(Capability.CONTACTS_READ)]
+Eraser = Annotated[Principal, requires(Capability.PERSONAL_DATA_ERASE)]
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: problem("No such inquiry")}
 
 
@@ -157,6 +160,35 @@ def show_inquiry(db: DatabaseDep, user: Reader, inquiry_id: str) -> InquiryOut:
 def withdraw(db: DatabaseDep, user: Writer, inquiry_id: str, body: WithdrawIn) -> InquiryOut:
     """The family closes the inquiry: no more re-matching."""
     return _out(inquiries.withdraw(db, inquiry=inquiry_id, reason=body.reason, actor=user.username))
+
+
+@router.post("/{inquiry_id}/erase", responses={**NOT_FOUND, 409: problem("Already erased")})
+def erase(
+    db: DatabaseDep, settings: SettingsDep, user: Eraser, inquiry_id: str, body: EraseIn
+) -> ErasureOut:
+    """Erase the inquiry's personal data (a tombstone stays), or with dry_run say what."""
+    if body.dry_run:
+        plan = erasure.plan(db, inquiry=inquiry_id)
+        return ErasureOut(dry_run=True, **_plan_values(plan))
+    done = erasure.erase(
+        db, inquiry=inquiry_id, reason=body.reason, actor=user.username, data_dir=settings.data_dir
+    )
+    return ErasureOut(
+        dry_run=False, audit_entry=done.audit_entry, scrub=done.scrub, **_plan_values(done.plan)
+    )
+
+
+def _plan_values(plan: erasure.ErasurePlan) -> dict[str, Any]:
+    return {
+        "inquiry_id": plan.inquiry_id,
+        "reference": plan.reference,
+        "record_id": plan.record_id,
+        "contacts": plan.contacts,
+        "photos": plan.photos,
+        "leads": plan.leads,
+        "notifications": plan.notifications,
+        "audit_entries": plan.audit_entries,
+    }
 
 
 @router.get("/{inquiry_id}/contacts", responses=NOT_FOUND)

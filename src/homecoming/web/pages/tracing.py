@@ -269,6 +269,8 @@ def _case(
         status=status,
         view=view,
         registered=request.query_params.get("registered") == "1",
+        erased=request.query_params.get("erased") == "1",
+        may_erase=allows(user.role, Capability.PERSONAL_DATA_ERASE),
         leads=leads.queue(db, state=None, inquiry=view.id, limit=100),
         messages=notifications.list_notifications(db, inquiry=view.id, limit=100),
         contacts=found_contacts,

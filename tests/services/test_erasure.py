@@ -1,0 +1,150 @@
+"""Erasure, retention, disclosures and the access review, as services, on both databases."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from homecoming.domain.record import Contact, Evidence, RecordFields, SourceKind
+from homecoming.errors import Conflict, InvalidInput
+from homecoming.services import (
+    access_review,
+    audit,
+    disclosures,
+    erasure,
+    inquiries,
+    registry,
+    retention,
+)
+from homecoming.services.contacts import read_contacts
+from homecoming.store.db import Database
+from homecoming.store.models import Contact as ContactRow
+from homecoming.store.models import Record, Source
+
+NOW = dt.datetime.now(dt.UTC)
+
+
+def _inquiry(db: Database, family: str = "Шевчишин") -> inquiries.Registered:
+    registry.ensure_party(db, code="UA", name="Україна", actor="admin")
+    return inquiries.register(
+        db,
+        request=inquiries.InquiryRequest(
+            sought=RecordFields(family_name=family, given_names="Олег"),
+            inquirer=Contact(name=f"{family} Ірина", email="iryna@example.org"),
+            consent=True,
+            party="UA",
+        ),
+        actor="liaison",
+    )
+
+
+def test_an_erasure_leaves_a_tombstone_and_a_verified_chain(db: Database, tmp_path: Path) -> None:
+    found = _inquiry(db)
+    read_contacts(db, record_id=found.record_id, actor="liaison", purpose="call Шевчишин Ірина")
+    planned = erasure.plan(db, inquiry=found.reference)
+    assert (planned.contacts, planned.already_erased) == (1, False)
+    done = erasure.erase(
+        db, inquiry=found.id, reason="consent withdrawn", actor="officer", data_dir=tmp_path
+    )
+    assert done.plan.audit_entries and audit.verify(db).ok
+    with db.reading() as session:
+        record = session.get(Record, found.record_id)
+        assert record is not None and record.redacted_at is not None
+        assert (record.family_name, record.given_names, record.person_id) == ("", "", None)
+        assert session.scalars(select(ContactRow)).all() == []
+    assert inquiries.show(db, found.id).status == "withdrawn"
+    with pytest.raises(Conflict, match="already erased"):
+        erasure.erase(db, inquiry=found.id, reason="again", actor="officer")
+    with pytest.raises(InvalidInput, match="say why"):
+        erasure.erase(db, inquiry=found.id, reason=" ", actor="officer")
+
+
+def test_the_access_review_says_who_read_contacts_and_why(db: Database) -> None:
+    found = _inquiry(db)
+    read_contacts(db, record_id=found.record_id, actor="liaison", purpose="tell the family")
+    report = access_review.review(
+        db, since=NOW - dt.timedelta(hours=1), until=NOW + dt.timedelta(hours=1)
+    )
+    assert report.by_actor == {"liaison": 1}
+    assert report.reads[0].purpose == "tell the family" and report.reads[0].items == 1
+    earlier = access_review.review(
+        db, since=NOW - dt.timedelta(days=2), until=NOW - dt.timedelta(days=1)
+    )
+    assert earlier.reads == []
+
+
+def test_a_disclosure_names_its_legal_basis(db: Database) -> None:
+    with pytest.raises(InvalidInput, match="legal basis"):
+        disclosures.record(db, actor="a", kind="export", what="persons", recipient="ICRC")
+    disclosures.record(
+        db, actor="a", kind="export", what="persons", recipient="ICRC", legal_basis="GC III 123",
+        encrypted=True, items=3,
+    )  # fmt: skip
+    (shown,) = disclosures.list_disclosures(db)
+    assert (shown.recipient, shown.legal_basis, shown.items, shown.encrypted) == (
+        "ICRC", "GC III 123", 3, True,
+    )  # fmt: skip
+    assert audit.verify(db).ok
+
+
+def _policy(db: Database, **kwargs: object) -> retention.RetentionReport:
+    return retention.run(db, by_source_kind={}, by_inquiry_state={"withdrawn": 365}, **kwargs)  # type: ignore[arg-type]
+
+
+def test_retention_erases_a_withdrawn_inquiry_after_its_time(db: Database) -> None:
+    found = _inquiry(db)
+    inquiries.withdraw(db, inquiry=found.id, reason="found him", actor="liaison")
+    assert _policy(db).expired == []
+    later = NOW + dt.timedelta(days=366)
+    dry = _policy(db, now=later)
+    assert [(e.kind, e.reference) for e in dry.expired] == [("inquiry", found.reference)]
+    assert not dry.applied and inquiries.show(db, found.id).reference == found.reference
+    with db.reading() as session:
+        assert session.get(Record, found.record_id).family_name == "Шевчишин"  # type: ignore[union-attr]
+    applied = _policy(db, now=later, apply=True)
+    assert applied.applied and len(applied.audit_entries) == 1
+    with db.reading() as session:
+        assert session.get(Record, found.record_id).family_name == ""  # type: ignore[union-attr]
+    assert _policy(db, now=later).expired == [] and audit.verify(db).ok
+
+
+def _pfif_record(db: Database, expiry: str) -> int:
+    with db.transaction() as session:
+        source = Source(
+            kind=str(SourceKind.PFIF_FEED), name="feed", received_at=NOW, created_by="t"
+        )
+        session.add(source)
+        session.flush()
+        (record_id,) = registry.add_evidence(
+            session,
+            source_id=source.id,
+            evidence=[
+                Evidence(
+                    line=1,
+                    raw={"full_name": "Кравчук Богдан", "expiry_date": expiry},
+                    fields=RecordFields(family_name="Кравчук", given_names="Богдан"),
+                )
+            ],
+        )
+    return record_id
+
+
+def test_retention_honours_pfif_expiry_and_source_kinds(db: Database) -> None:
+    past = _pfif_record(db, "2020-01-01T00:00:00Z")
+    future = _pfif_record(db, "2999-01-01T00:00:00Z")
+    report = _policy(db, apply=True)
+    assert [(e.kind, e.id) for e in report.expired] == [("record", past)]
+    with db.reading() as session:
+        assert session.get(Record, past).family_name == ""  # type: ignore[union-attr]
+        assert session.get(Record, future).family_name == "Кравчук"  # type: ignore[union-attr]
+    by_kind = retention.run(
+        db,
+        by_source_kind={"pfif_feed": 30},
+        by_inquiry_state={},
+        now=NOW + dt.timedelta(days=31),
+    )
+    assert [(e.kind, e.id) for e in by_kind.expired] == [("record", future)]
+    assert audit.verify(db).ok
