@@ -11,8 +11,10 @@ from homecoming.cli import (
     audit,
     backup,
     demo,
+    desk,
     exchanges,
     export,
+    keys,
     linkage,
     persons,
     registry,
@@ -62,6 +64,8 @@ review.register(app)
 exchanges.register(app)
 tracing.register(app)
 backup.register(app)
+keys.register(app)
+desk.register(app)
 app.add_typer(names_app, name="names")
 
 
