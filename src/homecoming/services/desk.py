@@ -142,7 +142,9 @@ def open_pack(
         stage = agreements.stage_row(session, agreement_id, number)
         _lay_members(session, stage.id, agreement.name, members, operator)
         desk_id = uuid.uuid4().hex
+        baseline = session.scalar(select(func.max(Handover.id))) or 0
         meta = {
+            "baseline": baseline,  # handover rows up to this one came with the pack
             "name": name,
             "agreement": agreement.name,
             "day": stage.day.isoformat(),
@@ -205,6 +207,7 @@ def _lay_members(
         f = member.get("fields", {})
         kind = f.get("category") or None
         fields = RecordFields(
+            full_name=f.get("full_name", ""),
             family_name=f.get("family_name", ""),
             given_names=f.get("given_names", ""),
             patronymic=f.get("patronymic", ""),
@@ -228,6 +231,22 @@ def _lay_members(
                 changed_by=actor,
             )
         )
+    session.flush()
+    for member in members:
+        done = member.get("recorded")
+        if done:  # what the centre already holds: shown, never sent back
+            session.add(
+                Handover(
+                    stage_id=stage_id,
+                    party=str(member["party"]),
+                    person_id=int(member["person_id"]),
+                    category_code=str(member["category"]),
+                    outcome=str(done["outcome"]),
+                    substitute_name=str(done.get("substitute_name", "")),
+                    recorded_by=f"centre: {done.get('recorded_by', '')}",
+                    recorded_at=dt.datetime.fromisoformat(str(done["recorded_at"])),
+                )
+            )
     session.flush()
 
 
@@ -271,7 +290,8 @@ def pending(db: Database, *, data_dir: Path) -> list[PendingView]:
 def _name(record: Record | None) -> str:
     if record is None:
         return ""
-    return " ".join(p for p in (record.family_name, record.given_names, record.patronymic) if p)
+    parts = (record.family_name, record.given_names, record.patronymic)
+    return " ".join(p for p in parts if p) or record.full_name
 
 
 def _dob(record: Record | None) -> str:
@@ -410,8 +430,11 @@ def export_log(db: Database, *, data_dir: Path, operator: str) -> ExportResult:
     with db.reading() as session:
         desk = _info(session)
         stage = agreements.stage_row(session, desk.agreement_id, desk.stage)
+        baseline = int(session.scalars(select(DeskPack)).one().meta.get("baseline", 0))
         rows = session.scalars(
-            select(Handover).where(Handover.stage_id == stage.id).order_by(Handover.id)
+            select(Handover)
+            .where(Handover.stage_id == stage.id, Handover.id > baseline)
+            .order_by(Handover.id)
         ).all()
         landed = {
             r.id: r
@@ -422,7 +445,7 @@ def export_log(db: Database, *, data_dir: Path, operator: str) -> ExportResult:
         entries: list[dict[str, Any]] = [_outcome_entry(h, landed) for h in rows]
         notes = session.scalars(select(DeskNote).order_by(DeskNote.id)).all()
         entries += [_note_entry(n) for n in notes]
-        count = session.scalar(select(func.count()).select_from(Handover)) or 0
+        count = len(rows)
     payload = {
         "version": LOG_VERSION,
         "desk_id": desk.desk_id,

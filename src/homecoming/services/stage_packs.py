@@ -21,16 +21,17 @@ from sqlalchemy import select
 
 from homecoming.exchange.agreement import agreement_to_mapping
 from homecoming.formats.signed import Keyring, seal
-from homecoming.services import agreements, audit, persons, stages
+from homecoming.services import agreements, audit, handovers, persons, stages
 from homecoming.services.scope import EVERY_PARTY, Scope
 from homecoming.store.db import Database
+from homecoming.store.exchange_models import Handover
 from homecoming.store.models import Party, Record
 from homecoming.store.tracing_models import Inquiry, InquiryPhoto
 
 PACK_KIND = "homecoming-stage-pack"
 PACK_VERSION = 1
 # What a desk learns about each member: the agreed fields (stages.AGREED_FIELDS).
-MEMBER_FIELDS = stages.AGREED_FIELDS
+MEMBER_FIELDS = ("full_name", *stages.AGREED_FIELDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +106,7 @@ def _payload(
             for p in session.scalars(select(Party).where(Party.code.in_(agreement.parties)))
         }
         photos = _photos(session, data_dir, [m.person_id for m in members])
+        recorded = {r.person_id: r for r in handovers.latest_rows(session, stage.id)}
         listed = []
         for member in members:
             record = records.get(member.person_id)
@@ -120,6 +122,7 @@ def _payload(
                     "category": member.category_code,
                     "fields": values,
                     "photos": photos.get(member.person_id, []),
+                    "recorded": _recorded(recorded.get(member.person_id)),
                 }
             )
         return {
@@ -132,6 +135,18 @@ def _payload(
             "stage": {"number": stage.number, "day": stage.day.isoformat()},
             "members": listed,
         }
+
+
+def _recorded(row: Handover | None) -> dict[str, str] | None:
+    """What the centre already holds for a member, so the desk does not ask again."""
+    if row is None:
+        return None
+    return {
+        "outcome": row.outcome,
+        "substitute_name": row.substitute_name,
+        "recorded_by": row.recorded_by,
+        "recorded_at": row.recorded_at.isoformat(),
+    }
 
 
 def _text(value: object) -> str:
