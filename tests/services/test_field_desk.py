@@ -20,14 +20,23 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from homecoming.domain.record import Contact, RecordFields
 from homecoming.errors import InvalidInput, NotFound
 from homecoming.exchange.reconciliation import Outcome
 from homecoming.formats.signed import Keyring, open_sealed, seal
-from homecoming.services import audit, desk, field_merge, handovers, stage_packs
+from homecoming.services import (
+    audit,
+    desk,
+    field_merge,
+    handovers,
+    inquiries,
+    registry,
+    stage_packs,
+)
 from homecoming.store.db import Database
-from homecoming.store.models import AuditEntry
+from homecoming.store.models import AuditEntry, Record
 
 from .test_exchange_handovers import _stage
 
@@ -136,6 +145,48 @@ def test_a_pack_carries_the_agreed_fields_only_and_opens_on_a_desk(
     assert all(w.name.startswith("Person") for w in waiting)
     with pytest.raises(Exception, match="already holds stage 1"):
         _open(field, _pack(centre))
+
+
+def test_photos_travel_only_where_the_family_consented(
+    db: Database, tmp_path: Path, sqlite_template: Path
+) -> None:
+    centre = _centre(db, tmp_path)
+    registry.ensure_party(db, code="UA", name="Ukraine", actor="t")
+    for person, consent, harm in (
+        (centre.ua[0], True, False),
+        (centre.ua[1], False, False),
+        (centre.ua[2], True, True),
+    ):
+        case = inquiries.register(
+            db,
+            request=inquiries.InquiryRequest(
+                sought=RecordFields(family_name=f"Sought{person}", given_names="Test"),
+                inquirer=Contact(name="Family", phone="+380000000009"),
+                consent=consent,
+                harm_risk=harm,
+                party="UA",
+            ),
+            actor="liaison",
+        )
+        inquiries.add_photo(
+            db,
+            data_dir=centre.data_dir,
+            inquiry=case.id,
+            data=b"\xff\xd8\xffjpeg" + bytes([person % 250]),
+            file_name="p.jpg",
+            actor="liaison",
+        )
+        with db.transaction() as session:  # linkage's verdict: the inquiry is about this member
+            session.execute(
+                update(Record).where(Record.id == case.record_id).values(person_id=person)
+            )
+    field = _desk(centre, sqlite_template, tmp_path, "bus-1")
+    data = _pack(centre)
+    assert b"+380000000009" not in gzip.decompress(base64.b64decode(json.loads(data)["payload"]))
+    _open(field, data)
+    photos = {w.person_id: w.photos for w in desk.pending(field.db, data_dir=field.data_dir)}
+    assert len(photos[centre.ua[0]]) == 1 and Path(photos[centre.ua[0]][0]).is_file()
+    assert photos[centre.ua[1]] == [] and photos[centre.ua[2]] == []
 
 
 def test_a_tampered_pack_or_a_stranger_s_pack_is_refused(
