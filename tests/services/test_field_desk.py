@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select, update
 
 from homecoming.domain.record import Contact, RecordFields
-from homecoming.errors import InvalidInput, NotFound
+from homecoming.errors import Conflict, InvalidInput, NotFound
 from homecoming.exchange.reconciliation import Outcome
 from homecoming.formats.signed import Keyring, open_sealed, seal
 from homecoming.services import (
@@ -212,6 +212,10 @@ def test_a_tampered_pack_or_a_stranger_s_pack_is_refused(
         _open(field, elsewhere)
     with pytest.raises(NotFound, match="no stage pack is open"):
         desk.pending(field.db, data_dir=field.data_dir)  # nothing half-landed
+    Keyring(centre.data_dir).trust(Keyring(centre.data_dir).public(), name="self")
+    with pytest.raises(Conflict, match="already holds a registry"):
+        desk.open_pack(centre.db, data_dir=centre.data_dir, data=_pack(centre), source="p",
+                       name="oops", operator="o")  # fmt: skip
 
 
 def test_three_outcomes_merge_once_with_the_field_operator_and_time(

@@ -132,6 +132,11 @@ def open_pack(
                 f"this data directory already holds stage {held.stage} of agreement "
                 f"{held.agreement_id} (pack {held.pack_id}); open each pack in its own directory"
             )
+        if session.scalars(select(Source.id).limit(1)).first() is not None:
+            raise Conflict(
+                "this database already holds a registry: a desk opens a pack into an empty data "
+                "directory of its own (`homecoming --data-dir DIR desk open FILE`)"
+            )
         for code, party_name in dict(pack.get("parties", {})).items():
             if session.get(Party, code) is None:
                 session.add(Party(code=code, name=str(party_name)))
