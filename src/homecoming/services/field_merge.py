@@ -219,9 +219,12 @@ def _entry(raw: dict[str, Any], source: str) -> dict[str, Any]:
     person = raw.get("person_id")
     substitute = raw.get("substitute") if kind == "outcome" else raw.get("fields")
     if kind == "outcome":
-        handovers.check_outcome(
-            Outcome(str(outcome)), str(raw.get("evidence", "")), _substitute(substitute)
-        )
+        try:
+            handovers.check_outcome(
+                Outcome(str(outcome)), str(raw.get("evidence", "")), _substitute(substitute)
+            )
+        except InvalidInput as refused:
+            raise InvalidInput(f"{source}: entry {raw['key']!r}: {refused.message}") from None
     return {
         "key": str(raw["key"]),
         "seq": int(raw["seq"]),
