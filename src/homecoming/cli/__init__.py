@@ -11,8 +11,10 @@ from homecoming.cli import (
     audit,
     backup,
     demo,
+    desk,
     exchanges,
     export,
+    keys,
     linkage,
     persons,
     privacy,
@@ -64,6 +66,8 @@ exchanges.register(app)
 tracing.register(app)
 backup.register(app)
 privacy.register(app)
+keys.register(app)
+desk.register(app)
 app.add_typer(names_app, name="names")
 
 

@@ -32,9 +32,11 @@ from homecoming.services import (
     agreements,
     disclosures,
     exchange_lists,
+    field_merge,
     handovers,
     reconciliation,
     registry,
+    stage_packs,
     stages,
 )
 from homecoming.services.exchange_lists import Direction
@@ -758,3 +760,149 @@ def reconcile(ctx: typer.Context, agreement: AgreementId, as_json: Json = False)
         )
     for party, text in result.running.items():
         out.print(f"{party} handed over {text}", highlight=False)
+
+
+# --- the field desk: packs out, logs back ---------------------------------------------------
+
+
+@stages_app.command("pack")
+def pack_stage(
+    ctx: typer.Context,
+    agreement: AgreementId,
+    number: StageNumber,
+    out_path: Annotated[Path, typer.Option("--out", help="The .hcpack file to write")],
+    encrypt_to: Annotated[
+        str | None, typer.Option(help="The field laptop's age public key (age1…)")
+    ] = None,
+    actor: Actor = "cli",
+) -> None:
+    """Pack a stage for a field desk: agreed fields only, signed with the bureau's key."""
+    result = stage_packs.pack_stage(
+        open_database(ctx),
+        data_dir=settings_of(ctx).data_dir,
+        agreement_id=agreement,
+        number=number,
+        actor=actor,
+        encrypt_to=encrypt_to,
+    )
+    out_path.write_bytes(result.data)
+    sealed = ", encrypted" if result.encrypted else ""
+    err.print(
+        f"stage {number}: {result.members} people, {result.photos} photos written to "
+        f"{out_path} (signed {result.signed_by}{sealed}; sha256 {result.sha256[:12]}…)"
+    )
+
+
+@handovers_app.command("merge")
+def merge(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="The .hcdesk file")],
+    actor: Actor = "cli",
+    as_json: Json = False,
+) -> None:
+    """Merge a field desk's signed log: each entry once; disagreements go to `conflicts`."""
+    db = open_database(ctx)
+    report = field_merge.merge_log(
+        db,
+        _search(ctx, db),
+        data_dir=settings_of(ctx).data_dir,
+        data=path.read_bytes(),
+        source=path.name,
+        actor=actor,
+    )
+    if as_json:
+        print_json(_plain(report))
+        return
+    out.print(
+        f"desk {report.desk_name!r} (signed {report.signed_by}): {report.entries} entries, "
+        f"{report.new} new, {report.already} merged before; {report.written} handovers "
+        f"written, {report.conflicts_opened} conflicts opened, {report.conflicts_closed} closed",
+        highlight=False,
+    )
+
+
+@handovers_app.command("conflicts")
+def conflicts(
+    ctx: typer.Context,
+    agreement: Annotated[int | None, typer.Option(help="Only this agreement's")] = None,
+    stage: Annotated[int | None, typer.Option(help="Only this stage's")] = None,
+    resolved: Annotated[bool, typer.Option(help="Include those already decided")] = False,
+    as_json: Json = False,
+) -> None:
+    """What merged field logs left for a person to decide, with every claim."""
+    views = field_merge.list_conflicts(
+        open_database(ctx), agreement_id=agreement, number=stage, include_resolved=resolved
+    )
+    if as_json:
+        print_json(_plain(views))
+        return
+    for v in views:
+        state = f"resolved: {v.resolution} by {v.resolved_by}" if v.resolved_at else "open"
+        who = f"person {v.person_id}" if v.person_id else "unlisted"
+        out.print(
+            f"conflict {v.id} (stage {v.stage}, {v.kind}, {who}; now {v.current}; {state})",
+            highlight=False,
+        )
+        for c in v.claims:
+            out.print(
+                f"  {c.desk_name or c.desk_id[:8]} {c.entry}: {c.outcome} {c.substitute} "
+                f"{c.note} by {c.operator} at {c.field_at[:19]}",
+                highlight=False,
+            )
+    if not views:
+        out.print("nothing to decide")
+
+
+@handovers_app.command("resolve")
+def resolve(
+    ctx: typer.Context,
+    conflict: Annotated[int, typer.Argument(help="The conflict's id (handovers conflicts)")],
+    reason: Annotated[str, typer.Option(help="Why (kept with the decision)")],
+    outcome: Annotated[Outcome | None, typer.Option(help="The outcome that stands")] = None,
+    evidence: Annotated[str, typer.Option(help="declined: the evidence")] = "",
+    substitute: Annotated[str | None, typer.Option(help="substituted: who came")] = None,
+    actor: Actor = "cli",
+    as_json: Json = False,
+) -> None:
+    """Decide a conflict: the outcome that stands, or that an arrival was dealt with."""
+    db = open_database(ctx)
+    instead = None
+    if substitute:
+        family, _, given = substitute.partition(" ")
+        instead = handovers.Substitute(family_name=family, given_names=given)
+    view = field_merge.resolve(
+        db,
+        _search(ctx, db),
+        conflict_id=conflict,
+        actor=actor,
+        reason=reason,
+        outcome=outcome,
+        evidence=evidence,
+        substitute=instead,
+    )
+    if as_json:
+        print_json(_plain(view))
+    else:
+        out.print(f"conflict {view.id}: {view.resolution} ({view.reason})", highlight=False)
+
+
+@handovers_app.command("field-log")
+def field_log(
+    ctx: typer.Context, agreement: AgreementId, number: StageNumber, as_json: Json = False
+) -> None:
+    """Every field entry merged for a stage: outcomes, arrivals and notes, as the desks said."""
+    rows = field_merge.field_log(open_database(ctx), agreement_id=agreement, number=number)
+    if as_json:
+        print_json(_plain(rows))
+        return
+    table = Table("desk", "entry", "what", "by", "at", "note")
+    for r in rows:
+        table.add_row(
+            r.desk_name or r.desk_id[:8],
+            r.entry,
+            f"{r.outcome} {r.substitute}".strip(),
+            r.operator,
+            r.field_at[:19],
+            r.note,
+        )
+    out.print(table)

@@ -119,6 +119,29 @@ def create_agreement(
     return get_agreement(db, agreement_id, scope=scope)
 
 
+def store_copy(
+    session: Session, *, agreement_id: int, definition: dict[str, Any], actor: str
+) -> Agreement:
+    """Keep another installation's agreement under its own id (a field desk's copy)."""
+    agreement = require_valid(agreement_from_mapping(definition))
+    row = AgreementRow(
+        id=agreement_id,
+        name=agreement.name,
+        party_a=agreement.parties[0],
+        party_b=agreement.parties[1],
+        per_side=agreement.per_side,
+        agreed_on=agreement.agreed_on,
+        place=agreement.place,
+        reference_date=agreement.reference_date,
+        definition=agreement_to_mapping(agreement),
+        created_by=actor,
+    )
+    session.add(row)
+    session.flush()
+    _add_parts(session, row.id, agreement)
+    return agreement
+
+
 def _add_parts(session: Session, agreement_id: int, agreement: Agreement) -> None:
     for position, spec in enumerate(agreement.categories):
         e = spec.eligibility

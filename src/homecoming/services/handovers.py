@@ -92,8 +92,10 @@ def record_handover(
 ) -> HandoverView:
     """Record what happened to one listed person; a second recording must be a correction."""
     party = party.upper()
-    _check_outcome(outcome, evidence, substitute)
-    substitute_id = _resolve(search, substitute, scope) if substitute is not None else None
+    check_outcome(outcome, evidence, substitute)
+    substitute_id = (
+        resolve_substitute(search, substitute, scope) if substitute is not None else None
+    )
     with db.transaction() as session:
         agreement = agreements.load(session, agreement_id, scope=scope)
         stage = agreements.stage_row(session, agreement_id, number)
@@ -104,7 +106,7 @@ def record_handover(
                 f"person {person_id} is not on {party}'s side of stage {number}; "
                 "`homecoming stages show` lists who is"
             )
-        previous = _latest(session, stage.id, person_id)
+        previous = latest(session, stage.id, person_id)
         if previous is not None and not correct:
             raise Conflict(
                 f"person {person_id} is already recorded as {previous.outcome} by "
@@ -113,48 +115,91 @@ def record_handover(
             )
         if previous is None and correct:
             raise InvalidInput(f"nothing recorded yet for person {person_id}: nothing to correct")
-        record_id, substitute_id = _land(
-            session, agreement, stage, member, outcome, previous, substitute, substitute_id
-        )
-        row = Handover(
-            stage_id=stage.id,
-            party=party,
-            person_id=person_id,
-            category_code=member.category_code,
-            outcome=str(outcome),
-            substitute_person_id=substitute_id,
-            substitute_name=_substitute_name(substitute),
-            evidence=evidence.strip(),
-            record_id=record_id,
-            corrects_id=previous.id if previous is not None else None,
-            recorded_by=actor,
-        )
-        session.add(row)
-        session.flush()
-        audit.append(
+        row = write(
             session,
+            agreement=agreement,
+            agreement_id=agreement_id,
+            stage=stage,
+            member=member,
+            outcome=outcome,
+            previous=previous,
+            evidence=evidence,
+            substitute=substitute,
+            substitute_id=substitute_id,
             actor=actor,
             action="handover.corrected" if correct else "handover.recorded",
-            subject=f"handover:{row.id}",
-            details={
-                "agreement": agreement_id,
-                "stage": number,
-                "party": party,
-                "person": person_id,
-                "category": member.category_code,
-                "outcome": str(outcome),
-                "substitute_person": substitute_id,
-                "record": record_id,
-                "corrects": row.corrects_id,
-            },
         )
+        record_id = row.record_id
         view = _view(row, number)
     if record_id is not None:
         events.records_landed(db, [record_id], actor=actor)
     return view
 
 
-def _check_outcome(outcome: Outcome, evidence: str, substitute: Substitute | None) -> None:
+def write(
+    session: Session,
+    *,
+    agreement: Agreement,
+    agreement_id: int,
+    stage: StageRow,
+    member: StageMember,
+    outcome: Outcome,
+    previous: Handover | None,
+    evidence: str,
+    substitute: Substitute | None,
+    substitute_id: int | None,
+    actor: str,
+    action: str,
+    recorded_by: str | None = None,
+    recorded_at: dt.datetime | None = None,
+    field_entry_id: int | None = None,
+    details: dict[str, object] | None = None,
+) -> Handover:
+    """Write one handover row, its landed evidence and its audit entry in the caller's
+    transaction (the stage's row locked). The caller announces the landed record."""
+    record_id, substitute_id = _land(
+        session, agreement, stage, member, outcome, previous, substitute, substitute_id
+    )
+    row = Handover(
+        stage_id=stage.id,
+        party=member.party,
+        person_id=member.person_id,
+        category_code=member.category_code,
+        outcome=str(outcome),
+        substitute_person_id=substitute_id,
+        substitute_name=substitute_name(substitute),
+        evidence=evidence.strip(),
+        record_id=record_id,
+        corrects_id=previous.id if previous is not None else None,
+        field_entry_id=field_entry_id,
+        recorded_by=recorded_by or actor,
+    )
+    if recorded_at is not None:
+        row.recorded_at = recorded_at
+    session.add(row)
+    session.flush()
+    audit.append(
+        session,
+        actor=actor,
+        action=action,
+        subject=f"handover:{row.id}",
+        details={
+            "agreement": agreement_id,
+            "stage": stage.number,
+            "party": member.party,
+            "person": member.person_id,
+            "category": member.category_code,
+            "outcome": str(outcome),
+            "substitute_person": substitute_id,
+            "record": record_id,
+            "corrects": row.corrects_id,
+            **(details or {}),
+        },
+    )
+    return row
+
+
+def check_outcome(outcome: Outcome, evidence: str, substitute: Substitute | None) -> None:
     if outcome is Outcome.SUBSTITUTED and (substitute is None or not substitute.family_name):
         raise InvalidInput("a substitution names who was brought instead (--substitute NAME)")
     if outcome is not Outcome.SUBSTITUTED and substitute is not None:
@@ -166,7 +211,9 @@ def _check_outcome(outcome: Outcome, evidence: str, substitute: Substitute | Non
         )
 
 
-def _resolve(search: SearchService | None, substitute: Substitute, scope: Scope) -> int | None:
+def resolve_substitute(
+    search: SearchService | None, substitute: Substitute, scope: Scope
+) -> int | None:
     """The registry's person for the substitute, when one matches well; else None (new)."""
     if search is None:
         return None
@@ -304,7 +351,7 @@ def _next_line(session: Session, source_id: int) -> int:
     return (last or 1) + 1
 
 
-def _substitute_name(substitute: Substitute | None) -> str:
+def substitute_name(substitute: Substitute | None) -> str:
     if substitute is None:
         return ""
     return " ".join(
@@ -312,7 +359,8 @@ def _substitute_name(substitute: Substitute | None) -> str:
     )
 
 
-def _latest(session: Session, stage_id: int, person_id: int) -> Handover | None:
+def latest(session: Session, stage_id: int, person_id: int) -> Handover | None:
+    """The latest handover row of one person in one stage, or None."""
     return session.scalars(
         select(Handover)
         .where(Handover.stage_id == stage_id, Handover.person_id == person_id)

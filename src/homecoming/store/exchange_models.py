@@ -209,6 +209,8 @@ class Handover(Base):
     evidence: Mapped[str] = mapped_column(Text, default="")
     record_id: Mapped[int | None] = mapped_column(ForeignKey("records.id"))  # landed evidence
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("handovers.id"))
+    # Set when a merged field desk's entry wrote this row (its operator and time are kept).
+    field_entry_id: Mapped[int | None] = mapped_column(ForeignKey("field_entries.id"))
     recorded_by: Mapped[str] = mapped_column(String(100))
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
