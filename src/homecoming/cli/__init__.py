@@ -16,6 +16,7 @@ from homecoming.cli import (
     linkage,
     persons,
     registry,
+    remains,
     review,
     search,
     serve,
@@ -61,6 +62,7 @@ users.register(app)
 review.register(app)
 exchanges.register(app)
 tracing.register(app)
+remains.register(app)
 backup.register(app)
 app.add_typer(names_app, name="names")
 

@@ -18,6 +18,7 @@ class Role(StrEnum):
     TRACING_OFFICER = "tracing_officer"
     FAMILY_LIAISON = "family_liaison"
     AUDITOR = "auditor"  # read-only
+    FORENSIC_EXPERT = "forensic_expert"  # examines remains, records identification steps
 
 
 class Capability(StrEnum):
@@ -38,6 +39,9 @@ class Capability(StrEnum):
     INQUIRIES_WRITE = "inquiries.write"  # register an inquiry, a testimony, a debrief answer
     LEADS_VERIFY = "leads.verify"  # verify or reject a lead
     NOTIFICATIONS_APPROVE = "notifications.approve"  # prepare and (second person) approve
+    REMAINS_READ = "remains.read"  # handovers of remains, cases, the belongings catalogue
+    REMAINS_RECORD = "remains.record"  # receive remains, declared counts, DNA references
+    FORENSICS_WRITE = "forensics.write"  # identification steps and their confirmation
 
 
 _EVERYONE = frozenset(Role)
@@ -68,6 +72,19 @@ ACCESS: dict[Capability, frozenset[Role]] = {
     Capability.NOTIFICATIONS_APPROVE: frozenset(
         {Role.ADMINISTRATOR, Role.TRACING_OFFICER, Role.FAMILY_LIAISON}
     ),
+    Capability.REMAINS_READ: frozenset(
+        {
+            Role.ADMINISTRATOR,
+            Role.FORENSIC_EXPERT,
+            Role.TRACING_OFFICER,
+            Role.FAMILY_LIAISON,
+            Role.AUDITOR,
+        }
+    ),
+    Capability.REMAINS_RECORD: frozenset(
+        {Role.ADMINISTRATOR, Role.FORENSIC_EXPERT, Role.FAMILY_LIAISON}
+    ),
+    Capability.FORENSICS_WRITE: frozenset({Role.ADMINISTRATOR, Role.FORENSIC_EXPERT}),
 }
 
 # Capabilities that only read: the auditor holds no other kind.
@@ -81,6 +98,7 @@ READ_ONLY = frozenset(
         Capability.REVIEW_READ,
         Capability.EXCHANGES_READ,
         Capability.INQUIRIES_READ,
+        Capability.REMAINS_READ,
     }
 )
 

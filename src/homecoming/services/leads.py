@@ -587,6 +587,8 @@ def _view(session: Session, row: Lead) -> LeadView:
             }.items()
             if v
         }
+    if row.kind in (LeadKind.BELONGINGS, LeadKind.IDENTIFICATION):
+        evidence = {k: str(v) for k, v in row.explanation.items() if v}
     decisions = session.scalars(
         select(LeadDecision).where(LeadDecision.lead_id == row.id).order_by(LeadDecision.id)
     ).all()
@@ -686,25 +688,63 @@ def decide(db: Database, *, lead_id: int, decision: Decision, reason: str, actor
     return Decided(show(db, lead_id), status, previous, notification_id)
 
 
+def _origin(kind: str | None, party: str | None, lead_kind: str, inquiry: Inquiry) -> Origin:
+    if lead_kind == LeadKind.IDENTIFICATION:
+        return Origin.FORENSIC  # remains identified and confirmed by a second person
+    if kind:
+        return origin_of(SourceKind(kind), source_party=party, family_party=inquiry.party_code)
+    # A recognition at a debrief, or of belongings, has no record: a witness's word.
+    return Origin.TESTIMONY
+
+
+def add_remains_lead(
+    session: Session,
+    *,
+    inquiry: Inquiry,
+    kind: LeadKind,
+    fate: Fate | None,
+    reason: str,
+    explanation: dict[str, Any],
+    actor: str,
+) -> int:
+    """A lead from remains: an identification (deceased) or a recognition of belongings."""
+    (lead_id,) = _insert_leads(
+        session,
+        [
+            {
+                "inquiry_id": inquiry.id,
+                "kind": kind.value,
+                "record_id": None,
+                "sighting_id": None,
+                "debrief_answer_id": None,
+                "person_id": None,
+                "score": 1.0 if kind is LeadKind.IDENTIFICATION else 0.5,
+                "name_score": 0.0,
+                "reason": reason[:100],
+                "reasons": [],
+                "explanation": explanation,
+                "fate": fate.value if fate else None,
+                "state": LeadState.PENDING.value,
+                "created_by": actor,
+            }
+        ],
+    )
+    return lead_id
+
+
 def refresh_status(session: Session, inquiry: Inquiry) -> str:
     """Derive the family-facing status from the verified leads; open or close the case."""
     if inquiry.status == FamilyStatus.WITHDRAWN.value:
         return inquiry.status
     verified = session.execute(
-        select(Lead.fate, Source.kind, Source.party_code)
+        select(Lead.fate, Source.kind, Source.party_code, Lead.kind)
         .outerjoin(Record, Record.id == Lead.record_id)
         .outerjoin(Source, Source.id == Record.source_id)
         .where(Lead.inquiry_id == inquiry.id, Lead.state == LeadState.VERIFIED.value)
     ).all()
     readings = [
-        read(
-            # A recognition at a debrief has no record: a released person's testimony.
-            origin_of(SourceKind(kind), source_party=party, family_party=inquiry.party_code)
-            if kind
-            else Origin.TESTIMONY,
-            Fate(fate) if fate else None,
-        ).family
-        for fate, kind, party in verified
+        read(_origin(kind, party, lead_kind, inquiry), Fate(fate) if fate else None).family
+        for fate, kind, party, lead_kind in verified
     ]
     status = next_family_status(FamilyStatus.REGISTERED, readings)
     inquiry.status = status.value

@@ -16,6 +16,8 @@ class LeadKind(StrEnum):
     RECORD = "record"  # a record in the registry (a list, a visit report, a handover)
     SIGHTING = "sighting"  # a released person saw them
     RECOGNITION = "recognition"  # a released person recognised their photo at a debrief
+    BELONGINGS = "belongings"  # a family recognised belongings in the remains catalogue
+    IDENTIFICATION = "identification"  # remains identified (DNA, forensics), confirmed twice
 
 
 class LeadState(StrEnum):
