@@ -27,6 +27,7 @@ from homecoming.api.routers import (
     persons,
     reconciliation,
     records,
+    remains,
     review,
     search,
     sources,
@@ -61,6 +62,7 @@ ROUTERS: tuple[APIRouter, ...] = tuple(
         testimonies,
         leads,
         notifications,
+        remains,
         audit,
         users,
     )

@@ -878,6 +878,19 @@ def photo(db: Database, photo_id: int) -> dict[str, Any]:
         return _photo_dict(session, row)
 
 
+def read_photo(db: Database, *, data_dir: Path, photo_id: int) -> tuple[bytes, str]:
+    """A catalogue photo's bytes and type (only photos shown with consent)."""
+    with db.reading() as session:
+        row = session.get(BelongingPhoto, photo_id)
+        if row is None or not row.consent:
+            raise NotFound(f"no belongings photo {photo_id} in the catalogue")
+        path, media_type = row.path, row.media_type
+    target = data_dir / path
+    if not target.is_file():
+        raise NotFound(f"the file of belongings photo {photo_id} is missing")
+    return target.read_bytes(), media_type
+
+
 def recognise(
     db: Database, *, photo_id: int, inquiry: str, notes: str = "", actor: str
 ) -> dict[str, Any]:
