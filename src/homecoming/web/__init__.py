@@ -32,6 +32,7 @@ from homecoming.web.pages import (
     exchanges,
     imports,
     registry,
+    remains,
     review,
     tracing,
 )
@@ -46,7 +47,17 @@ Handler = Callable[[Request, Any], Awaitable[Response] | Response]
 # One router per area, each under /ui and outside the OpenAPI document.
 PAGE_ROUTERS: tuple[APIRouter, ...] = tuple(
     module.router
-    for module in (account, dashboard, registry, imports, exchanges, review, tracing, audit)
+    for module in (
+        account,
+        dashboard,
+        registry,
+        imports,
+        exchanges,
+        review,
+        tracing,
+        remains,
+        audit,
+    )
 )
 
 

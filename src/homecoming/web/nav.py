@@ -33,6 +33,7 @@ NAV: list[NavEntry] = [
     NavEntry("leads", "/ui/leads", N_("Leads"), Capability.INQUIRIES_READ),
     NavEntry("gallery", "/ui/gallery", N_("Debrief"), Capability.INQUIRIES_READ),
     NavEntry("notifications", "/ui/notifications", N_("Messages"), Capability.INQUIRIES_READ),
+    NavEntry("remains", "/ui/remains", N_("Remains"), Capability.REMAINS_READ),
     NavEntry("audit", "/ui/audit", N_("Audit"), Capability.AUDIT_VERIFY),
 ]
 
