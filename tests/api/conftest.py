@@ -29,6 +29,7 @@ ACCOUNTS: tuple[tuple[str, Role, str | None], ...] = (
     ("tracer", Role.TRACING_OFFICER, None),
     ("liaison", Role.FAMILY_LIAISON, None),
     ("auditor", Role.AUDITOR, None),
+    ("forensic", Role.FORENSIC_EXPERT, None),
 )
 
 

@@ -10,7 +10,7 @@ from homecoming.cli.demo import DEMO_USERS, SEED_SOLDIER
 from homecoming.domain.dates import PartialDate
 from homecoming.generate.scenario import build_scenario
 from homecoming.search.index import Query
-from homecoming.services import audit, persons
+from homecoming.services import audit, inquiries, persons, remains
 from homecoming.services.search import SearchService
 from homecoming.store.db import Database
 from homecoming.store.models import AuditEntry, Record, Source
@@ -57,6 +57,19 @@ def test_demo_loads_links_verifies_and_refuses_to_overwrite(db: Database) -> Non
     assert _audited(db, "linkage.run") == 1
     assert _audited(db, "user.created") == len(DEMO_USERS)
     assert all(username in result.stdout for username, _, _ in DEMO_USERS)
+    # June 2025's repatriation, scaled down, followed to a family told in person.
+    assert "Remains: received 60 of 61 declared from RU in 5 handovers" in result.stdout
+    listed = remains.handovers(db)
+    by_party = {p["party"]: p for p in listed["by_party"]}
+    assert (by_party["RU"]["received"], by_party["RU"]["declared"]) == (60, 61)
+    assert by_party["UA"]["received"] == 2  # one body handed to RU, one of theirs sent back
+    (case,) = [c for c in remains.cases(db) if c.identified]
+    shown = remains.show(db, case.reference)
+    steps = [s.step for s in shown.steps]
+    assert steps[-1] == "family_informed" and shown.same_as is not None
+    assert all(s.confirmed_by for s in shown.steps if s.step in ("dna_match", "identified"))
+    assert inquiries.show(db, case.identified[0]).status == "deceased"
+    assert any(c.persons == 2 for c in remains.cases(db))  # the mixed bag
 
     again = runner.invoke(app, ["--database-url", db.url, "demo", "--people", "300"])
     assert again.exit_code == 1 and "--reset" in again.stderr

@@ -99,7 +99,7 @@ def test_demo_creates_one_login_per_role(db: Database) -> None:
     code, out, err = _run(db, "demo", "--people", "100", "--no-link")
     assert code == 0, err
     logins = out[out.index("Demo logins") :].splitlines()[1:]
-    assert len(logins) == len(DEMO_USERS) == 7
+    assert len(logins) == len(DEMO_USERS) == 8  # one per role, a negotiator per party
     listed = {u.username: u for u in users.list_users(db)}
     for line, (username, role, party) in zip(logins, DEMO_USERS, strict=True):
         name, password = line.split()[:2]

@@ -273,8 +273,8 @@ def test_a_surname_and_a_unit_find_the_right_inquiry(db: Database) -> None:
     decided = leads.decide(
         db, lead_id=lead.id, decision=Decision.VERIFY, reason="unit fits", actor="tracer"
     )
-    # A sighting adds information; it does not confirm captivity on its own.
-    assert decided.status == "information_added"
+    # A sighting is evidence of life; it does not confirm captivity on its own.
+    assert decided.status == "seen_alive"
 
 
 def test_rematching_is_incremental_and_idempotent(db: Database) -> None:

@@ -5,17 +5,14 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from homecoming.domain.record import Fate
+from homecoming.tracing.evidence import STATUS_RANK, is_news, next_status
 from homecoming.tracing.inquiry import (
-    STATUS_RANK,
     FamilyStatus,
     Recipient,
     Sharing,
     SharingScope,
     case_reference,
-    is_news,
     may_share,
-    next_status,
     parse_reference,
 )
 
@@ -58,23 +55,26 @@ def test_nothing_goes_where_the_family_did_not_allow(
         assert allowed
 
 
-@given(st.lists(st.sampled_from([*Fate, None]), max_size=8), st.sampled_from(FamilyStatus))
-def test_status_never_moves_backwards(fates: list[Fate | None], start: FamilyStatus) -> None:
-    after = next_status(start, fates)
+@given(st.lists(st.sampled_from(FamilyStatus), max_size=8), st.sampled_from(FamilyStatus))
+def test_status_never_moves_backwards(readings: list[FamilyStatus], start: FamilyStatus) -> None:
+    after = next_status(start, readings)
     assert STATUS_RANK[after] >= STATUS_RANK[start]
     if start is FamilyStatus.WITHDRAWN:
         assert after is start
 
 
 def test_status_steps() -> None:
-    registered = FamilyStatus.REGISTERED
-    assert next_status(registered, [Fate.DETAINED]) is FamilyStatus.CONFIRMED_CAPTIVITY
-    assert next_status(registered, [Fate.DETAINED, Fate.RELEASED]) is FamilyStatus.RELEASED
-    assert next_status(registered, [None]) is FamilyStatus.INFORMATION_ADDED
-    # A late "deceased" does not override a verified release (Person Finder's lesson).
-    assert next_status(FamilyStatus.RELEASED, [Fate.DECEASED]) is FamilyStatus.RELEASED
-    assert is_news(FamilyStatus.CONFIRMED_CAPTIVITY, Fate.RELEASED)
-    assert not is_news(FamilyStatus.CONFIRMED_CAPTIVITY, Fate.DETAINED)
+    registered, held = FamilyStatus.REGISTERED, FamilyStatus.CONFIRMED_CAPTIVITY
+    released, reported = FamilyStatus.RELEASED, FamilyStatus.REPORTED_DECEASED
+    assert next_status(registered, [held]) is held
+    assert next_status(registered, [held, released]) is released
+    assert next_status(registered, [FamilyStatus.SEEN_ALIVE, held]) is held
+    # A late identification does not override a verified release (Person Finder's lesson).
+    assert next_status(released, [FamilyStatus.DECEASED]) is released
+    # People reported dead have come home: a return moves past a reported death.
+    assert next_status(reported, [released]) is released
+    assert is_news(held, released) and is_news(held, reported)
+    assert not is_news(held, FamilyStatus.SEEN_ALIVE)
 
 
 def test_case_references() -> None:

@@ -27,6 +27,15 @@ REVIEWERS = frozenset({Role.ADMINISTRATOR, Role.REGISTRAR, Role.AUDITOR})
 TRACING_READERS = frozenset(
     {Role.ADMINISTRATOR, Role.TRACING_OFFICER, Role.FAMILY_LIAISON, Role.AUDITOR}
 )
+REMAINS_READERS = frozenset(
+    {
+        Role.ADMINISTRATOR,
+        Role.FORENSIC_EXPERT,
+        Role.TRACING_OFFICER,
+        Role.FAMILY_LIAISON,
+        Role.AUDITOR,
+    }
+)
 TRACING_WRITERS = frozenset({Role.ADMINISTRATOR, Role.TRACING_OFFICER, Role.FAMILY_LIAISON})
 ERASERS = frozenset({Role.ADMINISTRATOR, Role.FAMILY_LIAISON})
 # GET pages: (route path, url to open, roles that may open it[, status they get: 200 unless
@@ -88,6 +97,8 @@ PAGES: list[tuple[str, str, frozenset[Role]] | tuple[str, str, frozenset[Role], 
     ("/ui/inquiries/{inquiry_id}/erase", "/ui/inquiries/HC-2026-000099/erase", ERASERS, 404),
     ("/ui/disclosures", "/ui/disclosures", AUDITORS),
     ("/ui/access-review", "/ui/access-review?since=2026-01-01", AUDITORS),
+    ("/ui/remains", "/ui/remains", REMAINS_READERS),
+    ("/ui/remains/cases/{case}", "/ui/remains/cases/RC-2025-000099", REMAINS_READERS, 404),
 ]
 # POST pages and the public ones are exercised by the tests below.
 OTHER_ROUTES = {
@@ -112,6 +123,7 @@ OTHER_ROUTES = {
     ("POST", "/ui/gallery/answers"),
     ("POST", "/ui/notifications/{notification_id}/approve"),
     ("POST", "/ui/notifications/{notification_id}/cancel"),
+    ("POST", "/ui/remains/cases/{case}/steps/{step_id}/confirm"),
 }
 BAD_CSV = "Прізвище,Ім'я,Дата народження\nШевченко,Тарас,09.03.1984\nТарасов,Петро,31.02.1990\n"
 GOOD_CSV = "Прізвище,Ім'я,Дата народження\nШевченко,Тарас,09.03.1984\nТарасов,Петро,28.02.1990\n"

@@ -19,6 +19,7 @@ from homecoming.cli import (
     persons,
     privacy,
     registry,
+    remains,
     review,
     search,
     serve,
@@ -64,6 +65,7 @@ users.register(app)
 review.register(app)
 exchanges.register(app)
 tracing.register(app)
+remains.register(app)
 backup.register(app)
 privacy.register(app)
 keys.register(app)

@@ -16,7 +16,7 @@ from homecoming.domain.record import RECORD_FIELD_NAMES, Evidence, RecordFields,
 from homecoming.domain.roles import Role
 from homecoming.errors import Conflict
 from homecoming.generate.scenario import Scenario, SourceRow, build_scenario
-from homecoming.services import exchange_demo, registry, tracing_demo, users
+from homecoming.services import exchange_demo, registry, remains_demo, tracing_demo, users
 from homecoming.store.db import Database
 
 DEMO_ACTOR = "demo"
@@ -29,6 +29,7 @@ DEMO_USERS: tuple[tuple[str, Role, str | None], ...] = (
     ("tracing-officer", Role.TRACING_OFFICER, None),
     ("family-liaison", Role.FAMILY_LIAISON, None),
     ("auditor", Role.AUDITOR, None),
+    ("forensic-expert", Role.FORENSIC_EXPERT, None),
 )
 
 
@@ -64,6 +65,10 @@ def demo(
         out.print(f"Linked {summary.records:,} records into {summary.persons:,} persons.")
     out.print(exchange_demo.load_demo_exchange(db, actor=DEMO_ACTOR, scenario=scenario))
     out.print(f"Tracing: {tracing_demo.load_demo_tracing(db, actor=DEMO_ACTOR)}")
+    loaded = remains_demo.load_demo_remains(
+        db, actor=DEMO_ACTOR, data_dir=settings_of(ctx).data_dir
+    )
+    out.print(f"Remains: {loaded}", highlight=False)
     logins = add_demo_users(db, users.password_hasher(settings_of(ctx)))
     _print_logins(logins)
 

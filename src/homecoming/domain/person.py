@@ -17,6 +17,8 @@ _SOURCE_WEIGHT = {
     SourceKind.TESTIMONY: 2,
     SourceKind.FAMILY_INQUIRY: 1,
     SourceKind.PFIF_FEED: 1,
+    SourceKind.VIDEO: 2,
+    SourceKind.FORENSIC: 6,  # an identification of remains
     SourceKind.OTHER: 1,
 }
 _ALIVE = {

@@ -16,6 +16,8 @@ class SourceKind(StrEnum):
     TESTIMONY = "testimony"
     PFIF_FEED = "pfif_feed"
     HANDOVER = "handover"  # what an operator recorded at the crossing
+    VIDEO = "video"  # a video or photo published by anyone (evidence of life, nothing more)
+    FORENSIC = "forensic"  # a laboratory's DNA match or an authorised forensic identification
     OTHER = "other"
 
 

@@ -18,6 +18,7 @@ class Role(StrEnum):
     TRACING_OFFICER = "tracing_officer"
     FAMILY_LIAISON = "family_liaison"
     AUDITOR = "auditor"  # read-only
+    FORENSIC_EXPERT = "forensic_expert"  # examines remains, records identification steps
 
 
 class Capability(StrEnum):
@@ -40,6 +41,9 @@ class Capability(StrEnum):
     NOTIFICATIONS_APPROVE = "notifications.approve"  # prepare and (second person) approve
     PERSONAL_DATA_ERASE = "personal_data.erase"  # erase an inquiry's personal data
     DISCLOSURES_READ = "disclosures.read"  # the disclosure log and the access review
+    REMAINS_READ = "remains.read"  # handovers of remains, cases, the belongings catalogue
+    REMAINS_RECORD = "remains.record"  # receive remains, declared counts, DNA references
+    FORENSICS_WRITE = "forensics.write"  # identification steps and their confirmation
 
 
 _EVERYONE = frozenset(Role)
@@ -72,6 +76,19 @@ ACCESS: dict[Capability, frozenset[Role]] = {
     ),
     Capability.PERSONAL_DATA_ERASE: frozenset({Role.ADMINISTRATOR, Role.FAMILY_LIAISON}),
     Capability.DISCLOSURES_READ: frozenset({Role.ADMINISTRATOR, Role.AUDITOR}),
+    Capability.REMAINS_READ: frozenset(
+        {
+            Role.ADMINISTRATOR,
+            Role.FORENSIC_EXPERT,
+            Role.TRACING_OFFICER,
+            Role.FAMILY_LIAISON,
+            Role.AUDITOR,
+        }
+    ),
+    Capability.REMAINS_RECORD: frozenset(
+        {Role.ADMINISTRATOR, Role.FORENSIC_EXPERT, Role.FAMILY_LIAISON}
+    ),
+    Capability.FORENSICS_WRITE: frozenset({Role.ADMINISTRATOR, Role.FORENSIC_EXPERT}),
 }
 
 # Capabilities that only read: the auditor holds no other kind.
@@ -86,6 +103,7 @@ READ_ONLY = frozenset(
         Capability.EXCHANGES_READ,
         Capability.INQUIRIES_READ,
         Capability.DISCLOSURES_READ,
+        Capability.REMAINS_READ,
     }
 )
 

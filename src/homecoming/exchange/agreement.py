@@ -51,6 +51,7 @@ class CategorySpec:
     eligibility: Eligibility
     parity: ParityRule = ParityRule.N_FOR_N
     total: int | None = None  # per side; None for all_for_all and none (not a number)
+    remains: bool = False  # bodies, by count and not by name (docs/remains.md)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +152,12 @@ def check_agreement(agreement: Agreement) -> list[RowProblem]:
         e = spec.eligibility
         if e.min_age is not None and e.max_age is not None and e.min_age > e.max_age:
             problems.append(RowProblem(0, spec.code, "min_age is above max_age"))
-    numbered = sum(c.total or 0 for c in agreement.categories)
+        if spec.remains and spec.parity is ParityRule.ALL_FOR_ALL:
+            problems.append(
+                RowProblem(0, spec.code, "remains go by count: parity is n_for_n or none")
+            )
+    # Remains are counted apart: per_side is the living persons each side hands over.
+    numbered = sum(c.total or 0 for c in agreement.categories if not c.remains)
     if numbered > agreement.per_side:
         problems.append(
             RowProblem(
@@ -217,6 +223,7 @@ def agreement_to_mapping(agreement: Agreement) -> dict[str, Any]:
                 "min_age": c.eligibility.min_age,
                 "max_age": c.eligibility.max_age,
                 "seriously_wounded": c.eligibility.seriously_wounded,
+                "remains": c.remains,
             }
             for c in agreement.categories
         ],
@@ -257,6 +264,7 @@ def _category(code: str, spec: Mapping[str, Any]) -> CategorySpec:
         ),
         parity=ParityRule(spec.get("parity", ParityRule.N_FOR_N)),
         total=int(total) if total is not None else None,
+        remains=bool(spec.get("remains", False)),
     )
 
 

@@ -28,8 +28,8 @@ from homecoming.services.persons import record_fields
 from homecoming.store.db import Database
 from homecoming.store.models import Party, Record, Source
 from homecoming.store.tracing_models import Inquiry, InquiryKey, InquiryPhoto, Lead
+from homecoming.tracing.evidence import CLOSED
 from homecoming.tracing.inquiry import (
-    CLOSED,
     LANGUAGES,
     FamilyStatus,
     Recipient,

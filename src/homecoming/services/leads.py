@@ -29,7 +29,9 @@ from homecoming.store.db import Database
 from homecoming.store.models import Record, Source
 from homecoming.store.tracing_models import Inquiry, InquiryKey, Lead, LeadDecision, Sighting
 from homecoming.tracing.circumstances import birth_years
-from homecoming.tracing.inquiry import CLOSED, FamilyStatus, next_status
+from homecoming.tracing.evidence import CLOSED, Origin, origin_of, read
+from homecoming.tracing.evidence import next_status as next_family_status
+from homecoming.tracing.inquiry import FamilyStatus
 from homecoming.tracing.lead_rules import (
     Decision,
     LeadKind,
@@ -68,6 +70,8 @@ class _Evidence:
     kind: LeadKind
     sighting_id: int | None
     seen: Described
+    source_kind: SourceKind
+    source_party: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +82,7 @@ class _Open:
     record_id: int
     status: FamilyStatus
     sought: Described
+    party: str | None
 
 
 def rematch_for_records(db: Database, record_ids: Sequence[int], *, actor: str) -> int:
@@ -163,7 +168,7 @@ def _open_case(session: Session, row: Inquiry) -> _Open:
     record = session.get(Record, row.record_id)
     assert record is not None
     sought = inquiries.described(record_fields(record), call_sign=row.call_sign)
-    return _Open(row.id, row.record_id, FamilyStatus(row.status), sought)
+    return _Open(row.id, row.record_id, FamilyStatus(row.status), sought, row.party_code)
 
 
 def _open_cases(session: Session, inquiry_ids: Sequence[int]) -> dict[int, _Open]:
@@ -173,6 +178,7 @@ def _open_cases(session: Session, inquiry_ids: Sequence[int]) -> dict[int, _Open
         Inquiry.id,
         Inquiry.record_id,
         Inquiry.status,
+        Inquiry.party_code,
         Inquiry.call_sign,
         Inquiry.circumstances,
         Inquiry.created_at,
@@ -206,7 +212,9 @@ def _open_cases(session: Session, inquiry_ids: Sequence[int]) -> dict[int, _Open
                 call_sign=row.call_sign,
                 born_between=birth_years(row.circumstances or "", row.created_at.date()),
             )
-            cases[row.id] = _Open(row.id, row.record_id, FamilyStatus(row.status), sought)
+            cases[row.id] = _Open(
+                row.id, row.record_id, FamilyStatus(row.status), sought, row.party_code
+            )
     return cases
 
 
@@ -242,19 +250,21 @@ def _load_evidence(session: Session, record_ids: Sequence[int]) -> list[_Evidenc
     found = []
     for chunk in _chunks(record_ids):
         rows = session.execute(
-            select(Record, Source.kind, Sighting)
+            select(Record, Source.kind, Source.party_code, Sighting)
             .join(Source, Source.id == Record.source_id)
             .outerjoin(Sighting, Sighting.record_id == Record.id)
             .where(Record.id.in_(chunk))
         )
-        for record, kind, sighting in rows:
+        for record, kind, party, sighting in rows:
             if kind == SourceKind.FAMILY_INQUIRY:
                 continue
-            found.append(_evidence_of(record, SourceKind(kind), sighting))
+            found.append(_evidence_of(record, SourceKind(kind), party, sighting))
     return found
 
 
-def _evidence_of(record: Record, kind: SourceKind, sighting: Sighting | None) -> _Evidence:
+def _evidence_of(
+    record: Record, kind: SourceKind, party: str | None, sighting: Sighting | None
+) -> _Evidence:
     seen = inquiries.described(
         record_fields(record),
         call_sign=sighting.call_sign if sighting else "",
@@ -262,7 +272,7 @@ def _evidence_of(record: Record, kind: SourceKind, sighting: Sighting | None) ->
     )
     lead_kind = LeadKind.SIGHTING if kind is SourceKind.TESTIMONY else LeadKind.RECORD
     return _Evidence(
-        record.id, record.person_id, lead_kind, sighting.id if sighting else None, seen
+        record.id, record.person_id, lead_kind, sighting.id if sighting else None, seen, kind, party
     )
 
 
@@ -346,7 +356,7 @@ def _score_pairs(
             reason = lead_reason(
                 candidate.score,
                 previous_best=previous,
-                fate=_status_fate(item),
+                reads_as=_reads_as(item, case),
                 status=case.status,
             )
             if reason is None:
@@ -363,9 +373,12 @@ def _prior(session: Session) -> float:
     return 1.0 / max(records, 2)
 
 
-def _status_fate(item: _Evidence) -> Fate | None:
-    """A sighting adds information; only a record of a source can confirm a fate."""
-    return item.seen.fate if item.kind is LeadKind.RECORD else None
+def _reads_as(item: _Evidence, case: _Open) -> FamilyStatus | None:
+    """What the family would be told if this evidence were verified (docs/tracing.md table)."""
+    if item.seen.fate is None:
+        return None
+    origin = origin_of(item.source_kind, source_party=item.source_party, family_party=case.party)
+    return read(origin, item.seen.fate).family
 
 
 def _earlier_leads(
@@ -574,6 +587,8 @@ def _view(session: Session, row: Lead) -> LeadView:
             }.items()
             if v
         }
+    if row.kind in (LeadKind.BELONGINGS, LeadKind.IDENTIFICATION):
+        evidence = {k: str(v) for k, v in row.explanation.items() if v}
     decisions = session.scalars(
         select(LeadDecision).where(LeadDecision.lead_id == row.id).order_by(LeadDecision.id)
     ).all()
@@ -673,19 +688,65 @@ def decide(db: Database, *, lead_id: int, decision: Decision, reason: str, actor
     return Decided(show(db, lead_id), status, previous, notification_id)
 
 
+def _origin(kind: str | None, party: str | None, lead_kind: str, inquiry: Inquiry) -> Origin:
+    if lead_kind == LeadKind.IDENTIFICATION:
+        return Origin.FORENSIC  # remains identified and confirmed by a second person
+    if kind:
+        return origin_of(SourceKind(kind), source_party=party, family_party=inquiry.party_code)
+    # A recognition at a debrief, or of belongings, has no record: a witness's word.
+    return Origin.TESTIMONY
+
+
+def add_remains_lead(
+    session: Session,
+    *,
+    inquiry: Inquiry,
+    kind: LeadKind,
+    fate: Fate | None,
+    reason: str,
+    explanation: dict[str, Any],
+    actor: str,
+) -> int:
+    """A lead from remains: an identification (deceased) or a recognition of belongings."""
+    (lead_id,) = _insert_leads(
+        session,
+        [
+            {
+                "inquiry_id": inquiry.id,
+                "kind": kind.value,
+                "record_id": None,
+                "sighting_id": None,
+                "debrief_answer_id": None,
+                "person_id": None,
+                "score": 1.0 if kind is LeadKind.IDENTIFICATION else 0.5,
+                "name_score": 0.0,
+                "reason": reason[:100],
+                "reasons": [],
+                "explanation": explanation,
+                "fate": fate.value if fate else None,
+                "state": LeadState.PENDING.value,
+                "created_by": actor,
+            }
+        ],
+    )
+    return lead_id
+
+
 def refresh_status(session: Session, inquiry: Inquiry) -> str:
     """Derive the family-facing status from the verified leads; open or close the case."""
     if inquiry.status == FamilyStatus.WITHDRAWN.value:
         return inquiry.status
     verified = session.execute(
-        select(Lead.kind, Lead.fate).where(
-            Lead.inquiry_id == inquiry.id, Lead.state == LeadState.VERIFIED.value
-        )
+        select(Lead.fate, Source.kind, Source.party_code, Lead.kind)
+        .outerjoin(Record, Record.id == Lead.record_id)
+        .outerjoin(Source, Source.id == Record.source_id)
+        .where(Lead.inquiry_id == inquiry.id, Lead.state == LeadState.VERIFIED.value)
     ).all()
-    fates = [
-        Fate(fate) if fate and kind == LeadKind.RECORD.value else None for kind, fate in verified
+    readings = [
+        read(_origin(kind, party, lead_kind, inquiry), Fate(fate) if fate else None).family
+        for fate, kind, party, lead_kind in verified
     ]
-    status = next_status(FamilyStatus.REGISTERED, fates) if verified else FamilyStatus.REGISTERED
+    status = next_family_status(FamilyStatus.REGISTERED, readings)
     inquiry.status = status.value
     inquiries.set_open(session, inquiry, open_=status not in CLOSED)
     return inquiry.status

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -237,7 +238,13 @@ def pfif_evidence(data: bytes, *, name: str) -> Iterator[Evidence | list[RowProb
     if document.problems:
         yield document.problems
     entries = [(p.line, p.raw, p.fields, p.person_record_id) for p in document.persons]
-    entries += [(n.line, n.raw, n.fields, n.note_record_id) for n in document.notes]
+    # A note says who it is about by the person's id: it carries that person's identity, so
+    # that its status ("believed_alive") is matched like any other record.
+    identity = {p.person_record_id: p.fields for p in document.persons}
+    entries += [
+        (n.line, n.raw, _about(n.fields, identity.get(n.person_record_id)), n.note_record_id)
+        for n in document.notes
+    ]
     for line, raw, fields, external_id in entries:
         yield Evidence(
             line=line,
@@ -246,6 +253,20 @@ def pfif_evidence(data: bytes, *, name: str) -> Iterator[Evidence | list[RowProb
             contact=_pfif_contact(raw),
             external_id=external_id,
         )
+
+
+def _about(note: RecordFields, person: RecordFields | None) -> RecordFields:
+    if person is None or note.display_name():
+        return note
+    return dataclasses.replace(
+        note,
+        family_name=person.family_name,
+        given_names=person.given_names,
+        patronymic=person.patronymic,
+        full_name=person.full_name,
+        sex=person.sex,
+        date_of_birth=person.date_of_birth,
+    )
 
 
 def _pfif_contact(raw: Mapping[str, str]) -> Contact | None:

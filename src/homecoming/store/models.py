@@ -308,6 +308,11 @@ RECORDS = cast(Table, Record.__table__)
 CONTACTS = cast(Table, Contact.__table__)
 
 # Feature tables live beside their features; importing them here puts them on Base.metadata.
-from homecoming.store import exchange_models, field_models, tracing_models  # noqa: E402
+from homecoming.store import (  # noqa: E402
+    exchange_models,
+    field_models,
+    remains_models,
+    tracing_models,
+)
 
-__all__ = ["exchange_models", "field_models", "tracing_models"]
+__all__ = ["exchange_models", "field_models", "remains_models", "tracing_models"]

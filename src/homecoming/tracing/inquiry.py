@@ -13,8 +13,6 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from homecoming.domain.record import Fate
-
 
 class SharingScope(StrEnum):
     """How far the family lets the report travel, each step including the ones before."""
@@ -64,60 +62,12 @@ class FamilyStatus(StrEnum):
 
     REGISTERED = "registered"  # report registered
     INFORMATION_ADDED = "information_added"  # information added to the case
+    SEEN_ALIVE = "seen_alive"  # evidence of life (a video, a testimony), captivity unconfirmed
     CONFIRMED_CAPTIVITY = "confirmed_captivity"  # confirmed in captivity
+    REPORTED_DECEASED = "reported_deceased"  # a death reported, not identified: told in person
     RELEASED = "released"  # came home
-    DECEASED = "deceased"  # told in person, with care, never by a message alone
+    DECEASED = "deceased"  # identified (DNA, forensics); told in person, never by a message
     WITHDRAWN = "withdrawn"  # the family closed the inquiry
-
-
-STATUS_RANK = {
-    FamilyStatus.REGISTERED: 0,
-    FamilyStatus.INFORMATION_ADDED: 1,
-    FamilyStatus.CONFIRMED_CAPTIVITY: 2,
-    FamilyStatus.RELEASED: 3,
-    FamilyStatus.DECEASED: 3,
-    FamilyStatus.WITHDRAWN: 4,
-}
-CLOSED = frozenset({FamilyStatus.RELEASED, FamilyStatus.DECEASED, FamilyStatus.WITHDRAWN})
-
-_FATE_STATUS = {
-    Fate.CAPTURED: FamilyStatus.CONFIRMED_CAPTIVITY,
-    Fate.DETAINED: FamilyStatus.CONFIRMED_CAPTIVITY,
-    Fate.LISTED: FamilyStatus.CONFIRMED_CAPTIVITY,
-    Fate.HOSPITALISED: FamilyStatus.CONFIRMED_CAPTIVITY,
-    Fate.RELEASED: FamilyStatus.RELEASED,
-    Fate.FOUND_ALIVE: FamilyStatus.RELEASED,
-    Fate.DECEASED: FamilyStatus.DECEASED,
-}
-
-
-def status_for_fate(fate: Fate | None) -> FamilyStatus:
-    """The family-facing status that verified evidence of this fate supports."""
-    if fate is None:
-        return FamilyStatus.INFORMATION_ADDED
-    return _FATE_STATUS.get(fate, FamilyStatus.INFORMATION_ADDED)
-
-
-def next_status(current: FamilyStatus, verified_fates: list[Fate | None]) -> FamilyStatus:
-    """The status after verified evidence: never backwards, deceased only on such evidence.
-
-    A lone "deceased" does not override a verified release (Person Finder's lesson), and a
-    verified release does not override a verified death: both stay in the leads, and the
-    status keeps the first that reached the last step.
-    """
-    if current is FamilyStatus.WITHDRAWN:
-        return current
-    best: FamilyStatus = current
-    for fate in verified_fates:
-        candidate = status_for_fate(fate)
-        if STATUS_RANK[candidate] > STATUS_RANK[best]:
-            best = candidate
-    return best
-
-
-def is_news(current: FamilyStatus, fate: Fate | None) -> bool:
-    """True when evidence of this fate would move the family's status forward."""
-    return fate is not None and STATUS_RANK[status_for_fate(fate)] > STATUS_RANK[current]
 
 
 REFERENCE_PREFIX = "HC"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from homecoming.domain.record import Fate
-from homecoming.tracing.inquiry import FamilyStatus, is_news
+from homecoming.tracing.evidence import is_news
+from homecoming.tracing.inquiry import FamilyStatus
 from homecoming.tracing.matching import LEAD_THRESHOLD
 
 # A later candidate for the same person must beat the best earlier one by this much.
@@ -16,6 +16,8 @@ class LeadKind(StrEnum):
     RECORD = "record"  # a record in the registry (a list, a visit report, a handover)
     SIGHTING = "sighting"  # a released person saw them
     RECOGNITION = "recognition"  # a released person recognised their photo at a debrief
+    BELONGINGS = "belongings"  # a family recognised belongings in the remains catalogue
+    IDENTIFICATION = "identification"  # remains identified (DNA, forensics), confirmed twice
 
 
 class LeadState(StrEnum):
@@ -43,19 +45,21 @@ def lead_reason(
     score: float,
     *,
     previous_best: float | None,
-    fate: Fate | None,
+    reads_as: FamilyStatus | None,
     status: FamilyStatus,
     threshold: float = LEAD_THRESHOLD,
 ) -> str | None:
     """Why this candidate becomes a lead ("new candidate", "stronger", "news"), or None.
 
-    `previous_best` is the best earlier lead's score for the same person and inquiry.
+    `previous_best` is the best earlier lead's score for the same person and inquiry;
+    `reads_as` is the family-facing status the evidence's fate would support if verified
+    (None when it claims no fate).
     """
     if score < threshold:
         return None
     if previous_best is None:
         return "new candidate"
-    if is_news(status, fate):
+    if reads_as is not None and is_news(status, reads_as):
         return "news: evidence of a fate the family has not been told"
     if score >= previous_best + STRONGER_BY:
         return "stronger candidate"

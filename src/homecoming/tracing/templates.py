@@ -22,10 +22,14 @@ class TemplateName(StrEnum):
     DECEASED = "deceased"
 
 
+# No message says more than the evidence proves: evidence of life is "new information", and a
+# reported death, like an identified one, only asks the family to let us speak in person.
 TEMPLATE_FOR_STATUS = {
     FamilyStatus.REGISTERED: TemplateName.REGISTERED,
     FamilyStatus.INFORMATION_ADDED: TemplateName.INFORMATION_ADDED,
+    FamilyStatus.SEEN_ALIVE: TemplateName.INFORMATION_ADDED,
     FamilyStatus.CONFIRMED_CAPTIVITY: TemplateName.CONFIRMED_CAPTIVITY,
+    FamilyStatus.REPORTED_DECEASED: TemplateName.DECEASED,
     FamilyStatus.RELEASED: TemplateName.RELEASED,
     FamilyStatus.DECEASED: TemplateName.DECEASED,
 }

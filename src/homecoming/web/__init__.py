@@ -33,6 +33,7 @@ from homecoming.web.pages import (
     imports,
     privacy,
     registry,
+    remains,
     review,
     tracing,
 )
@@ -56,6 +57,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = tuple(
         review,
         tracing,
         privacy,
+        remains,
         audit,
     )
 )

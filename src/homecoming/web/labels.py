@@ -33,6 +33,8 @@ SOURCE_KINDS: dict[str, str] = {
     "testimony": N_("testimony"),
     "pfif_feed": N_("PFIF feed"),
     "handover": N_("handover record"),
+    "video": N_("video or photo"),
+    "forensic": N_("forensic identification"),
     "other": N_("other source"),
 }
 
@@ -188,9 +190,11 @@ def reason_parts(reason: str) -> tuple[str, dict[str, str]]:
 FAMILY_STATUSES: dict[str, str] = {
     "registered": N_("registered"),
     "information_added": N_("information added"),
+    "seen_alive": N_("seen alive"),
     "confirmed_captivity": N_("confirmed in captivity"),
+    "reported_deceased": N_("reported deceased (told in person)"),
     "released": N_("released"),
-    "deceased": N_("deceased"),
+    "deceased": N_("deceased (identified)"),
     "withdrawn": N_("withdrawn"),
 }
 SCOPES: dict[str, str] = {

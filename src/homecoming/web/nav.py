@@ -34,6 +34,7 @@ NAV: list[NavEntry] = [
     NavEntry("gallery", "/ui/gallery", N_("Debrief"), Capability.INQUIRIES_READ),
     NavEntry("notifications", "/ui/notifications", N_("Messages"), Capability.INQUIRIES_READ),
     NavEntry("disclosures", "/ui/disclosures", N_("Disclosures"), Capability.DISCLOSURES_READ),
+    NavEntry("remains", "/ui/remains", N_("Remains"), Capability.REMAINS_READ),
     NavEntry("audit", "/ui/audit", N_("Audit"), Capability.AUDIT_VERIFY),
 ]
 

@@ -35,6 +35,7 @@ IMPORTABLE_KINDS = (
     SourceKind.ICRC_VISIT,
     SourceKind.FAMILY_INQUIRY,
     SourceKind.TESTIMONY,
+    SourceKind.VIDEO,
     SourceKind.OTHER,
 )
 # A record must name someone: at least one column has to be read as one of these.
