@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from homecoming.cli.pfif import pfif_of_persons
 from homecoming.cli.runtime import open_database, out
 from homecoming.domain.record import RECORD_FIELD_NAMES, SourceKind
 from homecoming.formats.export import write_csv, write_xlsx
-from homecoming.services import persons, registry
+from homecoming.services import persons, pfif, registry
 from homecoming.store.db import Database
 
 PERSON_COLUMNS = ("id", "name", "date_of_birth", "status", "records", "contradictions")
@@ -49,11 +49,20 @@ def export(
             "only: `homecoming inquiries export-pfif` shares inquiries as each family allowed)"
         ),
     ] = False,
+    since: Annotated[
+        dt.datetime | None,
+        typer.Option(
+            help="PFIF only: write only records that entered Homecoming after this moment "
+            "(an entry_date of the last export, e.g. 2025-05-23T10:00:00Z; UTC if no zone)",
+            formats=["%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"],
+        ),
+    ] = None,
 ) -> None:
     """Write every person or record to CSV, XLSX or PFIF 1.4 (persons only).
 
     Families' inquiries are left out unless --include-inquiries: each family decides how far
-    its report may go, and an export file may travel further than the bureau.
+    its report may go, and an export file may travel further than the bureau. PFIF sends
+    back what peers sent under their own record ids (see docs/pfif.md).
     """
     db = open_database(ctx)
     leave_out = frozenset() if include_inquiries else frozenset({SourceKind.FAMILY_INQUIRY})
@@ -61,13 +70,24 @@ def export(
     if chosen == Format.PFIF:
         if what != What.PERSONS:
             raise typer.BadParameter("PFIF exports persons: use `export persons`")
-        views = persons.iterate(db, leave_out=leave_out)
-        out_path.write_bytes(pfif_of_persons(views, domain=pfif_domain))
-    else:
-        rows, headers = _rows(db, what, leave_out)
-        writer = write_xlsx if chosen == Format.XLSX else write_csv
-        writer(out_path, rows, headers)
+        written = pfif.export_persons(
+            db, domain=pfif_domain, leave_out=leave_out, since=_utc(since)
+        )
+        out_path.write_bytes(written.document)
+        out.print(f"{written.persons} persons and {written.notes} notes written to {out_path}")
+        return
+    if since is not None:
+        raise typer.BadParameter("--since applies to PFIF exports only")
+    rows, headers = _rows(db, what, leave_out)
+    writer = write_xlsx if chosen == Format.XLSX else write_csv
+    writer(out_path, rows, headers)
     out.print(f"{what.value} written to {out_path}")
+
+
+def _utc(moment: dt.datetime | None) -> dt.datetime | None:
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
 
 def _format_of(path: Path) -> Format:

@@ -117,8 +117,7 @@ def import_file(
                 "already_held": result.already_held,
                 "rejected": [str(p) for p in result.problems],
                 "defaulted": [
-                    {"line": d.line, "field": d.field, "reason": d.reason}
-                    for d in result.defaulted
+                    {"line": d.line, "field": d.field, "reason": d.reason} for d in result.defaulted
                 ],
             }
         )

@@ -501,14 +501,29 @@ def write_pfif(
     now: dt.datetime | None = None,
 ) -> bytes:
     """Write a PFIF 1.4 document: (person_record_id, fields, source info) and note dicts."""
+    values = (person_values(person_id, fields, source) for person_id, fields, source in persons)
+    return write_pfif_values(values, notes, now=now)
+
+
+def write_pfif_values(
+    persons: Iterable[Mapping[str, str]],
+    notes: Iterable[Mapping[str, str]] = (),
+    *,
+    now: dt.datetime | None = None,
+) -> bytes:
+    """Write a PFIF 1.4 document from person and note field dicts (PFIF 1.4 names).
+
+    A note goes inside its person when the person is in the document, at the top otherwise;
+    a record without entry_date gets `now`.
+    """
     stamp = utc_stamp(now or dt.datetime.now(dt.UTC))
     ET.register_namespace("pfif", PFIF_NS)
     root = ET.Element(_tag("pfif"))
     by_id: dict[str, ET.Element] = {}
-    for person_id, fields, source in persons:
-        element = _person_element(person_id, fields, source, stamp=stamp)
+    for person in persons:
+        element = _person_element(person, stamp=stamp)
         root.append(element)
-        by_id[person_id] = element
+        by_id[person["person_record_id"]] = element
     for note in notes:
         parent = by_id.get(note.get("person_record_id", ""), root)
         parent.append(_note_element(note, stamp=stamp))
@@ -539,13 +554,15 @@ def person_values(
     return values
 
 
-def _person_element(
-    person_id: str, fields: RecordFields, source: Mapping[str, str], *, stamp: str
-) -> ET.Element:
-    values = person_values(person_id, fields, source)
+def _person_element(person: Mapping[str, str], *, stamp: str) -> ET.Element:
+    what = f"person {person.get('person_record_id', '?')!r}"
+    unknown = set(person) - set(PERSON_FIELDS)
+    if unknown:
+        raise PfifError(f"{what}: {sorted(unknown)} are not PFIF person fields")
+    values = dict(person)
     values.setdefault("entry_date", stamp)
-    _require(values, REQUIRED_PERSON["1.4"], what=f"person {person_id!r}")
-    _check_export(values, what=f"person {person_id!r}")
+    _require(values, REQUIRED_PERSON["1.4"], what=what)
+    _check_export(values, what=what)
     return _record_element("person", PERSON_FIELDS, values)
 
 
@@ -594,3 +611,13 @@ def utc_stamp(moment: dt.datetime) -> str:
     """A moment as PFIF writes dates: UTC, to the second, like 2025-05-23T10:00:00Z."""
     utc = moment.astimezone(dt.UTC) if moment.tzinfo else moment
     return utc.replace(microsecond=0, tzinfo=None).isoformat() + "Z"
+
+
+def received_values(raw: Mapping[str, str], kind: str) -> dict[str, str]:
+    """A record's fields as received, under PFIF 1.4 names: what an export sends back.
+
+    Older names are renamed, empty fields and our own marks (`_defaulted`) left out.
+    """
+    order = PERSON_FIELDS if kind == "person" else NOTE_FIELDS
+    renamed = {RENAMED_FIELDS.get(k, k): v for k, v in raw.items() if isinstance(v, str) and v}
+    return {name: renamed[name] for name in order if name in renamed}
