@@ -340,6 +340,7 @@ def _person_from(element: ET.Element, *, line: int) -> tuple[PfifPerson | None, 
     problems.extend(_too_long(values, line=line))
     sex = _checked(values, "sex", _parse_sex, line, problems)
     born = _checked(values, "date_of_birth", PartialDate.parse, line, problems)
+    problems.extend(_bad_dates(values, line=line))
     if problems:
         return None, problems
     names = _person_names(values)
@@ -415,6 +416,17 @@ def _checked(
         return None
 
 
+def _bad_dates(values: Mapping[str, str], *, line: int) -> list[RowProblem]:
+    """PFIF record dates are UTC to the second; anything else cannot be ordered or compared."""
+    return [
+        RowProblem(
+            line, name, f"{values[name]!r} is not a PFIF date: write UTC like 2025-05-23T10:00:00Z"
+        )
+        for name in ("entry_date", "source_date", "expiry_date")
+        if values.get(name) and not _UTC_DATETIME.match(values[name])
+    ]
+
+
 def _parse_sex(text: str) -> Sex:
     try:
         return Sex(text.strip().casefold())
@@ -445,6 +457,7 @@ def _note_from(
             RowProblem(line, "person_record_id", "the note says nothing of whom it is about")
         )
     fate = _checked(values, "status", _parse_status, line, problems)
+    problems.extend(_bad_dates(values, line=line))
     if problems:
         return None, problems
     fields = RecordFields(

@@ -67,7 +67,8 @@ def export_persons(
     entries: dict[tuple[str, str], _Entry] = {}
     for view in persons.iterate(db, leave_out=leave_out):
         for entry in _entries(view, domain=domain):
-            if since is not None and _aware(entry.entered) <= since:
+            # Compared as written (to the second), so --since LAST_ENTRY_DATE repeats nothing.
+            if since is not None and utc_stamp(entry.entered) <= utc_stamp(since):
                 continue
             key = (entry.kind, entry.record_id)
             held = entries.get(key)
@@ -144,7 +145,3 @@ def _own_entries(
 def _author(record: Record) -> str:
     """Who a record came from, when it does not say: its source."""
     return record.source.received_from or record.source.name
-
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
