@@ -152,6 +152,15 @@ def test_missing_required_fields_are_reported_with_lines() -> None:
     assert document.notes[1].raw["_defaulted"] == "author_name"
 
 
+def test_a_person_without_any_name_is_refused() -> None:
+    text = PFIF_12.replace("<pfif:first_name>Serhii</pfif:first_name>", "").replace(
+        "<pfif:last_name>Kovalov</pfif:last_name>", ""
+    )
+    [problem] = parse_pfif(text.encode()).problems
+    assert (problem.line, problem.field) == (3, "full_name")
+    assert "has no name" in problem.reason
+
+
 def test_bad_values_are_problems() -> None:
     text = PFIF_14.replace("<pfif:sex>male</pfif:sex>", "<pfif:sex>чол</pfif:sex>").replace(
         "believed_dead", "believed_gone"

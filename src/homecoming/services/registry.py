@@ -341,7 +341,7 @@ class _BatchWriter:
         self.batch: list[Evidence] = []
         self.pfif = pfif
         self.already_held = 0
-        self.defaulted: list[RowProblem] = []  # of the records written
+        self.defaulted: list[RowProblem] = []  # of the PFIF records written
         self.person_of: dict[str, int] = {}  # PFIF person_record_id -> Homecoming person
 
     @property
@@ -358,7 +358,6 @@ class _BatchWriter:
         if self.pfif:
             return self._flush_pfif(batch)
         _insert(self.session, self.source_id, batch, [None] * len(batch))
-        self.defaulted.extend(d for e in batch for d in _defaulted(e))
         return len(batch)
 
     def _flush_pfif(self, batch: list[Evidence]) -> int:
