@@ -130,16 +130,18 @@ def _own_entries(
         yield _Entry("person", person_values(subject, record_fields(best), source), entered)
     status = view.derived.status
     if status is not None:
+        # Derived from every record: a peer's later note can change it, and so its date.
+        decided = max(r.created_at for r in view.records)
         note = {
             "note_record_id": f"{domain}/note.{view.id}",
             "person_record_id": subject,
-            "entry_date": stamp,
+            "entry_date": utc_stamp(decided),
             "author_name": SOURCE_NAME,
-            "source_date": stamp,
+            "source_date": utc_stamp(decided),
             "status": PFIF_STATUS.get(status, "believed_alive"),
-            "text": f"Status from {len(own)} record(s): {status.value}",
+            "text": f"Status from {len(view.records)} record(s): {status.value}",
         }
-        yield _Entry("note", note, entered)
+        yield _Entry("note", note, decided)
 
 
 def _author(record: Record) -> str:
