@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from homecoming.store.db import Database
 from homecoming.store.models import Record, Source
 
+from ..formats.personfinder_feeds import PFIF_12
 from ..formats.test_xlsx_limits import zip_bomb
 
 GOOD = "Прізвище,Ім'я,Дата народження,Звання\nНехір,Олександр,23.05.1987,солдат\n"
@@ -188,3 +189,18 @@ def test_an_xlsx_zip_bomb_is_refused_with_413(
     )
     assert as_list.status_code == 413, as_list.text
     assert _count(db, Source) == 0
+
+
+def test_a_pfif_upload_reports_defaulted_fields_and_records_already_held(
+    app_client: TestClient, tokens: dict[str, str]
+) -> None:
+    feed = PFIF_12.encode()
+    first = _upload(app_client, tokens["admin"], "test.pfif-1.2.xml", feed)
+    assert first.status_code == 201, first.text
+    body = first.json()
+    assert (body["imported"], body["already_held"]) == (5, 0)
+    assert [d["field"] for d in body["defaulted"]] == ["full_name", "author_name", "author_name"]
+    assert body["defaulted"][1]["reason"].startswith("missing; marked unknown")
+    again = _upload(app_client, tokens["admin"], "again.xml", feed, force=True)
+    assert (again.json()["imported"], again.json()["already_held"]) == (0, 5)
+    assert again.json()["defaulted"] == []

@@ -9,6 +9,8 @@ from homecoming.domain.record import Evidence, Fate, RecordFields, SourceKind
 from homecoming.services import registry
 from homecoming.store.db import Database
 
+from ..formats.pfif_rules import pfif_violations
+
 INQUIRY = {
     "sought": {
         "family_name": "Нехір",
@@ -121,6 +123,7 @@ def test_sightings_photos_and_exports(app_client: TestClient, tokens: dict[str, 
     assert answer["lead_id"] is not None
     to_icrc = app_client.get("/inquiries/export/pfif?to=icrc", headers=tracer)
     assert reference.encode() in to_icrc.content
+    assert pfif_violations(to_icrc.content) == []
     to_party = app_client.get("/inquiries/export/pfif?to=other_party", headers=tracer)
     assert reference.encode() not in to_party.content
     prepared = app_client.post(

@@ -13,6 +13,8 @@ from homecoming.cli import app
 from homecoming.formats.pfif import read_pfif
 from homecoming.store.db import Database
 
+from ..formats.pfif_rules import pfif_violations
+
 runner = CliRunner()
 
 
@@ -57,6 +59,7 @@ def test_persons_pfif_round_trip(db: Database, tmp_path: Path) -> None:
     _loaded(db, tmp_path)
     target = tmp_path / "persons.xml"
     _run(db, "export", "persons", "--out", str(target), "--plaintext")
+    assert pfif_violations(target.read_bytes()) == []
     document = read_pfif(target)
     assert not document.problems
     assert [p.fields.family_name for p in document.persons] == ["Нехір", "Тарасов"]

@@ -15,6 +15,8 @@ from typer.testing import CliRunner
 from homecoming.cli import app
 from homecoming.store.db import Database
 
+from ..formats.pfif_rules import pfif_violations
+
 runner = CliRunner()
 
 
@@ -176,6 +178,7 @@ def test_testimony_photos_and_the_rest(db: Database, tmp_path: Path) -> None:
     assert b"<pfif:person>" not in target.read_bytes()  # the family allowed the ICRC only
     _ok(db, "inquiries", "export-pfif", "--to", "icrc", "--out", str(target))
     assert b"inquiry." + reference.encode() in target.read_bytes()
+    assert pfif_violations(target.read_bytes()) == []
     _ok(db, "inquiries", "withdraw", reference, "--reason", "came home")
     assert "withdrawn" in _ok(db, "inquiries", "list")
 

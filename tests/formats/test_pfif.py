@@ -24,6 +24,8 @@ from homecoming.formats.pfif import (
     write_pfif,
 )
 
+from .pfif_rules import pfif_violations
+
 PFIF_14 = """<?xml version="1.0" encoding="UTF-8"?>
 <pfif:pfif xmlns:pfif="http://zesty.ca/pfif/1.4">
   <pfif:person>
@@ -141,11 +143,22 @@ def test_missing_required_fields_are_reported_with_lines() -> None:
     )
     document = parse_pfif(text.encode())
     assert document.persons == []
-    assert [(p.line, p.field) for p in document.problems] == [
-        (3, "source_date"),
-        (30, "author_name"),
+    assert [(p.line, p.field) for p in document.problems] == [(3, "source_date")]
+    # A note without author_name lands as Person Finder's do, the field marked unknown.
+    assert [(n.note_record_id, n.defaulted) for n in document.notes] == [
+        ("tracing.example.org/note.1", ()),
+        ("tracing.example.org/note.2", ("author_name",)),
     ]
-    assert [n.note_record_id for n in document.notes] == ["tracing.example.org/note.1"]
+    assert document.notes[1].raw["_defaulted"] == "author_name"
+
+
+def test_a_person_without_any_name_is_refused() -> None:
+    text = PFIF_12.replace("<pfif:first_name>Serhii</pfif:first_name>", "").replace(
+        "<pfif:last_name>Kovalov</pfif:last_name>", ""
+    )
+    [problem] = parse_pfif(text.encode()).problems
+    assert (problem.line, problem.field) == (3, "full_name")
+    assert "has no name" in problem.reason
 
 
 def test_bad_values_are_problems() -> None:
@@ -263,6 +276,7 @@ def test_export_round_trip() -> None:
         [NOTE],
         now=dt.datetime(2025, 6, 1, 12, 0, tzinfo=dt.UTC),
     )
+    assert pfif_violations(data) == []
     document = parse_pfif(data)
     assert document.problems == []
     [person] = document.persons
@@ -276,6 +290,7 @@ def test_export_round_trip() -> None:
 
 def test_export_follows_the_schema_order() -> None:
     data = write_pfif([("homecoming.example/person.1", _person(), SOURCE)], [NOTE])
+    assert pfif_violations(data) == []
     root = ET.fromstring(data)
     [person] = list(root)
     person_tags = [c.tag.rpartition("}")[2] for c in person if not c.tag.endswith("note")]
@@ -289,6 +304,7 @@ def test_export_follows_the_schema_order() -> None:
 
 def test_export_writes_a_display_name_when_full_name_is_empty() -> None:
     data = write_pfif([("homecoming.example/person.1", _person(full_name=""), SOURCE)])
+    assert pfif_violations(data) == []
     [person] = parse_pfif(data).persons
     assert person.fields.full_name == "Нехір Олександр Іванович"
 
@@ -352,5 +368,7 @@ def test_export_then_import_keeps_what_pfif_carries(
         last_residence=residence,
         notes=notes,
     )
-    [person] = parse_pfif(write_pfif([("homecoming.example/p.1", fields, SOURCE)])).persons
+    data = write_pfif([("homecoming.example/p.1", fields, SOURCE)])
+    assert pfif_violations(data) == []
+    [person] = parse_pfif(data).persons
     assert person.fields == fields

@@ -14,6 +14,8 @@ from homecoming.services import inquiries, leads, registry, testimonies
 from homecoming.store.db import Database
 from homecoming.tracing.inquiry import Recipient, SharingScope
 
+from ..formats.pfif_rules import pfif_violations
+
 HEADER = (
     "Прізвище,Ім'я,По батькові,Дата народження,Військова частина,"
     "Контактна особа,Телефон,Email,Згода,Поширення,Позивний\n"
@@ -88,6 +90,7 @@ def test_exports_follow_the_familys_choice(db: Database, tmp_path: Path) -> None
         document, count = inquiries.export_pfif_notes(
             db, recipient=recipient, domain="bureau.example", author="NIB", actor="tracer"
         )
+        assert pfif_violations(document) == []
         root = ElementTree.fromstring(document)
         names = [e.text for e in root.iterfind("pfif:person/pfif:family_name", NS)]
         seen[recipient] = names

@@ -119,6 +119,16 @@ class ImportOut(BaseModel):
         description="Lines left out (only with skip_bad_rows).", examples=[[7, 19]]
     )
     rejected: list[RejectedRow] = Field(description="Why each line was left out.")
+    defaulted: list[RejectedRow] = Field(
+        default_factory=list,
+        description="Required fields a record lacked that were marked unknown (or composed, "
+        "as a PFIF full_name from the name parts) so that it could land; the record landed.",
+    )
+    already_held: int = Field(
+        default=0,
+        description="PFIF records already held (same record id and entry_date): skipped.",
+        examples=[0],
+    )
 
 
 class RejectedRow(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -9,13 +10,12 @@ from typing import Annotated, Any
 import typer
 
 from homecoming.cli.options import Actor
-from homecoming.cli.pfif import pfif_of_persons
 from homecoming.cli.runtime import open_database, out
 from homecoming.domain.record import RECORD_FIELD_NAMES, SourceKind
 from homecoming.errors import InvalidInput
 from homecoming.formats import sealed
 from homecoming.formats.export import write_csv, write_xlsx
-from homecoming.services import disclosures, persons, registry
+from homecoming.services import disclosures, persons, pfif, registry
 from homecoming.store.db import Database
 
 EncryptTo = Annotated[
@@ -76,6 +76,14 @@ def export(
     to: To = "",
     legal_basis: LegalBasis = "",
     actor: Actor = "cli",
+    since: Annotated[
+        dt.datetime | None,
+        typer.Option(
+            help="PFIF only: write only records that entered Homecoming after this moment "
+            "(an entry_date of the last export, e.g. 2025-05-23T10:00:00Z; UTC if no zone)",
+            formats=["%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"],
+        ),
+    ] = None,
 ) -> None:
     """Write every person or record to CSV, XLSX or PFIF 1.4 (persons only).
 
@@ -83,18 +91,21 @@ def export(
     --passphrase-file, or written unencrypted only with --plaintext. Every export is logged in
     the disclosures, with --to and its --legal-basis when it is for another party.
     Families' inquiries are left out unless --include-inquiries: each family decides how far
-    its report may go, and an export file may travel further than the bureau.
+    its report may go, and an export file may travel further than the bureau. PFIF sends
+    back what peers sent under their own record ids (see docs/pfif.md).
     """
     keys = sealed.recipients(encrypt_to or [])
     passphrase = sealed.passphrase_of(passphrase_file) if passphrase_file else ""
     _check_protection(bool(keys or passphrase), plaintext, to)
+    chosen = fmt or _format_of(out_path)
+    if since is not None and chosen != Format.PFIF:
+        raise typer.BadParameter("--since applies to PFIF exports only")
     disclosures.check(recipient=to, legal_basis=legal_basis)
     db = open_database(ctx)
     leave_out = frozenset() if include_inquiries else frozenset({SourceKind.FAMILY_INQUIRY})
-    chosen = fmt or _format_of(out_path)
     plain = out_path.with_name(f".{out_path.name}.partial")
     try:
-        items = _write(db, what, chosen, plain, leave_out, pfif_domain)
+        items = _write(db, what, chosen, plain, leave_out, pfif_domain, _utc(since))
         if keys or passphrase:
             sealed.seal(plain, out_path, to=keys, passphrase=passphrase)
         else:
@@ -134,17 +145,25 @@ def _write(
     path: Path,
     leave_out: frozenset[SourceKind],
     pfif_domain: str,
+    since: dt.datetime | None,
 ) -> int:
     if chosen == Format.PFIF:
         if what != What.PERSONS:
             raise typer.BadParameter("PFIF exports persons: use `export persons`")
-        views = list(persons.iterate(db, leave_out=leave_out))
-        path.write_bytes(pfif_of_persons(iter(views), domain=pfif_domain))
-        return len(views)
+        written = pfif.export_persons(db, domain=pfif_domain, leave_out=leave_out, since=since)
+        path.write_bytes(written.document)
+        out.print(f"{written.persons} persons and {written.notes} notes in PFIF")
+        return written.persons
     rows, headers = _rows(db, what, leave_out)
     writer = write_xlsx if chosen == Format.XLSX else write_csv
     writer(path, rows, headers)
     return len(rows)
+
+
+def _utc(moment: dt.datetime | None) -> dt.datetime | None:
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
 
 def _format_of(path: Path) -> Format:

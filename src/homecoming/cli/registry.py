@@ -114,7 +114,11 @@ def import_file(
             {
                 "source_id": result.source_id,
                 "imported": result.imported,
+                "already_held": result.already_held,
                 "rejected": [str(p) for p in result.problems],
+                "defaulted": [
+                    {"line": d.line, "field": d.field, "reason": d.reason} for d in result.defaulted
+                ],
             }
         )
     else:
@@ -122,7 +126,12 @@ def import_file(
             f"imported {result.imported} records from {path.name} as source "
             f"{result.source_id}"
             + (f"; {len(result.rejected_lines)} rows rejected" if result.problems else "")
+            + (f"; {result.already_held} already held, skipped" if result.already_held else "")
         )
+        if result.defaulted:
+            out.print(f"{len(result.defaulted)} missing field(s) defaulted:")
+            for defaulted in result.defaulted:
+                out.print(f"  {defaulted}")
 
 
 def _default_rejects(path: Path) -> Path:

@@ -98,6 +98,7 @@ HOME_FIELDS = (
     "home_postal_code",
     "home_country",
 )
+# What PFIF requires of each version, and what an export must write (PFIF 1.4).
 REQUIRED_PERSON: dict[str, tuple[str, ...]] = {
     "1.1": ("person_record_id", "given_name", "family_name"),
     "1.2": ("person_record_id", "given_name", "family_name"),
@@ -105,6 +106,12 @@ REQUIRED_PERSON: dict[str, tuple[str, ...]] = {
     "1.4": ("person_record_id", "source_date", "full_name"),
 }
 REQUIRED_NOTE = ("note_record_id", "author_name", "source_date", "text")
+NAME_FIELDS = ("full_name", "given_name", "family_name")
+# Required fields that Person Finder itself does without: a record lacking them still lands,
+# the field marked unknown (`DEFAULTED_KEY` in the record's raw fields) and reported.
+DEFAULTABLE_PERSON = frozenset(NAME_FIELDS)
+DEFAULTABLE_NOTE = frozenset({"author_name"})
+DEFAULTED_KEY = "_defaulted"
 STATUS_FATES: dict[str, Fate | None] = {
     "": None,
     "information_sought": None,
@@ -139,6 +146,7 @@ class PfifPerson:
     fields: RecordFields
     raw: dict[str, str]
     line: int
+    defaulted: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +158,7 @@ class PfifNote:
     fields: RecordFields
     raw: dict[str, str]
     line: int
+    defaulted: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,10 +321,26 @@ def _is_placeholder(element: ET.Element) -> bool:
 def _person_from(element: ET.Element, *, line: int) -> tuple[PfifPerson | None, list[RowProblem]]:
     raw = _raw_fields(element)
     values = _renamed(raw)
-    problems = _missing(values, REQUIRED_PERSON[_version_of(element)], line=line, what="person")
+    required = REQUIRED_PERSON[_version_of(element)]
+    problems = _missing(
+        values, [f for f in required if f not in DEFAULTABLE_PERSON], line=line, what="person"
+    )
+    if not any(values.get(name) for name in NAME_FIELDS):
+        problems.append(
+            RowProblem(
+                line,
+                "full_name",
+                "the person has no name (full_name, given_name or family_name): there is"
+                " nobody to look for",
+            )
+        )
+    # Checked against PFIF 1.4, which the export writes: a missing full_name is composed.
+    expected = ("full_name", *(f for f in required if f in DEFAULTABLE_PERSON))
+    defaulted = tuple(dict.fromkeys(f for f in expected if not values.get(f)))
     problems.extend(_too_long(values, line=line))
     sex = _checked(values, "sex", _parse_sex, line, problems)
     born = _checked(values, "date_of_birth", PartialDate.parse, line, problems)
+    problems.extend(_bad_dates(values, line=line))
     if problems:
         return None, problems
     names = _person_names(values)
@@ -336,7 +361,9 @@ def _person_from(element: ET.Element, *, line: int) -> tuple[PfifPerson | None, 
         photo_ref=values.get("photo_url", ""),
         notes=free_text(values.get("description", "")),
     )
-    return PfifPerson(values["person_record_id"], fields, raw, line), []
+    if defaulted:
+        raw = {**raw, DEFAULTED_KEY: ",".join(defaulted)}
+    return PfifPerson(values["person_record_id"], fields, raw, line, defaulted), []
 
 
 def _person_names(values: Mapping[str, str]) -> dict[str, str]:
@@ -389,6 +416,17 @@ def _checked(
         return None
 
 
+def _bad_dates(values: Mapping[str, str], *, line: int) -> list[RowProblem]:
+    """PFIF record dates are UTC to the second; anything else cannot be ordered or compared."""
+    return [
+        RowProblem(
+            line, name, f"{values[name]!r} is not a PFIF date: write UTC like 2025-05-23T10:00:00Z"
+        )
+        for name in ("entry_date", "source_date", "expiry_date")
+        if values.get(name) and not _UTC_DATETIME.match(values[name])
+    ]
+
+
 def _parse_sex(text: str) -> Sex:
     try:
         return Sex(text.strip().casefold())
@@ -409,7 +447,9 @@ def _note_from(
 ) -> tuple[PfifNote | None, list[RowProblem]]:
     raw = _raw_fields(element)
     values = _renamed(raw)
-    problems = _missing(values, REQUIRED_NOTE, line=line, what="note")
+    required = [f for f in REQUIRED_NOTE if f not in DEFAULTABLE_NOTE]
+    problems = _missing(values, required, line=line, what="note")
+    defaulted = tuple(f for f in REQUIRED_NOTE if f in DEFAULTABLE_NOTE and not values.get(f))
     problems.extend(_too_long(values, line=line))
     person_id = values.get("person_record_id") or parent_id
     if not person_id:
@@ -417,6 +457,7 @@ def _note_from(
             RowProblem(line, "person_record_id", "the note says nothing of whom it is about")
         )
     fate = _checked(values, "status", _parse_status, line, problems)
+    problems.extend(_bad_dates(values, line=line))
     if problems:
         return None, problems
     fields = RecordFields(
@@ -426,7 +467,11 @@ def _note_from(
         photo_ref=values.get("photo_url", ""),
         notes=free_text(values.get("text", "")),
     )
-    return PfifNote(values["note_record_id"], person_id, fields, raw, line), []
+    # A nested note's person is its parent: written down, so the note can travel alone.
+    raw = {**raw, "person_record_id": person_id}
+    if defaulted:
+        raw[DEFAULTED_KEY] = ",".join(defaulted)
+    return PfifNote(values["note_record_id"], person_id, fields, raw, line, defaulted), []
 
 
 def _date_part(timestamp: str) -> PartialDate:
@@ -469,14 +514,29 @@ def write_pfif(
     now: dt.datetime | None = None,
 ) -> bytes:
     """Write a PFIF 1.4 document: (person_record_id, fields, source info) and note dicts."""
-    stamp = _utc_stamp(now or dt.datetime.now(dt.UTC))
+    values = (person_values(person_id, fields, source) for person_id, fields, source in persons)
+    return write_pfif_values(values, notes, now=now)
+
+
+def write_pfif_values(
+    persons: Iterable[Mapping[str, str]],
+    notes: Iterable[Mapping[str, str]] = (),
+    *,
+    now: dt.datetime | None = None,
+) -> bytes:
+    """Write a PFIF 1.4 document from person and note field dicts (PFIF 1.4 names).
+
+    A note goes inside its person when the person is in the document, at the top otherwise;
+    a record without entry_date gets `now`.
+    """
+    stamp = utc_stamp(now or dt.datetime.now(dt.UTC))
     ET.register_namespace("pfif", PFIF_NS)
     root = ET.Element(_tag("pfif"))
     by_id: dict[str, ET.Element] = {}
-    for person_id, fields, source in persons:
-        element = _person_element(person_id, fields, source, stamp=stamp)
+    for person in persons:
+        element = _person_element(person, stamp=stamp)
         root.append(element)
-        by_id[person_id] = element
+        by_id[person["person_record_id"]] = element
     for note in notes:
         parent = by_id.get(note.get("person_record_id", ""), root)
         parent.append(_note_element(note, stamp=stamp))
@@ -507,13 +567,15 @@ def person_values(
     return values
 
 
-def _person_element(
-    person_id: str, fields: RecordFields, source: Mapping[str, str], *, stamp: str
-) -> ET.Element:
-    values = person_values(person_id, fields, source)
+def _person_element(person: Mapping[str, str], *, stamp: str) -> ET.Element:
+    what = f"person {person.get('person_record_id', '?')!r}"
+    unknown = set(person) - set(PERSON_FIELDS)
+    if unknown:
+        raise PfifError(f"{what}: {sorted(unknown)} are not PFIF person fields")
+    values = dict(person)
     values.setdefault("entry_date", stamp)
-    _require(values, REQUIRED_PERSON["1.4"], what=f"person {person_id!r}")
-    _check_export(values, what=f"person {person_id!r}")
+    _require(values, REQUIRED_PERSON["1.4"], what=what)
+    _check_export(values, what=what)
     return _record_element("person", PERSON_FIELDS, values)
 
 
@@ -558,6 +620,17 @@ def _tag(local: str) -> str:
     return f"{{{PFIF_NS}}}{local}"
 
 
-def _utc_stamp(moment: dt.datetime) -> str:
+def utc_stamp(moment: dt.datetime) -> str:
+    """A moment as PFIF writes dates: UTC, to the second, like 2025-05-23T10:00:00Z."""
     utc = moment.astimezone(dt.UTC) if moment.tzinfo else moment
     return utc.replace(microsecond=0, tzinfo=None).isoformat() + "Z"
+
+
+def received_values(raw: Mapping[str, str], kind: str) -> dict[str, str]:
+    """A record's fields as received, under PFIF 1.4 names: what an export sends back.
+
+    Older names are renamed, empty fields and our own marks (`_defaulted`) left out.
+    """
+    order = PERSON_FIELDS if kind == "person" else NOTE_FIELDS
+    renamed = {RENAMED_FIELDS.get(k, k): v for k, v in raw.items() if isinstance(v, str) and v}
+    return {name: renamed[name] for name in order if name in renamed}

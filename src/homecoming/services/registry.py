@@ -20,7 +20,7 @@ from homecoming.domain.record import (
     SourceKind,
 )
 from homecoming.errors import AlreadyImported, InvalidInput, NotFound, RowProblem
-from homecoming.formats.pfif import parse_pfif
+from homecoming.formats.pfif import DEFAULTED_KEY, parse_pfif, utc_stamp
 from homecoming.services import audit, events
 from homecoming.store.db import Database, allocate_ids
 from homecoming.store.models import CONTACTS, PERSONS, RECORDS, Party, Record, Source
@@ -50,6 +50,10 @@ class ImportResult:
     imported: int = 0
     problems: list[RowProblem] = field(default_factory=list)
     rejected_lines: set[int] = field(default_factory=set)
+    # Required fields a record lacked that were marked unknown (or composed) so it could land.
+    defaulted: list[RowProblem] = field(default_factory=list)
+    # PFIF records already held (same record id and entry_date): skipped, not written again.
+    already_held: int = 0
 
 
 def ensure_party(db: Database, *, code: str, name: str, actor: str) -> None:
@@ -88,7 +92,7 @@ def import_evidence(
         _require_party(session, source.party)
         row = _add_source(session, source, actor)
         result = ImportResult(source_id=row.id)
-        writer = _BatchWriter(session, row.id)
+        writer = _BatchWriter(session, row.id, pfif=source.kind == SourceKind.PFIF_FEED)
         for item in rows:
             if isinstance(item, list):
                 result.problems.extend(item)
@@ -107,6 +111,8 @@ def import_evidence(
                 result.problems,
             )
         result.imported += writer.flush()
+        result.already_held = writer.already_held
+        result.defaulted = writer.defaulted
         if progress:
             progress(result.imported)
         row.row_count = result.imported
@@ -123,6 +129,8 @@ def import_evidence(
                 "content_hash": source.content_hash,
                 "records": result.imported,
                 "rejected_rows": len(result.rejected_lines),
+                "defaulted_fields": len(result.defaulted),
+                "already_held": result.already_held,
                 "forced": force,
             },
         )
@@ -155,6 +163,22 @@ def add_evidence(
     if len(wanted) != len(evidence):
         raise ValueError("add_evidence: one person id (or None) per piece of evidence")
     return _insert(session, source_id, evidence, wanted)
+
+
+# What an import report says of a required field a record lacked.
+_DEFAULTED_REASONS = {
+    "full_name": "missing; composed from given_name and family_name",
+    "author_name": "missing; marked unknown (an export names the source instead)",
+}
+
+
+def _defaulted(evidence: Evidence) -> list[RowProblem]:
+    names = evidence.raw.get(DEFAULTED_KEY, "")
+    return [
+        RowProblem(evidence.line, name, _DEFAULTED_REASONS.get(name, "missing; marked unknown"))
+        for name in names.split(",")
+        if name
+    ]
 
 
 def _insert(
@@ -325,12 +349,21 @@ def _add_source(session: Session, source: SourceInfo, actor: str) -> Source:
 
 
 class _BatchWriter:
-    """Bulk inserts: one person per record until linkage clusters them."""
+    """Bulk inserts: one person per record until linkage clusters them.
 
-    def __init__(self, session: Session, source_id: int) -> None:
+    PFIF records are the exception: a note joins the person it is about (written in this
+    import or held already), a newer version of a held record joins that record's person,
+    and a record already held (same id and entry_date) is skipped and counted.
+    """
+
+    def __init__(self, session: Session, source_id: int, *, pfif: bool = False) -> None:
         self.session = session
         self.source_id = source_id
         self.batch: list[Evidence] = []
+        self.pfif = pfif
+        self.already_held = 0
+        self.defaulted: list[RowProblem] = []  # of the PFIF records written
+        self.person_of: dict[str, int] = {}  # PFIF person_record_id -> Homecoming person
 
     @property
     def pending(self) -> int:
@@ -340,12 +373,85 @@ class _BatchWriter:
         self.batch.append(evidence)
 
     def flush(self) -> int:
-        if not self.batch:
+        batch, self.batch = self.batch, []
+        if not batch:
             return 0
-        _insert(self.session, self.source_id, self.batch, [None] * len(self.batch))
-        written = len(self.batch)
-        self.batch = []
-        return written
+        if self.pfif:
+            return self._flush_pfif(batch)
+        _insert(self.session, self.source_id, batch, [None] * len(batch))
+        return len(batch)
+
+    def _flush_pfif(self, batch: list[Evidence]) -> int:
+        held = _held_pfif(
+            self.session, {_subject(e) for e in batch} | {e.external_id for e in batch}
+        )
+        kept: list[tuple[Evidence, str]] = []
+        new_subjects: list[str] = []
+        for evidence in sorted(batch, key=lambda e: "note_record_id" in e.raw):
+            if evidence.raw.get("entry_date", "") in held.versions.get(evidence.external_id, ()):
+                self.already_held += 1
+                continue
+            subject = _subject(evidence)
+            if subject not in self.person_of:
+                person = held.persons.get(subject)
+                if person is None:
+                    new_subjects.append(subject)
+                    self.person_of[subject] = 0  # allocated below
+                else:
+                    self.person_of[subject] = person
+            kept.append((evidence, subject))
+        if not kept:
+            return 0
+        fresh = list(allocate_ids(self.session, "persons", len(new_subjects)))
+        if fresh:
+            now = dt.datetime.now(dt.UTC)
+            self.session.execute(insert(PERSONS), [{"id": p, "created_at": now} for p in fresh])
+            self.person_of.update(zip(new_subjects, fresh, strict=True))
+        wanted: list[int | None] = [self.person_of[subject] for _, subject in kept]
+        _insert(self.session, self.source_id, [e for e, _ in kept], wanted)
+        self.defaulted.extend(
+            d for e, _ in sorted(kept, key=lambda k: k[0].line) for d in _defaulted(e)
+        )
+        return len(kept)
+
+
+@dataclass(frozen=True, slots=True)
+class _HeldPfif:
+    """PFIF records already held: each id's versions (entry dates) and each subject's person."""
+
+    versions: dict[str, set[str]]
+    persons: dict[str, int]
+
+
+def _subject(evidence: Evidence) -> str:
+    """The PFIF person a record is about: a note's person, or a person record itself."""
+    subject = evidence.raw.get("person_record_id") or evidence.external_id
+    return subject or f"line:{evidence.line}"  # no id at all: a person of its own
+
+
+def _held_pfif(session: Session, ids: set[str]) -> _HeldPfif:
+    """Held PFIF records with these ids (`records.external_id` is indexed for this)."""
+    versions: dict[str, set[str]] = {}
+    persons: dict[str, int] = {}
+    wanted = sorted(i for i in ids if i)
+    for start in range(0, len(wanted), 500):
+        query = (
+            select(Record.external_id, Record.raw, Record.created_at, Record.person_id)
+            .join(Source)
+            .where(
+                Source.kind == str(SourceKind.PFIF_FEED),
+                Record.external_id.in_(wanted[start : start + 500]),
+            )
+            .order_by(Record.id)
+        )
+        for external_id, raw, created_at, person_id in session.execute(query):
+            # As received, and as an export of ours dated it (PFIF sets entry_date on import).
+            versions.setdefault(external_id, set()).update(
+                {raw.get("entry_date", ""), utc_stamp(created_at)}
+            )
+            if person_id is not None and "note_record_id" not in raw:
+                persons[external_id] = person_id
+    return _HeldPfif(versions, persons)
 
 
 def record_values(

@@ -93,7 +93,8 @@ class Record(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
     line_number: Mapped[int] = mapped_column(Integer)
-    external_id: Mapped[str] = mapped_column(String(200), default="")
+    # Indexed: a PFIF import looks up the records it may already hold by their record ids.
+    external_id: Mapped[str] = mapped_column(String(200), default="", index=True)
     raw: Mapped[dict[str, Any]] = mapped_column(JsonType)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

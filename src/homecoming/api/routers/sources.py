@@ -130,6 +130,10 @@ def import_source(
         rejected=[
             RejectedRow(line=p.line, field=p.field, reason=p.reason) for p in result.problems
         ],
+        defaulted=[
+            RejectedRow(line=d.line, field=d.field, reason=d.reason) for d in result.defaulted
+        ],
+        already_held=result.already_held,
     )
 
 
