@@ -17,12 +17,15 @@ from homecoming.services import (
     erasure,
     inquiries,
     registry,
+    remains,
     retention,
 )
 from homecoming.services.contacts import read_contacts
 from homecoming.store.db import Database
 from homecoming.store.models import Contact as ContactRow
 from homecoming.store.models import Record, Source
+from homecoming.store.remains_models import DnaReference
+from homecoming.tracing.remains import Relation
 
 NOW = dt.datetime.now(dt.UTC)
 
@@ -147,4 +150,24 @@ def test_retention_honours_pfif_expiry_and_source_kinds(db: Database) -> None:
         now=NOW + dt.timedelta(days=31),
     )
     assert [(e.kind, e.id) for e in by_kind.expired] == [("record", future)]
+    assert audit.verify(db).ok
+
+
+def test_an_erasure_deletes_the_familys_dna_reference_samples(db: Database) -> None:
+    found = _inquiry(db, family="Гнатюк")
+    remains.add_reference(
+        db,
+        inquiry=found.reference,
+        relation=Relation.MOTHER,
+        taken_on=dt.date(2025, 6, 20),
+        institution="Бюро судово-медичної експертизи",
+        institution_reference="DNA-2025-0042",
+        consent=True,
+        actor="forensic",
+    )
+    assert erasure.plan(db, inquiry=found.id).dna_references == 1
+    done = erasure.erase(db, inquiry=found.id, reason="the family's request", actor="officer")
+    assert done.plan.dna_references == 1
+    with db.reading() as session:
+        assert session.scalars(select(DnaReference)).all() == []
     assert audit.verify(db).ok

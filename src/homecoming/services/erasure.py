@@ -23,6 +23,7 @@ from homecoming.errors import Conflict, InvalidInput
 from homecoming.services import audit, inquiries
 from homecoming.store.db import Database
 from homecoming.store.models import AuditEntry, Contact, Record, ReviewPair
+from homecoming.store.remains_models import DnaReference
 from homecoming.store.tracing_models import (
     DebriefAnswer,
     Inquiry,
@@ -49,6 +50,7 @@ SCRUBBED_TABLES = [
     "outbox",
     "debrief_answers",
     "review_pairs",
+    "dna_references",
     "audit_log",
 ]
 # Every personal field of a record, and its blank. Category and fate stay: counts need them.
@@ -100,6 +102,7 @@ class ErasurePlan:
     notifications: int
     audit_entries: list[int]
     already_erased: bool = False
+    dna_references: int = 0
 
     def describe(self) -> str:
         return (
@@ -143,6 +146,7 @@ def _plan(session: Session, row: Inquiry) -> ErasurePlan:
     leads = _ids(session, Lead.id, Lead.inquiry_id == row.id)
     notes = _ids(session, Notification.id, Notification.inquiry_id == row.id)
     photos = _ids(session, InquiryPhoto.id, InquiryPhoto.inquiry_id == row.id)
+    references = _ids(session, DnaReference.id, DnaReference.inquiry_id == row.id)
     subjects = [f"inquiry:{row.id}", f"record:{row.record_id}"]
     subjects += [f"lead:{i}" for i in leads] + [f"notification:{i}" for i in notes]
     entries = _ids(
@@ -161,6 +165,7 @@ def _plan(session: Session, row: Inquiry) -> ErasurePlan:
         notifications=len(notes),
         audit_entries=entries,
         already_erased=record.redacted_at is not None,
+        dna_references=len(references),
     )
 
 
@@ -200,6 +205,7 @@ def erase(
                 "photos_removed": found.photos,
                 "leads_blanked": found.leads,
                 "notifications_blanked": found.notifications,
+                "dna_references_deleted": found.dna_references,
                 "audit_entries_redacted": found.audit_entries,
             },
         )
@@ -237,6 +243,8 @@ def _erase_case(session: Session, row: Inquiry, *, at: dt.datetime) -> list[str]
     row.open = False
     row.call_sign, row.circumstances = "", ""
     session.execute(delete(InquiryKey).where(InquiryKey.inquiry_id == row.id))
+    # The family's reference samples are theirs: who gave one, where, to which laboratory.
+    session.execute(delete(DnaReference).where(DnaReference.inquiry_id == row.id))
     lead_ids = _ids(session, Lead.id, Lead.inquiry_id == row.id)
     session.execute(update(Lead).where(Lead.id.in_(lead_ids)).values(explanation={}, reasons=[]))
     session.execute(
