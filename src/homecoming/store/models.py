@@ -286,6 +286,6 @@ RECORDS = cast(Table, Record.__table__)
 CONTACTS = cast(Table, Contact.__table__)
 
 # Feature tables live beside their features; importing them here puts them on Base.metadata.
-from homecoming.store import exchange_models, tracing_models  # noqa: E402
+from homecoming.store import exchange_models, family_models, tracing_models  # noqa: E402
 
-__all__ = ["exchange_models", "tracing_models"]
+__all__ = ["exchange_models", "family_models", "tracing_models"]

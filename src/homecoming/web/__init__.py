@@ -30,6 +30,7 @@ from homecoming.web.pages import (
     audit,
     dashboard,
     exchanges,
+    family,
     imports,
     registry,
     review,
@@ -38,15 +39,18 @@ from homecoming.web.pages import (
 from homecoming.web.templating import STATIC, STATIC_PREFIX
 
 PREFIX = "/ui"
-# Pages anyone may open: the login form and the language switch.
-PUBLIC_PAGES = frozenset({"/ui/login", "/ui/lang"})
+# Pages anyone may open: the login form, the language switch, and the family page (its own
+# reference-and-code check, services/family.py).
+PUBLIC_PAGES = frozenset(
+    {"/ui/login", "/ui/lang", "/family", "/family/case", "/family/leave", "/family/lang"}
+)
 Handler = Callable[[Request, Any], Awaitable[Response] | Response]
 
 
 # One router per area, each under /ui and outside the OpenAPI document.
 PAGE_ROUTERS: tuple[APIRouter, ...] = tuple(
     module.router
-    for module in (account, dashboard, registry, imports, exchanges, review, tracing, audit)
+    for module in (account, dashboard, registry, imports, exchanges, review, tracing, audit, family)
 )
 
 

@@ -12,6 +12,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from homecoming.api.deps import PERSONAL_FILE_HEADERS, DatabaseDep, SettingsDep
@@ -19,7 +20,15 @@ from homecoming.domain.dates import DateParseError, PartialDate
 from homecoming.domain.record import Category, Contact, RecordFields, Sex
 from homecoming.domain.roles import Capability, allows
 from homecoming.errors import Conflict, Forbidden, HomecomingError, InvalidInput, NotFound
-from homecoming.services import contacts, inquiries, leads, notifications, testimonies
+from homecoming.services import (
+    contacts,
+    family,
+    inquiries,
+    leads,
+    notifications,
+    testimonies,
+    users,
+)
 from homecoming.services.notifications import NotificationState
 from homecoming.services.users import Principal
 from homecoming.store.db import Database
@@ -37,6 +46,7 @@ Verifier = Annotated[Principal, page_requires(Capability.LEADS_VERIFY)]
 Approver = Annotated[Principal, page_requires(Capability.NOTIFICATIONS_APPROVE)]
 ContactReader = Annotated[Principal, page_requires(Capability.CONTACTS_READ)]
 PAGE = 50
+FAMILY_CODE_COOKIE = "family_code"
 
 LEAD_STATES: dict[str, str] = {
     "pending": N_("to check"),
@@ -172,15 +182,35 @@ FORM_FIELDS = (
 
 
 @router.post("/inquiries")
-async def register_inquiry(request: Request, db: DatabaseDep, user: Writer) -> Response:
-    """Register the inquiry; the case reference to give the family is shown next."""
+async def register_inquiry(
+    request: Request, db: DatabaseDep, settings: SettingsDep, user: Writer
+) -> Response:
+    """Register the inquiry; the case reference and the family's access code are shown next.
+
+    The code is shown once: it rides a short-lived cookie of that case page, which the page
+    clears as it shows the code (only its hash is kept).
+    """
     form = await request.form()
     values = {name: forms.text(form, name, limit=1_000) for name in FORM_FIELDS}
+    hasher = users.password_hasher(settings)
+    code, code_hash = await run_in_threadpool(family.new_code_and_hash, hasher)
     try:
-        found = inquiries.register(db, request=inquiry_request(values), actor=user.username)
+        found = inquiries.register(
+            db, request=inquiry_request(values), actor=user.username, family_code_hash=code_hash
+        )
     except InvalidInput as refused:
         return _form(request, db, user, values=values, error=refused, status=422)
-    return RedirectResponse(f"/ui/inquiries/{found.id}?registered=1", status_code=303)
+    response = RedirectResponse(f"/ui/inquiries/{found.id}?registered=1", status_code=303)
+    response.set_cookie(
+        FAMILY_CODE_COOKIE,
+        code,
+        max_age=600,
+        path=f"/ui/inquiries/{found.id}",
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
+    return response
 
 
 def inquiry_request(values: dict[str, str]) -> inquiries.InquiryRequest:
@@ -261,14 +291,24 @@ def _case(
     status: int = 200,
 ) -> HTMLResponse:
     view = inquiries.show(db, inquiry_id)
-    return render(
+    registered = request.query_params.get("registered") == "1"
+    code = request.cookies.get(FAMILY_CODE_COOKIE, "") if registered else ""
+    letter = ""
+    if code and family.normalise_code(code) == code.replace("-", ""):
+        settings = request.app.state.settings
+        letter = family.letter(
+            settings, language=view.language, reference=view.reference, code=code
+        )
+    response = render(
         request,
         "inquiry.html",
         user=user,
         active="inquiries",
         status=status,
         view=view,
-        registered=request.query_params.get("registered") == "1",
+        registered=registered,
+        family_code=code if letter else "",
+        letter=letter,
         leads=leads.queue(db, state=None, inquiry=view.id, limit=100),
         messages=notifications.list_notifications(db, inquiry=view.id, limit=100),
         contacts=found_contacts,
@@ -279,6 +319,9 @@ def _case(
         lead_kinds=LEAD_KINDS,
         notification_states=NOTIFICATION_STATES,
     )
+    if code:  # shown once
+        response.delete_cookie(FAMILY_CODE_COOKIE, path=f"/ui/inquiries/{inquiry_id}")
+    return response
 
 
 @router.post("/inquiries/{inquiry_id}/contacts")
