@@ -33,7 +33,7 @@ from homecoming.services.notifications import NotificationState
 from homecoming.services.users import Principal
 from homecoming.store.db import Database
 from homecoming.tracing.inquiry import SharingScope
-from homecoming.tracing.lead_rules import Decision, LeadState
+from homecoming.tracing.lead_rules import Decision, LeadKind, LeadState
 from homecoming.web import forms, labels, reads
 from homecoming.web.labels import N_
 from homecoming.web.security import page_requires
@@ -47,6 +47,7 @@ Approver = Annotated[Principal, page_requires(Capability.NOTIFICATIONS_APPROVE)]
 ContactReader = Annotated[Principal, page_requires(Capability.CONTACTS_READ)]
 PAGE = 50
 FAMILY_CODE_COOKIE = "family_code"
+GROUPS_PAGE = 20  # persons (cards) per page of the leads queue
 
 LEAD_STATES: dict[str, str] = {
     "pending": N_("to check"),
@@ -378,12 +379,35 @@ def leads_page(
     db: DatabaseDep,
     user: Reader,
     state: Annotated[str, Query(max_length=16)] = "pending",
+    kind: Annotated[str, Query(max_length=16)] = "",
+    min_score: Annotated[float, Query(ge=0, le=1)] = 0.0,
+    days: Annotated[int, Query(ge=0, le=3650)] = 0,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> HTMLResponse:
-    """The leads queue, strongest first: the inquiry and the evidence side by side."""
+    """The leads queue as one card per inquiry and person, strongest first, a page at a time;
+    filtered by state, kind, lowest score and days waiting, with counts per state."""
     chosen = LeadState(state) if state in LEAD_STATES else None
-    found = leads.queue(db, state=chosen, limit=PAGE, offset=offset)
-    return _leads(request, user, found, state=state if chosen else "", offset=offset)
+    where = leads.LeadFilter(
+        state=chosen,
+        kind=LeadKind(kind) if kind in LEAD_KINDS else None,
+        min_score=min_score,
+        older_than_days=days,
+    )
+    page = leads.grouped(db, where=where, limit=GROUPS_PAGE, offset=offset)
+    filters = {
+        "kind": kind if where.kind else "",
+        "min_score": min_score or "",
+        "days": days or "",
+    }
+    return _leads(
+        request,
+        user,
+        [],
+        state=state if chosen else "",
+        offset=offset,
+        page=page,
+        filters=filters,
+    )
 
 
 def _leads(
@@ -396,6 +420,8 @@ def _leads(
     single: bool = False,
     error: HomecomingError | None = None,
     status: int = 200,
+    page: leads.LeadGroups | None = None,
+    filters: dict[str, object] | None = None,
 ) -> HTMLResponse:
     return render(
         request,
@@ -404,9 +430,11 @@ def _leads(
         active="leads",
         status=status,
         leads=found,
+        page=page,
+        filters=filters or {},
         state=state,
         offset=offset,
-        size=PAGE,
+        size=GROUPS_PAGE,
         single=single,
         error=error,
         decided=request.query_params.get("decided"),
