@@ -394,7 +394,7 @@ def leads_page(
         older_than_days=days,
     )
     page = leads.grouped(db, where=where, limit=GROUPS_PAGE, offset=offset)
-    filters = {
+    filters: dict[str, object] = {
         "kind": kind if where.kind else "",
         "min_score": min_score or "",
         "days": days or "",
