@@ -13,9 +13,17 @@ from sqlalchemy import select
 
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import Contact, Evidence, Fate, RecordFields, SourceKind
-from homecoming.errors import TooManyRequests, Unauthorized
+from homecoming.errors import InvalidInput, TooManyRequests, Unauthorized
 from homecoming.notify import OutgoingMessage
-from homecoming.services import audit, family, inquiries, leads, notifications, registry
+from homecoming.services import (
+    audit,
+    contacts,
+    family,
+    inquiries,
+    leads,
+    notifications,
+    registry,
+)
 from homecoming.store.db import Database
 from homecoming.store.family_models import FamilyAccess
 from homecoming.store.models import AuditEntry
@@ -240,3 +248,41 @@ def test_a_withdrawn_case_dates_from_the_withdrawal(db: Database) -> None:
     assert shown.status is FamilyStatus.WITHDRAWN and shown.next_step == family.NextStep.WITHDRAWN
     registered = inquiries.show(db, case.id).created_at
     assert shown.status_at.replace(tzinfo=None) >= registered.replace(tzinfo=None)
+
+
+def test_the_family_changes_its_contacts_and_only_the_field_names_are_audited(
+    db: Database,
+) -> None:
+    case, code = _register(db)
+    inquiry_id = _open(db, case.reference, code).inquiry_id
+    with pytest.raises(InvalidInput):
+        family.update_contacts(db, inquiry_id=inquiry_id, client="10.0.0.1")
+    with pytest.raises(InvalidInput) as bad:
+        family.update_contacts(db, inquiry_id=inquiry_id, client="10.0.0.1", email="not an email")
+    assert [p.field for p in bad.value.problems] == ["email"]
+    changed = family.update_contacts(
+        db,
+        inquiry_id=inquiry_id,
+        client="10.0.0.1",
+        phone="+380 67 111 22 33",
+        email="maria@example.org",
+    )
+    assert changed == ["phone"]  # the e-mail was already this one
+    (contact,) = contacts.read_contacts(db, record_id=case.record_id, actor="liaison", purpose="t")
+    assert contact.phone == "+380 67 111 22 33" and contact.email == "maria@example.org"
+    assert contact.name == "Марія"  # what was left blank stays
+    with db.reading() as session:
+        logged = json.dumps([e.details for e in session.scalars(select(AuditEntry))])
+    assert "111 22 33" not in logged and '"fields": ["phone"]' in logged
+
+
+def test_the_family_withdraws_its_consent(db: Database) -> None:
+    case, code = _register(db)
+    inquiry_id = _open(db, case.reference, code).inquiry_id
+    assert inquiries.show(db, case.id).effective_scope == "other_party"
+    assert family.withdraw_consent(db, inquiry_id=inquiry_id, client="10.0.0.1")
+    view = inquiries.show(db, case.id)
+    assert not view.consent and view.effective_scope == "bureau"
+    assert not family.case_for_family(db, inquiry_id).consent
+    assert not family.withdraw_consent(db, inquiry_id=inquiry_id, client="10.0.0.1")
+    assert audit.verify(db).ok

@@ -14,6 +14,8 @@ from homecoming.domain.record import Contact, RecordFields
 from homecoming.services import family, inquiries, registry, users
 from homecoming.settings import Settings
 from homecoming.store.db import Database
+from homecoming.tracing.inquiry import SharingScope
+from homecoming.web.catalogue import extract, read
 
 from .conftest import form_token, log_in
 from .test_tracing_pages import INQUIRY
@@ -165,3 +167,45 @@ def test_the_ui_shows_the_code_once_with_its_letter(
     assert "data-family-code" not in again.text and code.group(1) not in again.text
     family_client = _client(web_settings)
     assert _post(family_client, reference.group(1), code.group(1)).status_code == 303  # type: ignore[attr-defined]
+
+
+def test_the_family_changes_contacts_and_withdraws_consent(
+    db: Database, web_settings: Settings
+) -> None:
+    registry.ensure_party(db, code="UA", name="Україна", actor="admin")
+    code, code_hash = family.new_code_and_hash(users.password_hasher(web_settings))
+    request = inquiries.InquiryRequest(
+        sought=RecordFields(family_name="Нехір", given_names="Олександр"),
+        inquirer=Contact(name="Марія", phone="+380501234567"),
+        consent=True,
+        scope=SharingScope.ICRC,
+        party="UA",
+    )
+    found = inquiries.register(db, request=request, actor="liaison", family_code_hash=code_hash)
+    client = _client(web_settings)
+    _post(client, found.reference, code)
+    page = client.get("/family/case")
+    assert 'data-consent="given"' in page.text and "+380501234567" not in page.text
+    token = form_token(page.text)
+    forged = client.post("/family/consent", data={"csrf_token": "x"}, follow_redirects=False)
+    assert forged.status_code == 303 and inquiries.show(db, found.id).consent  # nothing changed
+    client.cookies.clear()
+    _post(client, found.reference, code)
+    token = form_token(client.get("/family/case").text)
+    bad = client.post("/family/contacts", data={"csrf_token": token, "email": "no"})
+    assert bad.status_code == 422
+    done = client.post("/family/contacts", data={"csrf_token": token, "phone": "+380 67 000 11 22"})
+    assert done.status_code == 200 and 'data-done="contacts"' in done.text
+    assert "+380 67 000 11 22" not in done.text  # never shown back
+    withdrawn = client.post("/family/consent", data={"csrf_token": token})
+    assert 'data-consent="withdrawn"' in withdrawn.text
+    assert inquiries.show(db, found.id).effective_scope == "bureau"
+
+
+def test_every_message_of_the_family_page_is_in_ukrainian_and_russian() -> None:
+    used = {m.id for m in extract() if m.id and any("family" in path for path, _ in m.locations)}
+    assert len(used) > 30
+    for language in ("uk", "ru"):
+        catalogue = read(language)
+        missing = [i for i in used if not (m := catalogue.get(i)) or not m.string]
+        assert not missing, (language, missing)

@@ -23,13 +23,13 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from homecoming.errors import NotFound, TooManyRequests, Unauthorized
+from homecoming.errors import InvalidInput, NotFound, RowProblem, TooManyRequests, Unauthorized
 from homecoming.services import audit
 from homecoming.services.persons import record_fields
 from homecoming.settings import Settings
 from homecoming.store.db import Database
 from homecoming.store.family_models import FamilyAccess
-from homecoming.store.models import AuditEntry, Record
+from homecoming.store.models import AuditEntry, Contact, Record
 from homecoming.store.tracing_models import Inquiry, Lead, Notification, OutboxMessage
 from homecoming.tracing.inquiry import FamilyStatus, parse_reference
 from homecoming.tracing.letter import family_letter
@@ -323,6 +323,7 @@ class FamilyCase:
     next_step: str
     language: str
     messages: list[FamilyMessage]
+    consent: bool  # the family's own choice: may the report go beyond the bureau
 
 
 def case_for_family(db: Database, inquiry_id: int) -> FamilyCase:
@@ -350,6 +351,7 @@ def case_for_family(db: Database, inquiry_id: int) -> FamilyCase:
             next_step=step,
             language=inquiry.language,
             messages=messages,
+            consent=inquiry.consent,
         )
 
 
@@ -426,3 +428,85 @@ def _aware(moment: dt.datetime | None) -> dt.datetime | None:
     if moment is None:
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+# --- what the family changes itself -----------------------------------------------------------
+
+CONTACT_LIMITS = {"phone": 100, "email": 300, "address": 1000}
+
+
+def update_contacts(
+    db: Database,
+    *,
+    inquiry_id: int,
+    client: str,
+    phone: str = "",
+    email: str = "",
+    address: str = "",
+) -> list[str]:
+    """The family's new phone, e-mail or address replace the ones they gave (blank: kept).
+
+    Returns the fields changed; the audit entry names them, never their values.
+    """
+    given = {"phone": phone.strip(), "email": email.strip(), "address": address.strip()}
+    problems = [
+        RowProblem(0, name, f"at most {CONTACT_LIMITS[name]} characters")
+        for name, value in given.items()
+        if len(value) > CONTACT_LIMITS[name]
+    ]
+    if given["email"] and not _looks_like_email(given["email"]):
+        problems.append(RowProblem(0, "email", "an e-mail address looks like name@example.org"))
+    if problems:
+        raise InvalidInput("the contact details cannot be kept", problems)
+    wanted = {name: value for name, value in given.items() if value}
+    if not wanted:
+        raise InvalidInput("give a new phone, e-mail or address")
+    with db.transaction() as session:
+        inquiry = session.get(Inquiry, inquiry_id)
+        if inquiry is None:
+            raise NotFound(NO_SUCH_CASE)
+        row = session.scalars(
+            select(Contact).where(Contact.record_id == inquiry.record_id).order_by(Contact.id)
+        ).first()
+        if row is None:
+            row = Contact(record_id=inquiry.record_id)
+            session.add(row)
+        changed = [name for name, value in wanted.items() if getattr(row, name) != value]
+        for name in changed:
+            setattr(row, name, wanted[name])
+        session.flush()
+        audit.append(
+            session,
+            actor="family",
+            action="family.contacts_updated",
+            subject=f"inquiry:{inquiry.id}",
+            details={"fields": changed, "contact": row.id, "client": client},
+        )
+    return changed
+
+
+def _looks_like_email(text: str) -> bool:
+    local, at, domain = text.partition("@")
+    return bool(local and at and "." in domain and not any(c.isspace() for c in text))
+
+
+def withdraw_consent(db: Database, *, inquiry_id: int, client: str) -> bool:
+    """The family takes back its consent: the report stays with the bureau from now on.
+
+    Returns False when there was no consent to withdraw (nothing changes, nothing audited).
+    """
+    with db.transaction() as session:
+        inquiry = session.get(Inquiry, inquiry_id)
+        if inquiry is None:
+            raise NotFound(NO_SUCH_CASE)
+        if not inquiry.consent:
+            return False
+        inquiry.consent = False
+        audit.append(
+            session,
+            actor="family",
+            action="family.consent_withdrawn",
+            subject=f"inquiry:{inquiry.id}",
+            details={"reference": inquiry.reference, "client": client},
+        )
+    return True

@@ -42,7 +42,16 @@ PREFIX = "/ui"
 # Pages anyone may open: the login form, the language switch, and the family page (its own
 # reference-and-code check, services/family.py).
 PUBLIC_PAGES = frozenset(
-    {"/ui/login", "/ui/lang", "/family", "/family/case", "/family/leave", "/family/lang"}
+    {
+        "/ui/login",
+        "/ui/lang",
+        "/family",
+        "/family/case",
+        "/family/leave",
+        "/family/lang",
+        "/family/contacts",
+        "/family/consent",
+    }
 )
 Handler = Callable[[Request, Any], Awaitable[Response] | Response]
 

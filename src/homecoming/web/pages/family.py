@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from homecoming.api.deps import DatabaseDep, SettingsDep
-from homecoming.errors import TooManyRequests, Unauthorized
+from homecoming.errors import InvalidInput, TooManyRequests, Unauthorized
 from homecoming.services import family, users
 from homecoming.settings import Settings
 from homecoming.store.db import Database
@@ -163,16 +163,87 @@ def family_case(request: Request, db: DatabaseDep, settings: SettingsDep) -> Res
     visit = _visit(request, db, settings)
     if visit is None:
         return _leave(RedirectResponse(PATH, status_code=303))
+    return _case_page(request, db, settings, visit)
+
+
+def _case_page(
+    request: Request,
+    db: Database,
+    settings: Settings,
+    visit: family.FamilyVisit,
+    *,
+    error: InvalidInput | None = None,
+    status: int = 200,
+) -> HTMLResponse:
     case = family.case_for_family(db, visit.inquiry_id)
     language = _language(request)
+    done = request.query_params.get("done", "")
     return _page(
         request,
         "family_case.html",
+        status=status,
         case=case,
         office=DEFAULT_OFFICE[language],
         contact=family.office_contact(settings),
         leave_token=_leave_token(settings.secret_key, request.cookies.get(VISIT_COOKIE, "")),
+        done=done if done in ("contacts", "consent") else "",
+        error=error,
     )
+
+
+@router.post("/contacts")
+def change_contacts(
+    request: Request,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    phone: Annotated[str, Form()] = "",
+    email: Annotated[str, Form()] = "",
+    address: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """The family's new phone, e-mail or address (what they leave blank is kept)."""
+    visit = _posting_visit(request, db, settings, csrf_token)
+    if visit is None:
+        return _leave(RedirectResponse(PATH, status_code=303))
+    client = request.client.host if request.client else "unknown"
+    try:
+        family.update_contacts(
+            db,
+            inquiry_id=visit.inquiry_id,
+            client=client,
+            phone=phone[:2000],
+            email=email[:2000],
+            address=address[:2000],
+        )
+    except InvalidInput as refused:
+        return _case_page(request, db, settings, visit, error=refused, status=422)
+    return RedirectResponse(f"{PATH}/case?done=contacts", status_code=303)
+
+
+@router.post("/consent")
+def take_back_consent(
+    request: Request,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """The family withdraws its consent: the report stays with the bureau."""
+    visit = _posting_visit(request, db, settings, csrf_token)
+    if visit is None:
+        return _leave(RedirectResponse(PATH, status_code=303))
+    client = request.client.host if request.client else "unknown"
+    family.withdraw_consent(db, inquiry_id=visit.inquiry_id, client=client)
+    return RedirectResponse(f"{PATH}/case?done=consent", status_code=303)
+
+
+def _posting_visit(
+    request: Request, db: Database, settings: Settings, token: str
+) -> family.FamilyVisit | None:
+    """The visit behind a form of the case page, when the form carries the visit's token."""
+    cookie = request.cookies.get(VISIT_COOKIE, "")
+    if not cookie or not hmac.compare_digest(token, _leave_token(settings.secret_key, cookie)):
+        return None
+    return _visit(request, db, settings)
 
 
 @router.post("/leave")
