@@ -109,7 +109,7 @@ def test_record_a_handover_and_see_the_tally_change(
     expect(page.locator("#q")).to_be_focused()
     shot(page, "handover-desk")
     page.goto(f"/ui/exchanges/{world['agreement']}/reconciliation")
-    expect(page.locator('[data-running="RU"]')).to_contain_text("1 з 3 (військові: 1 з 2")
+    expect(page.locator('[data-running="RU"]')).to_contain_text("1 of 3: 1 of 2 soldiers")
     shot(page, "reconciliation")
     page.goto("/ui/")
     expect(page.locator("#exchange-chart")).to_have_attribute("data-drawn", "1")

@@ -95,6 +95,8 @@ OTHER_ROUTES = {
     ("POST", "/family"),
     ("GET", "/family/case"),
     ("POST", "/family/leave"),
+    ("POST", "/family/contacts"),
+    ("POST", "/family/consent"),
     ("GET", "/family/lang"),
     ("POST", "/ui/import/preview"),
     ("POST", "/ui/import/confirm"),
