@@ -50,6 +50,26 @@ class Settings(BaseSettings):
     smtp_port: int = Field(default=25, ge=1, le=65535, description="SMTP port.")
     smtp_sender: str = Field(default="tracing@localhost", description="The From address.")
     smtp_starttls: bool = Field(default=False, description="Upgrade the SMTP link with STARTTLS.")
+    # The family page (/family): a case reference and an access code open it, no account.
+    family_max_failures: int = Field(
+        default=5, ge=1, description="Family page attempts per case reference before a pause."
+    )
+    family_max_failures_per_address: int = Field(
+        default=10, ge=1, description="Family page attempts per address before a pause."
+    )
+    family_failure_window_seconds: int = Field(
+        default=900, ge=1, description="The window in which family page attempts are counted."
+    )
+    family_visit_seconds: int = Field(
+        default=1800, ge=60, description="How long the family page stays open after the code."
+    )
+    family_page_url: str = Field(
+        default="http://127.0.0.1:8000/family",
+        description="The family page's address, as printed on the letter families are given.",
+    )
+    office_phone: str = Field(default="", description="The phone families call (family page).")
+    office_email: str = Field(default="", description="The e-mail families write to.")
+    office_address: str = Field(default="", description="Where families can come in person.")
     forwarded_allow_ips: str = Field(
         default="",
         description="Proxies (comma-separated addresses) whose X-Forwarded-For and "

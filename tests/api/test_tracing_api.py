@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from fastapi.testclient import TestClient
 
 from homecoming.domain.dates import PartialDate
@@ -52,8 +54,11 @@ def test_the_path_over_http(app_client: TestClient, tokens: dict[str, str], db: 
     created = app_client.post("/inquiries", json=INQUIRY, headers=liaison)
     assert created.status_code == 201, created.text
     reference = created.json()["reference"]
+    code = created.json()["family_access_code"]
+    assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", code)  # given here, once
     shown = app_client.get(f"/inquiries/{reference}", headers=auditor).json()
     assert shown["name"] == "Нехір Олександр Іванович" and "maria" not in str(shown)
+    assert code not in str(shown)
 
     _list_from_ru(db)
     (lead,) = app_client.get("/leads", headers=auditor).json()

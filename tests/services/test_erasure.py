@@ -6,15 +6,17 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from homecoming.domain.record import Contact, Evidence, RecordFields, SourceKind
-from homecoming.errors import Conflict, InvalidInput
+from homecoming.errors import Conflict, InvalidInput, Unauthorized
 from homecoming.services import (
     access_review,
     audit,
     disclosures,
     erasure,
+    family,
     inquiries,
     registry,
     remains,
@@ -22,6 +24,7 @@ from homecoming.services import (
 )
 from homecoming.services.contacts import read_contacts
 from homecoming.store.db import Database
+from homecoming.store.family_models import FamilyAccess
 from homecoming.store.models import Contact as ContactRow
 from homecoming.store.models import Record, Source
 from homecoming.store.remains_models import DnaReference
@@ -171,3 +174,21 @@ def test_an_erasure_deletes_the_familys_dna_reference_samples(db: Database) -> N
     with db.reading() as session:
         assert session.scalars(select(DnaReference)).all() == []
     assert audit.verify(db).ok
+
+
+def test_an_erased_case_no_longer_opens_on_the_family_page(db: Database) -> None:
+    found = _inquiry(db, family="Бондар")
+    hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    code = family.issue_code(db, inquiry=found.reference, hasher=hasher, actor="liaison")
+    erasure.erase(db, inquiry=found.id, reason="consent withdrawn", actor="officer")
+    with db.reading() as session:
+        assert session.scalars(select(FamilyAccess)).all() == []
+    with pytest.raises(Unauthorized):
+        family.open_case(
+            db,
+            reference=found.reference,
+            code=code,
+            client="10.0.0.1",
+            hasher=hasher,
+            policy=family.FamilyPolicy(),
+        )

@@ -68,6 +68,10 @@ class RegisteredOut(BaseModel):
         description="The case reference given to the family", examples=["HC-2026-000123"]
     )
     record_id: int = Field(description="The registry record holding the sought person")
+    family_access_code: str = Field(
+        default="",
+        description="The code the family opens /family with: given here once, never kept",
+    )
 
 
 class InquiryOut(BaseModel):

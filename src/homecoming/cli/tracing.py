@@ -15,8 +15,9 @@ from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import Category, Contact, RecordFields, Sex
 from homecoming.errors import InvalidInput
 from homecoming.formats import tabular
-from homecoming.services import inquiries, leads, notifications, testimonies
+from homecoming.services import family, inquiries, leads, notifications, testimonies, users
 from homecoming.services.contacts import read_contacts
+from homecoming.settings import Settings
 from homecoming.tracing.inquiry import FamilyStatus, Recipient, SharingScope
 from homecoming.tracing.lead_rules import Decision, LeadState
 from homecoming.tracing.templates import TemplateName
@@ -83,10 +84,14 @@ def add_inquiry(
     language: Annotated[str, typer.Option(help="Language of messages: uk, en or ru")] = "uk",
     party: Annotated[str | None, typer.Option(help="The family's side, e.g. UA")] = None,
     received_via: Annotated[str, typer.Option(help="hotline, in person, letter...")] = "",
+    letter: Annotated[
+        Path | None,
+        typer.Option(help="Write the family's letter (reference and access code) to this file"),
+    ] = None,
     actor: Actor = "cli",
     as_json: Json = False,
 ) -> None:
-    """Register one inquiry; prints the case reference to give the family."""
+    """Register one inquiry; prints the case reference and the family access code (once)."""
     request = inquiries.InquiryRequest(
         sought=RecordFields(
             family_name=family_name,
@@ -116,16 +121,55 @@ def add_inquiry(
         received_via=received_via,
     )
     db = open_database(ctx)
-    registered = inquiries.register(db, request=request, actor=actor)
+    settings = settings_of(ctx)
+    code, code_hash = family.new_code_and_hash(users.password_hasher(settings))
+    registered = inquiries.register(db, request=request, actor=actor, family_code_hash=code_hash)
     view = inquiries.show(db, registered.id)
+    _write_letter(settings, letter, view.language, registered.reference, code)
     if as_json:
-        print_json(view.to_dict())
+        print_json(view.to_dict() | {"family_access_code": code})
         return
     pending = view.leads.get("pending", 0)
     out.print(
-        f"registered {registered.reference} (inquiry {registered.id}); {pending} lead(s) to review",
+        f"registered {registered.reference} (inquiry {registered.id}); {pending} lead(s) to review"
+        f"\nfamily access code (shown once, give it to the family): {code}",
         highlight=False,
     )
+
+
+@inquiries_app.command("family-code")
+def family_code(
+    ctx: typer.Context,
+    inquiry: Reference,
+    letter: Annotated[
+        Path | None,
+        typer.Option(help="Write the family's letter (reference and access code) to this file"),
+    ] = None,
+    actor: Actor = "cli",
+    as_json: Json = False,
+) -> None:
+    """Issue a new family access code (the family lost theirs); the old one stops working."""
+    db = open_database(ctx)
+    settings = settings_of(ctx)
+    code = family.issue_code(
+        db, inquiry=inquiry, hasher=users.password_hasher(settings), actor=actor
+    )
+    view = inquiries.show(db, inquiry)
+    _write_letter(settings, letter, view.language, view.reference, code)
+    if as_json:
+        print_json({"reference": view.reference, "family_access_code": code})
+        return
+    out.print(f"new family access code for {view.reference} (shown once): {code}", highlight=False)
+
+
+def _write_letter(
+    settings: Settings, path: Path | None, language: str, reference: str, code: str
+) -> None:
+    if path is None:
+        return
+    text = family.letter(settings, language=language, reference=reference, code=code)
+    path.write_text(text, encoding="utf-8")
+    err.print(f"the family's letter is in {path}: print it and hand it over", highlight=False)
 
 
 @inquiries_app.command("import")

@@ -87,6 +87,26 @@ class Reconciliation:
     mismatches: tuple[Mismatch, ...]
     running: Mapping[str, str]  # party -> "390 of 1000: 270 of 880 soldiers, 120 of 120 …"
     delivered_total: Mapping[str, int]
+    # The same figures as numbers, for pages that say them in their own language.
+    running_figures: Mapping[str, RunningTotal] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class RunningPart:
+    """One category's share of the running total; `total` None: not counted against it."""
+
+    label: str
+    delivered: int
+    total: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class RunningTotal:
+    """What a side handed over against the agreement, in numbers."""
+
+    numbered: int
+    per_side: int
+    parts: tuple[RunningPart, ...]
 
 
 def reconcile(agreement: Agreement, stages: Sequence[StageFacts]) -> Reconciliation:
@@ -111,7 +131,21 @@ def reconcile(agreement: Agreement, stages: Sequence[StageFacts]) -> Reconciliat
         mismatches=tuple(m for s in stages for m in s.mismatches),
         running={p: running_total(agreement, totals.delivered, p) for p in agreement.parties},
         delivered_total=delivered,
+        running_figures={
+            p: running_figures(agreement, totals.delivered, p) for p in agreement.parties
+        },
     )
+
+
+def running_figures(agreement: Agreement, delivered: Counts, party: str) -> RunningTotal:
+    """The running total as numbers: numbered categories, and the others when any crossed."""
+    parts = []
+    for spec in agreement.categories:
+        n = delivered.get((party, spec.code), 0)
+        if spec.total is not None or n:
+            parts.append(RunningPart(spec.label, n, spec.total))
+    numbered = sum(p.delivered for p in parts if p.total is not None)
+    return RunningTotal(numbered, agreement.per_side, tuple(parts))
 
 
 def running_total(agreement: Agreement, delivered: Counts, party: str) -> str:

@@ -22,6 +22,7 @@ from homecoming.domain.audit import ERASURE_ACTION
 from homecoming.errors import Conflict, InvalidInput
 from homecoming.services import audit, inquiries
 from homecoming.store.db import Database
+from homecoming.store.family_models import FamilyAccess
 from homecoming.store.models import AuditEntry, Contact, Record, ReviewPair
 from homecoming.store.remains_models import DnaReference
 from homecoming.store.tracing_models import (
@@ -51,6 +52,7 @@ SCRUBBED_TABLES = [
     "debrief_answers",
     "review_pairs",
     "dna_references",
+    "family_access",
     "audit_log",
 ]
 # Every personal field of a record, and its blank. Category and fate stay: counts need them.
@@ -245,6 +247,8 @@ def _erase_case(session: Session, row: Inquiry, *, at: dt.datetime) -> list[str]
     session.execute(delete(InquiryKey).where(InquiryKey.inquiry_id == row.id))
     # The family's reference samples are theirs: who gave one, where, to which laboratory.
     session.execute(delete(DnaReference).where(DnaReference.inquiry_id == row.id))
+    # The family page no longer opens: its access codes go with the case.
+    session.execute(delete(FamilyAccess).where(FamilyAccess.inquiry_id == row.id))
     lead_ids = _ids(session, Lead.id, Lead.inquiry_id == row.id)
     session.execute(update(Lead).where(Lead.id.in_(lead_ids)).values(explanation={}, reasons=[]))
     session.execute(

@@ -23,7 +23,7 @@ from homecoming.domain.dates import PartialDate
 from homecoming.domain.normalise import RawValue, cell_text
 from homecoming.domain.record import Contact, Evidence, Fate, RecordFields, SourceKind
 from homecoming.errors import AlreadyImported, Conflict, InvalidInput, NotFound, RowProblem
-from homecoming.services import audit, disclosures, events, registry
+from homecoming.services import audit, disclosures, events, family, registry
 from homecoming.services.persons import record_fields
 from homecoming.store.db import Database
 from homecoming.store.models import Party, Record, Source
@@ -152,8 +152,14 @@ def check_request(request: InquiryRequest, *, line: int = 0) -> list[RowProblem]
 # --- registration ---------------------------------------------------------------------------
 
 
-def register(db: Database, *, request: InquiryRequest, actor: str) -> Registered:
-    """Register one inquiry; the family is given the case reference. Re-matching follows."""
+def register(
+    db: Database, *, request: InquiryRequest, actor: str, family_code_hash: str = ""
+) -> Registered:
+    """Register one inquiry; the family is given the case reference. Re-matching follows.
+
+    With `family_code_hash` (from `family.new_code_and_hash`), the family's access code is kept
+    in the same transaction.
+    """
     problems = check_request(request)
     if problems:
         raise InvalidInput("the inquiry cannot be registered", problems)
@@ -164,6 +170,10 @@ def register(db: Database, *, request: InquiryRequest, actor: str) -> Registered
         inquiry = open_case(session, record_id=record_id, request=request, actor=actor)
         source.name = f"Family inquiry {inquiry.reference}"
         source.row_count = 1
+        if family_code_hash:
+            family.add_access(
+                session, inquiry_id=inquiry.id, code_hash=family_code_hash, actor=actor
+            )
         result = Registered(inquiry.id, inquiry.reference, record_id)
     events.records_landed(db, [record_id], actor=actor)
     return result

@@ -311,9 +311,16 @@ CONTACTS = cast(Table, Contact.__table__)
 # Feature tables live beside their features; importing them here puts them on Base.metadata.
 from homecoming.store import (  # noqa: E402
     exchange_models,
+    family_models,
     field_models,
     remains_models,
     tracing_models,
 )
 
-__all__ = ["exchange_models", "field_models", "remains_models", "tracing_models"]
+__all__ = [
+    "exchange_models",
+    "family_models",
+    "field_models",
+    "remains_models",
+    "tracing_models",
+]

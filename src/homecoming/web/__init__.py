@@ -30,6 +30,7 @@ from homecoming.web.pages import (
     audit,
     dashboard,
     exchanges,
+    family,
     imports,
     privacy,
     registry,
@@ -40,8 +41,20 @@ from homecoming.web.pages import (
 from homecoming.web.templating import STATIC, STATIC_PREFIX
 
 PREFIX = "/ui"
-# Pages anyone may open: the login form and the language switch.
-PUBLIC_PAGES = frozenset({"/ui/login", "/ui/lang"})
+# Pages anyone may open: the login form, the language switch, and the family page (its own
+# reference-and-code check, services/family.py).
+PUBLIC_PAGES = frozenset(
+    {
+        "/ui/login",
+        "/ui/lang",
+        "/family",
+        "/family/case",
+        "/family/leave",
+        "/family/lang",
+        "/family/contacts",
+        "/family/consent",
+    }
+)
 Handler = Callable[[Request, Any], Awaitable[Response] | Response]
 
 
@@ -59,6 +72,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = tuple(
         privacy,
         remains,
         audit,
+        family,
     )
 )
 

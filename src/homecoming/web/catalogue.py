@@ -1,5 +1,7 @@
 """Keeping the message catalogues in step with the pages (used by `scripts/update-catalogues`).
 
+Russian is kept for the family page only: its other messages fall back to English.
+
 Messages are the `_()`/`ngettext()` calls in the templates and the `N_()` marks in the web
 package's Python. `update()` adds new messages to each .po (keeping every translation) and
 drops ones no longer used; a test fails when a Ukrainian translation is missing.
@@ -14,7 +16,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
-from homecoming.web.i18n import DOMAIN, LANGUAGES, po_path
+from homecoming.web.i18n import DOMAIN, FAMILY_LANGUAGES, po_path
 
 WEB_DIR = Path(__file__).parent
 KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
@@ -49,7 +51,7 @@ def update() -> dict[str, int]:
     """Merge the extracted messages into every .po; returns untranslated counts per language."""
     template = extract()
     missing: dict[str, int] = {}
-    for language in LANGUAGES:
+    for language in FAMILY_LANGUAGES:
         path = po_path(language)
         if path.exists():
             catalog = read(language)
@@ -71,7 +73,7 @@ def _describe(catalog: Catalog, language: str) -> None:
     catalog.copyright_holder = "the Homecoming contributors"
     catalog.msgid_bugs_address = ""
     catalog.last_translator = "the Homecoming contributors"
-    catalog.language_team = LANGUAGES[language]
+    catalog.language_team = FAMILY_LANGUAGES[language]
     catalog.header_comment = (
         f"# Messages of Homecoming's web UI, language {language!r}.\n"
         "# Kept in step with the pages by scripts/update-catalogues."

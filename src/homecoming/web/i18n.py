@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -23,6 +24,8 @@ from babel.numbers import format_decimal
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 LANGUAGES: dict[str, str] = {"uk": "Українська", "en": "English"}  # each in its own words
+# The family page speaks Russian too (many families do); its texts are in every catalogue.
+FAMILY_LANGUAGES: dict[str, str] = LANGUAGES | {"ru": "Русский"}
 DEFAULT_LANGUAGE = "uk"
 LANG_COOKIE = "lang"
 DOMAIN = "messages"
@@ -44,20 +47,22 @@ def translations(language: str) -> gettext.GNUTranslations:
     return gettext.GNUTranslations(buffer)
 
 
-def negotiate(accept_language: str) -> str:
+def negotiate(accept_language: str, languages: Mapping[str, str] = LANGUAGES) -> str:
     """The supported language the browser prefers most; Ukrainian when none fits."""
     for tag, _quality in _parse_accept(accept_language):
         language = _base_language(tag)
-        if language in LANGUAGES:
+        if language in languages:
             return language
     return DEFAULT_LANGUAGE
 
 
-def choose(cookie: str | None, accept_language: str) -> str:
+def choose(
+    cookie: str | None, accept_language: str, languages: Mapping[str, str] = LANGUAGES
+) -> str:
     """The page language: the picked one (cookie), else the browser's preference."""
-    if cookie in LANGUAGES:
+    if cookie is not None and cookie in languages:
         return cookie
-    return negotiate(accept_language)
+    return negotiate(accept_language, languages)
 
 
 def _parse_accept(header: str) -> list[tuple[str, float]]:

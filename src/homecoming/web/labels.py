@@ -202,3 +202,19 @@ SCOPES: dict[str, str] = {
     "icrc": N_("the bureau and the ICRC"),
     "other_party": N_("the bureau, the ICRC and the other party"),
 }
+
+# Agreements name their categories themselves; the usual English names are said in the page's
+# language, any other name as the agreement wrote it.
+AGREEMENT_CATEGORIES: dict[str, str] = {
+    "soldiers": N_("soldiers"),
+    "civilians": N_("civilians"),
+    "seriously wounded": N_("seriously wounded"),
+    "seriously_wounded": N_("seriously wounded"),
+    "wounded": N_("wounded"),
+    "aged 18-25": N_("aged 18-25"),
+}
+
+# The notes the domain puts on a contradiction (domain/person.py), for the catalogues.
+CONTRADICTION_NOTES: frozenset[str] = frozenset(
+    {N_("reported deceased, yet a later source reports the person alive")}
+)

@@ -22,7 +22,7 @@ from homecoming.api.schemas_tracing import (
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import Contact, RecordFields
 from homecoming.domain.roles import Capability
-from homecoming.services import contacts, erasure, inquiries
+from homecoming.services import contacts, erasure, family, inquiries, users
 from homecoming.services.users import Principal
 from homecoming.tracing.inquiry import FamilyStatus, Recipient
 
@@ -71,8 +71,11 @@ def list_inquiries(
 
 
 @router.post("", status_code=201, responses={422: problem("The inquiry is incomplete")})
-def register_inquiry(db: DatabaseDep, user: Writer, body: InquiryIn) -> RegisteredOut:
-    """Register an inquiry; the answer carries the case reference to give the family."""
+def register_inquiry(
+    db: DatabaseDep, settings: SettingsDep, user: Writer, body: InquiryIn
+) -> RegisteredOut:
+    """Register an inquiry; the answer carries the case reference and the family access code
+    to give the family (the code only here, once)."""
     sought = body.sought
     request = inquiries.InquiryRequest(
         sought=RecordFields(
@@ -101,8 +104,14 @@ def register_inquiry(db: DatabaseDep, user: Writer, body: InquiryIn) -> Register
         party=body.party.upper() if body.party else None,
         received_via=body.received_via,
     )
-    found = inquiries.register(db, request=request, actor=user.username)
-    return RegisteredOut(id=found.id, reference=found.reference, record_id=found.record_id)
+    code, code_hash = family.new_code_and_hash(users.password_hasher(settings))
+    found = inquiries.register(db, request=request, actor=user.username, family_code_hash=code_hash)
+    return RegisteredOut(
+        id=found.id,
+        reference=found.reference,
+        record_id=found.record_id,
+        family_access_code=code,
+    )
 
 
 @router.get("/gallery")

@@ -79,7 +79,7 @@ def _exchange_progress(db: Database, user: Principal, _request: Request) -> dict
         for line in figures.lines
         if line.stage is not None
     ]
-    return {"view": view, "bars": bars, "running": figures.running}
+    return {"view": view, "bars": bars, "running": figures.running_figures}
 
 
 def _recent_handovers(db: Database, user: Principal, _request: Request) -> dict[str, Any]:

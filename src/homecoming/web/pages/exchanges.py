@@ -90,7 +90,7 @@ def agreements_page(request: Request, db: DatabaseDep, user: Reader) -> HTMLResp
     """Every agreement this user may see, with the running total of each side."""
     views = agreements.list_agreements(db, scope=user.scope)
     running = {
-        v.id: reconciliation.reconciliation(db, agreement_id=v.id, scope=user.scope).running
+        v.id: reconciliation.reconciliation(db, agreement_id=v.id, scope=user.scope).running_figures
         for v in views
     }
     return render(

@@ -12,6 +12,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from homecoming.api.deps import PERSONAL_FILE_HEADERS, DatabaseDep, SettingsDep
@@ -19,12 +20,20 @@ from homecoming.domain.dates import DateParseError, PartialDate
 from homecoming.domain.record import Category, Contact, RecordFields, Sex
 from homecoming.domain.roles import Capability, allows
 from homecoming.errors import Conflict, Forbidden, HomecomingError, InvalidInput, NotFound
-from homecoming.services import contacts, inquiries, leads, notifications, testimonies
+from homecoming.services import (
+    contacts,
+    family,
+    inquiries,
+    leads,
+    notifications,
+    testimonies,
+    users,
+)
 from homecoming.services.notifications import NotificationState
 from homecoming.services.users import Principal
 from homecoming.store.db import Database
 from homecoming.tracing.inquiry import SharingScope
-from homecoming.tracing.lead_rules import Decision, LeadState
+from homecoming.tracing.lead_rules import Decision, LeadKind, LeadState
 from homecoming.web import forms, labels, reads
 from homecoming.web.labels import N_
 from homecoming.web.security import page_requires
@@ -37,6 +46,8 @@ Verifier = Annotated[Principal, page_requires(Capability.LEADS_VERIFY)]
 Approver = Annotated[Principal, page_requires(Capability.NOTIFICATIONS_APPROVE)]
 ContactReader = Annotated[Principal, page_requires(Capability.CONTACTS_READ)]
 PAGE = 50
+FAMILY_CODE_COOKIE = "family_code"
+GROUPS_PAGE = 20  # persons (cards) per page of the leads queue
 
 LEAD_STATES: dict[str, str] = {
     "pending": N_("to check"),
@@ -172,15 +183,35 @@ FORM_FIELDS = (
 
 
 @router.post("/inquiries")
-async def register_inquiry(request: Request, db: DatabaseDep, user: Writer) -> Response:
-    """Register the inquiry; the case reference to give the family is shown next."""
+async def register_inquiry(
+    request: Request, db: DatabaseDep, settings: SettingsDep, user: Writer
+) -> Response:
+    """Register the inquiry; the case reference and the family's access code are shown next.
+
+    The code is shown once: it rides a short-lived cookie of that case page, which the page
+    clears as it shows the code (only its hash is kept).
+    """
     form = await request.form()
     values = {name: forms.text(form, name, limit=1_000) for name in FORM_FIELDS}
+    hasher = users.password_hasher(settings)
+    code, code_hash = await run_in_threadpool(family.new_code_and_hash, hasher)
     try:
-        found = inquiries.register(db, request=inquiry_request(values), actor=user.username)
+        found = inquiries.register(
+            db, request=inquiry_request(values), actor=user.username, family_code_hash=code_hash
+        )
     except InvalidInput as refused:
         return _form(request, db, user, values=values, error=refused, status=422)
-    return RedirectResponse(f"/ui/inquiries/{found.id}?registered=1", status_code=303)
+    response = RedirectResponse(f"/ui/inquiries/{found.id}?registered=1", status_code=303)
+    response.set_cookie(
+        FAMILY_CODE_COOKIE,
+        code,
+        max_age=600,
+        path=f"/ui/inquiries/{found.id}",
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
+    return response
 
 
 def inquiry_request(values: dict[str, str]) -> inquiries.InquiryRequest:
@@ -261,14 +292,24 @@ def _case(
     status: int = 200,
 ) -> HTMLResponse:
     view = inquiries.show(db, inquiry_id)
-    return render(
+    registered = request.query_params.get("registered") == "1"
+    code = request.cookies.get(FAMILY_CODE_COOKIE, "") if registered else ""
+    letter = ""
+    if code and family.normalise_code(code) == code.replace("-", ""):
+        settings = request.app.state.settings
+        letter = family.letter(
+            settings, language=view.language, reference=view.reference, code=code
+        )
+    response = render(
         request,
         "inquiry.html",
         user=user,
         active="inquiries",
         status=status,
         view=view,
-        registered=request.query_params.get("registered") == "1",
+        registered=registered,
+        family_code=code if letter else "",
+        letter=letter,
         erased=request.query_params.get("erased") == "1",
         may_erase=allows(user.role, Capability.PERSONAL_DATA_ERASE),
         leads=leads.queue(db, state=None, inquiry=view.id, limit=100),
@@ -281,6 +322,9 @@ def _case(
         lead_kinds=LEAD_KINDS,
         notification_states=NOTIFICATION_STATES,
     )
+    if code:  # shown once
+        response.delete_cookie(FAMILY_CODE_COOKIE, path=f"/ui/inquiries/{inquiry_id}")
+    return response
 
 
 @router.post("/inquiries/{inquiry_id}/contacts")
@@ -337,12 +381,35 @@ def leads_page(
     db: DatabaseDep,
     user: Reader,
     state: Annotated[str, Query(max_length=16)] = "pending",
+    kind: Annotated[str, Query(max_length=16)] = "",
+    min_score: Annotated[float, Query(ge=0, le=1)] = 0.0,
+    days: Annotated[int, Query(ge=0, le=3650)] = 0,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> HTMLResponse:
-    """The leads queue, strongest first: the inquiry and the evidence side by side."""
+    """The leads queue as one card per inquiry and person, strongest first, a page at a time;
+    filtered by state, kind, lowest score and days waiting, with counts per state."""
     chosen = LeadState(state) if state in LEAD_STATES else None
-    found = leads.queue(db, state=chosen, limit=PAGE, offset=offset)
-    return _leads(request, user, found, state=state if chosen else "", offset=offset)
+    where = leads.LeadFilter(
+        state=chosen,
+        kind=LeadKind(kind) if kind in LEAD_KINDS else None,
+        min_score=min_score,
+        older_than_days=days,
+    )
+    page = leads.grouped(db, where=where, limit=GROUPS_PAGE, offset=offset)
+    filters: dict[str, object] = {
+        "kind": kind if where.kind else "",
+        "min_score": min_score or "",
+        "days": days or "",
+    }
+    return _leads(
+        request,
+        user,
+        [],
+        state=state if chosen else "",
+        offset=offset,
+        page=page,
+        filters=filters,
+    )
 
 
 def _leads(
@@ -355,6 +422,8 @@ def _leads(
     single: bool = False,
     error: HomecomingError | None = None,
     status: int = 200,
+    page: leads.LeadGroups | None = None,
+    filters: dict[str, object] | None = None,
 ) -> HTMLResponse:
     return render(
         request,
@@ -363,9 +432,11 @@ def _leads(
         active="leads",
         status=status,
         leads=found,
+        page=page,
+        filters=filters or {},
         state=state,
         offset=offset,
-        size=PAGE,
+        size=GROUPS_PAGE,
         single=single,
         error=error,
         decided=request.query_params.get("decided"),

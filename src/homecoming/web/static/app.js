@@ -123,6 +123,12 @@
       if (box) { box.value = ""; box.focus(); }
     }
   });
+  // The family's letter (reference and access code) prints on its own.
+  document.addEventListener("click", function (event) {
+    if (event.target && event.target.closest && event.target.closest("[data-print]")) {
+      window.print();
+    }
+  });
   document.addEventListener("DOMContentLoaded", function () { drawCharts(document); });
   document.addEventListener("htmx:afterSettle", function (event) { drawCharts(event.target); });
 })();
