@@ -16,7 +16,14 @@ from homecoming.services import persons, registry
 from homecoming.store.db import Database
 
 PERSON_COLUMNS = ("id", "name", "date_of_birth", "status", "records", "contradictions")
-RECORD_COLUMNS = ("record_id", "person_id", "source", "line", *RECORD_FIELD_NAMES)
+RECORD_COLUMNS = (
+    "record_id",
+    "person_id",
+    "source",
+    "line",
+    "external_id",
+    *RECORD_FIELD_NAMES,
+)
 
 
 class What(StrEnum):
