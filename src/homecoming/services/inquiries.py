@@ -769,7 +769,7 @@ def month_first_date(value: RawValue) -> RawValue:
     if found is None:
         return value
     month, day, year = int(found.group(1)), int(found.group(3)), int(found.group(4))
-    if not (1 <= month <= 12 and 12 < day):
+    if not (1 <= month <= 12 and day > 12):
         return value
     try:
         return dt.date(year, month, day).isoformat()
