@@ -44,28 +44,11 @@ _SHORT_STEM_ENDINGS = ("a", "ia")
 # Men's names in -а/-я that make short patronymics; women's names in -а (Петра, Дана, Баба)
 # would read surnames such as Петрич, Данич, Бабич as patronymics.
 _SHORT_FATHERS = frozenset(
-    [
-        "фома",
-        "хома",
-        "кузьма",
-        "ілля",
-        "илья",
-        "илля",
-        "савва",
-        "сава",
-        "лука",
-        "никита",
-        "микита",
-        "гаврила",
-        "данила",
-        "фока",
-        "мина",
-        "сила",
-        "єрема",
-        "ерема",
-        "яким",
-    ]
-)
+    {
+        "фома", "хома", "кузьма", "ілля", "илья", "илля", "савва", "сава", "лука", "никита",
+        "микита", "гаврила", "данила", "фока", "мина", "сила", "єрема", "ерема", "яким",
+    }
+)  # fmt: skip
 # A patronymic's shape, whatever its father's name (Парменович, Парменівна): parsing reads such
 # a word as a patronymic only where a name puts one (see parse.assign_roles).
 _PATRONYMIC_SHAPE = re.compile(r"[a-zA-Z]{3}(oviC|eviC|ivna|ovna|evna)$")
