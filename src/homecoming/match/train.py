@@ -23,6 +23,7 @@ from homecoming.match.levels import (
     TF_NAME_LEVELS,
     Facts,
     compare_facts,
+    dob_level,
     facts_of,
 )
 from homecoming.match.model import ComparisonWeights, MatchModel
@@ -47,6 +48,9 @@ def _counts(facts: dict[str, Facts], pair_ids: list[tuple[str, str]]) -> dict[st
     counts: dict[str, Counter[int]] = {name: Counter() for name in COMPARISON_LEVELS}
     for left, right in pair_ids:
         levels, _ = compare_facts(facts[left], facts[right])
+        # Dates are counted as if the names agreed: how often two people's dates are one slip
+        # apart does not depend on their names, and the joint level's weight is set (below).
+        levels["date_of_birth"] = dob_level(facts[left].born, facts[right].born)
         for name, value in levels.items():
             if value >= 0:
                 counts[name][value] += 1
