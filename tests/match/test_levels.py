@@ -58,7 +58,13 @@ NAME_CASES = [
     ("Koshcchenko Hennadii", "Кощенко Геннадій", SLIP),
     ("Shevchenko Vlodymyr", "Шевченко Володимир", SLIP),
     ("Shevchenko Sehrii", "Шевченко Сергій", SLIP),
-    ("Lapina Snizhana", "Лапшина Сніжана", SLIP),  # two letters apart: no more than a slip
+    ("Lapina Snizhana", "Лапшина Сніжана", SLIP),  # across alphabets: the engine's grade
+    # in one alphabet, two letters apart or more: as often another family's name as a typo
+    ("Кальченко Тимофій", "Калоченко Тимофій", SLIP),  # one letter
+    ("Кальченко Тимофій", "Калоченков Тимофій", APART),  # two letters
+    ("Собакін Прохор", "Сонбакін Прохор", SLIP),
+    ("Собакін Прохор", "Сонбаьин Прохор", APART),
+    ("Собакін Прохор", "Собкаін Прохор", SLIP),  # two neighbours swapped: one slip
     # not the same name
     ("Kuzmin Radomyr", "KUZMICHEV RADOMYR", ONE_AGREES),
     ("Іваненко Іван", "Іваненко Петро", ONE_AGREES),

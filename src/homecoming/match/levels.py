@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import RecordFields, service_number_key
@@ -105,7 +105,10 @@ def name_evidence_parsed(a: ParsedName, b: ParsedName) -> NameEvidence:
         if _is_patronymic_pair(left, i) and _is_patronymic_pair(right, j):
             patronymic.append(score)
         elif rule != INITIAL:
-            grades.append(part_grade(score, rule))
+            grade = part_grade(score, rule)
+            if grade == SLIP and letters_apart(left.tokens[i], right.tokens[j]) > 1:
+                grade = APART
+            grades.append(grade)
     return NameEvidence(
         _name_level(grades, main_a, main_b),
         _patronymic_level(patronymic, left, right),
@@ -114,8 +117,9 @@ def name_evidence_parsed(a: ParsedName, b: ParsedName) -> NameEvidence:
 
 
 # How two name parts met, strongest first: the same or a transliteration; a Ukrainian/Russian
-# form; a variant, diminutive or feminine form; a slip (a typo, or a rendering only the learned
-# model reads: it also reads Lapina in Лапшина); more than a slip; different.
+# form; a variant, diminutive or feminine form; a slip (a typo of one letter, or a rendering only
+# the learned model reads); more than a slip (in one alphabet, two letters or more apart:
+# Кальченко / Калоченков, as often another family's name as a typo); different.
 EXACT, FORM, VARIANT_FORM, SLIP, APART, DIFFERENT = range(6)
 
 
@@ -130,6 +134,17 @@ def part_grade(score: float, rule: str) -> int:
     if score >= SLIP_PART:
         return SLIP if score < EXACT_PART or rule not in (SAME, TRANSLITERATION) else EXACT
     return APART if score >= DIFFERENT_PART else DIFFERENT
+
+
+def letters_apart(a: NameToken, b: NameToken) -> int:
+    """How many letters two words of one alphabet differ by (a swap of neighbours is one).
+
+    Words in two alphabets give 0: their renderings differ by more than typing does, and
+    the names engine has already graded them.
+    """
+    if a.script != b.script or not a.key or not b.key:
+        return 0
+    return int(OSA.distance(a.key, b.key))
 
 
 def _name_level(grades: list[int], main_a: list[NameToken], main_b: list[NameToken]) -> int:
