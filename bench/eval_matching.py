@@ -1,6 +1,6 @@
 """Score Homecoming's matching end to end on the independent evaluation data.
 
-    python bench/eval_matching.py [--split dev|test] [--small] [--population v1|v2|both]
+    python bench/eval_matching.py [--split dev|test|test3] [--small] [--population v1|v2|both]
                                   [--json-out F] [--keep DIR]
 
 The data come from ``bench/independent/`` (a generator written apart from
@@ -42,6 +42,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.independent.freeze import HELD_OUT  # noqa: E402
 from bench.independent.freeze import check as frozen_check  # noqa: E402
 from bench.independent.make import make  # noqa: E402
 
@@ -761,15 +762,15 @@ def ensure_data(split: str, size: str) -> Path:
     ):
         print(f"generating the {split} split ({size}) into {root}", flush=True)
         make(split, root, (size,))
-    if split == "test":
-        bad = frozen_check(root, size)
+    if split in HELD_OUT:
+        bad = frozen_check(root, size, split)
         if bad:
             sys.exit(
-                "the test split no longer matches bench/independent/frozen.json "
+                f"the {split} split no longer matches bench/independent/frozen.json "
                 f"({len(bad)} file(s) differ, e.g. {bad[0]}): the generator or the files "
                 "changed after the freeze. Test figures from these files would not count; "
                 f"delete {root} to regenerate, and if the generator itself changed, "
-                "the test split is no longer the frozen one."
+                f"the {split} split is no longer the frozen one."
             )
     return root / size
 
@@ -778,7 +779,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    ap.add_argument("--split", choices=["dev", "test"], default="dev")
+    ap.add_argument("--split", choices=["dev", *HELD_OUT], default="dev")
     ap.add_argument(
         "--small", action="store_true", help="4,000 registry rows, 400 list entries, 400 inquiries"
     )

@@ -80,3 +80,20 @@ def test_families_inquiries_stay_out_unless_asked_for(db: Database, tmp_path: Pa
         _run(db, "export", what, "--out", str(target), "--include-inquiries", "--plaintext")
         names = [r[column] for r in csv.DictReader(io.StringIO(target.read_text("utf-8-sig")))]
         assert any("Астапенко" in name for name in names), what
+
+
+def test_records_carry_the_id_they_were_imported_with(db: Database, tmp_path: Path) -> None:
+    path = tmp_path / "ids.csv"
+    path.write_text(
+        "id,Прізвище,Ім'я,Дата народження\nA-17,Нехір,Олександр,23.05.1987\n,Тарасов,Олег,1990\n",
+        encoding="utf-8",
+    )
+    _run(db, "parties", "add", "UA", "Ukraine")
+    _run(db, "import", str(path), "--party", "UA")
+    target = tmp_path / "records.csv"
+    _run(db, "export", "records", "--out", str(target))
+    rows = list(csv.DictReader(io.StringIO(target.read_text("utf-8-sig"))))
+    assert [(r["external_id"], r["family_name"]) for r in rows] == [
+        ("A-17", "Нехір"),
+        ("", "Тарасов"),
+    ]

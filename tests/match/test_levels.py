@@ -58,7 +58,13 @@ NAME_CASES = [
     ("Koshcchenko Hennadii", "Кощенко Геннадій", SLIP),
     ("Shevchenko Vlodymyr", "Шевченко Володимир", SLIP),
     ("Shevchenko Sehrii", "Шевченко Сергій", SLIP),
-    ("Lapina Snizhana", "Лапшина Сніжана", SLIP),  # two letters apart: no more than a slip
+    ("Lapina Snizhana", "Лапшина Сніжана", SLIP),  # across alphabets: the engine's grade
+    # in one alphabet, two letters apart or more: as often another family's name as a typo
+    ("Кальченко Тимофій", "Калоченко Тимофій", SLIP),  # one letter
+    ("Кальченко Тимофій", "Калоченков Тимофій", APART),  # two letters
+    ("Собакін Прохор", "Сонбакін Прохор", SLIP),
+    ("Собакін Прохор", "Сонбаьин Прохор", APART),
+    ("Собакін Прохор", "Собкаін Прохор", SLIP),  # two neighbours swapped: one slip
     # not the same name
     ("Kuzmin Radomyr", "KUZMICHEV RADOMYR", ONE_AGREES),
     ("Іваненко Іван", "Іваненко Петро", ONE_AGREES),
@@ -143,3 +149,101 @@ def test_compare_facts_gives_every_comparison() -> None:
     }
     assert levels["name"] == vector_value(NAME_LEVELS, 0) and names.comparison is not None
     assert levels["unit"] == NULL
+
+
+# A near date counts only where the names agree; a name that slipped with a near date is the
+# joint level (issue 13: the "near surname" outsiders, a registry person's surname a letter or
+# two off with the same given name, patronymic, day and month and a year one digit off).
+NEAR = "a near date, and a name that does not agree"
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "expected"),
+    [
+        # names exact, or only another standard or script: a near date still counts
+        (
+            ("Кощенко Геннадій Фомич", D(1979, 3, 14)),
+            ("Koshchenko Hennadii", D(1978, 3, 14)),
+            "one digit of the year differs, day and month exact",
+        ),
+        (
+            ("Ткаченко Андрей Петрович", D(1986, 5, 3)),
+            ("Ткаченко Андрій Петрович", D(1986, 3, 5)),
+            "day and month transposed",
+        ),
+        (("Доржиев Саша", D(1990)), ("Доржиєв Олександр", D(1991, 2, 1)), "year off by one"),
+        # a surname that slipped, with a near date: the joint level
+        (("Лапшина Сніжана Петрівна", D(1983, 3, 2)), ("Lapina Snizhana", D(1988, 3, 2)), NEAR),
+        (
+            ("Коваленко Олег Петрович", D(1991, 3, 2)),
+            ("Ковалинко Олег Петрович", D(1990, 3, 2)),
+            NEAR,
+        ),
+        # transposed with a slipped name: the same year, and the month differs
+        (
+            ("Коваленко Олег Петрович", D(1991, 3, 2)),
+            ("Ковалинко Олег Петрович", D(1991, 2, 3)),
+            "same year, month differs",
+        ),
+        (("Koshcchenko Hennadii", D(1980)), ("Кощенко Геннадій", D(1979, 3, 14)), NEAR),
+        # an exact date stays exact whatever the names; a far date stays different
+        (("Koshcchenko Hennadii", D(1979, 3, 14)), ("Кощенко Геннадій", D(1979, 3, 14)), "exact"),
+        (("Lapina Snizhana", D(1970, 3, 2)), ("Лапшина Сніжана", D(1988, 3, 2)), "different"),
+    ],
+)
+def test_a_near_date_counts_only_with_names_that_agree(
+    left: tuple[str, PartialDate], right: tuple[str, PartialDate], expected: str
+) -> None:
+    levels, _ = compare_facts(Facts(left[0], left[1]), Facts(right[0], right[1]))
+    assert levels["date_of_birth"] == vector_value(DOB_LEVELS, DOB_LEVELS.index(expected))
+    levels, _ = compare_facts(Facts(right[0], right[1]), Facts(left[0], left[1]))
+    assert levels["date_of_birth"] == vector_value(DOB_LEVELS, DOB_LEVELS.index(expected))
+
+
+def test_the_joint_level_weighs_against_a_match() -> None:
+    from homecoming.match.model import default_model
+
+    dates = default_model().comparison("date_of_birth")
+    joint = dates.weight(vector_value(DOB_LEVELS, DOB_LEVELS.index(NEAR)))
+    assert -5.0 < joint < -3.0
+    one_digit = "one digit of the year differs, day and month exact"
+    assert dates.weight(vector_value(DOB_LEVELS, DOB_LEVELS.index(one_digit))) > 3.0
+
+
+def test_a_near_surname_with_a_near_date_is_not_resolved() -> None:
+    """The near-surname outsider is not resolved by list validation; the same person with one
+    slip is."""
+    from homecoming.exchange.findings import MATCH_SCORE
+    from homecoming.match.model import default_model
+
+    model = default_model()
+    registry = Facts("Лапшин Радомир Петрович", D(1983, 3, 2))
+    outsider = Facts("Лапін Радомир Петрович", D(1988, 3, 2))
+    same = Facts("Лапшин Радомир Петрович", D(1988, 3, 2))
+    prior = 1 / 20_000
+    far = model.score(compare_facts(registry, outsider)[0], prior=prior, tf=1e-4)
+    near = model.score(compare_facts(registry, same)[0], prior=prior, tf=1e-4)
+    assert far.probability < MATCH_SCORE < near.probability
+
+
+# Short and unknown-stem patronymics are read as patronymics, so a differing one counts.
+@pytest.mark.parametrize(
+    ("left", "right", "expected"),
+    [
+        ("Кощенко Геннадій Фомич", "Кощенко Геннадій Фомич", "patronymic agrees"),
+        ("Кощенко Геннадій Фомич", "KOSHCHENKO HENNADII FOMYCH", "patronymic agrees"),
+        ("Кощенко Геннадій Фомич", "Кощенко Геннадий Фомич", "patronymic agrees"),
+        ("Кощенко Геннадій Фомич", "Кощенко Геннадій Кузьмич", "patronymic differs"),
+        ("Кощенко Геннадій Ілліч", "Кощенко Геннадій Петрович", "patronymic differs"),
+        ("Лапшина Ольга Кузьминична", "Лапшина Ольга Кузьмінічна", "patronymic agrees"),
+        ("Іванов Петро Парменович", "Іванов Петро Парменович", "patronymic agrees"),
+        ("Іванов Петро Парменович", "Ivanov Petr Parmenovich", "patronymic agrees"),
+        ("Іванов Петро Парменович", "Іванов Петро Семенович", "patronymic differs"),
+        ("Петро Парменович Іванов", "Іванов Петро Семенович", "patronymic differs"),
+    ],
+)
+def test_short_and_unknown_patronymics(left: str, right: str, expected: str) -> None:
+    for a, b in ((left, right), (right, left)):
+        value = name_evidence(a, b).patronymic
+        assert PATRONYMIC_LEVELS[len(PATRONYMIC_LEVELS) - 1 - value] == expected
+    assert name_label(left, right) in (EXACT, FORM)

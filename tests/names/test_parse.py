@@ -17,6 +17,21 @@ from homecoming.names import from_parts, parse_name
         ("Шухевич Роман Йосипович", "Шухевич", "Роман", "Йосипович"),
         ("Шевченко Т. Г.", "Шевченко", "Т", "Г"),
         ("Muhammad bin Salman al-Saud", "Saud", "Muhammad", "Salman"),
+        # short patronymics of fathers' names in -а/-я, read where a name puts a patronymic
+        ("Кощенко Геннадій Фомич", "Кощенко", "Геннадій", "Фомич"),
+        ("KOSHCHENKO HENNADII FOMYCH", "KOSHCHENKO", "HENNADII", "FOMYCH"),
+        ("Ульянов Володимир Ілліч", "Ульянов", "Володимир", "Ілліч"),
+        ("Лапшина Ольга Кузьминична", "Лапшина", "Ольга", "Кузьминична"),
+        ("Гнатюк Петро Саввич", "Гнатюк", "Петро", "Саввич"),
+        # the same words are surnames where a name puts a surname
+        ("Хомич Іван Петрович", "Хомич", "Іван", "Петрович"),
+        ("Кузьмич Іван", "Кузьмич", "Іван", ""),
+        ("Бабич Олег Петрович", "Бабич", "Олег", "Петрович"),
+        # a patronymic whose father's name no table knows
+        ("Іванов Петро Парменович", "Іванов", "Петро", "Парменович"),
+        ("Петро Парменович Іванов", "Іванов", "Петро", "Парменович"),
+        ("Іванова Ганна Парменівна", "Іванова", "Ганна", "Парменівна"),
+        ("Данкевич Роман Ковалевич", "Ковалевич", "Данкевич Роман", ""),
     ],
 )
 def test_parse_name(text: str, family: str, given: str, patronymic: str) -> None:

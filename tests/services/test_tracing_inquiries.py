@@ -243,3 +243,37 @@ def test_demo_tracing_opens_the_scenarios_inquiries(db: Database) -> None:
     assert any(lead.kind == "sighting" for lead in sightings)
     again = load_demo_tracing(db, actor="demo")
     assert again.inquiries == 0  # every scenario inquiry already has its case
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("03.14.1979", "1979-03-14"),  # month first: no other reading
+        ("11/25/1990", "1990-11-25"),
+        ("03.04.1999", "1999-04-03"),  # either reading: day first, as everywhere else
+        ("14.03.1979", "1979-03-14"),
+        ("1979", "1979"),
+    ],
+)
+def test_a_date_written_month_first_is_read_where_nothing_else_fits(
+    db: Database, tmp_path: Path, written: str, read: str
+) -> None:
+    _parties(db)
+    path = tmp_path / "abroad.csv"
+    path.write_text(
+        HEADER + f"Кощенко,Геннадій,Фомич,{written},,Кощенко Ірина,+380501234567,,так,icrc,\n",
+        encoding="utf-8",
+    )
+    (found,) = _import(db, path)
+    assert inquiries.show(db, found.id).date_of_birth == read
+
+
+def test_a_month_past_twelve_either_way_still_stops_the_file(db: Database, tmp_path: Path) -> None:
+    _parties(db)
+    path = tmp_path / "bad-date.csv"
+    path.write_text(
+        HEADER + "Кощенко,Геннадій,,13.14.1979,,Кощенко Ірина,+380501234567,,так,icrc,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InvalidInput):
+        _import(db, path)

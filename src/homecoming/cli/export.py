@@ -37,7 +37,14 @@ To = Annotated[str, typer.Option("--to", help="Who the file is for (default: the
 LegalBasis = Annotated[str, typer.Option(help="Why the recipient may have it (needed with --to)")]
 
 PERSON_COLUMNS = ("id", "name", "date_of_birth", "status", "records", "contradictions")
-RECORD_COLUMNS = ("record_id", "person_id", "source", "line", *RECORD_FIELD_NAMES)
+RECORD_COLUMNS = (
+    "record_id",
+    "person_id",
+    "source",
+    "line",
+    "external_id",
+    *RECORD_FIELD_NAMES,
+)
 
 
 class What(StrEnum):

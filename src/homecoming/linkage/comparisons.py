@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from homecoming.match.levels import (
     DOB_LEVELS,
     NAME_LEVELS,
+    NAMES_AGREE,
     PATRONYMIC_LEVELS,
     PLACE_LEVELS,
     SERVICE_LEVELS,
@@ -157,17 +158,23 @@ def date_of_birth_comparison(weights: ComparisonWeights | None = None) -> Any:
         f"(floor({y}_l / 10) = floor({y}_r / 10)"
         f" or ({y}_l % 10 = {y}_r % 10 and floor({y}_l / 100) = floor({y}_r / 100)))"
     )
+    transposed = f"{y}_l = {y}_r and {m}_l = {d}_r and {d}_l = {m}_r"
+    one_digit_off = f"{same_day_month} and {one_digit}"
+    year_off = f"abs({y}_l - {y}_r) = 1"
+    # Near dates count only where the names agree (match.levels.NAMES_AGREE).
+    agree = f"coalesce({NAME_UDF}({_NAMES}), -1) >= {NAMES_AGREE}"
     return _graded(
         "date_of_birth",
         DOB_LEVELS,
         [
             plain(f"{y}_l = {y}_r and {same_day_month}"),
-            plain(f"{y}_l = {y}_r and {m}_l = {d}_r and {d}_l = {m}_r"),
-            plain(f"{same_day_month} and {one_digit}"),
+            plain(f"({transposed}) and {agree}"),
+            plain(f"({one_digit_off}) and {agree}"),
             plain(f"{y}_l = {y}_r and {m}_l = {m}_r"),
             plain(f"{y}_l = {y}_r and ({m}_l is null or {m}_r is null)"),
             plain(f"{y}_l = {y}_r"),
-            plain(f"abs({y}_l - {y}_r) = 1"),
+            plain(f"({year_off}) and {agree}"),
+            plain(f"({transposed}) or ({one_digit_off}) or ({year_off})"),
         ],
         plain(f"{y}_l is null or {y}_r is null"),
         weights,
@@ -226,8 +233,27 @@ def register_duckdb(connection: Any) -> None:
 
     for name, function in _udfs().items():
         connection.create_function(
-            name, function, [types.VARCHAR, types.VARCHAR], types.INTEGER, side_effects=False
+            name,
+            _arrow_batch(function),
+            [types.VARCHAR, types.VARCHAR],
+            types.INTEGER,
+            type="arrow",
+            side_effects=False,
         )
+
+
+def _arrow_batch(function: Callable[[str | None, str | None], int]) -> Callable[[Any, Any], Any]:
+    """The level function over a batch of pairs: DuckDB hands over columns of a few thousand
+    rows at once instead of calling Python once a row (about four times faster)."""
+    import pyarrow as pa
+
+    def batch(left: Any, right: Any) -> Any:
+        return pa.array(
+            [function(a, b) for a, b in zip(left.to_pylist(), right.to_pylist(), strict=True)],
+            pa.int32(),
+        )
+
+    return batch
 
 
 def register_spark(session: Any) -> None:

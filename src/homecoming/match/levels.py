@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import RecordFields, service_number_key
@@ -51,8 +51,15 @@ DOB_LEVELS = (
     "same year, month unknown",
     "same year, month differs",
     "year off by one",
+    "a near date, and a name that does not agree",
     "different",
 )
+# Dates one slip apart (day and month transposed, a year one digit or one year off) count for a
+# pair only when its names agree (a variant form at worst, NAME_LEVELS[2]). A surname one or two
+# letters off with a near date is as often another person as the same one with two slips: the
+# generator's "near surname" outsiders and real lists' brothers and cousins. Such pairs fall to a
+# joint level of name and date with a negative weight.
+NAMES_AGREE = 5  # vector value of NAME_LEVELS[2]
 SEX_LEVELS = ("sex agrees", "sex differs")
 SERVICE_LEVELS = ("service number agrees", "service number one edit apart", "differs")
 UNIT_LEVELS = ("unit agrees", "unit differs")
@@ -98,7 +105,10 @@ def name_evidence_parsed(a: ParsedName, b: ParsedName) -> NameEvidence:
         if _is_patronymic_pair(left, i) and _is_patronymic_pair(right, j):
             patronymic.append(score)
         elif rule != INITIAL:
-            grades.append(part_grade(score, rule))
+            grade = part_grade(score, rule)
+            if grade == SLIP and letters_apart(left.tokens[i], right.tokens[j]) > 1:
+                grade = APART
+            grades.append(grade)
     return NameEvidence(
         _name_level(grades, main_a, main_b),
         _patronymic_level(patronymic, left, right),
@@ -107,8 +117,9 @@ def name_evidence_parsed(a: ParsedName, b: ParsedName) -> NameEvidence:
 
 
 # How two name parts met, strongest first: the same or a transliteration; a Ukrainian/Russian
-# form; a variant, diminutive or feminine form; a slip (a typo, or a rendering only the learned
-# model reads: it also reads Lapina in Лапшина); more than a slip; different.
+# form; a variant, diminutive or feminine form; a slip (a typo of one letter, or a rendering only
+# the learned model reads); more than a slip (in one alphabet, two letters or more apart:
+# Кальченко / Калоченков, as often another family's name as a typo); different.
 EXACT, FORM, VARIANT_FORM, SLIP, APART, DIFFERENT = range(6)
 
 
@@ -123,6 +134,17 @@ def part_grade(score: float, rule: str) -> int:
     if score >= SLIP_PART:
         return SLIP if score < EXACT_PART or rule not in (SAME, TRANSLITERATION) else EXACT
     return APART if score >= DIFFERENT_PART else DIFFERENT
+
+
+def letters_apart(a: NameToken, b: NameToken) -> int:
+    """How many letters two words of one alphabet differ by (a swap of neighbours is one).
+
+    Words in two alphabets give 0: their renderings differ by more than typing does, and
+    the names engine has already graded them.
+    """
+    if a.script != b.script or not a.key or not b.key:
+        return 0
+    return int(OSA.distance(a.key, b.key))
 
 
 def _name_level(grades: list[int], main_a: list[NameToken], main_b: list[NameToken]) -> int:
@@ -185,24 +207,36 @@ def one_digit_apart(a: int, b: int) -> bool:
     return a // 10 == b // 10 or (a % 10 == b % 10 and a // 100 == b // 100)
 
 
-def dob_level(a: PartialDate, b: PartialDate) -> int:
-    """Partial dates of birth graded (SQL twin: comparisons.date_of_birth_comparison)."""
+def dob_level(a: PartialDate, b: PartialDate, name: int = NAMES_AGREE) -> int:
+    """Partial dates of birth graded, given the names' level (vector value) of the pair.
+
+    SQL twin: comparisons.date_of_birth_comparison. A near date counts only where the names
+    agree (`NAMES_AGREE`); otherwise it is the joint level "a near date, and a name that does
+    not agree".
+    """
     if a.year is None or b.year is None:
         return NULL
     same_day_month = a.month is not None and a.month == b.month and a.day is not None
     same_day_month = same_day_month and a.day == b.day
-    conditions = (
-        a.year == b.year and same_day_month,
+    transposed = (
         a.year == b.year
         and a.month is not None
         and a.day is not None
         and a.month == b.day
-        and a.day == b.month,
-        same_day_month and one_digit_apart(a.year, b.year),
+        and a.day == b.month
+    )
+    one_digit = same_day_month and one_digit_apart(a.year, b.year)
+    year_off = abs(a.year - b.year) == 1
+    agree = name >= NAMES_AGREE
+    conditions = (
+        a.year == b.year and same_day_month,
+        agree and transposed,
+        agree and one_digit,
         a.year == b.year and a.month is not None and a.month == b.month,
         a.year == b.year and (a.month is None or b.month is None),
         a.year == b.year,
-        abs(a.year - b.year) == 1,
+        agree and year_off,
+        transposed or one_digit or year_off,
     )
     for index, holds in enumerate(conditions):
         if holds:
@@ -306,7 +340,7 @@ def compare_facts(a: Facts, b: Facts) -> tuple[dict[str, int], NameEvidence]:
     levels = {
         "name": names.name,
         "patronymic": names.patronymic,
-        "date_of_birth": dob_level(a.born, b.born),
+        "date_of_birth": dob_level(a.born, b.born, names.name),
         "sex": sex_level(a.sex, b.sex),
         "service_number": service_level(a.service_number, b.service_number),
         "unit": unit_level(a.unit, b.unit),

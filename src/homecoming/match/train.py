@@ -23,6 +23,7 @@ from homecoming.match.levels import (
     TF_NAME_LEVELS,
     Facts,
     compare_facts,
+    dob_level,
     facts_of,
 )
 from homecoming.match.model import ComparisonWeights, MatchModel
@@ -34,12 +35,22 @@ U_FLOOR = 1e-6
 # than the generator's hundred units suggest.
 U_FLOORS = {"unit": 0.05}
 SEED = 20261202
+# The joint level "a near date, and a name that does not agree" (levels.DOB_LEVELS): the
+# generator makes no one whose surname is a letter off another's with the same given name,
+# patronymic and a near date, so u counted on its random pairs says nothing of them. Its
+# weight is set instead (chosen on the independent generator's dev split, never its test
+# splits): such a pair is somewhat more often two people than one.
+JOINT_LEVEL = "a near date, and a name that does not agree"
+JOINT_WEIGHT = -4.0
 
 
 def _counts(facts: dict[str, Facts], pair_ids: list[tuple[str, str]]) -> dict[str, Counter[int]]:
     counts: dict[str, Counter[int]] = {name: Counter() for name in COMPARISON_LEVELS}
     for left, right in pair_ids:
         levels, _ = compare_facts(facts[left], facts[right])
+        # Dates are counted as if the names agreed: how often two people's dates are one slip
+        # apart does not depend on their names, and the joint level's weight is set (below).
+        levels["date_of_birth"] = dob_level(facts[left].born, facts[right].born)
         for name, value in levels.items():
             if value >= 0:
                 counts[name][value] += 1
@@ -53,6 +64,17 @@ def _shares(counter: Counter[int], labels: tuple[str, ...], floor: float) -> tup
     floored = [max(share, floor) for share in raw]
     norm = sum(floored)
     return tuple(share / norm for share in floored)
+
+
+def _with_weight(
+    m: tuple[float, ...], u: tuple[float, ...], index: int, weight: float
+) -> tuple[float, ...]:
+    """u with level `index` set so that its weight log2(m/u) is `weight`.
+
+    The other levels keep the u counted for them (so their weights are the trained ones); the
+    set level stands for pairs that random pairs do not represent, so u no longer sums to one.
+    """
+    return tuple(m[index] / 2.0**weight if i == index else v for i, v in enumerate(u))
 
 
 def train(records: int = 30_000, *, seed: int = SEED, random_pairs: int = 1_500_000) -> MatchModel:
@@ -72,19 +94,16 @@ def train(records: int = 30_000, *, seed: int = SEED, random_pairs: int = 1_500_
     comparisons = []
     for name, labels in COMPARISON_LEVELS.items():
         tf = tuple(name == "name" and i in TF_NAME_LEVELS for i in range(len(labels)))
-        comparisons.append(
-            ComparisonWeights(
-                name=name,
-                labels=labels,
-                m=_shares(m_counts[name], labels, M_FLOOR),
-                u=_shares(u_counts[name], labels, U_FLOORS.get(name, U_FLOOR)),
-                tf=tf,
-            )
-        )
+        m = _shares(m_counts[name], labels, M_FLOOR)
+        u = _shares(u_counts[name], labels, U_FLOORS.get(name, U_FLOOR))
+        if JOINT_LEVEL in labels:
+            u = _with_weight(m, u, labels.index(JOINT_LEVEL), JOINT_WEIGHT)
+        comparisons.append(ComparisonWeights(name=name, labels=labels, m=m, u=u, tf=tf))
     description = (
         f"trained by homecoming.match.train on {records} generated records (seed {seed}): "
         f"m over {len(true_pairs)} true pairs (floor {M_FLOOR}), "
-        f"u over {random_pairs} random pairs (floor {U_FLOOR}, units {U_FLOORS['unit']})"
+        f"u over {random_pairs} random pairs (floor {U_FLOOR}, units {U_FLOORS['unit']}); "
+        f"{JOINT_LEVEL!r} set to {JOINT_WEIGHT} bits"
     )
     return MatchModel(tuple(comparisons), description)
 

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from homecoming.names.script import Language, Script, detect_script, language_of
-from homecoming.names.token import NameToken, is_patronymic, name_token
+from homecoming.names.token import (
+    NameToken,
+    has_patronymic_shape,
+    is_patronymic,
+    name_token,
+    short_father_name_ids,
+)
 
 OrderHint = Literal["family_first", "given_first"]
 
@@ -170,7 +176,30 @@ def assign_roles(
     raw, fathers = name_words(text)
     tokens = [token(w) for w in raw]
     tokens = [_with_patronymic(t, True) if i in fathers else t for i, t in enumerate(tokens)]
+    tokens = _patronymic_by_position(tokens)
     return raw, tokens, _roles(tokens, _order(tokens, raw, text, order_hint))
+
+
+def _patronymic_by_position(tokens: list[NameToken]) -> list[NameToken]:
+    """Patronymics that only their place in the name tells apart from surnames.
+
+    In a name of three words or more with no known patronymic, the last word (or the middle
+    one after a given name, "Петро Парменович Іванов") is read as the patronymic when it is
+    - a short form of a known father's name (Фомич, Ілліч, Кузьмич: also surnames), or
+    - shaped as a patronymic whose father's name no table knows (Парменович, Парменівна).
+    """
+    if len(tokens) < 3 or any(t.patronymic for t in tokens):
+        return tokens
+    at = [len(tokens) - 1]
+    if len(tokens) == 3 and _is_known_given(tokens[0]):
+        at.append(1)
+    for i in at:
+        fathers = short_father_name_ids(tokens[i])
+        shaped = has_patronymic_shape(tokens[i]) and not has_patronymic_shape(tokens[0])
+        if fathers or shaped:
+            found = replace(tokens[i], patronymic=True, groups=fathers, rare_groups=frozenset())
+            return [found if j == i else t for j, t in enumerate(tokens)]
+    return tokens
 
 
 def parse_name(text: str, *, order_hint: OrderHint | None = None) -> ParsedName:

@@ -36,6 +36,24 @@ _STEM_ENDINGS = {
     "ivna": ("", "o", "i", "a", "ia"),
 }
 _SOFT_STEM_ENDINGS = ("", "i")  # -евич/-евна follow a soft stem: Сергей -> Сергеевич
+# Short patronymics of fathers' names in -а/-я (Фома -> Фомич, Фоминична; Ілля -> Ілліч;
+# Кузьма -> Кузьмич; Савва -> Саввич): the ending replaces the final vowel, and the feminine
+# form may keep an -ин- (Фоминична). Only fathers' names the tables know count.
+_SHORT_PATRONYMIC_ENDING = re.compile(r"(?:in)?(iCna|iC)$")
+_SHORT_STEM_ENDINGS = ("a", "ia")
+# Men's names in -а/-я that make short patronymics; women's names in -а (Петра, Дана, Баба)
+# would read surnames such as Петрич, Данич, Бабич as patronymics.
+_SHORT_FATHERS = frozenset(
+    {
+        "фома", "хома", "кузьма", "ілля", "илья", "илля", "савва", "сава", "лука", "никита",
+        "микита", "гаврила", "данила", "фока", "мина", "сила", "єрема", "ерема",
+    }
+)  # fmt: skip
+# A patronymic's shape, whatever its father's name (Парменович, Парменівна): parsing reads such
+# a word as a patronymic only where a name puts one (see parse.assign_roles).
+_PATRONYMIC_SHAPE = re.compile(r"[a-zA-Z]{3}(oviC|eviC|ivna|ovna|evna)$")
+# Fewer letters than this is not a patronymic (Фомич, Ілліч have five).
+PATRONYMIC_MIN_LETTERS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +136,37 @@ def father_name_ids(forms: frozenset[str]) -> frozenset[str]:
         endings = _STEM_ENDINGS.get(ending.group(1), _SOFT_STEM_ENDINGS)
         found |= given_name_ids_of_forms(frozenset(stem + e for e in endings))
     return frozenset(found)
+
+
+def short_father_name_ids(token: NameToken) -> frozenset[str]:
+    """Given-name ids of the father's name in a short patronymic (Фомич, Ілліч; else empty).
+
+    Such a word is also a surname (Фомич, Кузьмич, Хомич): parsing reads it as a patronymic
+    only by its place in the name (see parse.assign_roles).
+    """
+    if token.patronymic or token.length < PATRONYMIC_MIN_LETTERS:
+        return frozenset()
+    found: set[str] = set()
+    for form in token.forms:
+        if _PATRONYMIC_ENDING.search(form):
+            continue
+        stems = set()
+        for pattern in (_SHORT_PATRONYMIC_ENDING, re.compile(r"(iCna|iC)$")):
+            ending = pattern.search(form)
+            if ending is not None and ending.start() >= 2:
+                stems.add(form[: ending.start()])
+        for stem in stems:
+            ids = given_name_ids_of_forms(frozenset(stem + e for e in _SHORT_STEM_ENDINGS))
+            if any(i.partition(":")[2] in _SHORT_FATHERS for i in ids):
+                found |= ids
+    return frozenset(found)
+
+
+def has_patronymic_shape(token: NameToken) -> bool:
+    """Whether a word ends as a patronymic does, whatever its stem (Парменович, Parmenovna)."""
+    return token.length >= PATRONYMIC_MIN_LETTERS + 1 and any(
+        _PATRONYMIC_SHAPE.search(form) for form in token.forms
+    )
 
 
 def cyrillic_forms_of(token: str) -> frozenset[str]:

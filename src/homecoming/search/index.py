@@ -464,7 +464,11 @@ class PersonIndex:
         return {
             "name": evidence.name if evidence is not None else NULL,
             "patronymic": evidence.patronymic if evidence is not None else NULL,
-            "date_of_birth": dob_level(query.born, _unpack(int(self.dob[entry]))),
+            "date_of_birth": dob_level(
+                query.born,
+                _unpack(int(self.dob[entry])),
+                evidence.name if evidence is not None else NULL,
+            ),
             "sex": sex_level(query.sex, SEX_NAMES.get(sex)),
             "service_number": service_level(wanted_service or None, service),
             "unit": unit_level(unit_number(query.unit), unit_number(self.units[entry])),

@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import mimetypes
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -758,7 +759,7 @@ def requests_from_rows(
                 if name:
                     own[name] = cell_text(value)
                 else:
-                    rest[header] = value
+                    rest[header] = month_first_date(value)
             extras[line] = own
             yield line, rest
 
@@ -767,6 +768,29 @@ def requests_from_rows(
             yield item
             continue
         yield _request(item, extras.pop(item.line, {}), party=party, received_via=received_via)
+
+
+_MONTH_FIRST = re.compile(r"^\s*(\d{1,2})([./-])(\d{1,2})\2(\d{4})\s*$")
+
+
+def month_first_date(value: RawValue) -> RawValue:
+    """A date written month first by relatives abroad (03.14.1979, 11/25/1990) in ISO form.
+
+    Only where no other reading exists: the first number a month, the second past 12 and a
+    day of that month. Anything else is left as written (03.04.1999 stays the 3rd of April).
+    """
+    if not isinstance(value, str):
+        return value
+    found = _MONTH_FIRST.match(value)
+    if found is None:
+        return value
+    month, day, year = int(found.group(1)), int(found.group(3)), int(found.group(4))
+    if not (1 <= month <= 12 and day > 12):
+        return value
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return value
 
 
 def _request(

@@ -524,5 +524,6 @@ def iterate_records(
                 "person_id": record.person_id,
                 "source": source_name,
                 "line": record.line_number,
+                "external_id": record.external_id,
                 **{name: getattr(fields, name) for name in RECORD_FIELD_NAMES},
             }
