@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated, Any
 
 import typer
 
 from homecoming.cli.runtime import open_database, settings_of
-from homecoming.settings import Settings
+from homecoming.settings import SERVE_SETTINGS_VARIABLE, Settings
 
 
 def register(app: typer.Typer) -> None:
@@ -18,22 +19,45 @@ def serve(
     ctx: typer.Context,
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Worker processes [default: the number of cores]"),
+    ] = None,
+    access_log: Annotated[
+        bool, typer.Option("--access-log", help="Log a line per request (costs throughput)")
+    ] = False,
 ) -> None:
-    """Serve the API and the web UI on HOST:PORT; /docs describes the API, /ui/ is the UI."""
+    """Serve the API and the web UI on HOST:PORT; /docs describes the API, /ui/ is the UI.
+
+    Each worker is a process of its own: it loads the search index's snapshot and follows the
+    audit log, so every worker sees every write at once.
+    """
     import uvicorn
 
-    from homecoming.api.app import create_app
+    from homecoming.services.search import SNAPSHOT_NAME, SearchService
 
     settings = settings_of(ctx)
-    open_database(ctx).check_ready()
-    typer.echo(f"Homecoming on http://{host}:{port}/  (UI: /ui/, API docs: /docs, health: /health)")
+    db = open_database(ctx)
+    count = workers or os.cpu_count() or 1
+    # Brought up to date once here, the snapshot is what every worker loads instead of
+    # building its own index from the store.
+    SearchService(db, snapshot=settings.data_dir / SNAPSHOT_NAME).save_snapshot()
+    typer.echo(
+        f"Homecoming on http://{host}:{port}/ with {count} worker(s)  "
+        "(UI: /ui/, API docs: /docs, health: /health)"
+    )
+    # The workers build their app from the settings this command resolved (flags included).
+    os.environ[SERVE_SETTINGS_VARIABLE] = settings.model_dump_json()
     # Idle connections stay open longer than a proxy's or a client pool's idle timeout (60 s is
     # common): a server that closes first races the client's next request on that connection.
     uvicorn.run(
-        create_app(settings),
+        "homecoming.api.app:served_app",
+        factory=True,
+        workers=count,
         host=host,
         port=port,
         log_level="info",
+        access_log=access_log,
         timeout_keep_alive=75,
         **proxy_options(settings),
     )

@@ -54,7 +54,11 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+        # Every worker thread of the server may hold a connection at once (SQLite pools
+        # five, and ten more on demand, by default): requests then never queue for one.
+        in_file = parsed.database not in (None, "", ":memory:")
+        pooling = {"pool_size": 20, "max_overflow": 40} if in_file else {}
+        engine = create_engine(url, connect_args={"timeout": 30}, **pooling)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
@@ -89,6 +93,20 @@ class Database:
         """A session for reads only (on SQLite it takes no write lock: never write in it)."""
         with self._readers() as session:
             yield session
+
+    def read_one(self, sql: str) -> tuple[Any, ...] | None:
+        """The first row of a constant query (no parameters: each driver spells them its own
+        way), on a pooled connection without an ORM session or a BEGIN: cheap enough for
+        every request."""
+        raw = self.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute(sql)
+            row = cursor.fetchone()
+            cursor.close()
+        finally:
+            raw.close()  # back to the pool, which rolls back what the read began
+        return tuple(row) if row is not None else None
 
     def upgrade(self) -> None:
         """Create or migrate the schema to the newest version."""

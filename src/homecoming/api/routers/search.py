@@ -4,6 +4,7 @@ import dataclasses
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from starlette.concurrency import run_in_threadpool
 
 from homecoming.api.deps import SearchDep, requires
 from homecoming.api.schemas import GUARDED, SearchHit
@@ -17,7 +18,7 @@ router = APIRouter(prefix="/search", tags=["search"], responses=GUARDED)
 
 
 @router.get("")
-def search(
+async def search(
     search_service: SearchDep,
     user: Annotated[Principal, requires(Capability.PERSONS_READ)],
     q: Annotated[str, Query(min_length=1, max_length=300, examples=["Oleksandr Nekhir"])],
@@ -28,6 +29,10 @@ def search(
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
 ) -> list[SearchHit]:
     """Persons ranked by how well their best record fits; each with the reasons."""
+    # In the event loop, not a worker thread: a search is a short computation and a one-row
+    # read, cheaper than the thread hop. Only the first, which loads the index, goes to one.
+    if not search_service.ready:
+        await run_in_threadpool(search_service.index)
     query = SearchQuery(
         text=q, born=PartialDate.parse(born), sex=sex, unit=unit, service_number=service_number
     )
