@@ -93,12 +93,13 @@ class _SqliteWriters:
                 if self._depth == 1:
                     if self._file is None:
                         self._file = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
-                    fcntl.flock(self._file, fcntl.LOCK_EX)
+                    held = self._file
+                    fcntl.flock(held, fcntl.LOCK_EX)
                 try:
                     yield
                 finally:
                     if self._depth == 1:
-                        fcntl.flock(self._file, fcntl.LOCK_UN)
+                        fcntl.flock(held, fcntl.LOCK_UN)
             finally:
                 self._depth -= 1
 
