@@ -7,16 +7,20 @@ options it gets are), and the app is then built exactly as uvicorn would build i
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 from typing import Any
+from unittest.mock import Mock
 
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from typer.testing import CliRunner
+from uvicorn.server import ServerState
 
 from homecoming.cli import app
+from homecoming.cli.serve import NoDelayProtocol
 from homecoming.settings import SERVE_SETTINGS_VARIABLE
 from homecoming.store.db import Database
 from homecoming.store.models import AuditEntry
@@ -87,6 +91,34 @@ def test_serve_runs_a_worker_per_core_by_default_without_an_access_log(
     assert options["access_log"] is False
     # Each worker builds its app with a factory, from the settings the command resolved.
     assert options["factory"] is True and options["app"] == "homecoming.api.app:served_app"
+    assert options["http"] is NoDelayProtocol
+
+
+def test_every_connection_is_sent_without_delay() -> None:
+    """uvicorn's workers share a socket it bound with protocol 0, so asyncio sets no NODELAY."""
+    listener = socket.socket(socket.AF_INET)  # as uvicorn binds it for its workers
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    client = socket.create_connection(listener.getsockname())
+    accepted, _ = listener.accept()
+    try:
+        assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 0
+        transport = Mock()
+        transport.get_extra_info.side_effect = lambda name: accepted if name == "socket" else None
+        protocol = NoDelayProtocol(
+            config=_loaded_config(), server_state=ServerState(), app_state={}
+        )
+        protocol.connection_made(transport)
+        assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+    finally:
+        for each in (client, accepted, listener):
+            each.close()
+
+
+def _loaded_config() -> uvicorn.Config:
+    config = uvicorn.Config(app=lambda scope, receive, send: None)
+    config.load()
+    return config
 
 
 def test_serve_takes_a_worker_count_and_the_access_log(
