@@ -13,6 +13,8 @@ DEFAULT_SECRET = "development-only-secret-change-me"
 # OWASP's floor for Argon2id (19 MiB, 2 iterations): less is refused in production.
 MIN_PRODUCTION_HASH_MEMORY_KIB = 19_456
 MIN_PRODUCTION_HASH_TIME_COST = 2
+# `homecoming serve` hands its resolved settings to its worker processes in this variable.
+SERVE_SETTINGS_VARIABLE = "HOMECOMING_SERVE_SETTINGS"
 
 
 class Settings(BaseSettings):

@@ -5,13 +5,17 @@ Every request but /health, /docs and /openapi.json carries an administrator's AP
 
 from __future__ import annotations
 
+import dataclasses
+
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from homecoming.api.app import create_app
+from homecoming.api.schemas import SearchHit
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import Evidence, Fate, RecordFields, SourceKind
 from homecoming.domain.roles import Role
+from homecoming.search.index import Hit
 from homecoming.services import registry, users
 from homecoming.settings import Settings
 from homecoming.store.db import Database
@@ -108,3 +112,18 @@ def test_search_over_http(db: Database, settings: Settings) -> None:
     assert hits[0]["name"] == "Нехір Олександр" and hits[0]["score"] > 0.8
     bad = client.get("/search", params={"q": "Nekhir", "born": "spring"})
     assert bad.status_code == 422 and "DD.MM.YYYY" in bad.json()["detail"]
+
+
+def test_search_sends_hits_exactly_as_documented(db: Database, settings: Settings) -> None:
+    """/search writes the index's hits as they are: they must be what SearchHit documents."""
+    assert [f.name for f in dataclasses.fields(Hit)] == list(SearchHit.model_fields)
+    _load(db)
+    client = _client(db, settings)
+    response = client.get("/search", params={"q": "Nekhir"})
+    assert response.headers["content-type"] == "application/json"
+    hits = response.json()
+    assert hits and hits == [SearchHit.model_validate(h).model_dump(mode="json") for h in hits]
+    schema = client.get("/openapi.json").json()["paths"]["/search"]["get"]["responses"]["200"]
+    assert schema["content"]["application/json"]["schema"]["items"] == {
+        "$ref": "#/components/schemas/SearchHit"
+    }

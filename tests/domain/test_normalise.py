@@ -430,3 +430,16 @@ def test_split_never_crashes_and_loses_no_word(text: str) -> None:
     for part in (parts.family_name, parts.given_names, parts.patronymic):
         for word in part.split():
             assert normalise_apostrophes(word) in normalise_apostrophes(text.replace(",", " "))
+
+
+def test_a_repeated_cell_is_converted_once_and_judged_on_every_line() -> None:
+    """Cells repeat down a column: each is converted once per file, every line still judged."""
+    rows = [
+        (line, {"family_name": "Шевченко", "date_of_birth": born, "sex": "ч"})
+        for line, born in ((2, "1990"), (3, "in spring"), (4, "1990"), (5, "in spring"))
+    ]
+    good, problems = normalise_rows(rows)
+    assert [row.line for row in good] == [2, 4]
+    assert good[0].fields.date_of_birth == good[1].fields.date_of_birth == PartialDate(1990)
+    assert [(p.line, p.field) for p in problems] == [(3, "date_of_birth"), (5, "date_of_birth")]
+    assert problems[0].reason == problems[1].reason and "in spring" in problems[0].reason

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 
@@ -38,7 +40,8 @@ from homecoming.api.routers import (
 )
 from homecoming.services import leads as tracing_leads
 from homecoming.services.search import SNAPSHOT_NAME, SearchService
-from homecoming.settings import Settings
+from homecoming.services.tokens import PrincipalCache
+from homecoming.settings import SERVE_SETTINGS_VARIABLE, Settings
 from homecoming.store.db import Database
 
 ROUTERS: tuple[APIRouter, ...] = tuple(
@@ -87,12 +90,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.search = SearchService(
         app.state.db, snapshot=settings.data_dir / SNAPSHOT_NAME, warm=True
     )
+    app.state.principals = PrincipalCache(app.state.db)
     tracing_leads.use_search_service(app.state.db, app.state.search)  # tracing shares the one index
     problems.install(app)
     refuse_unguarded_routes(ROUTERS)
     for router in ROUTERS:
         app.include_router(router)
     web.install(app)  # the pages under /ui, after the API so its error handlers are in place
+    return app
+
+
+def served_app() -> FastAPI:
+    """The app of one `homecoming serve` worker, for the settings the command passed on."""
+    given = os.environ.get(SERVE_SETTINGS_VARIABLE)
+    app = create_app(Settings.model_validate_json(given) if given else None)
+    # The index loads (from the snapshot serve saved) in the background: no search waits long.
+    threading.Thread(target=app.state.search.index, daemon=True).start()
     return app
 
 

@@ -13,8 +13,8 @@ from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBea
 from homecoming.api import auth
 from homecoming.domain.roles import Capability, allows
 from homecoming.errors import Forbidden, Unauthorized
-from homecoming.services import users
 from homecoming.services.search import SearchService
+from homecoming.services.tokens import PrincipalCache
 from homecoming.services.users import Principal
 from homecoming.settings import Settings
 from homecoming.store.db import Database
@@ -27,17 +27,20 @@ PERSONAL_FILE_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": 
 PUBLIC_PATHS = frozenset({"/health", "/auth/login"})
 
 
-def _database(request: Request) -> Database:
+# The dependencies below are async where they do no I/O (or only the cheap reads of the
+# principal cache): FastAPI runs a plain `def` dependency in a worker thread, and each such
+# hop costs more than the dependency itself.
+async def _database(request: Request) -> Database:
     db: Database = request.app.state.db
     return db
 
 
-def _settings(request: Request) -> Settings:
+async def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def _search(request: Request) -> SearchService:
+async def _search(request: Request) -> SearchService:
     service: SearchService = request.app.state.search
     return service
 
@@ -73,16 +76,23 @@ BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)]
 SessionCookieDep = Annotated[str | None, Depends(_SESSION)]
 
 
-def _current_user(
+def _principals(request: Request) -> PrincipalCache:
+    cache: PrincipalCache = request.app.state.principals
+    return cache
+
+
+async def _current_user(
     request: Request,
-    db: DatabaseDep,
     settings: SettingsDep,
     bearer: BearerDep,
     _cookie: SessionCookieDep,
 ) -> Principal:
-    """A bearer token, else a signed session cookie (with the CSRF check on unsafe methods)."""
+    """A bearer token, else a signed session cookie (with the CSRF check on unsafe methods).
+
+    In the event loop: a remembered principal costs one single-row read (services/tokens.py).
+    """
     if bearer is not None and bearer.credentials.strip():
-        return users.authenticate_token(db, bearer.credentials.strip())
+        return _principals(request).token(bearer.credentials.strip())
     if "authorization" in request.headers:
         raise Unauthorized("send an API token as `Authorization: Bearer <token>`")
     secret = session_secret(request, settings)
@@ -92,7 +102,7 @@ def _current_user(
         )
     if request.method not in auth.SAFE_METHODS:
         auth.check_csrf(request, settings.secret_key, secret)
-    return users.authenticate_session(db, secret)
+    return _principals(request).session(secret)
 
 
 def session_secret(request: Request, settings: Settings) -> str | None:
@@ -110,7 +120,7 @@ class _Requires:
     def __init__(self, capability: Capability) -> None:
         self.capability = capability
 
-    def __call__(self, user: CurrentUser) -> Principal:
+    async def __call__(self, user: CurrentUser) -> Principal:
         if not allows(user.role, self.capability):
             raise Forbidden(
                 f"a {user.role.value} may not use this ({self.capability.value}); "

@@ -11,6 +11,7 @@ Four sources of errors, one shape (`schemas.Problem`, `application/problem+json`
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import secrets
@@ -185,8 +186,14 @@ def _phrase(status: int) -> str:
         return "Error"
 
 
+# A random prefix per process and a counter: unique across the workers and restarts, without
+# asking the system for random bytes on every request.
+_ID_PREFIX = secrets.token_hex(4)
+_ID_COUNTER = itertools.count(1)
+
+
 def _new_request_id() -> str:
-    return secrets.token_hex(8)
+    return f"{_ID_PREFIX}{next(_ID_COUNTER):08x}"
 
 
 def _request_id_of(scope: Scope) -> str:

@@ -541,6 +541,11 @@ class HeaderPlan:
     """Which field each column of a file feeds ('ignore' for columns left out)."""
 
     columns: dict[str, str] = field(default_factory=dict)
+    # (field, cell) -> (value, why not): a file's columns repeat their values (statuses,
+    # places, units, dates, common names), each converted once per file.
+    converted: dict[tuple[str, str], tuple[object, str]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def field_for(self, column: str) -> str | None:
         """The field a column feeds, or None when the column is not in the plan."""
@@ -744,17 +749,39 @@ def normalise_row(
             continue
         if target == IGNORE:
             continue
-        text = cell_text(raw)
-        if not text:
-            continue
-        try:
-            values[target] = _convert(target, raw, text)
-            check_length(target, str(values[target]))
-        except ValueError as exc:
-            problems.append(RowError(line, column, str(exc)))
+        value, why_not = _cell(plan, target, raw)
+        if why_not:
+            problems.append(RowError(line, column, why_not))
+        elif value is not _EMPTY:
+            values[target] = value
     if problems:
         return problems
     return _assemble(values, line=line)
+
+
+_EMPTY = object()
+_CONVERTED_PER_FILE = 200_000
+
+
+def _cell(plan: HeaderPlan, target: str, raw: RawValue) -> tuple[object, str]:
+    """(value, "") or (_EMPTY, "") for an empty cell, or (_EMPTY, why the cell is refused)."""
+    key = (target, raw) if isinstance(raw, str) else None
+    if key is not None:
+        known = plan.converted.get(key)
+        if known is not None:
+            return known
+    text = cell_text(raw)
+    result: tuple[object, str] = (_EMPTY, "")
+    if text:
+        try:
+            value = _convert(target, raw, text)
+            check_length(target, str(value))
+            result = (value, "")
+        except ValueError as exc:
+            result = (_EMPTY, str(exc))
+    if key is not None and len(plan.converted) < _CONVERTED_PER_FILE:
+        plan.converted[key] = result
+    return result
 
 
 def check_length(target: str, text: str) -> None:

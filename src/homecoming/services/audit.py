@@ -54,6 +54,12 @@ def append(
     return entry
 
 
+def head(db: Database) -> tuple[int, str]:
+    """The chain's last id and hash, (0, "") before the first entry: one row, read cheaply."""
+    row = db.read_one(f"SELECT last_id, last_hash FROM audit_head WHERE id = {HEAD_ID}")
+    return (int(row[0]), str(row[1])) if row is not None else (0, "")
+
+
 def _locked_head(session: Session) -> AuditHead:
     if session.get(AuditHead, HEAD_ID) is None:
         # The first append ever: two writers may race to create the head; one row results.

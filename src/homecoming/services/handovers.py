@@ -100,7 +100,7 @@ def record_handover(
         agreement = agreements.load(session, agreement_id, scope=scope)
         stage = agreements.stage_row(session, agreement_id, number)
         lock_row(session, "exchange_stages", stage.id)
-        member = stages.current_members(session, stage.id).get((party, person_id))
+        member = stages.current_member(session, stage.id, party, person_id)
         if member is None:
             raise NotFound(
                 f"person {person_id} is not on {party}'s side of stage {number}; "
@@ -365,6 +365,7 @@ def latest(session: Session, stage_id: int, person_id: int) -> Handover | None:
         select(Handover)
         .where(Handover.stage_id == stage_id, Handover.person_id == person_id)
         .order_by(Handover.id.desc())
+        .limit(1)
     ).first()
 
 

@@ -88,7 +88,7 @@ class _Open:
 
 def rematch_for_records(db: Database, record_ids: Sequence[int], *, actor: str) -> int:
     """Re-match the open inquiries these records may answer; returns the new leads' count."""
-    if not record_ids:
+    if not record_ids or not _any_open_inquiry(db):  # no case to answer: nothing to match
         return 0
     new_cases = _new_inquiries(db, record_ids)
     proposals = _registry_candidates(db, new_cases) if new_cases else {}
@@ -156,6 +156,11 @@ def _chunked_rows(session: Session, model: Any, column: Any, ids: Sequence[int])
     for chunk in _chunks(ids):
         rows.extend(session.scalars(select(model).where(column.in_(chunk))))
     return rows
+
+
+def _any_open_inquiry(db: Database) -> bool:
+    with db.reading() as session:
+        return session.scalar(select(Inquiry.id).where(Inquiry.open.is_(True)).limit(1)) is not None
 
 
 def _new_inquiries(db: Database, record_ids: Sequence[int]) -> list[_Open]:

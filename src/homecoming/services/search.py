@@ -11,8 +11,9 @@ from sqlalchemy import select
 
 from homecoming.domain.dates import PartialDate
 from homecoming.search.index import Entry, Hit, PersonIndex, Query
+from homecoming.services import audit
 from homecoming.store.db import Database
-from homecoming.store.models import AuditEntry, AuditHead, Judgement, Record, Source
+from homecoming.store.models import AuditEntry, Judgement, Record, Source
 
 # Audit actions after which records may belong to other persons: a linkage run regroups any
 # record; a judgement (or its undo) only the records of the persons of the two it names.
@@ -35,6 +36,11 @@ class SearchService:
         self._audit_seen = -1
         self._seen_hash = ""  # the head's hash when last caught up: a restore changes it
         self._saved_stamp = -1
+
+    @property
+    def ready(self) -> bool:
+        """True once the index is loaded or built (a search then only catches up)."""
+        return self._index is not None
 
     def search(self, query: Query, *, limit: int = 10) -> list[Hit]:
         """Persons whose records best fit the query, with scores and reasons."""
@@ -69,9 +75,7 @@ class SearchService:
         return PersonIndex.build(_entries(self.db, after=0)), 0
 
     def _head(self) -> tuple[int, str]:
-        with self.db.reading() as session:
-            head = session.get(AuditHead, 1)
-            return (head.last_id, head.last_hash) if head else (0, "")
+        return audit.head(self.db)
 
     def _went_back(self, head: tuple[int, str]) -> bool:
         """True after a restore: the audit chain is shorter than seen, or another chain."""

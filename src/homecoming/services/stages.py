@@ -404,6 +404,27 @@ def current_members(session: Session, stage_id: int) -> dict[tuple[str, int], St
     return _current(session, stage_id)
 
 
+def current_member(
+    session: Session, stage_id: int, party: str, person_id: int
+) -> StageMember | None:
+    """The row that put this person in the stage for `party`, if they are in it now.
+
+    The same answer as `current_members(...).get((party, person_id))`, reading only the
+    person's own rows instead of the whole stage's.
+    """
+    last = session.scalars(
+        select(StageMember)
+        .where(
+            StageMember.stage_id == stage_id,
+            StageMember.party == party,
+            StageMember.person_id == person_id,
+        )
+        .order_by(StageMember.id.desc())
+        .limit(1)
+    ).first()
+    return last if last is not None and last.action == "add" else None
+
+
 def _current(session: Session, stage_id: int) -> dict[tuple[str, int], StageMember]:
     rows = session.scalars(
         select(StageMember).where(StageMember.stage_id == stage_id).order_by(StageMember.id)

@@ -465,19 +465,24 @@ def login(
 
 def authenticate_session(db: Database, secret: str) -> Principal:
     """The active user of a live session, or Unauthorized."""
+    return authenticate_session_until(db, secret)[0]
+
+
+def authenticate_session_until(db: Database, secret: str) -> tuple[Principal, dt.datetime]:
+    """The active user of a live session and when the session expires, or Unauthorized."""
     with db.reading() as session:
-        user = session.scalar(
-            select(User)
+        found = session.execute(
+            select(User, UserSession.expires_at)
             .join(UserSession, UserSession.user_id == User.id)
             .where(
                 UserSession.token_hash == digest(secret),
                 UserSession.ended_at.is_(None),
                 UserSession.expires_at > _now(),
             )
-        )
-        if user is None or not user.active:
+        ).first()
+        if found is None or not found[0].active:
             raise Unauthorized("this session has ended: log in again")
-        return _principal(user, "session")
+        return _principal(found[0], "session"), _aware(found[1])
 
 
 def logout(db: Database, *, secret: str) -> None:

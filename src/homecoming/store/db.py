@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -56,7 +59,11 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+        # Every worker thread of the server may hold a connection at once (SQLite pools
+        # five, and ten more on demand, by default): requests then never queue for one.
+        in_file = parsed.database not in (None, "", ":memory:")
+        pooling = {"pool_size": 20, "max_overflow": 40} if in_file else {}
+        engine = create_engine(url, connect_args={"timeout": 30}, **pooling)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
@@ -65,12 +72,59 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+class _SqliteWriters:
+    """The queue of one SQLite file's writers, across threads and processes.
+
+    SQLite lets one writer in at a time, and one that finds the file locked sleeps in its
+    busy handler (up to 100 ms a turn) before trying again: many concurrent writers then
+    spend most of their time asleep. Queued here first, on a thread lock and an advisory
+    lock on a file beside the database, each writer is woken the moment the one before ends.
+    """
+
+    def __init__(self, database: Path) -> None:
+        self._path = database.with_name(database.name + ".writers")
+        self._thread = threading.RLock()
+        self._depth = 0  # a transaction opened inside another (same thread) waits for nothing
+        self._file: int | None = None
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        with self._thread:
+            self._depth += 1
+            try:
+                if self._depth == 1:
+                    if self._file is None:
+                        self._file = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+                    held = self._file
+                    fcntl.flock(held, fcntl.LOCK_EX)
+                try:
+                    yield
+                finally:
+                    if self._depth == 1:
+                        fcntl.flock(held, fcntl.LOCK_UN)
+            finally:
+                self._depth -= 1
+
+    def close(self) -> None:
+        with self._thread:
+            if self._file is not None:
+                os.close(self._file)
+                self._file = None
+
+
 class Database:
     """An engine and its sessions; `transaction()` is the unit of work of every service."""
 
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
+        parsed = make_url(url)
+        in_file = parsed.database not in (None, "", ":memory:")
+        self._writers = (
+            _SqliteWriters(Path(str(parsed.database)))
+            if parsed.get_backend_name() == "sqlite" and in_file
+            else None
+        )
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._readers = sessionmaker(
             self.engine.execution_options(**{READ_ONLY_OPTION: True}), expire_on_commit=False
@@ -83,7 +137,11 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back on any error."""
-        with self._sessions.begin() as session:
+        if self._writers is None:
+            with self._sessions.begin() as session:
+                yield session
+            return
+        with self._writers.turn(), self._sessions.begin() as session:
             yield session
 
     @contextmanager
@@ -91,6 +149,20 @@ class Database:
         """A session for reads only (on SQLite it takes no write lock: never write in it)."""
         with self._readers() as session:
             yield session
+
+    def read_one(self, sql: str) -> tuple[Any, ...] | None:
+        """The first row of a constant query (no parameters: each driver spells them its own
+        way), on a pooled connection without an ORM session or a BEGIN: cheap enough for
+        every request."""
+        raw = self.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute(sql)
+            row = cursor.fetchone()
+            cursor.close()
+        finally:
+            raw.close()  # back to the pool, which rolls back what the read began
+        return tuple(row) if row is not None else None
 
     def upgrade(self) -> None:
         """Create or migrate the schema to the newest version."""
@@ -138,6 +210,8 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._writers is not None:
+            self._writers.close()
 
     def scrub(self, tables: list[str]) -> str:
         """Make erased content unreadable in the files; says what was done.

@@ -94,7 +94,7 @@ PageUser = Annotated[Principal, Depends(_page_user)]
 class _PageRequires(_Requires):
     """`requires` for pages: the same capability check over the page's session user."""
 
-    def __call__(self, user: PageUser) -> Principal:
+    async def __call__(self, user: PageUser) -> Principal:
         if not allows(user.role, self.capability):
             raise Forbidden(
                 f"a {user.role.value} may not use this page ({self.capability.value}); "
