@@ -90,20 +90,7 @@ def create_agreement(
                     raise NotFound(
                         f"unknown party {party!r}: register it first (homecoming parties add)"
                     )
-            row = AgreementRow(
-                name=agreement.name,
-                party_a=agreement.parties[0],
-                party_b=agreement.parties[1],
-                per_side=agreement.per_side,
-                agreed_on=agreement.agreed_on,
-                place=agreement.place,
-                reference_date=agreement.reference_date,
-                definition=agreement_to_mapping(agreement),
-                created_by=actor,
-            )
-            session.add(row)
-            session.flush()
-            _add_parts(session, row.id, agreement)
+            row = _store(session, agreement, actor=actor)
             audit.append(
                 session,
                 actor=actor,
@@ -124,6 +111,14 @@ def store_copy(
 ) -> Agreement:
     """Keep another installation's agreement under its own id (a field desk's copy)."""
     agreement = require_valid(agreement_from_mapping(definition))
+    _store(session, agreement, actor=actor, agreement_id=agreement_id)
+    return agreement
+
+
+def _store(
+    session: Session, agreement: Agreement, *, actor: str, agreement_id: int | None = None
+) -> AgreementRow:
+    """The agreement's row and its parts (categories, stages), under `agreement_id` if given."""
     row = AgreementRow(
         id=agreement_id,
         name=agreement.name,
@@ -139,7 +134,7 @@ def store_copy(
     session.add(row)
     session.flush()
     _add_parts(session, row.id, agreement)
-    return agreement
+    return row
 
 
 def _add_parts(session: Session, agreement_id: int, agreement: Agreement) -> None:
