@@ -91,7 +91,7 @@ def test_records_carry_the_id_they_were_imported_with(db: Database, tmp_path: Pa
     _run(db, "parties", "add", "UA", "Ukraine")
     _run(db, "import", str(path), "--party", "UA")
     target = tmp_path / "records.csv"
-    _run(db, "export", "records", "--out", str(target))
+    _run(db, "export", "records", "--out", str(target), "--plaintext")
     rows = list(csv.DictReader(io.StringIO(target.read_text("utf-8-sig"))))
     assert [(r["external_id"], r["family_name"]) for r in rows] == [
         ("A-17", "Нехір"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, Response, UploadFile
+from fastapi import APIRouter, File, Form, Path, Query, Response, UploadFile
 
 from homecoming.api.deps import PERSONAL_FILE_HEADERS, DatabaseDep, IdPath, SettingsDep, requires
 from homecoming.api.schemas import GUARDED, problem
@@ -32,6 +32,16 @@ Writer = Annotated[Principal, requires(Capability.INQUIRIES_WRITE)]
 ContactReader = Annotated[Principal, requires(Capability.CONTACTS_READ)]
 Eraser = Annotated[Principal, requires(Capability.PERSONAL_DATA_ERASE)]
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: problem("No such inquiry")}
+# An inquiry by its row id or its case reference; nothing else (so /inquiries/gallery is never
+# read as an inquiry named "gallery").
+InquiryId = Annotated[
+    str,
+    Path(
+        pattern=r"^([0-9]{1,10}|[Hh][Cc]-[0-9]{4}-[0-9]{6,})$",
+        description="The inquiry's id or case reference",
+        examples=["HC-2026-000123"],
+    ),
+]
 
 
 def _out(view: inquiries.InquiryView) -> InquiryOut:
@@ -160,20 +170,20 @@ def export_pfif(
 
 
 @router.get("/{inquiry_id}", responses=NOT_FOUND)
-def show_inquiry(db: DatabaseDep, user: Reader, inquiry_id: str) -> InquiryOut:
+def show_inquiry(db: DatabaseDep, user: Reader, inquiry_id: InquiryId) -> InquiryOut:
     """One inquiry by id or case reference (never the inquirer's contact details)."""
     return _out(inquiries.show(db, inquiry_id))
 
 
 @router.post("/{inquiry_id}/withdraw", responses=NOT_FOUND)
-def withdraw(db: DatabaseDep, user: Writer, inquiry_id: str, body: WithdrawIn) -> InquiryOut:
+def withdraw(db: DatabaseDep, user: Writer, inquiry_id: InquiryId, body: WithdrawIn) -> InquiryOut:
     """The family closes the inquiry: no more re-matching."""
     return _out(inquiries.withdraw(db, inquiry=inquiry_id, reason=body.reason, actor=user.username))
 
 
 @router.post("/{inquiry_id}/erase", responses={**NOT_FOUND, 409: problem("Already erased")})
 def erase(
-    db: DatabaseDep, settings: SettingsDep, user: Eraser, inquiry_id: str, body: EraseIn
+    db: DatabaseDep, settings: SettingsDep, user: Eraser, inquiry_id: InquiryId, body: EraseIn
 ) -> ErasureOut:
     """Erase the inquiry's personal data (a tombstone stays), or with dry_run say what."""
     if body.dry_run:
@@ -204,7 +214,7 @@ def _plan_values(plan: erasure.ErasurePlan) -> dict[str, Any]:
 def inquirer_contacts(
     db: DatabaseDep,
     user: ContactReader,
-    inquiry_id: str,
+    inquiry_id: InquiryId,
     purpose: Annotated[str, Query(min_length=1, description="Why you read them (audited)")],
 ) -> list[ContactOut]:
     """The inquirer's contact details; the read is in the audit log with its purpose."""
@@ -230,7 +240,7 @@ def add_photo(
     db: DatabaseDep,
     settings: SettingsDep,
     user: Writer,
-    inquiry_id: str,
+    inquiry_id: InquiryId,
     file: Annotated[UploadFile, File(description="JPEG, PNG or WebP, up to 10 MiB")],
     caption: Annotated[str, Form()] = "",
 ) -> PhotoOut:
