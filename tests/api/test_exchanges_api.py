@@ -126,4 +126,7 @@ def test_an_exchange_over_http(
     assert line["sides"][1]["declared"] == [{"by": "UA", "count": 2, "differs_by": 1}]
     export = app_client.get(f"/stages/{agreement}/1/export?party=RU&format=xlsx", headers=ru)
     assert export.status_code == 200 and export.content[:2] == b"PK"
+    logged = app_client.get("/disclosures", headers=_as(tokens, "auditor")).json()
+    (stage_list,) = [d for d in logged if d["kind"] == "stage_list"]
+    assert stage_list["recipient"] == "the other party" and stage_list["items"] >= 1
     assert app_client.get(f"/stages/{agreement}/1/export?party=RU", headers=ua).status_code == 403

@@ -30,7 +30,6 @@ from homecoming.formats import export as export_format
 from homecoming.formats import tabular
 from homecoming.services import (
     agreements,
-    disclosures,
     exchange_lists,
     field_merge,
     handovers,
@@ -588,19 +587,17 @@ def export_stage(
     actor: Actor = "cli",
 ) -> None:
     """Who one side hands over in a stage, with only the agreed fields, for the other party."""
-    db = open_database(ctx)
-    rows = stages.export_rows(db, agreement_id=agreement, number=number, party=party)
-    _write(out_path, rows, ("stage", *stages.AGREED_FIELDS), f"Stage {number} {party}")
-    disclosures.record(
-        db,
+    rows = stages.disclose_side(
+        open_database(ctx),
+        agreement_id=agreement,
+        number=number,
+        party=party,
         actor=actor,
-        kind="stage_list",
-        what=f"agreement {agreement} stage {number}: who {party.upper()} hands over",
-        recipient=to or "the other party",
-        legal_basis=legal_basis or "the exchange agreement",
-        items=len(rows),
-        details={"file": out_path.name},
+        recipient=to,
+        legal_basis=legal_basis,
+        file=out_path.name,
     )
+    _write(out_path, rows, ("stage", *stages.AGREED_FIELDS), f"Stage {number} {party}")
     err.print(f"{len(rows)} people written to {out_path}")
 
 

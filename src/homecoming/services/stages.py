@@ -23,7 +23,7 @@ from homecoming.exchange.parity import (
     check_stage,
 )
 from homecoming.exchange.planning import TIME_LIMIT_SECONDS, Candidate, Plan, plan_stages
-from homecoming.services import agreements, audit, exchange_lists, persons
+from homecoming.services import agreements, audit, disclosures, exchange_lists, persons
 from homecoming.services.scope import EVERY_PARTY, Scope
 from homecoming.store.db import Database, lock_row
 from homecoming.store.exchange_models import ListEntry, ListVersion, StageMember, StageRow
@@ -517,6 +517,33 @@ def export_rows(
                 if name != "category":
                     row[name] = getattr(values, name) if values is not None else ""
             rows.append(row)
+    return rows
+
+
+def disclose_side(
+    db: Database,
+    *,
+    agreement_id: int,
+    number: int,
+    party: str,
+    actor: str,
+    recipient: str = "",
+    legal_basis: str = "",
+    scope: Scope = EVERY_PARTY,
+    file: str = "",
+) -> list[dict[str, object]]:
+    """`export_rows` for handing to someone, logged as a disclosure (who, to whom, why)."""
+    rows = export_rows(db, agreement_id=agreement_id, number=number, party=party, scope=scope)
+    disclosures.record(
+        db,
+        actor=actor,
+        kind="stage_list",
+        what=f"agreement {agreement_id} stage {number}: who {party.upper()} hands over",
+        recipient=recipient or "the other party",
+        legal_basis=legal_basis or "the exchange agreement",
+        items=len(rows),
+        details={"file": file} if file else {},
+    )
     return rows
 
 

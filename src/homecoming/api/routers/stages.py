@@ -139,13 +139,28 @@ def export_stage(
     number: StageNumber,
     party: Annotated[str, Query(description="The side whose people are listed")],
     format: Annotated[Literal["csv", "xlsx"], Query()] = "csv",
+    to: Annotated[
+        str, Query(max_length=200, description="Who receives it (default: the other party)")
+    ] = "",
+    legal_basis: Annotated[
+        str, Query(max_length=200, description="Why they may have it (default: the agreement)")
+    ] = "",
 ) -> Response:
-    """Who one side hands over, carrying only the agreed fields, for the other party."""
-    rows = stages.export_rows(
-        db, agreement_id=agreement_id, number=number, party=party, scope=user.scope
+    """Who one side hands over, carrying only the agreed fields, for the other party; logged
+    as a disclosure (`GET /disclosures`)."""
+    name = f"stage-{number}-{party.upper()}.{format}"
+    rows = stages.disclose_side(
+        db,
+        agreement_id=agreement_id,
+        number=number,
+        party=party,
+        actor=user.username,
+        recipient=to,
+        legal_basis=legal_basis,
+        scope=user.scope,
+        file=name,
     )
     headers = ("stage", *stages.AGREED_FIELDS)
-    name = f"stage-{number}-{party.upper()}.{format}"
     disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
     if format == "csv":
         return Response(export.csv_bytes(rows, headers), media_type="text/csv", headers=disposition)
