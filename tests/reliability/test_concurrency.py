@@ -12,7 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, select, text
 
 from homecoming.domain.record import Evidence, RecordFields, SourceKind
 from homecoming.errors import Conflict
@@ -153,3 +154,21 @@ def test_first_appends_at_once_make_one_chain(db: Database) -> None:
     assert not [r for r in results if isinstance(r, Exception)], results
     report = audit.verify(db)
     assert report.ok and report.entries == len(codes)
+
+
+def test_a_second_handle_writing_inside_the_firsts_transaction_is_told_not_left_waiting(
+    tmp_path: Path,
+) -> None:
+    """Writers queue on a lock file; the same thread asking twice through two handles would
+    wait for itself forever, so it is refused at once, and the first handle goes on."""
+    path = tmp_path / "homecoming.sqlite3"
+    first = Database(f"sqlite:///{path}")
+    first.upgrade()
+    second = Database(f"sqlite:///{path}")
+    refused = pytest.raises(RuntimeError, match="already open in this thread")
+    with first.transaction(), refused, second.transaction():
+        pass
+    with second.transaction() as session:  # the lock was given back
+        session.execute(text("SELECT 1"))
+    with first.transaction(), first.transaction():  # one handle nesting waits for nothing
+        pass

@@ -81,6 +81,10 @@ class _SqliteWriters:
     lock on a file beside the database, each writer is woken the moment the one before ends.
     """
 
+    # The lock files each thread holds, whatever handle took them: a second handle on the same
+    # file opening a transaction inside the first's (same thread) would wait for itself forever.
+    _held = threading.local()
+
     def __init__(self, database: Path) -> None:
         self._path = database.with_name(database.name + ".writers")
         self._thread = threading.RLock()
@@ -92,15 +96,24 @@ class _SqliteWriters:
         with self._thread:
             self._depth += 1
             try:
+                held_here: set[Path] = _SqliteWriters._held.__dict__.setdefault("paths", set())
                 if self._depth == 1:
+                    if self._path in held_here:
+                        raise RuntimeError(
+                            f"a write transaction on {self._path.with_suffix('')} is already open "
+                            "in this thread through another Database handle: write through that "
+                            "handle, or end its transaction first"
+                        )
                     if self._file is None:
                         self._file = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
                     held = self._file
                     fcntl.flock(held, fcntl.LOCK_EX)
+                    held_here.add(self._path)
                 try:
                     yield
                 finally:
                     if self._depth == 1:
+                        held_here.discard(self._path)
                         fcntl.flock(held, fcntl.LOCK_UN)
             finally:
                 self._depth -= 1
