@@ -49,6 +49,36 @@ PHOTO_TYPES = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 
 
+def checked_photo(data: bytes, file_name: str) -> str:
+    """The photo's media type, by its contents; refused unless a JPEG, PNG or WebP image of
+    1 byte to 10 MiB named like one (an HTML page named .png is not served as an image)."""
+    named = mimetypes.guess_type(file_name)[0] or ""
+    if named not in PHOTO_TYPES:
+        raise InvalidInput(
+            f"{file_name}: a photo must be JPEG, PNG or WebP (got {named or 'unknown'})"
+        )
+    if not data or len(data) > MAX_PHOTO_BYTES:
+        raise InvalidInput(f"{file_name}: a photo must hold 1 byte to 10 MiB ({len(data)} bytes)")
+    media_type = image_type(data)
+    if media_type is None:
+        raise InvalidInput(
+            f"{file_name} is named like a photo but its contents are not a JPEG, PNG or WebP "
+            "image: open it in an image viewer and save it as JPEG or PNG, then add it again"
+        )
+    return media_type
+
+
+def keep_photo(folder: Path, reference: str, data: bytes, media_type: str) -> tuple[Path, str]:
+    """Write a checked photo under `folder/reference/`, named by its SHA-256; its path
+    relative to `folder`, and the digest."""
+    digest = hashlib.sha256(data).hexdigest()
+    relative = Path(reference) / f"{digest}{PHOTO_TYPES[media_type]}"
+    target = folder / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return relative, digest
+
+
 def image_type(data: bytes) -> str | None:
     """The image type the bytes themselves say (their magic numbers), or None."""
     if data.startswith(b"\xff\xd8\xff"):
@@ -589,29 +619,13 @@ def add_photo(
     What the bytes are decides, not the file's name: anything but a JPEG, PNG or WebP image
     is refused (an HTML page named .png would otherwise be served as an image).
     """
-    named = mimetypes.guess_type(file_name)[0] or ""
-    if named not in PHOTO_TYPES:
-        raise InvalidInput(
-            f"{file_name}: a photo must be JPEG, PNG or WebP (got {named or 'unknown'})"
-        )
-    if not data or len(data) > MAX_PHOTO_BYTES:
-        raise InvalidInput(f"{file_name}: a photo must hold 1 byte to 10 MiB ({len(data)} bytes)")
-    media_type = image_type(data)
-    if media_type is None:
-        raise InvalidInput(
-            f"{file_name} is named like a photo but its contents are not a JPEG, PNG or WebP "
-            "image: open it in an image viewer and save it as JPEG or PNG, then add it again"
-        )
-    digest = hashlib.sha256(data).hexdigest()
+    media_type = checked_photo(data, file_name)
     with db.transaction() as session:
         row = find(session, inquiry)
-        relative = Path(PHOTO_DIR) / row.reference / f"{digest}{PHOTO_TYPES[media_type]}"
-        target = data_dir / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        relative, digest = keep_photo(data_dir / PHOTO_DIR, row.reference, data, media_type)
         photo = InquiryPhoto(
             inquiry_id=row.id,
-            path=relative.as_posix(),
+            path=(Path(PHOTO_DIR) / relative).as_posix(),
             sha256=digest,
             media_type=media_type,
             caption=caption,

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
-import mimetypes
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -819,24 +817,15 @@ def add_photo(
     actor: str,
 ) -> dict[str, Any]:
     """A photo of belongings found with a case; shown to families only with consent."""
-    named = mimetypes.guess_type(file_name)[0] or ""
-    if named not in inquiries.PHOTO_TYPES:
-        raise InvalidInput(f"{file_name}: a photo must be JPEG, PNG or WebP")
-    if not data or len(data) > inquiries.MAX_PHOTO_BYTES:
-        raise InvalidInput(f"{file_name}: a photo must hold 1 byte to 10 MiB ({len(data)} bytes)")
-    media_type = inquiries.image_type(data)
-    if media_type is None:
-        raise InvalidInput(f"{file_name} is named like a photo but is not a JPEG, PNG or WebP")
-    digest = hashlib.sha256(data).hexdigest()
+    media_type = inquiries.checked_photo(data, file_name)
     with db.transaction() as session:
         row = _case(session, case)
-        relative = Path(PHOTO_DIR) / row.reference / f"{digest}{inquiries.PHOTO_TYPES[media_type]}"
-        target = data_dir / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        relative, digest = inquiries.keep_photo(
+            data_dir / PHOTO_DIR, row.reference, data, media_type
+        )
         photo = BelongingPhoto(
             case_id=row.id,
-            path=relative.as_posix(),
+            path=(Path(PHOTO_DIR) / relative).as_posix(),
             sha256=digest,
             media_type=media_type,
             description=description,
