@@ -130,3 +130,5 @@ def test_an_exchange_over_http(
     (stage_list,) = [d for d in logged if d["kind"] == "stage_list"]
     assert stage_list["recipient"] == "the other party" and stage_list["items"] >= 1
     assert app_client.get(f"/stages/{agreement}/1/export?party=RU", headers=ua).status_code == 403
+    other = app_client.get(f"/stages/{agreement}/1/export?party=XX", headers=ru)
+    assert other.status_code == 422 and "not a side of agreement" in other.text

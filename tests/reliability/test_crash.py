@@ -156,15 +156,11 @@ def test_an_import_killed_midway_leaves_nothing(
     assert audit.verify(db).ok
 
 
-def _hold_write_lock(
-    db: Database, process: subprocess.Popen[str], *, at_once: bool = False
-) -> Iterator[Callable[[], bool]]:
+def _hold_write_lock(db: Database, process: subprocess.Popen[str]) -> Iterator[Callable[[], bool]]:
     """Hold the lock the run's write transaction needs; yield 'is it now waiting for it?'."""
     if db.dialect == "sqlite":
-        # SQLite takes its one write lock at a writer's BEGIN (reads begin deferred and go on);
-        # unless at_once, take it only once the run has read the registry and is computing.
-        if not at_once:
-            _wait_for(_cpu_above(process.pid, 4.0), process, "the linkage run was computing")
+        # SQLite takes its one write lock at a writer's BEGIN (reads begin deferred and go on):
+        # held from the start, the run reads and computes, then waits at its write transaction.
         connection = sqlite3.connect(_sqlite_path(db), isolation_level=None, timeout=60)
         connection.execute("BEGIN IMMEDIATE")
         try:
@@ -202,10 +198,6 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _cpu_above(pid: int, seconds: float) -> Callable[[], bool]:
-    return lambda: _cpu_seconds(pid) > seconds
-
-
 def _idle_after_work(pid: int) -> Callable[[], bool]:
     """True once the process has used CPU and then none for half a second (it sleeps on a lock)."""
     seen: list[float] = []
@@ -223,6 +215,8 @@ def test_a_linkage_run_killed_inside_its_transaction_leaves_nothing(
 ) -> None:
     before = _seeded(db, tmp_path, small_list)
     process = _start(db, tmp_path, "persons", "link")
+    # The run writes in one transaction, after computing: holding the lock from the start
+    # catches it there whatever its speed (waiting for CPU seconds first raced a fast run).
     lock = _hold_write_lock(db, process)
     waits_to_write = next(lock)
     _wait_for(waits_to_write, process, "the linkage run was waiting inside its transaction")
@@ -249,7 +243,7 @@ def test_a_stage_composition_killed_inside_its_transaction_leaves_nothing(
         exchange_lists.validate_version(db, search, version_id=version.id, actor="test")
     before = _state(db)
     process = _start(db, tmp_path, "stages", "plan", str(agreement_id))
-    lock = _hold_write_lock(db, process, at_once=True)
+    lock = _hold_write_lock(db, process)
     waits_to_write = next(lock)
     _wait_for(waits_to_write, process, "the composition was waiting inside its transaction")
     _kill(process)

@@ -503,7 +503,12 @@ def export_rows(
             f"{', '.join(unknown)} are not agreed fields ({', '.join(AGREED_FIELDS)})"
         )
     with db.reading() as session:
-        agreements.load(session, agreement_id, scope=scope)
+        agreement = agreements.load(session, agreement_id, scope=scope)
+        if party.upper() not in agreement.parties:
+            raise InvalidInput(
+                f"party {party!r} is not a side of agreement {agreement_id}: give one of "
+                f"{', '.join(agreement.parties)}"
+            )
         scope.own_party(party, doing="exports a stage's side")
         stage = agreements.stage_row(session, agreement_id, number)
         members = [m for (p, _), m in _current(session, stage.id).items() if p == party.upper()]
