@@ -18,6 +18,7 @@ from homecoming.domain.roles import ACCESS, READ_ONLY, Capability, Role, allows
 
 from .access_admin import ADMIN_ROUTES
 from .access_exchanges import EXCHANGE_ROUTES
+from .access_history import HISTORY_ROUTES
 from .access_remains import REMAINS_ROUTES
 from .access_review import REVIEW_ROUTES
 from .access_tables import AUDIT, EVERYONE, RouteTable
@@ -37,6 +38,7 @@ ROUTES: RouteTable = {
     **ADMIN_ROUTES,
     **REVIEW_ROUTES,
     **EXCHANGE_ROUTES,
+    **HISTORY_ROUTES,
     **TRACING_ROUTES,
     **REMAINS_ROUTES,
 }

@@ -74,6 +74,7 @@ def _fill(value: Any, ids: dict[str, int]) -> Any:
 
 _SECOND_ROUND = {**FOREIGN_AGREEMENT, "name": "RU-BY second round"}
 _RU_FILE = {"file": ("forged.csv", (HEADER + "Forged,Name,01.01.1990,цивільний\n").encode(), "")}
+_REPLY_FILE = {"file": ("reply.csv", b"line,answer,reason\n2,refused,forged\n", "text/csv")}
 _RU_PERSON = {"party": "RU", "person_id": "{ru_person}", "category": "soldiers"}
 
 # (method, path): requests for objects the other party owns.
@@ -138,6 +139,12 @@ FOREIGN: dict[tuple[str, str], list[Ask]] = {
         )
     ],
     ("GET", "/reconciliation/{agreement_id}"): [Ask("/reconciliation/{foreign}")],
+    ("GET", "/persons/{person_id}/history"): [
+        Ask("/persons/{ru_only}/history"),
+        Ask("/persons/{ru_person}/history"),
+    ],
+    ("GET", "/lists/{version_id}/replies"): [Ask("/lists/{ru_v1}/replies")],
+    ("POST", "/lists/{version_id}/replies"): [Ask("/lists/{ru_v1}/replies", files=_REPLY_FILE)],
 }
 
 # Routes a negotiator may call that hold no party's data, and why.

@@ -16,6 +16,7 @@ from homecoming.cli import (
     export,
     keys,
     linkage,
+    negotiation,
     persons,
     privacy,
     registry,
@@ -70,6 +71,7 @@ backup.register(app)
 privacy.register(app)
 keys.register(app)
 desk.register(app)
+negotiation.register(app)
 app.add_typer(names_app, name="names")
 
 

@@ -106,3 +106,22 @@ def show_person(
             + "; ".join(f"{v} (record {r})" for v, r in zip(c["values"], c["records"], strict=True))
             + (f" — {c['note']}" if c["note"] else "")
         )
+
+
+@persons_app.command("history")
+def history(
+    ctx: typer.Context,
+    person_id: Annotated[int, typer.Argument(help="The person's id")],
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output")] = False,
+) -> None:
+    """A person's path through negotiations: lists, answers, stages, the crossing."""
+    from homecoming.services import negotiation
+
+    events = negotiation.history(open_database(ctx), person_id)
+    if as_json:
+        print_json([e.as_json() for e in events])
+        return
+    for event in events:
+        out.print(event.describe(), highlight=False, markup=False)
+    if not events:
+        out.print(f"person {person_id} has not been in any negotiation yet", highlight=False)

@@ -313,6 +313,7 @@ from homecoming.store import (  # noqa: E402
     exchange_models,
     family_models,
     field_models,
+    negotiation_models,
     remains_models,
     tracing_models,
 )
@@ -321,6 +322,7 @@ __all__ = [
     "exchange_models",
     "family_models",
     "field_models",
+    "negotiation_models",
     "remains_models",
     "tracing_models",
 ]

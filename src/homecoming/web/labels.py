@@ -218,3 +218,45 @@ AGREEMENT_CATEGORIES: dict[str, str] = {
 CONTRADICTION_NOTES: frozenset[str] = frozenset(
     {N_("reported deceased, yet a later source reports the person alive")}
 )
+
+# A person's path through negotiations (services/negotiation.py): each kind of step, and the
+# values its details name.
+HISTORY_KINDS: dict[str, str] = {
+    "offered": N_("offered"),
+    "requested": N_("requested"),
+    "accepted": N_("accepted by the other side"),
+    "refused": N_("refused by the other side"),
+    "struck_off": N_("struck off by the other side"),
+    "under_prosecution": N_("under prosecution, says the other side"),
+    "convicted": N_("convicted, says the other side"),
+    "referred": N_("referred for a medical examination"),
+    "examined": N_("examined"),
+    "consent_given": N_("consented to repatriation"),
+    "consent_refused": N_("refused repatriation"),
+    "placed": N_("placed in a stage"),
+    "removed": N_("removed from a stage"),
+    "taken_back": N_("brought to the crossing and taken back"),
+    "not_delivered": N_("not handed over"),
+    "declined": N_("declined to go"),
+    "substituted": N_("another person brought instead"),
+    "handed_over": N_("handed over"),
+    "handed_over_instead": N_("handed over in place of a listed person"),
+    "deceased": N_("reported dead at the crossing"),
+    "arrived_unlisted": N_("arrived on no list"),
+    "returned": N_("handed over, then sent back"),
+    "repatriated": N_("repatriated"),
+}
+HISTORY_VALUES: dict[str, str] = {
+    "self": N_("himself"),
+    "doctor": N_("a doctor"),
+    "protecting_power": N_("the protecting power"),
+    "icrc": N_("the ICRC"),
+    "mixed_medical_commission": N_("a mixed medical commission"),
+    "detaining_power_doctors": N_("the detaining power's doctors"),
+    "repatriate": N_("repatriate"),
+    "accommodate_neutral": N_("accommodate in a neutral country"),
+    "not_eligible": N_("not seriously wounded or sick"),
+    "documents": N_("documents"),
+    "photo": N_("photo"),
+    "questions": N_("questions"),
+}

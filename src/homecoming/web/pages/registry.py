@@ -14,7 +14,7 @@ from homecoming.domain.dates import DateParseError, PartialDate
 from homecoming.domain.roles import Capability
 from homecoming.search.index import Hit
 from homecoming.search.index import Query as SearchQuery
-from homecoming.services import access, persons
+from homecoming.services import access, negotiation, persons
 from homecoming.services.search import SearchService
 from homecoming.services.users import Principal
 from homecoming.web.security import page_requires
@@ -106,6 +106,7 @@ def person_page(request: Request, db: DatabaseDep, user: Reader, person_id: int)
         active="search",
         person=detail,
         flagged=flagged,
+        history=negotiation.history(db, person_id, scope=user.scope),
     )
 
 
