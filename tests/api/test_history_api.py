@@ -42,3 +42,64 @@ def test_reply_and_history_over_http(
     assert [e["kind"] for e in events] == ["offered", "refused"]
     assert events[1]["details"]["reason"] == "не обмінюється"
     assert events[1]["text"].endswith("— не обмінюється")
+
+
+def test_crossing_and_wounded_over_http(
+    app_client: TestClient, db: Database, tokens: dict[str, str]
+) -> None:
+    from ..web.conftest import build_exchange
+
+    agreement_id = build_exchange(db)
+    ua = _auth(tokens, "negotiator-ua")
+    arrival = {
+        "party": "RU",
+        "family_name": "Гончаренко",
+        "given_names": "Ігор",
+        "date_of_birth": "1994",
+        "checked_by": "Lt. Bondar",
+        "methods": ["photo"],
+    }
+    created = app_client.post(f"/crossing/{agreement_id}/1/unlisted", json=arrival, headers=ua)
+    assert created.status_code == 201, created.text
+    person = created.json()["person_id"]
+    unchecked = app_client.post(
+        f"/crossing/{agreement_id}/1/unlisted", json={**arrival, "methods": []}, headers=ua
+    )
+    assert unchecked.status_code == 422 and "how the identity" in unchecked.json()["detail"]
+    listed = app_client.get(f"/crossing/{agreement_id}/1", headers=_auth(tokens, "auditor"))
+    assert [e["kind"] for e in listed.json()] == ["arrived_unlisted"]
+    file = {"file": ("ru.csv", "прізвище,ім'я\nЧужий,Петро\n".encode(), "text/csv")}
+    checked = app_client.post(
+        f"/crossing/{agreement_id}/1/received-list", data={"party": "RU"}, files=file, headers=ua
+    )
+    assert checked.status_code == 200 and checked.json()["differs"] is True
+
+    admin = _auth(tokens, "admin")
+    base = f"/wounded/{person}"
+    steps = [
+        ("referrals", {"referred_by": "protecting_power", "referred_on": "2026-01-10"}),
+        (
+            "examinations",
+            {
+                "body": "detaining_power_doctors",
+                "examined_on": "2026-01-12",
+                "decision": "repatriate",
+            },
+        ),
+        ("consents", {"consent": "given", "given_on": "2026-01-13", "witnessed_by": "ICRC"}),
+        ("repatriation", {"repatriated_on": "2026-01-20", "place": "Sumy"}),
+    ]
+    for path, body in steps:
+        response = app_client.post(f"{base}/{path}", json=body, headers=admin)
+        assert response.status_code == 201, (path, response.text)
+    assert response.json()["state"] == "repatriated"
+    story = app_client.get(f"/persons/{person}/history", headers=admin).json()["events"]
+    assert [e["kind"] for e in story] == [
+        "arrived_unlisted",
+        "referred",
+        "examined",
+        "consent_given",
+        "repatriated",
+    ]
+    again = app_client.post(f"{base}/repatriation", json=steps[-1][1], headers=admin)
+    assert again.status_code == 422

@@ -75,6 +75,19 @@ def _fill(value: Any, ids: dict[str, int]) -> Any:
 _SECOND_ROUND = {**FOREIGN_AGREEMENT, "name": "RU-BY second round"}
 _RU_FILE = {"file": ("forged.csv", (HEADER + "Forged,Name,01.01.1990,цивільний\n").encode(), "")}
 _REPLY_FILE = {"file": ("reply.csv", b"line,answer,reason\n2,refused,forged\n", "text/csv")}
+_UNLISTED = {
+    "party": "RU",
+    "family_name": "Zasekrechenko",
+    "given_names": "Foreignmarker",
+    "checked_by": "x",
+    "methods": ["documents"],
+}
+_BACK = {"party": "RU", "person_id": "{ru_person}", "reason": "x"}
+_EXAMINED = {
+    "body": "mixed_medical_commission",
+    "examined_on": "2025-05-02",
+    "decision": "repatriate",
+}
 _RU_PERSON = {"party": "RU", "person_id": "{ru_person}", "category": "soldiers"}
 
 # (method, path): requests for objects the other party owns.
@@ -145,6 +158,38 @@ FOREIGN: dict[tuple[str, str], list[Ask]] = {
     ],
     ("GET", "/lists/{version_id}/replies"): [Ask("/lists/{ru_v1}/replies")],
     ("POST", "/lists/{version_id}/replies"): [Ask("/lists/{ru_v1}/replies", files=_REPLY_FILE)],
+    ("GET", "/crossing/{agreement_id}/{number}"): [Ask("/crossing/{foreign}/1")],
+    ("POST", "/crossing/{agreement_id}/{number}/unlisted"): [
+        Ask("/crossing/{foreign}/1/unlisted", json=_UNLISTED)
+    ],
+    ("POST", "/crossing/{agreement_id}/{number}/taken-back"): [
+        Ask("/crossing/{foreign}/1/taken-back", json=_BACK)
+    ],
+    ("POST", "/crossing/{agreement_id}/{number}/returned"): [
+        Ask("/crossing/{foreign}/1/returned", json=_BACK)
+    ],
+    ("POST", "/crossing/{agreement_id}/{number}/received-list"): [
+        Ask("/crossing/{foreign}/1/received-list", data={"party": "RU"}, files=_RU_FILE)
+    ],
+    ("GET", "/wounded/{person_id}"): [Ask("/wounded/{ru_only}"), Ask("/wounded/{ru_person}")],
+    ("POST", "/wounded/{person_id}/referrals"): [
+        Ask(
+            "/wounded/{ru_person}/referrals",
+            json={"referred_by": "icrc", "referred_on": "2025-05-01"},
+        )
+    ],
+    ("POST", "/wounded/{person_id}/examinations"): [
+        Ask("/wounded/{ru_person}/examinations", json=_EXAMINED)
+    ],
+    ("POST", "/wounded/{person_id}/consents"): [
+        Ask(
+            "/wounded/{ru_person}/consents",
+            json={"consent": "given", "given_on": "2025-05-03", "witnessed_by": "ICRC"},
+        )
+    ],
+    ("POST", "/wounded/{person_id}/repatriation"): [
+        Ask("/wounded/{ru_person}/repatriation", json={"repatriated_on": "2025-05-04"})
+    ],
 }
 
 # Routes a negotiator may call that hold no party's data, and why.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
@@ -10,7 +12,7 @@ from homecoming.cli.demo import DEMO_USERS, SEED_SOLDIER
 from homecoming.domain.dates import PartialDate
 from homecoming.generate.scenario import build_scenario
 from homecoming.search.index import Query
-from homecoming.services import audit, inquiries, persons, remains
+from homecoming.services import audit, inquiries, negotiation, persons, remains
 from homecoming.services.search import SearchService
 from homecoming.store.db import Database
 from homecoming.store.models import AuditEntry, Record, Source
@@ -71,6 +73,29 @@ def test_demo_loads_links_verifies_and_refuses_to_overwrite(db: Database) -> Non
     assert inquiries.show(db, case.identified[0]).status == "deceased"
     assert any(c.persons == 2 for c in remains.cases(db))  # the mixed bag
 
+    # Issue 17: a person delivered in stage 1 with the offer, the placement and the delivery;
+    # a refused request; an arrival on no list; a wounded man repatriated with his consent.
+    said = re.search(
+        r"persons history (\d+)`.*request refused: person (\d+); arrived on no list: person "
+        r"(\d+); taken back: person (\w+); seriously wounded, repatriated with his consent: "
+        r"person (\d+)",
+        result.stdout.replace("\n", " "),
+    )
+    assert said, result.stdout
+    delivered, refused, unlisted, wounded_man = (int(said.group(i)) for i in (1, 2, 3, 5))
+    story = negotiation.history(db, delivered)
+    assert [e.kind for e in story] == ["offered", "placed", "handed_over"]
+    assert story[0].details["list"] == "RU offer v1" and story[1].details["stage"] == 1
+    assert any(
+        e.kind == "refused" and e.details["reason"] for e in negotiation.history(db, refused)
+    )
+    arrived = negotiation.history(db, unlisted)
+    assert [e.kind for e in arrived] == ["arrived_unlisted"]
+    assert arrived[0].details["methods"] == ["documents", "photo"]
+    path = [e.kind for e in negotiation.history(db, wounded_man)]
+    assert path[:3] == ["referred", "examined", "consent_given"]
+    assert path[-1] == "repatriated" and "handed_over" not in path
+
     again = runner.invoke(app, ["--database-url", db.url, "demo", "--people", "300"])
     assert again.exit_code == 1 and "--reset" in again.stderr
 
@@ -79,6 +104,7 @@ def test_demo_loads_links_verifies_and_refuses_to_overwrite(db: Database) -> Non
     )
     assert reset.exit_code == 0, reset.stderr
     db.dispose()  # --reset replaced the SQLite file under this handle's pooled connections
-    # unlinked: one person per record, but a handover joins the person handed over
-    assert persons.count(db) == _records(db) - _records_of_kind(db, "handover")
+    # unlinked: one person per record, but a handover joins the person handed over (all but
+    # the man who arrived on no list: nobody the registry knew)
+    assert persons.count(db) == _records(db) - _records_of_kind(db, "handover") + 1
     assert 0 < linked < persons.count(db)  # the first run linked records of one person

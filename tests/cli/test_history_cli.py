@@ -61,3 +61,94 @@ def test_reply_import_and_history(db: Database, tmp_path: Path) -> None:
     assert kinds == ["offered", "struck_off"]
     code, _, err = _run(db, "persons", "history", "9999")
     assert code != 0 and "no person 9999" in err
+
+
+def test_crossing_and_wounded_commands(db: Database, tmp_path: Path) -> None:
+    from ..web.conftest import build_exchange
+
+    agreement_id = build_exchange(db)
+    code, stdout, err = _run(
+        db,
+        "crossing",
+        "unlisted",
+        str(agreement_id),
+        "1",
+        "--party",
+        "RU",
+        "--name",
+        "Гончаренко Ігор Петрович",
+        "--born",
+        "1994-02-02",
+        "--checked-by",
+        "Lt. Bondar",
+        "--method",
+        "documents",
+        "--method",
+        "questions",
+    )
+    assert code == 0, err
+    assert "arrived unlisted" in stdout and "stage 1, RU" in stdout
+    code, _, err = _run(
+        db,
+        "crossing",
+        "unlisted",
+        str(agreement_id),
+        "1",
+        "--party",
+        "RU",
+        "--name",
+        "Хтось",
+        "--checked-by",
+        "x",
+        "--method",
+        "telepathy",
+    )
+    assert code != 0 and "not a way to check an identity" in err
+    received = tmp_path / "ru-at-crossing.csv"
+    received.write_text("прізвище,ім'я,дата народження\nЧужий,Петро,01.01.1990\n", "utf-8")
+    code, stdout, err = _run(
+        db, "crossing", "received-list", str(agreement_id), "1", str(received), "--party", "RU"
+    )
+    assert code == 0, err
+    assert "differs from the agreed list" in stdout and "+ Чужий Петро" in stdout
+    code, stdout, _ = _run(db, "crossing", "list", str(agreement_id), "1", "--json")
+    assert [e["kind"] for e in json.loads(stdout)] == ["arrived_unlisted", "list_differs"]
+
+    person = json.loads(_run(db, "crossing", "list", str(agreement_id), "1", "--json")[1])[0][
+        "person_id"
+    ]
+    steps = [
+        ("refer", "--by", "doctor", "--on", "2026-01-10", "--examine-by", "2026-02-10"),
+        (
+            "examine",
+            "--body",
+            "mixed_medical_commission",
+            "--on",
+            "2026-01-20",
+            "--decision",
+            "repatriate",
+        ),
+    ]
+    for step in steps:
+        code, stdout, err = _run(db, "wounded", step[0], str(person), *step[1:])
+        assert code == 0, err
+    assert "awaiting consent" in stdout
+    code, _, err = _run(db, "wounded", "repatriate", str(person), "--on", "2026-01-30")
+    assert code != 0 and "against his will" in err
+    code, stdout, err = _run(
+        db,
+        "wounded",
+        "consent",
+        str(person),
+        "--answer",
+        "given",
+        "--on",
+        "2026-01-21",
+        "--witnessed-by",
+        "ICRC delegate",
+    )
+    assert code == 0 and "ready" in stdout, err
+    code, stdout, err = _run(db, "wounded", "repatriate", str(person), "--on", "2026-01-30")
+    assert code == 0 and "repatriated 2026-01-30" in stdout, err
+    code, _, err = _run(db, "wounded", "refer", str(person), "--by", "icrc", "--on", "soon")
+    assert code != 0 and "YYYY-MM-DD" in err

@@ -14,10 +14,12 @@ from homecoming.exchange.agreement import (
     ParityRule,
     StagePlan,
 )
-from homecoming.services import agreements, exchange_lists, judgements, registry
+from homecoming.exchange.wounded import ExaminingBody, MedicalDecision
+from homecoming.services import agreements, exchange_lists, judgements, registry, wounded
 from homecoming.services.exchange_lists import Direction
 from homecoming.services.judgements import Decision
 from homecoming.store.db import Database
+from homecoming.store.models import Record
 
 SOLDIER = Category.SERVICEMAN
 CIVILIAN = Category.CIVILIAN
@@ -146,6 +148,24 @@ def build_registry(db: Database) -> None:
         judgements.judge(
             db, record_a=a, record_b=b, decision=Decision.SAME, reason="same", actor="test"
         )
+    # Volkov and Bondarenko were found seriously wounded by a mixed medical commission: the
+    # wounded category reads that decision (the lists' flags say so too, but do not count).
+    for record_id in (6, 10):
+        wounded.examine(
+            db,
+            person_id=_person_of(db, record_id),
+            body=ExaminingBody.MIXED_MEDICAL_COMMISSION,
+            examined_on=dt.date(2025, 4, 20),
+            decision=MedicalDecision.REPATRIATE,
+            actor="test",
+        )
+
+
+def _person_of(db: Database, record_id: int) -> int:
+    with db.reading() as session:
+        record = session.get(Record, record_id)
+        assert record is not None and record.person_id is not None
+        return record.person_id
 
 
 def build_world(db: Database) -> int:
@@ -170,4 +190,5 @@ def import_list(
         content_hash=f"hash-{name}-{len(rows)}-{rows[0][0]}",
         actor="test",
         received_from=f"{party} coordination HQ",
+        received_at=dt.datetime(2025, 5, 20, 10, tzinfo=dt.UTC),  # before stage 1's day
     )

@@ -4,6 +4,8 @@ negotiator of a party may see of it."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import func, select
 
@@ -56,6 +58,7 @@ def test_a_request_refused_then_a_person_offered_placed_and_handed_over(db: Data
         content_hash="ua-request-1",
         actor="t",
         received_from="UA coordination HQ",
+        received_at=dt.datetime(2025, 5, 20, 11, tzinfo=dt.UTC),
     )
     reports = _validated(db, agreement_id)
     bad = _rows(
@@ -99,6 +102,7 @@ def test_a_request_refused_then_a_person_offered_placed_and_handed_over(db: Data
         content_hash="h2",
         actor="t",
         received_from="RU delegation",
+        received_at=dt.datetime(2025, 5, 21, 9, tzinfo=dt.UTC),
         scope=UA,
     )
     assert reply.party == "RU" and reply.answers == {"accepted": 1, "refused": 1}
@@ -135,7 +139,9 @@ def test_a_request_refused_then_a_person_offered_placed_and_handed_over(db: Data
         "placed",
         "handed_over",
     ]
-    offered, placed, handed = (story[0], *story[-2:])
+    offered, placed, handed = (
+        next(e for e in story if e.kind == kind) for kind in ("offered", "placed", "handed_over")
+    )
     assert offered.details["list"] == "RU offer v1" and offered.party == "RU"
     assert placed.details["stage"] == 1 and handed.details["stage"] == 1
 

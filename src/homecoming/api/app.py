@@ -17,6 +17,7 @@ from homecoming.api.routers import (
     agreements,
     audit,
     auth,
+    crossing,
     handovers,
     health,
     history,
@@ -38,6 +39,7 @@ from homecoming.api.routers import (
     stages,
     testimonies,
     users,
+    wounded,
 )
 from homecoming.services import leads as tracing_leads
 from homecoming.services.search import SNAPSHOT_NAME, SearchService
@@ -63,6 +65,8 @@ ROUTERS: tuple[APIRouter, ...] = tuple(
         lists,
         stages,
         handovers,
+        crossing,
+        wounded,
         reconciliation,
         inquiries,
         testimonies,

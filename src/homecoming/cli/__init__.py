@@ -10,6 +10,7 @@ import typer
 from homecoming.cli import (
     audit,
     backup,
+    crossing,
     demo,
     desk,
     exchanges,
@@ -72,6 +73,7 @@ privacy.register(app)
 keys.register(app)
 desk.register(app)
 negotiation.register(app)
+crossing.register(app)
 app.add_typer(names_app, name="names")
 
 

@@ -16,7 +16,15 @@ from homecoming.domain.record import RECORD_FIELD_NAMES, Evidence, RecordFields,
 from homecoming.domain.roles import Role
 from homecoming.errors import Conflict
 from homecoming.generate.scenario import Scenario, SourceRow, build_scenario
-from homecoming.services import exchange_demo, registry, remains_demo, tracing_demo, users
+from homecoming.services import (
+    exchange_demo,
+    history_demo,
+    registry,
+    remains_demo,
+    tracing_demo,
+    users,
+)
+from homecoming.services.search import SearchService
 from homecoming.store.db import Database
 
 DEMO_ACTOR = "demo"
@@ -63,7 +71,20 @@ def demo(
             db, actor=DEMO_ACTOR, stage=progress_bar, data_dir=settings_of(ctx).data_dir
         )
         out.print(f"Linked {summary.records:,} records into {summary.persons:,} persons.")
-    out.print(exchange_demo.load_demo_exchange(db, actor=DEMO_ACTOR, scenario=scenario))
+    search = SearchService(db)  # one index for the exchange and its history
+    exchange = exchange_demo.load_demo_exchange(
+        db, actor=DEMO_ACTOR, scenario=scenario, search=search
+    )
+    out.print(exchange)
+    out.print(
+        history_demo.load_demo_history(
+            db,
+            actor=DEMO_ACTOR,
+            scenario=scenario,
+            agreement_id=exchange.agreement_id,
+            search=search,
+        )
+    )
     out.print(f"Tracing: {tracing_demo.load_demo_tracing(db, actor=DEMO_ACTOR)}")
     loaded = remains_demo.load_demo_remains(
         db, actor=DEMO_ACTOR, data_dir=settings_of(ctx).data_dir

@@ -82,13 +82,17 @@ def may_2025_agreement(scenario: Scenario) -> Agreement:
 
 
 def load_demo_exchange(
-    db: Database, *, actor: str, scenario: Scenario | None = None
+    db: Database,
+    *,
+    actor: str,
+    scenario: Scenario | None = None,
+    search: SearchService | None = None,
 ) -> DemoExchange:
     """Agreement, both offers imported and validated, stage 1 composed and partly handed over."""
     scenario = scenario or build_scenario()
     agreement = may_2025_agreement(scenario)
     view = agreements.create_agreement(db, agreement=agreement, actor=actor)
-    search = SearchService(db)
+    search = search or SearchService(db)
     versions, findings = [], {}
     for holder in agreement.parties:
         version = exchange_lists.import_version(

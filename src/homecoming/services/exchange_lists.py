@@ -36,7 +36,7 @@ from homecoming.exchange.findings import (
 )
 from homecoming.exchange.listdiff import DiffEntry, ListDiff, diff_lists
 from homecoming.search.index import Hit, Query
-from homecoming.services import agreements, audit, events, persons, registry
+from homecoming.services import agreements, audit, events, persons, registry, wounded
 from homecoming.services.scope import EVERY_PARTY, Scope
 from homecoming.services.search import SearchService
 from homecoming.store.db import Database
@@ -465,8 +465,9 @@ def validate_version(
     hits = {entry.id: _search(index, record) for entry, record in rows}
     with db.reading() as session:
         registry_persons = _persons_with_registry_records(session, hits, list_sources)
+        decided = wounded.decided_seriously_wounded(session, registry_persons)
         listed = [
-            _listed(agreement, version, entry, record, hits[entry.id], registry_persons)
+            _listed(agreement, version, entry, record, hits[entry.id], registry_persons, decided)
             for entry, record in rows
         ]
         resolved = {e.person_id for e in listed if e.person_id is not None}
@@ -514,18 +515,20 @@ def _listed(
     record: Record,
     hits: list[Hit],
     known: set[int],
+    decided: set[int],
 ) -> ListedEntry:
     fields = persons.record_fields(record)
-    facts = PersonFacts(
-        category=fields.category,
-        date_of_birth=fields.date_of_birth,
-        seriously_wounded=fields.seriously_wounded,
-        captured_on=fields.event_date,
-    )
     valid = [h for h in hits if h.person_id in known]
     best = valid[0] if valid else None
     runner = valid[1] if len(valid) > 1 else None
     matched = best is not None and best.score >= MATCH_SCORE
+    facts = PersonFacts(
+        category=fields.category,
+        date_of_birth=fields.date_of_birth,
+        # A medical examination's decision, never the list's word (services/wounded.py).
+        seriously_wounded=best is not None and matched and best.person_id in decided,
+        captured_on=fields.event_date,
+    )
     category = version.category_code
     if category is None:
         spec = categorise(agreement, facts)
@@ -562,12 +565,16 @@ def _evidence(
             assert row.person_id is not None
             grouped[row.person_id].append(row)
     released = released_in(session, person_ids)
+    decided = wounded.decided_seriously_wounded(session, person_ids)
     return {
-        pid: _person_evidence(pid, rows, released.get(pid, "")) for pid, rows in grouped.items()
+        pid: _person_evidence(pid, rows, released.get(pid, ""), pid in decided)
+        for pid, rows in grouped.items()
     }
 
 
-def _person_evidence(person_id: int, rows: list[Record], released: str) -> PersonEvidence:
+def _person_evidence(
+    person_id: int, rows: list[Record], released: str, decided: bool
+) -> PersonEvidence:
     derived = derive([persons.claim(r) for r in rows])
     categories = Counter(r.category for r in rows if r.category)
     births = [(PartialDate(r.dob_year, r.dob_month, r.dob_day), r.id) for r in rows]
@@ -581,7 +588,7 @@ def _person_evidence(person_id: int, rows: list[Record], released: str) -> Perso
     facts = PersonFacts(
         category=Category(categories.most_common(1)[0][0]) if categories else None,
         date_of_birth=best_birth,
-        seriously_wounded=any(r.seriously_wounded for r in rows),
+        seriously_wounded=decided,
         captured_on=min(
             (d for d in captured if not d.is_empty),
             key=lambda d: (d.year or 0, d.month or 0, d.day or 0),

@@ -115,6 +115,18 @@ class HistoryEvent:
             "taken_back": (
                 f"brought to the crossing in stage {d.get('stage')} and taken back by {self.party}"
             ),
+            "referred": (
+                f"referred for examination by {d.get('referred_by', '').replace('_', ' ')}"
+                + (f" ({d['referrer']})" if d.get("referrer") else "")
+            ),
+            "examined": (
+                f"examined by the {d.get('body', '').replace('_', ' ')}: "
+                f"{d.get('decision', '').replace('_', ' ')}"
+            ),
+            "consent_given": f"consented to repatriation before {d.get('witnessed_by')}",
+            "consent_refused": f"refused repatriation before {d.get('witnessed_by')}",
+            "repatriated": "repatriated as seriously wounded or sick"
+            + (f" ({d['place']})" if d.get("place") else ""),
             "arrived_unlisted": (
                 f"arrived on no list in stage {d.get('stage')}; identity checked by "
                 f"{d.get('checked_by')} ({', '.join(d.get('methods', []))})"
@@ -122,7 +134,7 @@ class HistoryEvent:
         }.get(self.kind, self.kind.replace("_", " "))
         if self.kind in ("accepted", "refused", "struck_off", "under_prosecution", "convicted"):
             text = f"{self.party} answered {d.get('list')} line {d.get('line')}: {text}"
-        extra = d.get("reason") or d.get("decision") or d.get("evidence") or ""
+        extra = d.get("reason") or d.get("evidence") or ""
         return f"{self.at[:10]}  {text}{where}" + (f" — {extra}" if extra else "")
 
 
@@ -478,8 +490,13 @@ def _stage_events(
         if agreement is None:
             continue
         kind = "placed" if member.action == "add" else "removed"
+        # A stage is composed before its day; a change recorded later (a demo, a late entry)
+        # is told on the stage's day.
+        when: dt.datetime | dt.date = (
+            member.changed_at if member.changed_at.date() <= stage.day else stage.day
+        )
         event = HistoryEvent(
-            at=_iso(member.changed_at),
+            at=_iso(when),
             kind=kind,
             agreement_id=agreement.id,
             agreement=agreement.name,
@@ -493,7 +510,7 @@ def _stage_events(
                 "reason": member.reason,
             },
         )
-        found.append((_key(member.changed_at, kind, member.id), event))
+        found.append((_key(when, kind, member.id), event))
     return found
 
 
@@ -531,8 +548,9 @@ def _handover_events(
             details["in_place_of"] = handover.person_id
         elif handover.substitute_person_id is not None:
             details["substitute"] = handover.substitute_person_id
+        details["recorded_at"] = handover.recorded_at.isoformat()
         event = HistoryEvent(
-            at=_iso(handover.recorded_at),
+            at=stage.day.isoformat(),  # what happened at the crossing happened on its day
             kind=kind,
             agreement_id=agreement.id,
             agreement=agreement.name,
@@ -540,7 +558,7 @@ def _handover_events(
             recorded_by=handover.recorded_by,
             details=details,
         )
-        found.append((_key(handover.recorded_at, kind, handover.id), event))
+        found.append((_key(stage.day, kind, handover.id), event))
     return found
 
 
@@ -562,12 +580,13 @@ def _crossing_events(
             "stage": stage.number,
             "day": stage.day.isoformat(),
             "reason": row.reason,
+            "recorded_at": row.recorded_at.isoformat(),
         }
         if row.kind == "arrived_unlisted":
             details |= {"checked_by": row.checked_by, "methods": list(row.check_methods)}
             details |= {"record": row.record_id, "notes": row.details.get("notes", "")}
         event = HistoryEvent(
-            at=_iso(row.recorded_at),
+            at=stage.day.isoformat(),
             kind=row.kind,
             agreement_id=agreement.id,
             agreement=agreement.name,
@@ -575,7 +594,7 @@ def _crossing_events(
             recorded_by=row.recorded_by,
             details=details,
         )
-        found.append((_key(row.recorded_at, row.kind, row.id), event))
+        found.append((_key(stage.day, row.kind, row.id), event))
     return found
 
 
@@ -602,7 +621,7 @@ def _medical_events(
     for ex in session.scalars(
         select(MedicalExamination).where(MedicalExamination.person_id == person_id)
     ):
-        details = {"body": ex.body, "decision": ex.decision, "notes": ex.notes}
+        details = {"body": ex.body, "decision": ex.decision}
         details |= {"repatriate_by": ex.repatriate_by.isoformat() if ex.repatriate_by else ""}
         found.append(
             (
