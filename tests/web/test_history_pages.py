@@ -41,3 +41,25 @@ def test_the_person_page_shows_the_path(
     own = exchange_app.get(f"/ui/persons/{member.person_id}", headers={"accept-language": "en"})
     assert own.status_code == 200 and "placed in a stage" in own.text
     assert [e.kind for e in negotiation.history(db, member.person_id)][-1] == "placed"
+
+
+def test_the_agreement_page_shows_the_new_rules(
+    exchange_app: TestClient, exchange: int, db: Database
+) -> None:
+    import tomllib
+
+    from homecoming.exchange.agreement import agreement_from_mapping
+    from homecoming.services import agreements
+
+    from ..exchange.test_eligibility_rules import AGREEMENT
+
+    made = agreements.create_agreement(
+        db, agreement=agreement_from_mapping(tomllib.loads(AGREEMENT)), actor="t"
+    )
+    log_in(exchange_app, "auditor")
+    page = _text(
+        exchange_app.get(f"/ui/exchanges/{made.id}", headers={"accept-language": "uk"}).text
+    )
+    assert "жінки" in page
+    assert "потрапили в полон до 2023-01-01" in page and "звання: рядовий, сержант" in page
+    assert "підрозділ: 36 ОБрМП" in page and "під слідством або засуджені" in page

@@ -31,6 +31,19 @@ class CategoryIn(BaseModel):
     seriously_wounded: bool | None = Field(
         default=None, description="true: as decided by a mixed medical commission"
     )
+    sex: str | None = Field(default=None, description="female or male", examples=["female"])
+    captured_before: str | None = Field(
+        default=None, description="Captured before this day (YYYY-MM-DD)", examples=["2022-12-31"]
+    )
+    ranks: list[str] = Field(default=[], description="Any of these ranks", examples=[["рядовий"]])
+    units: list[str] = Field(
+        default=[], description="Any of these units (told apart by their number)"
+    )
+    prosecution: list[str] = Field(
+        default=[],
+        description="Any of: none, under_prosecution, convicted",
+        examples=[["under_prosecution", "convicted"]],
+    )
 
 
 class StageIn(BaseModel):

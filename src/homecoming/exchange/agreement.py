@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from homecoming.domain.record import Category
+from homecoming.domain.record import Category, Sex
 from homecoming.errors import InvalidInput, RowProblem
 
 
@@ -29,6 +29,11 @@ class Eligibility:
     min_age: int | None = None
     max_age: int | None = None  # inclusive: 18-25 means 18 <= age <= 25
     seriously_wounded: bool | None = None  # True: as decided by a mixed medical commission
+    sex: Sex | None = None
+    captured_before: dt.date | None = None  # captured on an earlier day
+    ranks: tuple[str, ...] = ()  # any of these ranks
+    units: tuple[str, ...] = ()  # any of these units (told apart by their number)
+    prosecution: tuple[str, ...] = ()  # any of: none, under_prosecution, convicted
 
     def describe(self) -> str:
         """One line a negotiator reads: 'serviceman, aged 18-25, seriously wounded'."""
@@ -39,7 +44,20 @@ class Eligibility:
             parts.append("seriously wounded or sick")
         if self.seriously_wounded is False:
             parts.append("not seriously wounded")
+        if self.sex is not None:
+            parts.append(str(self.sex))
+        if self.captured_before is not None:
+            parts.append(f"captured before {self.captured_before}")
+        if self.ranks:
+            parts.append("rank " + " or ".join(self.ranks))
+        if self.units:
+            parts.append("unit " + " or ".join(self.units))
+        if self.prosecution:
+            parts.append(" or ".join(p.replace("_", " ") for p in self.prosecution))
         return ", ".join(parts) or "anyone"
+
+
+PROSECUTION_STATES = ("none", "under_prosecution", "convicted")
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +170,15 @@ def check_agreement(agreement: Agreement) -> list[RowProblem]:
         e = spec.eligibility
         if e.min_age is not None and e.max_age is not None and e.min_age > e.max_age:
             problems.append(RowProblem(0, spec.code, "min_age is above max_age"))
+        for state in e.prosecution:
+            if state not in PROSECUTION_STATES:
+                problems.append(
+                    RowProblem(
+                        0,
+                        spec.code,
+                        f"prosecution {state!r} is none of {', '.join(PROSECUTION_STATES)}",
+                    )
+                )
         if spec.remains and spec.parity is ParityRule.ALL_FOR_ALL:
             problems.append(
                 RowProblem(0, spec.code, "remains go by count: parity is n_for_n or none")
@@ -223,6 +250,15 @@ def agreement_to_mapping(agreement: Agreement) -> dict[str, Any]:
                 "min_age": c.eligibility.min_age,
                 "max_age": c.eligibility.max_age,
                 "seriously_wounded": c.eligibility.seriously_wounded,
+                "sex": str(c.eligibility.sex) if c.eligibility.sex else None,
+                "captured_before": (
+                    c.eligibility.captured_before.isoformat()
+                    if c.eligibility.captured_before
+                    else None
+                ),
+                "ranks": list(c.eligibility.ranks),
+                "units": list(c.eligibility.units),
+                "prosecution": list(c.eligibility.prosecution),
                 "remains": c.remains,
             }
             for c in agreement.categories
@@ -261,6 +297,11 @@ def _category(code: str, spec: Mapping[str, Any]) -> CategorySpec:
             min_age=_int(spec.get("min_age")),
             max_age=_int(spec.get("max_age")),
             seriously_wounded=spec.get("seriously_wounded"),
+            sex=Sex(str(spec["sex"]).strip().casefold()) if spec.get("sex") else None,
+            captured_before=_date(spec.get("captured_before")),
+            ranks=_words(spec.get("ranks", spec.get("rank"))),
+            units=_words(spec.get("units", spec.get("unit"))),
+            prosecution=_words(spec.get("prosecution")),
         ),
         parity=ParityRule(spec.get("parity", ParityRule.N_FOR_N)),
         total=int(total) if total is not None else None,
@@ -274,6 +315,14 @@ def _stage(item: Mapping[str, Any]) -> StagePlan:
         raise InvalidInput(f"stage {item.get('number')} needs a day")
     counts = {str(k): int(v) for k, v in dict(item.get("counts", {})).items()}
     return StagePlan(number=int(item["number"]), day=day, counts=counts)
+
+
+def _words(value: Any) -> tuple[str, ...]:
+    """A list of words, or one word, as a tuple of stripped strings (empty when absent)."""
+    if value is None or value == "":
+        return ()
+    items = value if isinstance(value, list) else [value]
+    return tuple(str(item).strip() for item in items if str(item).strip())
 
 
 def _int(value: Any) -> int | None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from homecoming.domain.dates import PartialDate
-from homecoming.domain.record import Category
+from homecoming.domain.record import Category, Sex
 from homecoming.exchange.agreement import Agreement, CategorySpec, Eligibility
 
 
@@ -16,8 +18,12 @@ class PersonFacts:
 
     category: Category | None = None
     date_of_birth: PartialDate = field(default_factory=PartialDate)
-    seriously_wounded: bool = False
+    seriously_wounded: bool = False  # as an examination decided (services/wounded.py)
     captured_on: PartialDate = field(default_factory=PartialDate)
+    sex: Sex | None = None
+    rank: str = ""
+    unit: str = ""
+    prosecution: str | None = None  # none, under_prosecution, convicted; None: not known
 
 
 def reasons_against(eligibility: Eligibility, facts: PersonFacts, *, on: dt.date) -> list[str]:
@@ -41,7 +47,41 @@ def reasons_against(eligibility: Eligibility, facts: PersonFacts, *, on: dt.date
         reasons.append("not found seriously wounded or sick by a medical commission")
     if eligibility.seriously_wounded is False and facts.seriously_wounded:
         reasons.append("seriously wounded or sick: belongs in that category")
+    if eligibility.sex is not None and facts.sex is not None and facts.sex is not eligibility.sex:
+        reasons.append(f"{facts.sex}, in a category of {eligibility.sex}")
+    before = eligibility.captured_before
+    if before is not None and facts.captured_on.year is not None:
+        earliest = _earliest(facts.captured_on)
+        if earliest >= before:
+            reasons.append(f"captured {facts.captured_on.iso()}, not before {before}")
+    if eligibility.ranks and facts.rank and not _one_of(facts.rank, eligibility.ranks, _word):
+        reasons.append(f"rank {facts.rank!r}, not {' or '.join(eligibility.ranks)}")
+    if eligibility.units and facts.unit and not _one_of(facts.unit, eligibility.units, unit_key):
+        reasons.append(f"unit {facts.unit!r}, not {' or '.join(eligibility.units)}")
+    said = facts.prosecution
+    if eligibility.prosecution and said is not None and said not in eligibility.prosecution:
+        wanted = " or ".join(p.replace("_", " ") for p in eligibility.prosecution)
+        reasons.append(f"prosecution: {said.replace('_', ' ')}, not {wanted}")
     return reasons
+
+
+def unit_key(unit: str) -> str:
+    """A unit told apart by its number where it has one ('36 ОБрМП' ~ '36th brigade')."""
+    number = re.search(r"\d+", unit)
+    return number.group(0).lstrip("0") or "0" if number else _word(unit)
+
+
+def _word(text: str) -> str:
+    return " ".join(text.casefold().replace(".", " ").split())
+
+
+def _one_of(value: str, allowed: tuple[str, ...], key: Callable[[str], str]) -> bool:
+    return key(value) in {key(a) for a in allowed}
+
+
+def _earliest(date: PartialDate) -> dt.date:
+    assert date.year is not None
+    return dt.date(date.year, date.month or 1, date.day or 1)
 
 
 def fits(eligibility: Eligibility, facts: PersonFacts, *, on: dt.date) -> bool:
@@ -66,6 +106,11 @@ def _specificity(spec: CategorySpec) -> int:
             e.category is not None,
             e.min_age is not None or e.max_age is not None,
             3 * (e.seriously_wounded is True),  # GCIII Art. 109 comes before any other rule
+            e.sex is not None,
+            e.captured_before is not None,
+            bool(e.ranks),
+            bool(e.units),
+            bool(e.prosecution),
         )
     )
 
@@ -75,7 +120,18 @@ def _known_enough(eligibility: Eligibility, facts: PersonFacts) -> bool:
     if eligibility.category is not None and facts.category is None:
         return False
     needs_age = eligibility.min_age is not None or eligibility.max_age is not None
-    return not (needs_age and facts.date_of_birth.year is None)
+    if needs_age and facts.date_of_birth.year is None:
+        return False
+    # Nothing known of a prosecution reads as none: it is enough for a category that allows
+    # "none", never for one of the prosecuted or convicted only.
+    prosecution_unknown = facts.prosecution is None and "none" not in eligibility.prosecution
+    return not (
+        (eligibility.sex is not None and facts.sex is None)
+        or (eligibility.captured_before is not None and facts.captured_on.year is None)
+        or (bool(eligibility.ranks) and not facts.rank)
+        or (bool(eligibility.units) and not facts.unit)
+        or (bool(eligibility.prosecution) and prosecution_unknown)
+    )
 
 
 def _age_fits(eligibility: Eligibility, age: int) -> bool:

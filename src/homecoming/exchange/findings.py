@@ -215,6 +215,10 @@ def _merged(listed: PersonFacts, registry: PersonFacts) -> PersonFacts:
         ),
         seriously_wounded=registry.seriously_wounded or listed.seriously_wounded,
         captured_on=registry.captured_on if registry.captured_on.year else listed.captured_on,
+        sex=registry.sex or listed.sex,
+        rank=registry.rank or listed.rank,
+        unit=registry.unit or listed.unit,
+        prosecution=registry.prosecution or listed.prosecution,
     )
 
 

@@ -13,14 +13,14 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.person import derive
-from homecoming.domain.record import Category, Evidence, SourceKind
+from homecoming.domain.record import Category, Evidence, Sex, SourceKind
 from homecoming.errors import AlreadyImported, Forbidden, InvalidInput, NotFound, RowProblem
 from homecoming.exchange.agreement import Agreement
 from homecoming.exchange.eligibility import PersonFacts, categorise
@@ -36,7 +36,15 @@ from homecoming.exchange.findings import (
 )
 from homecoming.exchange.listdiff import DiffEntry, ListDiff, diff_lists
 from homecoming.search.index import Hit, Query
-from homecoming.services import agreements, audit, events, persons, registry, wounded
+from homecoming.services import (
+    agreements,
+    audit,
+    events,
+    negotiation,
+    persons,
+    registry,
+    wounded,
+)
 from homecoming.services.scope import EVERY_PARTY, Scope
 from homecoming.services.search import SearchService
 from homecoming.store.db import Database
@@ -53,6 +61,7 @@ from homecoming.store.exchange_models import (
 )
 from homecoming.store.models import Person, Record, Source
 
+_T = TypeVar("_T")
 SEARCH_DEPTH = 8  # hits asked of the index per entry: the best, the runner-up, and spares
 
 
@@ -466,8 +475,17 @@ def validate_version(
     with db.reading() as session:
         registry_persons = _persons_with_registry_records(session, hits, list_sources)
         decided = wounded.decided_seriously_wounded(session, registry_persons)
+        prosecuted = negotiation.prosecution_of(session, registry_persons)
         listed = [
-            _listed(agreement, version, entry, record, hits[entry.id], registry_persons, decided)
+            _listed(
+                agreement,
+                version,
+                entry,
+                record,
+                hits[entry.id],
+                registry_persons,
+                (decided, prosecuted),
+            )
             for entry, record in rows
         ]
         resolved = {e.person_id for e in listed if e.person_id is not None}
@@ -515,7 +533,7 @@ def _listed(
     record: Record,
     hits: list[Hit],
     known: set[int],
-    decided: set[int],
+    said: tuple[set[int], dict[int, str]],  # decided seriously wounded; prosecuted
 ) -> ListedEntry:
     fields = persons.record_fields(record)
     valid = [h for h in hits if h.person_id in known]
@@ -526,8 +544,13 @@ def _listed(
         category=fields.category,
         date_of_birth=fields.date_of_birth,
         # A medical examination's decision, never the list's word (services/wounded.py).
-        seriously_wounded=best is not None and matched and best.person_id in decided,
+        seriously_wounded=best is not None and matched and best.person_id in said[0],
         captured_on=fields.event_date,
+        sex=fields.sex,
+        rank=fields.rank,
+        unit=fields.unit,
+        # What the other side's answers said (services/negotiation.py), else nothing known.
+        prosecution=said[1].get(best.person_id) if best is not None and matched else None,
     )
     category = version.category_code
     if category is None:
@@ -566,14 +589,15 @@ def _evidence(
             grouped[row.person_id].append(row)
     released = released_in(session, person_ids)
     decided = wounded.decided_seriously_wounded(session, person_ids)
+    prosecuted = negotiation.prosecution_of(session, person_ids)
     return {
-        pid: _person_evidence(pid, rows, released.get(pid, ""), pid in decided)
+        pid: _person_evidence(pid, rows, released.get(pid, ""), pid in decided, prosecuted.get(pid))
         for pid, rows in grouped.items()
     }
 
 
 def _person_evidence(
-    person_id: int, rows: list[Record], released: str, decided: bool
+    person_id: int, rows: list[Record], released: str, decided: bool, prosecution: str | None
 ) -> PersonEvidence:
     derived = derive([persons.claim(r) for r in rows])
     categories = Counter(r.category for r in rows if r.category)
@@ -594,6 +618,10 @@ def _person_evidence(
             key=lambda d: (d.year or 0, d.month or 0, d.day or 0),
             default=PartialDate(),
         ),
+        sex=_most_common(Sex(r.sex) for r in rows if r.sex),
+        rank=_most_common(r.rank for r in rows if r.rank) or "",
+        unit=_most_common(r.unit for r in rows if r.unit) or "",
+        prosecution=prosecution,
     )
     basis = derived.basis
     return PersonEvidence(
@@ -606,6 +634,11 @@ def _person_evidence(
         units=tuple((r.unit, r.id) for r in rows if r.unit),
         released_in=released,
     )
+
+
+def _most_common(values: Iterable[_T]) -> _T | None:
+    counted = Counter(values).most_common(1)
+    return counted[0][0] if counted else None
 
 
 def released_in(session: Session, person_ids: Iterable[int]) -> dict[int, str]:

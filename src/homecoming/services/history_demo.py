@@ -17,6 +17,8 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import Evidence, Fate
 from homecoming.exchange.wounded import Consent, ExaminingBody, MedicalDecision, Referrer
@@ -33,6 +35,7 @@ from homecoming.services import (
 from homecoming.services.exchange_lists import Direction
 from homecoming.services.search import SearchService
 from homecoming.store.db import Database
+from homecoming.store.exchange_models import StageMember, StageRow
 
 REQUESTED = 8  # UA's request: people RU holds
 
@@ -167,11 +170,14 @@ def _request_and_reply(
         line.entry.line: line.person_id or _record_person(db, line.entry.record_id)
         for line in report.lines
     }
-    placed = {
-        m.person_id
-        for stage in agreements.get_agreement(db, agreement_id).stages
-        for m in stages.show(db, agreement_id=agreement_id, number=stage.number).members
-    }
+    with db.reading() as session:
+        placed = set(
+            session.scalars(
+                select(StageMember.person_id)
+                .join(StageRow, StageRow.id == StageMember.stage_id)
+                .where(StageRow.agreement_id == agreement_id)
+            )
+        )
     accepted = [person[n] for n in range(5, 2 + len(rows))]
     return person[2], next((p for p in accepted if p not in placed), accepted[0])
 
