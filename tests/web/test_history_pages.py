@@ -63,3 +63,64 @@ def test_the_agreement_page_shows_the_new_rules(
     assert "жінки" in page
     assert "потрапили в полон до 2023-01-01" in page and "звання: рядовий, сержант" in page
     assert "підрозділ: 36 ОБрМП" in page and "під слідством або засуджені" in page
+
+
+def test_the_crossing_page_records_an_arrival_and_a_man_taken_back(
+    exchange_app: TestClient, exchange: int, db: Database
+) -> None:
+    url = f"/ui/exchanges/{exchange}/stages/1/crossing"
+    token = log_in(exchange_app, "negotiator-ua")
+    uk = {"accept-language": "uk"}
+    empty = exchange_app.get(url, headers=uk)
+    assert empty.status_code == 200 and "Поза переданими за списком нічого" in empty.text
+    unchecked = exchange_app.post(
+        url + "/unlisted",
+        data={
+            "csrf_token": token,
+            "party": "RU",
+            "name": "Гончаренко Ігор",
+            "checked_by": "Бондар",
+        },
+        headers=uk,
+    )
+    assert unchecked.status_code == 422 and "documents, photo, questions" in unchecked.text
+    done = exchange_app.post(
+        url + "/unlisted",
+        data={
+            "csrf_token": token,
+            "party": "RU",
+            "name": "Гончаренко Ігор",
+            "born": "1994",
+            "checked_by": "Бондар",
+            "method": ["documents", "questions"],
+        },
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    member = next(
+        m for m in stages.show(db, agreement_id=exchange, number=1).members if m.party == "UA"
+    )
+    back = exchange_app.post(
+        url + "/taken-back",
+        data={
+            "csrf_token": token,
+            "party": "UA",
+            "person": str(member.person_id),
+            "reason": "автобус",
+        },
+        follow_redirects=False,
+    )
+    assert back.status_code == 303
+    page = _text(exchange_app.get(url + "?recorded=1", headers=uk).text)
+    assert "прибув, не будучи в жодному списку" in page
+    assert "особу перевірив Бондар: документи, запитання" in page
+    assert "доставлено до місця обміну й забрано назад" in page and "автобус" in page
+    nobody = exchange_app.post(
+        url + "/taken-back",
+        data={"csrf_token": token, "party": "UA", "person": "abc", "reason": "x"},
+        headers=uk,
+    )
+    assert nobody.status_code == 422
+    log_in(exchange_app, "auditor")
+    seen = exchange_app.get(url, headers=uk)
+    assert seen.status_code == 200 and "Записати прибуття" not in seen.text

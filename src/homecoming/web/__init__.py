@@ -28,6 +28,7 @@ from homecoming.web.errors import page_error, page_from_problem
 from homecoming.web.pages import (
     account,
     audit,
+    crossing,
     dashboard,
     exchanges,
     family,
@@ -67,6 +68,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = tuple(
         registry,
         imports,
         exchanges,
+        crossing,
         review,
         tracing,
         privacy,

@@ -260,3 +260,6 @@ HISTORY_VALUES: dict[str, str] = {
     "photo": N_("photo"),
     "questions": N_("questions"),
 }
+CROSSING_KINDS: dict[str, str] = {
+    "list_differs": N_("the list brought differs from the agreed one"),
+}
