@@ -63,6 +63,23 @@ def test_the_agreement_page_shows_the_new_rules(
     assert "жінки" in page
     assert "потрапили в полон до 2023-01-01" in page and "звання: рядовий, сержант" in page
     assert "підрозділ: 36 ОБрМП" in page and "під слідством або засуджені" in page
+    young = agreements.create_agreement(
+        db,
+        agreement=agreement_from_mapping(
+            {
+                "name": "young for young",
+                "parties": ["UA", "RU"],
+                "per_side": 1,
+                "categories": {"young": {"parity": "all_for_all", "stage_parity": 1}},
+                "stages": [{"number": 1, "day": "2025-10-02"}],
+            }
+        ),
+        actor="t",
+    )
+    page = _text(
+        exchange_app.get(f"/ui/exchanges/{young.id}", headers={"accept-language": "uk"}).text
+    )
+    assert "приблизно порівну в кожному етапі (±1" in page
 
 
 def test_the_crossing_page_records_an_arrival_and_a_man_taken_back(

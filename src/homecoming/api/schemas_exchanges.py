@@ -44,6 +44,13 @@ class CategoryIn(BaseModel):
         description="Any of: none, under_prosecution, convicted",
         examples=[["under_prosecution", "convicted"]],
     )
+    stage_parity: int | None = Field(
+        default=None,
+        ge=0,
+        le=1000,
+        description="all_for_all: each stage's sides roughly equal, apart by at most this "
+        "beyond what the totals force",
+    )
 
 
 class StageIn(BaseModel):

@@ -70,6 +70,9 @@ class CategorySpec:
     parity: ParityRule = ParityRule.N_FOR_N
     total: int | None = None  # per side; None for all_for_all and none (not a number)
     remains: bool = False  # bodies, by count and not by name (docs/remains.md)
+    # all_for_all only, when the parties agree: in each stage the two sides hand over roughly
+    # as many (apart by at most what their totals force, plus this many); None: not asked.
+    stage_parity: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +182,12 @@ def check_agreement(agreement: Agreement) -> list[RowProblem]:
                         f"prosecution {state!r} is none of {', '.join(PROSECUTION_STATES)}",
                     )
                 )
+        if spec.stage_parity is not None and spec.parity is not ParityRule.ALL_FOR_ALL:
+            problems.append(
+                RowProblem(0, spec.code, "stage_parity is for all_for_all categories only")
+            )
+        if spec.stage_parity is not None and spec.stage_parity < 0:
+            problems.append(RowProblem(0, spec.code, "stage_parity cannot be negative"))
         if spec.remains and spec.parity is ParityRule.ALL_FOR_ALL:
             problems.append(
                 RowProblem(0, spec.code, "remains go by count: parity is n_for_n or none")
@@ -260,6 +269,7 @@ def agreement_to_mapping(agreement: Agreement) -> dict[str, Any]:
                 "units": list(c.eligibility.units),
                 "prosecution": list(c.eligibility.prosecution),
                 "remains": c.remains,
+                "stage_parity": c.stage_parity,
             }
             for c in agreement.categories
         ],
@@ -306,7 +316,17 @@ def _category(code: str, spec: Mapping[str, Any]) -> CategorySpec:
         parity=ParityRule(spec.get("parity", ParityRule.N_FOR_N)),
         total=int(total) if total is not None else None,
         remains=bool(spec.get("remains", False)),
+        stage_parity=_stage_parity(spec.get("stage_parity")),
     )
+
+
+def _stage_parity(value: Any) -> int | None:
+    """`true` is 0 (as many as the totals allow), a number the extra difference allowed."""
+    if value is None or value is False:
+        return None
+    if value is True:
+        return 0
+    return int(value)
 
 
 def _stage(item: Mapping[str, Any]) -> StagePlan:

@@ -3,9 +3,11 @@
 Hard rules: a person goes in one stage at most; in an n-for-n category each stage takes as
 many from each side, never more than the stage plans, and never more than the category's
 total; all-for-all and "none" categories (the seriously wounded and sick, GCIII Art. 109)
-take every eligible person. Preferences (the objective): fill every planned place, and
-choose and place early the seriously wounded first, then the longest in captivity, then
-the oldest. People already placed by a negotiator stay where they are.
+take every eligible person; an all-for-all category whose parties agreed to it
+(`stage_parity`) keeps each stage's two sides roughly equal. Preferences (the objective):
+fill every planned place, and choose and place early the seriously wounded first, then the
+longest in captivity, then the oldest. People already placed by a negotiator stay where they
+are.
 """
 
 from __future__ import annotations
@@ -117,6 +119,7 @@ def plan_stages(
         else:
             model.add(sum(variables) <= 1)
     _parity_constraints(model, agreement, open_stages, by_cell, closed)
+    _stage_parity_constraints(model, agreement, open_stages, by_cell, candidates)
     model.maximize(sum(w * v for v, w in weights))
     solver = cp_model.CpSolver()
     solver.parameters.max_deterministic_time = WORK_LIMIT
@@ -161,6 +164,39 @@ def _parity_constraints(
             model.add(sum(side_b) == take)
             per_stage.append(take)
         model.add(sum(per_stage) <= room)
+
+
+def _stage_parity_constraints(
+    model: CpModel,
+    agreement: Agreement,
+    open_stages: Sequence[StagePlan],
+    by_cell: Mapping[tuple[int, str, str], list[IntVar]],
+    candidates: Sequence[Candidate],
+) -> None:
+    """All for all, roughly equal per stage: in each open stage the sides differ by at most
+    the share of their totals' difference each stage must carry, plus the agreed slack."""
+    a, b = agreement.parties
+    for spec in agreement.categories:
+        if spec.parity is not ParityRule.ALL_FOR_ALL or spec.stage_parity is None:
+            continue
+        used = [
+            s.number
+            for s in open_stages
+            if by_cell.get((s.number, a, spec.code)) or by_cell.get((s.number, b, spec.code))
+        ]
+        if not used:
+            continue
+        sizes = {
+            party: sum(1 for c in candidates if c.party == party and c.category == spec.code)
+            for party in (a, b)
+        }
+        gap = abs(sizes[a] - sizes[b])
+        slack = -(-gap // len(used)) + spec.stage_parity  # ceil(gap / stages) + agreed slack
+        for number in used:
+            side_a = sum(by_cell.get((number, a, spec.code), []))
+            side_b = sum(by_cell.get((number, b, spec.code), []))
+            model.add(side_a - side_b <= slack)
+            model.add(side_b - side_a <= slack)
 
 
 def _ranks(candidates: Sequence[Candidate]) -> dict[int, int]:
