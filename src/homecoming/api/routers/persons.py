@@ -4,9 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from homecoming.api.deps import MAX_ID, DatabaseDep, IdPath, requires
 from homecoming.api.schemas import GUARDED, PersonDetail, PersonPage, PersonSummary, problem
 from homecoming.domain.roles import Capability
+from homecoming.http.deps import MAX_ID, DatabaseDep, IdPath
+from homecoming.http.guard import requires
 from homecoming.services import access, persons
 from homecoming.services.users import Principal
 

@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from homecoming.api.deps import DatabaseDep
 from homecoming.domain.roles import Capability
+from homecoming.http.deps import DatabaseDep
 from homecoming.services import audit
 from homecoming.services.users import Principal
 from homecoming.web import reads

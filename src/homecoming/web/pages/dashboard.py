@@ -14,8 +14,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from homecoming.api.deps import DatabaseDep
 from homecoming.domain.roles import Capability, allows
+from homecoming.http.deps import DatabaseDep
 from homecoming.services import agreements, reconciliation, review
 from homecoming.services.users import Principal
 from homecoming.store.db import Database

@@ -17,7 +17,6 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from homecoming.api.deps import DatabaseDep, SearchDep
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import service_number_key
 from homecoming.domain.roles import Capability, allows
@@ -26,6 +25,7 @@ from homecoming.exchange.agreement import Agreement
 from homecoming.exchange.findings import Decision
 from homecoming.exchange.parity import Severity
 from homecoming.exchange.reconciliation import Outcome
+from homecoming.http.deps import DatabaseDep, SearchDep
 from homecoming.names.parse import tokenize
 from homecoming.names.token import name_token
 from homecoming.services import (

@@ -14,12 +14,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
-from homecoming.api.deps import DatabaseDep, SettingsDep
 from homecoming.domain.normalise import ALIAS_INDEX, IGNORE, TARGET_FIELDS, header_key
 from homecoming.domain.record import Evidence, SourceKind
 from homecoming.domain.roles import Capability
 from homecoming.errors import AlreadyImported, InvalidInput, RowProblem
 from homecoming.formats import tabular
+from homecoming.http.deps import DatabaseDep, SettingsDep
 from homecoming.services import access, registry
 from homecoming.services.users import Principal
 from homecoming.store.db import Database

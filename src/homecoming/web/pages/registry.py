@@ -9,9 +9,9 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
-from homecoming.api.deps import DatabaseDep, SearchDep
 from homecoming.domain.dates import DateParseError, PartialDate
 from homecoming.domain.roles import Capability
+from homecoming.http.deps import DatabaseDep, SearchDep
 from homecoming.search.index import Hit
 from homecoming.search.index import Query as SearchQuery
 from homecoming.services import access, persons

@@ -15,11 +15,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from homecoming.api.deps import PERSONAL_FILE_HEADERS, DatabaseDep, SettingsDep
 from homecoming.domain.dates import DateParseError, PartialDate
 from homecoming.domain.record import Category, Contact, RecordFields, Sex
 from homecoming.domain.roles import Capability, allows
 from homecoming.errors import Conflict, Forbidden, HomecomingError, InvalidInput, NotFound
+from homecoming.http.deps import PERSONAL_FILE_HEADERS, DatabaseDep, SettingsDep
 from homecoming.services import (
     contacts,
     family,

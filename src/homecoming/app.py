@@ -1,77 +1,25 @@
-"""The FastAPI application factory."""
+"""The one entry point over HTTP: one FastAPI app that mounts the API and the web UI.
+
+Both edges share `homecoming.http` (dependencies, cookies and CSRF, the capability guard,
+problem details) and neither imports the other: this module builds the app and mounts both.
+"""
 
 from __future__ import annotations
 
 import os
 import threading
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
-from fastapi.routing import APIRoute
+from fastapi import FastAPI
 
-from homecoming import __version__, web
-from homecoming.api import problems
-from homecoming.api.deps import PUBLIC_PATHS, route_capabilities
-from homecoming.api.routers import (
-    agreements,
-    audit,
-    auth,
-    handovers,
-    health,
-    inquiries,
-    judgements,
-    leads,
-    lists,
-    names,
-    notifications,
-    parties,
-    persons,
-    privacy,
-    reconciliation,
-    records,
-    remains,
-    review,
-    search,
-    sources,
-    stages,
-    testimonies,
-    users,
-)
+from homecoming import __version__, api, web
+from homecoming.http import problems
 from homecoming.services import leads as tracing_leads
 from homecoming.services.search import SNAPSHOT_NAME, SearchService
 from homecoming.services.tokens import PrincipalCache
 from homecoming.settings import SERVE_SETTINGS_VARIABLE, Settings
 from homecoming.store.db import Database
-
-ROUTERS: tuple[APIRouter, ...] = tuple(
-    module.router
-    for module in (
-        health,
-        auth,
-        persons,
-        records,
-        search,
-        names,
-        parties,
-        sources,
-        review,
-        judgements,
-        agreements,
-        lists,
-        stages,
-        handovers,
-        reconciliation,
-        inquiries,
-        testimonies,
-        leads,
-        notifications,
-        remains,
-        audit,
-        privacy,
-        users,
-    )
-)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -93,10 +41,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.principals = PrincipalCache(app.state.db)
     tracing_leads.use_search_service(app.state.db, app.state.search)  # tracing shares the one index
     problems.install(app)
-    refuse_unguarded_routes(ROUTERS)
-    for router in ROUTERS:
-        app.include_router(router)
-    web.install(app)  # the pages under /ui, after the API so its error handlers are in place
+    api.install(app)  # the routes
+    web.install(app)  # the pages under /ui, after the problem handlers, which it wraps
     return app
 
 
@@ -113,19 +59,3 @@ def served_app() -> FastAPI:
 async def _closing_the_database(app: FastAPI) -> AsyncIterator[None]:
     yield
     app.state.db.dispose()
-
-
-def refuse_unguarded_routes(routers: Iterable[APIRouter]) -> None:
-    """Fail at start-up when a route outside PUBLIC_PATHS names no capability."""
-    unguarded = [
-        route.path
-        for router in routers
-        for route in router.routes
-        if isinstance(route, APIRoute)
-        and route.path not in PUBLIC_PATHS
-        and not route_capabilities(route)
-    ]
-    if unguarded:
-        raise RuntimeError(
-            f"routes without a capability: {unguarded}; add requires(Capability...) to them"
-        )
