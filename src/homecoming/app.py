@@ -39,7 +39,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.db, snapshot=settings.data_dir / SNAPSHOT_NAME, warm=True
     )
     app.state.principals = PrincipalCache(app.state.db)
-    tracing_leads.use_search_service(app.state.db, app.state.search)  # tracing shares the one index
+    tracing_leads.subscribe(app.state.db, app.state.search)  # landed records re-match, one index
     problems.install(app)
     api.install(app)  # the routes
     web.install(app)  # the pages under /ui, after the problem handlers, which it wraps

@@ -36,7 +36,7 @@ from homecoming.exchange.findings import (
 )
 from homecoming.exchange.listdiff import DiffEntry, ListDiff, diff_lists
 from homecoming.search.index import Hit, Query
-from homecoming.services import agreements, audit, events, persons, registry
+from homecoming.services import agreements, audit, persons, registry
 from homecoming.services.scope import EVERY_PARTY, Scope
 from homecoming.services.search import SearchService
 from homecoming.store.db import Database
@@ -200,7 +200,9 @@ def import_version(
         )
         session.add(source)
         session.flush()
-        record_ids = registry.add_evidence(session, source_id=source.id, evidence=evidence)
+        record_ids = registry.add_evidence(
+            session, source_id=source.id, evidence=evidence, actor=actor
+        )
         version = ListVersion(
             agreement_id=agreement_id,
             party=party,
@@ -244,7 +246,6 @@ def import_version(
             },
         )
         view = _version_view(version)
-    events.records_landed(db, record_ids, actor=actor)
     return view
 
 
