@@ -43,5 +43,5 @@ async def search(
     query = SearchQuery(
         text=q, born=PartialDate.parse(born), sex=sex, unit=unit, service_number=service_number
     )
-    hits = access.search(search_service, query, party=user.party_scope, limit=limit)
+    hits = access.search(search_service, query, scope=user.scope, limit=limit)
     return Response(HITS.dump_json(hits), media_type="application/json")

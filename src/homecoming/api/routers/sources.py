@@ -42,7 +42,7 @@ def list_sources(
             content_hash=s.content_hash,
             records=s.row_count,
         )
-        for s in access.sources(db, party=user.party_scope)
+        for s in access.sources(db, scope=user.scope)
     ]
 
 
