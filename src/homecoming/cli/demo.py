@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from argon2 import PasswordHasher
 
-from homecoming.cli.runtime import open_database, out, progress_bar, settings_of
+from homecoming.cli.runtime import open_with_search, out, progress_bar, settings_of
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import RECORD_FIELD_NAMES, Evidence, RecordFields, SourceKind
 from homecoming.domain.roles import Role
@@ -24,7 +24,6 @@ from homecoming.services import (
     tracing_demo,
     users,
 )
-from homecoming.services.search import SearchService
 from homecoming.store.db import Database
 
 DEMO_ACTOR = "demo"
@@ -53,10 +52,10 @@ def demo(
     link: Annotated[bool, typer.Option(help="Cluster the records into persons (Splink)")] = True,
 ) -> None:
     """Load the demo scenario: two parties, their lists, ICRC visits, inquiries, testimonies."""
-    db = open_database(ctx, ready=False)
+    db, search = open_with_search(ctx, ready=False)
     if reset:
         db.reset()
-        db = open_database(ctx, ready=False)
+        db, search = open_with_search(ctx, ready=False)
     elif not db.is_empty():
         raise Conflict(f"{db.safe_url} already holds data: add --reset to replace it")
     db.upgrade()
@@ -71,7 +70,6 @@ def demo(
             db, actor=DEMO_ACTOR, stage=progress_bar, data_dir=settings_of(ctx).data_dir
         )
         out.print(f"Linked {summary.records:,} records into {summary.persons:,} persons.")
-    search = SearchService(db)  # one index for the exchange and its history
     exchange = exchange_demo.load_demo_exchange(
         db, actor=DEMO_ACTOR, scenario=scenario, search=search
     )
@@ -85,7 +83,7 @@ def demo(
             search=search,
         )
     )
-    out.print(f"Tracing: {tracing_demo.load_demo_tracing(db, actor=DEMO_ACTOR)}")
+    out.print(f"Tracing: {tracing_demo.load_demo_tracing(db, actor=DEMO_ACTOR, search=search)}")
     loaded = remains_demo.load_demo_remains(
         db, actor=DEMO_ACTOR, data_dir=settings_of(ctx).data_dir
     )

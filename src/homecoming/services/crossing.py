@@ -25,7 +25,7 @@ from homecoming.exchange.agreement import Agreement
 from homecoming.exchange.crossing import CrossingKind, check_methods, require_reason
 from homecoming.exchange.listdiff import DiffEntry, ListDiff, diff_lists
 from homecoming.exchange.reconciliation import CROSSED, Outcome
-from homecoming.services import agreements, audit, events, handovers, persons, registry, stages
+from homecoming.services import agreements, audit, handovers, persons, registry, stages
 from homecoming.services.handovers import Substitute
 from homecoming.services.scope import EVERY_PARTY, Scope
 from homecoming.services.search import SearchService
@@ -115,7 +115,7 @@ def record_unlisted_arrival(
                 f"{checked_by.strip()} ({methods_text})"
             ),
         )
-        record_id = _land(session, agreement, stage, party, fields, person_id)
+        record_id = _land(session, agreement, stage, party, fields, person_id, actor)
         landed = session.get(Record, record_id)
         assert landed is not None
         row = CrossingEvent(
@@ -131,7 +131,6 @@ def record_unlisted_arrival(
             recorded_by=actor,
         )
         view = _write(session, row, agreement_id, number, actor)
-    events.records_landed(db, [record_id], actor=actor)
     return view
 
 
@@ -142,6 +141,7 @@ def _land(
     party: str,
     fields: RecordFields,
     person_id: int | None,
+    actor: str,
 ) -> int:
     """One record on the stage's sheet of arrivals on no list (a `handover` source)."""
     name = f"{agreement.name}: stage {stage.number}, arrivals on no list from {party}"
@@ -166,7 +166,7 @@ def _land(
     line = (last or 1) + 1
     evidence = Evidence(line=line, raw={"crossing": fields.notes}, fields=fields)
     (record_id,) = registry.add_evidence(
-        session, source_id=source.id, evidence=[evidence], person_ids=[person_id]
+        session, source_id=source.id, evidence=[evidence], person_ids=[person_id], actor=actor
     )
     source.row_count = line - 1
     return record_id
@@ -397,10 +397,7 @@ def _not_handed_over(
             reason=reason,
             recorded_by=actor,
         )
-        record_id = handover.record_id
         view = _write(session, row, agreement_id, number, actor)
-    if record_id is not None:
-        events.records_landed(db, [record_id], actor=actor)
     return view
 
 

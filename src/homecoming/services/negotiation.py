@@ -664,10 +664,3 @@ def _medical_events(
             )
         )
     return found
-
-
-def person_name(db: Database, person_id: int, *, scope: Scope = EVERY_PARTY) -> str:
-    """The person's name as this scope sees it (for a history's heading)."""
-    from homecoming.services import access
-
-    return access.show_person(db, person_id, party=scope.party).display_name

@@ -34,7 +34,7 @@ from homecoming.exchange.wounded import (
     seriously_wounded,
     state,
 )
-from homecoming.services import audit, events, persons, registry
+from homecoming.services import audit, persons, registry
 from homecoming.services.scope import EVERY_PARTY, Scope
 from homecoming.store.db import Database
 from homecoming.store.models import Person, Record, Source
@@ -177,7 +177,7 @@ def repatriate(
         examination = _latest(session, MedicalExamination, person_id)
         agreed = _latest(session, RepatriationConsent, person_id)
         assert examination is not None and agreed is not None
-        record_id = _land(session, person_id, repatriated_on, place)
+        record_id = _land(session, person_id, repatriated_on, place, actor)
         row = MedicalRepatriation(
             person_id=person_id,
             examination_id=examination.id,
@@ -188,7 +188,6 @@ def repatriate(
             recorded_by=actor,
         )
         _add(session, row, actor, "wounded.repatriated", person_id, {"record": record_id})
-    events.records_landed(db, [record_id], actor=actor)
     return case(db, person_id, scope=scope)
 
 
@@ -273,7 +272,7 @@ def _add(
     )
 
 
-def _land(session: Session, person_id: int, on: dt.date, place: str) -> int:
+def _land(session: Session, person_id: int, on: dt.date, place: str, actor: str) -> int:
     """A `released` record joined to the person, on the repatriations' sheet."""
     source = session.scalars(select(Source).where(Source.name == SOURCE_NAME)).first()
     if source is None:
@@ -314,7 +313,7 @@ def _land(session: Session, person_id: int, on: dt.date, place: str) -> int:
     line = (last or 1) + 1
     evidence = Evidence(line=line, raw={"repatriation": fields.notes}, fields=fields)
     (record_id,) = registry.add_evidence(
-        session, source_id=source.id, evidence=[evidence], person_ids=[person_id]
+        session, source_id=source.id, evidence=[evidence], person_ids=[person_id], actor=actor
     )
     source.row_count = line - 1
     return record_id

@@ -5,7 +5,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, UploadFile
 
-from homecoming.api.deps import DatabaseDep, IdPath, SearchDep, StageNumber, requires
 from homecoming.api.schemas import GUARDED, problem
 from homecoming.api.schemas_history import (
     CrossingOut,
@@ -16,6 +15,8 @@ from homecoming.api.schemas_history import (
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.roles import Capability
 from homecoming.formats import tabular
+from homecoming.http.deps import DatabaseDep, IdPath, SearchDep, StageNumber
+from homecoming.http.guard import requires
 from homecoming.services import crossing, handovers, registry
 from homecoming.services.users import Principal
 

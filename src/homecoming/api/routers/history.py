@@ -7,11 +7,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, UploadFile
 
-from homecoming.api.deps import DatabaseDep, IdPath, requires
 from homecoming.api.schemas import GUARDED, problem
 from homecoming.api.schemas_history import HistoryEventOut, PersonHistoryOut, ReplyOut
 from homecoming.domain.roles import Capability
 from homecoming.formats import tabular
+from homecoming.http.deps import DatabaseDep, IdPath
+from homecoming.http.guard import requires
 from homecoming.services import negotiation
 from homecoming.services.users import Principal
 

@@ -4,7 +4,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter
 
-from homecoming.api.deps import DatabaseDep, IdPath, requires
 from homecoming.api.schemas import GUARDED, problem
 from homecoming.api.schemas_history import (
     ConsentIn,
@@ -14,6 +13,8 @@ from homecoming.api.schemas_history import (
     WoundedCaseOut,
 )
 from homecoming.domain.roles import Capability
+from homecoming.http.deps import DatabaseDep, IdPath
+from homecoming.http.guard import requires
 from homecoming.services import wounded
 from homecoming.services.users import Principal
 

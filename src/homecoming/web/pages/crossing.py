@@ -9,10 +9,10 @@ from typing import Annotated
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from homecoming.api.deps import DatabaseDep, SearchDep
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.roles import Capability, allows
 from homecoming.errors import HomecomingError, InvalidInput, NotFound
+from homecoming.http.deps import DatabaseDep, SearchDep
 from homecoming.services import agreements, crossing, handovers
 from homecoming.services.users import Principal
 from homecoming.store.db import Database
