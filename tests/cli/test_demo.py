@@ -12,7 +12,7 @@ from homecoming.cli.demo import DEMO_USERS, SEED_SOLDIER
 from homecoming.domain.dates import PartialDate
 from homecoming.generate.scenario import build_scenario
 from homecoming.search.index import Query
-from homecoming.services import audit, inquiries, negotiation, persons, remains
+from homecoming.services import audit, crossing, inquiries, negotiation, persons, remains
 from homecoming.services.search import SearchService
 from homecoming.store.db import Database
 from homecoming.store.models import AuditEntry, Record, Source
@@ -92,6 +92,11 @@ def test_demo_loads_links_verifies_and_refuses_to_overwrite(db: Database) -> Non
     arrived = negotiation.history(db, unlisted)
     assert [e.kind for e in arrived] == ["arrived_unlisted"]
     assert arrived[0].details["methods"] == ["documents", "photo"]
+    differs = next(
+        e for e in crossing.list_events(db, agreement_id=1, number=1) if e.kind == "list_differs"
+    )
+    assert [a["name"] for a in differs.details["added"]] == ["Гончаренко Ігор Петрович"]
+    assert len(differs.details["removed"]) == 1 and not differs.details["changed"]
     path = [e.kind for e in negotiation.history(db, wounded_man)]
     assert path[:3] == ["referred", "examined", "consent_given"]
     assert path[-1] == "repatriated" and "handed_over" not in path

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from homecoming.domain.dates import PartialDate
-from homecoming.domain.record import Evidence, Fate
+from homecoming.domain.record import Evidence, Fate, RecordFields
 from homecoming.exchange.wounded import Consent, ExaminingBody, MedicalDecision, Referrer
 from homecoming.generate.scenario import Scenario
 from homecoming.services import (
@@ -29,6 +29,7 @@ from homecoming.services import (
     exchange_lists,
     handovers,
     negotiation,
+    persons,
     stages,
     wounded,
 )
@@ -87,7 +88,7 @@ def load_demo_history(
         notes="military ID seen; face matches the photo his mother gave (generated)",
         actor=actor,
     )
-    _received_list(db, agreement_id, ru_side, actor)
+    _received_list(db, agreement_id, actor)
     repatriated = _wounded(db, accepted, actor)
     assert arrival.person_id is not None
     return DemoHistory(delivered, refused, arrival.person_id, taken, repatriated)
@@ -191,23 +192,32 @@ def _record_person(db: Database, record_id: int) -> int:
         return record.person_id
 
 
-def _received_list(
-    db: Database, agreement_id: int, side: list[stages.MemberView], actor: str
-) -> None:
-    """RU's list at the crossing: the agreed side less its last man, plus the unlisted one."""
-    from homecoming.domain.record import RecordFields
-
-    rows = []
-    for line, member in enumerate(side[:-1], 2):
-        family, _, given = member.name.partition(" ")
-        rows.append(
-            Evidence(line=line, raw={}, fields=RecordFields(family_name=family, given_names=given))
+def _received_list(db: Database, agreement_id: int, actor: str) -> None:
+    """RU's list at the crossing: the agreed side (as listed) less its last man, plus the man
+    on no list."""
+    with db.reading() as session:
+        stage = agreements.stage_row(session, agreement_id, 1)
+        side = sorted(
+            (
+                m
+                for (party, _), m in stages.current_members(session, stage.id).items()
+                if party == "RU"
+            ),
+            key=lambda m: m.id,
         )
+        records = stages.listed_records(session, side)
+        listed = [persons.record_fields(records[m.person_id]) for m in side[:-1]]
+    rows = [Evidence(line=line, raw={}, fields=f) for line, f in enumerate(listed, 2)]
     rows.append(
         Evidence(
             line=len(rows) + 2,
             raw={},
-            fields=RecordFields(family_name="Гончаренко", given_names="Ігор Петрович"),
+            fields=RecordFields(
+                family_name="Гончаренко",
+                given_names="Ігор",
+                patronymic="Петрович",
+                date_of_birth=PartialDate(1994, 2, 2),
+            ),
         )
     )
     crossing.check_received_list(
