@@ -141,3 +141,28 @@ def test_the_crossing_page_records_an_arrival_and_a_man_taken_back(
     log_in(exchange_app, "auditor")
     seen = exchange_app.get(url, headers=uk)
     assert seen.status_code == 200 and "Записати прибуття" not in seen.text
+
+
+def test_a_wounded_case_and_its_passed_deadline_show_on_the_person_page(
+    exchange_app: TestClient, exchange: int, db: Database
+) -> None:
+    import datetime as dt
+
+    from homecoming.exchange.wounded import Referrer
+    from homecoming.services import wounded
+
+    member = stages.show(db, agreement_id=exchange, number=1).members[0]
+    wounded.refer(
+        db,
+        person_id=member.person_id,
+        referred_by=Referrer.SELF,
+        referred_on=dt.date(2025, 1, 10),
+        examine_by=dt.date(2025, 2, 10),
+        actor="t",
+    )
+    log_in(exchange_app, "admin")
+    page = _text(
+        exchange_app.get(f"/ui/persons/{member.person_id}", headers={"accept-language": "uk"}).text
+    )
+    assert "Тяжкопоранений або тяжкохворий: направлено, ще не оглянуто" in page
+    assert "строк огляду минув" in page and "ініціатор: сам полонений" in page

@@ -263,3 +263,16 @@ HISTORY_VALUES: dict[str, str] = {
 CROSSING_KINDS: dict[str, str] = {
     "list_differs": N_("the list brought differs from the agreed one"),
 }
+WOUNDED_STATES: dict[str, str] = {
+    "referred": N_("referred, not yet examined"),
+    "awaiting_consent": N_("to be repatriated, his consent not yet recorded"),
+    "consent_refused": N_("to be repatriated, but he refused"),
+    "ready": N_("to be repatriated, with his consent"),
+    "repatriated": N_("repatriated"),
+    "accommodate_neutral": N_("to be accommodated in a neutral country"),
+    "not_eligible": N_("not seriously wounded or sick"),
+}
+WOUNDED_OVERDUE: dict[str, str] = {
+    "examination": N_("the examination is overdue"),
+    "repatriation": N_("the repatriation is overdue"),
+}

@@ -14,7 +14,7 @@ from homecoming.domain.roles import Capability
 from homecoming.http.deps import DatabaseDep, SearchDep
 from homecoming.search.index import Hit
 from homecoming.search.index import Query as SearchQuery
-from homecoming.services import access, negotiation, persons
+from homecoming.services import access, negotiation, persons, wounded
 from homecoming.services.search import SearchService
 from homecoming.services.users import Principal
 from homecoming.web.security import page_requires
@@ -107,6 +107,7 @@ def person_page(request: Request, db: DatabaseDep, user: Reader, person_id: int)
         person=detail,
         flagged=flagged,
         history=negotiation.history(db, person_id, scope=user.scope),
+        wounded=wounded.case(db, person_id, scope=user.scope),
     )
 
 
