@@ -154,8 +154,22 @@ def test_a_request_refused_then_a_person_offered_placed_and_handed_over(db: Data
     assert "refused" in refused.describe()
     with db.reading() as session:
         assert negotiation.prosecution_of(session, [koval.person_id]) == {}
+    # A later reply says the other requested man is under prosecution: eligibility reads it.
+    melnyk = next(line for line in request_report(db, request.id).lines if line.entry.line == 3)
+    assert melnyk.person_id is not None
+    negotiation.import_reply(
+        db,
+        list_version_id=request.id,
+        rows=_rows({"line": "3", "answer": "под следствием", "reason": "ст. 110"}),
+        file_name="ru-reply-2.csv",
+        content_hash="h3",
+        actor="t",
+    )
+    with db.reading() as session:
+        said = negotiation.prosecution_of(session, [koval.person_id, melnyk.person_id])
+        assert said == {melnyk.person_id: "under_prosecution"}
         action = select(func.count()).where(AuditEntry.action == "reply_list.imported")
-        assert session.scalar(action) == 1
+        assert session.scalar(action) == 2  # two replies landed; the refused files did not
     assert audit.verify(db).ok
 
 

@@ -279,24 +279,47 @@ def replies(db: Database, *, list_version_id: int, scope: Scope = EVERY_PARTY) -
 
 
 def prosecution_of(session: Session, person_ids: Iterable[int]) -> dict[int, str]:
-    """Per person, what the latest answer about them said of a prosecution, if anything."""
-    ids = sorted(set(person_ids))
-    found: dict[int, str] = {}
-    for start in range(0, len(ids), 2_000):
-        rows = session.execute(
-            select(Record.person_id, ReplyAnswer.answer)
-            .join(ListEntry, ListEntry.id == ReplyAnswer.list_entry_id)
+    """Per person, what the latest answer about them said of a prosecution, if anything.
+
+    An answered entry is its person as its list's latest validation resolved it (else as its
+    record is linked); an acceptance after a prosecution answer clears it.
+    """
+    wanted = set(person_ids)
+    kinds = [str(Answer.UNDER_PROSECUTION), str(Answer.CONVICTED), str(Answer.ACCEPTED)]
+    answers = session.execute(
+        select(ReplyAnswer.list_entry_id, ReplyAnswer.answer)
+        .where(ReplyAnswer.answer.in_(kinds))
+        .order_by(ReplyAnswer.id)
+    ).all()
+    if not wanted or not answers:
+        return {}
+    entry_ids = sorted({entry_id for entry_id, _ in answers})
+    owner: dict[int, int | None] = {}
+    resolved: dict[int, int | None] = {}
+    for start in range(0, len(entry_ids), 2_000):
+        chunk = entry_ids[start : start + 2_000]
+        for entry_id, pid in session.execute(
+            select(ListEntry.id, Record.person_id)
             .join(Record, Record.id == ListEntry.record_id)
-            .where(Record.person_id.in_(ids[start : start + 2_000]))
-            .order_by(ReplyAnswer.id)
-        ).all()
-        for person_id, answer in rows:
-            if person_id is None:
-                continue
-            if answer in (Answer.UNDER_PROSECUTION, Answer.CONVICTED):
-                found[person_id] = answer
-            elif answer == Answer.ACCEPTED:
-                found.pop(person_id, None)
+            .where(ListEntry.id.in_(chunk))
+        ).all():
+            owner[entry_id] = pid
+        for entry_id, pid in session.execute(
+            select(EntryResolution.list_entry_id, EntryResolution.person_id)
+            .where(EntryResolution.list_entry_id.in_(chunk))
+            .order_by(EntryResolution.validation_id)
+        ).all():
+            resolved[entry_id] = pid  # the latest validation counts
+    owner |= {e: p for e, p in resolved.items() if p is not None}
+    found: dict[int, str] = {}
+    for entry_id, answer in answers:
+        person_id = owner.get(entry_id)
+        if person_id is None or person_id not in wanted:
+            continue
+        if answer == Answer.ACCEPTED:
+            found.pop(person_id, None)
+        else:
+            found[person_id] = answer
     return found
 
 
@@ -394,6 +417,18 @@ def _entries_of(session: Session, person_id: int) -> set[int]:
     ).all()
     for entry_id, resolved_to in rows:
         resolved[entry_id] = resolved_to  # the latest validation of the entry's list counts
+    to_me = set(
+        session.scalars(
+            select(FindingRow.list_entry_id)
+            .join(FindingDecision, FindingDecision.finding_id == FindingRow.id)
+            .where(
+                FindingDecision.decision == str(Decision.CORRECT),
+                FindingDecision.corrected_person_id == person_id,
+            )
+        )
+    )
+    mine = by_record | {e for e, p in resolved.items() if p == person_id} | to_me
+    # The latest correction of each of these entries says whose it is.
     corrected: dict[int, int | None] = {}
     for entry_id, to in session.execute(
         select(FindingRow.list_entry_id, FindingDecision.corrected_person_id)
@@ -401,12 +436,11 @@ def _entries_of(session: Session, person_id: int) -> set[int]:
         .where(
             FindingDecision.decision == str(Decision.CORRECT),
             FindingDecision.corrected_person_id.is_not(None),
+            FindingRow.list_entry_id.in_(sorted(mine)),
         )
         .order_by(FindingDecision.id)
     ).all():
         corrected[entry_id] = to
-    mine = by_record | {e for e, p in resolved.items() if p == person_id}
-    mine |= {e for e, p in corrected.items() if p == person_id}
     return {e for e in mine if corrected.get(e, person_id) == person_id}
 
 
