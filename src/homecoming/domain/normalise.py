@@ -498,33 +498,7 @@ _BOOL_VALUES: dict[str, bool] = {
 _APOSTROPHES = "'’‘`´ʹ′ʼ"
 _APOSTROPHE_BETWEEN_LETTERS = re.compile(rf"(?<=[^\W\d_])[{_APOSTROPHES}](?=[^\W\d_])")
 _TIME_PART = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
-_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 _PARENTHESISED = re.compile(r"\([^)]*\)")
-_PATRONYMIC_SUFFIXES = (
-    "ович",
-    "евич",
-    "євич",
-    "йович",
-    "івна",
-    "ївна",
-    "овна",
-    "евна",
-    "ична",
-    "інічна",
-    "ovych",
-    "evych",
-    "yevych",
-    "yovych",
-    "ovich",
-    "evich",
-    "yevich",
-    "ivna",
-    "yivna",
-    "ovna",
-    "evna",
-    "ichna",
-    "ychna",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -927,59 +901,25 @@ def _assemble(values: Mapping[str, object], *, line: int) -> NormalisedRow | lis
     )
 
 
-# --- the simple name splitter --------------------------------------------------------
-
-
-def is_patronymic(token: str) -> bool:
-    """Whether a word ends like a Ukrainian or Russian patronymic (Cyrillic or Latin)."""
-    word = token.casefold()
-    return any(word.endswith(s) and len(word) >= len(s) + 2 for s in _PATRONYMIC_SUFFIXES)
+# --- the name splitter: the names engine's roles -----------------------------------------
 
 
 def split_full_name(text: str) -> NameParts:
-    """Split a one-string name into family, given names and patronymic (see module notes)."""
+    """Split a one-string name into family, given names and patronymic.
+
+    The roles are the ones search and linkage read (`homecoming.names.parse.roles_of_words`);
+    the words are kept as written (hyphens, initials' dots), bracketed asides are dropped, and
+    a lone word is left unsplit (it stays in `full_name`).
+    """
+    from homecoming.names.parse import roles_of_words
+
     cleaned = normalise_apostrophes(" ".join(_PARENTHESISED.sub(" ", text).split()))
-    if "," in cleaned:
-        family, _, after = cleaned.partition(",")
-        given = _split_given_patronymic(after.split())
-        return NameParts(" ".join(family.split()), given.given_names, given.patronymic)
-    tokens = cleaned.split()
-    if len(tokens) < 2:
+    words = cleaned.replace(",", " ").split()
+    if len(words) < 2:
         return NameParts()
-    shouted = [i for i, t in enumerate(tokens) if _is_shouted(t)]
-    if len(shouted) == 1:  # "NEKHIR Oleksandr": capitals mark the family name
-        rest = tokens[: shouted[0]] + tokens[shouted[0] + 1 :]
-        given = _split_given_patronymic(rest)
-        return NameParts(tokens[shouted[0]], given.given_names, given.patronymic)
-    return _split_by_order(tokens, cyrillic=bool(_CYRILLIC.search(cleaned)))
-
-
-def _split_by_order(tokens: list[str], *, cyrillic: bool) -> NameParts:
-    patronymic_at = [i for i, t in enumerate(tokens) if i > 0 and is_patronymic(t)]
-    if len(tokens) == 2 and patronymic_at:
-        return NameParts("", tokens[0], tokens[1])
-    if patronymic_at and patronymic_at[0] < len(tokens) - 1 and not _given_slot_taken(tokens):
-        p = patronymic_at[0]  # given names, patronymic, then family: "Олександр Іванович Нехір"
-        return NameParts(" ".join(tokens[p + 1 :]), " ".join(tokens[:p]), tokens[p])
-    if patronymic_at and patronymic_at[-1] == len(tokens) - 1:
-        return NameParts(tokens[0], " ".join(tokens[1:-1]), tokens[-1])
-    if cyrillic:
-        return NameParts(tokens[0], " ".join(tokens[1:]), "")
-    return NameParts(tokens[-1], " ".join(tokens[:-1]), "")
-
-
-def _given_slot_taken(tokens: list[str]) -> bool:
-    # "Абрамович Іван Петрович": the first word ends like a patronymic but the
-    # second does not, so it is the family name in ПІБ order.
-    return is_patronymic(tokens[0]) and not is_patronymic(tokens[1])
-
-
-def _split_given_patronymic(tokens: list[str]) -> NameParts:
-    if len(tokens) > 1 and is_patronymic(tokens[-1]):
-        return NameParts("", " ".join(tokens[:-1]), tokens[-1])
-    return NameParts("", " ".join(tokens), "")
-
-
-def _is_shouted(token: str) -> bool:
-    letters = [ch for ch in token if ch.isalpha()]
-    return len(letters) > 1 and all(ch.isupper() for ch in letters)
+    _, roles = roles_of_words(words, cleaned)
+    parts = {
+        role: " ".join(w for w, r in zip(words, roles, strict=True) if r == role)
+        for role in ("family", "given", "patronymic")
+    }
+    return NameParts(parts["family"], parts["given"], parts["patronymic"])
