@@ -86,7 +86,7 @@ def split_aliases(text: str) -> tuple[str, tuple[str, ...]]:
 
 
 def _is_nickname(word: str) -> bool:
-    from homecoming.names.variant_groups import is_given_name
+    from homecoming.names.lookup import is_given_name
 
     return is_given_name(word)
 
