@@ -10,8 +10,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from homecoming.names.blocking import keys
     from homecoming.names.comparison import (
-        DEFAULT_THRESHOLD,
-        REVIEW_THRESHOLD,
         NameComparison,
         PartMatch,
         compare,
@@ -23,6 +21,7 @@ if TYPE_CHECKING:
     from homecoming.names.lookup import full_names_of, is_given_name, renderings
     from homecoming.names.parse import ParsedName, from_parts, parse_name
     from homecoming.names.script import cyrillic_language, detect_script
+    from homecoming.names.tuning import DEFAULT_THRESHOLD, REVIEW_THRESHOLD
     from homecoming.names.variant_groups import (
         diminutives_of,
         variants,
@@ -31,8 +30,8 @@ if TYPE_CHECKING:
 _EXPORTS = {
     "common_form": "latin_form",
     "common_forms": "latin_form",
-    "DEFAULT_THRESHOLD": "comparison",
-    "REVIEW_THRESHOLD": "comparison",
+    "DEFAULT_THRESHOLD": "tuning",
+    "REVIEW_THRESHOLD": "tuning",
     "NameComparison": "comparison",
     "PartMatch": "comparison",
     "compare": "comparison",
