@@ -467,3 +467,8 @@ def test_an_import_splits_a_full_name_as_search_and_linkage_do(text: str) -> Non
 def test_an_import_keeps_a_hyphenated_family_name_whole() -> None:
     parts = split_full_name("Петренко-Бойко Іван Петрович")
     assert parts == NameParts("Петренко-Бойко", "Іван", "Петрович")
+
+
+def test_a_cyrillic_name_with_no_cue_to_its_order_is_read_family_first() -> None:
+    assert split_full_name("Чабан Виталий") == NameParts("Чабан", "Виталий", "")
+    assert split_full_name("Кудряшов Ипат") == NameParts("Кудряшов", "Ипат", "")

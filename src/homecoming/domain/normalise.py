@@ -101,6 +101,7 @@ _INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u2060\u00ad"))
 _APOSTROPHES = "'’‘`´ʹ′ʼ"
 _APOSTROPHE_BETWEEN_LETTERS = re.compile(rf"(?<=[^\W\d_])[{_APOSTROPHES}](?=[^\W\d_])")
 _TIME_PART = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
+_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 _PARENTHESISED = re.compile(r"\([^)]*\)")
 
 
@@ -512,7 +513,9 @@ def split_full_name(text: str) -> NameParts:
 
     The roles are the ones search and linkage read (`homecoming.names.parse.roles_of_words`);
     the words are kept as written (hyphens, initials' dots), bracketed asides are dropped, and
-    a lone word is left unsplit (it stays in `full_name`).
+    a lone word is left unsplit (it stays in `full_name`). A list in Cyrillic writes ПІБ
+    (family name first): when nothing in the name says its order (no patronymic, comma or
+    capitalised family name), that is the order hint the names engine is given.
     """
     from homecoming.names.parse import roles_of_words
 
@@ -521,8 +524,19 @@ def split_full_name(text: str) -> NameParts:
     if len(words) < 2:
         return NameParts()
     _, roles = roles_of_words(words, cleaned)
+    if _CYRILLIC.search(cleaned) and not _order_said(cleaned, words, roles):
+        _, roles = roles_of_words(words, cleaned, order_hint="family_first")
     parts = {
         role: " ".join(w for w, r in zip(words, roles, strict=True) if r == role)
         for role in ("family", "given", "patronymic")
     }
     return NameParts(parts["family"], parts["given"], parts["patronymic"])
+
+
+def _order_said(text: str, words: list[str], roles: list[str]) -> bool:
+    return "," in text or "patronymic" in roles or any(_is_shouted(w) for w in words)
+
+
+def _is_shouted(token: str) -> bool:
+    letters = [ch for ch in token if ch.isalpha()]
+    return len(letters) > 1 and all(ch.isupper() for ch in letters)
