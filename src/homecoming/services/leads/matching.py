@@ -86,14 +86,15 @@ def rematch_for_records(
         return 0
     new_cases = _new_inquiries(db, record_ids)
     proposals = _registry_candidates(db, search, new_cases) if new_cases else {}
+    born_of = {case.id: case.sought.date_of_birth.year for case in new_cases}
     with db.transaction() as session:
         evidence = _load_evidence(session, record_ids)
         pairs = _pairs(session, evidence)
         for inquiry_id, found in proposals.items():
             pairs.setdefault(inquiry_id, {}).update(
-                {e.record_id: (e, False) for e in _load_evidence(session, found)}
+                _proposed(session, found, born_of.get(inquiry_id))
             )
-        created = _score_pairs(session, pairs, actor=actor)
+        created = _score_pairs(session, pairs, actor=actor, search=search)
         if created:
             audit.append(
                 session,
@@ -122,11 +123,12 @@ def match_inquiries(
             if row.open
         ]
     proposals = _registry_candidates(db, search, cases)
+    born_of = {case.id: case.sought.date_of_birth.year for case in cases}
     with db.transaction() as session:
         pairs: dict[int, dict[int, tuple[_Evidence, bool]]] = {}
         for inquiry_id, found in proposals.items():
-            pairs[inquiry_id] = {e.record_id: (e, False) for e in _load_evidence(session, found)}
-        created = _score_pairs(session, pairs, actor=actor)
+            pairs[inquiry_id] = _proposed(session, found, born_of.get(inquiry_id))
+        created = _score_pairs(session, pairs, actor=actor, search=search)
         if created:
             audit.append(
                 session,
@@ -316,6 +318,18 @@ def _pairs(
     return pairs
 
 
+def _proposed(
+    session: Session, record_ids: list[int], born: int | None
+) -> dict[int, tuple[_Evidence, bool]]:
+    """The search index's proposals for an inquiry, under the rule every candidate obeys: years
+    of birth too far apart are not scored (`_born_apart`)."""
+    return {
+        e.record_id: (e, False)
+        for e in _load_evidence(session, record_ids)
+        if not _born_apart(born, e)
+    }
+
+
 def _born_apart(born: int | None, item: _Evidence) -> bool:
     """Years of birth too far apart for any lead: not scored (a slip of one year or of one digit
     of the year is scored: the match model weighs it with the day and month)."""
@@ -326,10 +340,15 @@ def _born_apart(born: int | None, item: _Evidence) -> bool:
 
 
 def _score_pairs(
-    session: Session, pairs: dict[int, dict[int, tuple[_Evidence, bool]]], *, actor: str
+    session: Session,
+    pairs: dict[int, dict[int, tuple[_Evidence, bool]]],
+    *,
+    actor: str,
+    search: SearchService,
 ) -> list[int]:
     if not pairs:
         return []
+    frequency = search.index().pair_frequency  # names weigh by how common they are here
     cases = _open_cases(session, sorted(pairs))
     best, seen_records = _earlier_leads(session, sorted(cases))
     prior = _prior(session)
@@ -346,7 +365,11 @@ def _score_pairs(
             candidate = cache.get(key)
             if candidate is None:
                 candidate = cache[key] = score(
-                    case.sought, item.seen, verified_person=verified, prior=prior
+                    case.sought,
+                    item.seen,
+                    verified_person=verified,
+                    prior=prior,
+                    frequency=frequency,
                 )
             person_key = (inquiry_id, item.person_id if item.kind is LeadKind.RECORD else None)
             previous = best.get(person_key) if person_key[1] is not None else None
