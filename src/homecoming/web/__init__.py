@@ -31,6 +31,7 @@ from homecoming.web.pages import (
     dashboard,
     exchanges,
     family,
+    family_push,
     imports,
     privacy,
     registry,
@@ -53,6 +54,9 @@ PUBLIC_PAGES = frozenset(
         "/family/lang",
         "/family/contacts",
         "/family/consent",
+        "/family/sw.js",
+        "/family/push",
+        "/family/push/{subscription_id}/remove",
     }
 )
 Handler = Callable[[Request, Any], Awaitable[Response] | Response]
@@ -73,6 +77,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = tuple(
         remains,
         audit,
         family,
+        family_push,
     )
 )
 
