@@ -18,6 +18,22 @@ CONTACTS = frozenset({Role.ADMINISTRATOR, Role.FAMILY_LIAISON})
 ERASE = frozenset({Role.ADMINISTRATOR, Role.FAMILY_LIAISON})
 
 TRACING_ROUTES: RouteTable = {
+    ("GET", "/stages/{agreement_id}/{number}/day"): (READ, "/stages/999/1/day", 404),
+    ("POST", "/stages/{agreement_id}/{number}/day/verify"): (
+        VERIFY,
+        "/stages/999/1/day/verify",
+        422,
+    ),
+    ("POST", "/stages/{agreement_id}/{number}/day/approve"): (
+        APPROVE,
+        "/stages/999/1/day/approve",
+        422,
+    ),
+    ("POST", "/stages/{agreement_id}/{number}/day/phoned-home"): (
+        APPROVE,
+        "/stages/999/1/day/phoned-home",
+        422,
+    ),
     ("GET", "/inquiries"): (READ, "/inquiries", 200),
     ("POST", "/inquiries"): (WRITE, "/inquiries", 422),
     ("GET", "/inquiries/gallery"): (READ, "/inquiries/gallery?unit=36", 200),
