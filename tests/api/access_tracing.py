@@ -18,6 +18,13 @@ CONTACTS = frozenset({Role.ADMINISTRATOR, Role.FAMILY_LIAISON})
 ERASE = frozenset({Role.ADMINISTRATOR, Role.FAMILY_LIAISON})
 
 TRACING_ROUTES: RouteTable = {
+    ("GET", "/cases/follow-ups"): (READ, "/cases/follow-ups", 200),
+    ("GET", "/cases/no-news"): (READ, "/cases/no-news", 200),
+    ("GET", "/cases/{inquiry_id}"): (READ, "/cases/HC-2026-000999", 404),
+    ("POST", "/cases/{inquiry_id}/owner"): (WRITE, "/cases/999/owner", 422),
+    ("POST", "/cases/{inquiry_id}/handover"): (WRITE, "/cases/999/handover", 422),
+    ("POST", "/cases/{inquiry_id}/follow-up"): (WRITE, "/cases/999/follow-up", 422),
+    ("POST", "/cases/{inquiry_id}/contacts"): (WRITE, "/cases/999/contacts", 422),
     ("GET", "/stages/{agreement_id}/{number}/day"): (READ, "/stages/999/1/day", 404),
     ("POST", "/stages/{agreement_id}/{number}/day/verify"): (
         VERIFY,

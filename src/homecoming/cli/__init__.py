@@ -10,6 +10,7 @@ import typer
 from homecoming.cli import (
     audit,
     backup,
+    cases,
     demo,
     desk,
     exchanges,
@@ -65,6 +66,7 @@ users.register(app)
 review.register(app)
 exchanges.register(app)
 tracing.register(app)
+cases.register(app)
 remains.register(app)
 backup.register(app)
 privacy.register(app)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from homecoming.domain.audit import ERASURE_ACTION
 from homecoming.errors import Conflict, InvalidInput
-from homecoming.services import audit, inquiries, push
+from homecoming.services import audit, cases, inquiries, push
 from homecoming.store.db import Database
 from homecoming.store.family_models import FamilyAccess, Nudge
 from homecoming.store.models import AuditEntry, Contact, Record, ReviewPair
@@ -251,6 +251,7 @@ def _erase_case(session: Session, row: Inquiry, *, at: dt.datetime) -> list[str]
     # The family page no longer opens: its access codes go with the case.
     session.execute(delete(FamilyAccess).where(FamilyAccess.inquiry_id == row.id))
     push.erase_in(session, row.id)
+    cases.erase_in(session, row.id)
     lead_ids = _ids(session, Lead.id, Lead.inquiry_id == row.id)
     session.execute(update(Lead).where(Lead.id.in_(lead_ids)).values(explanation={}, reasons=[]))
     session.execute(

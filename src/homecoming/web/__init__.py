@@ -28,6 +28,7 @@ from homecoming.web.errors import page_error, page_from_problem
 from homecoming.web.pages import (
     account,
     audit,
+    cases,
     dashboard,
     exchange_day,
     exchanges,
@@ -75,6 +76,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = tuple(
         exchange_day,
         review,
         tracing,
+        cases,
         privacy,
         remains,
         audit,
