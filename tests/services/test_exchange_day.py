@@ -18,7 +18,9 @@ from homecoming.store.models import Record
 from ..web.conftest import build_exchange, seed
 
 
-def handed_over_with_inquiries(db: Database, settings: Settings, families: int = 2) -> int:
+def handed_over_with_inquiries(
+    db: Database, settings: Settings, families: int = 2, outcome: Outcome = Outcome.DELIVERED
+) -> int:
     """The exchange world; stage 1's members handed over, each with a family looking for them.
 
     Returns the agreement's id. The first family left an e-mail, the others only a phone.
@@ -55,7 +57,7 @@ def handed_over_with_inquiries(db: Database, settings: Settings, families: int =
             number=1,
             party=member.party,
             person_id=member.person_id,
-            outcome=Outcome.DELIVERED,
+            outcome=outcome,
             actor="registrar",
         )
     return agreement_id
@@ -157,3 +159,30 @@ def test_phoned_home_closes_the_message_unsent(db: Database, settings: Settings)
         exchange_day.phoned_home(
             db, agreement_id=agreement_id, number=1, notification_id=99999, actor="liaison"
         )
+
+
+def test_a_death_is_never_approved_in_a_batch(db: Database, settings: Settings) -> None:
+    agreement_id = handed_over_with_inquiries(db, settings, families=1, outcome=Outcome.DECEASED)
+    day = exchange_day.rows(db, agreement_id=agreement_id, number=1)
+    assert {r.outcome for r in day} == {"deceased"}
+    verified = exchange_day.verify(
+        db,
+        agreement_id=agreement_id,
+        number=1,
+        lead_ids=[r.lead_id for r in day if r.lead_state == "pending"],
+        actor="tracer",
+    )
+    (notification_id,) = verified.notifications
+    (row,) = [
+        r for r in exchange_day.rows(db, agreement_id=agreement_id, number=1) if r.notification_id
+    ]
+    assert row.template == "deceased" and row.in_person
+    with pytest.raises(Conflict, match="speak with them"):
+        exchange_day.approve(
+            db,
+            agreement_id=agreement_id,
+            number=1,
+            notification_ids=[notification_id],
+            actor="liaison",
+        )
+    assert notifications.show(db, notification_id).state == "prepared"
