@@ -161,7 +161,9 @@ def test_push_reaches_the_family_without_personal_data(
     # The family reads the message itself on the page; the e-mail still waits for its channel.
     shown = notifications.show(db, notification_id)
     assert shown.state == "sent" and shown.outbox_state == "pending"
-    assert client.get("/family/case").text.count("data-message") == 1
+    page = client.get("/family/case").text
+    assert page.count("data-message") == 1
+    assert re.search(r'<small><time datetime="\d{4}-\d\d-\d\dT', page)  # dated by the push
     assert push.deliver(db, channel=channel, actor="cli").sent == []  # nothing sent twice
 
 
