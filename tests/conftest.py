@@ -28,6 +28,8 @@ import pytest
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.exc import OperationalError
 
+from homecoming.services import leads
+from homecoming.services.search import SearchService
 from homecoming.settings import Settings
 from homecoming.store.db import Database
 from homecoming.store.models import Base
@@ -106,6 +108,8 @@ def _dispose_every_database(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     def tracked(self: Database, url: str) -> None:
         open_handle(self, url)
         opened.append(self)
+        # As the app and the CLI wire every handle: tracing hears of the records that land.
+        leads.subscribe(self, SearchService(self))
 
     monkeypatch.setattr(Database, "__init__", tracked)
     yield

@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 from typer.main import get_command
 
-from homecoming.api.app import create_app
+from homecoming.app import create_app
 from homecoming.cli import app
 from homecoming.settings import Settings
 

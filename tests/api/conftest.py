@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from homecoming.api.app import create_app
+from homecoming.app import create_app
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import Evidence, Fate, RecordFields, SourceKind
 from homecoming.domain.roles import Role

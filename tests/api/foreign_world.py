@@ -17,10 +17,10 @@ from typing import Any
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from homecoming.api.app import ROUTERS
-from homecoming.api.deps import PUBLIC_PATHS, route_capabilities
+from homecoming.api import PUBLIC_PATHS, ROUTERS
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.roles import Role, allows
+from homecoming.http.guard import route_capabilities
 from homecoming.services import registry
 from homecoming.store.db import Database
 from homecoming.store.models import Record, Source

@@ -12,9 +12,9 @@ from fastapi import APIRouter
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from homecoming.api.app import ROUTERS, refuse_unguarded_routes
-from homecoming.api.deps import PUBLIC_PATHS, route_capabilities
+from homecoming.api import PUBLIC_PATHS, ROUTERS, refuse_unguarded_routes
 from homecoming.domain.roles import ACCESS, READ_ONLY, Capability, Role, allows
+from homecoming.http.guard import route_capabilities
 
 from .access_admin import ADMIN_ROUTES
 from .access_exchanges import EXCHANGE_ROUTES

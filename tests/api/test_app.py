@@ -10,8 +10,8 @@ import dataclasses
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from homecoming.api.app import create_app
 from homecoming.api.schemas import SearchHit
+from homecoming.app import create_app
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import Evidence, Fate, RecordFields, SourceKind
 from homecoming.domain.roles import Role

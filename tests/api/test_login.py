@@ -8,7 +8,7 @@ import httpx2
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from homecoming.api.app import create_app
+from homecoming.app import create_app
 from homecoming.services import users
 from homecoming.settings import Settings
 from homecoming.store.db import Database

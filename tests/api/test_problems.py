@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from homecoming.api.app import create_app
-from homecoming.api.problems import PROBLEM_JSON, REQUEST_ID_HEADER, problem_type
+from homecoming.app import create_app
 from homecoming.errors import AlreadyImported, InvalidInput
+from homecoming.http.problems import PROBLEM_JSON, REQUEST_ID_HEADER, problem_type
 from homecoming.settings import Settings
 
 PROBLEM_KEYS = {"type", "title", "status", "detail", "instance"}

@@ -26,8 +26,8 @@ from schemathesis.specs.openapi.checks import (
 )
 from sqlalchemy import select
 
-from homecoming.api.app import create_app
-from homecoming.api.deps import PUBLIC_PATHS
+from homecoming.api import PUBLIC_PATHS
+from homecoming.app import create_app
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import Contact, RecordFields, SourceKind
 from homecoming.domain.roles import Role

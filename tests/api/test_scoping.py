@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from homecoming.services import access
+from homecoming.services.scope import EVERY_PARTY, Scope
 
 PARTY_OF_RECORD = {1: "UA", 2: "UA", 3: "RU", 4: "RU"}
 
@@ -85,9 +86,9 @@ def test_the_scoped_page_counts_and_pages_like_the_whole(
     app_client: TestClient, tokens: dict[str, str], two_parties: dict[str, int]
 ) -> None:
     db = app_client.app.state.db  # type: ignore[attr-defined]
-    assert access.count_persons(db, party=None) == 3
-    assert access.count_persons(db, party="UA") == 2
-    first = access.page_persons(db, party="UA", limit=1)
-    second = access.page_persons(db, party="UA", limit=1, offset=1)
+    assert access.count_persons(db, scope=EVERY_PARTY) == 3
+    assert access.count_persons(db, scope=Scope("UA")) == 2
+    first = access.page_persons(db, scope=Scope("UA"), limit=1)
+    second = access.page_persons(db, scope=Scope("UA"), limit=1, offset=1)
     assert [v.id for v in first + second] == sorted([two_parties["shared"], two_parties["ua_only"]])
-    assert access.page_persons(db, party="XX") == []
+    assert access.page_persons(db, scope=Scope("XX")) == []

@@ -90,7 +90,7 @@ def test_serve_runs_a_worker_per_core_by_default_without_an_access_log(
     assert options["workers"] == (os.cpu_count() or 1)
     assert options["access_log"] is False
     # Each worker builds its app with a factory, from the settings the command resolved.
-    assert options["factory"] is True and options["app"] == "homecoming.api.app:served_app"
+    assert options["factory"] is True and options["app"] == "homecoming.app:served_app"
     assert options["http"] is NoDelayProtocol
 
 

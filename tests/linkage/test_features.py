@@ -73,7 +73,7 @@ def test_dates_and_identifiers() -> None:
     )
     assert row["bk_name_dob"] is None and row["bk_name_year"]
     assert service_number_key("ВТ-444 079") == service_number_key("BT444079") == "BT444079"
-    assert unit_number("в/ч А1234") == "1234" and unit_number("71st Separate Brigade") == "71"
+    assert unit_number("в/ч А1234") == "code:1234" and unit_number("71st Separate Brigade") == "71"
     assert unit_number("") is None
 
 

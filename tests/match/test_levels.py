@@ -14,6 +14,8 @@ from homecoming.match.levels import (
     NAME_LEVELS,
     NULL,
     PATRONYMIC_LEVELS,
+    SERVICE_LEVELS,
+    UNIT_LEVELS,
     Facts,
     compare_facts,
     dob_level,
@@ -21,6 +23,8 @@ from homecoming.match.levels import (
     one_digit_apart,
     place_level,
     service_level,
+    unit_level,
+    unit_number,
     vector_value,
 )
 
@@ -65,7 +69,15 @@ NAME_CASES = [
     ("Собакін Прохор", "Сонбакін Прохор", SLIP),
     ("Собакін Прохор", "Сонбаьин Прохор", APART),
     ("Собакін Прохор", "Собкаін Прохор", SLIP),  # two neighbours swapped: one slip
+    # a short given name one letter off, or a typo on a Russian form of the given name
+    ("Абакаров Мрад", "Абакаров Мурад", SLIP),
+    ("Спільний Олг", "Спільний Олег", SLIP),
+    ("Гречаник Павнл", "Гречаник Павло", SLIP),  # Павнл: Павел typed wrong; Павел: Павло
+    ("ГАЗДЫК АЕЛКСАНДР", "Газдик Олександр", SLIP),  # Александр, two letters swapped
+    ("Hrechanyk Pavnl", "Гречаник Павло", SLIP),
     # not the same name
+    ("Коваль Марина", "Коваль Дарина", ONE_AGREES),  # two known names a letter apart
+    ("Гук Петро", "Жук Петро", ONE_AGREES),  # two known surnames a letter apart
     ("Kuzmin Radomyr", "KUZMICHEV RADOMYR", ONE_AGREES),
     ("Іваненко Іван", "Іваненко Петро", ONE_AGREES),
     ("Іваненко Іван", "Мельник Петро", DIFFERENT),
@@ -127,8 +139,70 @@ def test_one_digit_apart() -> None:
     assert not one_digit_apart(1983, 1994) and not one_digit_apart(1899, 1999)
 
 
+@pytest.mark.parametrize(
+    ("left", "right", "agree"),
+    [
+        ("Ткаченко Андрей Петрович", "Ткаченко Андрій Петрович", True),  # forms
+        ("Підчібій Зінвій Лукʼянович", "Підчібій Зіновій Лукʼянович", True),  # given name slip
+        ("Гайеднко Петро", "Гайденко Петро", True),  # one typed slip: two letters swapped
+        ("Кальченко Тимофій", "Калоченков Тимофій", False),  # two letters: another family?
+        ("YAREMJO TEREZA", "Яремко Тереза", False),  # a slip across alphabets
+        ("Іваненко Іван", "Іваненко Петро", False),
+    ],
+)
+def test_names_agree_enough_for_a_near_date(left: str, right: str, agree: bool) -> None:
+    assert name_evidence(left, right).agree is agree
+    assert dob_level(D(1989, 9, 25), D(1990, 9, 25), name_evidence(left, right).agree) == (
+        vector_value(DOB_LEVELS, DOB_LEVELS.index("year off by one" if agree else JOINT))
+    )
+
+
+JOINT = "a near date, and a name that does not agree"
+
+
+def test_a_service_number_against_names_and_years_that_disagree() -> None:
+    number = "НС159417"
+    agrees, _ = compare_facts(
+        Facts("Шведченко Леонід Зіновійович", D(1962, 3, 18), service_number=number),
+        Facts("Шведченко Леонід", D(1962, 3, 18), service_number=number),
+    )
+    copied, _ = compare_facts(
+        Facts("Шведченко Леонід Зіновійович", D(1962, 3, 18), service_number=number),
+        Facts("Шваченко Леонід", D(1964, 3, 18), service_number=number),
+    )
+    no_date, _ = compare_facts(
+        Facts("Шведченко Леонід", service_number=number),
+        Facts("Шваченко Леонід", D(1964, 3, 18), service_number=number),
+    )
+    label = {v: SERVICE_LEVELS[len(SERVICE_LEVELS) - 1 - v] for v in range(len(SERVICE_LEVELS))}
+    assert label[agrees["service_number"]] == "service number agrees"
+    assert label[copied["service_number"]] == SERVICE_LEVELS[2]
+    assert label[no_date["service_number"]] == "service number agrees"
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "expected"),
+    [
+        ("в/ч А4413", "А4413", "unit agrees"),
+        ("військова частина А-4413", "A4413", "unit agrees"),
+        ("в/ч А4413", "А3718", "unit differs"),
+        ("36 ОБрМП", "36-та бригада", "unit agrees"),
+        ("72 ОМБр", "93-тя механізована", "unit differs"),
+        ("93-тя механізована", "А3718", "missing"),  # a brigade's number and a unit code
+        ("Холодний Яр", "А3718", "missing"),
+    ],
+)
+def test_units_of_one_numbering_only(left: str, right: str, expected: str) -> None:
+    value = unit_level(unit_number(left), unit_number(right))
+    found = "missing" if value == NULL else UNIT_LEVELS[len(UNIT_LEVELS) - 1 - value]
+    assert found == expected
+
+
 def test_other_fields() -> None:
-    assert service_level("AA123456", "AA123457") == 1
+    assert service_level("AA123456", "AA123456") == 3
+    assert service_level("AA123456", "AA123457") == 2
+    assert service_level("AA123456", "AA123457", conflict=True) == 1
+    assert service_level("AA123456", "BB999999", conflict=True) == 0
     assert service_level("AA123456", None) == NULL
     assert place_level("м. Рівне", "Rivne") == 1 and place_level("Київ", "Rivne") == 0
 
@@ -176,14 +250,20 @@ NEAR = "a near date, and a name that does not agree"
         (("Лапшина Сніжана Петрівна", D(1983, 3, 2)), ("Lapina Snizhana", D(1988, 3, 2)), NEAR),
         (
             ("Коваленко Олег Петрович", D(1991, 3, 2)),
-            ("Ковалинко Олег Петрович", D(1990, 3, 2)),
+            ("Ковалинка Олег Петрович", D(1990, 3, 2)),
             NEAR,
         ),
-        # transposed with a slipped name: the same year, and the month differs
+        # transposed with a surname two letters off: the same year, and the month differs
         (
             ("Коваленко Олег Петрович", D(1991, 3, 2)),
-            ("Ковалинко Олег Петрович", D(1991, 2, 3)),
+            ("Ковалинка Олег Петрович", D(1991, 2, 3)),
             "same year, month differs",
+        ),
+        # one letter typed wrong in one alphabet: the names agree, the near date counts
+        (
+            ("Коваленко Олег Петрович", D(1991, 3, 2)),
+            ("Ковалинко Олег Петрович", D(1990, 3, 2)),
+            "one digit of the year differs, day and month exact",
         ),
         (("Koshcchenko Hennadii", D(1980)), ("Кощенко Геннадій", D(1979, 3, 14)), NEAR),
         # an exact date stays exact whatever the names; a far date stays different

@@ -29,6 +29,21 @@ LEFT = [
         unit="в/ч А0666",
         date_of_birth=PartialDate(1990, 1, 1),
     ),
+    # a service number copied onto a near-namesake's row: names apart and years apart
+    InputRecord(
+        "a6",
+        full_name="Шведченко Леонід Зіновійович",
+        service_number="НС159417",
+        date_of_birth=PartialDate(1962, 3, 18),
+    ),
+    # a typo on a Russian form of the given name, the family name the same, a year off; a
+    # brigade's number against a unit code (two numberings: not compared)
+    InputRecord(
+        "a7",
+        full_name="Гречаник Павло Аврелійович",
+        unit="в/ч А2208",
+        date_of_birth=PartialDate(1987, 10, 6),
+    ),
 ]
 RIGHT = [
     InputRecord("b1", full_name="KOSHCCHENKO HENNADII", date_of_birth=PartialDate(1979, 3, 14)),
@@ -42,6 +57,18 @@ RIGHT = [
         full_name="Іваненко Іван Олегович",
         unit="А0666",
         date_of_birth=PartialDate(1975, 6, 2),
+    ),
+    InputRecord(
+        "b6",
+        full_name="SHVACHENKO LEONID",
+        service_number="НС 159417",
+        date_of_birth=PartialDate(1971, 3, 18),
+    ),
+    InputRecord(
+        "b7",
+        full_name="Гречаник Павнл Аврелийович",
+        unit="3 бригада НГУ",
+        date_of_birth=PartialDate(1988, 10, 6),
     ),
 ]
 # The rest of a registry of 200: as in a real list, two random records are rarely one person.
@@ -101,6 +128,10 @@ def test_the_cases_are_decided_as_a_person_would() -> None:
     assert {("a1", "b1"), ("a2", "b2"), ("a3", "b3")} <= linked
     # two letters apart and another date; a namesake with another patronymic
     assert ("a4", "b4") not in linked and ("a5", "b5") not in linked
+    # a service number alone does not make a near-namesake born nine years later the man
+    assert ("a6", "b6") not in linked
+    # a typo on a form of the given name, the rest the same, a year off: the same man
+    assert ("a7", "b7") in linked
 
 
 def test_probability_of_a_weight() -> None:

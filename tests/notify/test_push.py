@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from fastapi.testclient import TestClient
 
-from homecoming.api.app import create_app
+from homecoming.app import create_app
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import Contact, RecordFields
 from homecoming.errors import Conflict, InvalidInput

@@ -134,6 +134,7 @@ def _pfif_record(db: Database, expiry: str) -> int:
                     fields=RecordFields(family_name="Кравчук", given_names="Богдан"),
                 )
             ],
+            actor="t",
         )
     return record_id
 

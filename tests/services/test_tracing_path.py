@@ -25,13 +25,13 @@ from homecoming.errors import Forbidden
 from homecoming.notify.smtp import SmtpChannel
 from homecoming.services import (
     audit,
-    events,
     inquiries,
     leads,
     notifications,
     registry,
     testimonies,
 )
+from homecoming.services.search import SearchService
 from homecoming.store.db import Database
 from homecoming.store.models import AuditEntry, Record, Source
 from homecoming.tracing.inquiry import SharingScope
@@ -145,10 +145,13 @@ def _handover(db: Database, record_id: int) -> None:
                 fate_date=PartialDate(2025, 5, 24),
             ),
         )
-        new = registry.add_evidence(
-            session, source_id=source.id, evidence=[evidence], person_ids=[person_id]
+        registry.add_evidence(
+            session,
+            source_id=source.id,
+            evidence=[evidence],
+            person_ids=[person_id],
+            actor="negotiator",
         )
-    events.records_landed(db, new, actor="negotiator")
 
 
 def _subject(message: Message) -> str:
@@ -283,7 +286,9 @@ def test_rematching_is_incremental_and_idempotent(db: Database) -> None:
     _other_party_list(db)
     with db.reading() as session:
         ids = list(session.scalars(select(Record.id).where(Record.source_id == 2)))
-    assert leads.rematch_for_records(db, ids, actor="again") == 0  # the same records: no new lead
+    assert (
+        leads.rematch_for_records(db, ids, actor="again", search=SearchService(db)) == 0
+    )  # the same records: no new lead
     with db.transaction() as session:
         evidence = leads._load_evidence(session, ids)
         pairs = leads._pairs(session, evidence)

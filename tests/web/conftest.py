@@ -25,7 +25,7 @@ import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 
-from homecoming.api.app import create_app
+from homecoming.app import create_app
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import Evidence, Fate, RecordFields, SourceKind
 from homecoming.services import registry

@@ -10,7 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from homecoming.services import exchange_day, notifications
+from homecoming.services import exchange_day, leads, notifications
+from homecoming.services.search import SearchService
 from homecoming.settings import Settings
 from homecoming.store.db import Database
 
@@ -31,6 +32,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object
     url = f"sqlite:///{folder / 'homecoming.sqlite3'}"
     db = Database(url)
     db.upgrade()
+    leads.subscribe(db, SearchService(db))  # as the app does: tracing hears of the handovers
     settings = fast(Settings(environment="test", database_url=url, data_dir=folder / "var"))
     # A text goes to the family that left only a phone (the gateway is never called here).
     settings = settings.model_copy(update={"sms_gateway_url": "http://127.0.0.1:9/sms"})

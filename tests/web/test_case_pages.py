@@ -9,7 +9,7 @@ import json
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from homecoming.api.app import create_app
+from homecoming.app import create_app
 from homecoming.cli import app
 from homecoming.services import inquiries
 from homecoming.settings import Settings

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
 
-from homecoming.web import reads
+from homecoming.services import overview
 from homecoming.web.pages.exchanges import matching, substitute_of
 
 from .conftest import log_in
@@ -165,9 +165,9 @@ def test_a_declared_count_shows_its_difference(exchange_app: TestClient, exchang
 
 
 ROSTER = [
-    reads.RosterEntry("RU", 1, "Нехир Александр", "soldiers", "1987-05-23", "А-1234", None),
-    reads.RosterEntry("RU", 2, "Коваленко Пётр", "soldiers", "1979-02-11", "", "delivered"),
-    reads.RosterEntry("RU", 3, "Шевченко Мария", "civilians", "1965-03-03", "BT 55", None),
+    overview.RosterEntry("RU", 1, "Нехир Александр", "soldiers", "1987-05-23", "А-1234", None),
+    overview.RosterEntry("RU", 2, "Коваленко Пётр", "soldiers", "1979-02-11", "", "delivered"),
+    overview.RosterEntry("RU", 3, "Шевченко Мария", "civilians", "1965-03-03", "BT 55", None),
 ]
 
 

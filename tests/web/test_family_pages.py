@@ -8,7 +8,7 @@ import re
 
 from fastapi.testclient import TestClient
 
-from homecoming.api.app import create_app
+from homecoming.app import create_app
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import Contact, RecordFields
 from homecoming.services import family, inquiries, registry, users

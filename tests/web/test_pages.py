@@ -8,7 +8,7 @@ import pytest
 from fastapi import APIRouter
 from fastapi.testclient import TestClient
 
-from homecoming.api.app import create_app
+from homecoming.app import create_app
 from homecoming.domain.roles import Role
 from homecoming.settings import Settings
 from homecoming.store.db import Database

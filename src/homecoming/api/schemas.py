@@ -6,6 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from homecoming.http.problems import PROBLEM_JSON, PROBLEM_REF
+
 
 class Health(BaseModel):
     status: str = Field(examples=["ok"])
@@ -106,54 +108,11 @@ class SearchHit(BaseModel):
     name_explanation: dict[str, Any]
 
 
-class FieldProblem(BaseModel):
-    """One thing wrong with the input: where (a file's line, a field) and why."""
-
-    line: int | None = Field(
-        default=None,
-        description="The line of an uploaded file (header = line 1); absent for request fields.",
-        examples=[7],
-    )
-    field: str = Field(
-        description="The offending field: `query.limit`, `body.password`, or a file's column.",
-        examples=["body.limit", "date_of_birth"],
-    )
-    reason: str = Field(examples=["Input should be less than or equal to 500"])
-
-
-class Problem(BaseModel):
-    """RFC 9457 problem details, as every error is sent (`application/problem+json`)."""
-
-    type: str = Field(
-        description="A URI naming the kind of problem; `about:blank` when the status says it all.",
-        examples=["urn:homecoming:problem:invalid-input", "about:blank"],
-    )
-    title: str = Field(description="A short summary of the kind.", examples=["Invalid input"])
-    status: int = Field(description="The HTTP status code.", examples=[422])
-    detail: str = Field(
-        description="What was wrong in this request, and what to do about it.",
-        examples=["query.limit: Input should be less than or equal to 500"],
-    )
-    instance: str = Field(description="The path that was asked for.", examples=["/persons"])
-    errors: list[FieldProblem] = Field(
-        default_factory=list,
-        description="Every bad field or file row, when there are any (422).",
-    )
-    request_id: str = Field(
-        default="",
-        description="For a server error (500): quote it to the operators; the log has the rest.",
-        examples=["3f2a9c1e7b4d4f0a"],
-    )
-
-
-PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
-
-
 def problem(description: str) -> dict[str, Any]:
     """An OpenAPI response entry for a problem document."""
     return {
         "description": description,
-        "content": {"application/problem+json": {"schema": PROBLEM_REF}},
+        "content": {PROBLEM_JSON: {"schema": PROBLEM_REF}},
     }
 
 

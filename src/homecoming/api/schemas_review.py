@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-MAX_ID = 2_147_483_647  # row ids fit a 32-bit integer on both databases (api.deps.MAX_ID)
+MAX_ID = 2_147_483_647  # row ids fit a 32-bit integer on both databases (http.deps.MAX_ID)
 
 
 class ReviewDecision(StrEnum):

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from argon2 import PasswordHasher
 
-from homecoming.cli.runtime import open_database, out, progress_bar, settings_of
+from homecoming.cli.runtime import open_with_search, out, progress_bar, settings_of
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import RECORD_FIELD_NAMES, Evidence, RecordFields, SourceKind
 from homecoming.domain.roles import Role
@@ -45,10 +45,10 @@ def demo(
     link: Annotated[bool, typer.Option(help="Cluster the records into persons (Splink)")] = True,
 ) -> None:
     """Load the demo scenario: two parties, their lists, ICRC visits, inquiries, testimonies."""
-    db = open_database(ctx, ready=False)
+    db, search = open_with_search(ctx, ready=False)
     if reset:
         db.reset()
-        db = open_database(ctx, ready=False)
+        db, search = open_with_search(ctx, ready=False)
     elif not db.is_empty():
         raise Conflict(f"{db.safe_url} already holds data: add --reset to replace it")
     db.upgrade()
@@ -64,7 +64,7 @@ def demo(
         )
         out.print(f"Linked {summary.records:,} records into {summary.persons:,} persons.")
     out.print(exchange_demo.load_demo_exchange(db, actor=DEMO_ACTOR, scenario=scenario))
-    out.print(f"Tracing: {tracing_demo.load_demo_tracing(db, actor=DEMO_ACTOR)}")
+    out.print(f"Tracing: {tracing_demo.load_demo_tracing(db, actor=DEMO_ACTOR, search=search)}")
     loaded = remains_demo.load_demo_remains(
         db, actor=DEMO_ACTOR, data_dir=settings_of(ctx).data_dir
     )

@@ -213,7 +213,7 @@ def serve(
     """Serve the handover page (the same page and keys as the centre's) from this laptop."""
     import uvicorn
 
-    from homecoming.api.app import create_app
+    from homecoming.app import create_app
     from homecoming.cli.serve import proxy_options
 
     settings = desk_settings(ctx)

@@ -15,6 +15,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from typer.core import TyperGroup
 
 from homecoming.errors import HomecomingError, InvalidInput
+from homecoming.services import leads
+from homecoming.services.search import SearchService
 from homecoming.settings import Settings
 from homecoming.store.db import Database
 
@@ -55,11 +57,22 @@ def settings_of(ctx: typer.Context) -> Settings:
 
 def open_database(ctx: typer.Context, *, ready: bool = True) -> Database:
     """The configured database; with ready=True, refuse one without the schema."""
+    return open_with_search(ctx, ready=ready)[0]
+
+
+def open_with_search(ctx: typer.Context, *, ready: bool = True) -> tuple[Database, SearchService]:
+    """The configured database, and the search index tracing re-matches new evidence through.
+
+    Tracing is subscribed to the handle: records that land in a command re-match the open
+    inquiries after their transaction commits. The index is built only if a match needs it.
+    """
     db = Database(settings_of(ctx).effective_database_url)
     ctx.call_on_close(db.dispose)  # the connections close when the command ends
     if ready:
         db.check_ready()
-    return db
+    search = SearchService(db)
+    leads.subscribe(db, search)
+    return db, search
 
 
 def print_json(value: Any) -> None:

@@ -56,7 +56,7 @@ def serve(
     # Idle connections stay open longer than a proxy's or a client pool's idle timeout (60 s is
     # common): a server that closes first races the client's next request on that connection.
     uvicorn.run(
-        "homecoming.api.app:served_app",
+        "homecoming.app:served_app",
         factory=True,
         workers=count,
         host=host,

@@ -10,7 +10,14 @@ import typer
 from rich.table import Table
 
 from homecoming.cli.options import Actor, Json, MappingFile, Sheet
-from homecoming.cli.runtime import err, open_database, out, print_json, settings_of
+from homecoming.cli.runtime import (
+    err,
+    open_database,
+    open_with_search,
+    out,
+    print_json,
+    settings_of,
+)
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import Category, Contact, RecordFields, Sex
 from homecoming.errors import InvalidInput
@@ -272,9 +279,9 @@ def withdraw_inquiry(
 @inquiries_app.command("match")
 def match_inquiries(ctx: typer.Context, actor: Actor = "cli", as_json: Json = False) -> None:
     """Match every open inquiry against the whole registry again (new leads only)."""
-    db = open_database(ctx)
+    db, search = open_with_search(ctx)
     total, views = inquiries.list_inquiries(db, open_only=True, limit=1_000_000)
-    created = leads.match_inquiries(db, [v.id for v in views], actor=actor)
+    created = leads.match_inquiries(db, [v.id for v in views], actor=actor, search=search)
     if as_json:
         print_json({"inquiries": total, "leads": created})
     else:

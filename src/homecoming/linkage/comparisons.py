@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any
 from homecoming.match.levels import (
     DOB_LEVELS,
     NAME_LEVELS,
-    NAMES_AGREE,
     PATRONYMIC_LEVELS,
     PLACE_LEVELS,
     SERVICE_LEVELS,
     SEX_LEVELS,
+    UNIT_CODE,
     UNIT_LEVELS,
 )
 from homecoming.match.model import TF_MINIMUM
@@ -80,6 +80,7 @@ def _comparison(name: str, levels: list[Any]) -> Any:
 
 NAME_UDF = "homecoming_name_level"
 PATRONYMIC_UDF = "homecoming_patronymic_level"
+AGREE_UDF = "homecoming_names_agree"
 _NAMES = "name_text_l, name_text_r"
 
 
@@ -161,8 +162,8 @@ def date_of_birth_comparison(weights: ComparisonWeights | None = None) -> Any:
     transposed = f"{y}_l = {y}_r and {m}_l = {d}_r and {d}_l = {m}_r"
     one_digit_off = f"{same_day_month} and {one_digit}"
     year_off = f"abs({y}_l - {y}_r) = 1"
-    # Near dates count only where the names agree (match.levels.NAMES_AGREE).
-    agree = f"coalesce({NAME_UDF}({_NAMES}), -1) >= {NAMES_AGREE}"
+    # Near dates count only where the names agree (match.levels.NameEvidence.agree).
+    agree = _AGREE
     return _graded(
         "date_of_birth",
         DOB_LEVELS,
@@ -181,19 +182,56 @@ def date_of_birth_comparison(weights: ComparisonWeights | None = None) -> Any:
     )
 
 
+_AGREE = f"coalesce({AGREE_UDF}({_NAMES}), -1) = 1"
+
+
 def _simple(
-    name: str,
-    column: str,
-    labels: tuple[str, ...],
-    weights: ComparisonWeights | None,
-    *,
-    typo: bool = False,
+    name: str, column: str, labels: tuple[str, ...], weights: ComparisonWeights | None
 ) -> Any:
-    conditions = [plain(f"{column}_l = {column}_r")]
-    if typo:
-        conditions.append(plain(f"levenshtein({column}_l, {column}_r) <= 1"))
     return _graded(
-        name, labels, conditions, plain(f"{column}_l is null or {column}_r is null"), weights
+        name,
+        labels,
+        [plain(f"{column}_l = {column}_r")],
+        plain(f"{column}_l is null or {column}_r is null"),
+        weights,
+    )
+
+
+def service_number_comparison(weights: ComparisonWeights | None = None) -> Any:
+    """Service numbers: the same, one edit apart, or either while the names do not agree and
+    the years of birth differ (SQL twin of match.levels.service_level)."""
+    y = "dob_year"
+    conflict = f"not ({_AGREE}) and coalesce({y}_l <> {y}_r, false)"
+    near = (
+        "(service_number_l = service_number_r"
+        " or levenshtein(service_number_l, service_number_r) <= 1)"
+    )
+    return _graded(
+        "service_number",
+        SERVICE_LEVELS,
+        [
+            plain(f"service_number_l = service_number_r and not ({conflict})"),
+            plain(f"levenshtein(service_number_l, service_number_r) <= 1 and not ({conflict})"),
+            plain(f"{near} and {conflict}"),
+        ],
+        plain("service_number_l is null or service_number_r is null"),
+        weights,
+    )
+
+
+def unit_comparison(weights: ComparisonWeights | None = None) -> Any:
+    """Unit numbers; a unit code and a formation's number are not compared (SQL twin of
+    match.levels.unit_level)."""
+    code = f"'{UNIT_CODE}%'"
+    return _graded(
+        "unit",
+        UNIT_LEVELS,
+        [plain("unit_number_l = unit_number_r")],
+        plain(
+            "unit_number_l is null or unit_number_r is null"
+            f" or (unit_number_l like {code}) <> (unit_number_r like {code})"
+        ),
+        weights,
     )
 
 
@@ -219,10 +257,8 @@ def comparisons(model: MatchModel | None = None) -> list[Any]:
         patronymic_comparison(weights("patronymic")),
         date_of_birth_comparison(weights("date_of_birth")),
         _simple("sex", "sex", SEX_LEVELS, weights("sex")),
-        _simple(
-            "service_number", "service_number", SERVICE_LEVELS, weights("service_number"), typo=True
-        ),
-        _simple("unit", "unit_number", UNIT_LEVELS, weights("unit")),
+        service_number_comparison(weights("service_number")),
+        unit_comparison(weights("unit")),
         place_comparison(weights("place_of_birth")),
     ]
 
@@ -265,6 +301,6 @@ def register_spark(session: Any) -> None:
 
 
 def _udfs() -> dict[str, Callable[[str | None, str | None], int]]:
-    from homecoming.match.levels import name_level, patronymic_level
+    from homecoming.match.levels import name_level, names_agree, patronymic_level
 
-    return {NAME_UDF: name_level, PATRONYMIC_UDF: patronymic_level}
+    return {NAME_UDF: name_level, PATRONYMIC_UDF: patronymic_level, AGREE_UDF: names_agree}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
@@ -66,7 +67,7 @@ def _field_tokens(text: str) -> tuple[NameToken, ...]:
 def name_parts(record: InputRecord) -> Parts:
     """Family, given and patronymic tokens: by field (as `from_parts`), else by `parse_name`."""
     if record.family_name or record.given_name:
-        family = _field_tokens(record.family_name)
+        family = _as_family(_field_tokens(record.family_name))
         given = _field_tokens(record.given_name)
         patronymic = tuple(t for t in family + given if t.patronymic)
         return (
@@ -110,6 +111,14 @@ def _parsed_parts(full_name: str) -> Parts:
         else:
             given.append(token)
     return tuple(family), tuple(given), tuple(patronymic)
+
+
+def _as_family(tokens: tuple[NameToken, ...]) -> tuple[NameToken, ...]:
+    """A family-name field whose every word is shaped as a patronymic holds a family name
+    (Бернатович, Vasylevych): a patronymic put there by mistake comes with other words."""
+    if tokens and all(t.patronymic for t in tokens):
+        return tuple(replace(t, patronymic=False, groups=frozenset()) for t in tokens)
+    return tokens
 
 
 def _token_forms(token: NameToken) -> frozenset[str]:
@@ -232,30 +241,41 @@ FIELD_COLUMNS: dict[str, str] = {
     "forms": "forms",  # forms of its non-patronymic tokens (as given name)
     "groups": "forms",
     "pat_forms": "forms",  # forms of its patronymic tokens (a patronymic in the wrong field)
+    "family_pat_forms": "forms",  # the same, as a family name (`_as_family`)
     "all_forms": "forms",  # forms of every token (as patronymic field)
     "neutral_primary": "string",
     "primary": "string",
     "keys": "forms",  # blocking keys of its name parts
+    "family_keys": "forms",  # the same, as a family name
     "pairs": "forms",  # pair keys within the field (two given names)
+    "family_pairs": "forms",  # the same, as a family name
 }
 
 
 def _field_row(text: str) -> dict[str, Any]:
     tokens = _field_tokens(text)
+    # A value of patronymic-shaped words only is, as a family name, a family name
+    # (`_as_family`); as a patronymic, `all_forms` is what counts.
     main = [t for t in tokens if not t.patronymic]
+    family = main or list(_as_family(tokens))
+    pat_forms = _hashes(f for t in tokens if t.patronymic for f in _token_forms(t))
     part_keys = [_token_keys(t) for t in main if not t.initial]
+    family_keys = [_token_keys(t) for t in family if not t.initial]
     first = main[0] if main else None
     return {
         "text": text,
-        "neutral": _hashes(f for t in main for f in t.neutral),
+        "neutral": _hashes(f for t in family for f in t.neutral),
         "forms": _hashes(f for t in main for f in _token_forms(t)),
         "groups": _hashes(f for t in main for f in t.groups | t.given_ids),
-        "pat_forms": _hashes(f for t in tokens if t.patronymic for f in _token_forms(t)),
+        "pat_forms": pat_forms,
+        "family_pat_forms": pat_forms if main else None,
         "all_forms": _hashes(f for t in tokens for f in _token_forms(t)),
-        "neutral_primary": neutral_primary(first) if first else None,
+        "neutral_primary": neutral_primary(family[0]) if family else None,
         "primary": first.primary if first else None,
         "keys": _hashes(k for keys in part_keys for k in keys),
+        "family_keys": _hashes(k for keys in family_keys for k in keys),
         "pairs": _pair_hashes(part_keys),
+        "family_pairs": _pair_hashes(family_keys),
     }
 
 
@@ -437,12 +457,12 @@ def _or_none(sql: str) -> str:
 
 
 _CROSS_PAIRS = (
-    "flatten(list_transform(coalesce(f.keys, []), lambda a: list_transform("
+    "flatten(list_transform(coalesce(f.family_keys, []), lambda a: list_transform("
     f"list_filter(coalesce(g.keys, []), lambda b: b <> a), lambda b: {_PAIR_SQL})))"
 )
-_KEYS = "list_distinct(list_concat(coalesce(f.keys, []), coalesce(g.keys, [])))"
-_PAIRS = f"list_distinct(flatten([f.pairs, g.pairs, {_CROSS_PAIRS}]))"
-_PATRONYMIC = "list_distinct(flatten([f.pat_forms, g.pat_forms, p.all_forms]))"
+_KEYS = "list_distinct(list_concat(coalesce(f.family_keys, []), coalesce(g.keys, [])))"
+_PAIRS = f"list_distinct(flatten([f.family_pairs, g.pairs, {_CROSS_PAIRS}]))"
+_PATRONYMIC = "list_distinct(flatten([f.family_pat_forms, g.pat_forms, p.all_forms]))"
 _DOB_ISO = "printf('%04d-%02d-%02d', r.dob_year, r.dob_month, r.dob_day)"
 _WRITTEN = (
     "concat_ws(' ', nullif(r.family_name, ''), nullif(r.given_name, ''), nullif(r.patronymic, ''))"
@@ -484,7 +504,7 @@ assembled as (
         case when r.full_name <> '' then r.full_name else {_WRITTEN} end as name_text,
         {_or_none(_KEYS)} as keys,
         {_or_none(_PAIRS)} as pairs,
-        f.keys as family_keys
+        f.family_keys as family_keys
     from named r
     left join field_values f on f.text = r.family
     left join field_values g on g.text = r.given

@@ -21,6 +21,7 @@ from homecoming.names.comparison import (
     INITIAL,
     SAME,
     TRANSLITERATION,
+    TYPO_OF_FORM,
     UK_RU,
     VARIANT,
     NameComparison,
@@ -55,13 +56,24 @@ DOB_LEVELS = (
     "different",
 )
 # Dates one slip apart (day and month transposed, a year one digit or one year off) count for a
-# pair only when its names agree (a variant form at worst, NAME_LEVELS[2]). A surname one or two
-# letters off with a near date is as often another person as the same one with two slips: the
-# generator's "near surname" outsiders and real lists' brothers and cousins. Such pairs fall to a
-# joint level of name and date with a negative weight.
+# pair only when its names agree (`names_agree`: a variant form at worst, NAME_LEVELS[2], or the
+# family name the same with one slip in the given name). A surname one or two letters off with a
+# near date is as often another person as the same one with two slips: the generator's "near
+# surname" outsiders and real lists' brothers and cousins. Such pairs fall to a joint level of
+# name and date with a negative weight.
 NAMES_AGREE = 5  # vector value of NAME_LEVELS[2]
+SLIP = 4  # vector value of NAME_LEVELS[3], "one small slip"
 SEX_LEVELS = ("sex agrees", "sex differs")
-SERVICE_LEVELS = ("service number agrees", "service number one edit apart", "differs")
+# A service number copied onto the wrong row (the neighbour's, a brother's) is a known clerical
+# error of hand-made lists. A number that agrees while the names do not agree and the years of
+# birth differ is that conflict, not proof: a joint level with a weight of its own
+# (match.train.SERVICE_CONFLICT_WEIGHT), so such an entry goes to a person's review.
+SERVICE_LEVELS = (
+    "service number agrees",
+    "service number one edit apart",
+    "service number agrees, but the name and the year of birth do not",
+    "differs",
+)
 UNIT_LEVELS = ("unit agrees", "unit differs")
 PLACE_LEVELS = ("place of birth agrees", "place of birth differs")
 
@@ -80,11 +92,27 @@ def vector_value(levels: tuple[str, ...], index: int) -> int:
 
 @dataclass(frozen=True, slots=True)
 class NameEvidence:
-    """The names' two levels (vector values) and the comparison they came from."""
+    """The names' two levels (vector values) and the comparison they came from.
+
+    `family_same`: the family names met as the same word or a transliteration (so a slip, if
+    any, is in another part).
+    """
 
     name: int
     patronymic: int
     comparison: NameComparison | None
+    family_same: bool = False
+    typed_slip: bool = False
+
+    @property
+    def agree(self) -> bool:
+        """Names that let a near date count (see NAMES_AGREE): a variant form at worst, or one
+        slip that is a family name the same with a slip elsewhere, or one letter typed wrong in
+        one alphabet (a near-namesake's surname is two letters or more off, or another
+        alphabet's rendering)."""
+        return self.name >= NAMES_AGREE or (
+            self.name == SLIP and (self.family_same or self.typed_slip)
+        )
 
 
 def _is_patronymic_pair(name: ParsedName, index: int) -> bool:
@@ -101,18 +129,30 @@ def name_evidence_parsed(a: ParsedName, b: ParsedName) -> NameEvidence:
     left, right = comparison.parsed or (a, b)
     grades: list[int] = []
     patronymic: list[float] = []
+    family_same = False
+    typed = True  # every slip is one letter typed wrong in one alphabet
     for i, j, score, rule in comparison.pairs:
         if _is_patronymic_pair(left, i) and _is_patronymic_pair(right, j):
             patronymic.append(score)
         elif rule != INITIAL:
             grade = part_grade(score, rule)
-            if grade == SLIP and letters_apart(left.tokens[i], right.tokens[j]) > 1:
-                grade = APART
+            if grade in (SLIP_GRADE, APART) and rule != TYPO_OF_FORM:
+                x, y = left.tokens[i], right.tokens[j]
+                apart = letters_apart(x, y)
+                if grade == SLIP_GRADE and apart > 1:
+                    grade = APART
+                elif grade == APART and apart == 1 and not _two_known_words(x, y):
+                    grade = SLIP_GRADE  # a short name one letter off: Мрад / Мурад, Олг / Олег
+                typed = typed and apart == 1
             grades.append(grade)
+            if grade == EXACT and left.role_of(i) == "family" and right.role_of(j) == "family":
+                family_same = True
     return NameEvidence(
         _name_level(grades, main_a, main_b),
         _patronymic_level(patronymic, left, right),
         comparison,
+        family_same,
+        typed,
     )
 
 
@@ -120,7 +160,7 @@ def name_evidence_parsed(a: ParsedName, b: ParsedName) -> NameEvidence:
 # form; a variant, diminutive or feminine form; a slip (a typo of one letter, or a rendering only
 # the learned model reads); more than a slip (in one alphabet, two letters or more apart:
 # Кальченко / Калоченков, as often another family's name as a typo); different.
-EXACT, FORM, VARIANT_FORM, SLIP, APART, DIFFERENT = range(6)
+EXACT, FORM, VARIANT_FORM, SLIP_GRADE, APART, DIFFERENT = range(6)
 
 
 def part_grade(score: float, rule: str) -> int:
@@ -132,8 +172,14 @@ def part_grade(score: float, rule: str) -> int:
     if rule in (VARIANT, FEMININE) and score >= VARIANT_PART:
         return VARIANT_FORM
     if score >= SLIP_PART:
-        return SLIP if score < EXACT_PART or rule not in (SAME, TRANSLITERATION) else EXACT
+        return SLIP_GRADE if score < EXACT_PART or rule not in (SAME, TRANSLITERATION) else EXACT
     return APART if score >= DIFFERENT_PART else DIFFERENT
+
+
+def _two_known_words(a: NameToken, b: NameToken) -> bool:
+    """Both words are known given names, or both known surnames (Марина / Дарина, Гук / Жук):
+    one letter apart, they are two names, not a typo."""
+    return (a.common_given and b.common_given) or (bool(a.surnames) and bool(b.surnames))
 
 
 def letters_apart(a: NameToken, b: NameToken) -> int:
@@ -152,7 +198,7 @@ def _name_level(grades: list[int], main_a: list[NameToken], main_b: list[NameTok
     agreeing = [g for g in grades if g <= VARIANT_FORM]
     if len(grades) >= 2:
         worst = max(grades)
-        if worst <= SLIP:
+        if worst <= SLIP_GRADE:
             return vector_value(NAME_LEVELS, worst)
         if worst == APART and agreeing:
             return vector_value(NAME_LEVELS, 4)
@@ -195,6 +241,14 @@ def name_level(left: str | None, right: str | None) -> int:
     return name_evidence(left, right).name
 
 
+def names_agree(left: str | None, right: str | None) -> int:
+    """1 when two names as written agree enough for a near date to count, else 0 (-1: a side
+    has no name); SQL calls this."""
+    if not left or not right:
+        return NULL
+    return int(name_evidence(left, right).agree)
+
+
 def patronymic_level(left: str | None, right: str | None) -> int:
     """The patronymics' level (vector value) of two names as written; SQL calls this."""
     if not left or not right:
@@ -207,12 +261,11 @@ def one_digit_apart(a: int, b: int) -> bool:
     return a // 10 == b // 10 or (a % 10 == b % 10 and a // 100 == b // 100)
 
 
-def dob_level(a: PartialDate, b: PartialDate, name: int = NAMES_AGREE) -> int:
-    """Partial dates of birth graded, given the names' level (vector value) of the pair.
+def dob_level(a: PartialDate, b: PartialDate, agree: bool = True) -> int:
+    """Partial dates of birth graded, given whether the pair's names agree (NameEvidence.agree).
 
     SQL twin: comparisons.date_of_birth_comparison. A near date counts only where the names
-    agree (`NAMES_AGREE`); otherwise it is the joint level "a near date, and a name that does
-    not agree".
+    agree; otherwise it is the joint level "a near date, and a name that does not agree".
     """
     if a.year is None or b.year is None:
         return NULL
@@ -227,7 +280,6 @@ def dob_level(a: PartialDate, b: PartialDate, name: int = NAMES_AGREE) -> int:
     )
     one_digit = same_day_month and one_digit_apart(a.year, b.year)
     year_off = abs(a.year - b.year) == 1
-    agree = name >= NAMES_AGREE
     conditions = (
         a.year == b.year and same_day_month,
         agree and transposed,
@@ -251,29 +303,55 @@ def sex_level(a: str | None, b: str | None) -> int:
     return vector_value(SEX_LEVELS, 0 if a == b else 1)
 
 
-def service_level(a: str | None, b: str | None) -> int:
-    """Service numbers (already folded by `service_number_key`): same, one edit, differ."""
+def service_level(a: str | None, b: str | None, *, conflict: bool = False) -> int:
+    """Service numbers (already folded by `service_number_key`): same, one edit, differ.
+
+    `conflict` (`service_conflict`): the pair's names do not agree and its years of birth
+    differ, so a number that agrees or nearly does falls to the joint level.
+    """
     if not a or not b:
         return NULL
+    near = a == b or Levenshtein.distance(a, b) <= 1
+    if near and conflict:
+        return vector_value(SERVICE_LEVELS, 2)
     if a == b:
         return vector_value(SERVICE_LEVELS, 0)
-    if Levenshtein.distance(a, b) <= 1:
+    if near:
         return vector_value(SERVICE_LEVELS, 1)
     return 0
 
 
+def service_conflict(agree: bool, a: PartialDate, b: PartialDate) -> bool:
+    """Names that do not agree and years of birth that differ (see SERVICE_LEVELS)."""
+    return not agree and a.year is not None and b.year is not None and a.year != b.year
+
+
 _NUMBER = re.compile(r"\d+")
+# A military unit code (в/ч А1234, А1234, military unit 3002): its digits, marked with this
+# prefix. A formation's number (71st brigade, 36 ОБрМП) is kept bare. The two are different
+# numberings of the same army (brigade 93 is в/ч А0501): they are never compared.
+UNIT_CODE = "code:"
+_UNIT_CODE = re.compile(
+    r"(?:в\s*/\s*ч|військова частина|воинская часть|military unit)\s*[A-ZА-ЯІЇЄҐ]?\s*-?\s*(\d{3,5})"
+    r"|(?<![^\W\d_])[AА]\s*-?\s*(\d{4})(?!\d)",
+    re.IGNORECASE,
+)
 
 
 def unit_number(text: str) -> str | None:
-    """The unit's number or code digits ('в/ч А1234' -> 1234, '71st brigade' -> 71)."""
+    """The unit's code ('в/ч А1234', 'А1234' -> 'code:1234') or formation number ('71st brigade'
+    -> '71')."""
+    code = _UNIT_CODE.search(text or "")
+    if code:
+        return UNIT_CODE + (code.group(1) or code.group(2))
     found = _NUMBER.findall(text or "")
     return max(found, key=len) if found else None
 
 
 def unit_level(a: str | None, b: str | None) -> int:
-    """Unit numbers (from `unit_number`) agree, differ, or one is unknown."""
-    if not a or not b:
+    """Unit numbers (from `unit_number`) agree, differ, or cannot be compared: one is unknown,
+    or one is a unit code and the other a formation's number."""
+    if not a or not b or a.startswith(UNIT_CODE) != b.startswith(UNIT_CODE):
         return NULL
     return vector_value(UNIT_LEVELS, 0 if a == b else 1)
 
@@ -337,12 +415,13 @@ class Facts:
 def compare_facts(a: Facts, b: Facts) -> tuple[dict[str, int], NameEvidence]:
     """Every comparison's level (vector value) for two records, and the names' evidence."""
     names = name_evidence(a.name, b.name) if a.name and b.name else NameEvidence(NULL, NULL, None)
+    conflict = service_conflict(names.agree, a.born, b.born)
     levels = {
         "name": names.name,
         "patronymic": names.patronymic,
-        "date_of_birth": dob_level(a.born, b.born, names.name),
+        "date_of_birth": dob_level(a.born, b.born, names.agree),
         "sex": sex_level(a.sex, b.sex),
-        "service_number": service_level(a.service_number, b.service_number),
+        "service_number": service_level(a.service_number, b.service_number, conflict=conflict),
         "unit": unit_level(a.unit, b.unit),
         "place_of_birth": place_level(a.place, b.place),
     }

@@ -20,16 +20,21 @@ from pathlib import Path
 from homecoming.generate.records import generate_dataset, pairs
 from homecoming.match.levels import (
     COMPARISON_LEVELS,
+    SERVICE_LEVELS,
     TF_NAME_LEVELS,
     Facts,
     compare_facts,
     dob_level,
     facts_of,
+    service_level,
 )
 from homecoming.match.model import ComparisonWeights, MatchModel
 
 DEFAULT_PATH = Path(__file__).with_name("data") / "default_model.json"
 M_FLOOR = 0.01
+# A man's unit differs between two of his records far more often than the generator makes it:
+# transfers, a battalion written for its brigade, a unit given from memory.
+M_FLOORS = {"unit": 0.2}
 U_FLOOR = 1e-6
 # The people on one list were often taken in one battle: a unit is shared by far more of them
 # than the generator's hundred units suggest.
@@ -42,6 +47,12 @@ SEED = 20261202
 # splits): such a pair is somewhat more often two people than one.
 JOINT_LEVEL = "a near date, and a name that does not agree"
 JOINT_WEIGHT = -4.0
+# The joint level "service number agrees, but the name and the year of birth do not"
+# (levels.SERVICE_LEVELS): the generator never copies a number onto another person's row, so
+# its weight is set too (chosen on the independent generator's dev split): a hint, not proof.
+SERVICE_CONFLICT_LEVEL = SERVICE_LEVELS[2]
+SERVICE_CONFLICT_WEIGHT = 2.0
+SET_WEIGHTS = {JOINT_LEVEL: JOINT_WEIGHT, SERVICE_CONFLICT_LEVEL: SERVICE_CONFLICT_WEIGHT}
 
 
 def _counts(facts: dict[str, Facts], pair_ids: list[tuple[str, str]]) -> dict[str, Counter[int]]:
@@ -51,6 +62,10 @@ def _counts(facts: dict[str, Facts], pair_ids: list[tuple[str, str]]) -> dict[st
         # Dates are counted as if the names agreed: how often two people's dates are one slip
         # apart does not depend on their names, and the joint level's weight is set (below).
         levels["date_of_birth"] = dob_level(facts[left].born, facts[right].born)
+        # And service numbers as if there were no conflict: the joint level's weight is set.
+        levels["service_number"] = service_level(
+            facts[left].service_number, facts[right].service_number
+        )
         for name, value in levels.items():
             if value >= 0:
                 counts[name][value] += 1
@@ -94,16 +109,17 @@ def train(records: int = 30_000, *, seed: int = SEED, random_pairs: int = 1_500_
     comparisons = []
     for name, labels in COMPARISON_LEVELS.items():
         tf = tuple(name == "name" and i in TF_NAME_LEVELS for i in range(len(labels)))
-        m = _shares(m_counts[name], labels, M_FLOOR)
+        m = _shares(m_counts[name], labels, M_FLOORS.get(name, M_FLOOR))
         u = _shares(u_counts[name], labels, U_FLOORS.get(name, U_FLOOR))
-        if JOINT_LEVEL in labels:
-            u = _with_weight(m, u, labels.index(JOINT_LEVEL), JOINT_WEIGHT)
+        for level, weight in SET_WEIGHTS.items():
+            if level in labels:
+                u = _with_weight(m, u, labels.index(level), weight)
         comparisons.append(ComparisonWeights(name=name, labels=labels, m=m, u=u, tf=tf))
     description = (
         f"trained by homecoming.match.train on {records} generated records (seed {seed}): "
-        f"m over {len(true_pairs)} true pairs (floor {M_FLOOR}), "
+        f"m over {len(true_pairs)} true pairs (floor {M_FLOOR}, units {M_FLOORS['unit']}), "
         f"u over {random_pairs} random pairs (floor {U_FLOOR}, units {U_FLOORS['unit']}); "
-        f"{JOINT_LEVEL!r} set to {JOINT_WEIGHT} bits"
+        + "; ".join(f"{level!r} set to {weight} bits" for level, weight in SET_WEIGHTS.items())
     )
     return MatchModel(tuple(comparisons), description)
 

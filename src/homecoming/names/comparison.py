@@ -11,6 +11,7 @@ from rapidfuzz.distance import OSA
 from homecoming.names.parse import OrderHint, ParsedName, from_parts, parse_name, with_alias
 from homecoming.names.rendering_model import MAX_CHUNK, spelling_score
 from homecoming.names.token import NameToken, name_token
+from homecoming.names.variant_groups import common_given_name_forms
 
 DEFAULT_THRESHOLD = 0.8
 # For review queues and interactive search, where a person reads every candidate:
@@ -26,6 +27,7 @@ FEMININE = "feminine form"
 INITIAL = "initial"
 LEARNED = "learned rendering"
 EDIT = "edit distance"
+TYPO_OF_FORM = "a typo of a name's form"
 UNMATCHED = "unmatched"
 
 RULE_SCORES = {
@@ -36,6 +38,9 @@ RULE_SCORES = {
     VARIANT: 0.9,
     FEMININE: 0.9,
     INITIAL: 0.75,
+    # One letter off a known given name that is a form of the other (Павнл: Павел, Павло):
+    # a typo on top of a Russian/Ukrainian form or a variant, graded as one slip.
+    TYPO_OF_FORM: 0.8,
 }
 # Weight of a part found on one side only: extra middle names count less than a mismatch,
 # unless the names share only one part (a given name alone is not a person).
@@ -150,9 +155,11 @@ def edit_similarity(a: NameToken, b: NameToken) -> float:
         dist = min(OSA.distance(x, y) for x in a.forms for y in b.forms)
     else:
         dist = OSA.distance(a.primary, b.primary)
-    if dist and a.script == b.script == "latin":
+    if dist and a.script == b.script and a.script in ("latin", "cyrillic"):
         # A typo is made in the spelling, not in the common form: one keystroke in a digraph
-        # (Steinbaum / Sheinbaum) is one edit as written, two in common form (st / S).
+        # (Steinbaum / Sheinbaum) is one edit as written, two in common form (st / S); two
+        # Cyrillic letters swapped (Гайеднко / Гайденко) are one edit as written, three in
+        # common form (йе / ai).
         dist = min(dist, OSA.distance(a.key, b.key))
     if dist and a.script != b.script:
         # Across alphabets a vowel is the least certain letter (Woolfson = Вулфсон): a vowel
@@ -163,6 +170,38 @@ def edit_similarity(a: NameToken, b: NameToken) -> float:
     longest = max(a.length, b.length, len(a.primary), len(b.primary), 1)
     cost = EDIT_COST if a.script == b.script else CROSS_SCRIPT_EDIT_COST
     return max(0.0, 1.0 - cost * dist / longest)
+
+
+def _one_deleted(word: str) -> set[str]:
+    return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+@lru_cache(maxsize=1)
+def _given_by_deletion() -> dict[str, frozenset[str]]:
+    """Each common given name's form under every one-letter deletion of it (symmetric delete:
+    two words one edit apart share a key)."""
+    found: dict[str, set[str]] = {}
+    for form in common_given_name_forms():
+        for key in _one_deleted(form):
+            found.setdefault(key, set()).add(form)
+    return {key: frozenset(forms) for key, forms in found.items()}
+
+
+@lru_cache(maxsize=100_000)
+def given_neighbours(form: str) -> frozenset[str]:
+    """Common given names' forms one edit (a swap of neighbours is one) from `form`."""
+    index = _given_by_deletion()
+    near = set().union(*(index.get(key, ()) for key in _one_deleted(form)))
+    return frozenset(c for c in near if c != form and OSA.distance(c, form) <= 1)
+
+
+def typo_of_form(a: NameToken, b: NameToken) -> bool:
+    """`a`, no known given name, is one letter off a known given name that `b`, a known given
+    name, is a form of (Павнл: Павел, a Russian form of Павло; Аелксандр: Александр)."""
+    if a.common_given or not b.common_given or a.initial or len(a.primary) < 3:
+        return False
+    targets = b.forms | b.other_forms
+    return any(not targets.isdisjoint(given_neighbours(form)) for form in a.forms)
 
 
 def _same_initial(a: NameToken, b: NameToken) -> bool:
@@ -241,6 +280,8 @@ def token_similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
         surnames = surname_similarity(a, b)
         if surnames < edit:
             edit, rule = surnames, EDIT
+    if edit < RULE_SCORES[TYPO_OF_FORM] and (typo_of_form(a, b) or typo_of_form(b, a)):
+        return RULE_SCORES[TYPO_OF_FORM], TYPO_OF_FORM
     if a.common_given and b.common_given:
         edit *= KNOWN_NAMES_FACTOR
     if edit < RULE_SCORES[FEMININE] and not a.neutral.isdisjoint(b.neutral):

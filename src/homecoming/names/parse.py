@@ -176,8 +176,29 @@ def assign_roles(
     raw, fathers = name_words(text)
     tokens = [token(w) for w in raw]
     tokens = [_with_patronymic(t, True) if i in fathers else t for i, t in enumerate(tokens)]
-    tokens = _patronymic_by_position(tokens)
+    tokens = _surname_shaped_as_patronymic(_patronymic_by_position(tokens))
     return raw, tokens, _roles(tokens, _order(tokens, raw, text, order_hint))
+
+
+def _surname_shaped_as_patronymic(tokens: list[NameToken]) -> list[NameToken]:
+    """A family name that ends as a patronymic does (Бернатович, Vasylevych, Вольфович).
+
+    A name has one patronymic, and it follows the given name ("Денис Устимович"). A word shaped
+    as a patronymic anywhere else is the family name: before the given name ("Бернатович
+    Денис Устимович", "Василевич Денис"), or a second such word ("Денис Устимович
+    Бернатович").
+    """
+    marked = [i for i, t in enumerate(tokens) if t.patronymic]
+    others = [i for i, t in enumerate(tokens) if not t.patronymic and not t.initial]
+    if not marked or not others or len(others) >= 2:
+        return tokens
+    given = others[0]
+    keep = given + 1 if given + 1 in marked else None
+    surname = next((i for i in marked if i != keep), None)
+    if surname is None:
+        return tokens
+    family = replace(tokens[surname], patronymic=False, groups=frozenset())
+    return [family if i == surname else t for i, t in enumerate(tokens)]
 
 
 def _patronymic_by_position(tokens: list[NameToken]) -> list[NameToken]:

@@ -22,6 +22,7 @@ from homecoming.match.levels import (
     NameEvidence,
     dob_level,
     name_evidence_parsed,
+    service_conflict,
     service_level,
     sex_level,
     unit_level,
@@ -461,16 +462,18 @@ class PersonIndex:
         """The one match model's levels for the query against one record of the index."""
         sex = int(self.sex[entry])
         service = self.service_of.get(entry)
+        born = _unpack(int(self.dob[entry]))
+        agree = evidence is not None and evidence.agree
         return {
             "name": evidence.name if evidence is not None else NULL,
             "patronymic": evidence.patronymic if evidence is not None else NULL,
-            "date_of_birth": dob_level(
-                query.born,
-                _unpack(int(self.dob[entry])),
-                evidence.name if evidence is not None else NULL,
-            ),
+            "date_of_birth": dob_level(query.born, born, agree),
             "sex": sex_level(query.sex, SEX_NAMES.get(sex)),
-            "service_number": service_level(wanted_service or None, service),
+            "service_number": service_level(
+                wanted_service or None,
+                service,
+                conflict=service_conflict(agree, query.born, born),
+            ),
             "unit": unit_level(unit_number(query.unit), unit_number(self.units[entry])),
         }
 

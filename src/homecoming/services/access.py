@@ -1,7 +1,7 @@
-"""Reads seen through a user's party scope: a negotiator sees only their own party's records.
+"""Reads seen through a user's scope: a negotiator sees only their own party's records.
 
-`party=None` means every party (every role but the negotiator). With a party, a person is
-made of only the records whose source is that party's; a person with none is not found.
+`EVERY_PARTY` sees every party (every role but the negotiator). In a party's scope, a person
+is made of only the records whose source is that party's; a person with none is not found.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from homecoming.domain.normalise import ALIAS_INDEX, header_key
@@ -25,39 +25,33 @@ from homecoming.store.db import Database
 from homecoming.store.models import Contact, Record, Source
 
 
-def _party_sources(party: str) -> Select[int]:
-    return select(Source.id).where(Source.party_code == party)
-
-
-def show_person(db: Database, person_id: int, *, party: str | None) -> persons.PersonView:
+def show_person(db: Database, person_id: int, *, scope: Scope) -> persons.PersonView:
     """A person as this scope sees it: only its visible records, or NotFound."""
     view = persons.show(db, person_id)
-    if party is None:
+    if scope.everything:
         return view
-    visible = [r for r in view.records if r.source.party_code == party]
+    visible = [r for r in view.records if r.source.party_code == scope.party]
     if not visible:
         raise NotFound(f"no person {person_id}; `homecoming persons list` shows who exists")
     return _view(person_id, visible)
 
 
-def count_persons(db: Database, *, party: str | None) -> int:
+def count_persons(db: Database, *, scope: Scope) -> int:
     """How many persons this scope sees."""
-    if party is None:
+    if scope.everything:
         return persons.count(db)
     with db.reading() as session:
-        query = select(func.count(func.distinct(Record.person_id))).where(
-            Record.source_id.in_(_party_sources(party))
-        )
+        query = select(func.count(func.distinct(Record.person_id))).where(scope.records())
         return session.scalar(query) or 0
 
 
 def page_persons(
-    db: Database, *, party: str | None, limit: int = 50, offset: int = 0
+    db: Database, *, scope: Scope, limit: int = 50, offset: int = 0
 ) -> list[persons.PersonView]:
     """Persons this scope sees, in id order, each made of its visible records only."""
-    if party is None:
+    if scope.everything:
         return persons.page(db, limit=limit, offset=offset)
-    visible = Record.source_id.in_(_party_sources(party))
+    visible = scope.records()
     with db.reading() as session:
         ids = session.scalars(
             select(Record.person_id)
@@ -80,18 +74,14 @@ def page_persons(
     return [_view(pid, records) for pid, records in grouped.items()]
 
 
-def search(
-    service: SearchService, query: Query, *, party: str | None, limit: int = 10
-) -> list[Hit]:
+def search(service: SearchService, query: Query, *, scope: Scope, limit: int = 10) -> list[Hit]:
     """Search; in a party scope, persons are ranked by that party's records only."""
-    return service.search(dataclasses.replace(query, party=party), limit=limit)
+    return service.search(dataclasses.replace(query, party=scope.party), limit=limit)
 
 
-def sources(db: Database, *, party: str | None) -> list[Source]:
+def sources(db: Database, *, scope: Scope) -> list[Source]:
     """Sources newest first; in a party scope, only that party's."""
-    query = select(Source).order_by(Source.id.desc())
-    if party is not None:
-        query = query.where(Source.party_code == party)
+    query = select(Source).where(scope.sources()).order_by(Source.id.desc())
     with db.reading() as session:
         return list(session.scalars(query).all())
 

@@ -168,11 +168,7 @@ def _add_parts(session: Session, agreement_id: int, agreement: Agreement) -> Non
 
 def list_agreements(db: Database, *, scope: Scope = EVERY_PARTY) -> list[AgreementView]:
     """Every agreement this scope sees, newest first."""
-    query = select(AgreementRow.id).order_by(AgreementRow.id.desc())
-    if scope.party is not None:
-        query = query.where(
-            (AgreementRow.party_a == scope.party) | (AgreementRow.party_b == scope.party)
-        )
+    query = select(AgreementRow.id).where(scope.agreements()).order_by(AgreementRow.id.desc())
     with db.reading() as session:
         ids = session.scalars(query).all()
         return [_view(session, agreement_id) for agreement_id in ids]

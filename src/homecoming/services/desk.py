@@ -222,7 +222,9 @@ def _lay_members(
             category=Category(kind) if kind in set(Category) else None,
         )
         evidence.append(Evidence(line=line, raw={k: str(v) for k, v in f.items()}, fields=fields))
-    registry.add_evidence(session, source_id=source.id, evidence=evidence, person_ids=person_ids)
+    registry.add_evidence(
+        session, source_id=source.id, evidence=evidence, person_ids=person_ids, actor=actor
+    )
     for member in members:
         session.add(
             StageMember(

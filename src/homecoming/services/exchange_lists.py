@@ -36,7 +36,7 @@ from homecoming.exchange.findings import (
 )
 from homecoming.exchange.listdiff import DiffEntry, ListDiff, diff_lists
 from homecoming.search.index import Hit, Query
-from homecoming.services import agreements, audit, events, persons, registry
+from homecoming.services import agreements, audit, persons, registry
 from homecoming.services.scope import EVERY_PARTY, Scope
 from homecoming.services.search import SearchService
 from homecoming.store.db import Database
@@ -200,7 +200,9 @@ def import_version(
         )
         session.add(source)
         session.flush()
-        record_ids = registry.add_evidence(session, source_id=source.id, evidence=evidence)
+        record_ids = registry.add_evidence(
+            session, source_id=source.id, evidence=evidence, actor=actor
+        )
         version = ListVersion(
             agreement_id=agreement_id,
             party=party,
@@ -244,7 +246,6 @@ def import_version(
             },
         )
         view = _version_view(version)
-    events.records_landed(db, record_ids, actor=actor)
     return view
 
 
@@ -314,9 +315,9 @@ def list_versions(
     agreements the scope sees; naming another agreement answers NotFound.
     """
     query = select(ListVersion).order_by(ListVersion.id)
-    if scope.party is not None:
+    if not scope.everything:
         query = query.join(AgreementRow, AgreementRow.id == ListVersion.agreement_id).where(
-            (AgreementRow.party_a == scope.party) | (AgreementRow.party_b == scope.party)
+            scope.agreements()
         )
     if agreement_id is not None:
         query = query.where(ListVersion.agreement_id == agreement_id)
@@ -391,9 +392,15 @@ def _version(session: Session, version_id: int, scope: Scope = EVERY_PARTY) -> L
     return row
 
 
-def _own_validation(scope: Scope, party: str) -> None:
+def sees_validation(scope: Scope, party: str) -> bool:
     """Validation resolves a list against the registry: a party sees only its own lists'."""
-    scope.own_party(party, doing="sees validations against the registry (those of lists sent)")
+    return scope.acts_for(party)
+
+
+def _own_validation(scope: Scope, party: str) -> None:
+    """Refuse the validation of another party's list (`sees_validation`)."""
+    if not sees_validation(scope, party):
+        scope.own_party(party, doing="sees validations against the registry (those of lists sent)")
 
 
 def _entry_rows(session: Session, version_id: int) -> list[tuple[ListEntry, Record]]:

@@ -25,7 +25,7 @@ from homecoming.exchange.agreement import Agreement
 from homecoming.exchange.fieldmerge import Claim, Value, decide, latest_per_desk
 from homecoming.exchange.reconciliation import Outcome
 from homecoming.formats.signed import Keyring, open_sealed
-from homecoming.services import agreements, audit, events, handovers, stages
+from homecoming.services import agreements, audit, handovers, stages
 from homecoming.services.desk import LOG_KIND, LOG_VERSION
 from homecoming.services.scope import EVERY_PARTY, Scope
 from homecoming.services.search import SearchService
@@ -104,7 +104,6 @@ def merge_log(
         for e in entries
         if (sub := _substitute(e.get("substitute"))) is not None
     }
-    landed: list[int] = []
     with db.transaction() as session:
         agreement = agreements.load(session, agreement_id, scope=scope)
         stage = agreements.stage_row(session, agreement_id, number)
@@ -173,7 +172,6 @@ def merge_log(
             written += result[0]
             opened_n += result[1]
             closed_n += result[2]
-            landed += result[3]
         audit.append(
             session,
             actor=actor,
@@ -191,8 +189,6 @@ def merge_log(
                 "conflicts_closed": closed_n,
             },
         )
-    if landed:
-        events.records_landed(db, landed, actor=actor)
     return MergeReport(
         desk_id=desk_id,
         desk_name=str(log.get("desk_name", "")),
@@ -341,8 +337,8 @@ def _settle(
     actor: str,
     substitute_ids: dict[str, int | None],
     signer: str,
-) -> tuple[int, int, int, list[int]]:
-    """Bring one person in line with the claims: (written, opened, closed, landed records)."""
+) -> tuple[int, int, int]:
+    """Bring one person in line with the claims: (written, opened, closed)."""
     standing, decided_at = _standing(session, stage.id, person_id)
     pairs = _claims(session, stage.id, person_id)
     by_claim = {id(c): r for c, r in pairs}
@@ -356,7 +352,6 @@ def _settle(
     previous = handovers.latest(session, stage.id, person_id)
     decision = decide(standing, open_claims, _value(previous))
     written = opened = closed = 0
-    landed: list[int] = []
     if decision.write is not None:
         entry = entry_of[(decision.write.desk, decision.write.seq)]
         member = next(
@@ -364,7 +359,7 @@ def _settle(
             for (_, pid), m in stages.current_members(session, stage.id).items()
             if pid == person_id
         )
-        row = handovers.write(
+        handovers.write(
             session,
             agreement=agreement,
             agreement_id=agreement_id,
@@ -383,8 +378,6 @@ def _settle(
             details=_field_details(entry, signer),
         )
         written = 1
-        if row.record_id is not None:
-            landed.append(row.record_id)
     current = session.scalars(
         select(FieldConflict).where(
             FieldConflict.stage_id == stage.id,
@@ -433,7 +426,7 @@ def _settle(
             details={"person": person_id, "resolution": "agreed"},
         )
         closed = 1
-    return written, opened, closed, landed
+    return written, opened, closed
 
 
 @dataclass(frozen=True, slots=True)
@@ -570,7 +563,6 @@ def resolve(
     substitute_id = (
         handovers.resolve_substitute(search, substitute, scope) if substitute is not None else None
     )
-    landed: int | None = None
     with db.transaction() as session:
         row = session.get(FieldConflict, conflict_id)
         if row is None:
@@ -606,7 +598,7 @@ def resolve(
                     for (_, pid), m in stages.current_members(session, stage.id).items()
                     if pid == row.person_id
                 )
-                written = handovers.write(
+                handovers.write(
                     session,
                     agreement=agreement,
                     agreement_id=stage.agreement_id,
@@ -621,7 +613,6 @@ def resolve(
                     action="handover.decided",
                     details={"conflict": conflict_id, "reason": reason.strip()},
                 )
-                landed = written.record_id
             row.resolution = str(outcome)
         else:
             if outcome is not None:
@@ -643,8 +634,6 @@ def resolve(
         )
         session.flush()
         view = _conflict_view(session, row)
-    if landed is not None:
-        events.records_landed(db, [landed], actor=actor)
     return view
 
 

@@ -3,7 +3,7 @@
 Every recording locks the stage's row, so twenty operators recording at once leave exact
 tallies and no person recorded twice. A delivered person (or the substitute brought in their
 place) lands as a `handover` record with fate `released`, attached to that person, so their
-derived status becomes released and tracing hears of it (`events.records_landed`).
+derived status becomes released and tracing hears of it (after the commit, `store.db`).
 
 The `handovers` table is what other features read: `outcome` is one of delivered,
 not_delivered, substituted, declined, deceased; the latest row per (stage, person) counts.
@@ -26,7 +26,7 @@ from homecoming.exchange.agreement import Agreement
 from homecoming.exchange.findings import MATCH_SCORE
 from homecoming.exchange.reconciliation import CROSSED, Outcome
 from homecoming.search.index import Query
-from homecoming.services import agreements, audit, events, persons, registry, stages
+from homecoming.services import agreements, audit, persons, registry, stages
 from homecoming.services.scope import EVERY_PARTY, Scope
 from homecoming.services.search import SearchService
 from homecoming.store.db import Database, lock_row
@@ -129,10 +129,7 @@ def record_handover(
             actor=actor,
             action="handover.corrected" if correct else "handover.recorded",
         )
-        record_id = row.record_id
         view = _view(row, number)
-    if record_id is not None:
-        events.records_landed(db, [record_id], actor=actor)
     return view
 
 
@@ -156,9 +153,9 @@ def write(
     details: dict[str, object] | None = None,
 ) -> Handover:
     """Write one handover row, its landed evidence and its audit entry in the caller's
-    transaction (the stage's row locked). The caller announces the landed record."""
+    transaction (the stage's row locked); the transaction announces the landed record."""
     record_id, substitute_id = _land(
-        session, agreement, stage, member, outcome, previous, substitute, substitute_id
+        session, agreement, stage, member, outcome, previous, substitute, substitute_id, actor
     )
     row = Handover(
         stage_id=stage.id,
@@ -241,6 +238,7 @@ def _land(
     previous: Handover | None,
     substitute: Substitute | None,
     substitute_id: int | None,
+    actor: str,
 ) -> tuple[int | None, int | None]:
     """Write the evidence this outcome gives: (record id, the substitute's person id)."""
     day = PartialDate.from_date(stage.day)
@@ -256,7 +254,7 @@ def _land(
             fate_date=day,
             notes=f"{note} in place of person {member.person_id}",
         )
-        record_id = _add(session, agreement, stage, member.party, fields, substitute_id)
+        record_id = _add(session, agreement, stage, member.party, fields, substitute_id, actor)
         if substitute_id is None:
             landed = session.get(Record, record_id)
             substitute_id = landed.person_id if landed is not None else None
@@ -269,7 +267,7 @@ def _land(
         return None, None
     base = _listed_fields(session, member)
     fields = dataclasses.replace(base, fate=fate, fate_date=day, notes=note)
-    return _add(session, agreement, stage, member.party, fields, member.person_id), None
+    return _add(session, agreement, stage, member.party, fields, member.person_id, actor), None
 
 
 def _listed_fields(session: Session, member: StageMember) -> RecordFields:
@@ -307,12 +305,13 @@ def _add(
     party: str,
     fields: RecordFields,
     person_id: int | None,
+    actor: str,
 ) -> int:
     source_id = _handover_source(session, agreement, stage, party)
     line = _next_line(session, source_id)
     evidence = Evidence(line=line, raw={"handover": fields.notes}, fields=fields)
     (record_id,) = registry.add_evidence(
-        session, source_id=source_id, evidence=[evidence], person_ids=[person_id]
+        session, source_id=source_id, evidence=[evidence], person_ids=[person_id], actor=actor
     )
     source = session.get(Source, source_id)
     assert source is not None

@@ -24,7 +24,7 @@ from homecoming.domain.dates import PartialDate
 from homecoming.domain.normalise import RawValue, cell_text
 from homecoming.domain.record import Contact, Evidence, Fate, RecordFields, SourceKind
 from homecoming.errors import AlreadyImported, Conflict, InvalidInput, NotFound, RowProblem
-from homecoming.services import audit, disclosures, events, family, registry
+from homecoming.services import audit, disclosures, family, registry
 from homecoming.services.persons import record_fields
 from homecoming.store.db import Database
 from homecoming.store.models import Party, Record, Source
@@ -197,7 +197,9 @@ def register(
     with db.transaction() as session:
         source = _inquiry_source(session, name="Family inquiry", request=request, actor=actor)
         evidence = _evidence(request, line=1)
-        (record_id,) = registry.add_evidence(session, source_id=source.id, evidence=[evidence])
+        (record_id,) = registry.add_evidence(
+            session, source_id=source.id, evidence=[evidence], actor=actor
+        )
         inquiry = open_case(session, record_id=record_id, request=request, actor=actor)
         source.name = f"Family inquiry {inquiry.reference}"
         source.row_count = 1
@@ -206,7 +208,6 @@ def register(
                 session, inquiry_id=inquiry.id, code_hash=family_code_hash, actor=actor
             )
         result = Registered(inquiry.id, inquiry.reference, record_id)
-    events.records_landed(db, [record_id], actor=actor)
     return result
 
 
@@ -252,6 +253,7 @@ def register_many(
             session,
             source_id=source.id,
             evidence=[_evidence(request, line=line) for line, request in rows],
+            actor=actor,
         )
         source.row_count = len(record_ids)
         found = open_cases(
@@ -272,7 +274,6 @@ def register_many(
                 "last": found[-1].reference if found else "",
             },
         )
-    events.records_landed(db, record_ids, actor=actor)
     return found
 
 

@@ -23,7 +23,7 @@ from homecoming.domain.record import Fate, SourceKind
 from homecoming.errors import Conflict, InvalidInput, NotFound
 from homecoming.match.levels import one_digit_apart
 from homecoming.search.index import Query
-from homecoming.services import audit, inquiries
+from homecoming.services import audit, inquiries, notifications
 from homecoming.services.persons import record_fields
 from homecoming.services.search import SearchService
 from homecoming.store.db import Database
@@ -45,21 +45,19 @@ from homecoming.tracing.matching import Candidate, Described, evidence_keys, sco
 CHUNK = 5_000
 # How many persons the search index proposes for a newly registered inquiry.
 SEARCH_LIMIT = 20
-_SEARCH_ATTRIBUTE = "_tracing_search"  # kept on the Database handle: it lives as long as it
 
 
-def search_service(db: Database) -> SearchService:
-    """One search index per database handle, kept in step with the store."""
-    service: SearchService | None = getattr(db, _SEARCH_ATTRIBUTE, None)
-    if service is None:
-        service = SearchService(db)
-        setattr(db, _SEARCH_ATTRIBUTE, service)
-    return service
+def subscribe(db: Database, search: SearchService) -> None:
+    """Re-match the open inquiries whenever records land through `db` (after each commit).
 
+    The app and the CLI call this once per database handle with the search index they
+    already keep; a newly registered inquiry is matched against the registry through it.
+    """
 
-def use_search_service(db: Database, service: SearchService) -> None:
-    """Let tracing share an index already built (the API server's)."""
-    setattr(db, _SEARCH_ATTRIBUTE, service)
+    def landed(record_ids: Sequence[int], actor: str) -> None:
+        rematch_for_records(db, record_ids, actor=actor, search=search)
+
+    db.subscribe("tracing", landed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,12 +84,14 @@ class _Open:
     party: str | None
 
 
-def rematch_for_records(db: Database, record_ids: Sequence[int], *, actor: str) -> int:
+def rematch_for_records(
+    db: Database, record_ids: Sequence[int], *, actor: str, search: SearchService
+) -> int:
     """Re-match the open inquiries these records may answer; returns the new leads' count."""
     if not record_ids or not _any_open_inquiry(db):  # no case to answer: nothing to match
         return 0
     new_cases = _new_inquiries(db, record_ids)
-    proposals = _registry_candidates(db, new_cases) if new_cases else {}
+    proposals = _registry_candidates(db, search, new_cases) if new_cases else {}
     with db.transaction() as session:
         evidence = _load_evidence(session, record_ids)
         pairs = _pairs(session, evidence)
@@ -117,7 +117,9 @@ def rematch_for_records(db: Database, record_ids: Sequence[int], *, actor: str) 
     return len(created)
 
 
-def match_inquiries(db: Database, inquiry_ids: Sequence[int], *, actor: str) -> int:
+def match_inquiries(
+    db: Database, inquiry_ids: Sequence[int], *, actor: str, search: SearchService
+) -> int:
     """Match these open inquiries against the whole registry (search index); new leads' count."""
     with db.reading() as session:
         cases = [
@@ -125,7 +127,7 @@ def match_inquiries(db: Database, inquiry_ids: Sequence[int], *, actor: str) -> 
             for row in _chunked_rows(session, Inquiry, Inquiry.id, inquiry_ids)
             if row.open
         ]
-    proposals = _registry_candidates(db, cases)
+    proposals = _registry_candidates(db, search, cases)
     with db.transaction() as session:
         pairs: dict[int, dict[int, tuple[_Evidence, bool]]] = {}
         for inquiry_id, found in proposals.items():
@@ -224,9 +226,10 @@ def _open_cases(session: Session, inquiry_ids: Sequence[int]) -> dict[int, _Open
     return cases
 
 
-def _registry_candidates(db: Database, cases: list[_Open]) -> dict[int, list[int]]:
+def _registry_candidates(
+    db: Database, service: SearchService, cases: list[_Open]
+) -> dict[int, list[int]]:
     """For each new inquiry, the records of the persons the search index proposes."""
-    service = search_service(db)
     proposed: dict[int, list[int]] = {}
     persons_of: dict[int, list[int]] = {}
     for case in cases:
@@ -672,8 +675,6 @@ def decide(db: Database, *, lead_id: int, decision: Decision, reason: str, actor
         status = refresh_status(session, inquiry)
         notification_id = None
         if decision is Decision.VERIFY and status != previous:
-            from homecoming.services import notifications
-
             notification_id = notifications.prepare_in(
                 session, inquiry=inquiry, lead_id=row.id, actor=actor
             )

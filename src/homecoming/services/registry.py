@@ -21,8 +21,8 @@ from homecoming.domain.record import (
 )
 from homecoming.errors import AlreadyImported, InvalidInput, NotFound, RowProblem
 from homecoming.formats.pfif import DEFAULTED_KEY, parse_pfif, utc_stamp
-from homecoming.services import audit, events
-from homecoming.store.db import Database, allocate_ids
+from homecoming.services import audit
+from homecoming.store.db import Database, allocate_ids, note_records_landed
 from homecoming.store.models import CONTACTS, PERSONS, RECORDS, Party, Record, Source
 
 BATCH = 2_000
@@ -92,7 +92,9 @@ def import_evidence(
         _require_party(session, source.party)
         row = _add_source(session, source, actor)
         result = ImportResult(source_id=row.id)
-        writer = _BatchWriter(session, row.id, pfif=source.kind == SourceKind.PFIF_FEED)
+        writer = _BatchWriter(
+            session, row.id, actor=actor, pfif=source.kind == SourceKind.PFIF_FEED
+        )
         for item in rows:
             if isinstance(item, list):
                 result.problems.extend(item)
@@ -134,8 +136,6 @@ def import_evidence(
                 "forced": force,
             },
         )
-    if result.source_id is not None:
-        events.records_landed(db, record_ids_of(db, result.source_id), actor=actor)
     return result
 
 
@@ -152,17 +152,18 @@ def add_evidence(
     source_id: int,
     evidence: Sequence[Evidence],
     person_ids: Sequence[int | None] | None = None,
+    actor: str,
 ) -> list[int]:
     """Write records in the caller's transaction; each joins the given person, or a new one.
 
-    The caller announces them with `events.records_landed` after its transaction commits.
+    The transaction announces them (`actor` landed them) to its subscribers after it commits.
     """
     wanted: list[int | None] = (
         list(person_ids) if person_ids is not None else [None] * len(evidence)
     )
     if len(wanted) != len(evidence):
         raise ValueError("add_evidence: one person id (or None) per piece of evidence")
-    return _insert(session, source_id, evidence, wanted)
+    return _insert(session, source_id, evidence, wanted, actor=actor)
 
 
 # What an import report says of a required field a record lacked.
@@ -182,7 +183,12 @@ def _defaulted(evidence: Evidence) -> list[RowProblem]:
 
 
 def _insert(
-    session: Session, source_id: int, evidence: Sequence[Evidence], wanted: list[int | None]
+    session: Session,
+    source_id: int,
+    evidence: Sequence[Evidence],
+    wanted: list[int | None],
+    *,
+    actor: str,
 ) -> list[int]:
     now = dt.datetime.now(dt.UTC)
     fresh = list(allocate_ids(session, "persons", wanted.count(None)))
@@ -212,6 +218,7 @@ def _insert(
     ]
     if contacts:
         session.execute(insert(CONTACTS), contacts)
+    note_records_landed(session, record_ids, actor=actor)
     return record_ids
 
 
@@ -356,9 +363,10 @@ class _BatchWriter:
     and a record already held (same id and entry_date) is skipped and counted.
     """
 
-    def __init__(self, session: Session, source_id: int, *, pfif: bool = False) -> None:
+    def __init__(self, session: Session, source_id: int, *, actor: str, pfif: bool = False) -> None:
         self.session = session
         self.source_id = source_id
+        self.actor = actor
         self.batch: list[Evidence] = []
         self.pfif = pfif
         self.already_held = 0
@@ -378,7 +386,7 @@ class _BatchWriter:
             return 0
         if self.pfif:
             return self._flush_pfif(batch)
-        _insert(self.session, self.source_id, batch, [None] * len(batch))
+        _insert(self.session, self.source_id, batch, [None] * len(batch), actor=self.actor)
         return len(batch)
 
     def _flush_pfif(self, batch: list[Evidence]) -> int:
@@ -408,7 +416,7 @@ class _BatchWriter:
             self.session.execute(insert(PERSONS), [{"id": p, "created_at": now} for p in fresh])
             self.person_of.update(zip(new_subjects, fresh, strict=True))
         wanted: list[int | None] = [self.person_of[subject] for _, subject in kept]
-        _insert(self.session, self.source_id, [e for e, _ in kept], wanted)
+        _insert(self.session, self.source_id, [e for e, _ in kept], wanted, actor=self.actor)
         self.defaulted.extend(
             d for e, _ in sorted(kept, key=lambda k: k[0].line) for d in _defaulted(e)
         )

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from homecoming.domain.record import Fate
 from homecoming.errors import Conflict, Forbidden, InvalidInput, NotFound
-from homecoming.services import audit, inquiries, leads
+from homecoming.services import audit, inquiries, leads, notifications
 from homecoming.services.persons import record_fields
 from homecoming.store.db import Database
 from homecoming.store.exchange_models import AgreementRow
@@ -655,8 +655,6 @@ def _identified(
     status = leads.refresh_status(session, inquiry)
     notification = None
     if status != previous:
-        from homecoming.services import notifications
-
         notification = notifications.prepare_in(
             session, inquiry=inquiry, lead_id=lead_id, actor=actor
         )

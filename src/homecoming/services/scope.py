@@ -52,6 +52,16 @@ class Scope:
         """True when this scope may see an agreement between these parties."""
         return self.party is None or self.party in tuple(parties)
 
+    def agreements(self) -> ColumnElement[bool]:
+        """A filter on `AgreementRow` keeping only the agreements this scope sees."""
+        if self.party is None:
+            return AgreementRow.id.is_not(None)
+        return (AgreementRow.party_a == self.party) | (AgreementRow.party_b == self.party)
+
+    def acts_for(self, party: str) -> bool:
+        """True when this scope may act (declare, validate, export) for `party`."""
+        return self.party is None or party.upper() == self.party
+
     def agreement(self, session: Session, agreement_id: int) -> AgreementRow:
         """The stored agreement, or NotFound: one outside the scope looks like no agreement."""
         row = session.get(AgreementRow, agreement_id)
@@ -63,7 +73,7 @@ class Scope:
 
     def own_party(self, party: str, *, doing: str) -> None:
         """Refuse a party-scoped user acting for another party (`doing` says what)."""
-        if self.party is not None and party.upper() != self.party:
+        if not self.acts_for(party):
             raise Forbidden(
                 f"a {self.party} negotiator {doing} only for {self.party}, not for "
                 f"{party.upper()}; a user of {party.upper()} or an administrator can do it"
@@ -74,6 +84,12 @@ class Scope:
         if self.party is None:
             return Record.id.is_not(None)
         return Record.source_id.in_(select(Source.id).where(Source.party_code == self.party))
+
+    def sources(self) -> ColumnElement[bool]:
+        """A filter on `Source` keeping only the sources this scope sees."""
+        if self.party is None:
+            return Source.id.is_not(None)
+        return Source.party_code == self.party
 
     def visible_persons(self, session: Session, person_ids: Iterable[int]) -> set[int]:
         """Those of these persons with at least one record this scope sees."""

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import Evidence, Fate, RecordFields, SourceKind
 from homecoming.errors import InvalidInput, NotFound, RowProblem
-from homecoming.services import audit, events, leads, registry
+from homecoming.services import audit, leads, registry
 from homecoming.store.db import Database
 from homecoming.store.models import Party, Source
 from homecoming.store.tracing_models import (
@@ -87,6 +87,7 @@ def record_testimony(
 ) -> RecordedTestimony:
     """Record a testimony and its sightings (one transaction); re-matching follows."""
     _check(witness, sightings)
+    before = _lead_count(db)
     with db.transaction() as session:
         if party is not None and session.get(Party, party) is None:
             raise NotFound(f"unknown party {party!r}; register it first (`homecoming parties add`)")
@@ -108,6 +109,7 @@ def record_testimony(
             session,
             source_id=source.id,
             evidence=[_evidence(s, line=n) for n, s in enumerate(sightings, 2)],
+            actor=actor,
         )
         testimony = Testimony(
             source_id=source.id,
@@ -134,8 +136,6 @@ def record_testimony(
             details={"source": source.id, "sightings": len(rows), "records": record_ids},
         )
         result = (testimony.id, source.id, [r.id for r in rows])
-    before = _lead_count(db)
-    events.records_landed(db, record_ids, actor=actor)
     return RecordedTestimony(result[0], result[1], result[2], record_ids, _lead_count(db) - before)
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from homecoming.domain.record import Contact, SourceKind
 from homecoming.services import audit, inquiries, leads, testimonies
 from homecoming.services.persons import record_fields
+from homecoming.services.search import SearchService
 from homecoming.store.db import Database
 from homecoming.store.models import Record, Source
 from homecoming.store.tracing_models import Inquiry
@@ -39,10 +40,13 @@ class DemoTracing:
         )
 
 
-def load_demo_tracing(db: Database, *, actor: str) -> DemoTracing:
-    """Open the scenario's inquiries as cases, match them, and record one testimony."""
+def load_demo_tracing(
+    db: Database, *, actor: str, search: SearchService | None = None
+) -> DemoTracing:
+    """Open the scenario's inquiries as cases, match them (through `search`, or an index
+    built for the purpose), and record one testimony."""
     opened = _open_scenario_cases(db, actor=actor)
-    found = leads.match_inquiries(db, opened, actor=actor)
+    found = leads.match_inquiries(db, opened, actor=actor, search=search or SearchService(db))
     testimony = _debrief(db, opened, actor=actor)
     return DemoTracing(
         inquiries=len(opened),

@@ -6,7 +6,7 @@ import fcntl
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -125,8 +125,26 @@ class _SqliteWriters:
                 self._file = None
 
 
+# Told, after a transaction commits, of the records it wrote: (their ids, who wrote them).
+RecordsLanded = Callable[[Sequence[int], str], None]
+_LANDED = "homecoming_records_landed"  # the key in a transaction's Session.info
+
+
+def note_records_landed(session: Session, record_ids: Sequence[int], *, actor: str) -> None:
+    """Remember records written in this transaction; subscribers hear of them after commit."""
+    landed: dict[str, list[int]] | None = session.info.get(_LANDED)
+    if landed is None:
+        raise RuntimeError("records land only inside Database.transaction()")
+    landed.setdefault(actor, []).extend(record_ids)
+
+
 class Database:
-    """An engine and its sessions; `transaction()` is the unit of work of every service."""
+    """An engine and its sessions; `transaction()` is the unit of work of every service.
+
+    A transaction collects the ids of the records it writes (`note_records_landed`); once it
+    has committed, each subscriber (`subscribe`) is told of them: that is how tracing re-matches
+    the open inquiries new evidence may answer, without the services that land it knowing.
+    """
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -142,6 +160,14 @@ class Database:
         self._readers = sessionmaker(
             self.engine.execution_options(**{READ_ONLY_OPTION: True}), expire_on_commit=False
         )
+        self._subscribers: dict[str, RecordsLanded] = {}
+
+    def subscribe(self, name: str, subscriber: RecordsLanded) -> None:
+        """Tell `subscriber` of every record landed through this handle, after its commit.
+
+        One subscriber per name: subscribing again under a name replaces the one before.
+        """
+        self._subscribers[name] = subscriber
 
     @property
     def dialect(self) -> str:
@@ -149,13 +175,24 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back on any error."""
+        """One transaction: committed when the block ends, rolled back on any error.
+
+        After the commit (and outside SQLite's writers' queue), the subscribers hear of the
+        records it wrote; a rolled-back transaction announces nothing.
+        """
+        landed: dict[str, list[int]] = {}
         if self._writers is None:
             with self._sessions.begin() as session:
+                session.info[_LANDED] = landed
                 yield session
-            return
-        with self._writers.turn(), self._sessions.begin() as session:
-            yield session
+        else:
+            with self._writers.turn(), self._sessions.begin() as session:
+                session.info[_LANDED] = landed
+                yield session
+        for actor, record_ids in landed.items():
+            if record_ids:
+                for subscriber in list(self._subscribers.values()):
+                    subscriber(record_ids, actor)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

@@ -22,8 +22,8 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from homecoming.api.deps import route_capabilities
 from homecoming.errors import HomecomingError
+from homecoming.http.guard import unguarded
 from homecoming.web.errors import page_error, page_from_problem
 from homecoming.web.pages import (
     account,
@@ -127,12 +127,6 @@ async def _to_dashboard() -> RedirectResponse:
 
 def refuse_unguarded_pages(routes: Iterable[object]) -> None:
     """Fail at start-up when a page outside PUBLIC_PAGES names no capability."""
-    unguarded = [
-        route.path
-        for route in routes
-        if isinstance(route, APIRoute)
-        and route.path not in PUBLIC_PAGES
-        and not route_capabilities(route)
-    ]
-    if unguarded:
-        raise RuntimeError(f"pages without a capability: {unguarded}; add page_requires(...)")
+    missing = unguarded(routes, PUBLIC_PAGES)
+    if missing:
+        raise RuntimeError(f"pages without a capability: {missing}; add page_requires(...)")

@@ -8,8 +8,8 @@ import json
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
-from homecoming.api.deps import session_secret
 from homecoming.errors import HomecomingError, InvalidInput, RowProblem, Unauthorized
+from homecoming.http.deps import session_secret
 from homecoming.services import users
 from homecoming.services.users import Principal
 from homecoming.settings import Settings

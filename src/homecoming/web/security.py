@@ -1,8 +1,8 @@
 """Who is looking at a page, and may they: the API's session cookie, capabilities and CSRF.
 
-Pages use the same signed session cookie as the API (`api/auth.py`) and the same table of
-capabilities (`domain/roles.py`); `page_requires(Capability.X)` is the API's `requires`
-for pages (it subclasses it, so start-up and the tests see which capability a page needs).
+Pages use the same signed session cookie as the API (`http/cookies.py`) and the same table of
+capabilities (`domain/roles.py`); `page_requires(Capability.X)` is `http.guard.requires`
+for pages (it subclasses `Requires`, so start-up and the tests see which capability a page needs).
 Differences, because a browser form is not a script: the CSRF token travels in a hidden
 `csrf_token` field (or htmx's `X-CSRF-Token` header), and a missing or ended session sends
 the browser to the login page instead of answering 401.
@@ -17,10 +17,11 @@ from urllib.parse import quote
 
 from fastapi import Depends, Request
 
-from homecoming.api import auth
-from homecoming.api.deps import DatabaseDep, SettingsDep, _Requires, session_secret
 from homecoming.domain.roles import Capability, allows
 from homecoming.errors import Forbidden, Unauthorized
+from homecoming.http import cookies
+from homecoming.http.deps import DatabaseDep, SettingsDep, session_secret
+from homecoming.http.guard import Requires
 from homecoming.services import users
 from homecoming.services.users import Principal
 
@@ -63,11 +64,11 @@ def _here(request: Request) -> str:
 async def _page_user(request: Request, db: DatabaseDep, settings: SettingsDep) -> Principal:
     """The user of a live session; unsafe methods must also carry the session's CSRF token."""
     secret = session_secret(request, settings)
-    here = _here(request) if request.method in auth.SAFE_METHODS else "/ui/"
+    here = _here(request) if request.method in cookies.SAFE_METHODS else "/ui/"
     if secret is None:
         raise LoginRequired("log in to continue", next_path=here)
-    if request.method not in auth.SAFE_METHODS:
-        await check_form_csrf(request, auth.csrf_token(settings.secret_key, secret))
+    if request.method not in cookies.SAFE_METHODS:
+        await check_form_csrf(request, cookies.csrf_token(settings.secret_key, secret))
     try:
         return users.authenticate_session(db, secret)
     except Unauthorized as ended:
@@ -76,7 +77,7 @@ async def _page_user(request: Request, db: DatabaseDep, settings: SettingsDep) -
 
 async def check_form_csrf(request: Request, expected: str) -> None:
     """Refuse a form (or htmx request) whose token is not this session's."""
-    given = request.headers.get(auth.CSRF_HEADER, "")
+    given = request.headers.get(cookies.CSRF_HEADER, "")
     if not given:
         form = await request.form()
         value = form.get(CSRF_FIELD)
@@ -91,7 +92,7 @@ async def check_form_csrf(request: Request, expected: str) -> None:
 PageUser = Annotated[Principal, Depends(_page_user)]
 
 
-class _PageRequires(_Requires):
+class _PageRequires(Requires):
     """`requires` for pages: the same capability check over the page's session user."""
 
     async def __call__(self, user: PageUser) -> Principal:
@@ -110,9 +111,9 @@ def page_requires(capability: Capability) -> Any:
 
 def page_csrf(request: Request, key: str) -> str:
     """The CSRF token for this browser's session ('' when logged out)."""
-    cookie = request.cookies.get(auth.SESSION_COOKIE)
-    secret = auth.session_secret(key, cookie) if cookie else None
-    return auth.csrf_token(key, secret) if secret else ""
+    cookie = request.cookies.get(cookies.SESSION_COOKIE)
+    secret = cookies.session_secret(key, cookie) if cookie else None
+    return cookies.csrf_token(key, secret) if secret else ""
 
 
 def new_login_token() -> str:

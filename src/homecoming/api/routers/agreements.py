@@ -4,11 +4,12 @@ from typing import Annotated
 
 from fastapi import APIRouter
 
-from homecoming.api.deps import DatabaseDep, IdPath, requires
 from homecoming.api.schemas import GUARDED, problem
 from homecoming.api.schemas_exchanges import AgreementIn, AgreementOut
 from homecoming.domain.roles import Capability
 from homecoming.exchange.agreement import agreement_from_mapping
+from homecoming.http.deps import DatabaseDep, IdPath
+from homecoming.http.guard import requires
 from homecoming.services import agreements
 from homecoming.services.users import Principal
 

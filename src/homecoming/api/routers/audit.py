@@ -2,9 +2,10 @@
 
 from fastapi import APIRouter
 
-from homecoming.api.deps import DatabaseDep, requires
 from homecoming.api.schemas import GUARDED, AuditFault, AuditReport
 from homecoming.domain.roles import Capability
+from homecoming.http.deps import DatabaseDep
+from homecoming.http.guard import requires
 from homecoming.services import audit
 
 router = APIRouter(

@@ -8,11 +8,12 @@ from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from homecoming.api import auth
-from homecoming.api.deps import DatabaseDep, SettingsDep, requires, session_secret
 from homecoming.api.schemas import GUARDED, LoggedIn, LoginForm, Me, problem
 from homecoming.domain.roles import Capability, capabilities_of
 from homecoming.errors import Forbidden, InvalidInput, RowProblem
+from homecoming.http import cookies
+from homecoming.http.deps import DatabaseDep, SettingsDep, session_secret
+from homecoming.http.guard import requires
 from homecoming.services import users
 from homecoming.services.users import Principal
 
@@ -58,7 +59,7 @@ async def login(
             policy=users.LoginPolicy.of(settings),
         )
     )
-    csrf = auth.set_cookies(
+    csrf = cookies.set_cookies(
         response,
         request,
         key=settings.secret_key,
@@ -80,7 +81,7 @@ def logout(
     secret = session_secret(request, settings)
     if secret is not None:
         users.logout(db, secret=secret)
-    auth.clear_cookies(response, request)
+    cookies.clear_cookies(response, request)
 
 
 @router.get("/me", responses=GUARDED)

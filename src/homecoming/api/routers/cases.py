@@ -9,10 +9,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from homecoming.api.deps import DatabaseDep, SettingsDep, requires
 from homecoming.api.routers.inquiries import InquiryId
 from homecoming.api.schemas import GUARDED, problem
 from homecoming.domain.roles import Capability
+from homecoming.http.deps import DatabaseDep, SettingsDep
+from homecoming.http.guard import requires
 from homecoming.services import cases
 from homecoming.services.cases import ContactKind
 from homecoming.services.users import Principal

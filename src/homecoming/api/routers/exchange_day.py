@@ -12,9 +12,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from homecoming.api.deps import DatabaseDep, IdPath, SettingsDep, StageNumber, requires
 from homecoming.api.schemas import GUARDED, problem
 from homecoming.domain.roles import Capability
+from homecoming.http.deps import DatabaseDep, IdPath, SettingsDep, StageNumber
+from homecoming.http.guard import requires
 from homecoming.notify.channels import sms_configured
 from homecoming.services import exchange_day
 from homecoming.services.users import Principal

@@ -5,7 +5,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from homecoming.api.deps import MAX_ID, DatabaseDep, SearchDep, requires
 from homecoming.api.schemas import GUARDED, problem
 from homecoming.api.schemas_exchanges import (
     DeclaredCountIn,
@@ -16,6 +15,8 @@ from homecoming.api.schemas_exchanges import (
 )
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.roles import Capability
+from homecoming.http.deps import MAX_ID, DatabaseDep, SearchDep
+from homecoming.http.guard import requires
 from homecoming.services import handovers, reconciliation
 from homecoming.services.users import Principal
 

@@ -3,8 +3,8 @@
 from fastapi import APIRouter
 
 from homecoming import __version__
-from homecoming.api.deps import DatabaseDep
 from homecoming.api.schemas import Health
+from homecoming.http.deps import DatabaseDep
 
 router = APIRouter(tags=["health"])
 

@@ -6,7 +6,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Path, Query, Response, UploadFile
 
-from homecoming.api.deps import PERSONAL_FILE_HEADERS, DatabaseDep, IdPath, SettingsDep, requires
 from homecoming.api.schemas import GUARDED, problem
 from homecoming.api.schemas_tracing import (
     ContactOut,
@@ -22,6 +21,8 @@ from homecoming.api.schemas_tracing import (
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import Contact, RecordFields
 from homecoming.domain.roles import Capability
+from homecoming.http.deps import PERSONAL_FILE_HEADERS, DatabaseDep, IdPath, SettingsDep
+from homecoming.http.guard import requires
 from homecoming.services import contacts, erasure, family, inquiries, users
 from homecoming.services.users import Principal
 from homecoming.tracing.inquiry import FamilyStatus, Recipient

@@ -4,10 +4,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from homecoming.api.deps import MAX_ID, DatabaseDep, IdPath, requires
 from homecoming.api.schemas import GUARDED, problem
 from homecoming.api.schemas_review import JudgementIn, JudgementOut, JudgementPage, UndoIn
 from homecoming.domain.roles import Capability
+from homecoming.http.deps import MAX_ID, DatabaseDep, IdPath
+from homecoming.http.guard import requires
 from homecoming.services import judgements, review
 from homecoming.services.judgements import Decision
 from homecoming.services.users import Principal

@@ -6,10 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from homecoming.api.deps import DatabaseDep, IdPath, requires
 from homecoming.api.schemas import GUARDED, problem
 from homecoming.api.schemas_tracing import DecisionIn, DecisionOut, LeadOut
 from homecoming.domain.roles import Capability
+from homecoming.http.deps import DatabaseDep, IdPath
+from homecoming.http.guard import requires
 from homecoming.services import leads
 from homecoming.services.users import Principal
 from homecoming.tracing.inquiry import FamilyStatus

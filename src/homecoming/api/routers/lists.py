@@ -6,7 +6,6 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 
-from homecoming.api.deps import DatabaseDep, IdPath, SearchDep, requires
 from homecoming.api.schemas import GUARDED, problem
 from homecoming.api.schemas_exchanges import (
     ChangedEntryOut,
@@ -25,6 +24,8 @@ from homecoming.api.schemas_exchanges import (
 from homecoming.domain.roles import Capability
 from homecoming.exchange.listdiff import DiffEntry
 from homecoming.formats import export, tabular
+from homecoming.http.deps import DatabaseDep, IdPath, SearchDep
+from homecoming.http.guard import requires
 from homecoming.services import exchange_lists, registry
 from homecoming.services.exchange_lists import Direction
 from homecoming.services.users import Principal

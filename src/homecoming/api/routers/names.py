@@ -5,9 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from homecoming.api.deps import requires
 from homecoming.api.schemas import GUARDED
 from homecoming.domain.roles import Capability
+from homecoming.http.guard import requires
 from homecoming.services.users import Principal
 
 router = APIRouter(prefix="/names", tags=["names"], responses=GUARDED)

@@ -6,11 +6,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from homecoming.api.deps import DatabaseDep, IdPath, SettingsDep, requires
 from homecoming.api.schemas import GUARDED, problem
 from homecoming.api.schemas_tracing import CancelIn, DeliveryOut, NotificationOut, PrepareIn
 from homecoming.domain.roles import Capability
 from homecoming.errors import Conflict
+from homecoming.http.deps import DatabaseDep, IdPath, SettingsDep
+from homecoming.http.guard import requires
 from homecoming.notify import DeliveryError
 from homecoming.notify.channels import configured, sms_configured
 from homecoming.services import notifications, push

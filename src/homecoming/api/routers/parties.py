@@ -5,9 +5,10 @@ from typing import Annotated
 from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
 
-from homecoming.api.deps import DatabaseDep, requires
 from homecoming.api.schemas import GUARDED
 from homecoming.domain.roles import Capability
+from homecoming.http.deps import DatabaseDep
+from homecoming.http.guard import requires
 from homecoming.services import registry
 from homecoming.services.users import Principal
 

@@ -4,9 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from homecoming.api.deps import MAX_ID, DatabaseDep, IdPath, requires
 from homecoming.api.schemas import GUARDED, PersonDetail, PersonPage, PersonSummary, problem
 from homecoming.domain.roles import Capability
+from homecoming.http.deps import MAX_ID, DatabaseDep, IdPath
+from homecoming.http.guard import requires
 from homecoming.services import access, persons
 from homecoming.services.users import Principal
 
@@ -22,10 +23,9 @@ def list_persons(
     offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> PersonPage:
     """Persons in id order, a page at a time (a negotiator sees only their party's records)."""
-    scope = user.party_scope
-    views = access.page_persons(db, party=scope, limit=limit, offset=offset)
+    views = access.page_persons(db, scope=user.scope, limit=limit, offset=offset)
     return PersonPage(
-        total=access.count_persons(db, party=scope),
+        total=access.count_persons(db, scope=user.scope),
         items=[PersonSummary(**persons.summary(v)) for v in views],
     )
 
@@ -35,5 +35,5 @@ async def show_person(db: DatabaseDep, user: Reader, person_id: IdPath) -> Perso
     """A person's records, status, timeline and contradictions."""
     # In the event loop: two indexed reads that never wait on a lock cost less than the hop
     # to a worker thread (and the contention for the interpreter that comes with it).
-    view = access.show_person(db, person_id, party=user.party_scope)
+    view = access.show_person(db, person_id, scope=user.scope)
     return PersonDetail(**persons.detail(view))

@@ -7,9 +7,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from homecoming.api.deps import DatabaseDep, requires
 from homecoming.api.schemas import GUARDED
 from homecoming.domain.roles import Capability
+from homecoming.http.deps import DatabaseDep
+from homecoming.http.guard import requires
 from homecoming.services import access_review, disclosures
 
 router = APIRouter(

@@ -4,10 +4,11 @@ from typing import Annotated
 
 from fastapi import APIRouter
 
-from homecoming.api.deps import DatabaseDep, IdPath, requires
 from homecoming.api.schemas import GUARDED, problem
 from homecoming.api.schemas_exchanges import ReconciliationOut
 from homecoming.domain.roles import Capability
+from homecoming.http.deps import DatabaseDep, IdPath
+from homecoming.http.guard import requires
 from homecoming.services import reconciliation
 from homecoming.services.users import Principal
 

@@ -6,11 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from homecoming.api.deps import DatabaseDep, IdPath, requires
 from homecoming.api.schemas import GUARDED, Responses, problem
 from homecoming.api.schemas_admin import ContactOut, RecordOut
 from homecoming.domain.record import RecordFields
 from homecoming.domain.roles import Capability
+from homecoming.http.deps import DatabaseDep, IdPath
+from homecoming.http.guard import requires
 from homecoming.services import access, contacts, persons
 from homecoming.services.users import Principal
 

@@ -8,7 +8,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
 
-from homecoming.api.deps import PERSONAL_FILE_HEADERS, DatabaseDep, IdPath, SettingsDep, requires
 from homecoming.api.schemas import GUARDED, problem
 from homecoming.api.schemas_remains import (
     CaseOut,
@@ -29,6 +28,8 @@ from homecoming.api.schemas_remains import (
 )
 from homecoming.domain.roles import Capability, allows
 from homecoming.errors import Forbidden
+from homecoming.http.deps import PERSONAL_FILE_HEADERS, DatabaseDep, IdPath, SettingsDep
+from homecoming.http.guard import requires
 from homecoming.services import remains
 from homecoming.services.users import Principal
 from homecoming.tracing.remains import FORENSIC_STEPS

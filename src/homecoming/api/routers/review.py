@@ -5,7 +5,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from homecoming.api.deps import DatabaseDep, IdPath, requires
 from homecoming.api.schemas import GUARDED, problem
 from homecoming.api.schemas_review import (
     DecisionIn,
@@ -15,6 +14,8 @@ from homecoming.api.schemas_review import (
     WaterfallOut,
 )
 from homecoming.domain.roles import Capability
+from homecoming.http.deps import DatabaseDep, IdPath
+from homecoming.http.guard import requires
 from homecoming.services import review
 from homecoming.services.judgements import Decision
 from homecoming.services.users import Principal

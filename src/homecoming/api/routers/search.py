@@ -6,10 +6,11 @@ from fastapi import APIRouter, Query, Response
 from pydantic import TypeAdapter
 from starlette.concurrency import run_in_threadpool
 
-from homecoming.api.deps import SearchDep, requires
 from homecoming.api.schemas import GUARDED, SearchHit
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.roles import Capability
+from homecoming.http.deps import SearchDep
+from homecoming.http.guard import requires
 from homecoming.search.index import Hit
 from homecoming.search.index import Query as SearchQuery
 from homecoming.services import access
@@ -42,5 +43,5 @@ async def search(
     query = SearchQuery(
         text=q, born=PartialDate.parse(born), sex=sex, unit=unit, service_number=service_number
     )
-    hits = access.search(search_service, query, party=user.party_scope, limit=limit)
+    hits = access.search(search_service, query, scope=user.scope, limit=limit)
     return Response(HITS.dump_json(hits), media_type="application/json")

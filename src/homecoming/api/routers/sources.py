@@ -9,7 +9,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, UploadFile
 
-from homecoming.api.deps import DatabaseDep, requires
 from homecoming.api.schemas import GUARDED, SourceOut, problem
 from homecoming.api.schemas_admin import ImportOut, RejectedRow
 from homecoming.domain.normalise import parse_mapping
@@ -17,6 +16,8 @@ from homecoming.domain.record import Evidence, SourceKind
 from homecoming.domain.roles import Capability
 from homecoming.errors import InvalidInput, RowProblem
 from homecoming.formats import tabular
+from homecoming.http.deps import DatabaseDep
+from homecoming.http.guard import requires
 from homecoming.services import access, registry
 from homecoming.services.users import Principal
 
@@ -41,7 +42,7 @@ def list_sources(
             content_hash=s.content_hash,
             records=s.row_count,
         )
-        for s in access.sources(db, party=user.party_scope)
+        for s in access.sources(db, scope=user.scope)
     ]
 
 

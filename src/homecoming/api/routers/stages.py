@@ -5,7 +5,6 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 
-from homecoming.api.deps import DatabaseDep, IdPath, StageNumber, requires
 from homecoming.api.schemas import GUARDED, problem
 from homecoming.api.schemas_exchanges import (
     MemberIn,
@@ -18,6 +17,8 @@ from homecoming.api.schemas_exchanges import (
 )
 from homecoming.domain.roles import Capability
 from homecoming.formats import export
+from homecoming.http.deps import DatabaseDep, IdPath, StageNumber
+from homecoming.http.guard import requires
 from homecoming.services import stages
 from homecoming.services.users import Principal
 from homecoming.store.db import Database

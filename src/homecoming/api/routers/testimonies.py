@@ -6,7 +6,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter
 
-from homecoming.api.deps import DatabaseDep, IdPath, requires
 from homecoming.api.schemas import GUARDED, problem
 from homecoming.api.schemas_tracing import (
     AnswerIn,
@@ -17,6 +16,8 @@ from homecoming.api.schemas_tracing import (
 )
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.roles import Capability
+from homecoming.http.deps import DatabaseDep, IdPath
+from homecoming.http.guard import requires
 from homecoming.services import testimonies
 from homecoming.services.users import Principal
 

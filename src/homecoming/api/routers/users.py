@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from starlette.concurrency import run_in_threadpool
 
-from homecoming.api.deps import DatabaseDep, IdPath, SettingsDep, requires
 from homecoming.api.schemas import GUARDED, Responses, problem
 from homecoming.api.schemas_admin import (
     IssuedTokenOut,
@@ -19,6 +18,8 @@ from homecoming.api.schemas_admin import (
     UserOut,
 )
 from homecoming.domain.roles import Capability
+from homecoming.http.deps import DatabaseDep, IdPath, SettingsDep
+from homecoming.http.guard import requires
 from homecoming.services import users
 from homecoming.services.users import Principal, TokenInfo, UserInfo
 

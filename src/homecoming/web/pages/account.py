@@ -8,10 +8,10 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from homecoming.api import auth
-from homecoming.api.deps import DatabaseDep, SettingsDep, session_secret
 from homecoming.domain.roles import Capability
 from homecoming.errors import HomecomingError
+from homecoming.http import cookies
+from homecoming.http.deps import DatabaseDep, SettingsDep, session_secret
 from homecoming.services import users
 from homecoming.services.users import Principal
 from homecoming.web.i18n import LANG_COOKIE, LANGUAGES
@@ -66,7 +66,7 @@ async def login(
         kind = "throttled" if status == 429 else "wrong"
         return _login_form(request, next_path=target, username=username, error=kind, status=status)
     response = RedirectResponse(target, status_code=303)
-    auth.set_cookies(
+    cookies.set_cookies(
         response,
         request,
         key=settings.secret_key,
@@ -89,7 +89,7 @@ def logout(
     if secret is not None:
         users.logout(db, secret=secret)
     response = RedirectResponse("/ui/login", status_code=303)
-    auth.clear_cookies(response, request)
+    cookies.clear_cookies(response, request)
     return response
 
 

@@ -8,11 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from homecoming.api.deps import DatabaseDep
 from homecoming.domain.roles import Capability
-from homecoming.services import audit
+from homecoming.http.deps import DatabaseDep
+from homecoming.services import audit, overview
 from homecoming.services.users import Principal
-from homecoming.web import reads
 from homecoming.web.security import page_requires
 from homecoming.web.templating import render
 
@@ -28,8 +27,8 @@ def audit_page(
     before: Annotated[int | None, Query(ge=1)] = None,
 ) -> HTMLResponse:
     """The newest audit entries, fifty at a time, with a button to verify the chain."""
-    entries = reads.audit_entries(db, before=before)
-    older = entries[-1].id if len(entries) == reads.AUDIT_PAGE and entries[-1].id > 1 else None
+    entries = overview.audit_entries(db, before=before)
+    older = entries[-1].id if len(entries) == overview.AUDIT_PAGE and entries[-1].id > 1 else None
     rows = [
         {
             "id": e.id,

@@ -10,9 +10,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from homecoming.api.deps import DatabaseDep, SettingsDep
 from homecoming.domain.roles import Capability, allows
 from homecoming.errors import InvalidInput, RowProblem
+from homecoming.http.deps import DatabaseDep, SettingsDep
 from homecoming.services import cases
 from homecoming.services.cases import ContactKind
 from homecoming.services.users import Principal

@@ -14,12 +14,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from homecoming.api.deps import DatabaseDep
 from homecoming.domain.roles import Capability, allows
-from homecoming.services import agreements, reconciliation, review
+from homecoming.http.deps import DatabaseDep
+from homecoming.services import agreements, overview, reconciliation, review
 from homecoming.services.users import Principal
 from homecoming.store.db import Database
-from homecoming.web import labels, reads
+from homecoming.web import labels
 from homecoming.web.pages.exchanges import OUTCOME_LABELS
 from homecoming.web.security import page_requires
 from homecoming.web.templating import render, translator
@@ -40,12 +40,12 @@ class Card:
 
 
 def _counts(db: Database, user: Principal, _request: Request) -> dict[str, Any]:
-    return {"counts": reads.registry_counts(db, party=user.party_scope)}
+    return {"counts": overview.registry_counts(db, scope=user.scope)}
 
 
 def _statuses(db: Database, user: Principal, request: Request) -> dict[str, Any]:
     words = translator(request)
-    rows = reads.records_by_fate(db, party=user.party_scope)
+    rows = overview.records_by_fate(db, scope=user.scope)
     bars = [
         {
             "fate": fate or "",
@@ -58,7 +58,7 @@ def _statuses(db: Database, user: Principal, request: Request) -> dict[str, Any]
 
 
 def _recent_imports(db: Database, user: Principal, _request: Request) -> dict[str, Any]:
-    return {"sources": reads.recent_sources(db, party=user.party_scope)}
+    return {"sources": overview.recent_sources(db, scope=user.scope)}
 
 
 def _exchange_progress(db: Database, user: Principal, _request: Request) -> dict[str, Any]:
@@ -83,7 +83,7 @@ def _exchange_progress(db: Database, user: Principal, _request: Request) -> dict
 
 
 def _recent_handovers(db: Database, user: Principal, _request: Request) -> dict[str, Any]:
-    return {"rows": reads.recent_handovers(db, scope=user.scope), "labels": OUTCOME_LABELS}
+    return {"rows": overview.recent_handovers(db, scope=user.scope), "labels": OUTCOME_LABELS}
 
 
 def _review_queue(db: Database, _user: Principal, _request: Request) -> dict[str, Any]:
@@ -92,7 +92,7 @@ def _review_queue(db: Database, _user: Principal, _request: Request) -> dict[str
 
 
 def _tracing(db: Database, _user: Principal, _request: Request) -> dict[str, Any]:
-    return {"counts": reads.tracing_counts(db)}
+    return {"counts": overview.tracing_counts(db)}
 
 
 CARDS: list[Card] = [

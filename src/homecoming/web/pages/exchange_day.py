@@ -12,9 +12,9 @@ from typing import Annotated
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from homecoming.api.deps import DatabaseDep, SettingsDep
 from homecoming.domain.roles import Capability, allows
 from homecoming.errors import Conflict, Forbidden, HomecomingError, InvalidInput
+from homecoming.http.deps import DatabaseDep, SettingsDep
 from homecoming.notify.channels import sms_configured
 from homecoming.services import exchange_day
 from homecoming.services.users import Principal

@@ -17,7 +17,6 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from homecoming.api.deps import DatabaseDep, SearchDep
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import service_number_key
 from homecoming.domain.roles import Capability, allows
@@ -26,18 +25,20 @@ from homecoming.exchange.agreement import Agreement
 from homecoming.exchange.findings import Decision
 from homecoming.exchange.parity import Severity
 from homecoming.exchange.reconciliation import Outcome
+from homecoming.http.deps import DatabaseDep, SearchDep
 from homecoming.names.parse import tokenize
 from homecoming.names.token import name_token
 from homecoming.services import (
     agreements,
     exchange_lists,
     handovers,
+    overview,
     reconciliation,
     stages,
 )
 from homecoming.services.users import Principal
 from homecoming.store.db import Database
-from homecoming.web import forms, reads
+from homecoming.web import forms
 from homecoming.web.labels import N_
 from homecoming.web.security import page_requires
 from homecoming.web.templating import render
@@ -143,7 +144,7 @@ def _version(
 
 def _sees_validation(user: Principal, party: str) -> bool:
     """Whether to offer the validation (the services refuse it outside the scope anyway)."""
-    return user.scope.party in (None, party)
+    return exchange_lists.sees_validation(user.scope, party)
 
 
 @router.get("/lists/{version_id}")
@@ -370,7 +371,7 @@ def _stage_page(
 ) -> HTMLResponse:
     view = _agreement(db, user, agreement_id)
     stage = stages.show(db, agreement_id=agreement_id, number=number, scope=user.scope)
-    roster = reads.stage_roster(db, agreement_id=agreement_id, number=number, scope=user.scope)
+    roster = overview.stage_roster(db, agreement_id=agreement_id, number=number, scope=user.scope)
     return render(
         request,
         "stage.html",
@@ -472,12 +473,12 @@ def _side(view: agreements.AgreementView, user: Principal, party: str) -> str:
     parties = view.agreement.parties
     if party.upper() in parties:
         return party.upper()
-    if user.party_scope in parties:
-        return str(user.party_scope)
+    if user.scope.party in parties:
+        return str(user.scope.party)
     return parties[0]
 
 
-def matching(roster: Sequence[reads.RosterEntry], q: str) -> list[reads.RosterEntry]:
+def matching(roster: Sequence[overview.RosterEntry], q: str) -> list[overview.RosterEntry]:
     """Members whose name (in either alphabet, word beginnings) or service number fit `q`.
 
     Without a query, the people nobody has recorded yet. Unrecorded people come first.
@@ -514,8 +515,8 @@ def _desk(
     db: Database, user: Principal, view: agreements.AgreementView, number: int, side: str, q: str
 ) -> dict[str, Any]:
     """What every view of the desk shows: the side, the outcome buttons, who fits the query."""
-    roster = reads.stage_roster(
-        db, agreement_id=view.id, number=number, scope=user.scope, party=side
+    roster = overview.stage_roster(
+        db, agreement_id=view.id, number=number, scope=user.scope, side=side
     )
     return {
         "view": view,
@@ -625,9 +626,7 @@ def handover_desk(
 
 
 def _name_of(db: Database, user: Principal, person_id: int) -> str:
-    with db.reading() as session:
-        names = reads.person_names(session, [person_id], scope=user.scope)
-        return names.get(person_id, f"#{person_id}")
+    return overview.person_name(db, person_id, scope=user.scope)
 
 
 @router.get("/exchanges/{agreement_id}/stages/{number}/handovers/find")

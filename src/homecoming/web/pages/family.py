@@ -18,8 +18,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from homecoming.api.deps import DatabaseDep, SettingsDep
 from homecoming.errors import InvalidInput, TooManyRequests, Unauthorized
+from homecoming.http.deps import DatabaseDep, SettingsDep
 from homecoming.services import family, push, users
 from homecoming.settings import Settings
 from homecoming.store.db import Database

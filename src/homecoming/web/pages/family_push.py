@@ -11,8 +11,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from homecoming.api.deps import MAX_ID, DatabaseDep, SettingsDep
 from homecoming.errors import InvalidInput, NotFound
+from homecoming.http.deps import MAX_ID, DatabaseDep, SettingsDep
 from homecoming.services import push
 from homecoming.settings import Settings
 from homecoming.web.pages.family import PATH, _leave, _posting_visit

@@ -14,16 +14,17 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
-from homecoming.api.deps import DatabaseDep, SettingsDep
 from homecoming.domain.normalise import ALIAS_INDEX, IGNORE, TARGET_FIELDS, header_key
 from homecoming.domain.record import Evidence, SourceKind
 from homecoming.domain.roles import Capability
 from homecoming.errors import AlreadyImported, InvalidInput, RowProblem
 from homecoming.formats import tabular
-from homecoming.services import access, registry
+from homecoming.http.deps import DatabaseDep, SettingsDep
+from homecoming.services import access, overview, registry
+from homecoming.services.scope import EVERY_PARTY
 from homecoming.services.users import Principal
 from homecoming.store.db import Database
-from homecoming.web import labels, reads, staging
+from homecoming.web import labels, staging
 from homecoming.web.security import page_requires
 from homecoming.web.templating import render
 
@@ -92,7 +93,7 @@ def import_page(
     """The upload form; after an import, what it wrote."""
     done = None
     if imported is not None:
-        done = next((s for s in access.sources(db, party=None) if s.id == imported), None)
+        done = next((s for s in access.sources(db, scope=EVERY_PARTY) if s.id == imported), None)
     return _form_page(request, db, user, source=SourceForm(), done=done)
 
 
@@ -188,7 +189,7 @@ def _preview_page(
         preview=result,
         source=source,
         kinds=IMPORTABLE_KINDS,
-        parties=reads.parties(db),
+        parties=overview.parties(db),
         fields=MAPPABLE,
         refusal=refusal,
         already=isinstance(refusal, AlreadyImported),
@@ -280,7 +281,7 @@ def _form_page(
         status=status,
         source=source,
         kinds=IMPORTABLE_KINDS,
-        parties=reads.parties(db),
+        parties=overview.parties(db),
         error=error,
         done=done,
     )

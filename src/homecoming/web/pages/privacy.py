@@ -9,9 +9,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from homecoming.api.deps import DatabaseDep, SettingsDep
 from homecoming.domain.roles import Capability
 from homecoming.errors import Conflict, InvalidInput
+from homecoming.http.deps import DatabaseDep, SettingsDep
 from homecoming.services import access_review, disclosures, erasure
 from homecoming.services.users import Principal
 from homecoming.web import forms

@@ -9,9 +9,9 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
-from homecoming.api.deps import DatabaseDep, SearchDep
 from homecoming.domain.dates import DateParseError, PartialDate
 from homecoming.domain.roles import Capability
+from homecoming.http.deps import DatabaseDep, SearchDep
 from homecoming.search.index import Hit
 from homecoming.search.index import Query as SearchQuery
 from homecoming.services import access, persons
@@ -90,13 +90,13 @@ def _search(service: SearchService, user: Principal, q: str, born: str) -> tuple
     if not text:
         return [], False
     query = SearchQuery(text=text, born=date)
-    return access.search(service, query, party=user.party_scope, limit=SEARCH_LIMIT), False
+    return access.search(service, query, scope=user.scope, limit=SEARCH_LIMIT), False
 
 
 @router.get("/persons/{person_id}")
 def person_page(request: Request, db: DatabaseDep, user: Reader, person_id: int) -> HTMLResponse:
     """A person: status and its basis, timeline, contradictions, and every linked record."""
-    view = access.show_person(db, person_id, party=user.party_scope)
+    view = access.show_person(db, person_id, scope=user.scope)
     detail = persons.detail(view)
     flagged = {r for c in detail["contradictions"] for r in c["records"]}
     return render(
@@ -121,5 +121,5 @@ def sources_page(
         "sources.html",
         user=user,
         active="sources",
-        sources=access.sources(db, party=user.party_scope),
+        sources=access.sources(db, scope=user.scope),
     )

@@ -11,9 +11,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from homecoming.api.deps import DatabaseDep
 from homecoming.domain.roles import Capability, allows
 from homecoming.errors import Conflict, Forbidden, HomecomingError, InvalidInput
+from homecoming.http.deps import DatabaseDep
 from homecoming.services import remains
 from homecoming.services.users import Principal
 from homecoming.store.db import Database

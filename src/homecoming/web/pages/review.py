@@ -11,9 +11,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from homecoming.api.deps import DatabaseDep
 from homecoming.domain.roles import Capability, allows
 from homecoming.errors import Conflict, InvalidInput
+from homecoming.http.deps import DatabaseDep
 from homecoming.services import review
 from homecoming.services.judgements import Decision
 from homecoming.services.users import Principal

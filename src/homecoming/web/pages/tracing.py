@@ -15,11 +15,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from homecoming.api.deps import PERSONAL_FILE_HEADERS, DatabaseDep, SettingsDep
 from homecoming.domain.dates import DateParseError, PartialDate
 from homecoming.domain.record import Category, Contact, RecordFields, Sex
 from homecoming.domain.roles import Capability, allows
 from homecoming.errors import Conflict, Forbidden, HomecomingError, InvalidInput, NotFound
+from homecoming.http.deps import PERSONAL_FILE_HEADERS, DatabaseDep, SettingsDep
 from homecoming.notify.channels import sms_configured
 from homecoming.services import (
     contacts,
@@ -27,6 +27,7 @@ from homecoming.services import (
     inquiries,
     leads,
     notifications,
+    overview,
     testimonies,
     users,
 )
@@ -35,7 +36,7 @@ from homecoming.services.users import Principal
 from homecoming.store.db import Database
 from homecoming.tracing.inquiry import SharingScope
 from homecoming.tracing.lead_rules import Decision, LeadKind, LeadState
-from homecoming.web import forms, labels, reads
+from homecoming.web import forms, labels
 from homecoming.web.labels import N_
 from homecoming.web.security import page_requires
 from homecoming.web.templating import render
@@ -148,7 +149,7 @@ def _form(
         status=status,
         values=values,
         error=error,
-        parties=reads.parties(db),
+        parties=overview.parties(db),
         scopes=labels.SCOPES,
     )
 
@@ -531,7 +532,7 @@ def _gallery(
         facility=facility,
         testimony=testimony,
         answered=answered,
-        testimonies=reads.recent_testimonies(db),
+        testimonies=overview.recent_testimonies(db),
         may_write=allows(user.role, Capability.INQUIRIES_WRITE),
         answers=ANSWERS,
         error=error,

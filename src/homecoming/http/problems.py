@@ -1,6 +1,6 @@
 """Every error as RFC 9457 problem details, and the OpenAPI document saying so.
 
-Four sources of errors, one shape (`schemas.Problem`, `application/problem+json`):
+Four sources of errors, one shape (`Problem`, `application/problem+json`):
 - `HomecomingError` raised by services and routes: its status, title and message; an
   `InvalidInput` lists its bad rows as `errors` (line, field, reason).
 - FastAPI's request validation (422): one `errors` item per bad field (`query.limit`).
@@ -22,16 +22,60 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from homecoming.api.schemas import PROBLEM_REF, FieldProblem, Problem
 from homecoming.errors import HomecomingError, InvalidInput
 
 PROBLEM_JSON = "application/problem+json"
 REQUEST_ID_HEADER = "X-Request-ID"
 log = logging.getLogger("homecoming.api")
+
+
+class FieldProblem(BaseModel):
+    """One thing wrong with the input: where (a file's line, a field) and why."""
+
+    line: int | None = Field(
+        default=None,
+        description="The line of an uploaded file (header = line 1); absent for request fields.",
+        examples=[7],
+    )
+    field: str = Field(
+        description="The offending field: `query.limit`, `body.password`, or a file's column.",
+        examples=["body.limit", "date_of_birth"],
+    )
+    reason: str = Field(examples=["Input should be less than or equal to 500"])
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, as every error is sent (`application/problem+json`)."""
+
+    type: str = Field(
+        description="A URI naming the kind of problem; `about:blank` when the status says it all.",
+        examples=["urn:homecoming:problem:invalid-input", "about:blank"],
+    )
+    title: str = Field(description="A short summary of the kind.", examples=["Invalid input"])
+    status: int = Field(description="The HTTP status code.", examples=[422])
+    detail: str = Field(
+        description="What was wrong in this request, and what to do about it.",
+        examples=["query.limit: Input should be less than or equal to 500"],
+    )
+    instance: str = Field(description="The path that was asked for.", examples=["/persons"])
+    errors: list[FieldProblem] = Field(
+        default_factory=list,
+        description="Every bad field or file row, when there are any (422).",
+    )
+    request_id: str = Field(
+        default="",
+        description="For a server error (500): quote it to the operators; the log has the rest.",
+        examples=["3f2a9c1e7b4d4f0a"],
+    )
+
+
+PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+
 
 # A client's own request id is kept when it is short and plain; otherwise we make one.
 _CLIENT_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")

@@ -1,18 +1,19 @@
-"""Dependencies of the routes, as Annotated aliases; `requires(capability)` guards a route."""
+"""Dependencies of the API's routes and the UI's pages, as Annotated aliases.
+
+The request's database, settings and search index (set on `app.state` by `homecoming.app`), the
+user of a bearer token or a session cookie (`CurrentUser`), and the id path parameters.
+`guard.requires(capability)` checks what that user may do.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Path, Request
-from fastapi.dependencies.models import Dependant
-from fastapi.routing import APIRoute
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
-from homecoming.api import auth
-from homecoming.domain.roles import Capability, allows
-from homecoming.errors import Forbidden, Unauthorized
+from homecoming.errors import Unauthorized
+from homecoming.http import cookies
 from homecoming.services.search import SearchService
 from homecoming.services.tokens import PrincipalCache
 from homecoming.services.users import Principal
@@ -22,9 +23,6 @@ from homecoming.store.db import Database
 # Sent with every file of personal data (a family's photo): never cached, never sniffed into
 # another type than the one sent.
 PERSONAL_FILE_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
-
-# Routes anyone may call; every other route must name a capability (checked at start-up).
-PUBLIC_PATHS = frozenset({"/health", "/auth/login"})
 
 
 # The dependencies below are async where they do no I/O (or only the cheap reads of the
@@ -70,7 +68,7 @@ SearchDep = Annotated[SearchService, Depends(_search)]
 # Declared so that /docs offers "Authorize" and the OpenAPI document names both schemes.
 _BEARER = HTTPBearer(auto_error=False, description="A token from `homecoming users token`")
 _SESSION = APIKeyCookie(
-    name=auth.SESSION_COOKIE, auto_error=False, description="Set by POST /auth/login"
+    name=cookies.SESSION_COOKIE, auto_error=False, description="Set by POST /auth/login"
 )
 BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)]
 SessionCookieDep = Annotated[str | None, Depends(_SESSION)]
@@ -100,46 +98,15 @@ async def _current_user(
         raise Unauthorized(
             "log in (POST /auth/login) or send an API token as `Authorization: Bearer <token>`"
         )
-    if request.method not in auth.SAFE_METHODS:
-        auth.check_csrf(request, settings.secret_key, secret)
+    if request.method not in cookies.SAFE_METHODS:
+        cookies.check_csrf(request, settings.secret_key, secret)
     return _principals(request).session(secret)
 
 
 def session_secret(request: Request, settings: Settings) -> str | None:
     """The secret in a validly signed session cookie, if the request carries one."""
-    cookie = request.cookies.get(auth.SESSION_COOKIE)
-    return auth.session_secret(settings.secret_key, cookie) if cookie else None
+    cookie = request.cookies.get(cookies.SESSION_COOKIE)
+    return cookies.session_secret(settings.secret_key, cookie) if cookie else None
 
 
 CurrentUser = Annotated[Principal, Depends(_current_user)]
-
-
-class _Requires:
-    """A dependency that lets through only users whose role holds `capability`."""
-
-    def __init__(self, capability: Capability) -> None:
-        self.capability = capability
-
-    async def __call__(self, user: CurrentUser) -> Principal:
-        if not allows(user.role, self.capability):
-            raise Forbidden(
-                f"a {user.role.value} may not use this ({self.capability.value}); "
-                "an administrator can change your role"
-            )
-        return user
-
-
-def requires(capability: Capability) -> Any:
-    """`user: Annotated[Principal, requires(Capability.X)]`, or in a router's dependencies."""
-    return Depends(_Requires(capability))
-
-
-def route_capabilities(route: APIRoute) -> set[Capability]:
-    """The capabilities a route requires, found in its dependency tree."""
-    return {call.capability for call in _calls(route.dependant) if isinstance(call, _Requires)}
-
-
-def _calls(dependant: Dependant) -> Iterator[object]:
-    for sub in dependant.dependencies:
-        yield sub.call
-        yield from _calls(sub)

@@ -1,8 +1,9 @@
-"""Read-only summaries the pages show, seen through the party scope.
+"""Read-only summaries the web UI shows, seen through the scope (was `web/reads.py`).
 
-The services offer persons, sources, exchanges, tracing and chain verification; these few
-counts and lists are what the pages add on top (the dashboard's cards, the handover desk's
-roster, the debrief's testimonies). They only read, in one short read transaction each.
+The other services offer persons, sources, exchanges, tracing and chain verification; these
+few counts and lists are what the pages add on top (the dashboard's cards, the handover desk's
+roster, the debrief's testimonies). They only read, in one short read transaction each, and
+return views; the pages shape them for display.
 """
 
 from __future__ import annotations
@@ -36,33 +37,33 @@ class RegistryCounts:
     sources: int
 
 
-def registry_counts(db: Database, *, party: str | None) -> RegistryCounts:
+def registry_counts(db: Database, *, scope: Scope) -> RegistryCounts:
     """Persons, records and sources this scope sees."""
     with db.reading() as session:
         records = select(func.count(Record.id))
         sources = select(func.count(Source.id))
-        if party is not None:
-            records = records.join(Source).where(Source.party_code == party)
-            sources = sources.where(Source.party_code == party)
+        if not scope.everything:
+            records = records.join(Source).where(scope.sources())
+            sources = sources.where(scope.sources())
         record_count = session.scalar(records) or 0
         source_count = session.scalar(sources) or 0
-    persons = access.count_persons(db, party=party)
+    persons = access.count_persons(db, scope=scope)
     return RegistryCounts(persons=persons, records=record_count, sources=source_count)
 
 
-def records_by_fate(db: Database, *, party: str | None) -> list[tuple[str | None, int]]:
+def records_by_fate(db: Database, *, scope: Scope) -> list[tuple[str | None, int]]:
     """How many records claim each status (None: the record claims none), most first."""
     query = select(Record.fate, func.count(Record.id)).group_by(Record.fate)
-    if party is not None:
-        query = query.join(Source).where(Source.party_code == party)
+    if not scope.everything:
+        query = query.join(Source).where(scope.sources())
     with db.reading() as session:
         rows = [(fate, int(n)) for fate, n in session.execute(query)]
     return sorted(rows, key=lambda row: (-row[1], row[0] or ""))
 
 
-def recent_sources(db: Database, *, party: str | None, limit: int = 8) -> list[Source]:
+def recent_sources(db: Database, *, scope: Scope, limit: int = 8) -> list[Source]:
     """The newest sources this scope sees."""
-    return access.sources(db, party=party)[:limit]
+    return access.sources(db, scope=scope)[:limit]
 
 
 def audit_entries(
@@ -100,16 +101,16 @@ class RosterEntry:
 
 
 def stage_roster(
-    db: Database, *, agreement_id: int, number: int, scope: Scope, party: str | None = None
+    db: Database, *, agreement_id: int, number: int, scope: Scope, side: str | None = None
 ) -> list[RosterEntry]:
-    """Everyone in a stage (on one side, or both), with their listed facts and latest outcome."""
+    """Everyone in a stage (on one `side`, or both), with their listed facts and latest outcome."""
     with db.reading() as session:
         agreements.load(session, agreement_id, scope=scope)
         stage = agreements.stage_row(session, agreement_id, number)
         members = [
             m
-            for (side, _), m in stages.current_members(session, stage.id).items()
-            if party is None or side == party
+            for (party, _), m in stages.current_members(session, stage.id).items()
+            if side is None or party == side
         ]
         names = stages.member_names(session, members, scope=scope)
         latest = {r.person_id: r.outcome for r in handovers.latest_rows(session, stage.id)}
@@ -156,13 +157,10 @@ def recent_handovers(db: Database, *, scope: Scope, limit: int = 10) -> list[Rec
         select(Handover, StageRow.number, AgreementRow.id, AgreementRow.name)
         .join(StageRow, StageRow.id == Handover.stage_id)
         .join(AgreementRow, AgreementRow.id == StageRow.agreement_id)
+        .where(scope.agreements())
         .order_by(Handover.id.desc())
         .limit(limit)
     )
-    if scope.party is not None:
-        query = query.where(
-            (AgreementRow.party_a == scope.party) | (AgreementRow.party_b == scope.party)
-        )
     with db.reading() as session:
         rows = session.execute(query).all()
         names = person_names(session, [h.person_id for h, *_ in rows], scope=scope)
@@ -183,6 +181,12 @@ def recent_handovers(db: Database, *, scope: Scope, limit: int = 10) -> list[Rec
         )
         for h, number, agreement_id, name in rows
     ]
+
+
+def person_name(db: Database, person_id: int, *, scope: Scope) -> str:
+    """A person's fullest name among the records this scope sees (`#id` when none)."""
+    with db.reading() as session:
+        return person_names(session, [person_id], scope=scope).get(person_id, f"#{person_id}")
 
 
 def person_names(session: Session, person_ids: list[int], *, scope: Scope) -> dict[int, str]:

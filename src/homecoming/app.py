@@ -1,0 +1,61 @@
+"""The one entry point over HTTP: one FastAPI app that mounts the API and the web UI.
+
+Both edges share `homecoming.http` (dependencies, cookies and CSRF, the capability guard,
+problem details) and neither imports the other: this module builds the app and mounts both.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from homecoming import __version__, api, web
+from homecoming.http import problems
+from homecoming.services import leads as tracing_leads
+from homecoming.services.search import SNAPSHOT_NAME, SearchService
+from homecoming.services.tokens import PrincipalCache
+from homecoming.settings import SERVE_SETTINGS_VARIABLE, Settings
+from homecoming.store.db import Database
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app for these settings; /docs and /openapi.json describe it."""
+    settings = settings or Settings()
+    app = FastAPI(
+        lifespan=_closing_the_database,
+        title="Homecoming",
+        version=__version__,
+        description="Registry, exchange lists and tracing for staged prisoner exchanges. "
+        "Every route but /health and /auth/login needs a user: a session cookie from "
+        "POST /auth/login (writes also send X-CSRF-Token), or `Authorization: Bearer <token>`.",
+    )
+    app.state.settings = settings
+    app.state.db = Database(settings.effective_database_url)
+    app.state.search = SearchService(
+        app.state.db, snapshot=settings.data_dir / SNAPSHOT_NAME, warm=True
+    )
+    app.state.principals = PrincipalCache(app.state.db)
+    tracing_leads.subscribe(app.state.db, app.state.search)  # landed records re-match, one index
+    problems.install(app)
+    api.install(app)  # the routes
+    web.install(app)  # the pages under /ui, after the problem handlers, which it wraps
+    return app
+
+
+def served_app() -> FastAPI:
+    """The app of one `homecoming serve` worker, for the settings the command passed on."""
+    given = os.environ.get(SERVE_SETTINGS_VARIABLE)
+    app = create_app(Settings.model_validate_json(given) if given else None)
+    # The index loads (from the snapshot serve saved) in the background: no search waits long.
+    threading.Thread(target=app.state.search.index, daemon=True).start()
+    return app
+
+
+@asynccontextmanager
+async def _closing_the_database(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    app.state.db.dispose()
