@@ -649,13 +649,13 @@ def send(
     """Deliver approved messages: e-mail (HOMECOMING_SMTP_*), Web Push, SMS; failures stay."""
     from homecoming.notify import DeliveryError
     from homecoming.notify.channels import configured
-    from homecoming.services import push
+    from homecoming.services import delivery
 
     try:
         channels = configured(settings_of(ctx))
     except DeliveryError as error:
         raise InvalidInput(str(error)) from error
-    report = push.deliver_all(open_database(ctx), channels=channels, actor=actor, limit=limit)
+    report = delivery.deliver_all(open_database(ctx), channels=channels, actor=actor, limit=limit)
     if as_json:
         print_json({"sent": report.sent, "failed": report.failed})
         return

@@ -318,22 +318,3 @@ def erase_in(session: Session, inquiry_id: int) -> None:
         session.execute(delete(Nudge).where(Nudge.subscription_id.in_(subscription_ids)))
         session.execute(delete(PushSubscription).where(PushSubscription.id.in_(subscription_ids)))
 
-
-def deliver_all(
-    db: Database, *, channels: list[Channel], actor: str, limit: int = 100
-) -> NudgeReport:
-    """Deliver through every channel given: e-mail from the outbox, nudges from theirs."""
-    from homecoming.services import notifications
-
-    report = NudgeReport([], {})
-    for channel in channels:
-        if channel.name in (WEBPUSH, SMS):
-            part = deliver(db, channel=channel, actor=actor, limit=limit)
-            sent, failed = part.sent, part.failed
-        else:
-            mail = notifications.deliver(db, channel=channel, actor=actor, limit=limit)
-            sent, failed = mail.sent, mail.failed
-        report.sent.extend(n for n in sent if n not in report.sent)
-        for notification_id, error in failed.items():
-            report.failed[notification_id] = f"{channel.name}: {error}"
-    return report

@@ -14,7 +14,7 @@ from homecoming.http.deps import DatabaseDep, IdPath, SettingsDep
 from homecoming.http.guard import requires
 from homecoming.notify import DeliveryError
 from homecoming.notify.channels import configured, sms_configured
-from homecoming.services import notifications, push
+from homecoming.services import delivery, notifications
 from homecoming.services.notifications import NotificationState
 from homecoming.services.users import Principal
 from homecoming.tracing.templates import TemplateName
@@ -66,7 +66,7 @@ def send(db: DatabaseDep, settings: SettingsDep, user: Approver) -> DeliveryOut:
         channels = configured(settings)
     except DeliveryError as error:
         raise Conflict(str(error)) from error
-    report = push.deliver_all(db, channels=channels, actor=user.username)
+    report = delivery.deliver_all(db, channels=channels, actor=user.username)
     return DeliveryOut(sent=report.sent, failed=report.failed)
 
 
