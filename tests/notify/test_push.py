@@ -27,7 +27,16 @@ from homecoming.notify import DeliveryError
 from homecoming.notify.channels import configured
 from homecoming.notify.sms import SmsGatewayChannel
 from homecoming.notify.webpush import VapidKeys, WebPushChannel, b64url
-from homecoming.services import erasure, family, inquiries, notifications, push, registry, users
+from homecoming.services import (
+    delivery,
+    erasure,
+    family,
+    inquiries,
+    notifications,
+    push,
+    registry,
+    users,
+)
 from homecoming.settings import Settings
 from homecoming.store.db import Database
 from homecoming.store.family_models import Nudge, PushSubscription
@@ -295,3 +304,17 @@ def test_bad_keys_never_land(db: Database, push_settings: Settings) -> None:
             client="test",
         )
     assert push.subscriptions(db, _id(db, reference)) == []
+
+
+def test_send_delivers_every_configured_channel(
+    db: Database, push_settings: Settings, service: Loopback
+) -> None:
+    reference, code = _register(db, push_settings, phone=PHONE)
+    client, token = _open(push_settings, reference, code)
+    browser = Browser(f"{service.url}/push/all")
+    client.post("/family/push", data=browser.form(token))
+    notification_id = _approved(db, reference, TemplateName.INFORMATION_ADDED, sms=True)
+    settings = push_settings.model_copy(update={"sms_gateway_url": f"{service.url}/sms"})
+    report = delivery.deliver_all(db, channels=configured(settings), actor="cli")
+    assert report.sent == [notification_id] and not report.failed
+    assert sorted(r.path for r in service.received) == ["/push/all", "/sms"]
