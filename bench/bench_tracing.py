@@ -27,6 +27,7 @@ from homecoming.generate.people import Person, generate_people
 from homecoming.generate.records import render_record
 from homecoming.generate.renderings import RenderingMix
 from homecoming.services import inquiries, leads, registry
+from homecoming.services.leads import matching
 from homecoming.services.search import SearchService
 from homecoming.store.db import Database
 from homecoming.store.models import Source
@@ -110,7 +111,7 @@ def bench(db: Database, n_inquiries: int, list_size: int) -> float:
     rows = party_list(sought, others, list_size)
     source = registry.SourceInfo(kind=SourceKind.PARTY_LIST, name="bench: RU list", party="RU")
     timings: list[float] = []
-    original = leads.rematch_for_records
+    original = matching.rematch_for_records
 
     def timed(db: Database, record_ids: list[int], *, actor: str, search: SearchService) -> int:
         started = time.perf_counter()
@@ -118,11 +119,11 @@ def bench(db: Database, n_inquiries: int, list_size: int) -> float:
         timings.append(time.perf_counter() - started)
         return created
 
-    leads.rematch_for_records = timed  # type: ignore[assignment]
+    matching.rematch_for_records = timed  # type: ignore[assignment]
     started = time.perf_counter()
     registry.import_evidence(db, source=source, rows=rows, actor="bench")
     total = time.perf_counter() - started
-    leads.rematch_for_records = original  # type: ignore[assignment]
+    matching.rematch_for_records = original  # type: ignore[assignment]
     with db.reading() as session:
         found = session.scalar(select(func.count()).select_from(Lead)) or 0
         right = (

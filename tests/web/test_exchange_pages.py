@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from homecoming.services import overview
-from homecoming.web.pages.exchanges import matching, substitute_of
+from homecoming.services.handovers import substitute_of
+from homecoming.services.overview import matching
 
 from .conftest import log_in
 

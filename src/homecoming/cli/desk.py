@@ -11,9 +11,8 @@ from typing import Annotated
 
 import typer
 
-from homecoming.cli.exchanges import _plain
 from homecoming.cli.options import Json
-from homecoming.cli.runtime import err, out, print_json, settings_of
+from homecoming.cli.runtime import err, out, plain, print_json, settings_of
 from homecoming.domain.dates import PartialDate
 from homecoming.errors import InvalidInput
 from homecoming.exchange.reconciliation import Outcome
@@ -84,7 +83,7 @@ def open_pack(
         operator=operator,
     )
     if as_json:
-        print_json(_plain(info) | {"page": info.page})
+        print_json(plain(info) | {"page": info.page})
         return
     out.print(
         f"desk {info.name!r} opened: {info.agreement}, stage {info.stage} on {info.day}, "
@@ -98,7 +97,7 @@ def show(ctx: typer.Context, as_json: Json = False) -> None:
     """The stage this desk holds."""
     info = desk.info(_database(ctx))
     if as_json:
-        print_json(_plain(info) | {"page": info.page})
+        print_json(plain(info) | {"page": info.page})
     else:
         out.print(
             f"desk {info.name!r} ({info.desk_id}): {info.agreement}, stage {info.stage} on "
@@ -112,7 +111,7 @@ def pending(ctx: typer.Context, as_json: Json = False) -> None:
     """Who is still to come: members with nothing recorded yet."""
     views = desk.pending(_database(ctx), data_dir=settings_of(ctx).data_dir)
     if as_json:
-        print_json(_plain(views))
+        print_json(plain(views))
         return
     for v in views:
         out.print(
@@ -184,7 +183,7 @@ def record(
 
 def _done(view: object, as_json: bool, text: str) -> None:
     if as_json:
-        print_json(_plain(view))
+        print_json(plain(view))
     else:
         out.print(text, highlight=False)
 

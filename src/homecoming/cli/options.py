@@ -16,3 +16,6 @@ MappingFile = Annotated[
     Path | None, typer.Option(exists=True, help="CSV `column,field` or JSON mapping file")
 ]
 Sheet = Annotated[str | None, typer.Option(help="XLSX sheet (default: the first)")]
+AgreementId = Annotated[int, typer.Argument(help="The agreement's id (agreements list)")]
+StageNumber = Annotated[int, typer.Argument(help="The stage's number: 1, 2, 3…")]
+Reference = Annotated[str, typer.Argument(help="Case reference (HC-2026-000123) or inquiry id")]

@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from homecoming.cli.options import Actor, Json
+from homecoming.cli.options import Actor, Json, Reference
 from homecoming.cli.runtime import err, open_database, out, print_json, settings_of
-from homecoming.cli.tracing import Reference, inquiries_app
+from homecoming.cli.tracing import inquiries_app
 from homecoming.services import access_review, disclosures, erasure, retention
 
 retention_app = typer.Typer(help="Erase personal data past its time.", no_args_is_help=True)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -14,9 +16,11 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from typer.core import TyperGroup
 
+from homecoming.domain.dates import PartialDate
 from homecoming.errors import HomecomingError, InvalidInput
+from homecoming.formats import export as export_format
 from homecoming.services import leads
-from homecoming.services.search import SearchService
+from homecoming.services.search import SNAPSHOT_NAME, SearchService
 from homecoming.settings import Settings
 from homecoming.store.db import Database
 
@@ -73,6 +77,35 @@ def open_with_search(ctx: typer.Context, *, ready: bool = True) -> tuple[Databas
     search = SearchService(db)
     leads.subscribe(db, search)
     return db, search
+
+
+def index_search(ctx: typer.Context, db: Database) -> SearchService:
+    """The search index, loaded from the snapshot the server keeps (or built from the store)."""
+    return SearchService(db, snapshot=settings_of(ctx).data_dir / SNAPSHOT_NAME)
+
+
+def plain(value: Any) -> Any:
+    """A view (dataclasses, lists, dicts, partial dates) as plain JSON values."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, PartialDate):
+        return value.iso()
+    return value
+
+
+def write_table(path: Path, rows: list[dict[str, object]], headers: Any, title: str) -> None:
+    """Rows to a .csv or .xlsx file (by its suffix), with these headers."""
+    suffix = path.suffix.casefold()
+    if suffix == ".xlsx":
+        export_format.write_xlsx(path, rows, headers, sheet_title=title)
+    elif suffix == ".csv":
+        export_format.write_csv(path, rows, headers)
+    else:
+        raise InvalidInput(f"{path.name}: write .csv or .xlsx")
 
 
 def print_json(value: Any) -> None:

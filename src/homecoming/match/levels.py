@@ -102,17 +102,14 @@ class NameEvidence:
     patronymic: int
     comparison: NameComparison | None
     family_same: bool = False
-    typed_slip: bool = False
 
     @property
     def agree(self) -> bool:
         """Names that let a near date count (see NAMES_AGREE): a variant form at worst, or one
-        slip that is a family name the same with a slip elsewhere, or one letter typed wrong in
-        one alphabet (a near-namesake's surname is two letters or more off, or another
-        alphabet's rendering)."""
-        return self.name >= NAMES_AGREE or (
-            self.name == SLIP and (self.family_same or self.typed_slip)
-        )
+        slip outside a family name that is the same. A family name a letter off with a near date
+        stays the joint level: as often a near-namesake as two slips, and a false match costs
+        nine misses (docs/linkage.md, thresholds)."""
+        return self.name >= NAMES_AGREE or (self.name == SLIP and self.family_same)
 
 
 def _is_patronymic_pair(name: ParsedName, index: int) -> bool:
@@ -130,7 +127,6 @@ def name_evidence_parsed(a: ParsedName, b: ParsedName) -> NameEvidence:
     grades: list[int] = []
     patronymic: list[float] = []
     family_same = False
-    typed = True  # every slip is one letter typed wrong in one alphabet
     for i, j, score, rule in comparison.pairs:
         if _is_patronymic_pair(left, i) and _is_patronymic_pair(right, j):
             patronymic.append(score)
@@ -143,7 +139,6 @@ def name_evidence_parsed(a: ParsedName, b: ParsedName) -> NameEvidence:
                     grade = APART
                 elif grade == APART and apart == 1 and not _two_known_words(x, y):
                     grade = SLIP_GRADE  # a short name one letter off: Мрад / Мурад, Олг / Олег
-                typed = typed and apart == 1
             grades.append(grade)
             if grade == EXACT and left.role_of(i) == "family" and right.role_of(j) == "family":
                 family_same = True
@@ -152,7 +147,6 @@ def name_evidence_parsed(a: ParsedName, b: ParsedName) -> NameEvidence:
         _patronymic_level(patronymic, left, right),
         comparison,
         family_same,
-        typed,
     )
 
 

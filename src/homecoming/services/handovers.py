@@ -417,6 +417,23 @@ def latest_rows(session: Session, stage_id: int) -> list[Handover]:
     return list(latest.values())
 
 
+def substitute_of(note: str) -> Substitute:
+    """Who came instead, as typed: "Family Given Patronymic, 1992-10-10" (the date optional)."""
+    name, _, born = note.partition(",")
+    words = name.split()
+    if not words:
+        raise InvalidInput(
+            "a substitution names who came instead: type their name in the note "
+            "(family name first; a date of birth after a comma)"
+        )
+    return Substitute(
+        family_name=words[0],
+        given_names=words[1] if len(words) > 1 else "",
+        patronymic=" ".join(words[2:]),
+        date_of_birth=PartialDate.parse(born.strip()) if born.strip() else PartialDate(),
+    )
+
+
 def tally(db: Database, *, agreement_id: int, number: int, scope: Scope = EVERY_PARTY) -> Tally:
     """Live counts per side, category and outcome, and who has nothing recorded yet."""
     with db.reading() as session:

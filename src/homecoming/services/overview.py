@@ -2,18 +2,25 @@
 
 The other services offer persons, sources, exchanges, tracing and chain verification; these
 few counts and lists are what the pages add on top (the dashboard's cards, the handover desk's
-roster, the debrief's testimonies). They only read, in one short read transaction each, and
-return views; the pages shape them for display.
+roster, who on it fits what the operator types, the stage's tally, the debrief's testimonies).
+They only read, in one short read transaction each, and return views; the pages shape them
+for display.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from homecoming.domain.record import service_number_key
+from homecoming.exchange.agreement import Agreement
+from homecoming.exchange.reconciliation import Outcome
+from homecoming.names.parse import tokenize
+from homecoming.names.token import name_token
 from homecoming.services import access, agreements, handovers, persons, stages
 from homecoming.services.scope import Scope
 from homecoming.store.db import Database
@@ -26,6 +33,7 @@ from homecoming.store.models import AuditEntry, Party, Record, Source
 from homecoming.store.tracing_models import Inquiry, Lead, Notification, Testimony
 
 AUDIT_PAGE = 50
+CANDIDATES = 12  # people offered at the handover desk for one query
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +139,101 @@ def stage_roster(
             )
         )
     return roster
+
+
+def matching(roster: Sequence[RosterEntry], q: str) -> list[RosterEntry]:
+    """Members whose name (in either alphabet, word beginnings) or service number fit `q`.
+
+    Without a query, the people nobody has recorded yet. Unrecorded people come first.
+    """
+    words = [w for w in tokenize(q) if w]
+    number = service_number_key(q)
+    if not words and not number:
+        found = [r for r in roster if r.outcome is None]
+    else:
+        wanted = [_forms(w) for w in words]
+        found = [
+            r
+            for r in roster
+            if (len(number) >= 3 and number in service_number_key(r.service_number))
+            or (wanted and _name_fits(wanted, r.name))
+        ]
+    return sorted(found, key=lambda r: (r.outcome is not None, r.name))[:CANDIDATES]
+
+
+def _forms(word: str) -> frozenset[str]:
+    token = name_token(word)
+    return frozenset({*token.forms, token.primary, word.casefold()} - {""})
+
+
+def _name_fits(wanted: list[frozenset[str]], name: str) -> bool:
+    have = [_forms(w) for w in tokenize(name)]
+    return all(
+        any(form.startswith(prefix) for forms_ in have for form in forms_ for prefix in query)
+        for query in wanted
+    )
+
+
+# The handover desk's tally, in the order the desk's buttons show the outcomes.
+TALLY_OUTCOMES = tuple(o.value for o in Outcome)
+
+
+@dataclass(frozen=True, slots=True)
+class TallyCell:
+    """One side of one category: listed, crossed, each outcome, and who is still to come."""
+
+    party: str
+    listed: int
+    crossed: int
+    outcomes: dict[str, int]
+    pending: int
+
+
+@dataclass(frozen=True, slots=True)
+class TallyRow:
+    """One category of the stage, a cell per side."""
+
+    code: str
+    label: str
+    cells: list[TallyCell]
+
+
+@dataclass(frozen=True, slots=True)
+class TallyTable:
+    """The stage's tally: the categories anyone is listed or recorded in, and each side's total
+    of crossed persons over the categories that count towards it."""
+
+    rows: list[TallyRow]
+    totals: dict[str, int]
+
+
+def tally_table(
+    db: Database, *, agreement: Agreement, agreement_id: int, number: int, scope: Scope
+) -> TallyTable:
+    """The stage's tally as a table: per category and side, crossed of listed, and the rest."""
+    result = handovers.tally(db, agreement_id=agreement_id, number=number, scope=scope)
+    stage = stages.show(db, agreement_id=agreement_id, number=number, scope=scope)
+    rows = []
+    for spec in agreement.categories:
+        cells: list[TallyCell] = []
+        for party in agreement.parties:
+            outcomes = result.counts.get(party, {}).get(spec.code, {})
+            cells.append(
+                TallyCell(
+                    party=party,
+                    listed=stage.counts.get(party, {}).get(spec.code, 0),
+                    crossed=result.crossed(party, spec.code),
+                    outcomes={o: outcomes.get(o, 0) for o in TALLY_OUTCOMES},
+                    pending=result.pending.get(party, {}).get(spec.code, 0),
+                )
+            )
+        if any(c.listed or any(c.outcomes.values()) for c in cells):
+            rows.append(TallyRow(code=spec.code, label=spec.label, cells=cells))
+    totals = {
+        party: sum(result.crossed(party, spec.code) for spec in agreement.categories if spec.total)
+        for party in agreement.parties
+    }
+    return TallyTable(rows=rows, totals=totals)
 
 
 @dataclass(frozen=True, slots=True)

@@ -317,4 +317,3 @@ def erase_in(session: Session, inquiry_id: int) -> None:
     if subscription_ids:
         session.execute(delete(Nudge).where(Nudge.subscription_id.in_(subscription_ids)))
         session.execute(delete(PushSubscription).where(PushSubscription.id.in_(subscription_ids)))
-

@@ -1,4 +1,4 @@
-"""Leads: possible answers to families' inquiries, found by re-matching what lands.
+"""Re-matching what lands against the open inquiries: candidates, scores, new leads.
 
 Re-matching is incremental. Every open inquiry keeps the candidate keys of its name (and call
 sign) in `inquiry_keys`; evidence that lands is keyed the same way, and only the inquiries
@@ -8,8 +8,6 @@ newly registered inquiry is matched once against the whole registry through the 
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -20,25 +18,21 @@ from sqlalchemy.orm import Session
 
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import Fate, SourceKind
-from homecoming.errors import Conflict, InvalidInput, NotFound
 from homecoming.match.levels import one_digit_apart
 from homecoming.search.index import Query
-from homecoming.services import audit, inquiries, notifications
+from homecoming.services import audit, inquiries
 from homecoming.services.persons import record_fields
 from homecoming.services.search import SearchService
 from homecoming.store.db import Database
 from homecoming.store.models import Record, Source
-from homecoming.store.tracing_models import Inquiry, InquiryKey, Lead, LeadDecision, Sighting
+from homecoming.store.tracing_models import Inquiry, InquiryKey, Lead, Sighting
 from homecoming.tracing.circumstances import birth_years
-from homecoming.tracing.evidence import CLOSED, Origin, origin_of, read
-from homecoming.tracing.evidence import next_status as next_family_status
+from homecoming.tracing.evidence import origin_of, read
 from homecoming.tracing.inquiry import FamilyStatus
 from homecoming.tracing.lead_rules import (
-    Decision,
     LeadKind,
     LeadState,
     lead_reason,
-    state_after,
 )
 from homecoming.tracing.matching import Candidate, Described, evidence_keys, score
 
@@ -142,9 +136,6 @@ def match_inquiries(
                 details={"inquiries_scored": len(pairs), "leads": len(created)},
             )
     return len(created)
-
-
-# --- finding candidates -----------------------------------------------------------------------
 
 
 def _chunks(values: Sequence[int]) -> Iterator[list[int]]:
@@ -334,9 +325,6 @@ def _born_apart(born: int | None, item: _Evidence) -> bool:
     return abs(born - year) > 1 and not one_digit_apart(born, year)
 
 
-# --- scoring and writing leads ---------------------------------------------------------------
-
-
 def _score_pairs(
     session: Session, pairs: dict[int, dict[int, tuple[_Evidence, bool]]], *, actor: str
 ) -> list[int]:
@@ -471,402 +459,3 @@ def add_recognition_lead(
         ],
     )
     return lead_id
-
-
-# --- the queue and decisions ----------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class LeadView:
-    """A lead with the inquiry and the evidence side by side, and the name explanation."""
-
-    id: int
-    inquiry_id: int
-    reference: str
-    kind: str
-    state: str
-    score: float
-    name_score: float
-    reason: str
-    reasons: list[str]
-    explanation: dict[str, Any]
-    fate: str | None
-    sought: dict[str, str]
-    evidence: dict[str, str]
-    record_id: int | None
-    person_id: int | None
-    sighting_id: int | None
-    debrief_answer_id: int | None
-    created_at: str
-    decisions: list[dict[str, str]]
-
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
-
-
-def queue(
-    db: Database,
-    *,
-    state: LeadState | None = LeadState.PENDING,
-    inquiry: int | str | None = None,
-    limit: int = 50,
-    offset: int = 0,
-) -> list[LeadView]:
-    """Leads to look at, strongest first (or one inquiry's, in any state)."""
-    query = select(Lead)
-    with db.reading() as session:
-        if inquiry is not None:
-            query = query.where(Lead.inquiry_id == inquiries.find(session, inquiry).id)
-        if state is not None:
-            query = query.where(Lead.state == state.value)
-        rows = session.scalars(
-            query.order_by(Lead.score.desc(), Lead.id).limit(limit).offset(offset)
-        ).all()
-        return [_view(session, row) for row in rows]
-
-
-def show(db: Database, lead_id: int) -> LeadView:
-    with db.reading() as session:
-        return _view(session, _get(session, lead_id))
-
-
-def _get(session: Session, lead_id: int) -> Lead:
-    row = session.get(Lead, lead_id)
-    if row is None:
-        raise NotFound(f"no lead {lead_id}; `homecoming leads list` shows the queue")
-    return row
-
-
-def _side(fields: Any, extra: dict[str, str] | None = None) -> dict[str, str]:
-    values = {
-        "name": fields.display_name(),
-        "date_of_birth": fields.date_of_birth.iso(),
-        "sex": fields.sex.value if fields.sex else "",
-        "unit": fields.unit,
-        "rank": fields.rank,
-        "service_number": fields.service_number,
-        "place_of_detention": fields.place_of_detention,
-        "event_date": fields.event_date.iso(),
-        "event_place": fields.event_place,
-        "fate": fields.fate.value if fields.fate else "",
-        "fate_date": fields.fate_date.iso(),
-    }
-    values.update(extra or {})
-    return {k: v for k, v in values.items() if v}
-
-
-def _view(session: Session, row: Lead) -> LeadView:
-    inquiry = session.get(Inquiry, row.inquiry_id)
-    assert inquiry is not None
-    own = session.get(Record, inquiry.record_id)
-    assert own is not None
-    sought = _side(record_fields(own), {"call_sign": inquiry.call_sign})
-    evidence: dict[str, str] = {}
-    if row.record_id is not None:
-        record = session.get(Record, row.record_id)
-        assert record is not None
-        source = session.get(Source, record.source_id)
-        assert source is not None
-        extra = {"source": source.name, "source_kind": source.kind}
-        if row.sighting_id is not None:
-            sighting = session.get(Sighting, row.sighting_id)
-            assert sighting is not None
-            extra |= {
-                "as_heard": sighting.as_heard,
-                "call_sign": sighting.call_sign,
-                "nickname": sighting.nickname,
-                "seen_when": sighting.seen_when,
-                "condition": sighting.condition,
-            }
-        evidence = _side(record_fields(record), extra)
-    elif row.debrief_answer_id is not None:
-        from homecoming.store.tracing_models import DebriefAnswer
-
-        answer = session.get(DebriefAnswer, row.debrief_answer_id)
-        assert answer is not None
-        evidence = {
-            k: v
-            for k, v in {
-                "debrief_answer": answer.answer,
-                "testimony": str(answer.testimony_id),
-                "photo": str(answer.photo_id),
-                "place_of_detention": answer.facility,
-                "seen_when": answer.seen_when,
-                "notes": answer.notes,
-            }.items()
-            if v
-        }
-    if row.kind in (LeadKind.BELONGINGS, LeadKind.IDENTIFICATION):
-        evidence = {k: str(v) for k, v in row.explanation.items() if v}
-    decisions = session.scalars(
-        select(LeadDecision).where(LeadDecision.lead_id == row.id).order_by(LeadDecision.id)
-    ).all()
-    return LeadView(
-        id=row.id,
-        inquiry_id=inquiry.id,
-        reference=inquiry.reference,
-        kind=row.kind,
-        state=row.state,
-        score=row.score,
-        name_score=row.name_score,
-        reason=row.reason,
-        reasons=list(row.reasons),
-        explanation=dict(row.explanation),
-        fate=row.fate,
-        sought=sought,
-        evidence=evidence,
-        record_id=row.record_id,
-        person_id=row.person_id,
-        sighting_id=row.sighting_id,
-        debrief_answer_id=row.debrief_answer_id,
-        created_at=row.created_at.isoformat(),
-        decisions=[
-            {
-                "decision": d.decision,
-                "reason": d.reason,
-                "by": d.decided_by,
-                "at": d.decided_at.isoformat(),
-            }
-            for d in decisions
-        ],
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class Decided:
-    """What a decision changed: the lead, the inquiry's status, a notification prepared."""
-
-    lead: LeadView
-    status: str
-    previous_status: str
-    notification_id: int | None
-
-
-def decide(db: Database, *, lead_id: int, decision: Decision, reason: str, actor: str) -> Decided:
-    """Verify, reject (with a reason) or reopen a lead: a decision row, never an update.
-
-    Verifying evidence of a fate the family has not been told moves the case's status and
-    prepares the message to the family (sent only after a second person approves it).
-    """
-    if decision is Decision.REJECT and not reason.strip():
-        raise InvalidInput("say why the lead is rejected (e.g. 'different date of birth')")
-    with db.transaction() as session:
-        row = _get(session, lead_id)
-        current = LeadState(row.state)
-        if decision is Decision.VERIFY and current is LeadState.VERIFIED:
-            raise Conflict(f"lead {lead_id} is already verified")
-        if decision is Decision.REJECT and current is LeadState.REJECTED:
-            raise Conflict(f"lead {lead_id} is already rejected")
-        if decision is Decision.REOPEN and current is LeadState.PENDING:
-            raise Conflict(f"lead {lead_id} is pending: there is nothing to reopen")
-        session.add(
-            LeadDecision(lead_id=row.id, decision=decision.value, reason=reason, decided_by=actor)
-        )
-        session.flush()
-        earlier = session.scalars(
-            select(LeadDecision.decision)
-            .where(LeadDecision.lead_id == row.id)
-            .order_by(LeadDecision.id)
-        ).all()
-        row.state = state_after([Decision(d) for d in earlier]).value
-        inquiry = session.get(Inquiry, row.inquiry_id)
-        assert inquiry is not None
-        previous = inquiry.status
-        status = refresh_status(session, inquiry)
-        notification_id = None
-        if decision is Decision.VERIFY and status != previous:
-            notification_id = notifications.prepare_in(
-                session, inquiry=inquiry, lead_id=row.id, actor=actor
-            )
-        audit.append(
-            session,
-            actor=actor,
-            action=f"lead.{row.state if decision is not Decision.REOPEN else 'reopened'}",
-            subject=f"lead:{row.id}",
-            details={
-                "inquiry": inquiry.id,
-                "decision": decision.value,
-                "reason": reason,
-                "status": status,
-                "previous_status": previous,
-                "notification": notification_id,
-            },
-        )
-    return Decided(show(db, lead_id), status, previous, notification_id)
-
-
-def _origin(kind: str | None, party: str | None, lead_kind: str, inquiry: Inquiry) -> Origin:
-    if lead_kind == LeadKind.IDENTIFICATION:
-        return Origin.FORENSIC  # remains identified and confirmed by a second person
-    if kind:
-        return origin_of(SourceKind(kind), source_party=party, family_party=inquiry.party_code)
-    # A recognition at a debrief, or of belongings, has no record: a witness's word.
-    return Origin.TESTIMONY
-
-
-def add_remains_lead(
-    session: Session,
-    *,
-    inquiry: Inquiry,
-    kind: LeadKind,
-    fate: Fate | None,
-    reason: str,
-    explanation: dict[str, Any],
-    actor: str,
-) -> int:
-    """A lead from remains: an identification (deceased) or a recognition of belongings."""
-    (lead_id,) = _insert_leads(
-        session,
-        [
-            {
-                "inquiry_id": inquiry.id,
-                "kind": kind.value,
-                "record_id": None,
-                "sighting_id": None,
-                "debrief_answer_id": None,
-                "person_id": None,
-                "score": 1.0 if kind is LeadKind.IDENTIFICATION else 0.5,
-                "name_score": 0.0,
-                "reason": reason[:100],
-                "reasons": [],
-                "explanation": explanation,
-                "fate": fate.value if fate else None,
-                "state": LeadState.PENDING.value,
-                "created_by": actor,
-            }
-        ],
-    )
-    return lead_id
-
-
-def refresh_status(session: Session, inquiry: Inquiry) -> str:
-    """Derive the family-facing status from the verified leads; open or close the case."""
-    if inquiry.status == FamilyStatus.WITHDRAWN.value:
-        return inquiry.status
-    verified = session.execute(
-        select(Lead.fate, Source.kind, Source.party_code, Lead.kind)
-        .outerjoin(Record, Record.id == Lead.record_id)
-        .outerjoin(Source, Source.id == Record.source_id)
-        .where(Lead.inquiry_id == inquiry.id, Lead.state == LeadState.VERIFIED.value)
-    ).all()
-    readings = [
-        read(_origin(kind, party, lead_kind, inquiry), Fate(fate) if fate else None).family
-        for fate, kind, party, lead_kind in verified
-    ]
-    status = next_family_status(FamilyStatus.REGISTERED, readings)
-    inquiry.status = status.value
-    inquiries.set_open(session, inquiry, open_=status not in CLOSED)
-    return inquiry.status
-
-
-# --- the queue grouped by inquiry and person --------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class LeadFilter:
-    """What the leads page narrows to: state, kind, a lowest score, waiting at least N days."""
-
-    state: LeadState | None = LeadState.PENDING
-    kind: LeadKind | None = None
-    min_score: float = 0.0
-    older_than_days: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class LeadGroup:
-    """One person found for one inquiry: its strongest leads first, and how many there are."""
-
-    inquiry_id: int
-    reference: str
-    person_id: int | None
-    best: float
-    count: int
-    leads: list[LeadView]
-
-
-@dataclass(frozen=True, slots=True)
-class LeadGroups:
-    """A page of groups, with the totals the page's navigation shows."""
-
-    groups: int  # groups that match the filter
-    leads: int  # leads that match the filter
-    by_state: dict[str, int]  # leads per state, under the same kind/score/age filter
-    items: list[LeadGroup]
-
-
-def grouped(
-    db: Database,
-    *,
-    where: LeadFilter = LeadFilter(),
-    limit: int = 20,
-    offset: int = 0,
-    per_group: int = 5,
-) -> LeadGroups:
-    """The queue as one card per inquiry and person (a lead without a person is its own),
-    strongest first, a page of groups at a time; each card holds up to `per_group` leads."""
-    who = func.coalesce(Lead.person_id, -Lead.id)
-    conditions = _conditions(where)
-    stated = [*conditions, *([Lead.state == where.state.value] if where.state else [])]
-    with db.reading() as session:
-        by_state = {
-            state: n
-            for state, n in session.execute(
-                select(Lead.state, func.count()).where(*conditions).group_by(Lead.state)
-            )
-        }
-        base = select(Lead.inquiry_id, who.label("who"), func.max(Lead.score).label("best"))
-        groups = base.where(*stated).group_by(Lead.inquiry_id, who).subquery()
-        total = session.scalar(select(func.count()).select_from(groups)) or 0
-        page = session.execute(
-            select(groups.c.inquiry_id, groups.c.who, groups.c.best)
-            .order_by(groups.c.best.desc(), groups.c.inquiry_id, groups.c.who)
-            .limit(limit)
-            .offset(offset)
-        ).all()
-        items = _groups(session, page, stated, who, per_group)
-    count = sum(by_state.values()) if where.state is None else by_state.get(where.state.value, 0)
-    return LeadGroups(total, count, by_state, items)
-
-
-def _conditions(where: LeadFilter) -> list[Any]:
-    conditions: list[Any] = []
-    if where.kind is not None:
-        conditions.append(Lead.kind == where.kind.value)
-    if where.min_score > 0:
-        conditions.append(Lead.score >= where.min_score)
-    if where.older_than_days > 0:
-        since = dt.datetime.now(dt.UTC) - dt.timedelta(days=where.older_than_days)
-        conditions.append(Lead.created_at <= since)
-    return conditions
-
-
-def _groups(
-    session: Session, page: Sequence[Any], stated: list[Any], who: Any, per_group: int
-) -> list[LeadGroup]:
-    if not page:
-        return []
-    wanted = {(inquiry_id, key) for inquiry_id, key, _ in page}
-    rows = session.execute(
-        select(Lead, who)
-        .where(*stated, Lead.inquiry_id.in_({i for i, _ in wanted}))
-        .order_by(Lead.score.desc(), Lead.id)
-    ).all()
-    members: dict[tuple[int, int], list[Lead]] = defaultdict(list)
-    for lead, key in rows:
-        if (lead.inquiry_id, key) in wanted:
-            members[(lead.inquiry_id, key)].append(lead)
-    items = []
-    for inquiry_id, key, best in page:
-        found = members[(inquiry_id, key)]
-        views = [_view(session, lead) for lead in found[:per_group]]
-        items.append(
-            LeadGroup(
-                inquiry_id=inquiry_id,
-                reference=views[0].reference,
-                person_id=key if key > 0 else None,
-                best=float(best),
-                count=len(found),
-                leads=views,
-            )
-        )
-    return items
