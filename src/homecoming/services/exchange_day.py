@@ -127,27 +127,28 @@ def verify(
     actor: str,
     scope: Scope = EVERY_PARTY,
 ) -> Verified:
-    """Verify these pending leads of the stage; each prepares its family's message."""
+    """Verify these pending leads of the stage, all of them or none; each prepares its family's
+    message (one per case whose status moves)."""
     if not lead_ids:
         raise InvalidInput("tick the leads to verify")
-    day = {
-        row.lead_id: row for row in rows(db, agreement_id=agreement_id, number=number, scope=scope)
-    }
-    wrong = [i for i in lead_ids if i not in day or day[i].lead_state != LeadState.PENDING.value]
-    if wrong:
-        raise Conflict(
-            f"lead(s) {', '.join(map(str, sorted(wrong)))} are not pending leads of stage "
-            f"{number}'s handovers: reload the exchange day page"
-        )
+    wanted = sorted(set(lead_ids))
     reason = f"handed over at stage {number} of agreement {agreement_id} (exchange day)"
     prepared = []
-    for lead_id in sorted(set(lead_ids)):
-        decided = leads.decide(
-            db, lead_id=lead_id, decision=Decision.VERIFY, reason=reason, actor=actor
-        )
-        if decided.notification_id is not None:
-            prepared.append(decided.notification_id)
-    return Verified(sorted(set(lead_ids)), prepared)
+    with db.transaction() as session:
+        day = {row.lead_id: row for row in _rows(session, agreement_id, number, scope)}
+        wrong = [i for i in wanted if i not in day or day[i].lead_state != LeadState.PENDING.value]
+        if wrong:
+            raise Conflict(
+                f"lead(s) {', '.join(map(str, wrong))} are not pending leads of stage "
+                f"{number}'s handovers: reload the exchange day page"
+            )
+        for lead_id in wanted:
+            _, _, notification_id = leads.decide_in(
+                session, lead_id=lead_id, decision=Decision.VERIFY, reason=reason, actor=actor
+            )
+            if notification_id is not None:
+                prepared.append(notification_id)
+    return Verified(wanted, prepared)
 
 
 def approve(
