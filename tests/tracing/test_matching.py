@@ -170,3 +170,13 @@ def test_a_married_woman_is_found_under_her_other_surname() -> None:
         sex="female",
     )
     assert score(maiden, registered, prior=REGISTRY_PRIOR).score >= LEAD_THRESHOLD
+
+
+def test_a_common_name_alone_weighs_less_than_a_rare_one() -> None:
+    """The registry's name frequencies reach tracing as they reach search: "Іваненко Олег" with
+    no date is no lead where the registry holds hundreds of them, a rare name is."""
+    sought = Described(family_name="Ковалюк", given_names="Олег")
+    seen = Described(family_name="Ковалюк", given_names="Олег", date_of_birth=PartialDate(1991))
+    common = score(sought, seen, prior=REGISTRY_PRIOR, frequency=lambda comparison: 1e-3)
+    rare = score(sought, seen, prior=REGISTRY_PRIOR, frequency=lambda comparison: 2e-6)
+    assert common.score < LEAD_THRESHOLD <= rare.score

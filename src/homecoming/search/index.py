@@ -421,7 +421,7 @@ class PersonIndex:
     def _frequency(self, evidence: NameEvidence | None) -> float | None:
         if evidence is None or evidence.comparison is None:
             return None
-        return self._pair_frequency(evidence.comparison)
+        return self.pair_frequency(evidence.comparison)
 
     def _hit(
         self,
@@ -451,7 +451,11 @@ class PersonIndex:
         """Chance that a query is one given record before comparing: one in the registry."""
         return 1.0 / max(len(self), 2)
 
-    def _pair_frequency(self, comparison: Any) -> float | None:
+    def pair_frequency(self, comparison: Any) -> float | None:
+        """How common the compared names are here: the commoner side's `name_frequency` (what
+        the model's term-frequency levels weigh by)."""
+        if comparison is None or comparison.parsed is None:
+            return None
         left, right = comparison.parsed
         found = [f for f in (self.name_frequency(left), self.name_frequency(right)) if f]
         return max(found) if found else None

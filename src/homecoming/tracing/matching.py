@@ -9,6 +9,7 @@ Candidate keys (the same as the search index's) find which inquiries a record ma
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -24,6 +25,8 @@ from homecoming.names.token import name_token
 from homecoming.search.keys import token_key_hashes
 from homecoming.tracing.units import parse_unit, unit_agreement
 
+# How common two compared names are in the registry (search.index.PersonIndex.pair_frequency).
+Frequency = Callable[[NameComparison], float | None]
 # A candidate at or above this score may become a lead: for a named record, the match model's
 # probability. A family left without a lead is the worst error here: lower than linkage's 0.9.
 LEAD_THRESHOLD = 0.5
@@ -116,16 +119,18 @@ def score(
     *,
     verified_person: bool = False,
     prior: float = DEFAULT_PRIOR,
+    frequency: Frequency | None = None,
 ) -> Candidate:
     """How well the evidence fits the person sought, in [0, 1], and why.
 
     A named record is scored by the one match model (the probability it is the person, given
-    `prior`: one in the registry's records); a surname or nickname heard alone by the rules below.
+    `prior`: one in the registry's records, and `frequency`: how common the names are in the
+    registry, as search weighs them); a surname or nickname heard alone by the rules below.
     """
     if seen.surname_only or (not seen.name() and seen.nickname):
         found = _score_partial(sought, seen)
     else:
-        found = _score_full(sought, seen, prior)
+        found = _score_full(sought, seen, prior, frequency)
     found = _call_sign(sought, seen, found)
     if verified_person and found.score < VERIFIED_PERSON:
         found = _raised(found, VERIFIED_PERSON, "the same person as a verified lead")
@@ -142,12 +147,15 @@ def _facts(described: Described, born: PartialDate | None = None) -> Facts:
     )
 
 
-def _score_full(sought: Described, seen: Described, prior: float) -> Candidate:
+def _score_full(
+    sought: Described, seen: Described, prior: float, frequency: Frequency | None
+) -> Candidate:
     """The one match model's probability that the evidence is the person sought."""
     born, age_reason = _born_as_told(sought, seen)
     levels, evidence = compare_facts(_facts(sought, born), _facts(seen))
-    scored = default_model().score(levels, prior=prior)
     comparison = evidence.comparison
+    tf = frequency(comparison) if frequency is not None and comparison is not None else None
+    scored = default_model().score(levels, prior=prior, tf=tf)
     name_score = comparison.score if comparison is not None else 0.0
     reasons = list(scored.reasons()) + ([age_reason] if age_reason else [])
     agreement, why = unit_agreement(parse_unit(sought.unit), parse_unit(seen.unit))

@@ -93,7 +93,7 @@ def rematch_for_records(
             pairs.setdefault(inquiry_id, {}).update(
                 {e.record_id: (e, False) for e in _load_evidence(session, found)}
             )
-        created = _score_pairs(session, pairs, actor=actor)
+        created = _score_pairs(session, pairs, actor=actor, search=search)
         if created:
             audit.append(
                 session,
@@ -126,7 +126,7 @@ def match_inquiries(
         pairs: dict[int, dict[int, tuple[_Evidence, bool]]] = {}
         for inquiry_id, found in proposals.items():
             pairs[inquiry_id] = {e.record_id: (e, False) for e in _load_evidence(session, found)}
-        created = _score_pairs(session, pairs, actor=actor)
+        created = _score_pairs(session, pairs, actor=actor, search=search)
         if created:
             audit.append(
                 session,
@@ -326,10 +326,15 @@ def _born_apart(born: int | None, item: _Evidence) -> bool:
 
 
 def _score_pairs(
-    session: Session, pairs: dict[int, dict[int, tuple[_Evidence, bool]]], *, actor: str
+    session: Session,
+    pairs: dict[int, dict[int, tuple[_Evidence, bool]]],
+    *,
+    actor: str,
+    search: SearchService,
 ) -> list[int]:
     if not pairs:
         return []
+    frequency = search.index().pair_frequency  # names weigh by how common they are here
     cases = _open_cases(session, sorted(pairs))
     best, seen_records = _earlier_leads(session, sorted(cases))
     prior = _prior(session)
@@ -346,7 +351,11 @@ def _score_pairs(
             candidate = cache.get(key)
             if candidate is None:
                 candidate = cache[key] = score(
-                    case.sought, item.seen, verified_person=verified, prior=prior
+                    case.sought,
+                    item.seen,
+                    verified_person=verified,
+                    prior=prior,
+                    frequency=frequency,
                 )
             person_key = (inquiry_id, item.person_id if item.kind is LeadKind.RECORD else None)
             previous = best.get(person_key) if person_key[1] is not None else None
