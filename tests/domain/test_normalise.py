@@ -443,3 +443,32 @@ def test_a_repeated_cell_is_converted_once_and_judged_on_every_line() -> None:
     assert good[0].fields.date_of_birth == good[1].fields.date_of_birth == PartialDate(1990)
     assert [(p.line, p.field) for p in problems] == [(3, "date_of_birth"), (5, "date_of_birth")]
     assert problems[0].reason == problems[1].reason and "in spring" in problems[0].reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Бернатович Денис Устимович",
+        "Фомич Петро Ілліч",
+        "Петро Парменович Іванов",
+        "Шевченко Т. Г.",
+    ],
+)
+def test_an_import_splits_a_full_name_as_search_and_linkage_do(text: str) -> None:
+    from homecoming.names import parse_name
+
+    parsed = parse_name(text)
+    parts = split_full_name(text)
+    assert parts.family_name == " ".join(parsed.family)
+    assert parts.given_names.replace(".", "") == " ".join(parsed.given)
+    assert parts.patronymic.replace(".", "") == " ".join(parsed.patronymic)
+
+
+def test_an_import_keeps_a_hyphenated_family_name_whole() -> None:
+    parts = split_full_name("Петренко-Бойко Іван Петрович")
+    assert parts == NameParts("Петренко-Бойко", "Іван", "Петрович")
+
+
+def test_a_cyrillic_name_with_no_cue_to_its_order_is_read_family_first() -> None:
+    assert split_full_name("Чабан Виталий") == NameParts("Чабан", "Виталий", "")
+    assert split_full_name("Кудряшов Ипат") == NameParts("Кудряшов", "Ипат", "")

@@ -8,8 +8,8 @@ import zipfile
 import openpyxl
 import pytest
 
-from homecoming.formats import tabular
 from homecoming.formats.tabular import TableTooLarge, read_xlsx
+from homecoming.formats.tabular import workbook as tabular
 
 
 def workbook(rows: list[list[object]]) -> bytes:

@@ -3,25 +3,28 @@
 `python -m homecoming.names.build_name_tables` rebuilds them; these tests say when to.
 """
 
+from pathlib import Path
+
 import pytest
 
+from homecoming.names import build_name_tables as build
 from homecoming.names import variant_groups as groups
 from homecoming.names.build_name_tables import rare_group
 
 
 @pytest.mark.slow
 def test_shipped_given_name_tables_match_the_libraries() -> None:
-    assert groups._given_name_ids_by_form() == groups.live_given_name_ids_by_form()
-    assert groups.common_given_name_forms() == groups.live_common_given_name_forms()
-    assert groups._common_surnames_by_form() == groups.live_common_surnames_by_form()
+    assert groups._given_name_ids_by_form() == build.live_given_name_ids_by_form()
+    assert groups.common_given_name_forms() == build.live_common_given_name_forms()
+    assert groups._common_surnames_by_form() == build.live_common_surnames_by_form()
     for category in ("first", "patronymic"):
-        assert groups._translator_table(category) == groups.live_translator_table(category)
+        assert groups._translator_table(category) == build.live_translator_table(category)
 
 
 @pytest.mark.slow  # rigour builds its matcher first: seconds
 @pytest.mark.parametrize("name", ["Олександр", "Oleksandr", "Alexander", "Sasha", "Вʼячеслав"])
 def test_shipped_name_groups_agree_with_rigour(name: str) -> None:
-    assert groups.name_groups(name) <= groups._rigour_name_groups(name)
+    assert groups.name_groups(name) <= build._rigour_name_groups(name)
     assert groups.name_groups(name)
 
 
@@ -48,3 +51,20 @@ def test_common_surnames_are_read_from_their_latin_spellings() -> None:
     assert "бандура" in groups.common_surnames_spelled(frozenset({"bandura"}))
     assert "бандера" in groups.common_surnames()
     assert not groups.common_surnames_spelled(frozenset({"zzzz"}))
+
+
+def test_a_missing_table_fails_loudly_naming_the_file_and_the_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from homecoming.names import tables
+
+    missing = tmp_path / "given_names.tsv.gz"
+    monkeypatch.setattr(groups, "DERIVED_PATH", missing)
+    groups._derived.cache_clear()
+    try:
+        with pytest.raises(tables.MissingNameTable) as raised:
+            groups._derived()
+    finally:
+        groups._derived.cache_clear()
+    assert str(missing) in str(raised.value)
+    assert "python -m homecoming.names.build_name_tables" in str(raised.value)

@@ -312,3 +312,27 @@ def test_reject_and_reopen_are_rows(db: Database) -> None:
     shown = leads.show(db, lead.id)
     assert [d["decision"] for d in shown.decisions] == ["verify", "reopen", "reject"]
     assert inquiries.show(db, case.id).status == "registered"
+
+
+def test_a_full_namesake_born_years_apart_is_no_lead_for_a_new_inquiry(db: Database) -> None:
+    """The registry's proposals for a newly registered inquiry obey the rule every candidate
+    does (docs/tracing.md): years of birth more than one apart, and not one digit apart, are
+    not scored. The same full name and patronymic born 14 years later is another man."""
+    _parties(db)
+    rows = [
+        Evidence(
+            line=2,
+            raw={"Name": "Нехір Олександр Іванович", "Born": "1973-02-11"},
+            fields=RecordFields(
+                family_name="Нехір",
+                given_names="Олександр",
+                patronymic="Іванович",
+                date_of_birth=PartialDate(1973, 2, 11),
+                fate=Fate.DETAINED,
+            ),
+        )
+    ]
+    source = registry.SourceInfo(kind=SourceKind.ICRC_VISIT, name="ICRC visits", party="RU")
+    registry.import_evidence(db, source=source, rows=rows, actor="registrar")
+    _ukrainian_inquiry(db)  # Нехір Олександр Іванович, born 1987-05-23
+    assert leads.queue(db) == []

@@ -14,8 +14,9 @@ import pytest
 
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import Contact, RecordFields
-from homecoming.services import inquiries
+from homecoming.services import inquiries, leads
 from homecoming.services.linkage import link_persons
+from homecoming.services.search import SearchService
 from homecoming.settings import Settings
 from homecoming.store.db import Database
 from homecoming.tracing.inquiry import SharingScope
@@ -38,6 +39,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object
     url = f"sqlite:///{folder / 'homecoming.sqlite3'}"
     db = Database(url)
     db.upgrade()
+    # A module's world outlives the per-test wiring of tests/conftest.py: wire it as the app does.
+    leads.subscribe(db, SearchService(db))
     settings = fast(Settings(environment="test", database_url=url, data_dir=folder / "var"))
     seed(db, settings, people=False)
     agreement = build_exchange(db)

@@ -25,11 +25,20 @@ from typing import TypeVar
 from homecoming.domain.dates import DateParseError, PartialDate
 from homecoming.domain.record import (
     RECORD_FIELD_NAMES,
-    Category,
     Contact,
     Fate,
     RecordFields,
-    Sex,
+)
+from homecoming.domain.vocabularies import (
+    BOOL_VALUES,
+    CATEGORY_VALUES,
+    FATE_VALUES,
+    HEADER_ALIASES,
+    IGNORED_HEADERS,
+    SEX_VALUES,
+)
+from homecoming.domain.vocabularies import (
+    EXTERNAL_ID as EXTERNAL_ID,
 )
 from homecoming.errors import InvalidInput, RowProblem
 
@@ -50,8 +59,6 @@ CONTACT_FIELDS: tuple[str, ...] = (
     "contact_email",
     "contact_address",
 )
-# The sender's own identifier of a row (a list's record id, a PFIF person_record_id).
-EXTERNAL_ID = "external_id"
 TARGET_FIELDS: frozenset[str] = (
     frozenset(RECORD_FIELD_NAMES) | frozenset(CONTACT_FIELDS) | {EXTERNAL_ID}
 )
@@ -91,440 +98,11 @@ FIELD_MAX_CHARS: dict[str, int] = {
 _NUL_REASON = "the cell holds a NUL character (binary data): retype the cell or delete it"
 _INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u2060\u00ad"))
 
-# Header aliases, as operators write them; matched through _key() (case, spaces,
-# punctuation and apostrophes do not count).
-HEADER_ALIASES: dict[str, tuple[str, ...]] = {
-    "family_name": ("Прізвище", "Фамилия", "surname", "family_name", "last name", "lastname"),
-    "given_names": (
-        "Ім'я",
-        "Имя",
-        "given_name",
-        "given_names",
-        "first name",
-        "firstname",
-        "forename",
-    ),
-    "patronymic": (
-        "По батькові",
-        "Отчество",
-        "patronymic",
-        "Ім'я по батькові",
-        "Ім'я батька",
-        "Имя отца",
-        "father's name",
-        "father's first name",
-        "middle name",
-    ),
-    "full_name": (
-        "ПІБ",
-        "ФИО",
-        "П.І.Б.",
-        "Ф.И.О.",
-        "full_name",
-        "name",
-        "full name",
-        "Прізвище, ім'я, по батькові",
-        "Прізвище ім'я по батькові",
-        "Фамилия, имя, отчество",
-        "Фамилия имя отчество",
-    ),
-    "mother_maiden_name": (
-        "Дівоче прізвище матері",
-        "Девичья фамилия матери",
-        "mother's maiden name",
-        "mother_maiden_name",
-        "mother maiden name",
-    ),
-    "sex": ("Стать", "Пол", "sex", "gender"),
-    "date_of_birth": (
-        "Дата народження",
-        "Дата рождения",
-        "date_of_birth",
-        "DOB",
-        "birth date",
-        "birthdate",
-        "date of birth",
-        "Д.н.",
-        "Рік народження",
-        "Год рождения",
-        "year of birth",
-    ),
-    "place_of_birth": (
-        "Місце народження",
-        "Место рождения",
-        "place_of_birth",
-        "place of birth",
-        "birthplace",
-        "POB",
-    ),
-    "nationality": ("Громадянство", "Гражданство", "nationality", "citizenship"),
-    "last_residence": (
-        "Місце проживання",
-        "Место жительства",
-        "Адреса проживання",
-        "Адрес проживания",
-        "last_residence",
-        "last residence",
-        "residence",
-        "home address",
-        "address",
-        "Адреса",
-        "Адрес",
-    ),
-    "rank": ("Звання", "Звание", "rank", "Військове звання", "Воинское звание"),
-    "service_number": (
-        "Особистий номер",
-        "Личный номер",
-        "service number",
-        "service_number",
-        "service no",
-        "serial number",
-        "personal number",
-        "army number",
-    ),
-    "unit": (
-        "Військова частина",
-        "Воинская часть",
-        "в/ч",
-        "unit",
-        "military unit",
-        "Підрозділ",
-        "Подразделение",
-    ),
-    "category": ("Категорія", "Категория", "category"),
-    "event_date": (
-        "Дата полону",
-        "Дата пленения",
-        "Дата захоплення",
-        "date of capture",
-        "capture date",
-        "date_of_capture",
-        "Дата зникнення",
-        "Дата исчезновения",
-        "date missing",
-        "date of disappearance",
-        "event_date",
-    ),
-    "event_place": (
-        "Місце полону",
-        "Место пленения",
-        "Місце захоплення",
-        "place of capture",
-        "capture place",
-        "place_of_capture",
-        "Місце зникнення",
-        "Место исчезновения",
-        "place missing",
-        "place of disappearance",
-        "event_place",
-    ),
-    "place_of_detention": (
-        "Місце утримання",
-        "Место содержания",
-        "Місце тримання",
-        "place of detention",
-        "place_of_detention",
-        "detention place",
-        "detained at",
-    ),
-    "health": (
-        "Стан здоров'я",
-        "Состояние здоровья",
-        "health",
-        "health condition",
-        "medical condition",
-    ),
-    "seriously_wounded": (
-        "Тяжкопоранений",
-        "Тяжелораненый",
-        "Важке поранення",
-        "Тяжелое ранение",
-        "seriously wounded",
-        "seriously_wounded",
-        "severely wounded",
-    ),
-    "distinguishing_marks": (
-        "Особливі прикмети",
-        "Особые приметы",
-        "Прикмети",
-        "Приметы",
-        "distinguishing marks",
-        "distinguishing_marks",
-        "special features",
-    ),
-    "fate": ("Статус", "Status", "fate", "Доля", "Судьба"),
-    "fate_date": ("Дата статусу", "Дата статуса", "status date", "fate date", "fate_date"),
-    "photo_ref": ("Фото", "Фотографія", "Фотография", "photo", "photo_url", "photo_ref"),
-    "notes": (
-        "Примітки",
-        "Примітка",
-        "Примечание",
-        "Примечания",
-        "Коментар",
-        "Комментарий",
-        "notes",
-        "note",
-        "comment",
-        "comments",
-        "remarks",
-    ),
-    EXTERNAL_ID: (
-        "id",
-        "record id",
-        "record_id",
-        "external_id",
-        "person_record_id",
-        "ID запису",
-        "ID записи",
-        "Ідентифікатор",
-        "Идентификатор",
-    ),
-    "contact_name": (
-        "Заявник",
-        "Заявитель",
-        "ПІБ заявника",
-        "ФИО заявителя",
-        "Контактна особа",
-        "Контактное лицо",
-        "inquirer",
-        "next of kin",
-        "contact name",
-        "contact person",
-        "contact_name",
-    ),
-    "contact_relation": (
-        "Ступінь спорідненості",
-        "Степень родства",
-        "Родинний зв'язок",
-        "relation",
-        "relationship",
-        "kinship",
-        "contact_relation",
-    ),
-    "contact_phone": (
-        "Телефон",
-        "Тел.",
-        "Телефон заявника",
-        "Телефон заявителя",
-        "phone",
-        "telephone",
-        "contact phone",
-        "contact_phone",
-    ),
-    "contact_email": (
-        "Email",
-        "E-mail",
-        "Електронна пошта",
-        "Электронная почта",
-        "contact email",
-        "contact_email",
-    ),
-    "contact_address": (
-        "Адреса заявника",
-        "Адрес заявителя",
-        "Адреса для листування",
-        "Адрес для переписки",
-        "address for correspondence",
-        "contact address",
-        "contact_address",
-    ),
-}
-# Row-number columns lists carry; they say nothing about the person.
-IGNORED_HEADERS: tuple[str, ...] = ("№", "№ п/п", "№ з/п", "No", "Nr", "#", "п/п", "з/п")
-
-_SEX_VALUES: dict[str, Sex] = {
-    **dict.fromkeys(
-        ("ч", "чол", "чоловіча", "чоловік", "м", "муж", "мужской", "мужчина", "male", "m", "man"),
-        Sex.MALE,
-    ),
-    **dict.fromkeys(
-        ("ж", "жін", "жіноча", "жінка", "жен", "женский", "женщина", "female", "f", "woman", "w"),
-        Sex.FEMALE,
-    ),
-    **dict.fromkeys(("інша", "інше", "другой", "другое", "other", "x"), Sex.OTHER),
-}
-_CATEGORY_VALUES: dict[str, Category] = {
-    **dict.fromkeys(
-        (
-            "військовий",
-            "військова",
-            "військовослужбовець",
-            "військовослужбовиця",
-            "військовополонений",
-            "в/с",
-            "вс",
-            "военнослужащий",
-            "военный",
-            "военнопленный",
-            "serviceman",
-            "servicewoman",
-            "soldier",
-            "military",
-            "pow",
-            "combatant",
-        ),
-        Category.SERVICEMAN,
-    ),
-    **dict.fromkeys(
-        (
-            "цивільний",
-            "цивільна",
-            "цивільна особа",
-            "гражданский",
-            "гражданская",
-            "гражданское лицо",
-            "civilian",
-            "civ",
-        ),
-        Category.CIVILIAN,
-    ),
-}
-_FATE_VALUES: dict[str, Fate] = {
-    **dict.fromkeys(
-        (
-            "зниклий безвісти",
-            "зник безвісти",
-            "безвісти зниклий",
-            "зниклий",
-            "в розшуку",
-            "пропал без вести",
-            "пропавший без вести",
-            "бвп",
-            "missing",
-            "mia",
-            "in search",
-            "believed missing",
-        ),
-        Fate.MISSING,
-    ),
-    **dict.fromkeys(
-        (
-            "полонений",
-            "в полоні",
-            "у полоні",
-            "захоплений",
-            "пленный",
-            "в плену",
-            "captured",
-            "pow",
-        ),
-        Fate.CAPTURED,
-    ),
-    **dict.fromkeys(
-        (
-            "утримується",
-            "затриманий",
-            "задержан",
-            "содержится",
-            "detained",
-            "held",
-            "confirmed captive",
-            "підтверджено полон",
-        ),
-        Fate.DETAINED,
-    ),
-    **dict.fromkeys(
-        ("в списку", "у списку", "в списке", "listed", "у списку на обмін"), Fate.LISTED
-    ),
-    **dict.fromkeys(
-        (
-            "звільнений",
-            "звільнено",
-            "обміняний",
-            "повернувся",
-            "освобожден",
-            "обменян",
-            "released",
-            "exchanged",
-            "repatriated",
-        ),
-        Fate.RELEASED,
-    ),
-    **dict.fromkeys(
-        (
-            "госпіталізований",
-            "у лікарні",
-            "госпитализирован",
-            "в больнице",
-            "hospitalised",
-            "hospitalized",
-            "in hospital",
-        ),
-        Fate.HOSPITALISED,
-    ),
-    **dict.fromkeys(
-        (
-            "загинув",
-            "загинула",
-            "загиблий",
-            "помер",
-            "померла",
-            "погиб",
-            "погибла",
-            "умер",
-            "умерла",
-            "мертв",
-            "dead",
-            "deceased",
-            "killed",
-            "kia",
-            "died",
-            "believed dead",
-        ),
-        Fate.DECEASED,
-    ),
-    **dict.fromkeys(
-        (
-            "знайдений живим",
-            "знайдено живим",
-            "знайдена живою",
-            "живий",
-            "жива",
-            "найден живым",
-            "жив",
-            "жива",
-            "found alive",
-            "alive",
-            "believed alive",
-        ),
-        Fate.FOUND_ALIVE,
-    ),
-}
-_BOOL_VALUES: dict[str, bool] = {
-    **dict.fromkeys(("так", "т", "да", "д", "yes", "y", "1", "true", "+", "х", "x"), True),
-    **dict.fromkeys(("ні", "н", "нет", "no", "n", "0", "false", "-"), False),
-}
-
 _APOSTROPHES = "'’‘`´ʹ′ʼ"
 _APOSTROPHE_BETWEEN_LETTERS = re.compile(rf"(?<=[^\W\d_])[{_APOSTROPHES}](?=[^\W\d_])")
 _TIME_PART = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 _PARENTHESISED = re.compile(r"\([^)]*\)")
-_PATRONYMIC_SUFFIXES = (
-    "ович",
-    "евич",
-    "євич",
-    "йович",
-    "івна",
-    "ївна",
-    "овна",
-    "евна",
-    "ична",
-    "інічна",
-    "ovych",
-    "evych",
-    "yevych",
-    "yovych",
-    "ovich",
-    "evich",
-    "yevich",
-    "ivna",
-    "yivna",
-    "ovna",
-    "evna",
-    "ichna",
-    "ychna",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -845,15 +423,15 @@ def _convert(target: str, raw: RawValue, text: str) -> object:
     if target in DATE_FIELDS:
         return _parse_date(raw, text)
     if target == "sex":
-        return _lookup(_SEX_VALUES, text, "a sex", "ч/ж, м/ж, male/female")
+        return _lookup(SEX_VALUES, text, "a sex", "ч/ж, м/ж, male/female")
     if target == "category":
         return _lookup(
-            _CATEGORY_VALUES, text, "a category", "військовий/цивільний, serviceman/civilian"
+            CATEGORY_VALUES, text, "a category", "військовий/цивільний, serviceman/civilian"
         )
     if target == "fate":
-        return _lookup(_FATE_VALUES, text, "a status", ", ".join(f.value for f in Fate))
+        return _lookup(FATE_VALUES, text, "a status", ", ".join(f.value for f in Fate))
     if target == "seriously_wounded":
-        return _lookup(_BOOL_VALUES, text, "a yes/no answer", "так/ні, да/нет, yes/no, 1/0")
+        return _lookup(BOOL_VALUES, text, "a yes/no answer", "так/ні, да/нет, yes/no, 1/0")
     if target in NAME_FIELDS or target in PLACE_FIELDS:
         return normalise_apostrophes(text)
     if target in FREE_TEXT_FIELDS and isinstance(raw, str):
@@ -927,57 +505,36 @@ def _assemble(values: Mapping[str, object], *, line: int) -> NormalisedRow | lis
     )
 
 
-# --- the simple name splitter --------------------------------------------------------
-
-
-def is_patronymic(token: str) -> bool:
-    """Whether a word ends like a Ukrainian or Russian patronymic (Cyrillic or Latin)."""
-    word = token.casefold()
-    return any(word.endswith(s) and len(word) >= len(s) + 2 for s in _PATRONYMIC_SUFFIXES)
+# --- the name splitter: the names engine's roles -----------------------------------------
 
 
 def split_full_name(text: str) -> NameParts:
-    """Split a one-string name into family, given names and patronymic (see module notes)."""
+    """Split a one-string name into family, given names and patronymic.
+
+    The roles are the ones search and linkage read (`homecoming.names.parse.roles_of_words`);
+    the words are kept as written (hyphens, initials' dots), bracketed asides are dropped, and
+    a lone word is left unsplit (it stays in `full_name`). A list in Cyrillic writes ПІБ
+    (family name first): when nothing in the name says its order (no patronymic, comma or
+    capitalised family name), that is the order hint the names engine is given.
+    """
+    from homecoming.names.parse import roles_of_words
+
     cleaned = normalise_apostrophes(" ".join(_PARENTHESISED.sub(" ", text).split()))
-    if "," in cleaned:
-        family, _, after = cleaned.partition(",")
-        given = _split_given_patronymic(after.split())
-        return NameParts(" ".join(family.split()), given.given_names, given.patronymic)
-    tokens = cleaned.split()
-    if len(tokens) < 2:
+    words = cleaned.replace(",", " ").split()
+    if len(words) < 2:
         return NameParts()
-    shouted = [i for i, t in enumerate(tokens) if _is_shouted(t)]
-    if len(shouted) == 1:  # "NEKHIR Oleksandr": capitals mark the family name
-        rest = tokens[: shouted[0]] + tokens[shouted[0] + 1 :]
-        given = _split_given_patronymic(rest)
-        return NameParts(tokens[shouted[0]], given.given_names, given.patronymic)
-    return _split_by_order(tokens, cyrillic=bool(_CYRILLIC.search(cleaned)))
+    _, roles = roles_of_words(words, cleaned)
+    if _CYRILLIC.search(cleaned) and not _order_said(cleaned, words, roles):
+        _, roles = roles_of_words(words, cleaned, order_hint="family_first")
+    parts = {
+        role: " ".join(w for w, r in zip(words, roles, strict=True) if r == role)
+        for role in ("family", "given", "patronymic")
+    }
+    return NameParts(parts["family"], parts["given"], parts["patronymic"])
 
 
-def _split_by_order(tokens: list[str], *, cyrillic: bool) -> NameParts:
-    patronymic_at = [i for i, t in enumerate(tokens) if i > 0 and is_patronymic(t)]
-    if len(tokens) == 2 and patronymic_at:
-        return NameParts("", tokens[0], tokens[1])
-    if patronymic_at and patronymic_at[0] < len(tokens) - 1 and not _given_slot_taken(tokens):
-        p = patronymic_at[0]  # given names, patronymic, then family: "Олександр Іванович Нехір"
-        return NameParts(" ".join(tokens[p + 1 :]), " ".join(tokens[:p]), tokens[p])
-    if patronymic_at and patronymic_at[-1] == len(tokens) - 1:
-        return NameParts(tokens[0], " ".join(tokens[1:-1]), tokens[-1])
-    if cyrillic:
-        return NameParts(tokens[0], " ".join(tokens[1:]), "")
-    return NameParts(tokens[-1], " ".join(tokens[:-1]), "")
-
-
-def _given_slot_taken(tokens: list[str]) -> bool:
-    # "Абрамович Іван Петрович": the first word ends like a patronymic but the
-    # second does not, so it is the family name in ПІБ order.
-    return is_patronymic(tokens[0]) and not is_patronymic(tokens[1])
-
-
-def _split_given_patronymic(tokens: list[str]) -> NameParts:
-    if len(tokens) > 1 and is_patronymic(tokens[-1]):
-        return NameParts("", " ".join(tokens[:-1]), tokens[-1])
-    return NameParts("", " ".join(tokens), "")
+def _order_said(text: str, words: list[str], roles: list[str]) -> bool:
+    return "," in text or "patronymic" in roles or any(_is_shouted(w) for w in words)
 
 
 def _is_shouted(token: str) -> bool:

@@ -16,19 +16,23 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import RecordFields, service_number_key
-from homecoming.names.comparison import (
+from homecoming.names.comparison import NameComparison, compare_parsed
+from homecoming.names.parse import ParsedName, parse_name
+from homecoming.names.token import NameToken, name_token
+from homecoming.names.tuning import (
+    DIFFERENT_PART,
+    EXACT_PART,
     FEMININE,
     INITIAL,
+    PATRONYMIC_SLIP,
     SAME,
+    SLIP_PART,
     TRANSLITERATION,
     TYPO_OF_FORM,
     UK_RU,
     VARIANT,
-    NameComparison,
-    compare_parsed,
+    VARIANT_PART,
 )
-from homecoming.names.parse import ParsedName, parse_name
-from homecoming.names.token import NameToken, name_token
 
 NULL = -1
 
@@ -76,13 +80,6 @@ SERVICE_LEVELS = (
 )
 UNIT_LEVELS = ("unit agrees", "unit differs")
 PLACE_LEVELS = ("place of birth agrees", "place of birth differs")
-
-# Score thresholds of the names engine's parts (see names/comparison.py RULE_SCORES).
-EXACT_PART = 0.99
-VARIANT_PART = 0.87
-SLIP_PART = 0.7
-DIFFERENT_PART = 0.5
-PATRONYMIC_SLIP = 0.75
 
 
 def vector_value(levels: tuple[str, ...], index: int) -> int:

@@ -10,8 +10,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from homecoming.names.blocking import keys
     from homecoming.names.comparison import (
-        DEFAULT_THRESHOLD,
-        REVIEW_THRESHOLD,
         NameComparison,
         PartMatch,
         compare,
@@ -20,21 +18,20 @@ if TYPE_CHECKING:
     )
     from homecoming.names.description import describe
     from homecoming.names.latin_form import common_form, common_forms
+    from homecoming.names.lookup import full_names_of, is_given_name, renderings
     from homecoming.names.parse import ParsedName, from_parts, parse_name
     from homecoming.names.script import cyrillic_language, detect_script
-    from homecoming.names.transliterate import renderings
+    from homecoming.names.tuning import DEFAULT_THRESHOLD, REVIEW_THRESHOLD
     from homecoming.names.variant_groups import (
         diminutives_of,
-        full_names_of,
-        is_given_name,
         variants,
     )
 
 _EXPORTS = {
     "common_form": "latin_form",
     "common_forms": "latin_form",
-    "DEFAULT_THRESHOLD": "comparison",
-    "REVIEW_THRESHOLD": "comparison",
+    "DEFAULT_THRESHOLD": "tuning",
+    "REVIEW_THRESHOLD": "tuning",
     "NameComparison": "comparison",
     "PartMatch": "comparison",
     "compare": "comparison",
@@ -47,11 +44,11 @@ _EXPORTS = {
     "parse_name": "parse",
     "cyrillic_language": "script",
     "detect_script": "script",
-    "renderings": "transliterate",
+    "renderings": "lookup",
     "variants": "variant_groups",
     "diminutives_of": "variant_groups",
-    "full_names_of": "variant_groups",
-    "is_given_name": "variant_groups",
+    "full_names_of": "lookup",
+    "is_given_name": "lookup",
 }
 
 __all__ = [

@@ -15,8 +15,8 @@ rigour's nickname groups are kept whole. Every other group (family names, rarer 
 names) goes to `data/rare_name_groups.tsv.gz` (form -> group ids) with its Latin and Cyrillic
 single-word forms, when those forms are spellings that transliteration alone does not
 bring together (Sheinbaum / Шейнбаум meet anyway; Moammar / Muammar do not). Re-run it
-after upgrading rigour, names-translator or Faker; `variant_groups` falls back to rigour
-itself when the given-name file is missing, and to no rare groups without theirs.
+after upgrading rigour, names-translator or Faker; At run time `variant_groups` only reads
+these files and fails loudly when one is missing (`tables.MissingNameTable`).
 
 `given_names.tsv.gz` holds names-translator's Ukrainian -> Russian tables of given names
 and patronymics, the common Latin forms of every given name under the usual standards,
@@ -35,17 +35,13 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
-from homecoming.names.variant_groups import (
+from homecoming.names.tables import (
     DERIVED_PATH,
+    DIMINUTIVES_SOURCE,
     GROUPS_PATH,
     RARE_GROUPS_PATH,
-    live_common_given_name_forms,
-    live_common_surnames_by_form,
-    live_diminutive_ids_by_form,
-    live_given_name_ids_by_form,
-    live_translator_table,
-    read_diminutive_source,
 )
+from homecoming.names.transliterate import render_token
 
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 _LATIN = re.compile(r"^[a-z\u00c0-\u024f'-]+$")
@@ -157,7 +153,7 @@ def _write_gzip(path: Path, text: str) -> None:
 
 
 def build_derived(path: Path = DERIVED_PATH) -> int:
-    """Write the names-translator and Faker tables `variant_groups` would otherwise rebuild."""
+    """Write the names-translator and Faker tables `variant_groups` reads (given_names.tsv.gz)."""
     lines = []
     for category in ("first", "patronymic"):
         for uk, forms in sorted(live_translator_table(category).items()):
@@ -174,6 +170,127 @@ def build_derived(path: Path = DERIVED_PATH) -> int:
         lines.append(f"dim\t{form}\t{' '.join(sorted(i.split(':', 1)[1] for i in ids))}")
     _write_gzip(path, "\n".join(lines) + "\n")
     return len(lines)
+
+
+# --- the live computations from the libraries: build time only ------------------------
+
+
+def _rigour_name_groups(token: str) -> frozenset[str]:
+    """Ask rigour itself (slow to start: it builds a matcher over every name it knows)."""
+    from rigour.names import NameTypeTag, SymbolCategory, analyze_names
+
+    groups: set[str] = set()
+    for name in analyze_names(NameTypeTag.PER, [token], consolidate=False, phonetics=False):
+        for span in name.spans:
+            if len(span.parts) != 1:
+                continue
+            if span.symbol.category in (SymbolCategory.NAME, SymbolCategory.NICK):
+                groups.add(f"{span.symbol.category.value}:{span.symbol.id}")
+    return frozenset(groups)
+
+
+def live_translator_table(category: str) -> dict[str, tuple[str, ...]]:
+    """names-translator's table of one category, listed from the library itself."""
+    from names_translator.dicts import default_dicts
+
+    return {uk: tuple(forms) for uk, forms in default_dicts().as_dict(category).items()}
+
+
+# Standards whose Latin forms of given names people meet most.
+_GIVEN_NAME_STANDARDS_UK = (
+    "uk_kmu_2010",
+    "uk_passport_2007",
+    "uk_bgn_pcgn",
+    "uk_german",
+    "uk_french",
+)
+_GIVEN_NAME_STANDARDS_RU = (
+    "ru_icao_doc_9303",
+    "ru_mvd_310",
+    "ru_english",
+    "ru_bgn_pcgn",
+    "ru_simple",
+)
+
+
+def live_given_name_ids_by_form() -> dict[str, frozenset[str]]:
+    """`_given_name_ids_by_form` computed from the libraries."""
+    from homecoming.names.latin_form import common_forms
+
+    by_form: dict[str, set[str]] = {}
+    for uk, forms in live_translator_table("first").items():
+        ident = f"UKRU:{uk}"
+        spellings = [render_token(uk.capitalize(), s) for s in _GIVEN_NAME_STANDARDS_UK]
+        for ru in forms:
+            spellings += [render_token(ru.capitalize(), s) for s in _GIVEN_NAME_STANDARDS_RU]
+        for spelling in spellings:
+            for form in common_forms(spelling)[:1]:
+                by_form.setdefault(form, set()).add(ident)
+    return {form: frozenset(ids) for form, ids in by_form.items()}
+
+
+def live_common_given_name_forms() -> frozenset[str]:
+    """`common_given_name_forms` computed from Faker's lists."""
+    import importlib
+
+    from homecoming.names.latin_form import common_forms
+
+    found: set[str] = set()
+    for locale in ("uk_UA", "ru_RU"):
+        provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+        for name in (*provider.first_names_male, *provider.first_names_female):
+            for standard in (*_GIVEN_NAME_STANDARDS_UK, *_GIVEN_NAME_STANDARDS_RU):
+                found.update(common_forms(render_token(str(name), standard))[:1])
+    return frozenset(found)
+
+
+def live_common_surnames_by_form() -> dict[str, tuple[str, ...]]:
+    """`_common_surnames_by_form` computed from Faker's uk_UA and ru_RU surname lists."""
+    from homecoming.names.token import cyrillic_forms_of
+
+    by_form: dict[str, set[str]] = {}
+    for surname in live_common_surnames():
+        for form in cyrillic_forms_of(surname):
+            by_form.setdefault(form, set()).add(surname)
+    return {form: tuple(sorted(names)) for form, names in by_form.items()}
+
+
+def live_common_surnames() -> frozenset[str]:
+    """Faker's Ukrainian and Russian surnames, lower case (ё read as е)."""
+    import importlib
+
+    found: set[str] = set()
+    for locale in ("uk_UA", "ru_RU"):
+        provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+        found.update(str(n).lower().replace("ё", "е") for n in provider.last_names)
+    return frozenset(found)
+
+
+def read_diminutive_source(path: Path = DIMINUTIVES_SOURCE) -> dict[str, tuple[str, ...]]:
+    """The hand-written table: Ukrainian full name (lower case) -> its everyday forms."""
+    table: dict[str, tuple[str, ...]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        full, _, forms = line.partition("\t")
+        table[full.strip()] = tuple(dict.fromkeys(forms.split()))
+    return table
+
+
+def live_diminutive_ids_by_form() -> dict[str, frozenset[str]]:
+    """`_diminutive_ids_by_form` computed from the source table and the standards.
+
+    Every everyday form is read as `compare` reads a Cyrillic word (its common Latin forms
+    under the standards of its language), so that Тьома, Tioma and Tyoma all find Артем.
+    """
+    from homecoming.names.token import cyrillic_forms_of
+
+    by_form: dict[str, set[str]] = {}
+    for full, forms in read_diminutive_source().items():
+        for form in forms:
+            for latin in cyrillic_forms_of(form):
+                by_form.setdefault(latin, set()).add(f"UKRU:{full}")
+    return {form: frozenset(ids) for form, ids in by_form.items()}
 
 
 if __name__ == "__main__":

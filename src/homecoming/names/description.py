@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from homecoming.names.blocking import keys
+from homecoming.names.lookup import renderings
 from homecoming.names.parse import parse_name
-from homecoming.names.transliterate import renderings
 from homecoming.names.variant_groups import variants
 
 

@@ -86,7 +86,7 @@ def split_aliases(text: str) -> tuple[str, tuple[str, ...]]:
 
 
 def _is_nickname(word: str) -> bool:
-    from homecoming.names.variant_groups import is_given_name
+    from homecoming.names.lookup import is_given_name
 
     return is_given_name(word)
 
@@ -174,10 +174,26 @@ def assign_roles(
 ) -> tuple[list[str], list[NameToken], list[str]]:
     """Words, tokens and roles of a full name: parse_name without script and language."""
     raw, fathers = name_words(text)
+    tokens, roles = roles_of_words(raw, text, fathers=fathers, order_hint=order_hint, token=token)
+    return raw, tokens, roles
+
+
+def roles_of_words(
+    raw: list[str],
+    text: str,
+    *,
+    fathers: set[int] | frozenset[int] = frozenset(),
+    order_hint: OrderHint | None = None,
+    token: Callable[[str], NameToken] = name_token,
+) -> tuple[list[NameToken], list[str]]:
+    """Tokens and roles of a name's words as given (an import keeps "Петренко-Бойко" whole).
+
+    `fathers` are the indices of words a particle marks as fathers' names (bin, ibn).
+    """
     tokens = [token(w) for w in raw]
     tokens = [_with_patronymic(t, True) if i in fathers else t for i, t in enumerate(tokens)]
     tokens = _surname_shaped_as_patronymic(_patronymic_by_position(tokens))
-    return raw, tokens, _roles(tokens, _order(tokens, raw, text, order_hint))
+    return tokens, _roles(tokens, _order(tokens, raw, text, order_hint))
 
 
 def _surname_shaped_as_patronymic(tokens: list[NameToken]) -> list[NameToken]:
@@ -311,6 +327,7 @@ __all__ = [
     "from_parts",
     "is_patronymic",
     "parse_name",
+    "roles_of_words",
     "split_aliases",
     "tokenize",
     "with_alias",

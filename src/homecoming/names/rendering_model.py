@@ -11,9 +11,10 @@ aligns a Latin token to a Cyrillic one with it.
 from __future__ import annotations
 
 from functools import cache, lru_cache
-from pathlib import Path
 
-MODEL_PATH = Path(__file__).with_name("data") / "rendering_model.tsv"
+from homecoming.names.tables import MODEL_PATH, TRAIN_MODEL, shipped
+
+__all__ = ["MODEL_PATH", "cyrillic_letters", "spelling_score"]
 BOUNDARY = "#"
 MAX_CHUNK = 4
 # A letter's chunk seen only outside this context costs a little more. A chunk never seen
@@ -38,9 +39,7 @@ def cyrillic_letters(text: str) -> str:
 @cache
 def _table() -> dict[Context, Chunks]:
     table: dict[Context, Chunks] = {}
-    if not MODEL_PATH.exists():  # a build that left the data file out: no learned spellings
-        return table
-    for line in MODEL_PATH.read_text(encoding="utf-8").splitlines():
+    for line in shipped(MODEL_PATH, TRAIN_MODEL).read_text(encoding="utf-8").splitlines():
         if line.startswith("#") and "\t" not in line:
             continue
         before, letter, after, cells = line.split("\t")

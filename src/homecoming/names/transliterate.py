@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cache, lru_cache
 
-from homecoming.names.script import cyrillic_language, detect_script
+from homecoming.names.script import detect_script
 
 Renderer = Callable[[str], str]
 
@@ -80,30 +80,6 @@ def render_token(token: str, standard: str) -> str:
     """Render one Cyrillic token under one standard."""
     table = UKRAINIAN_STANDARDS.get(standard) or RUSSIAN_STANDARDS[standard]
     return table(token)
-
-
-def _standards_for(text: str) -> tuple[str, ...]:
-    lang = cyrillic_language(text)
-    if lang is None:
-        from homecoming.names.variant_groups import name_form_language
-
-        votes = [name_form_language(w) for w in text.split()]
-        if votes.count("uk") != votes.count("ru"):
-            lang = "uk" if votes.count("uk") > votes.count("ru") else "ru"
-    if lang == "uk":
-        return tuple(UKRAINIAN_STANDARDS)
-    if lang == "ru":
-        return tuple(RUSSIAN_STANDARDS)
-    return ALL_STANDARDS
-
-
-def renderings(text: str) -> dict[str, str]:
-    """Render a Cyrillic name under every standard that fits its orthography (Latin: as written)."""
-    if detect_script(text) not in ("cyrillic", "mixed"):
-        return {"as_written": text}
-    return {
-        std: " ".join(render_token(t, std) for t in text.split()) for std in _standards_for(text)
-    }
 
 
 @cache

@@ -86,12 +86,13 @@ def rematch_for_records(
         return 0
     new_cases = _new_inquiries(db, record_ids)
     proposals = _registry_candidates(db, search, new_cases) if new_cases else {}
+    born_of = {case.id: case.sought.date_of_birth.year for case in new_cases}
     with db.transaction() as session:
         evidence = _load_evidence(session, record_ids)
         pairs = _pairs(session, evidence)
         for inquiry_id, found in proposals.items():
             pairs.setdefault(inquiry_id, {}).update(
-                {e.record_id: (e, False) for e in _load_evidence(session, found)}
+                _proposed(session, found, born_of.get(inquiry_id))
             )
         created = _score_pairs(session, pairs, actor=actor, search=search)
         if created:
@@ -122,10 +123,11 @@ def match_inquiries(
             if row.open
         ]
     proposals = _registry_candidates(db, search, cases)
+    born_of = {case.id: case.sought.date_of_birth.year for case in cases}
     with db.transaction() as session:
         pairs: dict[int, dict[int, tuple[_Evidence, bool]]] = {}
         for inquiry_id, found in proposals.items():
-            pairs[inquiry_id] = {e.record_id: (e, False) for e in _load_evidence(session, found)}
+            pairs[inquiry_id] = _proposed(session, found, born_of.get(inquiry_id))
         created = _score_pairs(session, pairs, actor=actor, search=search)
         if created:
             audit.append(
@@ -314,6 +316,18 @@ def _pairs(
             for item in by_person.get(person_id or 0, []):
                 pairs[inquiry_id][item.record_id] = (item, True)
     return pairs
+
+
+def _proposed(
+    session: Session, record_ids: list[int], born: int | None
+) -> dict[int, tuple[_Evidence, bool]]:
+    """The search index's proposals for an inquiry, under the rule every candidate obeys: years
+    of birth too far apart are not scored (`_born_apart`)."""
+    return {
+        e.record_id: (e, False)
+        for e in _load_evidence(session, record_ids)
+        if not _born_apart(born, e)
+    }
 
 
 def _born_apart(born: int | None, item: _Evidence) -> bool:

@@ -1,4 +1,4 @@
-"""Tracing: the inquiry form, cases, the leads queue, the debrief gallery, messages to families.
+"""Tracing: the inquiry form, cases, the leads queue, messages to families (gallery: `gallery.py`).
 
 The same services as `homecoming inquiries|leads|testimonies|notifications` and the API.
 Contact details of families are shown only to roles that hold `contacts.read`, and only
@@ -18,8 +18,8 @@ from starlette.datastructures import UploadFile
 from homecoming.domain.dates import DateParseError, PartialDate
 from homecoming.domain.record import Category, Contact, RecordFields, Sex
 from homecoming.domain.roles import Capability, allows
-from homecoming.errors import Conflict, Forbidden, HomecomingError, InvalidInput, NotFound
-from homecoming.http.deps import PERSONAL_FILE_HEADERS, DatabaseDep, SettingsDep
+from homecoming.errors import Conflict, Forbidden, HomecomingError, InvalidInput
+from homecoming.http.deps import DatabaseDep, SettingsDep
 from homecoming.notify.channels import sms_configured
 from homecoming.services import (
     contacts,
@@ -28,7 +28,6 @@ from homecoming.services import (
     leads,
     notifications,
     overview,
-    testimonies,
     users,
 )
 from homecoming.services.notifications import NotificationState
@@ -60,11 +59,6 @@ LEAD_KINDS: dict[str, str] = {
     "record": N_("a record in the registry"),
     "sighting": N_("a sighting in a testimony"),
     "recognition": N_("recognised in the family's photo"),
-}
-ANSWERS: dict[str, str] = {
-    "recognised": N_("Recognised"),
-    "not_recognised": N_("Not recognised"),
-    "unsure": N_("Unsure"),
 }
 NOTIFICATION_STATES: dict[str, str] = {
     "prepared": N_("waiting for a second person"),
@@ -485,122 +479,6 @@ async def decide_lead(request: Request, db: DatabaseDep, user: Verifier, lead_id
     if done.notification_id is not None:
         query += f"&notification={done.notification_id}"
     return RedirectResponse(f"/ui/leads?{query}", status_code=303)
-
-
-# --- the debrief gallery --------------------------------------------------------------------
-
-
-@router.get("/gallery")
-def gallery_page(
-    request: Request,
-    db: DatabaseDep,
-    user: Reader,
-    unit: Annotated[str, Query(max_length=100)] = "",
-    region: Annotated[str, Query(max_length=100)] = "",
-    facility: Annotated[str, Query(max_length=200)] = "",
-    testimony: Annotated[int | None, Query(ge=1)] = None,
-) -> HTMLResponse:
-    """Photos of open inquiries to show a released person, by unit, region or facility."""
-    return _gallery(request, db, user, unit, region, facility, testimony)
-
-
-def _gallery(
-    request: Request,
-    db: Database,
-    user: Principal,
-    unit: str,
-    region: str,
-    facility: str,
-    testimony: int | None,
-    *,
-    error: HomecomingError | None = None,
-    status: int = 200,
-) -> HTMLResponse:
-    photos = inquiries.gallery(db, unit=unit, region=region, facility=facility)
-    answered: dict[int, str] = {}
-    if testimony is not None:
-        answered = {a["photo_id"]: a["answer"] for a in testimonies.show(db, testimony).answers}
-    return render(
-        request,
-        "gallery.html",
-        user=user,
-        active="gallery",
-        status=status,
-        photos=photos,
-        unit=unit,
-        region=region,
-        facility=facility,
-        testimony=testimony,
-        answered=answered,
-        testimonies=overview.recent_testimonies(db),
-        may_write=allows(user.role, Capability.INQUIRIES_WRITE),
-        answers=ANSWERS,
-        error=error,
-    )
-
-
-@router.get("/gallery/photos/{photo_id}")
-def gallery_photo(db: DatabaseDep, settings: SettingsDep, user: Reader, photo_id: int) -> Response:
-    """A family's photo (never cached: it is personal data)."""
-    data, media_type = inquiries.read_photo(db, data_dir=settings.data_dir, photo_id=photo_id)
-    return Response(content=data, media_type=media_type, headers=PERSONAL_FILE_HEADERS)
-
-
-@router.post("/gallery/testimonies")
-async def start_debrief(request: Request, db: DatabaseDep, user: Writer) -> Response:
-    """Record a released person's testimony (a sighting a line); their debrief follows."""
-    form = await request.form()
-    facility = forms.text(form, "facility", limit=200)
-    seen_when = forms.text(form, "seen_when", limit=20)
-    try:
-        lines = [ln.strip() for ln in forms.text(form, "sightings", limit=20_000).splitlines()]
-        sightings = [
-            testimonies.sighting_from_words(line, facility=facility, seen_when=seen_when)
-            for line in lines
-            if line
-        ]
-        done = testimonies.record_testimony(
-            db,
-            witness=forms.text(form, "witness", limit=300),
-            sightings=sightings,
-            actor=user.username,
-            place=forms.text(form, "place", limit=300),
-        )
-    except (InvalidInput, NotFound, DateParseError) as refused:
-        error = refused if isinstance(refused, HomecomingError) else InvalidInput(str(refused))
-        return _gallery(request, db, user, "", "", "", None, error=error, status=422)
-    return RedirectResponse(f"/ui/gallery?testimony={done.id}", status_code=303)
-
-
-@router.post("/gallery/answers")
-async def answer_photo(request: Request, db: DatabaseDep, user: Writer) -> Response:
-    """What the released person said on seeing a photo; a recognition becomes a lead."""
-    form = await request.form()
-    testimony = forms.whole(form, "testimony", label="the testimony")
-    back = {k: forms.text(form, k, limit=200) for k in ("unit", "region", "facility")}
-    try:
-        if testimony is None:
-            raise InvalidInput("choose the testimony (the released person) first")
-        answer = forms.text(form, "answer")
-        if answer not in ANSWERS:
-            raise InvalidInput("answer recognised, not recognised or unsure")
-        testimonies.record_answer(
-            db,
-            testimony_id=testimony,
-            photo_id=forms.whole(form, "photo", label="the photo") or 0,
-            answer=testimonies.Answer(answer),
-            facility=forms.text(form, "answer_facility", limit=200),
-            seen_when=forms.text(form, "answer_seen_when", limit=20),
-            notes=forms.text(form, "notes", limit=1_000),
-            actor=user.username,
-        )
-    except (InvalidInput, NotFound, DateParseError) as refused:
-        error = refused if isinstance(refused, HomecomingError) else InvalidInput(str(refused))
-        return _gallery(request, db, user, **back, testimony=testimony, error=error, status=422)
-    query = "&".join(f"{k}={v}" for k, v in back.items() if v)
-    return RedirectResponse(
-        f"/ui/gallery?testimony={testimony}{'&' + query if query else ''}", status_code=303
-    )
 
 
 # --- messages to families -------------------------------------------------------------------

@@ -1,20 +1,9 @@
-"""PFIF 1.4 import and export; PFIF 1.1–1.3 are read too (fields renamed to 1.4 names).
-
-Import maps each ``person`` and each ``note`` to record fields plus the raw fields as
-received. Export writes only what PFIF has a field for: names, sex, date of birth,
-residence, photo and description. Rank, unit, service number, category and fate
-stay out on purpose (PFIF feeds travel far; those facts are need-to-know); send a
-fate as a note with a status when it is meant to be shared.
-"""
+"""Parse PFIF 1.1-1.4 documents into persons and notes, every problem named by line."""
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TypeVar
 from xml.etree import ElementTree as ET
 
 from defusedxml import ElementTree as SafeET
@@ -22,7 +11,6 @@ from defusedxml.common import DefusedXmlException
 
 from homecoming.domain.dates import DateParseError, PartialDate
 from homecoming.domain.normalise import (
-    EXTERNAL_ID,
     cell_text,
     check_length,
     free_text,
@@ -30,153 +18,28 @@ from homecoming.domain.normalise import (
     split_full_name,
 )
 from homecoming.domain.record import Fate, RecordFields, Sex
-from homecoming.errors import InvalidInput, RowProblem
-
-_T = TypeVar("_T")
-
-PFIF_NS = "http://zesty.ca/pfif/1.4"
-PFIF_VERSIONS: dict[str, str] = {f"http://zesty.ca/pfif/1.{n}": f"1.{n}" for n in (1, 2, 3, 4)}
-
-# PFIF 1.4 element order (the schema's xs:sequence).
-PERSON_FIELDS: tuple[str, ...] = (
-    "person_record_id",
-    "entry_date",
-    "expiry_date",
-    "author_name",
-    "author_email",
-    "author_phone",
-    "source_name",
-    "source_date",
-    "source_url",
-    "full_name",
-    "given_name",
-    "family_name",
-    "alternate_names",
-    "description",
-    "sex",
-    "date_of_birth",
-    "age",
-    "home_street",
-    "home_neighborhood",
-    "home_city",
-    "home_state",
-    "home_postal_code",
-    "home_country",
-    "photo_url",
-    "profile_urls",
+from homecoming.errors import RowProblem
+from homecoming.formats.pfif.common import (
+    _T,
+    _UTC_DATETIME,
+    DEFAULTABLE_NOTE,
+    DEFAULTABLE_PERSON,
+    DEFAULTED_KEY,
+    HOME_FIELDS,
+    LIMITED_FIELDS,
+    NAME_FIELDS,
+    PFIF_NS,
+    PFIF_VERSIONS,
+    RENAMED_FIELDS,
+    REQUIRED_NOTE,
+    REQUIRED_PERSON,
+    STATUS_FATES,
+    PfifDocument,
+    PfifError,
+    PfifNote,
+    PfifPerson,
+    _LinedElement,
 )
-NOTE_FIELDS: tuple[str, ...] = (
-    "note_record_id",
-    "person_record_id",
-    "linked_person_record_id",
-    "entry_date",
-    "author_name",
-    "author_email",
-    "author_phone",
-    "source_date",
-    "author_made_contact",
-    "status",
-    "email_of_found_person",
-    "phone_of_found_person",
-    "last_known_location",
-    "text",
-    "photo_url",
-)
-# Older names → PFIF 1.4 names.
-RENAMED_FIELDS: dict[str, str] = {
-    "first_name": "given_name",
-    "last_name": "family_name",
-    "found": "author_made_contact",
-    "other": "description",
-    "home_zip": "home_postal_code",
-}
-HOME_FIELDS = (
-    "home_street",
-    "home_neighborhood",
-    "home_city",
-    "home_state",
-    "home_postal_code",
-    "home_country",
-)
-# What PFIF requires of each version, and what an export must write (PFIF 1.4).
-REQUIRED_PERSON: dict[str, tuple[str, ...]] = {
-    "1.1": ("person_record_id", "given_name", "family_name"),
-    "1.2": ("person_record_id", "given_name", "family_name"),
-    "1.3": ("person_record_id", "full_name"),
-    "1.4": ("person_record_id", "source_date", "full_name"),
-}
-REQUIRED_NOTE = ("note_record_id", "author_name", "source_date", "text")
-NAME_FIELDS = ("full_name", "given_name", "family_name")
-# Required fields that Person Finder itself does without: a record lacking them still lands,
-# the field marked unknown (`DEFAULTED_KEY` in the record's raw fields) and reported.
-DEFAULTABLE_PERSON = frozenset(NAME_FIELDS)
-DEFAULTABLE_NOTE = frozenset({"author_name"})
-DEFAULTED_KEY = "_defaulted"
-STATUS_FATES: dict[str, Fate | None] = {
-    "": None,
-    "information_sought": None,
-    "is_note_author": None,
-    "believed_alive": Fate.FOUND_ALIVE,
-    "believed_missing": Fate.MISSING,
-    "believed_dead": Fate.DECEASED,
-}
-# PFIF fields → the record fields they feed, whose lengths the store limits.
-LIMITED_FIELDS: dict[str, str] = {
-    "person_record_id": EXTERNAL_ID,
-    "note_record_id": EXTERNAL_ID,
-    "full_name": "full_name",
-    "given_name": "given_names",
-    "family_name": "family_name",
-    "photo_url": "photo_ref",
-    "last_known_location": "event_place",
-}
-_UTC_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$")
-_NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-class PfifError(InvalidInput):
-    """A PFIF document that cannot be read or written at all (unsafe, malformed, not PFIF)."""
-
-
-@dataclass(frozen=True, slots=True)
-class PfifPerson:
-    """One PFIF person record: its id, the normalised fields and the raw fields as received."""
-
-    person_record_id: str
-    fields: RecordFields
-    raw: dict[str, str]
-    line: int
-    defaulted: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class PfifNote:
-    """One PFIF note, as a record about the person it is attached to."""
-
-    note_record_id: str
-    person_record_id: str
-    fields: RecordFields
-    raw: dict[str, str]
-    line: int
-    defaulted: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class PfifDocument:
-    """What a PFIF document held; records with problems are left out and listed."""
-
-    version: str
-    persons: list[PfifPerson] = field(default_factory=list)
-    notes: list[PfifNote] = field(default_factory=list)
-    problems: list[RowProblem] = field(default_factory=list)
-    expired: list[str] = field(default_factory=list)  # ids of expired placeholders
-
-
-class _LinedElement(ET.Element):
-    """An element that remembers the line of its start tag."""
-
-    sourceline: int = 0
-
 
 # --- parsing -----------------------------------------------------------------------
 
@@ -502,135 +365,3 @@ def _duplicate_ids(document: PfifDocument) -> list[RowProblem]:
 
 def _record_id(record: PfifPerson | PfifNote) -> str:
     return record.note_record_id if isinstance(record, PfifNote) else record.person_record_id
-
-
-# --- export -----------------------------------------------------------------------------
-
-
-def write_pfif(
-    persons: Iterable[tuple[str, RecordFields, Mapping[str, str]]],
-    notes: Iterable[Mapping[str, str]] = (),
-    *,
-    now: dt.datetime | None = None,
-) -> bytes:
-    """Write a PFIF 1.4 document: (person_record_id, fields, source info) and note dicts."""
-    values = (person_values(person_id, fields, source) for person_id, fields, source in persons)
-    return write_pfif_values(values, notes, now=now)
-
-
-def write_pfif_values(
-    persons: Iterable[Mapping[str, str]],
-    notes: Iterable[Mapping[str, str]] = (),
-    *,
-    now: dt.datetime | None = None,
-) -> bytes:
-    """Write a PFIF 1.4 document from person and note field dicts (PFIF 1.4 names).
-
-    A note goes inside its person when the person is in the document, at the top otherwise;
-    a record without entry_date gets `now`.
-    """
-    stamp = utc_stamp(now or dt.datetime.now(dt.UTC))
-    ET.register_namespace("pfif", PFIF_NS)
-    root = ET.Element(_tag("pfif"))
-    by_id: dict[str, ET.Element] = {}
-    for person in persons:
-        element = _person_element(person, stamp=stamp)
-        root.append(element)
-        by_id[person["person_record_id"]] = element
-    for note in notes:
-        parent = by_id.get(note.get("person_record_id", ""), root)
-        parent.append(_note_element(note, stamp=stamp))
-    ET.indent(root)
-    document: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
-    return document + b"\n"
-
-
-def person_values(
-    person_id: str, fields: RecordFields, source: Mapping[str, str]
-) -> dict[str, str]:
-    """The PFIF 1.4 person fields for one record (source info supplies author/source/dates)."""
-    unknown = set(source) - set(PERSON_FIELDS)
-    if unknown:
-        raise PfifError(f"person {person_id}: {sorted(unknown)} are not PFIF person fields")
-    values = dict(source)
-    values.update(
-        person_record_id=person_id,
-        full_name=fields.full_name or fields.display_name(),
-        given_name=fields.given_names,
-        family_name=fields.family_name,
-        sex=fields.sex.value if fields.sex else "",
-        date_of_birth=fields.date_of_birth.iso(),
-        home_street=fields.last_residence,
-        photo_url=fields.photo_ref,
-        description=fields.notes,
-    )
-    return values
-
-
-def _person_element(person: Mapping[str, str], *, stamp: str) -> ET.Element:
-    what = f"person {person.get('person_record_id', '?')!r}"
-    unknown = set(person) - set(PERSON_FIELDS)
-    if unknown:
-        raise PfifError(f"{what}: {sorted(unknown)} are not PFIF person fields")
-    values = dict(person)
-    values.setdefault("entry_date", stamp)
-    _require(values, REQUIRED_PERSON["1.4"], what=what)
-    _check_export(values, what=what)
-    return _record_element("person", PERSON_FIELDS, values)
-
-
-def _note_element(note: Mapping[str, str], *, stamp: str) -> ET.Element:
-    what = f"note {note.get('note_record_id', '?')!r}"
-    unknown = set(note) - set(NOTE_FIELDS)
-    if unknown:
-        raise PfifError(f"{what}: {sorted(unknown)} are not PFIF note fields")
-    values = dict(note)
-    values.setdefault("entry_date", stamp)
-    _require(values, (*REQUIRED_NOTE, "person_record_id"), what=what)
-    _check_export(values, what=what)
-    if values.get("status", "") not in STATUS_FATES:
-        raise PfifError(f"{what}: {values['status']!r} is not a PFIF note status")
-    return _record_element("note", NOTE_FIELDS, values)
-
-
-def _require(values: Mapping[str, str], required: Iterable[str], *, what: str) -> None:
-    missing = [name for name in required if not values.get(name)]
-    if missing:
-        raise PfifError(f"{what}: cannot export without {', '.join(missing)}")
-
-
-def _check_export(values: Mapping[str, str], *, what: str) -> None:
-    record_id = values.get("person_record_id", "")
-    if record_id and "/" not in record_id:
-        raise PfifError(f"{what}: a PFIF record id looks like 'domain/local-id', not {record_id!r}")
-    for name in ("source_date", "entry_date", "expiry_date"):
-        if values.get(name) and not _UTC_DATETIME.match(values[name]):
-            raise PfifError(f"{what}: {name} must be UTC like 2025-05-23T10:00:00Z")
-
-
-def _record_element(kind: str, order: Sequence[str], values: Mapping[str, str]) -> ET.Element:
-    element = ET.Element(_tag(kind))
-    for name in order:
-        if values.get(name):
-            ET.SubElement(element, _tag(name)).text = _NOT_XML_CHAR.sub("", values[name])
-    return element
-
-
-def _tag(local: str) -> str:
-    return f"{{{PFIF_NS}}}{local}"
-
-
-def utc_stamp(moment: dt.datetime) -> str:
-    """A moment as PFIF writes dates: UTC, to the second, like 2025-05-23T10:00:00Z."""
-    utc = moment.astimezone(dt.UTC) if moment.tzinfo else moment
-    return utc.replace(microsecond=0, tzinfo=None).isoformat() + "Z"
-
-
-def received_values(raw: Mapping[str, str], kind: str) -> dict[str, str]:
-    """A record's fields as received, under PFIF 1.4 names: what an export sends back.
-
-    Older names are renamed, empty fields and our own marks (`_defaulted`) left out.
-    """
-    order = PERSON_FIELDS if kind == "person" else NOTE_FIELDS
-    renamed = {RENAMED_FIELDS.get(k, k): v for k, v in raw.items() if isinstance(v, str) and v}
-    return {name: renamed[name] for name in order if name in renamed}

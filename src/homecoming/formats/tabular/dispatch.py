@@ -1,0 +1,45 @@
+"""Read a list or a mapping file by its kind (CSV or XLSX)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from homecoming.domain.normalise import parse_mapping
+from homecoming.formats.tabular.common import (
+    _ZIP_MAGIC,
+    XLSX_SUFFIXES,
+    Row,
+)
+from homecoming.formats.tabular.delimited import (
+    decode_text,
+    read_csv,
+)
+from homecoming.formats.tabular.workbook import (
+    read_xlsx,
+)
+
+# --- dispatch ------------------------------------------------------------------------
+
+
+def read_table(
+    path: Path,
+    *,
+    sheet: str | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+) -> Iterator[Row]:
+    """Read the rows of a CSV or XLSX file (XLSX told by its content, not only its name).
+
+    XLSX is checked and read whole before the first row comes out; CSV is read lazily,
+    so a TabularError may come while iterating. Collect all rows before writing any.
+    """
+    data = path.read_bytes()
+    if path.suffix.casefold() in XLSX_SUFFIXES or data.startswith(_ZIP_MAGIC):
+        return read_xlsx(data, name=path.name, sheet=sheet)
+    return read_csv(data, name=path.name, encoding=encoding, delimiter=delimiter)
+
+
+def read_mapping(path: Path) -> dict[str, str]:
+    """Read a mapping file (CSV `column,field` or a JSON object) in any encoding we read."""
+    return parse_mapping(decode_text(path.read_bytes(), name=path.name), source=path.name)

@@ -1,0 +1,199 @@
+"""A record's name parts and what the names engine gives them: forms, groups, keys and their hashes.
+
+Re-exported by `linkage/features.py`, which builds the table Splink reads from them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from functools import lru_cache
+from typing import Any
+
+from homecoming.domain.record import service_number_key
+from homecoming.linkage.inputs import InputRecord
+from homecoming.match.levels import neutral_primary, place_forms, unit_number
+from homecoming.names.blocking import skeleton
+from homecoming.names.parse import assign_roles, tokenize
+from homecoming.names.token import NameToken, name_token
+
+_HASH_MASK = (1 << 63) - 1
+
+
+Parts = tuple[tuple[NameToken, ...], tuple[NameToken, ...], tuple[NameToken, ...]]
+
+
+@lru_cache(maxsize=400_000)
+def _field_tokens(text: str) -> tuple[NameToken, ...]:
+    """Tokens of one name field (cached: family and given names repeat across records)."""
+    return tuple(t for t in (_token(w) for w in tokenize(text)) if t.primary)
+
+
+def name_parts(record: InputRecord) -> Parts:
+    """Family, given and patronymic tokens: by field (as `from_parts`), else by `parse_name`."""
+    if record.family_name or record.given_name:
+        family = _as_family(_field_tokens(record.family_name))
+        given = _field_tokens(record.given_name)
+        patronymic = tuple(t for t in family + given if t.patronymic)
+        return (
+            tuple(t for t in family if not t.patronymic),
+            tuple(t for t in given if not t.patronymic),
+            patronymic + _field_tokens(record.patronymic),
+        )
+    return _parsed_parts(record.full_name)
+
+
+# Name tokens made by forked workers, by word: read before the names engine's own cache.
+_TOKENS: dict[str, NameToken] = {}
+
+
+def _token(word: str) -> NameToken:
+    found = _TOKENS.get(word)
+    return found if found is not None else name_token(word)
+
+
+def name_roles(full_name: str) -> tuple[tuple[NameToken, ...], tuple[str, ...]]:
+    """Tokens and roles of a full name, as `parse_name` gives them, without its script and
+    language detection (which linkage does not read, and which costs most of its time)."""
+    _, tokens, roles = assign_roles(full_name, token=_token)
+    return tuple(tokens), tuple(roles)
+
+
+@lru_cache(maxsize=200_000)
+def _parsed_parts(full_name: str) -> Parts:
+    tokens, roles = name_roles(full_name)
+    family: list[NameToken] = []
+    given: list[NameToken] = []
+    patronymic: list[NameToken] = []
+    for index, token in enumerate(tokens):
+        role = roles[index] if index < len(roles) else "other"
+        if not token.primary:
+            continue
+        if role == "patronymic" or token.patronymic:
+            patronymic.append(token)
+        elif role == "family":
+            family.append(token)
+        else:
+            given.append(token)
+    return tuple(family), tuple(given), tuple(patronymic)
+
+
+def _as_family(tokens: tuple[NameToken, ...]) -> tuple[NameToken, ...]:
+    """A family-name field whose every word is shaped as a patronymic holds a family name
+    (Бернатович, Vasylevych): a patronymic put there by mistake comes with other words."""
+    if tokens and all(t.patronymic for t in tokens):
+        return tuple(replace(t, patronymic=False, groups=frozenset()) for t in tokens)
+    return tokens
+
+
+def _token_forms(token: NameToken) -> frozenset[str]:
+    return token.forms | token.other_forms
+
+
+@lru_cache(maxsize=400_000)
+def _skeletons(neutral: frozenset[str]) -> frozenset[str]:
+    return frozenset(skeleton(form) for form in neutral if form)
+
+
+def _token_keys(token: NameToken) -> frozenset[str]:
+    """Consonant skeletons of the token's gender-neutral forms: robust to standards and vowels."""
+    return _skeletons(token.neutral)
+
+
+def _union(sets: Iterable[frozenset[str]]) -> list[str] | None:
+    found: set[str] = set()
+    for one in sets:
+        found |= one
+    return list(found) or None
+
+
+def name_features(parts: Parts) -> dict[str, Any]:
+    """Array and key columns of one name's family, given and patronymic tokens."""
+    family, given, patronymic = parts
+    return {
+        "family_forms": _union(t.neutral for t in family),
+        "given_forms": _union(_token_forms(t) for t in given),
+        "given_groups": _union(t.groups | t.given_ids for t in given),
+        "patronymic_forms": _union(_token_forms(t) for t in patronymic),
+        "family_primary": neutral_primary(family[0]) if family else None,
+        "given_primary": given[0].primary if given else None,
+        "name_pair": f"{neutral_primary(family[0])}|{given[0].primary}"
+        if family and given
+        else None,
+        "_part_keys": tuple(_token_keys(t) for t in family + given if not t.initial),
+        "_family_keys": sorted({k for t in family if not t.initial for k in _token_keys(t)}),
+    }
+
+
+@lru_cache(maxsize=400_000)
+def _pair_keys(part_keys: tuple[frozenset[str], ...]) -> tuple[str, ...]:
+    found: set[str] = set()
+    for i, left in enumerate(part_keys):
+        for right in part_keys[i + 1 :]:
+            for a in left:
+                for b in right:
+                    if a != b:
+                        found.add(f"{a}|{b}" if a < b else f"{b}|{a}")
+    return tuple(sorted(found))
+
+
+def record_features(record: InputRecord) -> dict[str, Any]:
+    """Every feature column of one record."""
+    row = name_features(name_parts(record))
+    part_keys: tuple[frozenset[str], ...] = row.pop("_part_keys")
+    family_keys: list[str] = row.pop("_family_keys")
+    born = record.date_of_birth
+    all_keys = _union(part_keys) or []
+    pairs = _pair_keys(part_keys)
+    row.update(
+        unique_id=record.id,
+        dob_year=born.year,
+        dob_month=born.month,
+        dob_day=born.day,
+        dob_iso=born.iso() if born.day is not None else None,
+        sex=record.sex or None,
+        service_number=service_number_key(record.service_number) or None,
+        unit_number=unit_number(record.unit),
+        place_forms=sorted(place_forms(record.place_of_birth)) or None,
+        name_text=record.full_name
+        or " ".join(p for p in (record.family_name, record.given_name, record.patronymic) if p),
+        name_key=pairs[0] if pairs else None,
+        bk_names=list(pairs) or None,
+        bk_name_year=[f"{k}|{born.year}" for k in all_keys] if born.year and all_keys else None,
+        bk_name_dob=[f"{k}|{born.iso()}" for k in all_keys]
+        if born.day is not None and all_keys
+        else None,
+        bk_family=family_keys or None,
+    )
+    return row
+
+
+def _hashes(forms: Iterable[str]) -> list[int] | None:
+    """Forms as 64-bit hashes, sorted (the lists Splink intersects)."""
+    return sorted({hash(f) & _HASH_MASK for f in forms}) or None
+
+
+def pair_hash(left: int, right: int) -> int:
+    """One key for two name-part keys in either order (SQL twin: `_PAIR_SQL`)."""
+    low, high = (left, right) if left < right else (right, left)
+    return (low * _PAIR_FACTOR + high) % _HASH_MASK
+
+
+_PAIR_FACTOR = 1_000_003
+# A name-part key with a birth year or date: hashed in SQL only (`k` is the key).
+_KEYED_SQL = "(hash(k, {}) >> 1)::bigint"
+_PAIR_SQL = f"((least(a, b)::hugeint * {_PAIR_FACTOR} + greatest(a, b)) % {_HASH_MASK})::bigint"
+
+
+def _pair_hashes(part_keys: Sequence[frozenset[str]]) -> list[int] | None:
+    """Hashed keys of every two different name parts (as `_pair_keys`, in integers)."""
+    hashed = [{hash(k) & _HASH_MASK for k in keys} for keys in part_keys]
+    found = {
+        pair_hash(a, b)
+        for i, left in enumerate(hashed)
+        for right in hashed[i + 1 :]
+        for a in left
+        for b in right
+        if a != b
+    }
+    return sorted(found) or None
