@@ -52,6 +52,24 @@ class Settings(BaseSettings):
     smtp_port: int = Field(default=25, ge=1, le=65535, description="SMTP port.")
     smtp_sender: str = Field(default="tracing@localhost", description="The From address.")
     smtp_starttls: bool = Field(default=False, description="Upgrade the SMTP link with STARTTLS.")
+    # Web Push and SMS nudges: "there is news on your case: open the family page", nothing more.
+    push_subject: str = Field(
+        default="mailto:tracing@localhost",
+        description="Who runs this server, told to push services with each push (VAPID 'sub': "
+        "a mailto: or https: address).",
+    )
+    sms_gateway_url: str = Field(
+        default="", description="The SMS gateway's HTTP endpoint; empty: no SMS is sent."
+    )
+    sms_gateway_token: str = Field(default="", description="Bearer token for the SMS gateway.")
+    sms_sender: str = Field(default="", description="The sender name or number of the texts.")
+    # Case management: every open case hears from us at least this often.
+    case_contact_interval_days: int = Field(
+        default=30,
+        ge=1,
+        le=365,
+        description="Days after which an open case with no contact joins the 'no news yet' queue.",
+    )
     # The family page (/family): a case reference and an access code open it, no account.
     family_max_failures: int = Field(
         default=5, ge=1, description="Family page attempts per case reference before a pause."

@@ -18,6 +18,29 @@ CONTACTS = frozenset({Role.ADMINISTRATOR, Role.FAMILY_LIAISON})
 ERASE = frozenset({Role.ADMINISTRATOR, Role.FAMILY_LIAISON})
 
 TRACING_ROUTES: RouteTable = {
+    ("GET", "/cases/follow-ups"): (READ, "/cases/follow-ups", 200),
+    ("GET", "/cases/no-news"): (READ, "/cases/no-news", 200),
+    ("GET", "/cases/{inquiry_id}"): (READ, "/cases/HC-2026-000999", 404),
+    ("POST", "/cases/{inquiry_id}/owner"): (WRITE, "/cases/999/owner", 422),
+    ("POST", "/cases/{inquiry_id}/handover"): (WRITE, "/cases/999/handover", 422),
+    ("POST", "/cases/{inquiry_id}/follow-up"): (WRITE, "/cases/999/follow-up", 422),
+    ("POST", "/cases/{inquiry_id}/contacts"): (WRITE, "/cases/999/contacts", 422),
+    ("GET", "/stages/{agreement_id}/{number}/day"): (READ, "/stages/999/1/day", 404),
+    ("POST", "/stages/{agreement_id}/{number}/day/verify"): (
+        VERIFY,
+        "/stages/999/1/day/verify",
+        422,
+    ),
+    ("POST", "/stages/{agreement_id}/{number}/day/approve"): (
+        APPROVE,
+        "/stages/999/1/day/approve",
+        422,
+    ),
+    ("POST", "/stages/{agreement_id}/{number}/day/phoned-home"): (
+        APPROVE,
+        "/stages/999/1/day/phoned-home",
+        422,
+    ),
     ("GET", "/inquiries"): (READ, "/inquiries", 200),
     ("POST", "/inquiries"): (WRITE, "/inquiries", 422),
     ("GET", "/inquiries/gallery"): (READ, "/inquiries/gallery?unit=36", 200),

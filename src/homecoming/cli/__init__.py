@@ -11,6 +11,7 @@ from homecoming.cli import (
     audit,
     backup,
     crossing,
+    cases,
     demo,
     desk,
     exchanges,
@@ -67,6 +68,7 @@ users.register(app)
 review.register(app)
 exchanges.register(app)
 tracing.register(app)
+cases.register(app)
 remains.register(app)
 backup.register(app)
 privacy.register(app)

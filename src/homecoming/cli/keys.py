@@ -13,7 +13,7 @@ from homecoming.cli.runtime import err, out, print_json, settings_of
 from homecoming.formats.signed import Keyring, read_public
 
 keys_app = typer.Typer(
-    help="Keys for stage packs and desk logs: Ed25519 to sign, age to encrypt.",
+    help="Keys for stage packs and desk logs (Ed25519, age) and for Web Push (VAPID).",
     no_args_is_help=True,
 )
 
@@ -75,3 +75,15 @@ def trust(
     """Accept stage packs or desk logs signed by this key from now on."""
     key = _keyring(ctx).trust(read_public(path.read_bytes(), source=str(path)), name=name)
     out.print(f"trusting {key.name}: {key.fingerprint}", highlight=False)
+
+
+@keys_app.command("push-init")
+def push_init(ctx: typer.Context, as_json: Json = False) -> None:
+    """Make the VAPID key pair for Web Push under DATA_DIR/keys (once; never replaced)."""
+    from homecoming.notify.webpush import VapidKeys
+
+    public = VapidKeys(settings_of(ctx).data_dir).init()
+    if as_json:
+        print_json({"vapid_public_key": public})
+        return
+    out.print(f"VAPID key made; browsers subscribe to: {public}", highlight=False)

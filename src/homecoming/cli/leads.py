@@ -192,7 +192,14 @@ NotificationId = Annotated[int, typer.Argument(help="The notification's id")]
 @notifications_app.command("approve")
 def approve(ctx: typer.Context, notification_id: NotificationId, actor: Actor = "cli") -> None:
     """Approve a prepared message (not your own): it goes to the outbox."""
-    view = notifications.approve(open_database(ctx), notification_id=notification_id, actor=actor)
+    from homecoming.notify.channels import sms_configured
+
+    view = notifications.approve(
+        open_database(ctx),
+        notification_id=notification_id,
+        actor=actor,
+        sms=sms_configured(settings_of(ctx)),
+    )
     out.print(f"notification {view.id} approved by {view.approved_by}: in the outbox")
 
 
@@ -217,15 +224,16 @@ def send(
     actor: Actor = "cli",
     as_json: Json = False,
 ) -> None:
-    """Deliver approved messages through SMTP (HOMECOMING_SMTP_*); failures stay queued."""
+    """Deliver approved messages: e-mail (HOMECOMING_SMTP_*), Web Push, SMS; failures stay."""
     from homecoming.notify import DeliveryError
-    from homecoming.notify.smtp import SmtpChannel
+    from homecoming.notify.channels import configured
+    from homecoming.services import delivery
 
     try:
-        channel = SmtpChannel.from_settings(settings_of(ctx))
+        channels = configured(settings_of(ctx))
     except DeliveryError as error:
         raise InvalidInput(str(error)) from error
-    report = notifications.deliver(open_database(ctx), channel=channel, actor=actor, limit=limit)
+    report = delivery.deliver_all(open_database(ctx), channels=channels, actor=actor, limit=limit)
     if as_json:
         print_json({"sent": report.sent, "failed": report.failed})
         return

@@ -1,4 +1,5 @@
-"""Delivery channels for messages to families: one small interface, SMTP behind it.
+"""Delivery channels for messages to families: one small interface, SMTP, Web Push and an SMS
+gateway behind it.
 
 The outbox (a table) holds what is to be sent; a channel only delivers one message.
 """
@@ -21,6 +22,10 @@ class OutgoingMessage:
 
 class DeliveryError(Exception):
     """The channel could not deliver; the outbox keeps the message and the reason."""
+
+
+class RecipientGone(DeliveryError):
+    """The address no longer exists (a browser unsubscribed from push): stop sending to it."""
 
 
 class Channel(Protocol):

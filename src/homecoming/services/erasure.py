@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 
 from homecoming.domain.audit import ERASURE_ACTION
 from homecoming.errors import Conflict, InvalidInput
-from homecoming.services import audit, inquiries
+from homecoming.services import audit, cases, inquiries, push
 from homecoming.store.db import Database
-from homecoming.store.family_models import FamilyAccess
+from homecoming.store.family_models import FamilyAccess, Nudge
 from homecoming.store.models import AuditEntry, Contact, Record, ReviewPair
 from homecoming.store.remains_models import DnaReference
 from homecoming.store.tracing_models import (
@@ -221,6 +221,7 @@ def erase(
 def tombstone(session: Session, record_ids: list[int], *, at: dt.datetime) -> int:
     """Blank these records' personal fields and delete their contacts; how many contacts."""
     contact_ids = _ids(session, Contact.id, Contact.record_id.in_(record_ids))
+    session.execute(delete(Nudge).where(Nudge.contact_id.in_(contact_ids)))
     session.execute(delete(OutboxMessage).where(OutboxMessage.contact_id.in_(contact_ids)))
     session.execute(delete(Contact).where(Contact.id.in_(contact_ids)))
     session.execute(
@@ -249,6 +250,8 @@ def _erase_case(session: Session, row: Inquiry, *, at: dt.datetime) -> list[str]
     session.execute(delete(DnaReference).where(DnaReference.inquiry_id == row.id))
     # The family page no longer opens: its access codes go with the case.
     session.execute(delete(FamilyAccess).where(FamilyAccess.inquiry_id == row.id))
+    push.erase_in(session, row.id)
+    cases.erase_in(session, row.id)
     lead_ids = _ids(session, Lead.id, Lead.inquiry_id == row.id)
     session.execute(update(Lead).where(Lead.id.in_(lead_ids)).values(explanation={}, reasons=[]))
     session.execute(

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from homecoming.errors import InvalidInput, NotFound, RowProblem, TooManyRequests, Unauthorized
@@ -28,7 +28,7 @@ from homecoming.services import audit
 from homecoming.services.persons import record_fields
 from homecoming.settings import Settings
 from homecoming.store.db import Database
-from homecoming.store.family_models import FamilyAccess
+from homecoming.store.family_models import FamilyAccess, Nudge
 from homecoming.store.models import AuditEntry, Contact, Record
 from homecoming.store.tracing_models import Inquiry, Lead, Notification, OutboxMessage
 from homecoming.tracing.inquiry import FamilyStatus, parse_reference
@@ -384,8 +384,18 @@ def _sent_templates(session: Session, inquiry: Inquiry) -> list[tuple[str, int]]
 
 
 def _messages(session: Session, inquiry_id: int) -> list[FamilyMessage]:
+    """The messages sent, newest first, dated by their e-mail or else their first nudge."""
+    first_nudge = (
+        select(func.min(Nudge.sent_at))
+        .where(Nudge.notification_id == Notification.id)
+        .scalar_subquery()
+    )
     rows = session.execute(
-        select(Notification.subject, Notification.body, OutboxMessage.sent_at)
+        select(
+            Notification.subject,
+            Notification.body,
+            func.coalesce(OutboxMessage.sent_at, first_nudge),
+        )
         .outerjoin(OutboxMessage, OutboxMessage.notification_id == Notification.id)
         .where(Notification.inquiry_id == inquiry_id, Notification.state == "sent")
         .order_by(Notification.id.desc())

@@ -131,47 +131,64 @@ def prepare_in(
     return row.id
 
 
-def approve(db: Database, *, notification_id: int, actor: str) -> NotificationView:
-    """The second person approves: the message goes to the outbox. The preparer cannot."""
+def approve(
+    db: Database, *, notification_id: int, actor: str, sms: bool = False
+) -> NotificationView:
+    """The second person approves: the message goes to the outbox. The preparer cannot.
+
+    Besides the e-mail, a nudge goes to each browser the family subscribed for notices and,
+    with `sms`, a text to the family's phone (services/push.py).
+    """
     with db.transaction() as session:
-        row = _get(session, notification_id)
-        if row.state != NotificationState.PREPARED.value:
-            raise Conflict(f"notification {row.id} is {row.state}; only a prepared one is approved")
-        if row.prepared_by == actor:
-            raise Forbidden(
-                f"{actor} prepared notification {row.id}: a second person must approve it"
-            )
-        inquiry = session.get(Inquiry, row.inquiry_id)
-        assert inquiry is not None
-        contact_id = _email_contact(session, inquiry)
-        row.state = NotificationState.APPROVED.value
-        row.approved_by = actor
-        row.approved_at = dt.datetime.now(dt.UTC)
-        session.add(OutboxMessage(notification_id=row.id, contact_id=contact_id, channel="email"))
-        audit.append(
-            session,
-            actor=actor,
-            action="notification.approved",
-            subject=f"notification:{row.id}",
-            details={"inquiry": row.inquiry_id, "prepared_by": row.prepared_by},
-        )
+        approve_in(session, notification_id=notification_id, actor=actor, sms=sms)
     return show(db, notification_id)
 
 
-def _email_contact(session: Session, inquiry: Inquiry) -> int:
-    found = session.scalars(
+def approve_in(session: Session, *, notification_id: int, actor: str, sms: bool = False) -> None:
+    """Approve in the caller's transaction (the exchange day approves a batch in one)."""
+    from homecoming.services import push
+
+    row = _get(session, notification_id)
+    if row.state != NotificationState.PREPARED.value:
+        raise Conflict(f"notification {row.id} is {row.state}; only a prepared one is approved")
+    if row.prepared_by == actor:
+        raise Forbidden(f"{actor} prepared notification {row.id}: a second person must approve it")
+    inquiry = session.get(Inquiry, row.inquiry_id)
+    assert inquiry is not None
+    contact_id = _email_contact(session, inquiry)
+    channels = push.queue_in(session, notification=row, inquiry=inquiry, sms=sms)
+    if contact_id is None and not channels:
+        raise Conflict(
+            f"inquiry {inquiry.reference} has no e-mail address to write to and no device or "
+            "phone for notices: a family liaison officer tells the family by phone or in "
+            "person, then cancels this notification with that as the reason"
+        )
+    row.state = NotificationState.APPROVED.value
+    row.approved_by = actor
+    row.approved_at = dt.datetime.now(dt.UTC)
+    if contact_id is not None:
+        session.add(OutboxMessage(notification_id=row.id, contact_id=contact_id, channel="email"))
+        channels = ["email", *channels]
+    audit.append(
+        session,
+        actor=actor,
+        action="notification.approved",
+        subject=f"notification:{row.id}",
+        details={
+            "inquiry": row.inquiry_id,
+            "prepared_by": row.prepared_by,
+            "channels": sorted(set(channels)),
+        },
+    )
+
+
+def _email_contact(session: Session, inquiry: Inquiry) -> int | None:
+    return session.scalars(
         select(Contact.id)
         .where(Contact.record_id == inquiry.record_id, Contact.email != "")
         .order_by(Contact.id)
         .limit(1)
     ).first()
-    if found is None:
-        raise Conflict(
-            f"inquiry {inquiry.reference} has no e-mail address to write to: a family liaison "
-            "officer tells the family by phone or in person, then cancels this notification "
-            "with that as the reason"
-        )
-    return found
 
 
 def cancel(db: Database, *, notification_id: int, reason: str, actor: str) -> NotificationView:
@@ -264,7 +281,9 @@ def _deliver_one(
         outbox.attempts += 1
         outbox.last_error = error
         state = NotificationState.FAILED if error else NotificationState.SENT
-        outbox.state = row.state = state.value
+        outbox.state = state.value
+        if not (error and row.state == NotificationState.SENT.value):  # a nudge already went
+            row.state = state.value
         if not error:
             outbox.sent_at = dt.datetime.now(dt.UTC)
         audit.append(

@@ -29,10 +29,13 @@ from homecoming.web.pages import (
     account,
     audit,
     crossing,
+    cases,
     dashboard,
+    exchange_day,
     exchange_stages,
     exchanges,
     family,
+    family_push,
     gallery,
     imports,
     privacy,
@@ -56,6 +59,9 @@ PUBLIC_PAGES = frozenset(
         "/family/lang",
         "/family/contacts",
         "/family/consent",
+        "/family/sw.js",
+        "/family/push",
+        "/family/push/{subscription_id}/remove",
     }
 )
 Handler = Callable[[Request, Any], Awaitable[Response] | Response]
@@ -72,13 +78,16 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = tuple(
         exchanges,
         exchange_stages,
         crossing,
+        exchange_day,
         review,
         tracing,
         gallery,
+        cases,
         privacy,
         remains,
         audit,
         family,
+        family_push,
     )
 )
 

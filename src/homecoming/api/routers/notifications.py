@@ -13,7 +13,8 @@ from homecoming.errors import Conflict
 from homecoming.http.deps import DatabaseDep, IdPath, SettingsDep
 from homecoming.http.guard import requires
 from homecoming.notify import DeliveryError
-from homecoming.services import notifications
+from homecoming.notify.channels import configured, sms_configured
+from homecoming.services import delivery, notifications
 from homecoming.services.notifications import NotificationState
 from homecoming.services.users import Principal
 from homecoming.tracing.templates import TemplateName
@@ -58,16 +59,14 @@ def prepare(db: DatabaseDep, user: Approver, body: PrepareIn) -> NotificationOut
     return _out(view)
 
 
-@router.post("/send", responses={409: problem("No SMTP server is configured")})
+@router.post("/send", responses={409: problem("No channel is configured")})
 def send(db: DatabaseDep, settings: SettingsDep, user: Approver) -> DeliveryOut:
-    """Deliver approved messages through SMTP; failures stay in the outbox."""
-    from homecoming.notify.smtp import SmtpChannel
-
+    """Deliver approved messages: e-mail, Web Push and SMS as configured; failures stay queued."""
     try:
-        channel = SmtpChannel.from_settings(settings)
+        channels = configured(settings)
     except DeliveryError as error:
         raise Conflict(str(error)) from error
-    report = notifications.deliver(db, channel=channel, actor=user.username)
+    report = delivery.deliver_all(db, channels=channels, actor=user.username)
     return DeliveryOut(sent=report.sent, failed=report.failed)
 
 
@@ -81,9 +80,14 @@ def show(db: DatabaseDep, user: Reader, notification_id: IdPath) -> Notification
     "/{notification_id}/approve",
     responses={**NOT_FOUND, 403: problem("You prepared it"), 409: problem("Not prepared")},
 )
-def approve(db: DatabaseDep, user: Approver, notification_id: IdPath) -> NotificationOut:
-    """The second person approves: the message goes to the outbox."""
-    return _out(notifications.approve(db, notification_id=notification_id, actor=user.username))
+def approve(
+    db: DatabaseDep, settings: SettingsDep, user: Approver, notification_id: IdPath
+) -> NotificationOut:
+    """The second person approves: the message goes to the outbox (and the family's devices)."""
+    view = notifications.approve(
+        db, notification_id=notification_id, actor=user.username, sms=sms_configured(settings)
+    )
+    return _out(view)
 
 
 @router.post("/{notification_id}/cancel", responses=NOT_FOUND)

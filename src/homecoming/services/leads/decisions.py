@@ -200,51 +200,62 @@ def decide(db: Database, *, lead_id: int, decision: Decision, reason: str, actor
     Verifying evidence of a fate the family has not been told moves the case's status and
     prepares the message to the family (sent only after a second person approves it).
     """
-    if decision is Decision.REJECT and not reason.strip():
-        raise InvalidInput("say why the lead is rejected (e.g. 'different date of birth')")
     with db.transaction() as session:
-        row = _get(session, lead_id)
-        current = LeadState(row.state)
-        if decision is Decision.VERIFY and current is LeadState.VERIFIED:
-            raise Conflict(f"lead {lead_id} is already verified")
-        if decision is Decision.REJECT and current is LeadState.REJECTED:
-            raise Conflict(f"lead {lead_id} is already rejected")
-        if decision is Decision.REOPEN and current is LeadState.PENDING:
-            raise Conflict(f"lead {lead_id} is pending: there is nothing to reopen")
-        session.add(
-            LeadDecision(lead_id=row.id, decision=decision.value, reason=reason, decided_by=actor)
-        )
-        session.flush()
-        earlier = session.scalars(
-            select(LeadDecision.decision)
-            .where(LeadDecision.lead_id == row.id)
-            .order_by(LeadDecision.id)
-        ).all()
-        row.state = state_after([Decision(d) for d in earlier]).value
-        inquiry = session.get(Inquiry, row.inquiry_id)
-        assert inquiry is not None
-        previous = inquiry.status
-        status = refresh_status(session, inquiry)
-        notification_id = None
-        if decision is Decision.VERIFY and status != previous:
-            notification_id = notifications.prepare_in(
-                session, inquiry=inquiry, lead_id=row.id, actor=actor
-            )
-        audit.append(
-            session,
-            actor=actor,
-            action=f"lead.{row.state if decision is not Decision.REOPEN else 'reopened'}",
-            subject=f"lead:{row.id}",
-            details={
-                "inquiry": inquiry.id,
-                "decision": decision.value,
-                "reason": reason,
-                "status": status,
-                "previous_status": previous,
-                "notification": notification_id,
-            },
+        status, previous, notification_id = decide_in(
+            session, lead_id=lead_id, decision=decision, reason=reason, actor=actor
         )
     return Decided(show(db, lead_id), status, previous, notification_id)
+
+
+def decide_in(
+    session: Session, *, lead_id: int, decision: Decision, reason: str, actor: str
+) -> tuple[str, str, int | None]:
+    """Decide in the caller's transaction (exchange day verifies a batch in one): the status,
+    the status before, and the message prepared, if any."""
+    if decision is Decision.REJECT and not reason.strip():
+        raise InvalidInput("say why the lead is rejected (e.g. 'different date of birth')")
+    row = _get(session, lead_id)
+    current = LeadState(row.state)
+    if decision is Decision.VERIFY and current is LeadState.VERIFIED:
+        raise Conflict(f"lead {lead_id} is already verified")
+    if decision is Decision.REJECT and current is LeadState.REJECTED:
+        raise Conflict(f"lead {lead_id} is already rejected")
+    if decision is Decision.REOPEN and current is LeadState.PENDING:
+        raise Conflict(f"lead {lead_id} is pending: there is nothing to reopen")
+    session.add(
+        LeadDecision(lead_id=row.id, decision=decision.value, reason=reason, decided_by=actor)
+    )
+    session.flush()
+    earlier = session.scalars(
+        select(LeadDecision.decision)
+        .where(LeadDecision.lead_id == row.id)
+        .order_by(LeadDecision.id)
+    ).all()
+    row.state = state_after([Decision(d) for d in earlier]).value
+    inquiry = session.get(Inquiry, row.inquiry_id)
+    assert inquiry is not None
+    previous = inquiry.status
+    status = refresh_status(session, inquiry)
+    notification_id = None
+    if decision is Decision.VERIFY and status != previous:
+        notification_id = notifications.prepare_in(
+            session, inquiry=inquiry, lead_id=row.id, actor=actor
+        )
+    audit.append(
+        session,
+        actor=actor,
+        action=f"lead.{row.state if decision is not Decision.REOPEN else 'reopened'}",
+        subject=f"lead:{row.id}",
+        details={
+            "inquiry": inquiry.id,
+            "decision": decision.value,
+            "reason": reason,
+            "status": status,
+            "previous_status": previous,
+            "notification": notification_id,
+        },
+    )
+    return status, previous, notification_id
 
 
 def _origin(kind: str | None, party: str | None, lead_kind: str, inquiry: Inquiry) -> Origin:

@@ -120,6 +120,7 @@ def _stage_page(
         posted=posted or {},
         may_change=allows(user.role, Capability.EXCHANGES_WRITE),
         may_override=allows(user.role, Capability.PARITY_OVERRIDE),
+        may_trace=allows(user.role, Capability.INQUIRIES_READ),
         parity=PARITY,
         outcome_labels=OUTCOME_LABELS,
     )

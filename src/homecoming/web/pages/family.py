@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 
 from homecoming.errors import InvalidInput, TooManyRequests, Unauthorized
 from homecoming.http.deps import DatabaseDep, SettingsDep
-from homecoming.services import family, users
+from homecoming.services import family, push, users
 from homecoming.settings import Settings
 from homecoming.store.db import Database
 from homecoming.tracing.templates import DEFAULT_OFFICE
@@ -175,6 +175,8 @@ def _case_page(
     error: InvalidInput | None = None,
     status: int = 200,
 ) -> HTMLResponse:
+    from homecoming.web.pages import family_push
+
     case = family.case_for_family(db, visit.inquiry_id)
     language = _language(request)
     done = request.query_params.get("done", "")
@@ -186,8 +188,10 @@ def _case_page(
         office=DEFAULT_OFFICE[language],
         contact=family.office_contact(settings),
         leave_token=_leave_token(settings.secret_key, request.cookies.get(VISIT_COOKIE, "")),
-        done=done if done in ("contacts", "consent") else "",
+        done=done if done in ("contacts", "consent", "push", "push_removed") else "",
         error=error,
+        push_key=family_push.push_key(settings),
+        subscriptions=push.subscriptions(db, visit.inquiry_id),
     )
 
 

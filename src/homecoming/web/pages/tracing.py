@@ -20,6 +20,7 @@ from homecoming.domain.record import Category, Contact, RecordFields, Sex
 from homecoming.domain.roles import Capability, allows
 from homecoming.errors import Conflict, Forbidden, HomecomingError, InvalidInput
 from homecoming.http.deps import DatabaseDep, SettingsDep
+from homecoming.notify.channels import sms_configured
 from homecoming.services import (
     contacts,
     family,
@@ -522,11 +523,16 @@ def _messages(
 
 @router.post("/notifications/{notification_id}/approve")
 async def approve(
-    request: Request, db: DatabaseDep, user: Approver, notification_id: int
+    request: Request, db: DatabaseDep, settings: SettingsDep, user: Approver, notification_id: int
 ) -> Response:
     """A second person approves: the message goes to the outbox. Its preparer cannot."""
     try:
-        notifications.approve(db, notification_id=notification_id, actor=user.username)
+        notifications.approve(
+            db,
+            notification_id=notification_id,
+            actor=user.username,
+            sms=sms_configured(settings),
+        )
     except (Conflict, Forbidden) as refused:
         return _messages(request, db, user, "prepared", error=refused, status=refused.status_code)
     return RedirectResponse(f"/ui/notifications?done={notification_id}", status_code=303)

@@ -1,0 +1,188 @@
+"""Exchange day on SQLite and PostgreSQL: after a stage's handovers, the leads resting on them
+are verified as a batch, and a second person approves their messages as a batch (the preparer
+cannot; a batch lands whole or not at all). "Phoned home himself" closes a message unsent."""
+
+from __future__ import annotations
+
+import pytest
+
+from homecoming.domain.record import Contact, RecordFields
+from homecoming.errors import Conflict, InvalidInput
+from homecoming.exchange.reconciliation import Outcome
+from homecoming.services import exchange_day, handovers, inquiries, notifications, stages
+from homecoming.services.persons import record_fields
+from homecoming.settings import Settings
+from homecoming.store.db import Database
+from homecoming.store.models import Record
+
+from ..web.conftest import build_exchange, seed
+
+
+def handed_over_with_inquiries(
+    db: Database, settings: Settings, families: int = 2, outcome: Outcome = Outcome.DELIVERED
+) -> int:
+    """The exchange world; stage 1's members handed over, each with a family looking for them.
+
+    Returns the agreement's id. The first family left an e-mail, the others only a phone.
+    """
+    seed(db, settings, people=False)
+    agreement_id = build_exchange(db)
+    stage = stages.show(db, agreement_id=agreement_id, number=1)
+    for i, member in enumerate(stage.members[:families]):
+        with db.reading() as session:
+            record = session.query(Record).filter(Record.person_id == member.person_id).first()
+            assert record is not None
+            fields = record_fields(record)
+        contact = Contact(name="Родина", email=f"family{i}@example.org" if i == 0 else "")
+        if i:
+            contact = Contact(name="Родина", phone=f"+38050000000{i}")
+        inquiries.register(
+            db,
+            request=inquiries.InquiryRequest(
+                sought=RecordFields(
+                    family_name=fields.family_name,
+                    given_names=fields.given_names,
+                    date_of_birth=fields.date_of_birth,
+                ),
+                inquirer=contact,
+                consent=True,
+            ),
+            actor="liaison",
+        )
+    for member in stage.members[:families]:
+        handovers.record_handover(
+            db,
+            None,
+            agreement_id=agreement_id,
+            number=1,
+            party=member.party,
+            person_id=member.person_id,
+            outcome=outcome,
+            actor="registrar",
+        )
+    return agreement_id
+
+
+def test_the_day_verifies_and_a_second_person_approves_in_batches(
+    db: Database, settings: Settings
+) -> None:
+    agreement_id = handed_over_with_inquiries(db, settings)
+    day = exchange_day.rows(db, agreement_id=agreement_id, number=1)
+    assert len({r.inquiry_id for r in day}) == 2, day
+    assert {r.outcome for r in day} == {"delivered"}
+    lead_ids = [r.lead_id for r in day if r.lead_state == "pending"]
+    with pytest.raises(InvalidInput):
+        exchange_day.verify(db, agreement_id=agreement_id, number=1, lead_ids=[], actor="tracer")
+    with pytest.raises(Conflict, match="not pending leads"):
+        exchange_day.verify(
+            db, agreement_id=agreement_id, number=1, lead_ids=[*lead_ids, 99999], actor="tracer"
+        )
+    verified = exchange_day.verify(
+        db, agreement_id=agreement_id, number=1, lead_ids=lead_ids, actor="tracer"
+    )
+    assert len(verified.notifications) == 2
+    day = exchange_day.rows(db, agreement_id=agreement_id, number=1)
+    assert {r.notification_state for r in day if r.notification_id} == {"prepared"}
+    assert {r.template for r in day if r.notification_id} == {"released"}
+    # The preparer cannot approve the batch: nothing of it lands.
+    with pytest.raises(Conflict, match=r"nothing is approved; .*a second person must approve"):
+        exchange_day.approve(
+            db,
+            agreement_id=agreement_id,
+            number=1,
+            notification_ids=verified.notifications,
+            actor="tracer",
+        )
+    assert {notifications.show(db, n).state for n in verified.notifications} == {"prepared"}
+    # Without SMS, the family that left only a phone cannot be written to: the batch is refused
+    # whole, naming that message; with SMS both are approved by the second person.
+    with pytest.raises(Conflict, match="no e-mail address"):
+        exchange_day.approve(
+            db,
+            agreement_id=agreement_id,
+            number=1,
+            notification_ids=verified.notifications,
+            actor="liaison",
+        )
+    assert {notifications.show(db, n).state for n in verified.notifications} == {"prepared"}
+    approved = exchange_day.approve(
+        db,
+        agreement_id=agreement_id,
+        number=1,
+        notification_ids=verified.notifications,
+        actor="liaison",
+        sms=True,
+    )
+    assert approved == sorted(verified.notifications)
+    shown = [notifications.show(db, n) for n in approved]
+    assert {(v.state, v.approved_by) for v in shown} == {("approved", "liaison")}
+
+
+def test_phoned_home_closes_the_message_unsent(db: Database, settings: Settings) -> None:
+    agreement_id = handed_over_with_inquiries(db, settings, families=1)
+    day = exchange_day.rows(db, agreement_id=agreement_id, number=1)
+    verified = exchange_day.verify(
+        db,
+        agreement_id=agreement_id,
+        number=1,
+        lead_ids=[r.lead_id for r in day if r.lead_state == "pending"],
+        actor="tracer",
+    )
+    (notification_id,) = verified.notifications
+    exchange_day.phoned_home(
+        db,
+        agreement_id=agreement_id,
+        number=1,
+        notification_id=notification_id,
+        note="called his mother from the bus",
+        actor="liaison",
+    )
+    view = notifications.show(db, notification_id)
+    assert view.state == "cancelled" and view.outbox_state == ""
+    with db.reading() as session:
+        from homecoming.store.tracing_models import Notification
+
+        row = session.get(Notification, notification_id)
+        assert row is not None
+        assert (
+            row.cancel_reason == "the returnee phoned home himself: called his mother from the bus"
+        )
+    with pytest.raises(Conflict):
+        exchange_day.approve(
+            db,
+            agreement_id=agreement_id,
+            number=1,
+            notification_ids=[notification_id],
+            actor="registrar",
+        )
+    with pytest.raises(Conflict, match="not of stage 1"):
+        exchange_day.phoned_home(
+            db, agreement_id=agreement_id, number=1, notification_id=99999, actor="liaison"
+        )
+
+
+def test_a_death_is_never_approved_in_a_batch(db: Database, settings: Settings) -> None:
+    agreement_id = handed_over_with_inquiries(db, settings, families=1, outcome=Outcome.DECEASED)
+    day = exchange_day.rows(db, agreement_id=agreement_id, number=1)
+    assert {r.outcome for r in day} == {"deceased"}
+    verified = exchange_day.verify(
+        db,
+        agreement_id=agreement_id,
+        number=1,
+        lead_ids=[r.lead_id for r in day if r.lead_state == "pending"],
+        actor="tracer",
+    )
+    (notification_id,) = verified.notifications
+    (row,) = [
+        r for r in exchange_day.rows(db, agreement_id=agreement_id, number=1) if r.notification_id
+    ]
+    assert row.template == "deceased" and row.in_person
+    with pytest.raises(Conflict, match="speak with them"):
+        exchange_day.approve(
+            db,
+            agreement_id=agreement_id,
+            number=1,
+            notification_ids=[notification_id],
+            actor="liaison",
+        )
+    assert notifications.show(db, notification_id).state == "prepared"
