@@ -10,8 +10,8 @@ import typer
 from homecoming.cli import (
     audit,
     backup,
-    crossing,
     cases,
+    crossing,
     demo,
     desk,
     exchanges,

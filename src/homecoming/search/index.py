@@ -127,7 +127,8 @@ class PersonIndex:
         self.word_keys: dict[str, tuple[int, ...]] = {}  # every indexed word's key hashes
         self._delta_keys: dict[int, list[int]] = {}
         self._delta_entries: dict[int, list[int]] = {}
-        self._key_records: dict[int, int] = {}  # records per key (term frequencies)
+        self._key_records: dict[int, int] = {}  # base records per key (term frequencies)
+        self._delta_key_records: dict[int, int] = {}  # the same, of records added since
         self._entry_counts: IntArray = np.zeros(0, np.int64)
         self.service_of: dict[int, str] = {}  # entry -> its folded service number
         self.model: MatchModel = default_model()
@@ -164,10 +165,12 @@ class PersonIndex:
         self.party_of = np.concatenate([self.party_of, [self._party_code(e.party) for e in batch]])
         for offset, (entry, name_id) in enumerate(zip(batch, name_ids, strict=True)):
             self._delta_entries.setdefault(name_id, []).append(first + offset)
+            for hashes in self._name_keys(entry.name):
+                for hashed in hashes:
+                    self._delta_key_records[hashed] = self._delta_key_records.get(hashed, 0) + 1
             if key := service_number_key(entry.service_number):
                 self.service_numbers.setdefault(key, []).append(first + offset)
                 self.service_of[first + offset] = key
-        self._key_records.clear()
         return len(batch)
 
     def _party_code(self, party: str) -> int:
@@ -211,6 +214,7 @@ class PersonIndex:
         self._base_entries = len(self.name_of)
         self._delta_entries.clear()
         self._key_records.clear()
+        self._delta_key_records.clear()
         self._entry_counts = np.diff(self.entry_starts)  # records per name (base)
 
     @property
@@ -354,17 +358,19 @@ class PersonIndex:
         return scored
 
     def _records_with(self, key: int) -> int:
-        """How many records carry a name with this key (cached until the index changes)."""
+        """How many records carry a name with this key: the compacted base's (cached until the
+        next compaction) and those added since (counted as they are added)."""
         found = self._key_records.get(key)
         if found is None:
-            names = self._postings(key)
+            at = int(np.searchsorted(self.key_hashes, key))
+            names = (
+                self.key_names[self.key_starts[at] : self.key_starts[at + 1]]
+                if at < len(self.key_hashes) and self.key_hashes[at] == key
+                else np.zeros(0, np.int64)
+            )
             counts = self._entry_counts
-            base = names[names < len(counts)]
-            found = int(counts[base].sum())
-            if self._delta_entries:  # records added since the last compaction
-                found += sum(len(self._delta_entries.get(n, ())) for n in names.tolist())
-            self._key_records[key] = found
-        return found
+            found = self._key_records[key] = int(counts[names[names < len(counts)]].sum())
+        return found + self._delta_key_records.get(key, 0)
 
     def name_frequency(self, name: ParsedName) -> float | None:
         """How common the name is here: its family name's frequency times its given name's

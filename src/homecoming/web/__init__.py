@@ -28,8 +28,8 @@ from homecoming.web.errors import page_error, page_from_problem
 from homecoming.web.pages import (
     account,
     audit,
-    crossing,
     cases,
+    crossing,
     dashboard,
     exchange_day,
     exchange_stages,
