@@ -28,8 +28,8 @@ from homecoming.web.errors import page_error, page_from_problem
 from homecoming.web.pages import (
     account,
     audit,
-    crossing,
     cases,
+    crossing,
     dashboard,
     exchange_day,
     exchange_stages,
@@ -43,6 +43,7 @@ from homecoming.web.pages import (
     remains,
     review,
     tracing,
+    wounded,
 )
 from homecoming.web.templating import STATIC, STATIC_PREFIX
 
@@ -74,6 +75,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = tuple(
         account,
         dashboard,
         registry,
+        wounded,
         imports,
         exchanges,
         exchange_stages,
