@@ -43,6 +43,7 @@ from homecoming.web.pages import (
     remains,
     review,
     tracing,
+    wounded,
 )
 from homecoming.web.templating import STATIC, STATIC_PREFIX
 
@@ -74,6 +75,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = tuple(
         account,
         dashboard,
         registry,
+        wounded,
         imports,
         exchanges,
         exchange_stages,

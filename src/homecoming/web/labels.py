@@ -272,6 +272,10 @@ WOUNDED_STATES: dict[str, str] = {
     "accommodate_neutral": N_("to be accommodated in a neutral country"),
     "not_eligible": N_("not seriously wounded or sick"),
 }
+CONSENT_ANSWERS: dict[str, str] = {
+    "given": N_("he consents to go home"),
+    "refused": N_("he refuses to go home"),
+}
 WOUNDED_OVERDUE: dict[str, str] = {
     "examination": N_("the examination is overdue"),
     "repatriation": N_("the repatriation is overdue"),

@@ -1,6 +1,6 @@
 """The crossing page of a stage: what happened beyond the listed handovers (arrivals on no
 list with their identity check, lists that differed, persons taken or sent back), and forms to
-record an arrival on no list and a person taken back."""
+record an arrival on no list, a person taken back and one sent back after handover."""
 
 from __future__ import annotations
 
@@ -119,6 +119,32 @@ async def record_taken_back(
         if person is None:
             raise InvalidInput("give the person's id (from the stage's members)")
         crossing.record_taken_back(
+            db,
+            agreement_id=agreement_id,
+            number=number,
+            party=posted["party"],
+            person_id=person,
+            reason=posted["reason"],
+            actor=user.username,
+            scope=user.scope,
+        )
+    except HomecomingError as problem:
+        return _refused(request, db, user, agreement_id, number, problem, posted)
+    return _done(agreement_id, number)
+
+
+@router.post("/exchanges/{agreement_id}/stages/{number}/crossing/sent-back")
+async def record_sent_back(
+    request: Request, db: DatabaseDep, user: Recorder, agreement_id: int, number: int
+) -> Response:
+    """Record a person handed over and then sent back across (the handover no longer stands)."""
+    form = await request.form()
+    posted = {k: forms.text(form, k) for k in ("party", "reason")}
+    try:
+        person = forms.whole(form, "person", label="person")
+        if person is None:
+            raise InvalidInput("give the person's id (from the stage's members)")
+        crossing.record_returned(
             db,
             agreement_id=agreement_id,
             number=number,

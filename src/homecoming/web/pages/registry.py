@@ -10,13 +10,16 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
 from homecoming.domain.dates import DateParseError, PartialDate
-from homecoming.domain.roles import Capability
+from homecoming.domain.roles import Capability, allows
+from homecoming.errors import HomecomingError
+from homecoming.exchange.wounded import Consent, ExaminingBody, MedicalDecision, Referrer
 from homecoming.http.deps import DatabaseDep, SearchDep
 from homecoming.search.index import Hit
 from homecoming.search.index import Query as SearchQuery
 from homecoming.services import access, negotiation, persons, wounded
 from homecoming.services.search import SearchService
 from homecoming.services.users import Principal
+from homecoming.store.db import Database
 from homecoming.web.security import page_requires
 from homecoming.web.templating import render
 
@@ -96,6 +99,20 @@ def _search(service: SearchService, user: Principal, q: str, born: str) -> tuple
 @router.get("/persons/{person_id}")
 def person_page(request: Request, db: DatabaseDep, user: Reader, person_id: int) -> HTMLResponse:
     """A person: status and its basis, timeline, contradictions, and every linked record."""
+    return person_view(request, db, user, person_id)
+
+
+def person_view(
+    request: Request,
+    db: Database,
+    user: Principal,
+    person_id: int,
+    *,
+    error: HomecomingError | None = None,
+    posted: dict[str, str] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    """The person page; with `error` and `posted`, again after a refused wounded-case form."""
     view = access.show_person(db, person_id, scope=user.scope)
     detail = persons.detail(view)
     flagged = {r for c in detail["contradictions"] for r in c["records"]}
@@ -104,10 +121,19 @@ def person_page(request: Request, db: DatabaseDep, user: Reader, person_id: int)
         "person.html",
         user=user,
         active="search",
+        status=status,
         person=detail,
         flagged=flagged,
         history=negotiation.history(db, person_id, scope=user.scope),
         wounded=wounded.case(db, person_id, scope=user.scope),
+        may_examine=allows(user.role, Capability.EXCHANGES_WRITE),
+        may_repatriate=allows(user.role, Capability.HANDOVERS_RECORD),
+        wounded_error=error,
+        posted=posted or {},
+        referrers=[str(r) for r in Referrer],
+        bodies=[str(b) for b in ExaminingBody],
+        decisions=[str(d) for d in MedicalDecision],
+        answers=[str(c) for c in Consent],
     )
 
 
