@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from homecoming.errors import AlreadyImported, Forbidden, InvalidInput, NotFound
 from homecoming.exchange.reconciliation import Outcome
 from homecoming.exchange.replies import Answer, read_answer
-from homecoming.services import audit, exchange_lists, handovers, negotiation, stages
+from homecoming.services import audit, exchange_lists, handovers, negotiation, replies, stages
 from homecoming.services.exchange_lists import Direction
 from homecoming.services.scope import Scope
 from homecoming.services.search import SearchService
@@ -68,7 +68,7 @@ def test_a_request_refused_then_a_person_offered_placed_and_handed_over(db: Data
         {"Рядок": "3", "Відповідь": "прийнято", "номер": "X-1"},  # wrong service number
     )
     with pytest.raises(InvalidInput) as caught:
-        negotiation.import_reply(
+        replies.import_reply(
             db,
             list_version_id=request.id,
             rows=bad,
@@ -81,7 +81,7 @@ def test_a_request_refused_then_a_person_offered_placed_and_handed_over(db: Data
     with db.reading() as session:
         assert session.scalar(select(func.count()).select_from(ReplyAnswer)) == 0
     with pytest.raises(Forbidden):  # a reply to UA's list is UA's to import
-        negotiation.import_reply(
+        replies.import_reply(
             db,
             list_version_id=request.id,
             rows=_rows({"line": "2", "answer": "accepted"}),
@@ -94,7 +94,7 @@ def test_a_request_refused_then_a_person_offered_placed_and_handed_over(db: Data
         {"line": "2", "answer": "відмовлено", "reason": "під слідством у справі 12/2024"},
         {"line": "3", "answer": "accepted", "name": "Мельник Василь"},
     )
-    reply = negotiation.import_reply(
+    reply = replies.import_reply(
         db,
         list_version_id=request.id,
         rows=good,
@@ -107,7 +107,7 @@ def test_a_request_refused_then_a_person_offered_placed_and_handed_over(db: Data
     )
     assert reply.party == "RU" and reply.answers == {"accepted": 1, "refused": 1}
     with pytest.raises(AlreadyImported):
-        negotiation.import_reply(
+        replies.import_reply(
             db,
             list_version_id=request.id,
             rows=good,
@@ -153,11 +153,11 @@ def test_a_request_refused_then_a_person_offered_placed_and_handed_over(db: Data
     assert refused.party == "RU" and refused.details["reason"].startswith("під слідством")
     assert "refused" in refused.describe()
     with db.reading() as session:
-        assert negotiation.prosecution_of(session, [koval.person_id]) == {}
+        assert replies.prosecution_of(session, [koval.person_id]) == {}
     # A later reply says the other requested man is under prosecution: eligibility reads it.
     melnyk = next(line for line in request_report(db, request.id).lines if line.entry.line == 3)
     assert melnyk.person_id is not None
-    negotiation.import_reply(
+    replies.import_reply(
         db,
         list_version_id=request.id,
         rows=_rows({"line": "3", "answer": "под следствием", "reason": "ст. 110"}),
@@ -166,7 +166,7 @@ def test_a_request_refused_then_a_person_offered_placed_and_handed_over(db: Data
         actor="t",
     )
     with db.reading() as session:
-        said = negotiation.prosecution_of(session, [koval.person_id, melnyk.person_id])
+        said = replies.prosecution_of(session, [koval.person_id, melnyk.person_id])
         assert said == {melnyk.person_id: "under_prosecution"}
         action = select(func.count()).where(AuditEntry.action == "reply_list.imported")
         assert session.scalar(action) == 2  # two replies landed; the refused files did not

@@ -11,7 +11,7 @@ import typer
 from homecoming.cli.options import Actor, Json, ReceivedAt, ReceivedFrom, Sheet
 from homecoming.cli.runtime import open_database, out, print_json
 from homecoming.formats import tabular
-from homecoming.services import negotiation
+from homecoming.services import replies
 
 replies_app = typer.Typer(
     help="The other side's replies to a list: accepted, refused, struck off, prosecuted.",
@@ -37,7 +37,7 @@ def import_reply(
     """Import a reply (columns line, answer, reason; service_number as a check): all or none."""
     import datetime as dt
 
-    view = negotiation.import_reply(
+    view = replies.import_reply(
         open_database(ctx),
         list_version_id=list_version,
         rows=tabular.read_table(path, sheet=sheet),
@@ -64,7 +64,7 @@ def list_replies(
     as_json: Json = False,
 ) -> None:
     """The replies received to one list version."""
-    views = negotiation.replies(open_database(ctx), list_version_id=list_version)
+    views = replies.replies(open_database(ctx), list_version_id=list_version)
     if as_json:
         print_json([dataclasses.asdict(v) for v in views])
         return

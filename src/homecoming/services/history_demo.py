@@ -28,8 +28,8 @@ from homecoming.services import (
     crossing,
     exchange_lists,
     handovers,
-    negotiation,
     persons,
+    replies,
     stages,
     wounded,
 )
@@ -157,7 +157,7 @@ def _request_and_reply(
         )
         for n in range(2, 2 + len(rows))
     ]
-    negotiation.import_reply(
+    replies.import_reply(
         db,
         list_version_id=version.id,
         rows=reply,

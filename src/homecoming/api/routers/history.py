@@ -13,7 +13,7 @@ from homecoming.domain.roles import Capability
 from homecoming.formats import tabular
 from homecoming.http.deps import DatabaseDep, IdPath
 from homecoming.http.guard import requires
-from homecoming.services import negotiation
+from homecoming.services import negotiation, replies
 from homecoming.services.users import Principal
 
 router = APIRouter(tags=["history"], responses=GUARDED)
@@ -42,7 +42,7 @@ def person_history(db: DatabaseDep, user: PersonReader, person_id: IdPath) -> Pe
 @router.get("/lists/{version_id}/replies", responses=NO_VERSION)
 def list_replies(db: DatabaseDep, user: Reader, version_id: IdPath) -> list[ReplyOut]:
     """The other side's replies to this list version, oldest first, with their answers."""
-    views = negotiation.replies(db, list_version_id=version_id, scope=user.scope)
+    views = replies.replies(db, list_version_id=version_id, scope=user.scope)
     return [ReplyOut.model_validate(dataclasses.asdict(v)) for v in views]
 
 
@@ -71,7 +71,7 @@ async def import_reply(
         if name.casefold().endswith(".xlsx")
         else tabular.read_csv(data, name=name)
     )
-    view = negotiation.import_reply(
+    view = replies.import_reply(
         db,
         list_version_id=version_id,
         rows=table,

@@ -26,7 +26,7 @@ from homecoming.exchange.findings import (
     find_problems,
 )
 from homecoming.search.index import Hit, Query
-from homecoming.services import agreements, audit, negotiation, persons, wounded
+from homecoming.services import agreements, audit, persons, replies, wounded
 from homecoming.services.exchange_lists.reading import (
     _entry_rows,
     _entry_view,
@@ -80,7 +80,7 @@ def validate_version(
     with db.reading() as session:
         registry_persons = _persons_with_registry_records(session, hits, list_sources)
         decided = wounded.decided_seriously_wounded(session, registry_persons)
-        prosecuted = negotiation.prosecution_of(session, registry_persons)
+        prosecuted = replies.prosecution_of(session, registry_persons)
         listed = [
             _listed(
                 agreement,
@@ -154,7 +154,7 @@ def _listed(
         sex=fields.sex,
         rank=fields.rank,
         unit=fields.unit,
-        # What the other side's answers said (services/negotiation.py), else nothing known.
+        # What the other side's answers said (services/replies.py), else nothing known.
         prosecution=said[1].get(best.person_id) if best is not None and matched else None,
     )
     category = version.category_code
@@ -194,7 +194,7 @@ def _evidence(
             grouped[row.person_id].append(row)
     released = released_in(session, person_ids)
     decided = wounded.decided_seriously_wounded(session, person_ids)
-    prosecuted = negotiation.prosecution_of(session, person_ids)
+    prosecuted = replies.prosecution_of(session, person_ids)
     return {
         pid: _person_evidence(pid, rows, released.get(pid, ""), pid in decided, prosecuted.get(pid))
         for pid, rows in grouped.items()
