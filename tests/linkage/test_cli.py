@@ -114,3 +114,23 @@ def test_a_saved_model_scores_a_later_run_alike(
         app, ["dedupe", str(source), "--out", str(again), "--model", str(broken)]
     )
     assert refused.exit_code == 1 and "not a saved model" in refused.stderr
+
+
+def test_a_three_row_name_only_file_with_the_registrys_column_names(
+    app: typer.Typer, tmp_path: Path
+) -> None:
+    """`given_names` (the registry's field) and `Given Names` are read as `given_name`: the
+    column was ignored, so Нехір and Nekhir were two people in a three-row dedupe. Two runs
+    write the same bytes."""
+    source = tmp_path / "three.csv"
+    source.write_text(
+        "ID,Family Name,given_names\n1,Нехір,Олександр\n2,Nekhir,Oleksandr\n3,Шевченко,Тарас\n",
+        encoding="utf-8",
+    )
+    outs = [tmp_path / "a.csv", tmp_path / "b.csv"]
+    for out in outs:
+        result = CliRunner().invoke(app, ["dedupe", str(source), "--out", str(out)])
+        assert result.exit_code == 0, result.output
+    assert outs[0].read_bytes() == outs[1].read_bytes()
+    clusters = {r["id"]: r["cluster_id"] for r in _rows(outs[0])}
+    assert clusters == {"1": "1", "2": "1", "3": "3"}

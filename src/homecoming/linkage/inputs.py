@@ -26,6 +26,29 @@ INPUT_COLUMNS: tuple[str, ...] = (
     "unit",
 )
 NAME_COLUMNS = ("full_name", "family_name", "given_name", "patronymic")
+# Other names for the input columns, as other tools and Homecoming's own exports write them
+# (`given_names` is the registry's field); matched case-insensitively, spaces as underscores.
+COLUMN_ALIASES: dict[str, str] = {
+    "given_names": "given_name",
+    "first_name": "given_name",
+    "forename": "given_name",
+    "surname": "family_name",
+    "last_name": "family_name",
+    "middle_name": "patronymic",
+    "name": "full_name",
+    "dob": "date_of_birth",
+    "birth_date": "date_of_birth",
+}
+
+
+def input_header(header: Sequence[str], source: str) -> list[str]:
+    """The header's cells as input column names (aliases read as the column they stand for);
+    refused, line 1, without an `id` column."""
+    folded = [h.strip().lower().replace(" ", "_").replace("-", "_") for h in header]
+    named = [COLUMN_ALIASES.get(h, h) if COLUMN_ALIASES.get(h) not in folded else h for h in folded]
+    if "id" not in named:
+        raise _problem(source, 1, "id", "the header has no 'id' column")
+    return named
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,9 +161,7 @@ def read_records(path: Path) -> list[InputRecord]:
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             reader = csv.reader(handle)
-            header = [h.strip() for h in next(reader, [])]
-            if "id" not in header:
-                raise _problem(source, 1, "id", "the header has no 'id' column")
+            header = input_header(next(reader, []), source)
             return _records_from_lists(reader, header, source)
     except UnicodeDecodeError as error:
         raise InvalidInput(f"{source}: not UTF-8 text ({error.reason})") from error
@@ -247,14 +268,12 @@ def read_table(path: Path) -> Any:
 def _header(path: Path, source: str) -> list[str]:
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
-            header = [h.strip() for h in next(csv.reader(handle), [])]
+            cells = next(csv.reader(handle), [])
     except UnicodeDecodeError as error:
         raise InvalidInput(f"{source}: not UTF-8 text ({error.reason})") from error
     except csv.Error as error:
         raise InvalidInput(f"{source}: not a CSV file ({error})") from error
-    if "id" not in header:
-        raise _problem(source, 1, "id", "the header has no 'id' column")
-    return header
+    return input_header(cells, source)
 
 
 def _validated(raw: Any, wanted: dict[str, str], source: str) -> Any:
