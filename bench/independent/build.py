@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import csv
 import dataclasses
 import datetime as dt
@@ -22,6 +21,7 @@ from .noise import (
     two_letters_apart,
     typo,
     wrong_year_digit,
+    years_later,
 )
 from .people import (
     Person,
@@ -201,16 +201,6 @@ def render_name(
 
 
 # ---------------------------------------------------------------- outsiders
-def _years_later(d: dt.date, years: int) -> dt.date:
-    """``d`` moved by ``years``; 29 February becomes the 28th in a common year."""
-    y = d.year + years
-    return (
-        dt.date(y, 2, 28)
-        if (d.month, d.day) == (2, 29) and not calendar.isleap(y)
-        else d.replace(year=y)
-    )
-
-
 def make_outsider(
     rng: random.Random, pools: Pools, population: str, registry: list[Person], pid: str
 ) -> tuple[Person, str]:
@@ -241,7 +231,7 @@ def make_outsider(
         p.dob = (
             shift_year(rng, base.dob)
             if rng.random() < 0.3
-            else _years_later(p.dob, rng.choice((-4, -3, 2, 5)))
+            else years_later(p.dob, rng.choice((-4, -3, 2, 5)))
         )
         if rng.random() < 0.5:
             other = _new_person(rng, pools, population, pid)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import random
 
@@ -109,9 +110,18 @@ def swap_day_month(d: dt.date) -> dt.date | None:
     return dt.date(d.year, d.day, d.month)
 
 
+def years_later(d: dt.date, years: int) -> dt.date:
+    """``d`` moved by ``years``; 29 February becomes the 28th in a common year."""
+    y = d.year + years
+    return (
+        dt.date(y, 2, 28)
+        if (d.month, d.day) == (2, 29) and not calendar.isleap(y)
+        else d.replace(year=y)
+    )
+
+
 def shift_year(rng: random.Random, d: dt.date) -> dt.date:
-    y = d.year + rng.choice((-1, 1))
-    return d.replace(year=y) if not (d.month == 2 and d.day == 29) else dt.date(y, 2, 28)
+    return years_later(d, rng.choice((-1, 1)))
 
 
 def wrong_year_digit(rng: random.Random, d: dt.date) -> dt.date:

@@ -4,6 +4,7 @@ and the seriously wounded from referral to repatriation."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -43,6 +44,30 @@ def _day(text: str, option: str = "--on") -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise InvalidInput(f"{option} {text!r} is not a day: write YYYY-MM-DD") from None
+
+
+def _not_handed_over(
+    ctx: typer.Context,
+    record: Callable[..., crossing.CrossingView],
+    agreement: int,
+    stage: int,
+    party: str,
+    person: int,
+    reason: str,
+    actor: str,
+) -> None:
+    """A listed person not handed over after all (taken back, or sent back)."""
+    _say(
+        record(
+            open_database(ctx),
+            agreement_id=agreement,
+            number=stage,
+            party=party,
+            person_id=person,
+            reason=reason,
+            actor=actor,
+        )
+    )
 
 
 def _say(view: crossing.CrossingView) -> None:
@@ -111,16 +136,8 @@ def taken_back(
     actor: Actor = "cli",
 ) -> None:
     """A listed person brought to the crossing and taken back."""
-    _say(
-        crossing.record_taken_back(
-            open_database(ctx),
-            agreement_id=agreement,
-            number=stage,
-            party=party,
-            person_id=person,
-            reason=reason,
-            actor=actor,
-        )
+    _not_handed_over(
+        ctx, crossing.record_taken_back, agreement, stage, party, person, reason, actor
     )
 
 
@@ -135,17 +152,7 @@ def returned(
     actor: Actor = "cli",
 ) -> None:
     """A person handed over and then sent back across."""
-    _say(
-        crossing.record_returned(
-            open_database(ctx),
-            agreement_id=agreement,
-            number=stage,
-            party=party,
-            person_id=person,
-            reason=reason,
-            actor=actor,
-        )
-    )
+    _not_handed_over(ctx, crossing.record_returned, agreement, stage, party, person, reason, actor)
 
 
 @crossing_app.command("received-list")

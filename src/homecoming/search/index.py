@@ -299,13 +299,15 @@ class PersonIndex:
                 found.append(hashes)
         return found
 
-    def _postings(self, key: int) -> IntArray:
+    def _base_postings(self, key: int) -> IntArray:
+        """Names with this key in the compacted base."""
         at = int(np.searchsorted(self.key_hashes, key))
-        base = (
-            self.key_names[self.key_starts[at] : self.key_starts[at + 1]]
-            if at < len(self.key_hashes) and self.key_hashes[at] == key
-            else np.zeros(0, np.int64)
-        )
+        if at < len(self.key_hashes) and self.key_hashes[at] == key:
+            return self.key_names[self.key_starts[at] : self.key_starts[at + 1]]
+        return np.zeros(0, np.int64)
+
+    def _postings(self, key: int) -> IntArray:
+        base = self._base_postings(key)
         delta = self._delta_keys.get(key)
         return np.concatenate([base, np.array(delta, np.int64)]) if delta else base
 
@@ -362,12 +364,7 @@ class PersonIndex:
         next compaction) and those added since (counted as they are added)."""
         found = self._key_records.get(key)
         if found is None:
-            at = int(np.searchsorted(self.key_hashes, key))
-            names = (
-                self.key_names[self.key_starts[at] : self.key_starts[at + 1]]
-                if at < len(self.key_hashes) and self.key_hashes[at] == key
-                else np.zeros(0, np.int64)
-            )
+            names = self._base_postings(key)
             counts = self._entry_counts
             found = self._key_records[key] = int(counts[names[names < len(counts)]].sum())
         return found + self._delta_key_records.get(key, 0)

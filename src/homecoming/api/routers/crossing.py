@@ -1,6 +1,7 @@
 """/crossing: what happens at the crossing beyond a listed person's handover."""
 
 import dataclasses
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, UploadFile
@@ -85,17 +86,7 @@ def taken_back(
     body: NotHandedOverIn,
 ) -> CrossingOut:
     """A listed person brought to the crossing and taken back (recorded as not handed over)."""
-    view = crossing.record_taken_back(
-        db,
-        agreement_id=agreement_id,
-        number=number,
-        party=body.party,
-        person_id=body.person_id,
-        reason=body.reason,
-        actor=user.username,
-        scope=user.scope,
-    )
-    return _out(view)
+    return _not_handed_over(db, user, agreement_id, number, body, crossing.record_taken_back)
 
 
 @router.post(
@@ -111,17 +102,7 @@ def returned(
     body: NotHandedOverIn,
 ) -> CrossingOut:
     """A person handed over and then sent back across (the handover no longer stands)."""
-    view = crossing.record_returned(
-        db,
-        agreement_id=agreement_id,
-        number=number,
-        party=body.party,
-        person_id=body.person_id,
-        reason=body.reason,
-        actor=user.username,
-        scope=user.scope,
-    )
-    return _out(view)
+    return _not_handed_over(db, user, agreement_id, number, body, crossing.record_returned)
 
 
 @router.post(
@@ -161,4 +142,27 @@ async def received_list(
         received=result.received,
         differs=result.event is not None,
         event=_out(result.event) if result.event is not None else None,
+    )
+
+
+def _not_handed_over(
+    db: DatabaseDep,
+    user: Principal,
+    agreement_id: int,
+    number: int,
+    body: NotHandedOverIn,
+    record: Callable[..., crossing.CrossingView],
+) -> CrossingOut:
+    """A listed person not handed over after all (taken back, or sent back): one body's shape."""
+    return _out(
+        record(
+            db,
+            agreement_id=agreement_id,
+            number=number,
+            party=body.party,
+            person_id=body.person_id,
+            reason=body.reason,
+            actor=user.username,
+            scope=user.scope,
+        )
     )

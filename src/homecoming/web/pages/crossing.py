@@ -4,6 +4,7 @@ record an arrival on no list, a person taken back and one sent back after handov
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Request
@@ -112,25 +113,9 @@ async def record_taken_back(
     request: Request, db: DatabaseDep, user: Recorder, agreement_id: int, number: int
 ) -> Response:
     """Record a listed person brought to the crossing and taken back."""
-    form = await request.form()
-    posted = {k: forms.text(form, k) for k in ("party", "reason")}
-    try:
-        person = forms.whole(form, "person", label="person")
-        if person is None:
-            raise InvalidInput("give the person's id (from the stage's members)")
-        crossing.record_taken_back(
-            db,
-            agreement_id=agreement_id,
-            number=number,
-            party=posted["party"],
-            person_id=person,
-            reason=posted["reason"],
-            actor=user.username,
-            scope=user.scope,
-        )
-    except HomecomingError as problem:
-        return _refused(request, db, user, agreement_id, number, problem, posted)
-    return _done(agreement_id, number)
+    return await _not_handed_over(
+        request, db, user, agreement_id, number, crossing.record_taken_back
+    )
 
 
 @router.post("/exchanges/{agreement_id}/stages/{number}/crossing/sent-back")
@@ -138,13 +123,25 @@ async def record_sent_back(
     request: Request, db: DatabaseDep, user: Recorder, agreement_id: int, number: int
 ) -> Response:
     """Record a person handed over and then sent back across (the handover no longer stands)."""
+    return await _not_handed_over(request, db, user, agreement_id, number, crossing.record_returned)
+
+
+async def _not_handed_over(
+    request: Request,
+    db: Database,
+    user: Principal,
+    agreement_id: int,
+    number: int,
+    record: Callable[..., object],
+) -> Response:
+    """A listed person not handed over after all (taken back, or sent back): one form's shape."""
     form = await request.form()
     posted = {k: forms.text(form, k) for k in ("party", "reason")}
     try:
         person = forms.whole(form, "person", label="person")
         if person is None:
             raise InvalidInput("give the person's id (from the stage's members)")
-        crossing.record_returned(
+        record(
             db,
             agreement_id=agreement_id,
             number=number,

@@ -5,7 +5,7 @@ calling the same services (and needing the same capabilities) as the API's /woun
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -26,7 +26,9 @@ Writer = Annotated[Principal, page_requires(Capability.EXCHANGES_WRITE)]
 Recorder = Annotated[Principal, page_requires(Capability.HANDOVERS_RECORD)]
 
 
-def _needed(value: dt.date | None, what: str, field: str) -> dt.date:
+def _needed(form: Any, field: str, what: str) -> dt.date:
+    """A date the step cannot go without."""
+    value = forms.day(form, field, label=what)
     if value is None:
         raise InvalidInput(f"give {what} (YYYY-MM-DD, field {field})")
     return value
@@ -45,11 +47,7 @@ async def refer(request: Request, db: DatabaseDep, user: Writer, person_id: int)
             person_id=person_id,
             referred_by=Referrer(by),
             referrer=posted["referrer"],
-            referred_on=_needed(
-                forms.day(form, "referred_on", label="the referral's date"),
-                "the referral's date",
-                "referred_on",
-            ),
+            referred_on=_needed(form, "referred_on", "the referral's date"),
             examine_by=forms.day(form, "examine_by", label="the examination's deadline"),
             notes=posted["notes"],
             actor=user.username,
@@ -73,11 +71,7 @@ async def examine(request: Request, db: DatabaseDep, user: Writer, person_id: in
             db,
             person_id=person_id,
             body=ExaminingBody(body),
-            examined_on=_needed(
-                forms.day(form, "examined_on", label="the examination's date"),
-                "the examination's date",
-                "examined_on",
-            ),
+            examined_on=_needed(form, "examined_on", "the examination's date"),
             decision=MedicalDecision(decision),
             repatriate_by=forms.day(form, "repatriate_by", label="the repatriation's deadline"),
             notes=posted["notes"],
@@ -100,11 +94,7 @@ async def consent(request: Request, db: DatabaseDep, user: Writer, person_id: in
             db,
             person_id=person_id,
             answer=Consent(answer),
-            given_on=_needed(
-                forms.day(form, "given_on", label="the answer's date"),
-                "the answer's date",
-                "given_on",
-            ),
+            given_on=_needed(form, "given_on", "the answer's date"),
             witnessed_by=posted["witnessed_by"],
             notes=posted["notes"],
             actor=user.username,
@@ -124,11 +114,7 @@ async def repatriate(request: Request, db: DatabaseDep, user: Recorder, person_i
         wounded.repatriate(
             db,
             person_id=person_id,
-            repatriated_on=_needed(
-                forms.day(form, "repatriated_on", label="the repatriation's date"),
-                "the repatriation's date",
-                "repatriated_on",
-            ),
+            repatriated_on=_needed(form, "repatriated_on", "the repatriation's date"),
             place=posted["place"],
             actor=user.username,
             scope=user.scope,
