@@ -94,7 +94,8 @@ class Cli:
         # worktree) would not reach them, and they would run the editable install's code instead
         # of the code this run reports.
         paths = [p for p in self.env.get("PYTHONPATH", "").split(os.pathsep) if p]
-        self.env["PYTHONPATH"] = os.pathsep.join(str(Path(p).resolve()) for p in paths)
+        if paths:
+            self.env["PYTHONPATH"] = os.pathsep.join(str(Path(p).resolve()) for p in paths)
 
     def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         proc = subprocess.run(
