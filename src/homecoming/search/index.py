@@ -41,6 +41,8 @@ CANDIDATE_CAP = 4_000
 # `_candidate_names`).
 FEW_FULL_MATCHES = 2
 LEFT_OUT_BASE = 2_000
+# ...and only when those names are a handful (each is scored: the search's cost).
+LEFT_OUT_NAMES = 8
 MIN_NAME_LEVEL = 1
 # A person less likely than this is not shown (a shared given name with nothing else agreeing).
 MIN_PROBABILITY = 0.001
@@ -332,7 +334,9 @@ class PersonIndex:
             for left_out in range(len(words)):
                 rest = words[:left_out] + words[left_out + 1 :]
                 if sum(len(p) for p in rest[0]) <= LEFT_OUT_BASE:
-                    found = np.union1d(found, self._sharing_most(rest))
+                    sharing = self._sharing_most(rest)
+                    if len(sharing) <= LEFT_OUT_NAMES:  # a handful, or it says nothing
+                        found = np.union1d(found, sharing)
         return found[:CANDIDATE_CAP], [p for w in words for p in w]
 
     def _sharing_most(self, words: list[list[IntArray]]) -> IntArray:
