@@ -150,7 +150,7 @@ def test_two_drainers_never_both_take_a_row(db: Database) -> None:
 
 def test_a_background_drainer_matches_after_the_commit(db: Database) -> None:
     _inquiry(db)
-    db.drain_in_background(every=0.05)
+    db.drain_in_background(every=0.05, gather=0.01)
     _land(db)
     deadline = time.monotonic() + 60
     while db.pending() and time.monotonic() < deadline:

@@ -253,12 +253,13 @@ class Database:
         with self.reading() as session:
             return len(session.execute(select(LANDED_OUTBOX.c.id)).all())
 
-    def drain_in_background(self, *, every: float = 1.0) -> None:
+    def drain_in_background(self, *, every: float = 1.0, gather: float = 0.5) -> None:
         """From now on a thread of this process drains: a commit only wakes it.
 
-        It also looks every `every` seconds for rows other processes left (or a crash did)."""
+        Woken, it waits `gather` seconds for more commits, then drains them together. It also
+        looks every `every` seconds for rows other processes left (or a crash did)."""
         if self._drainer is None:
-            self._drainer = _Drainer(self, every)
+            self._drainer = _Drainer(self, every, gather)
 
     def _claim(
         self, only: Sequence[int] | None, batch: int
@@ -409,9 +410,10 @@ def _owe(session: Session, landed: dict[str, list[int]]) -> list[int]:
 class _Drainer:
     """The thread that drains a serving process's outbox after the responses."""
 
-    def __init__(self, db: Database, every: float) -> None:
+    def __init__(self, db: Database, every: float, gather: float) -> None:
         self._db = db
         self._every = every
+        self._gather = gather
         self._woken = threading.Event()
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="outbox-drainer", daemon=True)
@@ -427,7 +429,10 @@ class _Drainer:
 
     def _run(self) -> None:
         while not self._stopping.is_set():
-            self._woken.wait(self._every)
+            if self._woken.wait(self._every):
+                # Let a burst of writes gather: re-matching many records at once costs a
+                # fraction of re-matching each alone (8 ms for one, 1.4 ms each for 400).
+                self._stopping.wait(self._gather)
             self._woken.clear()
             try:
                 self._db.drain()

@@ -325,6 +325,7 @@ class ReviewPair(Base):
 PERSONS = cast(Table, Person.__table__)
 RECORDS = cast(Table, Record.__table__)
 CONTACTS = cast(Table, Contact.__table__)
+SOURCES = cast(Table, Source.__table__)
 LANDED_OUTBOX = cast(Table, LandedOutbox.__table__)
 
 # Feature tables live beside their features; importing them here puts them on Base.metadata.

@@ -1,4 +1,5 @@
-"""the outbox of landed records: tracing re-matches them after the response, never loses them
+"""the outbox of landed records (tracing re-matches them after the response, never loses
+them), and the indexes a handover reads a person's rows of a stage by
 
 Revision ID: 0014
 Revises: 0013
@@ -19,7 +20,16 @@ depends_on: str | Sequence[str] | None = None
 JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 
 
+# Without them SQLite walks every row of the stage (it picks the stage's index).
+PAIRS = {
+    "handovers": "ix_handovers_stage_id_person_id",
+    "stage_members": "ix_stage_members_stage_id_person_id",
+}
+
+
 def upgrade() -> None:
+    for table, name in PAIRS.items():
+        op.create_index(name, table, ["stage_id", "person_id"], unique=False)
     op.create_table(
         "landed_outbox",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -36,5 +46,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    for table, name in PAIRS.items():
+        op.drop_index(name, table_name=table)
     op.drop_index(op.f("ix_landed_outbox_claimed_by"), table_name="landed_outbox")
     op.drop_table("landed_outbox")
