@@ -148,13 +148,22 @@ def test_two_drainers_never_both_take_a_row(db: Database) -> None:
     assert len(every) == len(set(every)) == 24  # each landed record heard of exactly once
 
 
-def test_a_background_drainer_matches_after_the_commit(db: Database) -> None:
+def test_a_handle_that_leaves_its_rows_to_a_drainer_elsewhere(db: Database) -> None:
     _inquiry(db)
-    db.drain_in_background(every=0.05, gather=0.01)
-    _land(db)
-    deadline = time.monotonic() + 60
-    while db.pending() and time.monotonic() < deadline:
-        time.sleep(0.05)
+    worker = Database(db.url)
+    worker.leave_to_drainer()  # as `homecoming serve`'s workers do
+    _land(worker)
+    assert db.pending() == 1 and leads.queue(db) == []
+    stop = threading.Event()
+    drainer = threading.Thread(target=db.drain_until, args=(stop,), kwargs={"every": 0.05})
+    drainer.start()
+    try:
+        deadline = time.monotonic() + 60
+        while db.pending() and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        drainer.join()
     assert db.pending() == 0
     assert len(leads.queue(db)) == 1
 

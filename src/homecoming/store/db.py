@@ -153,8 +153,8 @@ class Database:
     commit loses none. Draining the outbox (`drain`) tells each subscriber (`subscribe`) of
     them: that is how tracing re-matches the open inquiries new evidence may answer, without
     the services that land it knowing. By default a transaction drains its own rows right
-    after its commit; a server calls `drain_in_background()`, and then a thread of its own
-    drains after the response, many writes at once.
+    after its commit; a server's workers `leave_to_drainer()`, and a process of its own
+    (`drain_until`) drains after the responses, many writes at once.
     """
 
     # A claim this old is taken to be a drainer that died: another drainer takes the rows over.
@@ -175,7 +175,7 @@ class Database:
             self.engine.execution_options(**{READ_ONLY_OPTION: True}), expire_on_commit=False
         )
         self._subscribers: dict[str, RecordsLanded] = {}
-        self._drainer: _Drainer | None = None
+        self._left_to_drainer = False
 
     def subscribe(self, name: str, subscriber: RecordsLanded) -> None:
         """Tell `subscriber` of every record landed (through any handle), when drained.
@@ -198,8 +198,8 @@ class Database:
         """One transaction: committed when the block ends, rolled back on any error.
 
         The records it wrote go to the outbox in the same transaction; after the commit (and
-        outside SQLite's writers' queue) they are drained at once, or the background drainer
-        is woken. A rolled-back transaction leaves nothing.
+        outside SQLite's writers' queue) they are drained at once, unless this handle leaves
+        them to a drainer. A rolled-back transaction leaves nothing.
         """
         landed: dict[str, list[int]] = {}
         owed: list[int] = []
@@ -215,9 +215,7 @@ class Database:
                 owed = _owe(session, landed)
         if not owed or not self._subscribers:
             return  # a handle nobody listens to leaves its rows for one that has listeners
-        if self._drainer is not None:
-            self._drainer.wake()
-        else:
+        if not self._left_to_drainer:
             self.drain(only=owed)
 
     def drain(self, *, only: Sequence[int] | None = None, batch: int = DRAIN_BATCH) -> int:
@@ -253,13 +251,24 @@ class Database:
         with self.reading() as session:
             return len(session.execute(select(LANDED_OUTBOX.c.id)).all())
 
-    def drain_in_background(self, *, every: float = 1.0, gather: float = 0.5) -> None:
-        """From now on a thread of this process drains: a commit only wakes it.
+    def leave_to_drainer(self) -> None:
+        """From now on a commit leaves its rows to a drainer elsewhere (`drain_until`)."""
+        self._left_to_drainer = True
 
-        Woken, it waits `gather` seconds for more commits, then drains them together. It also
-        looks every `every` seconds for rows other processes left (or a crash did)."""
-        if self._drainer is None:
-            self._drainer = _Drainer(self, every, gather)
+    def drain_until(self, stop: threading.Event, *, every: float = 0.5) -> None:
+        """Drain, again and again, until `stop` is set; look every `every` s when idle.
+
+        What a burst of commits left is drained together: re-matching many records at once
+        costs a fraction of re-matching each alone. An error is logged and the loop goes on
+        (the rows stay claimed until the claim expires)."""
+        while not stop.is_set():
+            try:
+                drained = self.drain()
+            except Exception:
+                log.exception("draining the landed records' outbox failed; retrying later")
+                drained = 0
+            if not drained:
+                stop.wait(every)
 
     def _claim(
         self, only: Sequence[int] | None, batch: int
@@ -366,9 +375,6 @@ class Database:
             connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
     def dispose(self) -> None:
-        if self._drainer is not None:
-            self._drainer.stop()
-            self._drainer = None
         self.engine.dispose()
         if self._writers is not None:
             self._writers.close()
@@ -405,39 +411,6 @@ def _owe(session: Session, landed: dict[str, list[int]]) -> list[int]:
     now = dt.datetime.now(dt.UTC)
     statement = insert(LANDED_OUTBOX).returning(LANDED_OUTBOX.c.id)
     return [session.execute(statement, {**row, "created_at": now}).scalar_one() for row in rows]
-
-
-class _Drainer:
-    """The thread that drains a serving process's outbox after the responses."""
-
-    def __init__(self, db: Database, every: float, gather: float) -> None:
-        self._db = db
-        self._every = every
-        self._gather = gather
-        self._woken = threading.Event()
-        self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="outbox-drainer", daemon=True)
-        self._thread.start()
-
-    def wake(self) -> None:
-        self._woken.set()
-
-    def stop(self) -> None:
-        self._stopping.set()
-        self._woken.set()
-        self._thread.join(timeout=60)
-
-    def _run(self) -> None:
-        while not self._stopping.is_set():
-            if self._woken.wait(self._every):
-                # Let a burst of writes gather: re-matching many records at once costs a
-                # fraction of re-matching each alone (8 ms for one, 1.4 ms each for 400).
-                self._stopping.wait(self._gather)
-            self._woken.clear()
-            try:
-                self._db.drain()
-            except Exception:  # the rows stay claimed; another drain takes them over later
-                log.exception("draining the landed records' outbox failed; retrying later")
 
 
 def lock_row(session: Session, table: str, key: int) -> None:
