@@ -126,6 +126,13 @@ def test_the_table_agrees_with_record_features_on_generated_records(
         assert set(row["bk_names"] or ()) == pairs, record
         assert len(row["bk_name_dob"] or ()) == len(expected["bk_name_dob"] or ())
         assert sorted(row["bk_family"] or ()) == hashed(expected["bk_family"]), record
+        given_patronymic = {
+            pair_hash(hash(k) & _HASH_MASK, hash(form) & _HASH_MASK)
+            for k, form in (key.split("|") for key in expected["bk_given_patronymic"] or ())
+        }
+        assert set(row["bk_given_patronymic"] or ()) == given_patronymic, record
+        starts = row["bk_given_family_start"] or ()
+        assert len(starts) == len(expected["bk_given_family_start"] or ()), record
 
 
 SERVICE_NUMBERS = [

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from homecoming.match.levels import (
     DOB_LEVELS,
     NAME_LEVELS,
+    NAMES_APART,
     PATRONYMIC_LEVELS,
     PLACE_LEVELS,
     SERVICE_LEVELS,
@@ -162,8 +163,11 @@ def date_of_birth_comparison(weights: ComparisonWeights | None = None) -> Any:
     transposed = f"{y}_l = {y}_r and {m}_l = {d}_r and {d}_l = {m}_r"
     one_digit_off = f"{same_day_month} and {one_digit}"
     year_off = f"abs({y}_l - {y}_r) = 1"
-    # Near dates count only where the names agree (match.levels.NameEvidence.agree).
+    # Near dates count only where the names agree (match.levels.NameEvidence.agree); no date
+    # is no evidence unless a name part is two letters off (NameEvidence.apart).
     agree = _AGREE
+    apart = f"coalesce({NAME_UDF}({_NAMES}), -1) = {NAMES_APART}"
+    undated = f"{y}_l is null or {y}_r is null"
     return _graded(
         "date_of_birth",
         DOB_LEVELS,
@@ -176,8 +180,9 @@ def date_of_birth_comparison(weights: ComparisonWeights | None = None) -> Any:
             plain(f"{y}_l = {y}_r"),
             plain(f"({year_off}) and {agree}"),
             plain(f"({transposed}) or ({one_digit_off}) or ({year_off})"),
+            plain(f"({undated}) and {apart}"),
         ],
-        plain(f"{y}_l is null or {y}_r is null"),
+        plain(f"({undated}) and not {apart}"),
         weights,
     )
 

@@ -20,6 +20,7 @@ from homecoming.linkage.name_features import (
     _KEYED_SQL,
     _PAIR_SQL,
     _TOKENS,
+    FAMILY_START,
     Parts,
     _as_family,
     _field_tokens,
@@ -64,6 +65,8 @@ FEATURE_COLUMNS: dict[str, str] = {
     "bk_name_year": "keys",  # key of one name part + birth year (hashed)
     "bk_name_dob": "keys",  # key of one name part + full date of birth (hashed)
     "bk_family": "keys",  # keys of the family name alone (hashed): linking a list only
+    "bk_given_patronymic": "keys",  # a given-name key with a patronymic form: linking a list only
+    "bk_given_family_start": "keys",  # a given-name key with the family name's first letters: same
 }
 
 # One row per distinct family / given / patronymic field value: what the field gives a record.
@@ -295,6 +298,14 @@ _CROSS_PAIRS = (
 _KEYS = "list_distinct(list_concat(coalesce(f.family_keys, []), coalesce(g.keys, [])))"
 _PAIRS = f"list_distinct(flatten([f.family_pairs, g.pairs, {_CROSS_PAIRS}]))"
 _PATRONYMIC = "list_distinct(flatten([f.family_pat_forms, g.pat_forms, p.all_forms]))"
+_GIVEN_PATRONYMIC = (
+    "list_distinct(flatten(list_transform(coalesce(g.keys, []), lambda a: list_transform("
+    f"coalesce({_PATRONYMIC}, []), lambda b: {_PAIR_SQL}))))"
+)
+_GIVEN_FAMILY_START = (
+    "list_transform(coalesce(g.keys, []), "
+    f"lambda k: (hash(k, left(f.neutral_primary, {FAMILY_START})) >> 1)::bigint)"
+)
 _DOB_ISO = "printf('%04d-%02d-%02d', r.dob_year, r.dob_month, r.dob_day)"
 _WRITTEN = (
     "concat_ws(' ', nullif(r.family_name, ''), nullif(r.given_name, ''), nullif(r.patronymic, ''))"
@@ -336,7 +347,10 @@ assembled as (
         case when r.full_name <> '' then r.full_name else {_WRITTEN} end as name_text,
         {_or_none(_KEYS)} as keys,
         {_or_none(_PAIRS)} as pairs,
-        f.family_keys as family_keys
+        f.family_keys as family_keys,
+        {_or_none(_GIVEN_PATRONYMIC)} as given_patronymic,
+        case when length(f.neutral_primary) >= {FAMILY_START} then {_or_none(_GIVEN_FAMILY_START)}
+            end as given_family_start
     from named r
     left join field_values f on f.text = r.family
     left join field_values g on g.text = r.given
@@ -357,7 +371,9 @@ select
         then list_transform(keys, lambda k: {_KEYED_SQL.format("dob_year")}) end as bk_name_year,
     case when dob_iso is not null
         then list_transform(keys, lambda k: {_KEYED_SQL.format("dob_iso")}) end as bk_name_dob,
-    family_keys as bk_family
+    family_keys as bk_family,
+    given_patronymic as bk_given_patronymic,
+    given_family_start as bk_given_family_start
 from assembled
 order by row_number
 """

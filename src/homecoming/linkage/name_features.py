@@ -122,6 +122,7 @@ def name_features(parts: Parts) -> dict[str, Any]:
         else None,
         "_part_keys": tuple(_token_keys(t) for t in family + given if not t.initial),
         "_family_keys": sorted({k for t in family if not t.initial for k in _token_keys(t)}),
+        "_given_keys": sorted({k for t in given if not t.initial for k in _token_keys(t)}),
     }
 
 
@@ -142,6 +143,7 @@ def record_features(record: InputRecord) -> dict[str, Any]:
     row = name_features(name_parts(record))
     part_keys: tuple[frozenset[str], ...] = row.pop("_part_keys")
     family_keys: list[str] = row.pop("_family_keys")
+    given_keys: list[str] = row.pop("_given_keys")
     born = record.date_of_birth
     all_keys = _union(part_keys) or []
     pairs = _pair_keys(part_keys)
@@ -164,6 +166,13 @@ def record_features(record: InputRecord) -> dict[str, Any]:
         if born.day is not None and all_keys
         else None,
         bk_family=family_keys or None,
+        bk_given_family_start=[f"{k}|{start}" for k in given_keys]
+        if (start := (row["family_primary"] or "")[:FAMILY_START]) and len(start) == FAMILY_START
+        else None,
+        bk_given_patronymic=[
+            f"{k}|{form}" for k in given_keys for form in row["patronymic_forms"] or ()
+        ]
+        or None,
     )
     return row
 
@@ -180,6 +189,9 @@ def pair_hash(left: int, right: int) -> int:
 
 
 _PAIR_FACTOR = 1_000_003
+# Letters of the family name's common form that, with a given name, make a key for linking a
+# list: a family name mistyped after its start (Герамимчук, Krabtsiv, Yakovle) keeps them.
+FAMILY_START = 3
 # A name-part key with a birth year or date: hashed in SQL only (`k` is the key).
 _KEYED_SQL = "(hash(k, {}) >> 1)::bigint"
 _PAIR_SQL = f"((least(a, b)::hugeint * {_PAIR_FACTOR} + greatest(a, b)) % {_HASH_MASK})::bigint"

@@ -21,6 +21,7 @@ from homecoming.names.parse import ParsedName, parse_name
 from homecoming.names.token import NameToken, name_token
 from homecoming.names.tuning import (
     DIFFERENT_PART,
+    EDIT,
     EXACT_PART,
     FEMININE,
     INITIAL,
@@ -57,6 +58,7 @@ DOB_LEVELS = (
     "same year, month differs",
     "year off by one",
     "a near date, and a name that does not agree",
+    "no date to compare, and one name part two letters off or more",
     "different",
 )
 # Dates one slip apart (day and month transposed, a year one digit or one year off) count for a
@@ -67,6 +69,11 @@ DOB_LEVELS = (
 # name and date with a negative weight.
 NAMES_AGREE = 5  # vector value of NAME_LEVELS[2]
 SLIP = 4  # vector value of NAME_LEVELS[3], "one small slip"
+# Without a date, a name part two letters off or more (NAME_LEVELS[4]) is as often a
+# near-namesake (Лапина / Лапшина, Вакуленко / Вакунмленко with the same given name and
+# patronymic) as the same person: only a date makes such a pair likely. It falls to a joint
+# level of date and name with a weight of its own (match.train.UNDATED_APART_WEIGHT).
+NAMES_APART = 3  # vector value of NAME_LEVELS[4], "two parts, one differs more"
 SEX_LEVELS = ("sex agrees", "sex differs")
 # A service number copied onto the wrong row (the neighbour's, a brother's) is a known clerical
 # error of hand-made lists. A number that agrees while the names do not agree and the years of
@@ -108,6 +115,11 @@ class NameEvidence:
         nine misses (docs/linkage.md, thresholds)."""
         return self.name >= NAMES_AGREE or (self.name == SLIP and self.family_same)
 
+    @property
+    def apart(self) -> bool:
+        """One name part two letters off or more while the others agree (NAME_LEVELS[4])."""
+        return self.name == NAMES_APART
+
 
 def _is_patronymic_pair(name: ParsedName, index: int) -> bool:
     return name.tokens[index].patronymic or name.role_of(index) == "patronymic"
@@ -134,8 +146,14 @@ def name_evidence_parsed(a: ParsedName, b: ParsedName) -> NameEvidence:
                 apart = letters_apart(x, y)
                 if grade == SLIP_GRADE and apart > 1:
                     grade = APART
-                elif grade == APART and apart == 1 and not _two_known_words(x, y):
-                    grade = SLIP_GRADE  # a short name one letter off: Мрад / Мурад, Олг / Олег
+                elif (
+                    grade == APART
+                    and not _two_known_words(x, y)
+                    and (apart == 1 or (rule == EDIT and forms_apart(x, y) == 1))
+                ):
+                    # A short name one letter off: Мрад / Мурад, Олг / Олег, and across
+                    # alphabets Vitslii / Віталій.
+                    grade = SLIP_GRADE
             grades.append(grade)
             if grade == EXACT and left.role_of(i) == "family" and right.role_of(j) == "family":
                 family_same = True
@@ -181,7 +199,26 @@ def letters_apart(a: NameToken, b: NameToken) -> int:
     """
     if a.script != b.script or not a.key or not b.key:
         return 0
+    if a.script == "cyrillic":
+        return int(OSA.distance(_cyrillic_letters(a.key), _cyrillic_letters(b.key)))
     return int(OSA.distance(a.key, b.key))
+
+
+def forms_apart(a: NameToken, b: NameToken) -> int:
+    """How many letters the closest common forms of two words in two alphabets differ by."""
+    if a.script == b.script or not a.forms or not b.forms:
+        return 0
+    return int(min(OSA.distance(x, y) for x in a.forms for y in b.forms))
+
+
+# Letters that differ only between Ukrainian and Russian spelling of one name (Сітніков /
+# Ситников, Кадиргулов / Кадыргулов, Євсєєв / Евсеев, Вʼячеслав / Вячеслав) are no typo.
+_UK_RU_LETTERS = str.maketrans({"і": "и", "ы": "и", "ї": "и", "є": "е", "э": "е", "ґ": "г"})
+_SIGNS = re.compile("[ьъʼ'’]")
+
+
+def _cyrillic_letters(key: str) -> str:
+    return _SIGNS.sub("", key.translate(_UK_RU_LETTERS))
 
 
 def _name_level(grades: list[int], main_a: list[NameToken], main_b: list[NameToken]) -> int:
@@ -252,14 +289,17 @@ def one_digit_apart(a: int, b: int) -> bool:
     return a // 10 == b // 10 or (a % 10 == b % 10 and a // 100 == b // 100)
 
 
-def dob_level(a: PartialDate, b: PartialDate, agree: bool = True) -> int:
-    """Partial dates of birth graded, given whether the pair's names agree (NameEvidence.agree).
+def dob_level(a: PartialDate, b: PartialDate, agree: bool = True, *, apart: bool = False) -> int:
+    """Partial dates of birth graded, given whether the pair's names agree (NameEvidence.agree)
+    and whether a name part is two letters off or more (NameEvidence.apart).
 
     SQL twin: comparisons.date_of_birth_comparison. A near date counts only where the names
-    agree; otherwise it is the joint level "a near date, and a name that does not agree".
+    agree; otherwise it is the joint level "a near date, and a name that does not agree". No
+    date on a side is no evidence, unless a name part is two letters off: then the pair falls
+    to the joint level "no date to compare, and one name part two letters off or more".
     """
     if a.year is None or b.year is None:
-        return NULL
+        return vector_value(DOB_LEVELS, len(DOB_LEVELS) - 2) if apart else NULL
     same_day_month = a.month is not None and a.month == b.month and a.day is not None
     same_day_month = same_day_month and a.day == b.day
     transposed = (
@@ -410,7 +450,7 @@ def compare_facts(a: Facts, b: Facts) -> tuple[dict[str, int], NameEvidence]:
     levels = {
         "name": names.name,
         "patronymic": names.patronymic,
-        "date_of_birth": dob_level(a.born, b.born, names.agree),
+        "date_of_birth": dob_level(a.born, b.born, names.agree, apart=names.apart),
         "sex": sex_level(a.sex, b.sex),
         "service_number": service_level(a.service_number, b.service_number, conflict=conflict),
         "unit": unit_level(a.unit, b.unit),

@@ -20,6 +20,7 @@ from pathlib import Path
 from homecoming.generate.records import generate_dataset, pairs
 from homecoming.match.levels import (
     COMPARISON_LEVELS,
+    DOB_LEVELS,
     SERVICE_LEVELS,
     TF_NAME_LEVELS,
     Facts,
@@ -52,7 +53,17 @@ JOINT_WEIGHT = -4.0
 # its weight is set too (chosen on the independent generator's dev split): a hint, not proof.
 SERVICE_CONFLICT_LEVEL = SERVICE_LEVELS[2]
 SERVICE_CONFLICT_WEIGHT = 2.0
-SET_WEIGHTS = {JOINT_LEVEL: JOINT_WEIGHT, SERVICE_CONFLICT_LEVEL: SERVICE_CONFLICT_WEIGHT}
+# The joint level "no date to compare, and one name part two letters off or more"
+# (levels.DOB_LEVELS): the generator makes no near-namesakes, so random pairs say nothing of
+# them; without a date such a pair is as often two people as one (chosen on the independent
+# generator's dev split: name-only pairs with hard negatives).
+UNDATED_APART_LEVEL = DOB_LEVELS[-2]
+UNDATED_APART_WEIGHT = -4.0
+SET_WEIGHTS = {
+    JOINT_LEVEL: JOINT_WEIGHT,
+    SERVICE_CONFLICT_LEVEL: SERVICE_CONFLICT_WEIGHT,
+    UNDATED_APART_LEVEL: UNDATED_APART_WEIGHT,
+}
 
 
 def _counts(facts: dict[str, Facts], pair_ids: list[tuple[str, str]]) -> dict[str, Counter[int]]:

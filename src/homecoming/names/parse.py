@@ -114,7 +114,15 @@ def _order(tokens: list[NameToken], raw: list[str], text: str, hint: OrderHint |
         return "given_first"
     if len(tokens) == 2 and _is_known_given(tokens[1]) and not _is_known_given(tokens[0]):
         return "family_first"
+    if len(tokens) == 2 and _is_known_surname(tokens[0]) and not _is_known_surname(tokens[1]):
+        # "Anisimov Vitslii", "GRISHIN KONDTANTIN": a given name mistyped is known as neither;
+        # the word that is a common surname is the family name, wherever it stands.
+        return "family_first"
     return "given_first"
+
+
+def _is_known_surname(token: NameToken) -> bool:
+    return bool(token.surnames) and not token.common_given and not token.patronymic
 
 
 def _roles(tokens: list[NameToken], order: str) -> list[str]:

@@ -191,6 +191,18 @@ def is_patronymic(token: str) -> bool:
     return bool(father_name_ids(_forms_of(fix_homoglyphs(token))))
 
 
+# Ukrainian writes a Russian ё after a consonant as ьо (Семьон, Фьодор, Корольов, Сьома),
+# Russian as ё or, mostly, е (Семён / Семен, Фёдор / Федор): the same name.
+_UKRAINIAN_YO = re.compile(r"(?<=[бвгґджзклмнпрстфхцчшщ])ьо", re.IGNORECASE)
+
+
+def _yo_written(cased: str) -> tuple[str, ...]:
+    """A Cyrillic word with a Ukrainian ьо for the Russian ё, as Russian writes it (ё as е)."""
+    if "ьо" not in cased.lower():
+        return ()
+    return (_UKRAINIAN_YO.sub("е", cased),)
+
+
 # Bounded, so that a million-record run keeps memory flat; a token holds a few small sets.
 @lru_cache(maxsize=100_000)
 def name_token(text: str) -> NameToken:
@@ -202,7 +214,8 @@ def name_token(text: str) -> NameToken:
         cased = token.capitalize()
         primary_forms = _cyrillic_forms(cased, _standards_for_token(cased))
         counterparts = [
-            c.capitalize() for c in (*russian_forms(cased), *ukrainian_forms(cased)[:2])
+            c.capitalize()
+            for c in (*russian_forms(cased), *ukrainian_forms(cased)[:2], *_yo_written(cased))
         ]
         other: list[str] = []
         for counterpart in counterparts:

@@ -36,6 +36,11 @@ IntArray = npt.NDArray[np.int64]
 # Past this many candidate names for the rarest query word, only the first are scored: a
 # single common given name typed alone cannot be ranked in milliseconds, and says little.
 CANDIDATE_CAP = 4_000
+# When this many names at most carry every word of a query, the names carrying all but one are
+# candidates too, if the rarest word left is held by this many postings at most (see
+# `_candidate_names`).
+FEW_FULL_MATCHES = 2
+LEFT_OUT_BASE = 2_000
 MIN_NAME_LEVEL = 1
 # A person less likely than this is not shown (a shared given name with nothing else agreeing).
 MIN_PROBABILITY = 0.001
@@ -318,6 +323,20 @@ class PersonIndex:
         if not words:
             return np.zeros(0, np.int64), []
         words.sort(key=lambda postings: sum(len(p) for p in postings))
+        found = self._sharing_most(words)
+        if len(words) > 2 and len(found) <= FEW_FULL_MATCHES:
+            # Few names carry every word: one of them may be the query's own copy, its slip
+            # included (a list's entry is in the index too: Хохоов for Хохлов, Анаолий for
+            # Анатолій). The names that carry all the words but one are candidates as well,
+            # where that costs little (the rarest word left is rare).
+            for left_out in range(len(words)):
+                rest = words[:left_out] + words[left_out + 1 :]
+                if sum(len(p) for p in rest[0]) <= LEFT_OUT_BASE:
+                    found = np.union1d(found, self._sharing_most(rest))
+        return found[:CANDIDATE_CAP], [p for w in words for p in w]
+
+    def _sharing_most(self, words: list[list[IntArray]]) -> IntArray:
+        """Names of the rarest word's postings that carry the most of the other words."""
         base = np.concatenate(words[0])  # may repeat a name: unique only what survives
         if len(words) > 1:
             matches = sum(
@@ -326,7 +345,7 @@ class PersonIndex:
             )
             if matches.max() > 0:
                 base = base[matches == matches.max()]
-        return np.unique(base)[:CANDIDATE_CAP], [p for w in words for p in w]
+        return np.unique(base)
 
     def _born_near(self, name_ids: IntArray, year: int) -> IntArray:
         """Names with a record born within a year of `year`, or of unknown birth."""
@@ -474,7 +493,9 @@ class PersonIndex:
         return {
             "name": evidence.name if evidence is not None else NULL,
             "patronymic": evidence.patronymic if evidence is not None else NULL,
-            "date_of_birth": dob_level(query.born, born, agree),
+            "date_of_birth": dob_level(
+                query.born, born, agree, apart=evidence is not None and evidence.apart
+            ),
             "sex": sex_level(query.sex, SEX_NAMES.get(sex)),
             "service_number": service_level(
                 wanted_service or None,

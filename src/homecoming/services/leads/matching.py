@@ -17,7 +17,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from homecoming.domain.dates import PartialDate
-from homecoming.domain.record import Fate, SourceKind
+from homecoming.domain.record import Fate, SourceKind, service_number_key
 from homecoming.match.levels import one_digit_apart
 from homecoming.search.index import Query
 from homecoming.services import audit, inquiries
@@ -330,11 +330,21 @@ def _proposed(
     }
 
 
-def _born_apart(born: int | None, item: _Evidence) -> bool:
+def _born_apart(born: int | None, item: _Evidence, sought_service: str | None = None) -> bool:
     """Years of birth too far apart for any lead: not scored (a slip of one year or of one digit
-    of the year is scored: the match model weighs it with the day and month)."""
+    of the year is scored: the match model weighs it with the day and month).
+
+    A service number that agrees outweighs the year. `sought_service` is the inquiry's number
+    ('' when it gives none); None where it is not at hand, and then any number on the evidence
+    lets the pair through to `_score_pairs`, which asks again with the inquiry's own.
+    """
     year = item.seen.date_of_birth.year
-    if born is None or year is None or item.seen.service_number or item.seen.surname_only:
+    if born is None or year is None or item.seen.surname_only:
+        return False
+    if item.seen.service_number and (
+        sought_service is None
+        or service_number_key(sought_service) == service_number_key(item.seen.service_number)
+    ):
         return False
     return abs(born - year) > 1 and not one_digit_apart(born, year)
 
@@ -360,6 +370,9 @@ def _score_pairs(
             continue
         for record_id, (item, verified) in sorted(found.items()):
             if record_id == case.record_id or (inquiry_id, record_id) in seen_records:
+                continue
+            born = case.sought.date_of_birth.year
+            if not verified and _born_apart(born, item, case.sought.service_number or ""):
                 continue
             key = (case.sought, item.seen, verified)
             candidate = cache.get(key)
