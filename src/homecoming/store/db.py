@@ -14,7 +14,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Table, create_engine, delete, event, insert, inspect, select, text
+from sqlalchemy import (
+    Engine,
+    Table,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+    text,
+)
 from sqlalchemy import update as sql_update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -249,7 +260,8 @@ class Database:
         from homecoming.store.models import LANDED_OUTBOX
 
         with self.reading() as session:
-            return len(session.execute(select(LANDED_OUTBOX.c.id)).all())
+            counted = select(func.count()).select_from(LANDED_OUTBOX)
+            return int(session.execute(counted).scalar_one())
 
     def leave_to_drainer(self) -> None:
         """From now on a commit leaves its rows to a drainer elsewhere (`drain_until`)."""
