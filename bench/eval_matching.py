@@ -90,6 +90,12 @@ class Cli:
         self.env["HOMECOMING_DATA_DIR"] = str(data_dir)
         self.env.setdefault("HOMECOMING_ENVIRONMENT", "development")
         self.env["HOMECOMING_LOG_LEVEL"] = "WARNING"
+        # The commands run in a temporary directory: a relative PYTHONPATH (PYTHONPATH=src from a
+        # worktree) would not reach them, and they would run the editable install's code instead
+        # of the code this run reports.
+        paths = [p for p in self.env.get("PYTHONPATH", "").split(os.pathsep) if p]
+        if paths:
+            self.env["PYTHONPATH"] = os.pathsep.join(str(Path(p).resolve()) for p in paths)
 
     def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         proc = subprocess.run(
@@ -800,6 +806,8 @@ def main() -> None:
         [sys.executable, "-c", "import homecoming; print(homecoming.__file__)"],
         capture_output=True,
         text=True,
+        cwd=tempfile.gettempdir(),  # where the commands run (see Cli)
+        env=Cli(Path.cwd(), Path.cwd()).env,
     ).stdout.strip()
     print(f"homecoming from {where or '?'}")
     results: dict[str, dict[str, Any]] = {}

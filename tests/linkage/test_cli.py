@@ -134,3 +134,48 @@ def test_a_three_row_name_only_file_with_the_registrys_column_names(
     assert outs[0].read_bytes() == outs[1].read_bytes()
     clusters = {r["id"]: r["cluster_id"] for r in _rows(outs[0])}
     assert clusters == {"1": "1", "2": "1", "3": "3"}
+
+
+def test_a_name_only_list_links_a_mistyped_family_name_and_not_a_near_namesake(
+    app: typer.Typer, tmp_path: Path
+) -> None:
+    """A list without dates: a family name one slip off links when the given name and the
+    patronymic agree (never compared before: no key held it) or the family name starts alike;
+    two letters off is a near-namesake and stays unlinked."""
+    left = tmp_path / "registry.csv"
+    # Two hundred others beside them: the chance that two rows are one man is one in hundreds.
+    others = [
+        f"f{i}-{j},{family} {given} Іванович\n"
+        for i, family in enumerate(FAMILIES)
+        for j, given in enumerate(GIVEN)
+    ]
+    left.write_text(
+        "id,full_name\n"
+        "r1,Шухевич Валентин Давидович\n"
+        "r2,Герасимчук Григорій Альбертович\n"
+        "r3,Вакуленко Ілля Валентинович\n" + "".join(others),
+        encoding="utf-8",
+    )
+    right = tmp_path / "list.csv"
+    right.write_text(
+        "id,full_name\n"
+        "l1,Shukhebich Valentin Davydovich\n"  # a slip in the family name
+        "l2,ГЕРАМИМЧУК ГРИГОРИЙ\n"  # a slip, no patronymic
+        "l3,Вакунмленко Илья Валентинович\n",  # two letters off: another family
+        encoding="utf-8",
+    )
+    out = tmp_path / "links.csv"
+    result = CliRunner().invoke(app, ["link", str(left), str(right), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert {(r["left_id"], r["right_id"]) for r in _rows(out)} == {("r1", "l1"), ("r2", "l2")}
+
+
+FAMILIES = [
+    *("Мельник", "Бондар", "Ткачук", "Кравець", "Олійник", "Шевчук", "Поліщук", "Коваль"),
+    *("Савчук", "Руденко", "Марченко", "Лисенко", "Романюк", "Гуменюк", "Павлюк", "Кушнір"),
+    *("Мороз", "Левченко", "Зінченко", "Дячук"),
+]
+GIVEN = [
+    *("Петро", "Андрій", "Тарас", "Богдан", "Остап", "Юрій", "Назар", "Орест", "Степан"),
+    "Мирон",
+]

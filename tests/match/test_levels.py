@@ -69,6 +69,14 @@ NAME_CASES = [
     ("Собакін Прохор", "Сонбакін Прохор", SLIP),
     ("Собакін Прохор", "Сонбаьин Прохор", APART),
     ("Собакін Прохор", "Собкаін Прохор", SLIP),  # two neighbours swapped: one slip
+    # letters Ukrainian and Russian spell differently are no typo: one slip, not two
+    ("Сітніков Станіслав", "Ситнико Станислав", SLIP),
+    ("Кадиргулов Урал", "Кадыгулов Урал", SLIP),
+    ("Копилов Даніїл", "Кофпылов Даниил", SLIP),
+    ("Вакуленко Ілля", "Вакунмленко Илья", APART),
+    # a Ukrainian ьо is the Russian ё, written е
+    ("Журавльов Валентін", "Журавлев Валентин", FORM),
+    ("Герасімов Семьон", "Герасимов Семен", FORM),
     # a short given name one letter off, or a typo on a Russian form of the given name
     ("Абакаров Мрад", "Абакаров Мурад", SLIP),
     ("Спільний Олг", "Спільний Олег", SLIP),
@@ -132,6 +140,43 @@ def test_dob_levels(left: PartialDate, right: PartialDate, expected: str) -> Non
 
 def test_a_missing_date_says_nothing() -> None:
     assert dob_level(D(), D(1979, 3, 14)) == NULL
+
+
+UNDATED_APART = "no date to compare, and one name part two letters off or more"
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "expected"),
+    [
+        # A near-namesake with the same given name and patronymic, and no date to tell.
+        ("Вакуленко Ілля Валентинович", "Вакунмленко Илья Валентинович", UNDATED_APART),
+        ("Самсонов Олег Миколайович", "Самстдонов Олег Николаевич", UNDATED_APART),
+        # One slip without a date says nothing either way.
+        ("Шило Роман Захарович", "SHIKO ROMAN ZAKHAROVICH", None),
+        ("Морозов Прокл Александрович", "МОРОЯОВ ПРОКЛ АЛЕКСАНДРОВИЧ", None),
+    ],
+)
+def test_no_date_and_a_name_two_letters_off(left: str, right: str, expected: str | None) -> None:
+    for a, b in ((left, right), (right, left)):
+        levels, _ = compare_facts(Facts(a, D()), Facts(b, D(1979, 3, 14)))
+        want = NULL if expected is None else vector_value(DOB_LEVELS, DOB_LEVELS.index(expected))
+        assert levels["date_of_birth"] == want, (a, b)
+
+
+def test_a_near_namesake_without_a_date_is_not_linked_and_a_slip_is() -> None:
+    """Name-only pairs (a small list without dates): two letters off stays under the linkage
+    threshold, one slip passes it."""
+    from homecoming.exchange.findings import MATCH_SCORE
+    from homecoming.match.model import default_model
+
+    model = default_model()
+    registry = Facts("Вакуленко Ілля Валентинович", D())
+    near = Facts("Вакунмленко Илья Валентинович", D())
+    slip = Facts("Вакуленкл Илья Валентинович", D())
+    prior = 1 / 200
+    far = model.score(compare_facts(registry, near)[0], prior=prior, tf=1e-3)
+    same = model.score(compare_facts(registry, slip)[0], prior=prior, tf=1e-3)
+    assert far.probability < MATCH_SCORE < same.probability
 
 
 def test_one_digit_apart() -> None:

@@ -66,3 +66,20 @@ def test_patronymic_in_the_given_name_field_is_recognised() -> None:
     parsed = from_parts(family="Нехір", given="Олександр Петрович")
     assert parsed.patronymic == ("Петрович",)
     assert parsed.given == ("Олександр",)
+
+
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        ("Anisimov Vitslii", "Anisimov"),  # a given name mistyped is known as neither
+        ("GRISHIN KONDTANTIN", "GRISHIN"),
+        ("Vitslii Anisimov", "Anisimov"),
+        ("Ivan Petrenko", "Petrenko"),
+    ],
+)
+def test_a_common_surname_is_the_family_name_where_the_other_word_is_unknown(
+    text: str, family: str
+) -> None:
+    parsed = parse_name(text)
+    roles = dict(zip((t.text for t in parsed.tokens), parsed.roles, strict=True))
+    assert roles[family] == "family", roles

@@ -120,3 +120,32 @@ def test_warming_changes_speed_not_results(index: PersonIndex) -> None:
         assert warm.search(query) == cold.search(query)
     warm.add([Entry(9, 109, "Умєров Рустем")])  # added after warming: parsed on demand
     assert warm.search(Query("Rustem Umerov"))[0].person_id == 109
+
+
+@pytest.mark.parametrize(
+    ("registry", "listed"),
+    [
+        ("Хохлов Савелій Савватієвич", "Хохоов Савелий Савватиевич"),
+        ("Віноградов Анатолій Степанович", "Виноградов Анаолий Степанович"),
+        ("Журавльов Валентін Семьонович", "Жуавлёв Валентин Семёнович"),
+    ],
+)
+def test_a_lists_own_copy_does_not_hide_the_registrys_record(registry: str, listed: str) -> None:
+    """A list's entry is indexed too, its slip included: it carries every word of the query,
+    the registry's record all but one. Both are candidates."""
+    others = [
+        Entry(record_id=i, person_id=i, name=f"{family} {given} Петрович")
+        for i, (family, given) in enumerate(
+            ((f, g) for f in ("Мельник", "Бондар", "Ткачук") for g in ("Савелій", "Анатолій")),
+            start=10,
+        )
+    ]
+    index = PersonIndex.build(
+        [
+            Entry(record_id=1, person_id=1, name=registry, date_of_birth=PartialDate(1989)),
+            Entry(record_id=2, person_id=2, name=listed),
+            *others,
+        ]
+    )
+    hits = index.search(Query(text=listed), limit=5)
+    assert {h.person_id for h in hits[:2]} == {1, 2}

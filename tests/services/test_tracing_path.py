@@ -314,10 +314,15 @@ def test_reject_and_reopen_are_rows(db: Database) -> None:
     assert inquiries.show(db, case.id).status == "registered"
 
 
-def test_a_full_namesake_born_years_apart_is_no_lead_for_a_new_inquiry(db: Database) -> None:
+@pytest.mark.parametrize("service_number", ["", "ВТ-444079"])
+def test_a_full_namesake_born_years_apart_is_no_lead_for_a_new_inquiry(
+    db: Database, service_number: str
+) -> None:
     """The registry's proposals for a newly registered inquiry obey the rule every candidate
     does (docs/tracing.md): years of birth more than one apart, and not one digit apart, are
-    not scored. The same full name and patronymic born 14 years later is another man."""
+    not scored. The same full name and patronymic born 14 years later is another man, whether
+    or not his record gives a service number (only the inquiry's own number, agreeing, would
+    outweigh the year)."""
     _parties(db)
     rows = [
         Evidence(
@@ -328,6 +333,7 @@ def test_a_full_namesake_born_years_apart_is_no_lead_for_a_new_inquiry(db: Datab
                 given_names="Олександр",
                 patronymic="Іванович",
                 date_of_birth=PartialDate(1973, 2, 11),
+                service_number=service_number,
                 fate=Fate.DETAINED,
             ),
         )

@@ -17,8 +17,10 @@ from rapidfuzz.distance import OSA, Levenshtein
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import RecordFields, service_number_key
 from homecoming.names.comparison import NameComparison, compare_parsed
+from homecoming.names.latin_form import ascii_fold
 from homecoming.names.parse import ParsedName, parse_name
 from homecoming.names.token import NameToken, name_token
+from homecoming.names.transliterate import ALL_STANDARDS, render_token
 from homecoming.names.tuning import (
     DIFFERENT_PART,
     EDIT,
@@ -143,17 +145,13 @@ def name_evidence_parsed(a: ParsedName, b: ParsedName) -> NameEvidence:
             grade = part_grade(score, rule)
             if grade in (SLIP_GRADE, APART) and rule != TYPO_OF_FORM:
                 x, y = left.tokens[i], right.tokens[j]
-                apart = letters_apart(x, y)
+                # Across alphabets, a pair met by edit distance alone is counted in the letters
+                # of its closest common forms (Shirn / Шиян: two; Shukhebich / Шухевич: one).
+                apart = letters_apart(x, y) or (forms_apart(x, y) if rule == EDIT else 0)
                 if grade == SLIP_GRADE and apart > 1:
                     grade = APART
-                elif (
-                    grade == APART
-                    and not _two_known_words(x, y)
-                    and (apart == 1 or (rule == EDIT and forms_apart(x, y) == 1))
-                ):
-                    # A short name one letter off: Мрад / Мурад, Олг / Олег, and across
-                    # alphabets Vitslii / Віталій.
-                    grade = SLIP_GRADE
+                elif grade == APART and apart == 1 and not _two_known_words(x, y):
+                    grade = SLIP_GRADE  # a short name one letter off: Мрад / Мурад, Олг / Олег
             grades.append(grade)
             if grade == EXACT and left.role_of(i) == "family" and right.role_of(j) == "family":
                 family_same = True
@@ -205,10 +203,22 @@ def letters_apart(a: NameToken, b: NameToken) -> int:
 
 
 def forms_apart(a: NameToken, b: NameToken) -> int:
-    """How many letters the closest common forms of two words in two alphabets differ by."""
-    if a.script == b.script or not a.forms or not b.forms:
+    """How many letters a Latin word is from the closest rendering of a Cyrillic one under the
+    transliteration standards (Koshcchenko / Кощенко: one; Shirn / Шиян: three); 0 unless one
+    word is Latin and the other Cyrillic. A typo is made in the spelling, not in a common form,
+    which shortens digraphs (Koshcchenko's common form is two letters off Кощенко's)."""
+    scripts = {a.script: a, b.script: b}
+    if set(scripts) != {"latin", "cyrillic"}:
         return 0
-    return int(min(OSA.distance(x, y) for x in a.forms for y in b.forms))
+    latin = ascii_fold(scripts["latin"].text).lower()
+    cyrillic = scripts["cyrillic"].text.strip(".").capitalize()
+    return _closest_rendering(latin, cyrillic)
+
+
+@lru_cache(maxsize=100_000)
+def _closest_rendering(latin: str, cyrillic: str) -> int:
+    renderings = {ascii_fold(render_token(cyrillic, s)).lower() for s in ALL_STANDARDS}
+    return int(min(OSA.distance(latin, r) for r in renderings if r))
 
 
 # Letters that differ only between Ukrainian and Russian spelling of one name (Сітніков /

@@ -203,6 +203,29 @@ def _yo_written(cased: str) -> tuple[str, ...]:
     return (_UKRAINIAN_YO.sub("е", cased),)
 
 
+# Affectionate suffixes, in common forms: -ко (Ігорко, Андрійко), -ка (Никитка), -ик, -чик
+# (Тарасик), -ушка/-юшка (Глебушка, Ванюшка), -енька/-онька (Сашенька), -очка/-ечка, -усь
+# (Петрусь). Tables list the everyday forms people agree on; families add these to any name.
+_AFFECTIONATE = ("uCka", "uSka", "enka", "onka", "oCka", "eCka", "Cik", "ko", "ka", "ik", "us")
+# What the stem may need back to spell the full name (Никит-ка: Никита; Андрі-ко: Андрій).
+_FULL_ENDINGS = ("", "a", "ia", "o", "i", "ii", "e")
+_AFFECTIONATE_STEM = 3
+
+
+@lru_cache(maxsize=50_000)
+def affectionate_ids(forms: frozenset[str]) -> frozenset[str]:
+    """Given-name ids of a full name that a word spells with an affectionate suffix added."""
+    found: set[str] = set()
+    for form in forms:
+        for suffix in _AFFECTIONATE:
+            stem = form[: -len(suffix)]
+            if form.endswith(suffix) and len(stem) >= _AFFECTIONATE_STEM:
+                # Common names only: Бойко is a surname, not Бой with a suffix.
+                full = frozenset(stem + e for e in _FULL_ENDINGS) & common_given_name_forms()
+                found |= given_name_ids_of_forms(full)
+    return frozenset(found)
+
+
 # Bounded, so that a million-record run keeps memory flat; a token holds a few small sets.
 @lru_cache(maxsize=100_000)
 def name_token(text: str) -> NameToken:
@@ -238,6 +261,8 @@ def name_token(text: str) -> NameToken:
     if script == "cyrillic" or (script == "latin" and len(token) > 1):
         # An everyday form joins the full names it stands for: Тьома, Tyoma ~ Артем.
         groups |= diminutive_ids_of_forms(forms)
+        if not given_ids and not _surnames(script, key, forms):  # Бойко is a surname
+            groups |= affectionate_ids(forms)
     fathers = father_name_ids(forms)
     if fathers:  # a patronymic: compare it by the father's given name
         groups = fathers
