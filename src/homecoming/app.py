@@ -50,6 +50,8 @@ def served_app() -> FastAPI:
     """The app of one `homecoming serve` worker, for the settings the command passed on."""
     given = os.environ.get(SERVE_SETTINGS_VARIABLE)
     app = create_app(Settings.model_validate_json(given) if given else None)
+    # The drainer process `homecoming serve` runs re-matches what lands, after the responses.
+    app.state.db.leave_to_drainer()
     # The index loads (from the snapshot serve saved) in the background: no search waits long.
     threading.Thread(target=app.state.search.index, daemon=True).start()
     return app

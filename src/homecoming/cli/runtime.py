@@ -68,7 +68,9 @@ def open_with_search(ctx: typer.Context, *, ready: bool = True) -> tuple[Databas
     """The configured database, and the search index tracing re-matches new evidence through.
 
     Tracing is subscribed to the handle: records that land in a command re-match the open
-    inquiries after their transaction commits. The index is built only if a match needs it.
+    inquiries right after their transaction commits, and when the command ends it drains what
+    else the outbox holds (rows a stopped server or a failed re-match left). The index is
+    built only if a match needs it.
     """
     db = Database(settings_of(ctx).effective_database_url)
     ctx.call_on_close(db.dispose)  # the connections close when the command ends
@@ -76,6 +78,8 @@ def open_with_search(ctx: typer.Context, *, ready: bool = True) -> tuple[Databas
         db.check_ready()
     search = SearchService(db)
     leads.subscribe(db, search)
+    if ready:  # before the handle closes: what a crashed server or an earlier failure left
+        ctx.call_on_close(db.drain)
     return db, search
 
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import os
+import signal
 import socket
+import threading
 from typing import Annotated, Any
 
 import typer
@@ -35,8 +38,6 @@ def serve(
     Each worker is a process of its own: it loads the search index's snapshot and follows the
     audit log, so every worker sees every write at once.
     """
-    import uvicorn
-
     from homecoming.services.search import SNAPSHOT_NAME, SearchService
 
     settings = settings_of(ctx)
@@ -53,6 +54,23 @@ def serve(
     )
     # The workers build their app from the settings this command resolved (flags included).
     os.environ[SERVE_SETTINGS_VARIABLE] = settings.model_dump_json()
+    # Tracing re-matches landed records in a process of its own: in a worker, its long
+    # stretches of pure Python would hold the interpreter lock while a request's write
+    # transaction (and every writer queued behind it) waits for it.
+    drainer = multiprocessing.get_context("spawn").Process(
+        target=drain_outbox, args=(settings.model_dump_json(),), name="homecoming-drainer"
+    )
+    drainer.start()
+    try:
+        _run_workers(settings, host=host, port=port, count=count, access_log=access_log)
+    finally:
+        drainer.terminate()
+        drainer.join(timeout=30)
+
+
+def _run_workers(settings: Settings, *, host: str, port: int, count: int, access_log: bool) -> None:
+    import uvicorn
+
     # Idle connections stay open longer than a proxy's or a client pool's idle timeout (60 s is
     # common): a server that closes first races the client's next request on that connection.
     uvicorn.run(
@@ -67,6 +85,24 @@ def serve(
         timeout_keep_alive=75,
         **proxy_options(settings),
     )
+
+
+def drain_outbox(given_settings: str) -> None:
+    """The drainer process: re-match the records the workers land until it is terminated."""
+    from homecoming.services import leads
+    from homecoming.services.search import SNAPSHOT_NAME, SearchService
+    from homecoming.store.db import Database
+
+    settings = Settings.model_validate_json(given_settings)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())  # Ctrl-C reaches the whole group
+    db = Database(settings.effective_database_url)
+    leads.subscribe(db, SearchService(db, snapshot=settings.data_dir / SNAPSHOT_NAME))
+    try:
+        db.drain_until(stop)
+    finally:
+        db.dispose()
 
 
 class NoDelayProtocol(H11Protocol):

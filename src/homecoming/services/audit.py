@@ -61,12 +61,14 @@ def head(db: Database) -> tuple[int, str]:
 
 
 def _locked_head(session: Session) -> AuditHead:
-    if session.get(AuditHead, HEAD_ID) is None:
+    lock_row(session, "audit_head", HEAD_ID)
+    head = session.get(AuditHead, HEAD_ID, populate_existing=True)
+    if head is None:
         # The first append ever: two writers may race to create the head; one row results.
         head_table = cast(Table, AuditHead.__table__)
         insert_missing(session, head_table, {"id": HEAD_ID, "last_id": 0, "last_hash": GENESIS})
-    lock_row(session, "audit_head", HEAD_ID)
-    head = session.get(AuditHead, HEAD_ID, populate_existing=True)
+        lock_row(session, "audit_head", HEAD_ID)
+        head = session.get(AuditHead, HEAD_ID, populate_existing=True)
     assert head is not None
     return head
 

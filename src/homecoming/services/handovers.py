@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from homecoming.domain.dates import PartialDate
@@ -31,7 +31,7 @@ from homecoming.services.scope import EVERY_PARTY, Scope
 from homecoming.services.search import SearchService
 from homecoming.store.db import Database, lock_row
 from homecoming.store.exchange_models import Handover, StageMember, StageRow
-from homecoming.store.models import Record, Source
+from homecoming.store.models import SOURCES, Record, Source
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,9 +275,12 @@ def _listed_fields(session: Session, member: StageMember) -> RecordFields:
     from homecoming.store.exchange_models import ListEntry
 
     record = None
-    if member.list_entry_id is not None:
-        entry = session.get(ListEntry, member.list_entry_id)
-        record = session.get(Record, entry.record_id) if entry is not None else None
+    if member.list_entry_id is not None:  # the list's line and its record in one query
+        record = session.scalars(
+            select(Record)
+            .join(ListEntry, ListEntry.record_id == Record.id)
+            .where(ListEntry.id == member.list_entry_id)
+        ).first()
     if record is None:
         record = session.scalars(
             select(Record).where(Record.person_id == member.person_id).order_by(Record.id)
@@ -307,26 +310,35 @@ def _add(
     person_id: int | None,
     actor: str,
 ) -> int:
-    source_id = _handover_source(session, agreement, stage, party)
-    line = _next_line(session, source_id)
+    source_id, line = _handover_source(session, agreement, stage, party)
     evidence = Evidence(line=line, raw={"handover": fields.notes}, fields=fields)
     (record_id,) = registry.add_evidence(
         session, source_id=source_id, evidence=[evidence], person_ids=[person_id], actor=actor
     )
-    source = session.get(Source, source_id)
-    assert source is not None
-    source.row_count = line - 1
+    # A Core update: the sheet's row is never loaded into the session for its count alone.
+    session.execute(update(SOURCES).where(SOURCES.c.id == source_id).values(row_count=line - 1))
     return record_id
 
 
-def _handover_source(session: Session, agreement: Agreement, stage: StageRow, party: str) -> int:
-    """One source per stage and side: the handover sheet the operators fill in."""
+def _handover_source(
+    session: Session, agreement: Agreement, stage: StageRow, party: str
+) -> tuple[int, int]:
+    """One source per stage and side, the handover sheet the operators fill in, and its next
+    line: (source id, line), read in one query."""
     name = f"{agreement.name}: stage {stage.number} handover by {party}"
-    found = session.scalars(
-        select(Source.id).where(Source.kind == str(SourceKind.HANDOVER), Source.name == name)
+    last_line = (
+        select(func.max(Record.line_number))
+        .where(Record.source_id == Source.id)
+        .correlate(Source)
+        .scalar_subquery()
+    )
+    found = session.execute(
+        select(Source.id, last_line).where(
+            Source.kind == str(SourceKind.HANDOVER), Source.name == name
+        )
     ).first()
     if found is not None:
-        return found
+        return found[0], (found[1] or 1) + 1
     source = Source(
         kind=str(SourceKind.HANDOVER),
         name=name,
@@ -340,14 +352,7 @@ def _handover_source(session: Session, agreement: Agreement, stage: StageRow, pa
     )
     session.add(source)
     session.flush()
-    return source.id
-
-
-def _next_line(session: Session, source_id: int) -> int:
-    from sqlalchemy import func
-
-    last = session.scalar(select(func.max(Record.line_number)).where(Record.source_id == source_id))
-    return (last or 1) + 1
+    return source.id, 2
 
 
 def substitute_name(substitute: Substitute | None) -> str:

@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
+import logging
 import os
 import sqlite3
 import threading
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Table, create_engine, event, inspect, text
+from sqlalchemy import (
+    Engine,
+    Table,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+    text,
+)
+from sqlalchemy import update as sql_update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
@@ -20,6 +35,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from homecoming.errors import HomecomingError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+log = logging.getLogger(__name__)
 
 
 class DatabaseNotReady(HomecomingError):
@@ -128,6 +144,8 @@ class _SqliteWriters:
 # Told, after a transaction commits, of the records it wrote: (their ids, who wrote them).
 RecordsLanded = Callable[[Sequence[int], str], None]
 _LANDED = "homecoming_records_landed"  # the key in a transaction's Session.info
+# How many outbox rows one drain claims at once: the subscribers hear of them together.
+DRAIN_BATCH = 500
 
 
 def note_records_landed(session: Session, record_ids: Sequence[int], *, actor: str) -> None:
@@ -141,10 +159,17 @@ def note_records_landed(session: Session, record_ids: Sequence[int], *, actor: s
 class Database:
     """An engine and its sessions; `transaction()` is the unit of work of every service.
 
-    A transaction collects the ids of the records it writes (`note_records_landed`); once it
-    has committed, each subscriber (`subscribe`) is told of them: that is how tracing re-matches
-    the open inquiries new evidence may answer, without the services that land it knowing.
+    A transaction collects the ids of the records it writes (`note_records_landed`) and, in
+    the same transaction, leaves them in the outbox (`landed_outbox`): a crash after the
+    commit loses none. Draining the outbox (`drain`) tells each subscriber (`subscribe`) of
+    them: that is how tracing re-matches the open inquiries new evidence may answer, without
+    the services that land it knowing. By default a transaction drains its own rows right
+    after its commit; a server's workers `leave_to_drainer()`, and a process of its own
+    (`drain_until`) drains after the responses, many writes at once.
     """
+
+    # A claim this old is taken to be a drainer that died: another drainer takes the rows over.
+    claim_expires = dt.timedelta(minutes=15)
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -161,13 +186,19 @@ class Database:
             self.engine.execution_options(**{READ_ONLY_OPTION: True}), expire_on_commit=False
         )
         self._subscribers: dict[str, RecordsLanded] = {}
+        self._left_to_drainer = False
 
     def subscribe(self, name: str, subscriber: RecordsLanded) -> None:
-        """Tell `subscriber` of every record landed through this handle, after its commit.
+        """Tell `subscriber` of every record landed (through any handle), when drained.
 
         One subscriber per name: subscribing again under a name replaces the one before.
         """
         self._subscribers[name] = subscriber
+
+    def unsubscribe(self, name: str) -> None:
+        """Stop telling the subscriber of that name; this handle's writes then wait in the
+        outbox for a handle that has subscribers to drain them."""
+        self._subscribers.pop(name, None)
 
     @property
     def dialect(self) -> str:
@@ -177,22 +208,119 @@ class Database:
     def transaction(self) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back on any error.
 
-        After the commit (and outside SQLite's writers' queue), the subscribers hear of the
-        records it wrote; a rolled-back transaction announces nothing.
+        The records it wrote go to the outbox in the same transaction; after the commit (and
+        outside SQLite's writers' queue) they are drained at once, unless this handle leaves
+        them to a drainer. A rolled-back transaction leaves nothing.
         """
         landed: dict[str, list[int]] = {}
+        owed: list[int] = []
         if self._writers is None:
             with self._sessions.begin() as session:
                 session.info[_LANDED] = landed
                 yield session
+                owed = _owe(session, landed)
         else:
             with self._writers.turn(), self._sessions.begin() as session:
                 session.info[_LANDED] = landed
                 yield session
-        for actor, record_ids in landed.items():
-            if record_ids:
+                owed = _owe(session, landed)
+        if not owed or not self._subscribers:
+            return  # a handle nobody listens to leaves its rows for one that has listeners
+        if not self._left_to_drainer:
+            self.drain(only=owed)
+
+    def drain(self, *, only: Sequence[int] | None = None, batch: int = DRAIN_BATCH) -> int:
+        """Tell the subscribers of the records the outbox holds; the outbox rows drained.
+
+        Each batch is claimed atomically (one drainer per row, however many processes drain),
+        handed to the subscribers and deleted. A subscriber's error leaves the batch claimed,
+        for a drainer to take over once the claim expires. `only`: these outbox rows alone;
+        `batch`: how many rows one claim takes.
+        """
+        if not self._subscribers:
+            return 0
+        if only is None and self.read_one("SELECT 1 FROM landed_outbox LIMIT 1") is None:
+            return 0  # the usual case, read without taking SQLite's write lock
+        drained = 0
+        while True:
+            token, rows = self._claim(only, batch)
+            if not rows:
+                return drained
+            by_actor: dict[str, list[int]] = {}
+            for actor, record_ids in rows:
+                by_actor.setdefault(actor, []).extend(record_ids)
+            for actor, record_ids in by_actor.items():
                 for subscriber in list(self._subscribers.values()):
                     subscriber(record_ids, actor)
+            self._release(token)
+            drained += len(rows)
+
+    def pending(self) -> int:
+        """How many outbox rows wait for a drain (claimed ones included)."""
+        from homecoming.store.models import LANDED_OUTBOX
+
+        with self.reading() as session:
+            counted = select(func.count()).select_from(LANDED_OUTBOX)
+            return int(session.execute(counted).scalar_one())
+
+    def leave_to_drainer(self) -> None:
+        """From now on a commit leaves its rows to a drainer elsewhere (`drain_until`)."""
+        self._left_to_drainer = True
+
+    def drain_until(self, stop: threading.Event, *, every: float = 0.5) -> None:
+        """Drain, again and again, until `stop` is set; look every `every` s when idle.
+
+        What a burst of commits left is drained together: re-matching many records at once
+        costs a fraction of re-matching each alone. An error is logged and the loop goes on
+        (the rows stay claimed until the claim expires)."""
+        while not stop.is_set():
+            try:
+                drained = self.drain()
+            except Exception:
+                log.exception("draining the landed records' outbox failed; retrying later")
+                drained = 0
+            if not drained:
+                stop.wait(every)
+
+    def _claim(
+        self, only: Sequence[int] | None, batch: int
+    ) -> tuple[str, list[tuple[str, list[int]]]]:
+        from homecoming.store.models import LANDED_OUTBOX as OUTBOX
+
+        token = uuid.uuid4().hex
+        now = dt.datetime.now(dt.UTC)
+        free = (OUTBOX.c.claimed_by.is_(None)) | (OUTBOX.c.claimed_at < now - self.claim_expires)
+        wanted = select(OUTBOX.c.id).where(free).order_by(OUTBOX.c.id).limit(batch)
+        if only is not None:
+            wanted = wanted.where(OUTBOX.c.id.in_(list(only)))
+        if self.dialect == "postgresql":
+            wanted = wanted.with_for_update(skip_locked=True)  # claimers pass each other by
+        # `free` again outside: PostgreSQL re-checks it on a row another claimer just took.
+        claim = (
+            sql_update(OUTBOX)
+            .where(OUTBOX.c.id.in_(wanted.scalar_subquery()), free)
+            .values(claimed_by=token, claimed_at=now)
+            .returning(OUTBOX.c.id, OUTBOX.c.actor, OUTBOX.c.record_ids)
+        )
+        with self._plain_transaction() as session:
+            rows = sorted(session.execute(claim).all())
+        return token, [(actor, list(record_ids)) for _, actor, record_ids in rows]
+
+    def _release(self, token: str) -> None:
+        from homecoming.store.models import LANDED_OUTBOX as OUTBOX
+
+        with self._plain_transaction() as session:
+            session.execute(delete(OUTBOX).where(OUTBOX.c.claimed_by == token))
+
+    @contextmanager
+    def _plain_transaction(self) -> Iterator[Session]:
+        """A write transaction that lands no records (the outbox's own bookkeeping)."""
+        if self._writers is None:
+            with self._sessions.begin() as session:
+                yield session
+        else:
+            with self._writers.turn(), self._sessions.begin() as session:
+                yield session
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -283,6 +411,18 @@ class Database:
             for table in tables:
                 connection.execute(text(f'VACUUM "{table}"'))
         return f"PostgreSQL: VACUUM {', '.join(tables)}"
+
+
+def _owe(session: Session, landed: dict[str, list[int]]) -> list[int]:
+    """Leave the landed records in the outbox, in their transaction; the rows' ids."""
+    from homecoming.store.models import LANDED_OUTBOX
+
+    rows = [{"actor": a, "record_ids": ids} for a, ids in landed.items() if ids]
+    if not rows:
+        return []
+    now = dt.datetime.now(dt.UTC)
+    statement = insert(LANDED_OUTBOX).returning(LANDED_OUTBOX.c.id)
+    return [session.execute(statement, {**row, "created_at": now}).scalar_one() for row in rows]
 
 
 def lock_row(session: Session, table: str, key: int) -> None:

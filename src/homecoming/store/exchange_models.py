@@ -16,6 +16,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -177,6 +178,8 @@ class StageMember(Base):
     """A person added to or removed from a stage's side. Rows, never updates."""
 
     __tablename__ = "stage_members"
+    # A person's own rows of a stage, the way a handover reads them (migration 0014).
+    __table_args__ = (Index("ix_stage_members_stage_id_person_id", "stage_id", "person_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     stage_id: Mapped[int] = mapped_column(ForeignKey("exchange_stages.id"), index=True)
@@ -196,6 +199,8 @@ class Handover(Base):
     """What happened to one listed person at the crossing. A correction is a new row."""
 
     __tablename__ = "handovers"
+    # A person's latest row in a stage, read by every recording (migration 0014).
+    __table_args__ = (Index("ix_handovers_stage_id_person_id", "stage_id", "person_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     stage_id: Mapped[int] = mapped_column(ForeignKey("exchange_stages.id"), index=True)

@@ -210,6 +210,24 @@ class AuditHead(Base):
     last_hash: Mapped[str] = mapped_column(String(64))
 
 
+class LandedOutbox(Base):
+    """Records landed whose subscribers (tracing) have not heard of them yet.
+
+    Written in the transaction that lands the records, so a crash after its commit loses
+    nothing; a drainer (`store/db.py`) claims a row (`claimed_by`), tells the subscribers and
+    deletes it. A claim older than the database handle's `claim_expires` is taken over.
+    """
+
+    __tablename__ = "landed_outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    record_ids: Mapped[list[int]] = mapped_column(JsonType)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    claimed_by: Mapped[str | None] = mapped_column(String(64), index=True)
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class User(Base):
     """Someone who logs in (or a machine that sends a token), with one role."""
 
@@ -307,6 +325,8 @@ class ReviewPair(Base):
 PERSONS = cast(Table, Person.__table__)
 RECORDS = cast(Table, Record.__table__)
 CONTACTS = cast(Table, Contact.__table__)
+SOURCES = cast(Table, Source.__table__)
+LANDED_OUTBOX = cast(Table, LandedOutbox.__table__)
 
 # Feature tables live beside their features; importing them here puts them on Base.metadata.
 from homecoming.store import (  # noqa: E402
