@@ -39,10 +39,10 @@ CANDIDATE_CAP = 4_000
 # When this many names at most carry every word of a query, the names carrying all but one are
 # candidates too, if the rarest word left is held by this many postings at most (see
 # `_candidate_names`).
-FEW_FULL_MATCHES = 2
+FEW_FULL_MATCHES = 1
 LEFT_OUT_BASE = 2_000
 # ...and only when those names are a handful (each is scored: the search's cost).
-LEFT_OUT_NAMES = 8
+LEFT_OUT_NAMES = 4
 MIN_NAME_LEVEL = 1
 # A person less likely than this is not shown (a shared given name with nothing else agreeing).
 MIN_PROBABILITY = 0.001
@@ -325,31 +325,25 @@ class PersonIndex:
         if not words:
             return np.zeros(0, np.int64), []
         words.sort(key=lambda postings: sum(len(p) for p in postings))
-        found = self._sharing_most(words)
+        # The rarest word's names, and the next rarest's where they are few: a name that carries
+        # every word but one carries one of these two.
+        second = len(words) > 2 and sum(len(p) for p in words[1]) <= LEFT_OUT_BASE
+        base = np.unique(np.concatenate([p for w in words[: 2 if second else 1] for p in w]))
+        if len(words) == 1:
+            return base[:CANDIDATE_CAP], words[0]
+        carried = sum(
+            (_members(base, w, len(self.names)) for w in words), np.zeros(len(base), np.int64)
+        )
+        most = int(carried.max())
+        found = base[carried == most]
         if len(words) > 2 and len(found) <= FEW_FULL_MATCHES:
-            # Few names carry every word: one of them may be the query's own copy, its slip
+            # Few names carry the most words: one of them may be the query's own copy, its slip
             # included (a list's entry is in the index too: Хохоов for Хохлов, Анаолий for
-            # Анатолій). The names that carry all the words but one are candidates as well,
-            # where that costs little (the rarest word left is rare).
-            for left_out in range(len(words)):
-                rest = words[:left_out] + words[left_out + 1 :]
-                if sum(len(p) for p in rest[0]) <= LEFT_OUT_BASE:
-                    sharing = self._sharing_most(rest)
-                    if len(sharing) <= LEFT_OUT_NAMES:  # a handful, or it says nothing
-                        found = np.union1d(found, sharing)
+            # Анатолій). The names carrying one word fewer are candidates as well, if a handful.
+            fewer = base[carried == most - 1]
+            if len(fewer) <= LEFT_OUT_NAMES:
+                found = np.union1d(found, fewer)
         return found[:CANDIDATE_CAP], [p for w in words for p in w]
-
-    def _sharing_most(self, words: list[list[IntArray]]) -> IntArray:
-        """Names of the rarest word's postings that carry the most of the other words."""
-        base = np.concatenate(words[0])  # may repeat a name: unique only what survives
-        if len(words) > 1:
-            matches = sum(
-                (_members(base, w, len(self.names)) for w in words[1:]),
-                np.zeros(len(base), np.int64),
-            )
-            if matches.max() > 0:
-                base = base[matches == matches.max()]
-        return np.unique(base)
 
     def _born_near(self, name_ids: IntArray, year: int) -> IntArray:
         """Names with a record born within a year of `year`, or of unknown birth."""
