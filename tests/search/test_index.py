@@ -147,5 +147,5 @@ def test_a_lists_own_copy_does_not_hide_the_registrys_record(registry: str, list
             *others,
         ]
     )
-    hits = index.search(Query(text=listed), limit=5)
+    hits = index.search(Query(text=listed, indexed_itself=True), limit=5)
     assert {h.person_id for h in hits[:2]} == {1, 2}

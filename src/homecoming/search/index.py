@@ -82,6 +82,10 @@ class Query:
     unit: str = ""
     service_number: str = ""
     party: str | None = None  # need-to-know: only records from this party's sources
+    # The query is a record that is itself in the index (a list's entry being validated, a
+    # family's inquiry being matched): its own copy, slips included, carries every word, so the
+    # names carrying one word fewer are candidates too (`PersonIndex._candidate_names`).
+    indexed_itself: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,7 +248,7 @@ class PersonIndex:
 
     def search(self, query: Query, *, limit: int = 10) -> list[Hit]:
         """Persons ranked by how well their best record fits the query."""
-        names, postings = self._candidate_names(query.text)
+        names, postings = self._candidate_names(query.text, next_tier=query.indexed_itself)
         if len(names) > BORN_FILTER_FROM and query.born.year is not None:
             names = self._born_near(names, query.born.year)
         if len(names) > COMPARED_CAP:
@@ -318,7 +322,9 @@ class PersonIndex:
         delta = self._delta_keys.get(key)
         return np.concatenate([base, np.array(delta, np.int64)]) if delta else base
 
-    def _candidate_names(self, text: str) -> tuple[IntArray, list[IntArray]]:
+    def _candidate_names(
+        self, text: str, *, next_tier: bool = False
+    ) -> tuple[IntArray, list[IntArray]]:
         """Names carrying keys of the most query words, and every query key's postings."""
         words = [[self._postings(key) for key in hashes] for hashes in self._name_keys(text)]
         words = [w for w in words if sum(len(p) for p in w)]
@@ -327,16 +333,18 @@ class PersonIndex:
         words.sort(key=lambda postings: sum(len(p) for p in postings))
         # The rarest word's names, and the next rarest's where they are few: a name that carries
         # every word but one carries one of these two.
-        second = len(words) > 2 and sum(len(p) for p in words[1]) <= LEFT_OUT_BASE
+        second = next_tier and len(words) > 2 and sum(len(p) for p in words[1]) <= LEFT_OUT_BASE
         base = np.unique(np.concatenate([p for w in words[: 2 if second else 1] for p in w]))
         if len(words) == 1:
             return base[:CANDIDATE_CAP], words[0]
+        # Every name of the rarest word's alone carries it: counting it would add one to all.
+        counted = words if second else words[1:]
         carried = sum(
-            (_members(base, w, len(self.names)) for w in words), np.zeros(len(base), np.int64)
+            (_members(base, w, len(self.names)) for w in counted), np.zeros(len(base), np.int64)
         )
         most = int(carried.max())
         found = base[carried == most]
-        if len(words) > 2 and len(found) <= FEW_FULL_MATCHES:
+        if next_tier and len(words) > 2 and len(found) <= FEW_FULL_MATCHES:
             # Few names carry the most words: one of them may be the query's own copy, its slip
             # included (a list's entry is in the index too: Хохоов for Хохлов, Анаолий for
             # Анатолій). The names carrying one word fewer are candidates as well, if a handful.

@@ -110,6 +110,7 @@ def _search(index: Any, record: Record) -> list[Hit]:
         sex=fields.sex.value if fields.sex else None,
         unit=fields.unit,
         service_number=fields.service_number,
+        indexed_itself=True,  # the list's entries are in the index too
     )
     found: list[Hit] = index.search(query, limit=SEARCH_DEPTH)
     return found

@@ -226,7 +226,12 @@ def _registry_candidates(
     proposed: dict[int, list[int]] = {}
     persons_of: dict[int, list[int]] = {}
     for case in cases:
-        query = Query(case.sought.name(), born=case.sought.birth_estimate(), unit=case.sought.unit)
+        query = Query(
+            case.sought.name(),
+            born=case.sought.birth_estimate(),
+            unit=case.sought.unit,
+            indexed_itself=True,  # the inquiry's own record is in the index
+        )
         hits = service.search(query, limit=SEARCH_LIMIT)
         persons_of[case.id] = [h.person_id for h in hits]
         proposed[case.id] = [h.record_id for h in hits]
