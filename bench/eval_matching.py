@@ -1,7 +1,7 @@
 """Score Homecoming's matching end to end on the independent evaluation data.
 
-    python bench/eval_matching.py [--split dev|test|test3|test4|test5] [--small] [--population v1|v2|both]
-                                  [--json-out F] [--keep DIR]
+    python bench/eval_matching.py [--split dev|test|test3|test4|test5] [--small]
+                                  [--population v1|v2|both] [--json-out F] [--keep DIR]
 
 The data come from ``bench/independent/`` (a generator written apart from
 ``homecoming.generate``); they are written to ``bench/.independent-data/<split>/`` the first

@@ -145,8 +145,8 @@ def name_evidence_parsed(a: ParsedName, b: ParsedName) -> NameEvidence:
             grade = part_grade(score, rule)
             if grade in (SLIP_GRADE, APART) and rule != TYPO_OF_FORM:
                 x, y = left.tokens[i], right.tokens[j]
-                # Across alphabets, a pair met by edit distance alone is counted in the letters
-                # of its closest common forms (Shirn / Шиян: two; Shukhebich / Шухевич: one).
+                # Across alphabets, a pair met by edit distance alone is counted against the
+                # closest transliteration (Shirn / Шиян: three; Shukhebich / Шухевич: one).
                 apart = letters_apart(x, y) or (forms_apart(x, y) if rule == EDIT else 0)
                 if grade == SLIP_GRADE and apart > 1:
                     grade = APART

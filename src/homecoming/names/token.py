@@ -258,10 +258,11 @@ def name_token(text: str) -> NameToken:
         groups = groups.union(*(groups_of_given_name_id(i) for i in given_ids))
     groups |= given_ids
     forms = frozenset(primary_forms)
+    surnames = _surnames(script, key, forms)
     if script == "cyrillic" or (script == "latin" and len(token) > 1):
         # An everyday form joins the full names it stands for: Тьома, Tyoma ~ Артем.
         groups |= diminutive_ids_of_forms(forms)
-        if not given_ids and not _surnames(script, key, forms):  # Бойко is a surname
+        if not given_ids and not surnames:  # Бойко is a surname
             groups |= affectionate_ids(forms)
     fathers = father_name_ids(forms)
     if fathers:  # a patronymic: compare it by the father's given name
@@ -283,7 +284,7 @@ def name_token(text: str) -> NameToken:
         initial=len(primary_forms[0] if primary_forms else "") <= 1,
         letters=_model_letters(token, script, key),
         rare_groups=frozenset() if fathers else rare,
-        surnames=_surnames(script, key, forms),
+        surnames=surnames,
     )
 
 

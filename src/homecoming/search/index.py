@@ -36,12 +36,12 @@ IntArray = npt.NDArray[np.int64]
 # Past this many candidate names for the rarest query word, only the first are scored: a
 # single common given name typed alone cannot be ranked in milliseconds, and says little.
 CANDIDATE_CAP = 4_000
-# When this many names at most carry every word of a query, the names carrying all but one are
-# candidates too, if the rarest word left is held by this many postings at most (see
-# `_candidate_names`).
+# For a query that is itself indexed (`Query.indexed_itself`, see `_candidate_names`): when this
+# many names at most carry the most query words, the names carrying one word fewer are
+# candidates too, drawn from the rarest word's names and the next rarest's if it has this many
+# postings at most, and only when they are a handful (each is scored: the search's cost).
 FEW_FULL_MATCHES = 1
 LEFT_OUT_BASE = 2_000
-# ...and only when those names are a handful (each is scored: the search's cost).
 LEFT_OUT_NAMES = 4
 MIN_NAME_LEVEL = 1
 # A person less likely than this is not shown (a shared given name with nothing else agreeing).
