@@ -57,3 +57,18 @@ def test_an_old_chain_verifies_after_the_migration(tmp_path: Path) -> None:
     with db.reading() as session:
         note = session.execute(text("SELECT action, details FROM audit_log WHERE id = 3")).one()
     assert note[0] == "audit.rehashed" and prev in note[1]
+
+
+def test_migration_0015_marks_the_last_entry_about_users(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'mark.sqlite3'}")
+    db.upgrade()
+    with db.transaction() as session:
+        user = audit.append(session, actor="admin", action="user.added", details={})
+        audit.append(session, actor="admin", action="party.created", details={})
+    with db.engine.begin() as connection:
+        config = _alembic_config(db.url)
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0014")
+    db.upgrade()
+    assert audit.authentication_mark(db) == (user.id, user.hash)
+    assert audit.head(db)[0] == user.id + 1

@@ -9,7 +9,7 @@ from argon2 import PasswordHasher
 
 from homecoming.domain.roles import Role
 from homecoming.errors import Unauthorized
-from homecoming.services import registry, tokens, users
+from homecoming.services import audit, registry, tokens, users
 from homecoming.services.tokens import PrincipalCache
 from homecoming.store.db import Database
 
@@ -125,3 +125,32 @@ def test_a_lookup_that_raced_a_revocation_is_not_kept(db: Database) -> None:
     cache._remember(generation, ("token", users.digest(issued.secret)), stale, None)
     with pytest.raises(Unauthorized):
         cache.token(issued.secret)
+
+
+def test_other_writes_leave_the_authentication_mark_and_user_changes_move_it(
+    db: Database,
+) -> None:
+    """The cache reads one mark: a write about anything but users never empties it."""
+    _add(db)
+    issued = users.issue_token(db, username="olena", name="laptop", actor="admin")
+    mark = audit.authentication_mark(db)
+    assert mark[0] == audit.head(db)[0]  # the token's issue was the last entry
+    registry.ensure_party(db, code="UA", name="Ukraine", actor="admin")
+    assert audit.head(db)[0] == mark[0] + 1
+    assert audit.authentication_mark(db) == mark
+    users.revoke_token(db, token_id=issued.id, actor="admin")
+    assert audit.authentication_mark(db) == audit.head(db) != mark
+
+
+def test_a_restore_to_another_chain_empties_the_cache(
+    db: Database, lookups: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same mark's id with another hash (another chain restored): looked up again."""
+    _add(db)
+    secret = users.issue_token(db, username="olena", name="laptop", actor="admin").secret
+    cache = PrincipalCache(db)
+    cache.token(secret)
+    mark = audit.authentication_mark(db)
+    monkeypatch.setattr(audit, "authentication_mark", lambda _db: (mark[0], "0" * 64))
+    cache.token(secret)
+    assert lookups == ["token", "token"]

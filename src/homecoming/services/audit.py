@@ -50,8 +50,29 @@ def append(
     )
     session.add(entry)
     head.last_id, head.last_hash = entry.id, entry.hash
+    if concerns_authentication(action, subject):
+        head.auth_id, head.auth_hash = entry.id, entry.hash
     session.flush()
     return entry
+
+
+# Entries after which a remembered principal (services/tokens.py) may be wrong: anything about a
+# user or a token, and every login or logout. Migration 0015 holds a copy of this rule.
+_USER_SUBJECT = "user:"
+_USER_ACTIONS = ("user.", "token.", "auth.", "session.")
+
+
+def concerns_authentication(action: str, subject: str) -> bool:
+    """Whether an entry may end or alter an authentication: the head marks the last such."""
+    return subject.startswith(_USER_SUBJECT) or action.startswith(_USER_ACTIONS)
+
+
+def authentication_mark(db: Database) -> tuple[int, str]:
+    """The id and hash of the last entry about users, tokens or sessions (0, "" before any):
+    one row, read cheaply. It moves only with such an entry, and a restore that changes what
+    the entries say about users moves it too (the hash chains every entry before it)."""
+    row = db.read_one(f"SELECT auth_id, auth_hash FROM audit_head WHERE id = {HEAD_ID}")
+    return (int(row[0]), str(row[1])) if row is not None else (0, "")
 
 
 def head(db: Database) -> tuple[int, str]:

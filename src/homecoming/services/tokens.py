@@ -1,13 +1,15 @@
 """Who is behind a token or a session, remembered between requests; revocation honoured at once.
 
 Looking a token's digest up (a join of tokens and users) on every request costs more than
-most requests do. The cache keeps the principal per digest and, before every use, reads the
-audit log's head (one row): every change that can end or alter an authentication (a token
-revoked, a user disabled or given another role, a password reset, a logout) writes an audit
-entry, so when the head has moved, the entries since say whether one of them concerned users,
-and then the cache starts afresh. A restore (the head goes back, or another chain) empties it
-too. A session is remembered only until it expires. Unknown or refused secrets are never
-remembered: each such request asks the database.
+most requests do. The cache keeps the principal per digest, valid as of the audit log's
+authentication mark: every change that can end or alter an authentication (a token revoked, a
+user disabled or given another role, a password reset, a logout) writes an audit entry, and
+the audit head keeps the id and hash of the last such entry (`audit.authentication_mark`, one
+row). Before every use the cache reads that mark; when it has moved, the cache starts afresh.
+Other writes (a handover, an import) leave it where it was, so they cost the cache nothing. A
+restore that changes what the log says about users moves it too (the hash chains every entry
+before it). A session is remembered only until it expires. Unknown or refused secrets are
+never remembered: each such request asks the database.
 """
 
 from __future__ import annotations
@@ -15,22 +17,15 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
-from sqlalchemy import select
-
 from homecoming.services import audit, users
 from homecoming.services.users import Principal
 from homecoming.store.db import Database
-from homecoming.store.models import AuditEntry
 
-# Entries after which a remembered principal may be wrong: anything about a user or a token,
-# and every login or logout.
-_USER_SUBJECT = "user:"
-_USER_ACTIONS = ("user.", "token.", "auth.", "session.")
 MAX_REMEMBERED = 10_000
 
 
 class PrincipalCache:
-    """Principals by (kind, secret's digest), valid as of the audit head last seen."""
+    """Principals by (kind, secret's digest), valid as of the authentication mark last seen."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -60,33 +55,18 @@ class PrincipalCache:
         return principal
 
     def _fresh(self, key: tuple[str, str]) -> tuple[int, Principal | None]:
-        """Catch up with the audit head, then what is known of `key` (if still valid)."""
-        head = audit.head(self.db)
+        """Catch up with the authentication mark, then what is known of `key` (if valid)."""
+        mark = audit.authentication_mark(self.db)
         with self._lock:
-            if head != self._seen:
-                if self._seen is None or self._concerns_users(self._seen, head):
-                    self._known.clear()
-                    self._generation += 1
-                self._seen = head
+            if mark != self._seen:
+                self._known.clear()
+                self._generation += 1
+                self._seen = mark
             found = self._known.get(key)
             if found is not None and found[1] is not None and found[1] <= _now():
                 del self._known[key]
                 found = None
             return self._generation, found[0] if found is not None else None
-
-    def _concerns_users(self, seen: tuple[int, str], head: tuple[int, str]) -> bool:
-        if head[0] <= seen[0]:  # the same length with another hash, or shorter: a restore
-            return True
-        with self.db.reading() as session:
-            rows = session.execute(
-                select(AuditEntry.action, AuditEntry.subject).where(
-                    AuditEntry.id > seen[0], AuditEntry.id <= head[0]
-                )
-            ).all()
-        return any(
-            subject.startswith(_USER_SUBJECT) or action.startswith(_USER_ACTIONS)
-            for action, subject in rows
-        )
 
     def _remember(
         self,

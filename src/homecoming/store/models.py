@@ -18,6 +18,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -208,6 +209,10 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     last_id: Mapped[int] = mapped_column(Integer)
     last_hash: Mapped[str] = mapped_column(String(64))
+    # The last entry that may end or alter an authentication (services/audit.py,
+    # `concerns_authentication`): the principal cache's mark, 0 and "" before the first.
+    auth_id: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    auth_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
 class LandedOutbox(Base):
