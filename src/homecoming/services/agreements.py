@@ -7,7 +7,7 @@ import tomllib
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -188,12 +188,16 @@ def load(session: Session, agreement_id: int, *, scope: Scope = EVERY_PARTY) -> 
 
 def stage_row(session: Session, agreement_id: int, number: int) -> StageRow:
     """The stored stage of that number, or NotFound."""
-    row = session.scalars(
-        select(StageRow).where(StageRow.agreement_id == agreement_id, StageRow.number == number)
-    ).first()
+    row = session.scalars(_STAGE_ROW, {"agreement_id": agreement_id, "number": number}).first()
     if row is None:
         raise NotFound(f"agreement {agreement_id} has no stage {number}")
     return row
+
+
+# Built once (every handover reads it): building a statement costs more than running it.
+_STAGE_ROW = select(StageRow).where(
+    StageRow.agreement_id == bindparam("agreement_id"), StageRow.number == bindparam("number")
+)
 
 
 def _view(session: Session, agreement_id: int) -> AgreementView:

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from homecoming.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -413,16 +413,22 @@ def current_member(
     person's own rows instead of the whole stage's.
     """
     last = session.scalars(
-        select(StageMember)
-        .where(
-            StageMember.stage_id == stage_id,
-            StageMember.party == party,
-            StageMember.person_id == person_id,
-        )
-        .order_by(StageMember.id.desc())
-        .limit(1)
+        _LAST_MEMBER_ROW, {"stage_id": stage_id, "party": party, "person_id": person_id}
     ).first()
     return last if last is not None and last.action == "add" else None
+
+
+# Built once (every handover reads it): building a statement costs more than running it.
+_LAST_MEMBER_ROW = (
+    select(StageMember)
+    .where(
+        StageMember.stage_id == bindparam("stage_id"),
+        StageMember.party == bindparam("party"),
+        StageMember.person_id == bindparam("person_id"),
+    )
+    .order_by(StageMember.id.desc())
+    .limit(1)
+)
 
 
 def _current(session: Session, stage_id: int) -> dict[tuple[str, int], StageMember]:
