@@ -10,6 +10,7 @@ from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import Contact, Evidence, Fate, RecordFields, SourceKind
 from homecoming.errors import AlreadyImported, InvalidInput, NotFound, RowProblem
 from homecoming.services import audit, persons, registry
+from homecoming.store import db as db_module
 from homecoming.store.db import Database
 from homecoming.store.models import Contact as ContactRow
 from homecoming.store.models import Record, Source
@@ -136,3 +137,76 @@ def test_person_status_is_derived_with_contradictions(parties: Database) -> None
     assert view.derived.status == Fate.DETAINED
     assert [c.fact for c in view.derived.contradictions] == ["date_of_birth"]
     assert view.derived.contradictions[0].values == ("1987-05-23", "1988-05-23")
+
+
+# PostgreSQL takes a batch of `db.COPY_FROM` rows or more by COPY; fewer by INSERT. These hold
+# the two ways to the same rows, and an import's all-or-nothing across batches already copied.
+
+
+def _import_both_ways(db: Database, monkeypatch: pytest.MonkeyPatch, contact: Contact) -> None:
+    for copy_from, content_hash in ((10**9, "insert"), (1, "copy")):
+        monkeypatch.setattr(db_module, "COPY_FROM", copy_from)
+        rows = [
+            _evidence(2, rank="сержант", fate=Fate.DETAINED, fate_date=PartialDate(2025, 3)),
+            Evidence(line=3, raw={"a": 'b\tc\n\\ "d"'}, fields=RecordFields(), contact=contact),
+        ]
+        source = registry.SourceInfo(
+            kind=SourceKind.PARTY_LIST,
+            name=f"UA list {content_hash}",
+            party="UA",
+            file_name="list.csv",
+            content_hash=content_hash,
+        )
+        registry.import_evidence(db, source=source, rows=rows, actor="registrar")
+
+
+def _names(model: type) -> list[str]:
+    return [column.name for column in model.__table__.columns]  # type: ignore[attr-defined]
+
+
+def test_copy_and_insert_write_the_same_rows(
+    parties: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    contact = Contact(name="Марія\tНехір", relation="mother", phone="+380 00", address="a\nb")
+    _import_both_ways(parties, monkeypatch, contact)
+    skipped = {"id", "source_id", "person_id", "created_at", "record_id"}
+    with parties.reading() as session:
+        by_source: dict[int, list[dict[str, object]]] = {}
+        for record in session.scalars(select(Record).order_by(Record.id)):
+            values = {c: getattr(record, c) for c in _names(Record)}
+            by_source.setdefault(record.source_id, []).append(
+                {k: v for k, v in values.items() if k not in skipped}
+            )
+        contacts = [
+            {c: getattr(row, c) for c in _names(ContactRow) if c not in skipped}
+            for row in session.scalars(select(ContactRow).order_by(ContactRow.id))
+        ]
+    inserted, copied = by_source.values()
+    assert copied == inserted and len(copied) == 2
+    assert copied[1]["raw"] == {"a": 'b\tc\n\\ "d"'}
+    assert contacts[0] == contacts[1] and contacts[1]["address"] == "a\nb"
+    assert audit.verify(parties).ok
+
+
+def test_a_bad_row_after_batches_already_copied_writes_nothing(
+    parties: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(registry, "BATCH", 100)
+    rows: list[Evidence | list[RowProblem]] = [_evidence(line) for line in range(2, 502)]
+    rows.append([RowProblem(line=502, field="sex", reason="unknown")])
+    writes: list[int] = []
+    bulk = db_module.bulk_insert
+
+    def counted(session: object, table: object, values: list[dict[str, object]]) -> None:
+        writes.append(len(values))
+        bulk(session, table, values)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(registry, "bulk_insert", counted)
+    with pytest.raises(InvalidInput) as caught:
+        registry.import_evidence(parties, source=_source(), rows=rows, actor="registrar")
+    assert [p.line for p in caught.value.problems] == [502]
+    # five batches of records (and their persons) went out before the bad row was read
+    assert sum(n >= db_module.COPY_FROM for n in writes) == 10
+    assert _count(parties, Record) == 0 and persons.count(parties) == 0
+    assert _count(parties, Source) == 0
+    assert audit.verify(parties).entries == 2

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from homecoming.domain.normalise import CONTACT_FIELDS, RawValue, normalise_row, plan_headers
@@ -22,7 +22,7 @@ from homecoming.domain.record import (
 from homecoming.errors import AlreadyImported, InvalidInput, NotFound, RowProblem
 from homecoming.formats.pfif import DEFAULTED_KEY, parse_pfif, utc_stamp
 from homecoming.services import audit
-from homecoming.store.db import Database, allocate_ids, note_records_landed
+from homecoming.store.db import Database, allocate_ids, bulk_insert, note_records_landed
 from homecoming.store.models import CONTACTS, PERSONS, RECORDS, Party, Record, Source
 
 BATCH = 2_000
@@ -193,12 +193,13 @@ def _insert(
     now = dt.datetime.now(dt.UTC)
     fresh = list(allocate_ids(session, "persons", wanted.count(None)))
     if fresh:
-        session.execute(insert(PERSONS), [{"id": p, "created_at": now} for p in fresh])
+        bulk_insert(session, PERSONS, [{"id": p, "created_at": now} for p in fresh])
     new_person = iter(fresh)
     assigned = [p if p is not None else next(new_person) for p in wanted]
     record_ids = list(allocate_ids(session, "records", len(evidence)))
-    session.execute(
-        insert(RECORDS),
+    bulk_insert(
+        session,
+        RECORDS,
         [
             record_values(e, source_id=source_id, person_id=pid, now=now) | {"id": rid}
             for e, pid, rid in zip(evidence, assigned, record_ids, strict=True)
@@ -216,8 +217,7 @@ def _insert(
         for e, rid in zip(evidence, record_ids, strict=True)
         if e.contact is not None
     ]
-    if contacts:
-        session.execute(insert(CONTACTS), contacts)
+    bulk_insert(session, CONTACTS, contacts)
     note_records_landed(session, record_ids, actor=actor)
     return record_ids
 
@@ -413,7 +413,7 @@ class _BatchWriter:
         fresh = list(allocate_ids(self.session, "persons", len(new_subjects)))
         if fresh:
             now = dt.datetime.now(dt.UTC)
-            self.session.execute(insert(PERSONS), [{"id": p, "created_at": now} for p in fresh])
+            bulk_insert(self.session, PERSONS, [{"id": p, "created_at": now} for p in fresh])
             self.person_of.update(zip(new_subjects, fresh, strict=True))
         wanted: list[int | None] = [self.person_of[subject] for _, subject in kept]
         _insert(self.session, self.source_id, [e for e, _ in kept], wanted, actor=self.actor)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import json
 import logging
 import os
 import sqlite3
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Engine,
     Table,
     create_engine,
@@ -438,6 +440,38 @@ def insert_missing(session: Session, table: Table, values: dict[str, Any]) -> No
     else:
         statement = sqlite_insert(table).values(**values).on_conflict_do_nothing()
     session.execute(statement)
+
+
+# From this many rows on, PostgreSQL takes a batch by COPY; fewer go as one INSERT (a COPY costs
+# a round trip of its own, more than a handover's single row is worth).
+COPY_FROM = 50
+
+
+def bulk_insert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert these rows (each with the same columns) in the session's transaction.
+
+    On PostgreSQL a batch of `COPY_FROM` rows or more goes by COPY (psycopg's `copy`), on the
+    transaction's own connection: a rollback discards it like any INSERT. JSON columns are
+    written as the JSON text SQLAlchemy would send; every other value as psycopg writes it.
+    """
+    if not rows:
+        return
+    if len(rows) < COPY_FROM or session.get_bind().dialect.name != "postgresql":
+        session.execute(insert(table), list(rows))
+        return
+    columns = list(rows[0])
+    as_json = [isinstance(table.c[name].type, JSON) for name in columns]
+    names = ", ".join(f'"{name}"' for name in columns)
+    dbapi = session.connection().connection.dbapi_connection
+    assert dbapi is not None
+    with dbapi.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row(
+                [
+                    json.dumps(row[name]) if is_json else row[name]
+                    for name, is_json in zip(columns, as_json, strict=True)
+                ]
+            )
 
 
 def allocate_ids(session: Session, table: str, count: int) -> range | list[int]:
