@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import (
     JSON,
@@ -35,6 +35,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from homecoming.errors import HomecomingError
+
+if TYPE_CHECKING:
+    import psycopg
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 log = logging.getLogger(__name__)
@@ -462,8 +465,7 @@ def bulk_insert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     columns = list(rows[0])
     as_json = [isinstance(table.c[name].type, JSON) for name in columns]
     names = ", ".join(f'"{name}"' for name in columns)
-    dbapi = session.connection().connection.dbapi_connection
-    assert dbapi is not None
+    dbapi = cast("psycopg.Connection[Any]", session.connection().connection.dbapi_connection)
     with dbapi.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
         for row in rows:
             copy.write_row(
