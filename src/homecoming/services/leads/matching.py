@@ -34,7 +34,7 @@ from homecoming.tracing.lead_rules import (
     LeadState,
     lead_reason,
 )
-from homecoming.tracing.matching import Candidate, Described, evidence_keys, score
+from homecoming.tracing.matching import Candidate, Described, Frequency, evidence_keys, score
 
 CHUNK = 5_000
 # How many persons the search index proposes for a newly registered inquiry.
@@ -87,14 +87,20 @@ def rematch_for_records(
     new_cases = _new_inquiries(db, record_ids)
     proposals = _registry_candidates(db, search, new_cases) if new_cases else {}
     born_of = {case.id: case.sought.date_of_birth.year for case in new_cases}
-    with db.transaction() as session:
+    # The costly part, reading the records as evidence and scoring them, before the write
+    # transaction: on SQLite that holds the one write lock, and every writer (a handover, an
+    # import) waited behind the scoring. Records never change; under the lock the pairs, the
+    # open cases and the earlier leads are read again, and only a pair new since is scored.
+    with db.reading() as session:
         evidence = _load_evidence(session, record_ids)
-        pairs = _pairs(session, evidence)
-        for inquiry_id, found in proposals.items():
-            pairs.setdefault(inquiry_id, {}).update(
-                _proposed(session, found, born_of.get(inquiry_id))
-            )
-        created = _score_pairs(session, pairs, actor=actor, search=search)
+        proposed = {
+            inquiry_id: _proposed(session, found, born_of.get(inquiry_id))
+            for inquiry_id, found in proposals.items()
+        }
+        scored = _scores(session, _with_proposed(_pairs(session, evidence), proposed), search)
+    with db.transaction() as session:
+        pairs = _with_proposed(_pairs(session, evidence), proposed)
+        created = _score_pairs(session, pairs, actor=actor, search=search, scored=scored)
         if created:
             audit.append(
                 session,
@@ -323,6 +329,15 @@ def _pairs(
     return pairs
 
 
+def _with_proposed(
+    pairs: dict[int, dict[int, tuple[_Evidence, bool]]],
+    proposed: dict[int, dict[int, tuple[_Evidence, bool]]],
+) -> dict[int, dict[int, tuple[_Evidence, bool]]]:
+    for inquiry_id, found in proposed.items():
+        pairs.setdefault(inquiry_id, {}).update(found)
+    return pairs
+
+
 def _proposed(
     session: Session, record_ids: list[int], born: int | None
 ) -> dict[int, tuple[_Evidence, bool]]:
@@ -354,20 +369,67 @@ def _born_apart(born: int | None, item: _Evidence, sought_service: str | None = 
     return abs(born - year) > 1 and not one_digit_apart(born, year)
 
 
+@dataclass(frozen=True, slots=True)
+class _Scored:
+    """Scores computed ahead of the write transaction, and what they were computed with."""
+
+    prior: float
+    frequency: Frequency | None
+    cache: dict[tuple[Described, Described, bool], Candidate]
+
+
+def _scores(
+    session: Session, pairs: dict[int, dict[int, tuple[_Evidence, bool]]], search: SearchService
+) -> _Scored:
+    """Every score `_score_pairs` would compute for these pairs as the database stands now."""
+    frequency = search.index().pair_frequency
+    prior = _prior(session)
+    cache: dict[tuple[Described, Described, bool], Candidate] = {}
+    cases = _open_cases(session, sorted(pairs)) if pairs else {}
+    _, seen_records = _earlier_leads(session, sorted(cases))
+    for inquiry_id, found in pairs.items():
+        case = cases.get(inquiry_id)
+        if case is None:
+            continue
+        for record_id, (item, verified) in found.items():
+            if record_id == case.record_id or (inquiry_id, record_id) in seen_records:
+                continue
+            born = case.sought.date_of_birth.year
+            if not verified and _born_apart(born, item, case.sought.service_number or ""):
+                continue
+            key = (case.sought, item.seen, verified)
+            if key not in cache:
+                cache[key] = score(
+                    case.sought,
+                    item.seen,
+                    verified_person=verified,
+                    prior=prior,
+                    frequency=frequency,
+                )
+    return _Scored(prior, frequency, cache)
+
+
 def _score_pairs(
     session: Session,
     pairs: dict[int, dict[int, tuple[_Evidence, bool]]],
     *,
     actor: str,
     search: SearchService,
+    scored: _Scored | None = None,
 ) -> list[int]:
+    """The leads these pairs give, written. `scored`: scores computed before (`_scores`),
+    with the prior and name frequencies they were computed with (a pair not among them is
+    scored here with the same)."""
     if not pairs:
         return []
-    frequency = search.index().pair_frequency  # names weigh by how common they are here
     cases = _open_cases(session, sorted(pairs))
     best, seen_records = _earlier_leads(session, sorted(cases))
-    prior = _prior(session)
-    cache: dict[tuple[Described, Described, bool], Candidate] = {}
+    if scored is not None:
+        frequency, prior, cache = scored.frequency, scored.prior, dict(scored.cache)
+    else:
+        frequency = search.index().pair_frequency  # names weigh by how common they are here
+        prior = _prior(session)
+        cache = {}
     rows: list[dict[str, Any]] = []
     for inquiry_id, found in pairs.items():
         case = cases.get(inquiry_id)
