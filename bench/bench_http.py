@@ -1,7 +1,7 @@
 """HTTP benchmark: each target of issue 15 with wrk, beside a bare-FastAPI floor in the same run.
 
 Run: .venv/bin/python bench/bench_http.py [--database-url URL] [--data-dir DIR] [--keep]
-         [--workers N] [--seconds 10] [--rounds 1]
+         [--workers N] [--seconds 10] [--rounds 1] [--only handover]
 
 Loads the demo scenario (`homecoming demo --reset`; --keep reuses a loaded database), issues an
 API token for the demo's registrar, then runs, with wrk on loopback:
@@ -287,6 +287,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=1, help="repeat every target this often")
     parser.add_argument("--no-writes", action="store_true", help="skip POST /handovers")
+    parser.add_argument(
+        "--only", default="", help="comma-separated targets to run (search, person, handover)"
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print("wrk is not installed (Debian: apt-get install wrk): HTTP benchmark skipped")
@@ -340,6 +343,8 @@ def main() -> int:
             plan = [("search", 100, search), ("search", 10, search), ("person", 100, person)]
             if bodies:
                 plan.append(("handover", 10, handover))
+            if args.only:
+                plan = [step for step in plan if step[0] in args.only.split(",")]
 
             def floor() -> float:
                 return wrk(
