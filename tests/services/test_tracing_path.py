@@ -342,3 +342,27 @@ def test_a_full_namesake_born_years_apart_is_no_lead_for_a_new_inquiry(
     registry.import_evidence(db, source=source, rows=rows, actor="registrar")
     _ukrainian_inquiry(db)  # Нехір Олександр Іванович, born 1987-05-23
     assert leads.queue(db) == []
+
+
+def test_scoring_happens_before_the_write_transaction(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite's write transaction holds the one write lock: no writer waits on scoring."""
+    from homecoming.services.leads import matching
+    from homecoming.store.db import _SqliteWriters
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the one write lock is SQLite's")
+    _parties(db)
+    case = _ukrainian_inquiry(db)
+    scored_while: list[bool] = []
+    score = matching.score
+
+    def watched_score(*args: Any, **kwargs: Any) -> Any:
+        scored_while.append(bool(getattr(_SqliteWriters._held, "paths", set())))
+        return score(*args, **kwargs)
+
+    monkeypatch.setattr(matching, "score", watched_score)
+    _other_party_list(db)  # lands a misspelt namesake of the inquiry: a lead
+    assert scored_while and not any(scored_while)
+    assert [lead.inquiry_id for lead in leads.queue(db)] == [case.id]
