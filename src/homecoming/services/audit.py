@@ -17,7 +17,7 @@ from homecoming.domain.audit import (
     payload_digest,
     redaction,
 )
-from homecoming.store.db import Database, insert_missing, lock_row
+from homecoming.store.db import Database, insert_missing
 from homecoming.store.models import AuditEntry, AuditHead
 
 HEAD_ID = 1
@@ -28,7 +28,9 @@ HEAD_ID = 1
 # fifth of an ORM load and flush, measured in process).
 _AUDIT = cast(Table, AuditEntry.__table__)
 _HEAD = cast(Table, AuditHead.__table__)
-_READ_HEAD = select(_HEAD.c.last_id, _HEAD.c.last_hash).where(_HEAD.c.id == HEAD_ID)
+_LOCK_HEAD = (
+    select(_HEAD.c.last_id, _HEAD.c.last_hash).where(_HEAD.c.id == HEAD_ID).with_for_update()
+)
 _INSERT_ENTRY = insert(_AUDIT)
 _MOVE_HEAD = (
     update(_HEAD)
@@ -101,15 +103,17 @@ def head(db: Database) -> tuple[int, str]:
 
 
 def _locked_head(session: Session) -> tuple[int, str]:
-    """The head's (last id, last hash), its row locked until the transaction ends."""
-    lock_row(session, "audit_head", HEAD_ID)
+    """The head's (last id, last hash), its row locked until the transaction ends.
+
+    Read and locked in one statement (`FOR UPDATE` on PostgreSQL; SQLite's writers are
+    serial already): a lock taken before a read would miss a head another writer creates
+    between the two, and the read would then go on unlocked."""
     connection = session.connection()
-    head = connection.execute(_READ_HEAD).first()
+    head = connection.execute(_LOCK_HEAD).first()
     if head is None:
         # The first append ever: two writers may race to create the head; one row results.
         insert_missing(session, _HEAD, {"id": HEAD_ID, "last_id": 0, "last_hash": GENESIS})
-        lock_row(session, "audit_head", HEAD_ID)
-        head = connection.execute(_READ_HEAD).one()
+        head = connection.execute(_LOCK_HEAD).one()
     return int(head[0]), str(head[1])
 
 
