@@ -50,7 +50,16 @@ ALL_KEYS: tuple[BlockingKey, ...] = (NAMES, NAME_DOB, SERVICE_NUMBER, NAME_YEAR)
 GIVEN_FAMILY_START = BlockingKey(
     "bk_given_family_start", "the given name and the family name's first three letters agree"
 )
-LINK_KEYS: tuple[BlockingKey, ...] = (*ALL_KEYS, FAMILY, GIVEN_PATRONYMIC, GIVEN_FAMILY_START)
+GIVEN_FAMILY_END = BlockingKey(
+    "bk_given_family_end", "the given name and the family name's last four letters agree"
+)
+LINK_KEYS: tuple[BlockingKey, ...] = (
+    *ALL_KEYS,
+    FAMILY,
+    GIVEN_PATRONYMIC,
+    GIVEN_FAMILY_START,
+    GIVEN_FAMILY_END,
+)
 
 # EM needs plain (not exploding) rules; each leaves the comparisons it does not use free to learn.
 TRAINING_COLUMNS: tuple[tuple[str, ...], ...] = (("dob_iso",), ("name_key",))

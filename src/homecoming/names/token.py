@@ -169,6 +169,21 @@ def has_patronymic_shape(token: NameToken) -> bool:
     )
 
 
+# East Slavic and Russified surname endings, on gender-neutral forms (Ахмедханов, Мішін, Ткаченко,
+# Шевчук, Житомирський): -ов/-ев, -ин/-ін, -енко, -ук/-юк/-чук, -ський/-ский.
+_SURNAME_SHAPE = re.compile(r"[a-zA-Z]{3}(ov|ev|in|enko|uk|ski)$")
+
+
+def has_surname_shape(token: NameToken) -> bool:
+    """Whether a word ends as East Slavic surnames do and is not a known given name (Valentin,
+    Yakov end so too): the family name of "AKHMEDKHANOV VRNEDIKT", whose given name is mistyped."""
+    return (
+        not token.groups
+        and not token.patronymic
+        and any(_SURNAME_SHAPE.search(form) for form in token.neutral)
+    )
+
+
 def cyrillic_forms_of(token: str) -> frozenset[str]:
     """Common Latin forms of a Cyrillic word under the standards of its language."""
     cased = token.capitalize()
