@@ -134,7 +134,13 @@ def father_name_ids(forms: frozenset[str]) -> frozenset[str]:
             continue
         stem = form[: ending.start()]
         endings = _STEM_ENDINGS.get(ending.group(1), _SOFT_STEM_ENDINGS)
-        found |= given_name_ids_of_forms(frozenset(stem + e for e in endings))
+        stems = {stem + e for e in endings}
+        if ending.group(1) in ("oviC", "ivna"):
+            # -ич / -на after the father's name's oblique stem: Якович, Яківна (Яків, Якова).
+            stems.add(form[:-2])
+        elif stem.endswith("l"):
+            stems.add(stem[:-1])  # a Russian -л- before -евич: Яковлевич, Яковлевна (Яков)
+        found |= given_name_ids_of_forms(frozenset(stems))
     return frozenset(found)
 
 
