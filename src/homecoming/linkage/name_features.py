@@ -195,7 +195,7 @@ _PAIR_FACTOR = 1_000_003
 # Letters of the family name's common form that, with a given name, make a key for linking a
 # list: a family name mistyped after its start (Герамимчук, Krabtsiv, Yakovle) keeps them.
 FAMILY_START = 3
-# ... and the last letters, for a family name mistyped near its start (Zskirov, Ghsev, Poomarʹov).
+# ... and the last letters, for a family name mistyped near its start (Zskirov, Poomarʹov).
 FAMILY_END = 4
 # A name-part key with a birth year or date: hashed in SQL only (`k` is the key).
 _KEYED_SQL = "(hash(k, {}) >> 1)::bigint"
