@@ -240,8 +240,10 @@ def _patronymic_by_position(tokens: list[NameToken]) -> list[NameToken]:
     - shaped as a patronymic whose father's name no table knows (Парменович, Парменівна), the
       middle word also after a mistyped given name ("Евгнеий Святополкович Кулагин").
     """
-    if len(tokens) < 3 or any(t.patronymic for t in tokens):
+    if len(tokens) < 3:
         return tokens
+    if any(t.patronymic for t in tokens):
+        return _short_patronymic_after_a_family_shaped_so(tokens)
     at = [len(tokens) - 1]
     known_given = len(tokens) == 3 and _is_known_given(tokens[0])
     if len(tokens) == 3:
@@ -253,6 +255,24 @@ def _patronymic_by_position(tokens: list[NameToken]) -> list[NameToken]:
             found = replace(tokens[i], patronymic=True, groups=fathers, rare_groups=frozenset())
             return [found if j == i else t for j, t in enumerate(tokens)]
     return tokens
+
+
+def _short_patronymic_after_a_family_shaped_so(tokens: list[NameToken]) -> list[NameToken]:
+    """ "Андрієвич Максим Ілліч", "Мисакович Кирило Кузьмич": a family name shaped as a
+    patronymic first and a short patronymic (Ілліч, Кузьмич, Фомич) last, as the registry's
+    fields are written one after another. The last word is the patronymic, the first the family
+    name (`_surname_shaped_as_patronymic` then has one patronymic to place)."""
+    first, last = tokens[0], tokens[-1]
+    if len(tokens) != 3 or not first.patronymic or last.patronymic or tokens[1].patronymic:
+        return tokens
+    fathers = short_father_name_ids(last)
+    if not fathers:
+        return tokens
+    return [
+        replace(first, patronymic=False, groups=frozenset()),
+        tokens[1],
+        replace(last, patronymic=True, groups=fathers, rare_groups=frozenset()),
+    ]
 
 
 def parse_name(text: str, *, order_hint: OrderHint | None = None) -> ParsedName:
