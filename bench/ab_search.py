@@ -102,20 +102,24 @@ def main() -> None:
         index.search(query, limit=10)
         old.search(before.Query(**_fields(query)), limit=10)
     times: dict[str, list[list[float]]] = {"before": [], "after": []}
+    cpu: dict[str, list[list[float]]] = {"before": [], "after": []}
     differ = 0
     for n, query in enumerate(queries):
         old_query = before.Query(**_fields(query))
-        spent = {"before": [], "after": []}  # type: dict[str, list[float]]
+        spent: dict[str, list[float]] = {"before": [], "after": []}
+        used: dict[str, list[float]] = {"before": [], "after": []}
         results: dict[str, Any] = {}
         for r in range(args.rounds):
             order = ("before", "after") if (n + r) % 2 == 0 else ("after", "before")
             for side in order:
-                started = time.perf_counter()
+                started, thread = time.perf_counter(), time.thread_time()
                 hits = old.search(old_query) if side == "before" else index.search(query)
                 spent[side].append(time.perf_counter() - started)
+                used[side].append(time.thread_time() - thread)
                 results[side] = hits
         for side in spent:
             times[side].append(spent[side])
+            cpu[side].append(used[side])
         if [_plain(h) for h in results["before"]] != [_plain(h) for h in results["after"]]:
             differ += 1
             if differ <= 5:
@@ -135,6 +139,11 @@ def main() -> None:
     for label, span in groups.items():
         for side in ("before", "after"):
             flat = [t for i in span for t in times[side][i]]
+            print(f"  {label:24} {side:6}: {_percentiles(flat)}")
+    print("the same, CPU time of the searching thread (what other jobs' load does not add):")
+    for label, span in groups.items():
+        for side in ("before", "after"):
+            flat = [t for i in span for t in cpu[side][i]]
             print(f"  {label:24} {side:6}: {_percentiles(flat)}")
     print(f"results: {len(queries) - differ} of {len(queries)} identical")
     if differ:

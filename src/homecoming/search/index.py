@@ -56,6 +56,10 @@ COMPARED_CAP = 32
 BORN_ALIKE_CAP = 2_000
 # What one binary-search step costs against one scattered write (see `_searched`).
 SEARCH_STEP_COST = 1.7
+# A word whose keys' postings hold this many names or more keeps its mask (`_word_members`);
+# at most this many such masks are kept (a million names: 122 KiB each).
+WORD_MASK_FROM = 50_000
+WORD_MASKS = 512
 SEX_CODES = {"male": 1, "female": 2, "other": 3}
 SEX_NAMES = {code: name for name, code in SEX_CODES.items()}
 SNAPSHOT_VERSION = 3
@@ -147,6 +151,8 @@ class PersonIndex:
         self.service_of: dict[int, str] = {}  # entry -> its folded service number
         self.model: MatchModel = default_model()
         self._dob_order: IntArray | None = None  # entries sorted by date of birth (lazily)
+        # Common words' masks over the compacted names, a bit per name (`_word_members`).
+        self._word_masks: dict[tuple[int, ...], npt.NDArray[np.uint8]] = {}
 
     def __len__(self) -> int:
         return len(self.record_ids)
@@ -230,6 +236,7 @@ class PersonIndex:
         self._key_records.clear()
         self._delta_key_records.clear()
         self._entry_counts = np.diff(self.entry_starts)  # records per name (base)
+        self._word_masks = {}  # the compacted postings changed
 
     @property
     def has_delta(self) -> bool:
@@ -281,10 +288,11 @@ class PersonIndex:
         if not len(entries):
             return np.zeros(0, np.int64)
         wanted = {key for hashes in self._name_keys(query.text) for key in hashes}
-        born = _unique(self.name_of[entries])[:BORN_ALIKE_CAP]
+        alike = _unique(self.name_of[entries])[:BORN_ALIKE_CAP]
         # A name carries a key exactly when it is in that key's postings (base and delta alike).
-        carried = _carried(born, [self._postings(key) for key in sorted(wanted)], len(self.names))
-        return born[carried > 0]
+        postings = [self._postings(key) for key in sorted(wanted)]
+        found: IntArray = alike[_carried(alike, postings, len(self.names)) > 0]
+        return found
 
     def _entries_born(self, dates: IntArray) -> IntArray:
         if self._dob_order is None or len(self._dob_order) != len(self.dob):
@@ -327,11 +335,12 @@ class PersonIndex:
         self, text: str, *, next_tier: bool = False
     ) -> tuple[IntArray, list[IntArray]]:
         """Names carrying keys of the most query words, and every query key's postings."""
-        words = [[self._postings(key) for key in hashes] for hashes in self._name_keys(text)]
-        words = [w for w in words if sum(len(p) for p in w)]
-        if not words:
+        keyed = [(h, [self._postings(key) for key in h]) for h in self._name_keys(text)]
+        keyed = [(h, w) for h, w in keyed if sum(len(p) for p in w)]
+        if not keyed:
             return np.zeros(0, np.int64), []
-        words.sort(key=lambda postings: sum(len(p) for p in postings))
+        keyed.sort(key=lambda item: sum(len(p) for p in item[1]))
+        words = [w for _, w in keyed]
         # The rarest word's names, and the next rarest's where they are few: a name that carries
         # every word but one carries one of these two.
         second = next_tier and len(words) > 2 and sum(len(p) for p in words[1]) <= LEFT_OUT_BASE
@@ -339,9 +348,9 @@ class PersonIndex:
         if len(words) == 1:
             return base[:CANDIDATE_CAP], words[0]
         # Every name of the rarest word's alone carries it: counting it would add one to all.
-        counted = words if second else words[1:]
+        counted = keyed if second else keyed[1:]
         carried = sum(
-            (_members(base, w, len(self.names)) for w in counted), np.zeros(len(base), np.int64)
+            (self._word_members(base, h, w) for h, w in counted), np.zeros(len(base), np.int64)
         )
         most = int(carried.max())
         found = base[carried == most]
@@ -353,6 +362,40 @@ class PersonIndex:
             if len(fewer) <= LEFT_OUT_NAMES:
                 found = _union(found, fewer)
         return found[:CANDIDATE_CAP], [p for w in words for p in w]
+
+    def _word_members(
+        self, base: IntArray, hashes: tuple[int, ...], postings: list[IntArray]
+    ) -> IntArray:
+        """1 where a base name carries one of a word's keys (whose postings are given), else 0.
+
+        A common word's keys hold hundreds of thousands of names at a million records:
+        scattering them into a mask cost more than all the rest of a search. Such a word's mask
+        over the compacted names is kept, packed to a bit per name, until the next compaction
+        (`warm` makes them ahead); names added since are looked for in its delta postings.
+        """
+        if sum(len(p) for p in postings) < WORD_MASK_FROM:
+            return _members(base, postings, len(self.names))
+        packed = self._word_mask(hashes)
+        compacted = base < len(packed) * 8
+        ids = base[compacted]
+        found = np.zeros(len(base), dtype=np.int64)
+        found[compacted] = (packed[ids >> 3] >> (7 - (ids & 7))) & 1
+        delta = [np.array(self._delta_keys[k], np.int64) for k in hashes if k in self._delta_keys]
+        if delta:
+            found |= _members(base, delta, len(self.names))
+        return found
+
+    def _word_mask(self, hashes: tuple[int, ...]) -> npt.NDArray[np.uint8]:
+        """A bit per compacted name: whether it carries one of these keys (kept, if room)."""
+        packed = self._word_masks.get(hashes)
+        if packed is None:
+            mask = np.zeros(self._base_names, dtype=bool)
+            for key in hashes:
+                mask[self._base_postings(key)] = True
+            packed = np.packbits(mask)
+            if len(self._word_masks) < WORD_MASKS:  # beyond, made for each search (none drop)
+                self._word_masks[hashes] = packed
+        return packed
 
     def _born_near(self, name_ids: IntArray, year: int) -> IntArray:
         """Names with a record born within a year of `year`, or of unknown birth."""
@@ -367,9 +410,21 @@ class PersonIndex:
         return _union(kept, name_ids[name_ids >= len(self.entry_starts) - 1])
 
     def warm(self) -> None:
-        """Parse every indexed name once, so no search pays a first comparison's parse."""
+        """Parse every indexed name once, so no search pays a first comparison's parse, and
+        make the commonest words' masks (`_word_members`)."""
         for name_id in range(len(self._parsed), len(self.names)):
             self._parsed.append(parse_name(self.names[name_id]))
+        sizes = np.diff(self.key_starts)
+        common: dict[tuple[int, ...], int] = {}
+        for hashes in set(self.word_keys.values()) - {()}:
+            at = np.searchsorted(self.key_hashes, hashes)
+            found = at < len(self.key_hashes)
+            found[found] = self.key_hashes[at[found]] == np.array(hashes)[found]
+            postings = int(sizes[at[found]].sum())
+            if postings >= WORD_MASK_FROM:
+                common[hashes] = postings
+        for hashes in sorted(common, key=lambda h: (-common[h], h))[:WORD_MASKS]:
+            self._word_mask(hashes)
 
     def _parsed_name(self, name_id: int) -> str | ParsedName:
         return self._parsed[name_id] if name_id < len(self._parsed) else self.names[name_id]
@@ -664,7 +719,8 @@ def _searched(name_ids: IntArray, posting: IntArray) -> bool:
 def _in_posting(name_ids: IntArray, posting: IntArray) -> npt.NDArray[np.bool_]:
     """Which of the names a sorted posting holds, by binary search."""
     at = np.minimum(np.searchsorted(posting, name_ids), len(posting) - 1)
-    return posting[at] == name_ids
+    found: npt.NDArray[np.bool_] = posting[at] == name_ids
+    return found
 
 
 def _carried(name_ids: IntArray, postings: list[IntArray], names: int) -> IntArray:
