@@ -193,3 +193,16 @@ def test_common_words_masks_change_speed_not_results(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(module, "WORD_MASK_FROM", 1)
     assert hits() == never
     assert any(hit[0] == 109 for found in never for hit in found)  # added after compaction
+
+
+def test_name_frequency_follows_records_added_after_it_was_asked() -> None:
+    """Word record counts are kept between searches, and counted again once records arrive."""
+    from homecoming.names.parse import parse_name
+
+    name = parse_name("Нехір Олександр")
+    index = PersonIndex.build(PEOPLE)
+    before = index.name_frequency(name)
+    more = [Entry(9 + n, 200 + n, "Нехір Олександр", PartialDate(1970 + n)) for n in range(30)]
+    index.add(more)
+    assert index.name_frequency(name) == PersonIndex.build(PEOPLE + more).name_frequency(name)
+    assert index.name_frequency(name) != before

@@ -7,6 +7,7 @@ names, and a name is compared with the query once however many records carry it.
 from __future__ import annotations
 
 import io
+import itertools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -59,6 +60,7 @@ SEARCH_STEP_COST = 1.7
 # A word whose keys' postings hold this many names or more keeps its mask (`_word_members`);
 # at most this many such masks are kept (a million names: 122 KiB each).
 WORD_MASK_FROM = 50_000
+WORD_RECORD_COUNTS = 500_000  # words whose record counts are kept, at most
 WORD_MASKS = 512
 SEX_CODES = {"male": 1, "female": 2, "other": 3}
 SEX_NAMES = {code: name for name, code in SEX_CODES.items()}
@@ -153,6 +155,11 @@ class PersonIndex:
         self._dob_order: IntArray | None = None  # entries sorted by date of birth (lazily)
         # Common words' masks over the compacted names, a bit per name (`_word_members`).
         self._word_masks: dict[tuple[int, ...], npt.NDArray[np.uint8]] = {}
+        self._key_spans: dict[int, tuple[int, int]] = {}  # key -> its postings' bounds
+        # Per word, records carrying its rarest key (`_word_records`), valid while the records
+        # counted stay as they were: `_records_changed` moves on whenever they change.
+        self._word_record_counts: dict[str, tuple[int, int | None]] = {}
+        self._records_changed = 0
 
     def __len__(self) -> int:
         return len(self.record_ids)
@@ -175,6 +182,7 @@ class PersonIndex:
         if len(self.record_ids) and batch[0].record_id <= self.record_ids[-1]:
             raise ValueError("entries must come in increasing record-id order")
         first = len(self.record_ids)
+        self._records_changed += 1
         name_ids = [self._intern(e.name) for e in batch]
         self.record_ids = np.concatenate([self.record_ids, [e.record_id for e in batch]])
         self.person_ids = np.concatenate([self.person_ids, [e.person_id for e in batch]])
@@ -191,6 +199,7 @@ class PersonIndex:
             if key := service_number_key(entry.service_number):
                 self.service_numbers.setdefault(key, []).append(first + offset)
                 self.service_of[first + offset] = key
+        self._records_changed += 1
         return len(batch)
 
     def _party_code(self, party: str) -> int:
@@ -236,7 +245,12 @@ class PersonIndex:
         self._key_records.clear()
         self._delta_key_records.clear()
         self._entry_counts = np.diff(self.entry_starts)  # records per name (base)
+        self._records_changed += 1
         self._word_masks = {}  # the compacted postings changed
+        # Where each key's postings lie in key_names: a dict finds them in a search's tens of
+        # lookups faster than a binary search of key_hashes each.
+        spans = itertools.pairwise(self.key_starts.tolist())
+        self._key_spans = dict(zip(self.key_hashes.tolist(), spans, strict=True))
 
     @property
     def has_delta(self) -> bool:
@@ -321,10 +335,10 @@ class PersonIndex:
 
     def _base_postings(self, key: int) -> IntArray:
         """Names with this key in the compacted base."""
-        at = int(np.searchsorted(self.key_hashes, key))
-        if at < len(self.key_hashes) and self.key_hashes[at] == key:
-            return self.key_names[self.key_starts[at] : self.key_starts[at + 1]]
-        return np.zeros(0, np.int64)
+        span = self._key_spans.get(key)
+        if span is None:
+            return np.zeros(0, np.int64)
+        return self.key_names[span[0] : span[1]]
 
     def _postings(self, key: int) -> IntArray:
         base = self._base_postings(key)
@@ -450,16 +464,31 @@ class PersonIndex:
             found = self._key_records[key] = int(counts[names[names < len(counts)]].sum())
         return found + self._delta_key_records.get(key, 0)
 
+    def _word_records(self, word: str) -> int | None:
+        """Records carrying the word's rarest key (None for a word without keys), kept per word
+        until records are added or compacted: every search asks it of each name it ranks."""
+        generation = self._records_changed
+        held = self._word_record_counts.get(word)
+        if held is not None and held[0] == generation:
+            return held[1]
+        hashes = self.word_keys.get(word) or token_key_hashes(word)
+        found = min(self._records_with(k) for k in hashes) if hashes else None
+        if self._records_changed == generation:  # no record was added meanwhile
+            if len(self._word_record_counts) >= WORD_RECORD_COUNTS:
+                self._word_record_counts.clear()
+            self._word_record_counts[word] = (generation, found)
+        return found
+
     def name_frequency(self, name: ParsedName) -> float | None:
         """How common the name is here: its family name's frequency times its given name's
         (records carrying each word's rarest key; see match.model.term_frequency)."""
         found: dict[str, int] = {}
         for token, role in zip(name.tokens, name.roles, strict=False):
             if role in ("family", "given") and role not in found and not token.patronymic:
-                hashes = self.word_keys.get(token.text) or token_key_hashes(token.text)
-                if not hashes:
+                count = self._word_records(token.text)
+                if count is None:
                     return None
-                found[role] = min(self._records_with(k) for k in hashes)
+                found[role] = count
         if len(found) < 2:
             return None
         return name_frequency(found["family"], found["given"], len(self))
