@@ -251,6 +251,11 @@ class PersonIndex:
         # lookups faster than a binary search of key_hashes each.
         spans = itertools.pairwise(self.key_starts.tolist())
         self._key_spans = dict(zip(self.key_hashes.tolist(), spans, strict=True))
+        # Records per key, all at once: counted one key at a time as searches first met them,
+        # a common key (hundreds of thousands of names) cost a search a millisecond or more.
+        if len(self.key_hashes):
+            per_key = np.add.reduceat(self._entry_counts[self.key_names], self.key_starts[:-1])
+            self._key_records = dict(zip(self.key_hashes.tolist(), per_key.tolist(), strict=True))
 
     @property
     def has_delta(self) -> bool:
