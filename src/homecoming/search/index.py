@@ -399,7 +399,8 @@ class PersonIndex:
         ids = base[compacted]
         found = np.zeros(len(base), dtype=np.int64)
         found[compacted] = (packed[ids >> 3] >> (7 - (ids & 7))) & 1
-        delta = [np.array(self._delta_keys[k], np.int64) for k in hashes if k in self._delta_keys]
+        added = (self._delta_keys.get(k) for k in hashes)
+        delta = [np.array(names, np.int64) for names in added if names]
         if delta:
             found |= _members(base, delta, len(self.names))
         return found
@@ -408,7 +409,8 @@ class PersonIndex:
         """A bit per compacted name: whether it carries one of these keys (kept, if room)."""
         packed = self._word_masks.get(hashes)
         if packed is None:
-            mask = np.zeros(self._base_names, dtype=bool)
+            # Over every name so far: the compacted postings hold none beyond them.
+            mask = np.zeros(len(self.names), dtype=bool)
             for key in hashes:
                 mask[self._base_postings(key)] = True
             packed = np.packbits(mask)
