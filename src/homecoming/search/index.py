@@ -306,11 +306,13 @@ class PersonIndex:
         entries = self._entries_born(np.fromiter(sorted(dates), np.int64))
         if not len(entries):
             return np.zeros(0, np.int64)
-        wanted = {key for hashes in self._name_keys(query.text) for key in hashes}
         alike = _unique(self.name_of[entries])[:BORN_ALIKE_CAP]
-        # A name carries a key exactly when it is in that key's postings (base and delta alike).
-        postings = [self._postings(key) for key in sorted(wanted)]
-        found: IntArray = alike[_carried(alike, postings, len(self.names)) > 0]
+        # A name shares a word's key with the query when it is in one of that key's postings
+        # (base and delta alike): the word's mask, kept for a common word, says so at once.
+        shared = np.zeros(len(alike), dtype=np.int64)
+        for hashes in dict.fromkeys(self._name_keys(query.text)):
+            shared |= self._word_members(alike, hashes, [self._postings(k) for k in hashes])
+        found: IntArray = alike[shared > 0]
         return found
 
     def _entries_born(self, dates: IntArray) -> IntArray:
