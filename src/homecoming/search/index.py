@@ -153,6 +153,7 @@ class PersonIndex:
         self.service_of: dict[int, str] = {}  # entry -> its folded service number
         self.model: MatchModel = default_model()
         self._dob_order: IntArray | None = None  # entries sorted by date of birth (lazily)
+        self._dob_ordered: IntArray | None = None  # their dates, in that order
         # Common words' masks over the compacted names, a bit per name (`_word_members`).
         self._word_masks: dict[tuple[int, ...], npt.NDArray[np.uint8]] = {}
         self._key_spans: dict[int, tuple[int, int]] = {}  # key -> its postings' bounds
@@ -316,15 +317,17 @@ class PersonIndex:
         return found
 
     def _entries_born(self, dates: IntArray) -> IntArray:
-        if self._dob_order is None or len(self._dob_order) != len(self.dob):
-            self._dob_order = np.argsort(self.dob, kind="stable")
-        ordered = self.dob[self._dob_order]
+        order, ordered = self._dob_order, self._dob_ordered
+        if order is None or ordered is None or len(order) != len(self.dob):
+            order = np.argsort(self.dob, kind="stable")
+            # Kept with the order: gathering a million dates cost every search 4 ms.
+            self._dob_order, self._dob_ordered = order, ordered = order, self.dob[order]
         starts = np.searchsorted(ordered, dates, side="left")
         ends = np.searchsorted(ordered, dates, side="right")
         if not len(starts):
             return np.zeros(0, np.int64)
         return np.concatenate(
-            [self._dob_order[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
+            [order[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
         )
 
     def _name_keys(self, text: str, *, remember: bool = False) -> list[tuple[int, ...]]:
