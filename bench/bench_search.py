@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import pickle
 import random
 import resource
 import statistics
@@ -71,14 +72,42 @@ def _rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def bench(records: int, queries: int, snapshot_dir: Path, *, splink: bool) -> None:
+CACHE = Path(__file__).parent / ".cache"
+
+
+def generated(records: int, queries: int, *, cache: bool) -> tuple[list[Entry], list[Any]]:
+    """The index entries and the queries at this size, from bench/.cache when asked and there."""
+    path = CACHE / f"search-{records}-{queries}.pickle"
+    if cache and path.exists():
+        started = time.perf_counter()
+        with path.open("rb") as f:
+            entries, sample = pickle.load(f)
+        print(f"read {records:,} records from {path} in {time.perf_counter() - started:.1f} s")
+        return entries, sample
     started = time.perf_counter()
     data = list(generate_dataset(records, seed=5))
     print(f"generated {records:,} records in {time.perf_counter() - started:.1f} s")
-    entries = _entries(data)
-    sample = _queries(data, queries)
-    splink_ms = _splink_predict_between(data, sample[:SPLINK_QUERIES]) if splink else None
-    del data
+    entries, sample = _entries(data), _queries(data, queries)
+    if cache:
+        CACHE.mkdir(exist_ok=True)
+        with path.open("wb") as f:
+            pickle.dump((entries, sample), f, protocol=pickle.HIGHEST_PROTOCOL)
+    return entries, sample
+
+
+def bench(
+    records: int, queries: int, snapshot_dir: Path, *, splink: bool, cache: bool = False
+) -> None:
+    if splink:  # Splink reads the generated records themselves
+        started = time.perf_counter()
+        data = list(generate_dataset(records, seed=5))
+        print(f"generated {records:,} records in {time.perf_counter() - started:.1f} s")
+        entries, sample = _entries(data), _queries(data, queries)
+        splink_ms: float | None = _splink_predict_between(data, sample[:SPLINK_QUERIES])
+        del data
+    else:
+        entries, sample = generated(records, queries, cache=cache)
+        splink_ms = None
     gc.collect()
     before = _rss_mib()
     started = time.perf_counter()
@@ -191,10 +220,21 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=1_000)
     parser.add_argument("--no-splink", action="store_true", help="skip the Splink peer")
+    parser.add_argument(
+        "--cache",
+        action="store_true",
+        help="keep the generated entries and queries in bench/.cache (without the Splink peer)",
+    )
     args = parser.parse_args()
     print(f"== person search: {args.records:,} generated records ==")
     with tempfile.TemporaryDirectory() as tmp:
-        bench(args.records, args.queries, Path(tmp), splink=not args.no_splink)
+        bench(
+            args.records,
+            args.queries,
+            Path(tmp),
+            splink=not args.no_splink,
+            cache=args.cache,
+        )
 
 
 if __name__ == "__main__":

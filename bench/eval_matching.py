@@ -542,6 +542,59 @@ class Population:
         ranked = {i: [p for _s, p in sorted(v, key=lambda x: -x[0])] for i, v in per_inq.items()}
         self.results["tracing"] = score_inquiries(self.truth["inquiries"], ranked)
         self.results["tracing_peer"] = score_inquiries(self.truth["inquiries"], self.peer())
+        with self.timer("tracing's candidates, before scoring (in process)"):
+            self.results["tracing_candidates"] = self.candidates(
+                tdir / "db", [inq["id"] for inq in registered], persons
+            )
+
+    def candidates(
+        self, data_dir: Path, inquiry_ids: list[int], persons: dict[int, set[str]]
+    ) -> dict[str, Any]:
+        """Candidate generation alone, by inquiry class: is the sought person among the records
+        tracing scores (`leads.matching.candidates`: the search index's proposals and their
+        persons' other records), and how many persons are proposed."""
+        from sqlalchemy import select
+
+        from homecoming.services.leads.matching import candidates
+        from homecoming.services.search import SearchService
+        from homecoming.store.db import Database
+        from homecoming.store.models import Record
+
+        db = Database(f"sqlite:///{data_dir / 'homecoming.sqlite3'}")
+        try:
+            found = candidates(db, SearchService(db), inquiry_ids)
+            with db.reading() as session:
+                rows = session.execute(select(Record.id, Record.person_id))
+                person_of = {record: person for record, person in rows}
+        finally:
+            db.dispose()
+        index_of = {inquiry: i for i, inquiry in enumerate(inquiry_ids)}
+        proposed = {
+            index_of[inquiry]: {person_of[r] for r in records if person_of.get(r) is not None}
+            for inquiry, records in found.items()
+        }
+
+        def block(items: list[dict[str, Any]]) -> dict[str, Any]:
+            sought = [t for t in items if t["pid"]]
+            hits = sum(
+                1
+                for t in sought
+                if any(t["pid"] in persons.get(p, set()) for p in proposed.get(t["index"], ()))
+            )
+            counts = [len(proposed.get(t["index"], ())) for t in items]
+            return {
+                "sought": len(sought),
+                "recall": _ratio(hits, len(sought)),
+                "persons_mean": statistics.fmean(counts) if counts else 0.0,
+                "persons_max": max(counts) if counts else 0,
+            }
+
+        truth = self.truth["inquiries"]
+        classes = sorted({t["class"] for t in truth})
+        return {
+            "all": block(truth),
+            "by_class": {c: block([t for t in truth if t["class"] == c]) for c in classes},
+        }
 
     def peer(self) -> dict[int, list[set[str]]]:
         """unidecode + rapidfuzz token_set_ratio ≥ 90 + the same year of birth."""
@@ -725,6 +778,19 @@ def print_tables(results: dict[str, dict[str, Any]]) -> None:
                 f"{_f(c['absent_with_lead'], True)} / {_f(q['absent_with_lead'], True)} | "
                 f"{c['leads_mean']:.2f} / {q['leads_mean']:.2f} |"
             )
+        if "tracing_candidates" in r:
+            print(
+                "\ncandidate generation (the records tracing scores, before any score): the "
+                "sought person among them, persons proposed per inquiry (mean, max)"
+            )
+            print("| class | sought | among the candidates | persons proposed |")
+            print("|---|---|---|---|")
+            cands = r["tracing_candidates"]
+            for cls, c in [("all", cands["all"]), *cands["by_class"].items()]:
+                print(
+                    f"| {cls} | {c['sought']} | {_f(c['recall'])} | "
+                    f"{c['persons_mean']:.1f}, {c['persons_max']} |"
+                )
 
 
 def print_details(results: dict[str, dict[str, Any]]) -> None:

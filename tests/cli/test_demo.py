@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from sqlalchemy import func, select
 from typer.testing import CliRunner
@@ -11,8 +12,9 @@ from homecoming.cli import app
 from homecoming.cli.demo import DEMO_USERS, SEED_SOLDIER
 from homecoming.domain.dates import PartialDate
 from homecoming.generate.scenario import build_scenario
+from homecoming.notify.webpush import VapidKeys
 from homecoming.search.index import Query
-from homecoming.services import audit, crossing, inquiries, negotiation, persons, remains
+from homecoming.services import audit, cases, crossing, inquiries, negotiation, persons, remains
 from homecoming.services.search import SearchService
 from homecoming.store.db import Database
 from homecoming.store.models import AuditEntry, Record, Source
@@ -37,9 +39,18 @@ def _audited(db: Database, action: str) -> int:
         return session.scalar(query) or 0
 
 
-def test_demo_loads_links_verifies_and_refuses_to_overwrite(db: Database) -> None:
-    result = runner.invoke(app, ["--database-url", db.url, "demo", "--people", "300"])
+def test_demo_loads_links_verifies_and_refuses_to_overwrite(db: Database, tmp_path: Path) -> None:
+    data = ["--data-dir", str(tmp_path / "var")]
+    result = runner.invoke(app, ["--database-url", db.url, *data, "demo", "--people", "300"])
     assert result.exit_code == 0, (result.stderr, result.exception)
+    # a tracing officer's day: follow-ups due today, calls logged
+    assert "Cases: 12 with tracing-officer" in result.stdout
+    today = cases.follow_ups_due(db, owner="tracing-officer")
+    assert len(today) == 3 and {row.office for row in today} == {"Kyiv bureau"}
+    called = cases.show(db, inquiry=max(r.inquiry_id for r in today) + 1, actor="t", audited=False)
+    assert called.owner == "tracing-officer" and len(called.contacts) == 1
+    key = VapidKeys(tmp_path / "var")
+    assert key.exists() and f"Web Push key made: {key.public_key()}" in result.stdout
     assert "stage 1 on 2025-05-23: 390 per side (270 soldiers, 120 civilians)" in result.stdout
     assert "Exchange: agreement 1" in result.stdout and "Tracing:" in result.stdout
     scenario = build_scenario(people=300)
@@ -105,9 +116,10 @@ def test_demo_loads_links_verifies_and_refuses_to_overwrite(db: Database) -> Non
     assert again.exit_code == 1 and "--reset" in again.stderr
 
     reset = runner.invoke(
-        app, ["--database-url", db.url, "demo", "--people", "300", "--reset", "--no-link"]
+        app, ["--database-url", db.url, *data, "demo", "--people", "300", "--reset", "--no-link"]
     )
     assert reset.exit_code == 0, reset.stderr
+    assert f"Web Push key kept: {key.public_key()}" in reset.stdout  # subscribers keep working
     db.dispose()  # --reset replaced the SQLite file under this handle's pooled connections
     # unlinked: one person per record, but a handover joins the person handed over (all but
     # the man who arrived on no list: nobody the registry knew)

@@ -124,3 +124,37 @@ def test_commands_on_an_empty_database_say_to_init(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     result = runner.invoke(app, ["--database-url", url, "persons", "list"])
     assert result.exit_code == 0
+
+
+def test_commands_on_a_database_behind_or_ahead_of_the_code_say_what_to_do(
+    db: Database, tmp_path: Path
+) -> None:
+    """A database left at an older schema version is not read as if it were current (no
+    traceback about a missing table): the command names both versions and the way forward."""
+    from alembic import command
+
+    from homecoming.store.db import _alembic_config, schema_head
+
+    with db.engine.begin() as connection:  # as a database made before the newest migration
+        config = _alembic_config(db.url)
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0013")
+    code, _, stderr = _invoke(db, "persons", "list")
+    assert code == 1, stderr
+    assert "0013" in stderr and schema_head() in stderr and "homecoming init" in stderr
+    assert "Traceback" not in stderr
+    code, stdout, stderr = _invoke(db, "backup", "--out", str(tmp_path / "before-init.backup"))
+    assert code == 0 and "schema 0013" in stdout, stderr  # the advice can be followed
+    code, _, stderr = _invoke(db, "init")
+    assert code == 0, stderr
+    code, _, stderr = _invoke(db, "persons", "list")
+    assert code == 0, stderr
+    version = text("UPDATE alembic_version SET version_num = :v")
+    with db.engine.begin() as connection:
+        connection.execute(version, {"v": "0099"})
+    try:
+        code, _, stderr = _invoke(db, "persons", "list")
+        assert code == 1 and "0099" in stderr and "newer Homecoming" in stderr
+    finally:  # the PostgreSQL database outlives the test
+        with db.engine.begin() as connection:
+            connection.execute(version, {"v": schema_head()})

@@ -140,8 +140,8 @@ def test_a_name_only_list_links_a_mistyped_family_name_and_not_a_near_namesake(
     app: typer.Typer, tmp_path: Path
 ) -> None:
     """A list without dates: a family name one slip off links when the given name and the
-    patronymic agree (never compared before: no key held it) or the family name starts alike;
-    two letters off is a near-namesake and stays unlinked."""
+    patronymic agree (never compared before: no key held it) or the family name starts or ends
+    alike; two letters off is a near-namesake and stays unlinked."""
     left = tmp_path / "registry.csv"
     # Two hundred others beside them: the chance that two rows are one man is one in hundreds.
     others = [
@@ -153,7 +153,9 @@ def test_a_name_only_list_links_a_mistyped_family_name_and_not_a_near_namesake(
         "id,full_name\n"
         "r1,Шухевич Валентин Давидович\n"
         "r2,Герасимчук Григорій Альбертович\n"
-        "r3,Вакуленко Ілля Валентинович\n" + "".join(others),
+        "r3,Вакуленко Ілля Валентинович\n"
+        "r4,Закіров Ільдус Віталійович\n"
+        "r5,Ахмедханов Венедикт Нифонтович\n" + "".join(others),
         encoding="utf-8",
     )
     right = tmp_path / "list.csv"
@@ -161,13 +163,20 @@ def test_a_name_only_list_links_a_mistyped_family_name_and_not_a_near_namesake(
         "id,full_name\n"
         "l1,Shukhebich Valentin Davydovich\n"  # a slip in the family name
         "l2,ГЕРАМИМЧУК ГРИГОРИЙ\n"  # a slip, no patronymic
-        "l3,Вакунмленко Илья Валентинович\n",  # two letters off: another family
+        "l3,Вакунмленко Илья Валентинович\n"  # two letters off: another family
+        "l4,Zskirov Ildus\n"  # a slip near the family name's start
+        "l5,AKHMEDKHANOV VRNEDIKT\n",  # a slip in the given name, the order unmarked
         encoding="utf-8",
     )
     out = tmp_path / "links.csv"
     result = CliRunner().invoke(app, ["link", str(left), str(right), "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert {(r["left_id"], r["right_id"]) for r in _rows(out)} == {("r1", "l1"), ("r2", "l2")}
+    assert {(r["left_id"], r["right_id"]) for r in _rows(out)} == {
+        ("r1", "l1"),
+        ("r2", "l2"),
+        ("r4", "l4"),
+        ("r5", "l5"),
+    }
 
 
 FAMILIES = [

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from homecoming.domain.dates import PartialDate
 from homecoming.linkage.clustering import Edge, JudgementConflict, cluster
 from homecoming.linkage.judgements import PairJudgement
 
@@ -129,3 +130,37 @@ def test_contradicting_judgements_are_refused() -> None:
     ]
     with pytest.raises(JudgementConflict):
         cluster("abc", [], threshold=0.9, judgements=judgements)
+
+
+BORN = {
+    "a": PartialDate(1987, 12, 15),  # Павлов Володимир Валерієвич
+    "c": PartialDate(2004, 10, 26),  # his namesake
+    "d": PartialDate(1987, 12, 15),
+    "e": PartialDate(1988, 12, 15),  # one digit of a's year: a slip, not another man
+}  # "b" has no date
+
+
+def test_a_record_without_a_date_does_not_join_namesakes_born_years_apart() -> None:
+    edges = [("a", "b", 0.99), ("b", "c", 0.98)]
+    assert _partition(cluster("abc", edges, threshold=0.9, born=BORN)) == {
+        frozenset("ab"),
+        frozenset("c"),
+    }
+    # without the dates, connected components
+    assert _partition(cluster("abc", edges, threshold=0.9)) == {frozenset("abc")}
+
+
+def test_dates_a_slip_apart_join_and_an_edge_between_far_dates_holds() -> None:
+    slip = [("a", "b", 0.99), ("b", "e", 0.98), ("d", "a", 0.97)]
+    assert _partition(cluster("abde", slip, threshold=0.9, born=BORN)) == {frozenset("abde")}
+    # an edge between the two records themselves is evidence weighed already (a service
+    # number, say, outweighing the dates); only a join through others is refused
+    direct = [("a", "c", 0.95)]
+    assert _partition(cluster("ac", direct, threshold=0.9, born=BORN)) == {frozenset("ac")}
+
+
+def test_a_same_judgement_joins_whatever_the_dates() -> None:
+    same = [PairJudgement("b", "c", True)]
+    edges = [("a", "b", 0.99)]
+    found = _partition(cluster("abc", edges, threshold=0.9, judgements=same, born=BORN))
+    assert found == {frozenset("bc"), frozenset("a")}

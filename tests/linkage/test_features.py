@@ -131,8 +131,8 @@ def test_the_table_agrees_with_record_features_on_generated_records(
             for k, form in (key.split("|") for key in expected["bk_given_patronymic"] or ())
         }
         assert set(row["bk_given_patronymic"] or ()) == given_patronymic, record
-        starts = row["bk_given_family_start"] or ()
-        assert len(starts) == len(expected["bk_given_family_start"] or ()), record
+        for column in ("bk_given_family_start", "bk_given_family_end"):
+            assert len(row[column] or ()) == len(expected[column] or ()), (record, column)
 
 
 SERVICE_NUMBERS = [

@@ -75,11 +75,28 @@ def test_patronymic_in_the_given_name_field_is_recognised() -> None:
         ("GRISHIN KONDTANTIN", "GRISHIN"),
         ("Vitslii Anisimov", "Anisimov"),
         ("Ivan Petrenko", "Petrenko"),
+        # neither word a known name: the one shaped as a surname (-ов, -ін, -енко, -ук, -ський)
+        ("AKHMEDKHANOV VRNEDIKT", "AKHMEDKHANOV"),
+        ("МІШІН СЕПГЕЙ", "МІШІН"),
+        ("Nkita Sazonov", "Sazonov"),
+        ("Шевчук Валентн", "Шевчук"),
     ],
 )
-def test_a_common_surname_is_the_family_name_where_the_other_word_is_unknown(
-    text: str, family: str
-) -> None:
+def test_a_word_known_or_shaped_as_a_surname_is_the_family_name(text: str, family: str) -> None:
     parsed = parse_name(text)
     roles = dict(zip((t.text for t in parsed.tokens), parsed.roles, strict=True))
     assert roles[family] == "family", roles
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Андрієвич Максим Ілліч",  # a registry's fields one after another
+        "Мисакович Кирило Кузьмич",
+        "Бернатович Денис Фомич",
+    ],
+)
+def test_a_family_name_shaped_as_a_patronymic_before_a_short_patronymic(text: str) -> None:
+    """The first word ends as a patronymic does, the last is a short one (Ілліч, Кузьмич):
+    the last is the patronymic, the first the family name."""
+    assert parse_name(text).roles == ("family", "given", "patronymic")

@@ -149,3 +149,60 @@ def test_a_lists_own_copy_does_not_hide_the_registrys_record(registry: str, list
     )
     hits = index.search(Query(text=listed, indexed_itself=True), limit=5)
     assert {h.person_id for h in hits[:2]} == {1, 2}
+
+
+def test_the_search_helpers_agree_with_numpy() -> None:
+    """Sorted-unique, membership and key counts: the same as numpy's set operations and the
+    scatter they replace, whichever of binary search or scattering a posting takes."""
+    import numpy as np
+
+    from homecoming.search import index as module
+
+    rng = np.random.default_rng(3)
+    for size in (0, 1, 5, 300, 5_000):
+        values = rng.integers(0, 2_000, size)
+        assert module._unique(values).tolist() == np.unique(values).tolist()
+        names = np.unique(rng.integers(0, 2_000, max(size // 10, 1)))
+        postings = [np.sort(rng.integers(0, 2_000, n)) for n in (0, 3, 40, 1_500, 1_900)]
+        counts = sum(np.isin(names, p).astype(np.int64) for p in postings)
+        assert module._carried(names, postings, 2_000).tolist() == counts.tolist()
+        either = np.isin(names, np.concatenate(postings)).astype(np.int64)
+        assert module._members(names, postings, 2_000).tolist() == either.tolist()
+
+
+def test_common_words_masks_change_speed_not_results(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every word's mask kept (its postings over the compacted names), records added after
+    compaction included: the same hits as the masks never kept."""
+    from homecoming.search import index as module
+
+    queries = [
+        Query("Oleksandr Nekhir", born=PartialDate(1987)),
+        Query("Нехир Олег", born=PartialDate(1990, 1, 2)),
+        Query("Olexandr Nehir Ivanovych", indexed_itself=True),
+        Query("Tarasov Oleksandr", born=PartialDate(1979, 2, 3)),
+    ]
+    later = [Entry(9, 109, "Нехир Олександр Петрович", PartialDate(1987, 5, 23), "male")]
+
+    def hits() -> list[list[tuple[int, int, float]]]:
+        index = PersonIndex.build(PEOPLE)
+        index.warm()
+        index.add(later)
+        return [[(h.person_id, h.record_id, h.score) for h in index.search(q)] for q in queries]
+
+    never = hits()
+    monkeypatch.setattr(module, "WORD_MASK_FROM", 1)
+    assert hits() == never
+    assert any(hit[0] == 109 for found in never for hit in found)  # added after compaction
+
+
+def test_name_frequency_follows_records_added_after_it_was_asked() -> None:
+    """Word record counts are kept between searches, and counted again once records arrive."""
+    from homecoming.names.parse import parse_name
+
+    name = parse_name("Нехір Олександр")
+    index = PersonIndex.build(PEOPLE)
+    before = index.name_frequency(name)
+    more = [Entry(9 + n, 200 + n, "Нехір Олександр", PartialDate(1970 + n)) for n in range(30)]
+    index.add(more)
+    assert index.name_frequency(name) == PersonIndex.build(PEOPLE + more).name_frequency(name)
+    assert index.name_frequency(name) != before

@@ -184,4 +184,9 @@ def test_a_backup_taken_while_an_import_writes_is_consistent(
     backup.restore(filled, latest)
     assert audit.verify(filled).ok
     if manifests[-1].row_counts["records"] == 3 + rows:
-        assert _tables(filled) == before
+        # The outbox is work in flight: a copy taken between the import's commit and the drain
+        # holds its row (claimed), which a drainer takes up again once the claim expires.
+        after = _tables(filled)
+        outbox = after.pop("landed_outbox")
+        assert before.pop("landed_outbox") == [] and len(outbox) <= 1
+        assert after == before

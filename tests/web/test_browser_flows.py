@@ -8,7 +8,9 @@ review. Each flow saves screenshots of its pages under var/screenshots/.
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -171,3 +173,36 @@ def test_decide_a_review_pair(context: BrowserContext) -> None:
     page.goto("/ui/review")
     assert page.locator(".count").inner_text() != count
     assert not errors, errors
+
+
+def test_import_a_received_list_from_the_agreement_page(
+    context: BrowserContext, world: dict[str, object], tmp_path: Path
+) -> None:
+    """A bad row keeps the list out and is shown by line with the choices kept; the corrected
+    file lands as the party's next version and opens."""
+    page = context.new_page()
+    log_in(page, "negotiator-ua")
+    page.goto(f"/ui/exchanges/{world['agreement']}")
+    path = tmp_path / "ua-request.csv"
+    header = "Прізвище,Ім'я,Дата народження,Категорія\n"
+    path.write_text(header + "Коваль,Петро,31.02.1981,військовослужбовець\n", encoding="utf-8")
+    form = page.locator("form[action$='/lists']")
+    form.locator("input[type=file]").set_input_files(str(path))
+    form.locator("select[name=party]").select_option("UA")
+    form.locator("select[name=direction]").select_option("request")
+    form.locator("input[name=received_from]").fill("UA delegation")
+    form.locator("button[type=submit]").click()
+    alert = page.locator("form[action$='/lists'] [role=alert]")
+    expect(alert).to_contain_text("not imported")
+    expect(alert.locator("table.problems tbody tr").first).to_contain_text("2")
+    expect(page.locator("input[name=received_from]")).to_have_value("UA delegation")
+    expect(page.locator("select[name=direction]")).to_have_value("request")
+    shot(page, "list-import-refused")
+    path.write_text(header + "Коваль,Петро,28.02.1981,військовослужбовець\n", encoding="utf-8")
+    form = page.locator("form[action$='/lists']")
+    form.locator("input[type=file]").set_input_files(str(path))
+    form.locator("button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/ui/lists/\d+$"))
+    expect(page.locator("main")).to_contain_text("Коваль")
+    page.goto(f"/ui/exchanges/{world['agreement']}")
+    expect(page.locator("main")).to_contain_text("UA request v1")

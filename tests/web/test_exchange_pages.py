@@ -191,3 +191,77 @@ def test_a_substitute_is_read_from_the_note() -> None:
     who = substitute_of("Мельник Василь Петрович, 1992-10-10")
     assert (who.family_name, who.given_names, who.patronymic) == ("Мельник", "Василь", "Петрович")
     assert who.date_of_birth.iso() == "1992-10-10"
+
+
+LIST_HEADER = "Прізвище,Ім'я,Дата народження,Категорія\n"
+
+
+def _list_file(body: str, name: str = "ru-offer.csv") -> dict[str, tuple[str, bytes, str]]:
+    return {"file": (name, (LIST_HEADER + body).encode(), "text/csv")}
+
+
+def _versions(client: TestClient, exchange: int) -> list[str]:
+    page = client.get(f"/ui/exchanges/{exchange}", headers=EN)
+    return re.findall(r"(?:RU|UA) (?:offer|request) v\d+", _text(page.text))
+
+
+def test_a_received_list_is_imported_from_the_agreement_page(
+    exchange_app: TestClient, exchange: int
+) -> None:
+    """The form lands the file as the party's next version; a file with a bad row lands
+    nothing and shows the row by line, with what was chosen kept."""
+    token = log_in(exchange_app, "negotiator-ru")
+    page = exchange_app.get(f"/ui/exchanges/{exchange}", headers=EN)
+    assert "Import a list as received" in page.text
+    before = _versions(exchange_app, exchange)
+    url = f"/ui/exchanges/{exchange}/lists"
+    form = {"csrf_token": token, "party": "RU", "direction": "offer", "received_from": "ICRC"}
+    bad = exchange_app.post(
+        url,
+        data=form,
+        files=_list_file(
+            "Петренко,Іван,01.01.1980,військовослужбовець\nКоваль,Петро,31.02.1981,\n"
+        ),
+        headers=EN,
+        follow_redirects=False,
+    )
+    assert bad.status_code == 422
+    text = _text(bad.text)
+    assert "not imported" in text and " 3 " in text  # the bad row by its line in the file
+    assert 'value="ICRC"' in bad.text and _versions(exchange_app, exchange) == before
+    done = exchange_app.post(
+        url,
+        data=form,
+        files=_list_file("Петренко,Іван,01.01.1980,військовослужбовець\n"),
+        headers=EN,
+        follow_redirects=False,
+    )
+    assert done.status_code == 303 and done.headers["location"].startswith("/ui/lists/")
+    version = exchange_app.get(done.headers["location"], headers=EN)
+    assert "Петренко" in version.text
+    after = _versions(exchange_app, exchange)
+    assert len(after) == len(before) + 1 and "RU offer v2" in after
+    again = exchange_app.post(
+        url,
+        data=form,
+        files=_list_file("Петренко,Іван,01.01.1980,військовослужбовець\n"),
+        headers=EN,
+    )
+    assert again.status_code == 409 and _versions(exchange_app, exchange) == after
+    empty = exchange_app.post(url, data=form, headers=EN)
+    assert empty.status_code == 422 and "file (CSV or XLSX) to import" in empty.text
+
+
+def test_a_reader_gets_no_import_form_and_cannot_post_one(
+    exchange_app: TestClient, exchange: int
+) -> None:
+    token = log_in(exchange_app, "auditor")
+    page = exchange_app.get(f"/ui/exchanges/{exchange}", headers=EN)
+    assert page.status_code == 200 and "Import a list as received" not in page.text
+    refused = exchange_app.post(
+        f"/ui/exchanges/{exchange}/lists",
+        data={"csrf_token": token, "party": "RU", "direction": "offer"},
+        files=_list_file("Петренко,Іван,01.01.1980,військовослужбовець\n"),
+        headers=EN,
+    )
+    assert refused.status_code == 403

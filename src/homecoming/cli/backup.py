@@ -35,7 +35,7 @@ def backup(
 ) -> None:
     """Back the database up into one file (safe while the server runs)."""
     keys = sealed.recipients(encrypt_to or [])
-    db = open_database(ctx)
+    db = open_database(ctx, ready=False)  # any schema version: the service checks the tables
     err.print(f"backing up {db.safe_url} …")
     manifest = backup_service.backup(db, out_path, to=keys)
     if as_json:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from enum import Enum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -89,7 +90,20 @@ def demo(
     )
     out.print(f"Remains: {loaded}", highlight=False)
     logins = add_demo_users(db, users.password_hasher(settings_of(ctx)))
+    assigned = tracing_demo.assign_demo_cases(db, owner="tracing-officer", actor=DEMO_ACTOR)
+    out.print(f"Cases: {assigned} with tracing-officer, three follow-ups due today.")
+    _vapid_key(settings_of(ctx).data_dir)
     _print_logins(logins)
+
+
+def _vapid_key(data_dir: Path) -> None:
+    """The server's Web Push key (made once, kept across demos: browsers subscribed to it)."""
+    from homecoming.notify.webpush import VapidKeys
+
+    keys = VapidKeys(data_dir)
+    made = "kept" if keys.exists() else "made"
+    public = keys.public_key() if keys.exists() else keys.init()
+    out.print(f"Web Push key {made}: {public}", highlight=False)
 
 
 def add_demo_users(db: Database, hasher: PasswordHasher) -> list[tuple[str, str, str]]:

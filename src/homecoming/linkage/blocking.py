@@ -50,7 +50,16 @@ ALL_KEYS: tuple[BlockingKey, ...] = (NAMES, NAME_DOB, SERVICE_NUMBER, NAME_YEAR)
 GIVEN_FAMILY_START = BlockingKey(
     "bk_given_family_start", "the given name and the family name's first three letters agree"
 )
-LINK_KEYS: tuple[BlockingKey, ...] = (*ALL_KEYS, FAMILY, GIVEN_PATRONYMIC, GIVEN_FAMILY_START)
+GIVEN_FAMILY_END = BlockingKey(
+    "bk_given_family_end", "the given name and the family name's last four letters agree"
+)
+LINK_KEYS: tuple[BlockingKey, ...] = (
+    *ALL_KEYS,
+    FAMILY,
+    GIVEN_PATRONYMIC,
+    GIVEN_FAMILY_START,
+    GIVEN_FAMILY_END,
+)
 
 # EM needs plain (not exploding) rules; each leaves the comparisons it does not use free to learn.
 TRAINING_COLUMNS: tuple[tuple[str, ...], ...] = (("dob_iso",), ("name_key",))
@@ -71,37 +80,48 @@ class BlockingMeasure:
         return self.true_pairs_found / self.true_pairs if self.true_pairs else 1.0
 
 
-def _pairs_sql(key: BlockingKey, table: str) -> str:
+def _pairs_sql(key: BlockingKey, table: str, sides: bool = False) -> str:
     if key.array:
         exploded = f"select unique_id as id, unnest({key.column}) as k from {table}"
     else:
         exploded = (
             f"select unique_id as id, {key.column} as k from {table} where {key.column} is not null"
         )
+    across = (
+        " join truth_in ta on ta.id = a.id join truth_in tb on tb.id = b.id"
+        " where ta.side <> tb.side"
+        if sides
+        else ""
+    )
     return (
         f"with e as ({exploded}) select distinct a.id as l, b.id as r "
-        "from e a join e b on a.k = b.k and a.id < b.id"
+        f"from e a join e b on a.k = b.k and a.id < b.id{across}"
     )
 
 
 def measure_blocking(
     features: Any, truth: Any, keys: tuple[BlockingKey, ...] = PREDICTION_KEYS
 ) -> list[BlockingMeasure]:
-    """Candidates and recall per key; `features`, `truth` (id, truth_id) are arrow tables."""
+    """Candidates and recall per key; `features`, `truth` (id, truth_id) are arrow tables.
+
+    With a `side` column in `truth` (a list and a registry, as `link` compares them), only
+    pairs across the sides count, as candidates and as true pairs.
+    """
     import duckdb
 
+    sides = "side" in truth.column_names
     con = duckdb.connect()
     con.register("features_in", features)
     con.register("truth_in", truth)
     con.execute(
         "create table true_pairs as select a.id as l, b.id as r from truth_in a join truth_in b "
-        "on a.truth_id = b.truth_id and a.id < b.id"
+        "on a.truth_id = b.truth_id and a.id < b.id" + (" and a.side <> b.side" if sides else "")
     )
     (true_total,) = con.execute("select count(*) from true_pairs").fetchone() or (0,)
     con.execute("create table found (l varchar, r varchar)")
     measures = []
     for key in keys:
-        con.execute(f"create or replace table pairs as {_pairs_sql(key, 'features_in')}")
+        con.execute(f"create or replace table pairs as {_pairs_sql(key, 'features_in', sides)}")
         (candidates,) = con.execute("select count(*) from pairs").fetchone() or (0,)
         (hits,) = con.execute(
             "select count(*) from pairs join true_pairs using (l, r)"

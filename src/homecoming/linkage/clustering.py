@@ -4,8 +4,14 @@ Splink's connected components cannot refuse a link. Here edges join clusters str
 first (union-find); a "same" judgement always joins, and a union that would put two records a
 human called "not the same" into one cluster is refused, however strong the edge.
 
-Only the connected components holding a "not the same" pair need that order: the rest are
-plain connected components, found in integers with numpy (a million records in seconds).
+Nor does a cluster hold two records whose years of birth are far apart (no slip, day-month
+swap or year off by one explains them): such records are joined only by an edge between them,
+never through a third record that has no date (Павлов Володимир Валерієвич born 1987 and his
+namesake born 2004, each linked to a list entry without a date).
+
+Only the connected components holding a "not the same" pair or such dates need that order: the
+rest are plain connected components, found in integers with numpy (a million records in
+seconds).
 """
 
 from __future__ import annotations
@@ -14,8 +20,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from homecoming.domain.dates import PartialDate
 from homecoming.errors import HomecomingError
 from homecoming.linkage.judgements import PairJudgement, latest_per_pair
+from homecoming.match.levels import dob_level
 
 Edge = tuple[str, str, float]
 
@@ -32,6 +40,7 @@ class _Forest:
     parent: dict[str, str]
     size: dict[str, int]
     cannot: dict[str, set[str]]  # root -> records its cluster may never contain
+    born: dict[str, set[PartialDate]]  # root -> the dates of birth its cluster holds
 
     def find(self, node: str) -> str:
         root = node
@@ -46,18 +55,32 @@ class _Forest:
         small, large = (a, b) if len(self.cannot[a]) <= len(self.cannot[b]) else (b, a)
         return any(self.find(other) == large for other in self.cannot[small])
 
+    def born_apart(self, a: str, b: str, own: frozenset[PartialDate]) -> bool:
+        """Whether the clusters of roots a and b hold dates of birth far apart, other than the
+        joining edge's own two (`own`: an edge between them is evidence weighed already)."""
+        return any(
+            far_apart(x, y) and frozenset((x, y)) != own for x in self.born[a] for y in self.born[b]
+        )
+
     def union(self, a: str, b: str) -> str:
         if self.size[a] < self.size[b]:
             a, b = b, a
         self.parent[b] = a
         self.size[a] += self.size[b]
         self.cannot[a] |= self.cannot.pop(b)
+        self.born[a] |= self.born.pop(b)
         return a
 
 
-def _forest(ids: Iterable[str]) -> _Forest:
+def far_apart(a: PartialDate, b: PartialDate) -> bool:
+    """Dates of birth that no slip explains: "different" in the match model's grading."""
+    return a != b and dob_level(a, b) == 0
+
+
+def _forest(ids: Iterable[str], born: Mapping[str, PartialDate]) -> _Forest:
     parent = {i: i for i in ids}
-    return _Forest(parent, dict.fromkeys(parent, 1), {i: set() for i in parent})
+    dates = {i: {born[i]} if i in born else set() for i in parent}
+    return _Forest(parent, dict.fromkeys(parent, 1), {i: set() for i in parent}, dates)
 
 
 def cluster(
@@ -66,12 +89,15 @@ def cluster(
     *,
     threshold: float,
     judgements: Iterable[PairJudgement] = (),
+    born: Mapping[str, PartialDate] | None = None,
 ) -> dict[str, str]:
     """Cluster id (the smallest record id in it) of every record.
 
     Edges at or above the threshold join clusters in order of falling probability; "same"
-    judgements join first and always; no cluster ever holds a "not the same" pair.
+    judgements join first and always; no cluster ever holds a "not the same" pair, nor, through
+    other records, two whose dates of birth (`born`: records with a year) are far apart.
     """
+    born = born or {}
     names = sorted(set(ids))
     index = {name: i for i, name in enumerate(names)}  # sorted: the smallest index, smallest id
     decided = latest_per_pair(j for j in judgements if j.left_id in index and j.right_id in index)
@@ -80,12 +106,28 @@ def cluster(
     labels = components(len(names), [index[a] for a, _ in joins], [index[b] for _, b in joins])
     cannot = [(index[j.left_id], index[j.right_id]) for j in decided if not j.same]
     constrained = {int(labels[a]) for a, b in cannot if labels[a] == labels[b]}
+    constrained |= _born_apart_components(labels, index, born)
     if constrained:
         members = [names[i] for i in range(len(names)) if int(labels[i]) in constrained]
         inside = [e for e in strong if int(labels[index[e[0]]]) in constrained]
-        for node, label in _constrained(members, inside, decided).items():
+        for node, label in _constrained(members, inside, decided, born).items():
             labels[index[node]] = index[label]
     return {name: names[label] for name, label in zip(names, labels.tolist(), strict=True)}
+
+
+def _born_apart_components(
+    labels: Any, index: Mapping[str, int], born: Mapping[str, PartialDate]
+) -> set[int]:
+    """Labels of the components that hold two dates of birth far apart."""
+    dates: dict[int, set[PartialDate]] = {}
+    for node, date in born.items():
+        if node in index:
+            dates.setdefault(int(labels[index[node]]), set()).add(date)
+    return {
+        label
+        for label, held in dates.items()
+        if len(held) > 1 and any(far_apart(x, y) for x in held for y in held)
+    }
 
 
 def components(size: int, left: Sequence[int], right: Sequence[int]) -> Any:
@@ -111,10 +153,14 @@ def components(size: int, left: Sequence[int], right: Sequence[int]) -> Any:
 
 
 def _constrained(
-    ids: Iterable[str], strong: Iterable[Edge], decided: Sequence[PairJudgement]
+    ids: Iterable[str],
+    strong: Iterable[Edge],
+    decided: Sequence[PairJudgement],
+    born: Mapping[str, PartialDate],
 ) -> dict[str, str]:
-    """Union-find, strongest edge first, refusing unions that join a "not the same" pair."""
-    forest = _forest(ids)
+    """Union-find, strongest edge first, refusing unions that join a "not the same" pair or,
+    through other records, dates of birth far apart ("same" judgements join regardless)."""
+    forest = _forest(ids, born)
     decided = [j for j in decided if j.left_id in forest.parent and j.right_id in forest.parent]
     for j in decided:
         if not j.same:
@@ -132,7 +178,8 @@ def _constrained(
                 forest.union(a, b)
     for left, right, _ in sorted(strong, key=lambda e: (-e[2], e[0], e[1])):
         a, b = forest.find(left), forest.find(right)
-        if a != b and not forest.blocked(a, b):
+        own = frozenset(born[n] for n in (left, right) if n in born)
+        if a != b and not forest.blocked(a, b) and not forest.born_apart(a, b, own):
             forest.union(a, b)
     return _label(forest)
 

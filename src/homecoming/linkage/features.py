@@ -20,6 +20,7 @@ from homecoming.linkage.name_features import (
     _KEYED_SQL,
     _PAIR_SQL,
     _TOKENS,
+    FAMILY_END,
     FAMILY_START,
     Parts,
     _as_family,
@@ -67,6 +68,7 @@ FEATURE_COLUMNS: dict[str, str] = {
     "bk_family": "keys",  # keys of the family name alone (hashed): linking a list only
     "bk_given_patronymic": "keys",  # a given-name key with a patronymic form: linking a list only
     "bk_given_family_start": "keys",  # a given-name key with the family name's first letters: same
+    "bk_given_family_end": "keys",  # a given-name key with the family name's last letters: same
 }
 
 # One row per distinct family / given / patronymic field value: what the field gives a record.
@@ -306,6 +308,10 @@ _GIVEN_FAMILY_START = (
     "list_transform(coalesce(g.keys, []), "
     f"lambda k: (hash(k, left(f.neutral_primary, {FAMILY_START})) >> 1)::bigint)"
 )
+_GIVEN_FAMILY_END = (
+    "list_transform(coalesce(g.keys, []), "
+    f"lambda k: (hash(k, '$', right(f.neutral_primary, {FAMILY_END})) >> 1)::bigint)"
+)
 _DOB_ISO = "printf('%04d-%02d-%02d', r.dob_year, r.dob_month, r.dob_day)"
 _WRITTEN = (
     "concat_ws(' ', nullif(r.family_name, ''), nullif(r.given_name, ''), nullif(r.patronymic, ''))"
@@ -350,7 +356,9 @@ assembled as (
         f.family_keys as family_keys,
         {_or_none(_GIVEN_PATRONYMIC)} as given_patronymic,
         case when length(f.neutral_primary) >= {FAMILY_START} then {_or_none(_GIVEN_FAMILY_START)}
-            end as given_family_start
+            end as given_family_start,
+        case when length(f.neutral_primary) > {FAMILY_END} then {_or_none(_GIVEN_FAMILY_END)}
+            end as given_family_end
     from named r
     left join field_values f on f.text = r.family
     left join field_values g on g.text = r.given
@@ -373,7 +381,8 @@ select
         then list_transform(keys, lambda k: {_KEYED_SQL.format("dob_iso")}) end as bk_name_dob,
     family_keys as bk_family,
     given_patronymic as bk_given_patronymic,
-    given_family_start as bk_given_family_start
+    given_family_start as bk_given_family_start,
+    given_family_end as bk_given_family_end
 from assembled
 order by row_number
 """

@@ -231,6 +231,19 @@ def record_ids(records: Records) -> list[str]:
     return ids
 
 
+def dates_of_birth(records: Records) -> dict[str, PartialDate]:
+    """Each record's date of birth, for the records that give at least a year."""
+    if isinstance(records, Sequence):
+        return {r.id: r.date_of_birth for r in records if r.date_of_birth.year is not None}
+    columns = [records.column(c).to_pylist() for c in ("unique_id", "dob_year", "dob_month")]
+    days = records.column("dob_day").to_pylist()
+    return {
+        record_id: PartialDate(year, month, day)
+        for (record_id, year, month), day in zip(zip(*columns, strict=True), days, strict=True)
+        if year is not None
+    }
+
+
 def read_table(path: Path) -> Any:
     """As `read_records`, into a records table: same checks, same messages, columnar.
 

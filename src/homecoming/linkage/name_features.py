@@ -169,6 +169,9 @@ def record_features(record: InputRecord) -> dict[str, Any]:
         bk_given_family_start=[f"{k}|{start}" for k in given_keys]
         if (start := (row["family_primary"] or "")[:FAMILY_START]) and len(start) == FAMILY_START
         else None,
+        bk_given_family_end=[f"{k}|${end}" for k in given_keys]
+        if len(family := row["family_primary"] or "") > FAMILY_END and (end := family[-FAMILY_END:])
+        else None,
         bk_given_patronymic=[
             f"{k}|{form}" for k in given_keys for form in row["patronymic_forms"] or ()
         ]
@@ -192,6 +195,8 @@ _PAIR_FACTOR = 1_000_003
 # Letters of the family name's common form that, with a given name, make a key for linking a
 # list: a family name mistyped after its start (Герамимчук, Krabtsiv, Yakovle) keeps them.
 FAMILY_START = 3
+# ... and the last letters, for a family name mistyped near its start (Zskirov, Poomarʹov).
+FAMILY_END = 4
 # A name-part key with a birth year or date: hashed in SQL only (`k` is the key).
 _KEYED_SQL = "(hash(k, {}) >> 1)::bigint"
 _PAIR_SQL = f"((least(a, b)::hugeint * {_PAIR_FACTOR} + greatest(a, b)) % {_HASH_MASK})::bigint"

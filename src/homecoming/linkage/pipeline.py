@@ -11,7 +11,7 @@ from typing import Any
 from homecoming.linkage.clustering import Edge, cluster
 from homecoming.linkage.engine import LinkageEngine, create_engine
 from homecoming.linkage.features import features_table, narrow_common_keys
-from homecoming.linkage.inputs import Records, record_ids
+from homecoming.linkage.inputs import Records, dates_of_birth, record_ids
 from homecoming.linkage.judgements import PairJudgement, latest_per_pair
 
 DEFAULT_THRESHOLD = 0.9
@@ -131,7 +131,11 @@ def dedupe(
     report = stage or _silent
     with report("clustering", None):
         run.clusters = cluster(
-            record_ids(records), run.pairs, threshold=threshold, judgements=judgements
+            record_ids(records),
+            run.pairs,
+            threshold=threshold,
+            judgements=judgements,
+            born=dates_of_birth(records),
         )
     return run
 

@@ -27,6 +27,7 @@ from homecoming.names.tuning import (
     EXACT_PART,
     FEMININE,
     INITIAL,
+    LEARNED,
     PATRONYMIC_SLIP,
     SAME,
     SLIP_PART,
@@ -145,9 +146,10 @@ def name_evidence_parsed(a: ParsedName, b: ParsedName) -> NameEvidence:
             grade = part_grade(score, rule)
             if grade in (SLIP_GRADE, APART) and rule != TYPO_OF_FORM:
                 x, y = left.tokens[i], right.tokens[j]
-                # Across alphabets, a pair met by edit distance alone is counted against the
-                # closest transliteration (Shirn / Шиян: three; Shukhebich / Шухевич: one).
-                apart = letters_apart(x, y) or (forms_apart(x, y) if rule == EDIT else 0)
+                # Across alphabets, a pair met by edit distance or the learned renderings alone
+                # is counted against the closest transliteration (Shirn / Шиян: three;
+                # Shukhebich / Шухевич: one; Polovih / Полтавець: three).
+                apart = letters_apart(x, y) or (forms_apart(x, y) if rule in (EDIT, LEARNED) else 0)
                 if grade == SLIP_GRADE and apart > 1:
                     grade = APART
                 elif grade == APART and apart == 1 and not _two_known_words(x, y):

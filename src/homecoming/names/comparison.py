@@ -168,8 +168,10 @@ def given_neighbours(form: str) -> frozenset[str]:
 
 def typo_of_form(a: NameToken, b: NameToken) -> bool:
     """`a`, no known given name, is one letter off a known given name that `b`, a known given
-    name, is a form of (Павнл: Павел, a Russian form of Павло; Аелксандр: Александр)."""
-    if a.common_given or not b.common_given or a.initial or len(a.primary) < 3:
+    name, is a form of (Павнл: Павел, a Russian form of Павло; Аелксандр: Александр; Мтвей:
+    Матвей, of Матвій, a name the tables know whose Ukrainian form is not among the commonest)."""
+    known = b.common_given or (bool(b.groups) and not b.patronymic)
+    if a.common_given or not known or a.initial or len(a.primary) < 3:
         return False
     targets = b.forms | b.other_forms
     return any(not targets.isdisjoint(given_neighbours(form)) for form in a.forms)

@@ -11,6 +11,7 @@ from homecoming.names.script import Language, Script, detect_script, language_of
 from homecoming.names.token import (
     NameToken,
     has_patronymic_shape,
+    has_surname_shape,
     is_patronymic,
     name_token,
     short_father_name_ids,
@@ -117,6 +118,10 @@ def _order(tokens: list[NameToken], raw: list[str], text: str, hint: OrderHint |
     if len(tokens) == 2 and _is_known_surname(tokens[0]) and not _is_known_surname(tokens[1]):
         # "Anisimov Vitslii", "GRISHIN KONDTANTIN": a given name mistyped is known as neither;
         # the word that is a common surname is the family name, wherever it stands.
+        return "family_first"
+    if len(tokens) == 2 and has_surname_shape(tokens[0]) and not has_surname_shape(tokens[1]):
+        # "AKHMEDKHANOV VRNEDIKT", "МІШІН СЕПГЕЙ": neither word is a known name, one is shaped
+        # as a surname.
         return "family_first"
     return "given_first"
 
@@ -229,22 +234,45 @@ def _patronymic_by_position(tokens: list[NameToken]) -> list[NameToken]:
     """Patronymics that only their place in the name tells apart from surnames.
 
     In a name of three words or more with no known patronymic, the last word (or the middle
-    one after a given name, "Петро Парменович Іванов") is read as the patronymic when it is
-    - a short form of a known father's name (Фомич, Ілліч, Кузьмич: also surnames), or
-    - shaped as a patronymic whose father's name no table knows (Парменович, Парменівна).
+    one of three, "Петро Парменович Іванов") is read as the patronymic when it is
+    - a short form of a known father's name (Фомич, Ілліч, Кузьмич: also surnames), the
+      middle word only after a known given name, or
+    - shaped as a patronymic whose father's name no table knows (Парменович, Парменівна), the
+      middle word also after a mistyped given name ("Евгнеий Святополкович Кулагин").
     """
-    if len(tokens) < 3 or any(t.patronymic for t in tokens):
+    if len(tokens) < 3:
         return tokens
+    if any(t.patronymic for t in tokens):
+        return _short_patronymic_after_a_family_shaped_so(tokens)
     at = [len(tokens) - 1]
-    if len(tokens) == 3 and _is_known_given(tokens[0]):
+    known_given = len(tokens) == 3 and _is_known_given(tokens[0])
+    if len(tokens) == 3:
         at.append(1)
     for i in at:
-        fathers = short_father_name_ids(tokens[i])
+        fathers = short_father_name_ids(tokens[i]) if i != 1 or known_given else frozenset()
         shaped = has_patronymic_shape(tokens[i]) and not has_patronymic_shape(tokens[0])
         if fathers or shaped:
             found = replace(tokens[i], patronymic=True, groups=fathers, rare_groups=frozenset())
             return [found if j == i else t for j, t in enumerate(tokens)]
     return tokens
+
+
+def _short_patronymic_after_a_family_shaped_so(tokens: list[NameToken]) -> list[NameToken]:
+    """ "Андрієвич Максим Ілліч", "Мисакович Кирило Кузьмич": a family name shaped as a
+    patronymic first and a short patronymic (Ілліч, Кузьмич, Фомич) last, as the registry's
+    fields are written one after another. The last word is the patronymic, the first the family
+    name (`_surname_shaped_as_patronymic` then has one patronymic to place)."""
+    first, last = tokens[0], tokens[-1]
+    if len(tokens) != 3 or not first.patronymic or last.patronymic or tokens[1].patronymic:
+        return tokens
+    fathers = short_father_name_ids(last)
+    if not fathers:
+        return tokens
+    return [
+        replace(first, patronymic=False, groups=frozenset()),
+        tokens[1],
+        replace(last, patronymic=True, groups=fathers, rare_groups=frozenset()),
+    ]
 
 
 def parse_name(text: str, *, order_hint: OrderHint | None = None) -> ParsedName:

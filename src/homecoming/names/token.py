@@ -134,7 +134,13 @@ def father_name_ids(forms: frozenset[str]) -> frozenset[str]:
             continue
         stem = form[: ending.start()]
         endings = _STEM_ENDINGS.get(ending.group(1), _SOFT_STEM_ENDINGS)
-        found |= given_name_ids_of_forms(frozenset(stem + e for e in endings))
+        stems = {stem + e for e in endings}
+        if ending.group(1) in ("oviC", "ivna"):
+            # -ич / -на after the father's name's oblique stem: Якович, Яківна (Яків, Якова).
+            stems.add(form[:-2])
+        elif stem.endswith("l"):
+            stems.add(stem[:-1])  # a Russian -л- before -евич: Яковлевич, Яковлевна (Яков)
+        found |= given_name_ids_of_forms(frozenset(stems))
     return frozenset(found)
 
 
@@ -166,6 +172,21 @@ def has_patronymic_shape(token: NameToken) -> bool:
     """Whether a word ends as a patronymic does, whatever its stem (Парменович, Parmenovna)."""
     return token.length >= PATRONYMIC_MIN_LETTERS + 1 and any(
         _PATRONYMIC_SHAPE.search(form) for form in token.forms
+    )
+
+
+# East Slavic and Russified surname endings, on gender-neutral forms (Ахмедханов, Мішін, Ткаченко,
+# Шевчук, Житомирський): -ов/-ев, -ин/-ін, -енко, -ук/-юк/-чук, -ський/-ский.
+_SURNAME_SHAPE = re.compile(r"[a-zA-Z]{3}(ov|ev|in|enko|uk|ski)$")
+
+
+def has_surname_shape(token: NameToken) -> bool:
+    """Whether a word ends as East Slavic surnames do and is not a known given name (Valentin,
+    Yakov end so too): the family name of "AKHMEDKHANOV VRNEDIKT", whose given name is mistyped."""
+    return (
+        not token.groups
+        and not token.patronymic
+        and any(_SURNAME_SHAPE.search(form) for form in token.neutral)
     )
 
 

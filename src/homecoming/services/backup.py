@@ -157,9 +157,11 @@ def backup(db: Database, out: Path, *, to: list[Any] | None = None) -> Manifest:
     """Write a backup of the database to `out` (written beside, then renamed into place).
 
     With `to` (age recipients, from `formats.sealed.recipients`) the whole file is sealed to
-    them: nothing in it is readable without one of their identities.
+    them: nothing in it is readable without one of their identities. A database at an older
+    schema version is backed up as it is (the manifest names its version), before `init`
+    migrates it.
     """
-    db.check_ready()
+    db.check_ready(any_version=True)
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".homecoming-backup-", dir=out.parent) as tmp:
         payload = Path(tmp) / PAYLOADS[_kind(db)]

@@ -1,4 +1,5 @@
-"""Tracing in the demo: cases for the scenario's family inquiries, a debrief testimony, leads.
+"""Tracing in the demo: cases for the scenario's family inquiries, a debrief testimony, leads,
+and a tracing officer's day (case owners and offices, follow-ups due, families to call).
 
 The scenario already landed families' inquiries as `family_inquiry` records (with the
 inquirers' generated contacts); this opens a case for each, matches them against the
@@ -8,12 +9,13 @@ and unit, as witnesses do. Everything is generated; nobody is real.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
 from homecoming.domain.record import Contact, SourceKind
-from homecoming.services import audit, inquiries, leads, testimonies
+from homecoming.services import audit, cases, inquiries, leads, testimonies
 from homecoming.services.persons import record_fields
 from homecoming.services.search import SearchService
 from homecoming.store.db import Database
@@ -128,3 +130,38 @@ def _ordinal(number: int) -> str:
         "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
     )
     return f"{number}{suffix}"
+
+
+# A tracing officer's day in the demo: (office, follow-up due today, a call logged today). The
+# inquiries were opened today, so none is yet in the "no news yet" queue (30 days by default).
+DEMO_CASES: tuple[tuple[str, bool, bool], ...] = (
+    *(("Kyiv bureau", True, False),) * 3,  # follow-ups due today
+    *(("Kyiv bureau", False, True),) * 3,  # the family told there is no news yet, an hour ago
+    *(("Lviv bureau", False, False),) * 6,  # assigned, nothing due
+)
+
+
+def assign_demo_cases(db: Database, *, owner: str, actor: str) -> int:
+    """Give the first open inquiries to `owner` (a user who may write inquiries) in two
+    offices, with follow-ups due today and calls logged, so the officer's day has a queue and
+    case files with a history. Returns the cases assigned."""
+    with db.reading() as session:
+        query = select(Inquiry.id).where(Inquiry.open.is_(True)).order_by(Inquiry.id)
+        ids = list(session.scalars(query.limit(len(DEMO_CASES))))
+    now = dt.datetime.now(dt.UTC)
+    for inquiry, (office, follow_up, called) in zip(ids, DEMO_CASES, strict=False):
+        cases.assign(db, inquiry=inquiry, owner=owner, office=office, actor=actor)
+        if follow_up:
+            note = "Call the family back about the lead"
+            cases.set_follow_up(db, inquiry=inquiry, on=now.date(), note=note, actor=actor)
+        if called:
+            cases.log_contact(
+                db,
+                inquiry=inquiry,
+                kind=cases.ContactKind.CALL,
+                happened_at=now - dt.timedelta(hours=1),
+                summary="Told the family there is no news yet; they will call if they hear.",
+                no_news=True,
+                actor=actor,
+            )
+    return len(ids)

@@ -12,6 +12,7 @@ import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -356,12 +357,30 @@ class Database:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
 
-    def check_ready(self) -> None:
-        """Raise a clear error when the schema is missing."""
+    def check_ready(self, *, any_version: bool = False) -> None:
+        """Raise a clear error when the schema is missing, or not the one this code needs
+        (`any_version`: only missing; a backup copies a database of any schema version)."""
         if not inspect(self.engine).has_table("records"):
             raise DatabaseNotReady(
                 f"the database at {self.safe_url} has no Homecoming tables: run `homecoming init`"
             )
+        if any_version:
+            return
+        row = self.read_one("SELECT version_num FROM alembic_version")
+        have, need = (row[0] if row else None), schema_head()
+        if have == need:
+            return
+        if have in schema_revisions():
+            raise DatabaseNotReady(
+                f"the database at {self.safe_url} has schema version {have}, and this version "
+                f"of Homecoming needs {need}: back it up (`homecoming backup`), then run "
+                "`homecoming init`, which migrates it and keeps its data"
+            )
+        raise DatabaseNotReady(
+            f"the database at {self.safe_url} has schema version {have or 'none'}, which this "
+            f"version of Homecoming does not know (its newest is {need}): it was made or migrated "
+            "by a newer Homecoming; run that version, or restore a backup made by this one"
+        )
 
     @property
     def safe_url(self) -> str:
@@ -496,6 +515,25 @@ def allocate_ids(session: Session, table: str, count: int) -> range | list[int]:
     # SQLite: BEGIN IMMEDIATE holds the only write lock, so max(id) cannot move under us.
     last = session.execute(text(f"SELECT coalesce(max(id), 0) FROM {table}")).scalar_one()
     return range(last + 1, last + 1 + count)
+
+
+@lru_cache(maxsize=1)
+def _script() -> Any:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_alembic_config("sqlite://"))
+
+
+def schema_head() -> str:
+    """The newest schema version (Alembic revision) this code's migrations make."""
+    head: str = _script().get_current_head()
+    return head
+
+
+@lru_cache(maxsize=1)
+def schema_revisions() -> frozenset[str]:
+    """Every schema version this code's migrations know."""
+    return frozenset(script.revision for script in _script().walk_revisions())
 
 
 def _alembic_config(url: str) -> Any:

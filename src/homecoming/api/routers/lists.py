@@ -1,7 +1,6 @@
 """/lists: each party's offer and request as numbered, immutable versions; diffs; validation."""
 
 import dataclasses
-import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
@@ -23,10 +22,10 @@ from homecoming.api.schemas_exchanges import (
 )
 from homecoming.domain.roles import Capability
 from homecoming.exchange.listdiff import DiffEntry
-from homecoming.formats import export, tabular
+from homecoming.formats import export
 from homecoming.http.deps import DatabaseDep, IdPath, SearchDep
 from homecoming.http.guard import requires
-from homecoming.services import exchange_lists, registry
+from homecoming.services import exchange_lists
 from homecoming.services.exchange_lists import Direction
 from homecoming.services.users import Principal
 
@@ -76,23 +75,14 @@ async def import_version(
     received_from: Annotated[str, Form()] = "",
 ) -> ListVersionOut:
     """Import a list version (multipart upload): every row or none, with line-numbered problems."""
-    data = await file.read()
-    name = file.filename or "list.csv"
-    table = (
-        tabular.read_xlsx(data, name=name)
-        if name.casefold().endswith(".xlsx")
-        else tabular.read_csv(data, name=name)
-    )
-    view = exchange_lists.import_version(
+    view = exchange_lists.import_upload(
         db,
+        data=await file.read(),
+        file_name=file.filename or "list.csv",
         agreement_id=agreement_id,
         party=party,
         direction=direction,
-        rows=registry.evidence_from_rows(table, file_name=name),
-        file_name=name,
-        content_hash=tabular.content_hash(data),
         received_from=received_from,
-        received_at=dt.datetime.now(dt.UTC),
         category=category or None,
         actor=user.username,
         scope=user.scope,

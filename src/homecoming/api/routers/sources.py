@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from pathlib import PurePath
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, UploadFile
@@ -94,7 +93,7 @@ def import_source(
     force: Annotated[bool, Form(description="Import bytes that were imported already")] = False,
 ) -> ImportOut:
     """Import one file as one source: all rows or none (unless skip_bad_rows), as the CLI does."""
-    file_name = _file_name(file.filename)
+    file_name = tabular.upload_name(file.filename)
     data = file.file.read()
     if not data:
         raise InvalidInput(f"{file_name} is empty: send the list as the `file` part")
@@ -138,12 +137,6 @@ def import_source(
     )
 
 
-def _file_name(given: str | None) -> str:
-    """The upload's base name only: a client's path says nothing we keep."""
-    name = PurePath((given or "").replace("\\", "/")).name.strip()
-    return name[:500] or "upload"
-
-
 def _table(
     data: bytes, *, name: str, sheet: str | None, encoding: str | None
 ) -> Iterator[tabular.Row]:
@@ -155,7 +148,7 @@ def _table(
 def _mapping(upload: UploadFile | None) -> dict[str, str] | None:
     if upload is None:
         return None
-    name = _file_name(upload.filename)
+    name = tabular.upload_name(upload.filename)
     data = upload.file.read()
     return parse_mapping(tabular.decode_text(data, name=name), source=name) if data else None
 

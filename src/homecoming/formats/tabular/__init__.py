@@ -30,6 +30,7 @@ from homecoming.formats.tabular.common import (
     check_headers,
     content_hash,
     file_hash,
+    upload_name,
 )
 from homecoming.formats.tabular.delimited import (
     decode_text,
@@ -38,6 +39,7 @@ from homecoming.formats.tabular.delimited import (
     sniff_delimiter,
 )
 from homecoming.formats.tabular.dispatch import (
+    read_data,
     read_mapping,
     read_table,
 )
@@ -72,8 +74,10 @@ __all__ = [
     "detect_encoding",
     "file_hash",
     "read_csv",
+    "read_data",
     "read_mapping",
     "read_table",
     "read_xlsx",
     "sniff_delimiter",
+    "upload_name",
 ]

@@ -7,7 +7,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Protocol
 
 from openpyxl.utils import get_column_letter
@@ -84,6 +84,12 @@ class TableTooLarge(TabularError):
 
 
 # --- hashing ----------------------------------------------------------------------
+
+
+def upload_name(given: str | None, default: str = "upload") -> str:
+    """An upload's base name only: a client's path says nothing we keep."""
+    name = PurePath((given or "").replace("\\", "/")).name.strip()
+    return name[:500] or default
 
 
 def content_hash(data: bytes) -> str:

@@ -34,10 +34,23 @@ def read_table(
     XLSX is checked and read whole before the first row comes out; CSV is read lazily,
     so a TabularError may come while iterating. Collect all rows before writing any.
     """
-    data = path.read_bytes()
-    if path.suffix.casefold() in XLSX_SUFFIXES or data.startswith(_ZIP_MAGIC):
-        return read_xlsx(data, name=path.name, sheet=sheet)
-    return read_csv(data, name=path.name, encoding=encoding, delimiter=delimiter)
+    return read_data(
+        path.read_bytes(), name=path.name, sheet=sheet, encoding=encoding, delimiter=delimiter
+    )
+
+
+def read_data(
+    data: bytes,
+    *,
+    name: str,
+    sheet: str | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+) -> Iterator[Row]:
+    """`read_table` of a file's bytes (an upload), named `name` in every message."""
+    if name.casefold().endswith(tuple(XLSX_SUFFIXES)) or data.startswith(_ZIP_MAGIC):
+        return read_xlsx(data, name=name, sheet=sheet)
+    return read_csv(data, name=name, encoding=encoding, delimiter=delimiter)
 
 
 def read_mapping(path: Path) -> dict[str, str]:

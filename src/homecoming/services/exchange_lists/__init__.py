@@ -21,6 +21,7 @@ from homecoming.services.exchange_lists.decisions import (
     decide_finding,
 )
 from homecoming.services.exchange_lists.importing import (
+    import_upload,
     import_version,
 )
 from homecoming.services.exchange_lists.reading import (
@@ -63,6 +64,7 @@ __all__ = [
     "diff_versions",
     "entries",
     "get_version",
+    "import_upload",
     "import_version",
     "list_versions",
     "released_in",

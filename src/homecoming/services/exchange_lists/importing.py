@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from homecoming.domain.record import Evidence, SourceKind
 from homecoming.errors import AlreadyImported, InvalidInput, RowProblem
+from homecoming.formats import tabular
 from homecoming.services import agreements, audit, registry
 from homecoming.services.exchange_lists.reading import _diff_entry, _version_view
 from homecoming.services.exchange_lists.views import Direction, ListVersionView
@@ -20,6 +21,38 @@ from homecoming.store.exchange_models import (
     ListVersion,
 )
 from homecoming.store.models import Source
+
+
+def import_upload(
+    db: Database,
+    *,
+    data: bytes,
+    file_name: str,
+    agreement_id: int,
+    party: str,
+    direction: Direction,
+    actor: str,
+    received_from: str = "",
+    category: str | None = None,
+    scope: Scope = EVERY_PARTY,
+) -> ListVersionView:
+    """`import_version` of an uploaded CSV or XLSX file (the API's and the web UI's form),
+    received now."""
+    rows = registry.evidence_from_rows(tabular.read_data(data, name=file_name), file_name=file_name)
+    return import_version(
+        db,
+        agreement_id=agreement_id,
+        party=party,
+        direction=direction,
+        rows=rows,
+        file_name=file_name,
+        content_hash=tabular.content_hash(data),
+        actor=actor,
+        received_from=received_from,
+        received_at=dt.datetime.now(dt.UTC),
+        category=category,
+        scope=scope,
+    )
 
 
 def import_version(

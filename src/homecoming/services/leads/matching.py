@@ -122,12 +122,7 @@ def match_inquiries(
     db: Database, inquiry_ids: Sequence[int], *, actor: str, search: SearchService
 ) -> int:
     """Match these open inquiries against the whole registry (search index); new leads' count."""
-    with db.reading() as session:
-        cases = [
-            _open_case(session, row)
-            for row in _chunked_rows(session, Inquiry, Inquiry.id, inquiry_ids)
-            if row.open
-        ]
+    cases = _open_ones(db, inquiry_ids)
     proposals = _registry_candidates(db, search, cases)
     born_of = {case.id: case.sought.date_of_birth.year for case in cases}
     with db.transaction() as session:
@@ -144,6 +139,23 @@ def match_inquiries(
                 details={"inquiries_scored": len(pairs), "leads": len(created)},
             )
     return len(created)
+
+
+def candidates(
+    db: Database, search: SearchService, inquiry_ids: Sequence[int]
+) -> dict[int, list[int]]:
+    """The registry's records that matching scores for each of these open inquiries: candidate
+    generation on its own, before any score (what `bench/eval_matching.py` measures)."""
+    return _registry_candidates(db, search, _open_ones(db, inquiry_ids))
+
+
+def _open_ones(db: Database, inquiry_ids: Sequence[int]) -> list[_Open]:
+    with db.reading() as session:
+        return [
+            _open_case(session, row)
+            for row in _chunked_rows(session, Inquiry, Inquiry.id, inquiry_ids)
+            if row.open
+        ]
 
 
 def _chunks(values: Sequence[int]) -> Iterator[list[int]]:

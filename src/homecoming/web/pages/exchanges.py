@@ -8,20 +8,31 @@ their own side. A stage's pages and the handover desk are in `exchange_stages.py
 
 from __future__ import annotations
 
-from typing import Annotated
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import UploadFile
 
 from homecoming.domain.roles import Capability, allows
-from homecoming.errors import Conflict, Forbidden, HomecomingError, InvalidInput, NotFound
+from homecoming.errors import (
+    Conflict,
+    Forbidden,
+    HomecomingError,
+    InvalidInput,
+    NotFound,
+    RowProblem,
+)
 from homecoming.exchange.findings import Decision
+from homecoming.formats import tabular
 from homecoming.http.deps import DatabaseDep, SearchDep
 from homecoming.services import (
     agreements,
     exchange_lists,
     reconciliation,
 )
+from homecoming.services.exchange_lists import Direction
 from homecoming.services.users import Principal
 from homecoming.store.db import Database
 from homecoming.web import forms
@@ -92,6 +103,79 @@ def agreement_page(
     request: Request, db: DatabaseDep, user: Reader, agreement_id: int
 ) -> HTMLResponse:
     """An agreement: categories and parity, stages, both parties' list versions, the totals."""
+    return _agreement_page(request, db, user, agreement_id)
+
+
+@router.post("/exchanges/{agreement_id}/lists")
+async def import_list(
+    request: Request, db: DatabaseDep, user: Writer, agreement_id: int
+) -> Response:
+    """Import a list version as received (CSV or XLSX): every row or none, or every bad row
+    shown by line on the agreement's page with what was chosen kept."""
+    form = await request.form()
+    chosen = ListForm.of(form)
+    upload = form.get("file")
+    try:
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            raise InvalidInput(
+                "choose the list's file (CSV or XLSX) to import",
+                [RowProblem(0, "file", "a CSV or XLSX file")],
+            )
+        direction = forms.choice(form, "direction", label="the direction", among=[*DIRECTIONS])
+        version = exchange_lists.import_upload(
+            db,
+            data=await upload.read(),
+            file_name=tabular.upload_name(upload.filename, "list.csv"),
+            agreement_id=agreement_id,
+            party=chosen.party,
+            direction=Direction(direction),
+            received_from=chosen.received_from,
+            category=chosen.category or None,
+            actor=user.username,
+            scope=user.scope,
+        )
+    except (InvalidInput, Conflict) as refused:
+        return _agreement_page(
+            request,
+            db,
+            user,
+            agreement_id,
+            error=refused,
+            chosen=chosen,
+            status=refused.status_code,
+        )
+    return RedirectResponse(f"/ui/lists/{version.id}", status_code=303)
+
+
+@dataclass(slots=True)
+class ListForm:
+    """What the operator chose for a list being imported (kept when the import is refused)."""
+
+    party: str = ""
+    direction: str = "offer"
+    category: str = ""
+    received_from: str = ""
+
+    @classmethod
+    def of(cls, form: Any) -> ListForm:
+        return cls(
+            party=forms.text(form, "party", limit=20).upper(),
+            direction=forms.text(form, "direction", limit=20) or "offer",
+            category=forms.text(form, "category", limit=100),
+            received_from=forms.text(form, "received_from", limit=500),
+        )
+
+
+def _agreement_page(
+    request: Request,
+    db: Database,
+    user: Principal,
+    agreement_id: int,
+    *,
+    error: HomecomingError | None = None,
+    chosen: ListForm | None = None,
+    status: int = 200,
+) -> HTMLResponse:
     view = _agreement(db, user, agreement_id)
     versions = exchange_lists.list_versions(db, agreement_id=agreement_id, scope=user.scope)
     previous: dict[int, int] = {}
@@ -113,6 +197,10 @@ def agreement_page(
         figures=figures,
         parity=PARITY,
         directions=DIRECTIONS,
+        may_import=allows(user.role, Capability.EXCHANGES_WRITE),
+        chosen=chosen or ListForm(),
+        error=error,
+        status=status,
     )
 
 
