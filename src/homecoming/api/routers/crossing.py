@@ -120,12 +120,8 @@ async def received_list(
     """Compare the list a side brought to the crossing with the agreed one; a difference is
     kept as an event with the diff."""
     data = await file.read()
-    name = file.filename or "list.csv"
-    table = (
-        tabular.read_xlsx(data, name=name)
-        if name.casefold().endswith(".xlsx")
-        else tabular.read_csv(data, name=name)
-    )
+    name = tabular.upload_name(file.filename, "list.csv")
+    table = tabular.read_data(data, name=name)
     result = crossing.check_received_list(
         db,
         agreement_id=agreement_id,

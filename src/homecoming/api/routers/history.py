@@ -65,12 +65,8 @@ async def import_reply(
 ) -> ReplyOut:
     """Import the other side's reply to a list (multipart): every answer or none."""
     data = await file.read()
-    name = file.filename or "reply.csv"
-    table = (
-        tabular.read_xlsx(data, name=name)
-        if name.casefold().endswith(".xlsx")
-        else tabular.read_csv(data, name=name)
-    )
+    name = tabular.upload_name(file.filename, "reply.csv")
+    table = tabular.read_data(data, name=name)
     view = replies.import_reply(
         db,
         list_version_id=version_id,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, UploadFile
@@ -22,7 +22,6 @@ from homecoming.services.users import Principal
 
 router = APIRouter(prefix="/sources", tags=["sources"], responses=GUARDED)
 PFIF_SUFFIXES = frozenset({".xml", ".pfif"})
-_ZIP_MAGIC = b"PK\x03\x04"  # XLSX is a zip, whatever the file is called
 
 
 @router.get("")
@@ -102,7 +101,7 @@ def import_source(
         kind = SourceKind.PFIF_FEED
     else:
         rows = registry.evidence_from_rows(
-            _table(data, name=file_name, sheet=sheet, encoding=encoding),
+            tabular.read_data(data, name=file_name, sheet=sheet, encoding=encoding),
             mapping=_mapping(mapping),
             ignore_unknown=ignore_unknown_columns,
             file_name=file_name,
@@ -135,14 +134,6 @@ def import_source(
         ],
         already_held=result.already_held,
     )
-
-
-def _table(
-    data: bytes, *, name: str, sheet: str | None, encoding: str | None
-) -> Iterator[tabular.Row]:
-    if name.casefold().endswith(tuple(tabular.XLSX_SUFFIXES)) or data.startswith(_ZIP_MAGIC):
-        return tabular.read_xlsx(data, name=name, sheet=sheet)
-    return tabular.read_csv(data, name=name, encoding=encoding)
 
 
 def _mapping(upload: UploadFile | None) -> dict[str, str] | None:
