@@ -399,26 +399,33 @@ def _scores(
     cache: dict[tuple[Described, Described, bool], Candidate] = {}
     cases = _open_cases(session, sorted(pairs)) if pairs else {}
     _, seen_records = _earlier_leads(session, sorted(cases))
+    for _, case, item, verified in _to_score(pairs, cases, seen_records):
+        key = (case.sought, item.seen, verified)
+        if key not in cache:
+            cache[key] = score(
+                case.sought, item.seen, verified_person=verified, prior=prior, frequency=frequency
+            )
+    return _Scored(prior, frequency, cache)
+
+
+def _to_score(
+    pairs: dict[int, dict[int, tuple[_Evidence, bool]]],
+    cases: dict[int, _Open],
+    seen_records: set[tuple[int, int]],
+) -> Iterator[tuple[int, _Open, _Evidence, bool]]:
+    """The pairs worth a score, in order: an open inquiry and a record not its own, not led to
+    before, and not born years apart unless verified (inquiry id, case, evidence, verified)."""
     for inquiry_id, found in pairs.items():
         case = cases.get(inquiry_id)
         if case is None:
             continue
-        for record_id, (item, verified) in found.items():
+        for record_id, (item, verified) in sorted(found.items()):
             if record_id == case.record_id or (inquiry_id, record_id) in seen_records:
                 continue
             born = case.sought.date_of_birth.year
             if not verified and _born_apart(born, item, case.sought.service_number or ""):
                 continue
-            key = (case.sought, item.seen, verified)
-            if key not in cache:
-                cache[key] = score(
-                    case.sought,
-                    item.seen,
-                    verified_person=verified,
-                    prior=prior,
-                    frequency=frequency,
-                )
-    return _Scored(prior, frequency, cache)
+            yield inquiry_id, case, item, verified
 
 
 def _score_pairs(
@@ -443,39 +450,26 @@ def _score_pairs(
         prior = _prior(session)
         cache = {}
     rows: list[dict[str, Any]] = []
-    for inquiry_id, found in pairs.items():
-        case = cases.get(inquiry_id)
-        if case is None:
-            continue
-        for record_id, (item, verified) in sorted(found.items()):
-            if record_id == case.record_id or (inquiry_id, record_id) in seen_records:
-                continue
-            born = case.sought.date_of_birth.year
-            if not verified and _born_apart(born, item, case.sought.service_number or ""):
-                continue
-            key = (case.sought, item.seen, verified)
-            candidate = cache.get(key)
-            if candidate is None:
-                candidate = cache[key] = score(
-                    case.sought,
-                    item.seen,
-                    verified_person=verified,
-                    prior=prior,
-                    frequency=frequency,
-                )
-            person_key = (inquiry_id, item.person_id if item.kind is LeadKind.RECORD else None)
-            previous = best.get(person_key) if person_key[1] is not None else None
-            reason = lead_reason(
-                candidate.score,
-                previous_best=previous,
-                reads_as=_reads_as(item, case),
-                status=case.status,
+    for inquiry_id, case, item, verified in _to_score(pairs, cases, seen_records):
+        key = (case.sought, item.seen, verified)
+        candidate = cache.get(key)
+        if candidate is None:
+            candidate = cache[key] = score(
+                case.sought, item.seen, verified_person=verified, prior=prior, frequency=frequency
             )
-            if reason is None:
-                continue
-            if person_key[1] is not None:
-                best[person_key] = max(candidate.score, previous or 0.0)
-            rows.append(_lead_row(inquiry_id, item, candidate, reason, actor))
+        person_key = (inquiry_id, item.person_id if item.kind is LeadKind.RECORD else None)
+        previous = best.get(person_key) if person_key[1] is not None else None
+        reason = lead_reason(
+            candidate.score,
+            previous_best=previous,
+            reads_as=_reads_as(item, case),
+            status=case.status,
+        )
+        if reason is None:
+            continue
+        if person_key[1] is not None:
+            best[person_key] = max(candidate.score, previous or 0.0)
+        rows.append(_lead_row(inquiry_id, item, candidate, reason, actor))
     return _insert_leads(session, rows)
 
 
