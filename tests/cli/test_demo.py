@@ -112,7 +112,7 @@ def test_demo_loads_links_verifies_and_refuses_to_overwrite(db: Database, tmp_pa
     assert path[:3] == ["referred", "examined", "consent_given"]
     assert path[-1] == "repatriated" and "handed_over" not in path
 
-    again = runner.invoke(app, ["--database-url", db.url, "demo", "--people", "300"])
+    again = runner.invoke(app, ["--database-url", db.url, *data, "demo", "--people", "300"])
     assert again.exit_code == 1 and "--reset" in again.stderr
 
     reset = runner.invoke(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from sqlalchemy import select
 from typer.testing import CliRunner
@@ -95,8 +96,10 @@ def test_token_is_printed_once_and_revoked(db: Database) -> None:
     assert _run(db, "users", "token", "nobody")[0] == 1
 
 
-def test_demo_creates_one_login_per_role(db: Database) -> None:
-    code, out, err = _run(db, "demo", "--people", "100", "--no-link")
+def test_demo_creates_one_login_per_role(db: Database, tmp_path: Path) -> None:
+    # its own data directory: the demo makes a Web Push key there, which other tests must not find
+    data = ("--data-dir", str(tmp_path / "var"))
+    code, out, err = _run(db, *data, "demo", "--people", "100", "--no-link")
     assert code == 0, err
     logins = out[out.index("Demo logins") :].splitlines()[1:]
     assert len(logins) == len(DEMO_USERS) == 8  # one per role, a negotiator per party

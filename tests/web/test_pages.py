@@ -132,6 +132,7 @@ OTHER_ROUTES = {
     ("POST", "/family/push/{subscription_id}/remove"),
     ("POST", "/ui/import/preview"),
     ("POST", "/ui/import/confirm"),
+    ("POST", "/ui/exchanges/{agreement_id}/lists"),
     ("POST", "/ui/lists/{version_id}/validate"),
     ("POST", "/ui/lists/findings/{finding_id}/decision"),
     ("POST", "/ui/exchanges/{agreement_id}/stages/{number}/changes"),
