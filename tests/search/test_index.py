@@ -84,11 +84,11 @@ def test_reassign_follows_judgements(index: PersonIndex) -> None:
 
 def test_snapshot_round_trip(index: PersonIndex, tmp_path: Path) -> None:
     path = tmp_path / "index.npz"
-    index.save(path, stamp=42)
+    index.save(path, stamp=42, stamp_hash="ab12")
     loaded = PersonIndex.load(path)
     assert loaded is not None
-    copy, stamp = loaded
-    assert stamp == 42 and len(copy) == len(index)
+    copy, stamp, stamp_hash = loaded
+    assert (stamp, stamp_hash) == (42, "ab12") and len(copy) == len(index)
     for query in (
         Query("Oleksandr Nekhir", born=PartialDate(1987)),
         Query("", service_number="АА-123456"),

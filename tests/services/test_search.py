@@ -77,3 +77,24 @@ def test_search_starts_again_after_a_restore(db: Database, tmp_path: Path) -> No
     db.dispose()  # the restore replaced the database under this handle's pooled connections
     assert all(hit.score < 0.8 for hit in service.search(Query("Oksana Astapenko")))
     assert service.search(Query("Oleksandr Nekhir"))[0].record_id == 1
+
+
+def test_a_snapshot_of_another_database_is_not_read(db: Database, tmp_path: Path) -> None:
+    """A snapshot left in the data directory by another database (tests, then `demo --reset`)
+    is stamped with an audit entry this chain does not have: the index is built afresh, never
+    read as this database's (it named record 1 as Нехір where this database's record 1 is
+    another man)."""
+    other = Database(f"sqlite:///{tmp_path / 'other.sqlite3'}")
+    other.upgrade()
+    _import(other, "elsewhere", [("Нехір", "Олександр", PartialDate(1987, 5, 23))])
+    snapshot = tmp_path / "index.npz"
+    left = SearchService(other, snapshot=snapshot)
+    assert left.search(Query("Oleksandr Nekhir"))[0].record_id == 1
+    left.save_snapshot()
+    other.dispose()
+    for n in range(3):  # a longer chain than the snapshot's stamp, made apart from it
+        _import(db, f"list {n}", [(f"Гаврилов{n}", "Михайло", PartialDate(1990, 10, 17))])
+    here = SearchService(db, snapshot=snapshot)
+    hits = here.search(Query("Oleksandr Nekhir"))
+    assert all(hit.name != "Нехір Олександр" for hit in hits)
+    assert here.search(Query("Гаврилов0 Михайло"))[0].record_id == 1

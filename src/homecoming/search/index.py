@@ -649,8 +649,9 @@ class PersonIndex:
 
     # --- snapshots ---------------------------------------------------------------------------
 
-    def save(self, path: Path, *, stamp: int) -> None:
-        """Write the compacted index; `stamp` says which store state it reflects."""
+    def save(self, path: Path, *, stamp: int, stamp_hash: str = "") -> None:
+        """Write the compacted index; `stamp` says which store state it reflects (the audit
+        chain's id then), `stamp_hash` that entry's hash (which database it was)."""
         if self.has_delta:
             self.compact()
         services = [(k, i) for k, ids in self.service_numbers.items() for i in ids]
@@ -659,6 +660,7 @@ class PersonIndex:
             buffer,
             version=SNAPSHOT_VERSION,
             stamp=stamp,
+            stamp_hash=np.array(stamp_hash, dtype=np.str_),
             names=np.array(self.names, dtype=np.str_),
             units=np.array(self.units, dtype=np.str_),
             record_ids=self.record_ids,
@@ -685,8 +687,9 @@ class PersonIndex:
         partial.replace(path)
 
     @classmethod
-    def load(cls, path: Path) -> tuple[PersonIndex, int] | None:
-        """The index in a snapshot and its stamp; None when missing or of another version."""
+    def load(cls, path: Path) -> tuple[PersonIndex, int, str] | None:
+        """The index in a snapshot, its stamp and the stamp's hash ('' when the snapshot has
+        none); None when missing or of another version."""
         if not path.exists():
             return None
         with np.load(path) as data:
@@ -722,9 +725,10 @@ class PersonIndex:
                 for word, a, b in zip(data["words"].tolist(), starts, bounds, strict=True)
             }
             stamp = int(data["stamp"])
+            stamp_hash = str(data["stamp_hash"]) if "stamp_hash" in data.files else ""
         index._base_names = len(index.names)
         index._index_entries()
-        return index, stamp
+        return index, stamp, stamp_hash
 
 
 def _slipped_years(year: int) -> set[int]:

@@ -96,6 +96,12 @@ def authentication_mark(db: Database) -> tuple[int, str]:
     return (int(row[0]), str(row[1])) if row is not None else (0, "")
 
 
+def hash_of(db: Database, entry_id: int) -> str:
+    """The hash of one entry of the chain ('' when there is none with that id)."""
+    row = db.read_one(f"SELECT hash FROM audit_log WHERE id = {int(entry_id)}")
+    return str(row[0]) if row is not None else ""
+
+
 def head(db: Database) -> tuple[int, str]:
     """The chain's last id and hash, (0, "") before the first entry: one row, read cheaply."""
     row = db.read_one(f"SELECT last_id, last_hash FROM audit_head WHERE id = {HEAD_ID}")

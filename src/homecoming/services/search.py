@@ -65,13 +65,19 @@ class SearchService:
         index = self.index()
         with self._lock:
             if index.has_delta or self._audit_seen != self._saved_stamp:
-                index.save(self.snapshot, stamp=self._audit_seen)
+                index.save(self.snapshot, stamp=self._audit_seen, stamp_hash=self._seen_hash)
                 self._saved_stamp = self._audit_seen
 
     def _load_or_build(self, head_id: int) -> tuple[PersonIndex, int]:
+        """The snapshot when it was made from this database's audit chain (the entry it was
+        stamped with is there, with the same hash), else a build: a snapshot left by another
+        database in the data directory (a demo reset, a restore, tests) is never read as this
+        one's."""
         loaded = PersonIndex.load(self.snapshot) if self.snapshot is not None else None
-        if loaded is not None and loaded[1] <= head_id:  # a later stamp: the store was restored
-            return loaded
+        if loaded is not None:
+            index, stamp, stamp_hash = loaded
+            if 0 < stamp <= head_id and stamp_hash and audit.hash_of(self.db, stamp) == stamp_hash:
+                return index, stamp
         return PersonIndex.build(_entries(self.db, after=0)), 0
 
     def _head(self) -> tuple[int, str]:
