@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, insert, select
@@ -383,29 +383,42 @@ def _born_apart(born: int | None, item: _Evidence, sought_service: str | None = 
 
 @dataclass(frozen=True, slots=True)
 class _Scored:
-    """Scores computed ahead of the write transaction, and what they were computed with."""
+    """Scores of (sought, seen, verified), each computed once with one prior and one set of
+    name frequencies (ahead of the write transaction, or in it)."""
 
     prior: float
     frequency: Frequency | None
-    cache: dict[tuple[Described, Described, bool], Candidate]
+    cache: dict[tuple[Described, Described, bool], Candidate] = field(default_factory=dict)
+
+    @classmethod
+    def now(cls, session: Session, search: SearchService) -> _Scored:
+        """Nothing scored yet; the prior and names' frequencies as the database stands."""
+        return cls(_prior(session), search.index().pair_frequency)
+
+    def of(self, case: _Open, item: _Evidence, verified: bool) -> Candidate:
+        key = (case.sought, item.seen, verified)
+        found = self.cache.get(key)
+        if found is None:
+            found = self.cache[key] = score(
+                case.sought,
+                item.seen,
+                verified_person=verified,
+                prior=self.prior,
+                frequency=self.frequency,
+            )
+        return found
 
 
 def _scores(
     session: Session, pairs: dict[int, dict[int, tuple[_Evidence, bool]]], search: SearchService
 ) -> _Scored:
     """Every score `_score_pairs` would compute for these pairs as the database stands now."""
-    frequency = search.index().pair_frequency
-    prior = _prior(session)
-    cache: dict[tuple[Described, Described, bool], Candidate] = {}
+    scored = _Scored.now(session, search)
     cases = _open_cases(session, sorted(pairs)) if pairs else {}
     _, seen_records = _earlier_leads(session, sorted(cases))
     for _, case, item, verified in _to_score(pairs, cases, seen_records):
-        key = (case.sought, item.seen, verified)
-        if key not in cache:
-            cache[key] = score(
-                case.sought, item.seen, verified_person=verified, prior=prior, frequency=frequency
-            )
-    return _Scored(prior, frequency, cache)
+        scored.of(case, item, verified)
+    return scored
 
 
 def _to_score(
@@ -443,20 +456,10 @@ def _score_pairs(
         return []
     cases = _open_cases(session, sorted(pairs))
     best, seen_records = _earlier_leads(session, sorted(cases))
-    if scored is not None:
-        frequency, prior, cache = scored.frequency, scored.prior, dict(scored.cache)
-    else:
-        frequency = search.index().pair_frequency  # names weigh by how common they are here
-        prior = _prior(session)
-        cache = {}
+    scored = scored or _Scored.now(session, search)  # names weigh by how common they are here
     rows: list[dict[str, Any]] = []
     for inquiry_id, case, item, verified in _to_score(pairs, cases, seen_records):
-        key = (case.sought, item.seen, verified)
-        candidate = cache.get(key)
-        if candidate is None:
-            candidate = cache[key] = score(
-                case.sought, item.seen, verified_person=verified, prior=prior, frequency=frequency
-            )
+        candidate = scored.of(case, item, verified)
         person_key = (inquiry_id, item.person_id if item.kind is LeadKind.RECORD else None)
         previous = best.get(person_key) if person_key[1] is not None else None
         reason = lead_reason(
