@@ -23,7 +23,7 @@ BENCHMARKS: list[tuple[str, list[str]]] = [
     ("bench_exchange.py", ["--records", "1000000" if LARGE else "100000"]),
     ("bench_tracing.py", ["--inquiries", "50000", "--list", "1000"]),
     # The independent generator's frozen test split, end to end through the CLI (issue 13/23).
-    ("eval_matching.py", ["--split", "test6", *([] if LARGE else ["--small"])]),
+    ("eval_matching.py", ["--split", "test7", *([] if LARGE else ["--small"])]),
     ("bench_load.py", ["--clients", "100", "--seconds", "60" if LARGE else "15"]),
     # Issue 15: each HTTP target with wrk beside a bare-FastAPI floor (skipped without wrk).
     ("bench_http.py", ["--seconds", "10", "--rounds", "2" if LARGE else "1"]),
