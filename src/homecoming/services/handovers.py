@@ -90,15 +90,19 @@ def record_handover(
     correct: bool = False,
     scope: Scope = EVERY_PARTY,
 ) -> HandoverView:
-    """Record what happened to one listed person; a second recording must be a correction."""
+    """Record what happened to one listed person; a second recording must be a correction.
+
+    Recordings of the same stage made at the same time in this process share one write
+    transaction (`Database.grouped`); each still succeeds or fails on its own.
+    """
     party = party.upper()
     check_outcome(outcome, evidence, substitute)
     substitute_id = (
         resolve_substitute(search, substitute, scope) if substitute is not None else None
     )
-    with db.transaction() as session:
-        agreement = agreements.load(session, agreement_id, scope=scope)
-        stage = agreements.stage_row(session, agreement_id, number)
+
+    def work(session: Session) -> HandoverView:
+        agreement, stage = _stage_of(session, agreement_id, number, scope)
         lock_row(session, "exchange_stages", stage.id)
         member = stages.current_member(session, stage.id, party, person_id)
         if member is None:
@@ -129,8 +133,31 @@ def record_handover(
             actor=actor,
             action="handover.corrected" if correct else "handover.recorded",
         )
-        view = _view(row, number)
-    return view
+        return _view(row, number)
+
+    # Recordings of one stage arriving together commit together (group commit), each in a
+    # savepoint of its own: one refused leaves the others to land. A stage's recordings lock
+    # its row first, so a batch of them takes its locks in the order a single one does.
+    return db.grouped(batch_key(agreement_id, number), work)
+
+
+def batch_key(agreement_id: int, number: int) -> tuple[str, int, int]:
+    """What recordings share a write transaction by (`Database.grouped`): one stage's."""
+    return ("handovers", agreement_id, number)
+
+
+def _stage_of(
+    session: Session, agreement_id: int, number: int, scope: Scope
+) -> tuple[Agreement, StageRow]:
+    """The agreement (in the scope, or NotFound) and the stage's row, read once per
+    transaction: a batch of recordings (`Database.grouped`) shares them; none changes them."""
+    key = ("handovers.stage", agreement_id, number, scope)
+    known: tuple[Agreement, StageRow] | None = session.info.get(key)
+    if known is None:
+        agreement = agreements.load(session, agreement_id, scope=scope)
+        known = (agreement, agreements.stage_row(session, agreement_id, number))
+        session.info[key] = known
+    return known
 
 
 def write(
