@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from homecoming.domain.dates import PartialDate
@@ -31,7 +31,7 @@ from homecoming.services.scope import EVERY_PARTY, Scope
 from homecoming.services.search import SearchService
 from homecoming.store.db import Database, lock_row
 from homecoming.store.exchange_models import Handover, ListEntry, StageMember, StageRow
-from homecoming.store.models import SOURCES, Record, Source
+from homecoming.store.models import SOURCES, Record, Source, utcnow
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,24 +184,26 @@ def write(
     record_id, substitute_id = _land(
         session, agreement, stage, member, outcome, previous, substitute, substitute_id, actor
     )
-    row = Handover(
-        stage_id=stage.id,
-        party=member.party,
-        person_id=member.person_id,
-        category_code=member.category_code,
-        outcome=str(outcome),
-        substitute_person_id=substitute_id,
-        substitute_name=substitute_name(substitute),
-        evidence=evidence.strip(),
-        record_id=record_id,
-        corrects_id=previous.id if previous is not None else None,
-        field_entry_id=field_entry_id,
-        recorded_by=recorded_by or actor,
-    )
-    if recorded_at is not None:
-        row.recorded_at = recorded_at
-    session.add(row)
-    session.flush()
+    values = {
+        "stage_id": stage.id,
+        "party": member.party,
+        "person_id": member.person_id,
+        "category_code": member.category_code,
+        "outcome": str(outcome),
+        "substitute_person_id": substitute_id,
+        "substitute_name": substitute_name(substitute),
+        "evidence": evidence.strip(),
+        "record_id": record_id,
+        "corrects_id": previous.id if previous is not None else None,
+        "field_entry_id": field_entry_id,
+        "recorded_by": recorded_by or actor,
+        "recorded_at": recorded_at or utcnow(),
+    }
+    # A Core insert (an ORM flush of one row costs several times what SQLite takes to write
+    # it); what was written comes back as a row outside the session.
+    session.flush()  # what the caller added lands first, as an ORM flush would have
+    handover_id = session.connection().execute(_INSERT, values).scalar_one()
+    row = Handover(id=handover_id, **values)
     audit.append(
         session,
         actor=actor,
@@ -385,6 +387,7 @@ _LATEST = (
     .order_by(Handover.id.desc())
     .limit(1)
 )
+_INSERT = insert(Handover).returning(Handover.id)
 _SHEET = select(
     Source.id,
     select(func.max(Record.line_number))
