@@ -265,7 +265,9 @@ class Database:
         A commit that fails fails every work of the batch. Each caller returns after the
         commit (and, unless left to a drainer, the drain), like after `transaction()`.
         Works of one key must take their row locks in the same order (on PostgreSQL, a batch
-        holds each work's locks until the commit): the key names what they lock first.
+        holds each work's locks until the commit): the key names what they lock first. Never
+        call it inside a transaction of this handle: the leader may be another thread, which
+        would wait for that transaction's lock while the caller waits for the leader.
         """
         job: _Job[T] = _Job(work)
         with self._waiting_lock:
