@@ -88,7 +88,7 @@ class PersonView:
 
 def show(db: Database, person_id: int) -> PersonView:
     """A person with its records, derived status and contradictions."""
-    with db.reading() as session:
+    with db.glancing() as session:
         person = session.get(Person, person_id)
         if person is None:
             raise NotFound(f"no person {person_id}; `homecoming persons list` shows who exists")
