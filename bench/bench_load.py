@@ -116,7 +116,7 @@ def server(env: dict[str, str], port: int) -> Iterator[str]:
         text=True,
     )
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 900  # the search snapshot first: minutes at 1M records
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 sys.exit(f"homecoming serve ended:\n{process.stderr.read()[-3000:]}")  # type: ignore[union-attr]
