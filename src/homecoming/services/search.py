@@ -188,11 +188,13 @@ def _assignments_around(db: Database, judged: list[dict[str, Any]]) -> dict[int,
                 select(Judgement.record_a_id, Judgement.record_b_id).where(Judgement.id.in_(undone))
             ).all()
             records.update(record for row in rows for record in row)
+        # Two indexed reads in a UNION: written as one OR, PostgreSQL scanned every record
+        # (1.1 s at 1,000,000 records, in every worker, after every judgement).
         persons = select(Record.person_id).where(Record.id.in_(records))
         assigned = session.execute(
-            select(Record.id, Record.person_id).where(
-                Record.person_id.in_(persons) | Record.id.in_(records)
-            )
+            select(Record.id, Record.person_id)
+            .where(Record.person_id.in_(persons))
+            .union(select(Record.id, Record.person_id).where(Record.id.in_(records)))
         ).all()
     return {rid: pid for rid, pid in assigned if pid is not None}
 
