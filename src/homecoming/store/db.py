@@ -111,7 +111,9 @@ def _postgresql_alive(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
     if dbapi_connection.closed:
         raise DisconnectionError("the connection was closed")
     try:
-        readable, _, _ = io_select.select([dbapi_connection.fileno()], [], [], 0)
+        poller = io_select.poll()  # not select(): a busy server's descriptors pass 1024
+        poller.register(dbapi_connection.fileno(), io_select.POLLIN)
+        readable = poller.poll(0)
     except (OSError, ValueError) as error:
         raise DisconnectionError(f"the connection's socket is gone ({error})") from error
     if readable:
