@@ -2,9 +2,12 @@
 
 Run: .venv/bin/python bench/bench_load.py [--clients 100] [--seconds 60]
          [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/homecoming_bench] [--keep]
+         [--records N] [--data-dir DIR]
 
 Creates the bench database if it is missing and loads the demo scenario into it
-(`homecoming demo --reset`; --keep reuses what is there), issues an API token for the demo's
+(`homecoming demo --reset`; --keep reuses what is there, and a --data-dir kept with it the
+search index's snapshot), with --records N generated records more imported on top
+(`extra_records.py`), issues an API token for the demo's
 registrar (`homecoming users token`), starts `homecoming serve` on a free loopback port, then
 runs the clients for the given time, each sending one request after another:
 
@@ -42,6 +45,7 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
+from extra_records import add_records
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -112,7 +116,7 @@ def server(env: dict[str, str], port: int) -> Iterator[str]:
         text=True,
     )
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 900  # the search snapshot first: minutes at 1M records
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 sys.exit(f"homecoming serve ended:\n{process.stderr.read()[-3000:]}")  # type: ignore[union-attr]
@@ -261,6 +265,10 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     parser.add_argument("--keep", action="store_true", help="reuse the loaded demo data")
+    parser.add_argument(
+        "--records", type=int, default=0, help="generated records imported on top of the demo"
+    )
+    parser.add_argument("--data-dir", default="", help="default: a temporary directory")
     parser.add_argument("--no-writes", action="store_true", help="only searches and persons")
     args = parser.parse_args()
     ensure_database(args.database_url)
@@ -268,13 +276,14 @@ def main() -> int:
         env = {
             **os.environ,
             "HOMECOMING_DATABASE_URL": args.database_url,
-            "HOMECOMING_DATA_DIR": str(Path(tmp) / "var"),
+            "HOMECOMING_DATA_DIR": args.data_dir or str(Path(tmp) / "var"),
             "HOMECOMING_LOG_LEVEL": "WARNING",
         }
         if not args.keep:
             started = time.perf_counter()
             homecoming(env, "demo", "--reset")
             print(f"demo data loaded in {time.perf_counter() - started:.0f} s", flush=True)
+            add_records(env, args.records, Path(tmp))
         headers = {"Authorization": f"Bearer {registrar_token(env)}"}
         with server(env, free_port()) as base:
             work = workload(args.database_url, base, headers)

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from homecoming import __version__, api, web
 from homecoming.http import problems
@@ -41,9 +42,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.principals = PrincipalCache(app.state.db)
     tracing_leads.subscribe(app.state.db, app.state.search)  # landed records re-match, one index
     problems.install(app)
+    app.add_middleware(_Requests, search=app.state.search)
     api.install(app)  # the routes
     web.install(app)  # the pages under /ui, after the problem handlers, which it wraps
     return app
+
+
+class _Requests:
+    """Tells the search service of each request, so its background warm-up gives way."""
+
+    def __init__(self, app: ASGIApp, search: SearchService) -> None:
+        self.app = app
+        self.search = search
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            self.search.in_use()
+        await self.app(scope, receive, send)
 
 
 def served_app() -> FastAPI:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from homecoming.domain.dates import PartialDate
+from homecoming.search import index as index_module
 from homecoming.search.index import Entry, PersonIndex, Query
 
 PEOPLE = [
@@ -120,6 +121,19 @@ def test_warming_changes_speed_not_results(index: PersonIndex) -> None:
         assert warm.search(query) == cold.search(query)
     warm.add([Entry(9, 109, "Умєров Рустем")])  # added after warming: parsed on demand
     assert warm.search(Query("Rustem Umerov"))[0].person_id == 109
+
+
+def test_a_warm_up_gives_way_between_batches_and_parses_every_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(index_module, "WARM_BATCH", 3)
+    warm = PersonIndex.build(PEOPLE)
+    parsed_at_each_pause: list[int] = []
+    warm.warm(pause=lambda: parsed_at_each_pause.append(len(warm._parsed)))
+    assert parsed_at_each_pause == [0, 3, 6]  # before each batch of three of the eight names
+    assert len(warm._parsed) == len(warm.names)
+    cold = PersonIndex.build(PEOPLE)
+    assert warm.search(Query("Oleksandr Nekhir")) == cold.search(Query("Oleksandr Nekhir"))
 
 
 @pytest.mark.parametrize(

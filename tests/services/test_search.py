@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import Evidence, RecordFields, SourceKind
 from homecoming.search.index import Query
@@ -98,3 +100,35 @@ def test_a_snapshot_of_another_database_is_not_read(db: Database, tmp_path: Path
     hits = here.search(Query("Oleksandr Nekhir"))
     assert all(hit.name != "Нехір Олександр" for hit in hits)
     assert here.search(Query("Гаврилов0 Михайло"))[0].record_id == 1
+
+
+def test_a_request_makes_the_warm_up_give_way(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from homecoming.app import create_app
+    from homecoming.settings import Settings
+
+    app = create_app(Settings(environment="test", database_url=db.url, data_dir=tmp_path))
+    service: SearchService = app.state.search
+    waited: list[float] = []
+    service_time = iter([0.0, 0.05, 0.1, 10.0])  # a request at 0: busy, busy, busy, then idle
+    import homecoming.services.search as search_module
+
+    class Clock:
+        @staticmethod
+        def monotonic() -> float:
+            return next(service_time)
+
+        @staticmethod
+        def sleep(seconds: float) -> None:
+            waited.append(seconds)
+
+    with TestClient(app) as client:
+        assert client.get("/health").status_code == 200
+    assert service._busy_at > 0  # the request was noted
+    service._busy_at = 0.0
+    monkeypatch.setattr(search_module, "time", Clock)
+    service._give_way()
+    assert len(waited) == 3  # it waited while requests were recent, and went on once idle

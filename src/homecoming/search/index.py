@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import itertools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,6 +65,8 @@ SEARCH_STEP_COST = 1.7
 WORD_MASK_FROM = 50_000
 WORD_RECORD_COUNTS = 500_000  # words whose record counts are kept, at most
 WORD_MASKS = 512
+# Names a warm-up parses between two calls of its `pause` (a few milliseconds of work).
+WARM_BATCH = 64
 SEX_CODES = {"male": 1, "female": 2, "other": 3}
 SEX_NAMES = {code: name for name, code in SEX_CODES.items()}
 SNAPSHOT_VERSION = 3
@@ -439,11 +441,16 @@ class PersonIndex:
         kept = _unique(self.name_of[entries[near]])
         return _union(kept, name_ids[name_ids >= len(self.entry_starts) - 1])
 
-    def warm(self) -> None:
+    def warm(self, pause: Callable[[], None] | None = None) -> None:
         """Parse every indexed name once, so no search pays a first comparison's parse, and
-        make the commonest words' masks (`_word_members`)."""
-        for name_id in range(len(self._parsed), len(self.names)):
-            self._parsed.append(parse_name(self.names[name_id]))
+        make the commonest words' masks (`_word_members`). `pause` is called between batches
+        of names (a server's requests go first: at 1,000,000 records this takes minutes)."""
+        while len(self._parsed) < len(self.names):
+            if pause is not None:
+                pause()
+            start = len(self._parsed)
+            for name_id in range(start, min(start + WARM_BATCH, len(self.names))):
+                self._parsed.append(parse_name(self.names[name_id]))
         sizes = np.diff(self.key_starts)
         common: dict[tuple[int, ...], int] = {}
         for hashes in set(self.word_keys.values()) - {()}:
