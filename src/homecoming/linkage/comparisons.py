@@ -7,13 +7,18 @@ object runs on DuckDB and on Spark: only the spelling of "these arrays share an 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from homecoming.match.levels import (
     DOB_LEVELS,
     NAME_LEVELS,
     NAMES_APART,
+    NULL,
     PATRONYMIC_LEVELS,
     PLACE_LEVELS,
     SERVICE_LEVELS,
@@ -268,33 +273,146 @@ def comparisons(model: MatchModel | None = None) -> list[Any]:
     ]
 
 
-def register_duckdb(connection: Any) -> None:
-    """Make the names engine's level functions callable from DuckDB SQL."""
+def register_duckdb(connection: Any) -> PairGrader:
+    """Make the names engine's level functions callable from DuckDB SQL; the grader they share."""
     import duckdb.sqltypes as types
 
-    for name, function in _udfs().items():
+    grader = PairGrader()
+    for name, column in _COLUMNS.items():
         connection.create_function(
             name,
-            _arrow_batch(function),
+            grader.arrow_batch(column),
             [types.VARCHAR, types.VARCHAR],
             types.INTEGER,
             type="arrow",
             side_effects=False,
         )
+    return grader
 
 
-def _arrow_batch(function: Callable[[str | None, str | None], int]) -> Callable[[Any, Any], Any]:
-    """The level function over a batch of pairs: DuckDB hands over columns of a few thousand
-    rows at once instead of calling Python once a row (about four times faster)."""
-    import pyarrow as pa
+# Which of a pair's three name levels (`PairGrader.levels`) each SQL function returns.
+_COLUMNS = {NAME_UDF: 0, PATRONYMIC_UDF: 1, AGREE_UDF: 2}
+# Names parsed once per run (a million records hold some 830,000 names, more than the names
+# engine's own cache keeps), and pairs graded once for the three functions.
+PARSED_NAMES = 1 << 20
+GRADED_PAIRS = 1 << 18
+# Fewer records than this are graded in this process: forking workers costs more than it saves.
+PARALLEL_RECORDS = 20_000
+# Fewer pairs than this in a batch are graded here: sending them costs more than it saves.
+PARALLEL_PAIRS = 64
+Levels = tuple[int, int, int]
 
-    def batch(left: Any, right: Any) -> Any:
-        return pa.array(
-            [function(a, b) for a, b in zip(left.to_pylist(), right.to_pylist(), strict=True)],
-            pa.int32(),
-        )
 
-    return batch
+class PairGrader:
+    """The names' three levels of a pair (name_level, patronymic_level, names_agree of
+    match.levels), computed once a pair, in worker processes while `parallel` is open.
+
+    The name comparison calls its function in the null level and in each of its levels, the date
+    and service number comparisons call theirs again: each pair is graded once and the other
+    calls read the result. Names are parsed once a run, not once a pair. The names engine is
+    pure Python and holds the GIL: DuckDB's threads would grade one pair at a time.
+    """
+
+    def __init__(self) -> None:
+        from homecoming.match.levels import parsed
+
+        self._parsed = lru_cache(maxsize=PARSED_NAMES)(parsed)
+        self._graded: dict[tuple[str, str], Levels] = {}
+        self._pool: Any = None
+        self._processes = 1
+
+    def levels(self, left: str | None, right: str | None) -> Levels:
+        """(name level, patronymic level, names agree) of two names as written."""
+        if not left or not right:
+            return _NO_NAME
+        key = (left, right)
+        found = self._graded.get(key)
+        if found is None:
+            found = self._grade(left, right)
+            self._keep({key: found})
+        return found
+
+    def _grade(self, left: str, right: str) -> Levels:
+        from homecoming.match.levels import name_evidence_parsed
+
+        evidence = name_evidence_parsed(self._parsed(left), self._parsed(right))
+        return evidence.name, evidence.patronymic, int(evidence.agree)
+
+    def _keep(self, graded: dict[tuple[str, str], Levels]) -> None:
+        if len(self._graded) + len(graded) > GRADED_PAIRS:
+            self._graded.clear()
+        self._graded.update(graded)
+
+    def grade_all(self, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], Levels]:
+        """The levels of many pairs of names (both given), split across the worker processes."""
+        found: dict[tuple[str, str], Levels] = {}
+        missing = []
+        for key in pairs:
+            known = self._graded.get(key)
+            if known is not None:
+                found[key] = known
+            elif key not in found:
+                found[key] = _NO_NAME  # a placeholder, in first-seen order
+                missing.append(key)
+        if self._pool is not None and len(missing) >= PARALLEL_PAIRS:
+            size = -(-len(missing) // self._processes)
+            chunks = [missing[i : i + size] for i in range(0, len(missing), size)]
+            graded = dict(zip(missing, _flat(self._pool.map(_grade_chunk, chunks)), strict=True))
+        else:
+            graded = {key: self._grade(*key) for key in missing}
+        self._keep(graded)
+        found.update(graded)
+        return found
+
+    @contextmanager
+    def parallel(self, records: int, processes: int | None = None) -> Iterator[None]:
+        """Grade the candidate pairs of `records` records in `processes` forked workers (default:
+        one per core) until the block ends; here below PARALLEL_RECORDS records, without fork, or
+        with one core."""
+        global _FORKED
+        processes = processes if processes is not None else (os.cpu_count() or 1)
+        small = records < PARALLEL_RECORDS
+        if small or processes < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            yield
+            return
+        _FORKED = self
+        try:
+            with multiprocessing.get_context("fork").Pool(processes) as pool:
+                self._pool, self._processes = pool, processes
+                yield
+        finally:
+            self._pool, self._processes = None, 1
+            _FORKED = None
+
+    def arrow_batch(self, column: int) -> Callable[[Any, Any], Any]:
+        """One level over a batch of pairs: DuckDB hands over columns of a few thousand rows at
+        once instead of calling Python once a row (about four times faster)."""
+        import pyarrow as pa
+
+        def batch(left: Any, right: Any) -> Any:
+            rows = list(zip(left.to_pylist(), right.to_pylist(), strict=True))
+            graded = self.grade_all([(a, b) for a, b in rows if a and b])
+            return pa.array(
+                [graded[(a, b)][column] if a and b else NULL for a, b in rows], pa.int32()
+            )
+
+        return batch
+
+
+_NO_NAME: Levels = (NULL, NULL, NULL)
+# The grader whose pool is open, read by its forked workers.
+_FORKED: PairGrader | None = None
+
+
+def _grade_chunk(pairs: list[tuple[str, str]]) -> list[Levels]:
+    grader = _FORKED
+    if grader is None:  # pragma: no cover - only in a worker forked by `parallel`
+        raise RuntimeError("a grading worker started outside PairGrader.parallel")
+    return [grader.levels(left, right) for left, right in pairs]
+
+
+def _flat(parts: list[list[Levels]]) -> list[Levels]:
+    return [levels for part in parts for levels in part]
 
 
 def register_spark(session: Any) -> None:
