@@ -1,17 +1,12 @@
-"""The names' levels as SQL reads them: graded once a pair, here or in worker processes, and the
-same as the match model's level functions."""
+"""The names' levels as SQL reads them: graded once a pair, and the same as the match model's
+level functions."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from pathlib import Path
 
 import pyarrow as pa
 import pytest
 
-from homecoming.linkage import comparisons, pipeline
 from homecoming.linkage.comparisons import PairGrader
-from homecoming.linkage.inputs import read_records
 from homecoming.match.levels import name_level, names_agree, patronymic_level
 
 # Cyrillic and Latin side by side: the same person, forms, slips, namesakes, a lone part,
@@ -48,17 +43,7 @@ def test_a_pair_is_graded_as_the_level_functions_grade_it() -> None:
     assert grader.levels(None, "Коваль Олена") == (-1, -1, -1)
 
 
-def test_workers_grade_as_this_process_does() -> None:
-    grader = PairGrader()
-    given = [(a, b) for a, b in PAIRS if a and b]
-    with grader.parallel(comparisons.PARALLEL_RECORDS, processes=2):
-        assert grader._pool is not None  # the pairs below go to the workers
-        graded = grader.grade_all(given)
-    assert grader._pool is None
-    assert graded == {pair: expected(*pair) for pair in given}
-
-
-def test_an_arrow_batch_reads_each_pair_once_graded() -> None:
+def test_an_arrow_batch_grades_as_the_level_functions() -> None:
     grader = PairGrader()
     left = pa.array([a or None for a, _ in PAIRS])
     right = pa.array([b or None for _, b in PAIRS])
@@ -67,13 +52,18 @@ def test_an_arrow_batch_reads_each_pair_once_graded() -> None:
         assert found == [function(a, b) for a, b in PAIRS]
 
 
-def test_dedupe_in_worker_processes_scores_the_same_pairs(
-    generated_csv: Callable[[int, int], Path], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    records = read_records(generated_csv(1500, 11))
-    here = pipeline.dedupe(records)
-    monkeypatch.setattr(comparisons, "PARALLEL_RECORDS", 1)
-    monkeypatch.setattr(comparisons, "PARALLEL_PAIRS", 1)
-    forked = pipeline.dedupe(records)
-    assert here.pairs and sorted(forked.pairs) == sorted(here.pairs)
-    assert forked.clusters == here.clusters
+def test_the_three_functions_grade_a_pair_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    grader = PairGrader()
+    graded: list[tuple[str, str]] = []
+    grade = grader._grade
+
+    def counted(left: str, right: str) -> tuple[int, int, int]:
+        graded.append((left, right))
+        return grade(left, right)
+
+    monkeypatch.setattr(grader, "_grade", counted)
+    left = pa.array([a or None for a, _ in PAIRS] * 2)
+    right = pa.array([b or None for _, b in PAIRS] * 2)
+    for column in range(3):
+        grader.arrow_batch(column)(left, right)
+    assert sorted(graded) == sorted((a, b) for a, b in PAIRS if a and b)

@@ -7,10 +7,7 @@ object runs on DuckDB and on Spark: only the spelling of "these arrays share an 
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -296,21 +293,18 @@ _COLUMNS = {NAME_UDF: 0, PATRONYMIC_UDF: 1, AGREE_UDF: 2}
 # engine's own cache keeps), and pairs graded once for the three functions.
 PARSED_NAMES = 1 << 20
 GRADED_PAIRS = 1 << 18
-# Fewer records than this are graded in this process: forking workers costs more than it saves.
-PARALLEL_RECORDS = 20_000
-# Fewer pairs than this in a batch are graded here: sending them costs more than it saves.
-PARALLEL_PAIRS = 64
 Levels = tuple[int, int, int]
 
 
 class PairGrader:
     """The names' three levels of a pair (name_level, patronymic_level, names_agree of
-    match.levels), computed once a pair, in worker processes while `parallel` is open.
+    match.levels), computed once a pair.
 
     The name comparison calls its function in the null level and in each of its levels, the date
     and service number comparisons call theirs again: each pair is graded once and the other
-    calls read the result. Names are parsed once a run, not once a pair. The names engine is
-    pure Python and holds the GIL: DuckDB's threads would grade one pair at a time.
+    calls read the result. Names are parsed once a run, not once a pair. (Grading in forked
+    worker processes was measured and left out: each worker parses the names of its own pairs,
+    about 40 % more CPU, and on two shared cores no faster; docs/benchmarks.md.)
     """
 
     def __init__(self) -> None:
@@ -318,8 +312,6 @@ class PairGrader:
 
         self._parsed = lru_cache(maxsize=PARSED_NAMES)(parsed)
         self._graded: dict[tuple[str, str], Levels] = {}
-        self._pool: Any = None
-        self._processes = 1
 
     def levels(self, left: str | None, right: str | None) -> Levels:
         """(name level, patronymic level, names agree) of two names as written."""
@@ -343,76 +335,26 @@ class PairGrader:
             self._graded.clear()
         self._graded.update(graded)
 
-    def grade_all(self, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], Levels]:
-        """The levels of many pairs of names (both given), split across the worker processes."""
-        found: dict[tuple[str, str], Levels] = {}
-        missing = []
-        for key in pairs:
-            known = self._graded.get(key)
-            if known is not None:
-                found[key] = known
-            elif key not in found:
-                found[key] = _NO_NAME  # a placeholder, in first-seen order
-                missing.append(key)
-        if self._pool is not None and len(missing) >= PARALLEL_PAIRS:
-            size = -(-len(missing) // self._processes)
-            chunks = [missing[i : i + size] for i in range(0, len(missing), size)]
-            graded = dict(zip(missing, _flat(self._pool.map(_grade_chunk, chunks)), strict=True))
-        else:
-            graded = {key: self._grade(*key) for key in missing}
-        self._keep(graded)
-        found.update(graded)
-        return found
-
-    @contextmanager
-    def parallel(self, records: int, processes: int | None = None) -> Iterator[None]:
-        """Grade the candidate pairs of `records` records in `processes` forked workers (default:
-        one per core) until the block ends; here below PARALLEL_RECORDS records, without fork, or
-        with one core."""
-        global _FORKED
-        processes = processes if processes is not None else (os.cpu_count() or 1)
-        small = records < PARALLEL_RECORDS
-        if small or processes < 2 or "fork" not in multiprocessing.get_all_start_methods():
-            yield
-            return
-        _FORKED = self
-        try:
-            with multiprocessing.get_context("fork").Pool(processes) as pool:
-                self._pool, self._processes = pool, processes
-                yield
-        finally:
-            self._pool, self._processes = None, 1
-            _FORKED = None
-
     def arrow_batch(self, column: int) -> Callable[[Any, Any], Any]:
         """One level over a batch of pairs: DuckDB hands over columns of a few thousand rows at
         once instead of calling Python once a row (about four times faster)."""
         import pyarrow as pa
 
+        levels = self.levels
+
         def batch(left: Any, right: Any) -> Any:
-            rows = list(zip(left.to_pylist(), right.to_pylist(), strict=True))
-            graded = self.grade_all([(a, b) for a, b in rows if a and b])
             return pa.array(
-                [graded[(a, b)][column] if a and b else NULL for a, b in rows], pa.int32()
+                [
+                    levels(a, b)[column]
+                    for a, b in zip(left.to_pylist(), right.to_pylist(), strict=True)
+                ],
+                pa.int32(),
             )
 
         return batch
 
 
 _NO_NAME: Levels = (NULL, NULL, NULL)
-# The grader whose pool is open, read by its forked workers.
-_FORKED: PairGrader | None = None
-
-
-def _grade_chunk(pairs: list[tuple[str, str]]) -> list[Levels]:
-    grader = _FORKED
-    if grader is None:  # pragma: no cover - only in a worker forked by `parallel`
-        raise RuntimeError("a grading worker started outside PairGrader.parallel")
-    return [grader.levels(left, right) for left, right in pairs]
-
-
-def _flat(parts: list[list[Levels]]) -> list[Levels]:
-    return [levels for part in parts for levels in part]
 
 
 def register_spark(session: Any) -> None:

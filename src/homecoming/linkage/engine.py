@@ -6,7 +6,6 @@ import os
 import sys
 import tempfile
 from abc import ABC, abstractmethod
-from contextlib import AbstractContextManager, nullcontext
 from typing import Any, Literal
 
 from homecoming.errors import HomecomingError
@@ -40,12 +39,6 @@ class LinkageEngine(ABC):
     def close(self) -> None:  # noqa: B027 - engines with nothing to release need not override
         """Release what the engine holds."""
 
-    def grading(self, records: int) -> AbstractContextManager[None]:
-        """While open, the names' levels of the candidate pairs of `records` records are graded
-        in worker processes where the engine can (DuckDB); Spark spreads them over its own
-        executors."""
-        return nullcontext()
-
 
 class DuckDBEngine(LinkageEngine):
     """DuckDB in this process, in memory: nothing to set up."""
@@ -62,15 +55,12 @@ class DuckDBEngine(LinkageEngine):
         if memory_limit:
             self._con.execute(f"set memory_limit = '{memory_limit}'")
         self._con.execute("set preserve_insertion_order = false")
-        self._grader = register_duckdb(self._con)
+        register_duckdb(self._con)
         self._api = DuckDBAPI(self._con)
 
     @property
     def db_api(self) -> Any:
         return self._api
-
-    def grading(self, records: int) -> AbstractContextManager[None]:
-        return self._grader.parallel(records)
 
     def close(self) -> None:
         self._con.close()

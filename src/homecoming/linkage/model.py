@@ -147,11 +147,10 @@ class LinkageModel:
 
     def predict(self, *, threshold: float) -> Any:
         """Scored candidate pairs at or above the threshold, as an arrow table."""
-        with self.engine.grading(sum(self._sizes)):
-            frame = self.linker.inference.predict(
-                threshold_match_probability=threshold, warning_mode="never"
-            )
-            return self.engine.to_arrow(frame)
+        frame = self.linker.inference.predict(
+            threshold_match_probability=threshold, warning_mode="never"
+        )
+        return self.engine.to_arrow(frame)
 
     # -- explanations -----------------------------------------------------------------------
 
