@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import threading
+from collections.abc import Callable
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,13 +18,15 @@ from sqlalchemy import select
 
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import Category, Evidence, Fate, RecordFields, SourceKind
-from homecoming.errors import Conflict
+from homecoming.errors import Conflict, InvalidInput, NotFound
 from homecoming.exchange.agreement import Agreement, CategorySpec, Eligibility, StagePlan
 from homecoming.exchange.reconciliation import Outcome
-from homecoming.services import agreements, handovers, registry, stages
+from homecoming.services import agreements, audit, handovers, registry, stages
 from homecoming.store.db import Database
 from homecoming.store.exchange_models import Handover, StageMember
-from homecoming.store.models import Record
+from homecoming.store.models import AuditEntry, Record
+
+from ..store.test_group_commit import gathered, savepoints
 
 _names = itertools.count()
 
@@ -215,3 +218,93 @@ def test_no_sequence_breaks_parity_unrecorded_and_tallies_add_up(
 def _stage_id(db: Database, agreement_id: int) -> int:
     with db.reading() as session:
         return agreements.stage_row(session, agreement_id, 1).id
+
+
+def _recording(
+    db: Database, agreement_id: int, party: str, person: int, *, correct: bool = False
+) -> Callable[[], handovers.HandoverView]:
+    return lambda: handovers.record_handover(
+        db,
+        None,
+        agreement_id=agreement_id,
+        number=1,
+        party=party,
+        person_id=person,
+        outcome=Outcome.DELIVERED,
+        actor=f"operator-{party}-{person}",
+        correct=correct,
+    )
+
+
+def _handover_entries(db: Database) -> list[AuditEntry]:
+    with db.reading() as session:
+        query = select(AuditEntry).where(AuditEntry.action.like("handover.%"))
+        return list(session.scalars(query.order_by(AuditEntry.id)))
+
+
+def test_handovers_recorded_together_land_together_each_with_its_own_audit_entry(
+    db: Database,
+) -> None:
+    agreement_id, ua, ru = _stage(db, 3)
+    key = handovers.batch_key(agreement_id, 1)
+    calls = [_recording(db, agreement_id, "UA", p) for p in ua[:2]]
+    calls += [_recording(db, agreement_id, "RU", p) for p in ru[:2]]
+    with savepoints(db) as opened:
+        views = gathered(db, key, calls)
+    assert len(opened) == 4  # one shared transaction, a savepoint per recording
+    assert all(isinstance(v, handovers.HandoverView) for v in views)
+    assert sorted(v.person_id for v in views) == sorted(ua[:2] + ru[:2])
+    entries = _handover_entries(db)
+    assert [e.subject for e in entries] == [f"handover:{v.id}" for v in sorted(views, key=_id)]
+    assert [e.actor for e in entries] == [v.recorded_by for v in sorted(views, key=_id)]
+    assert audit.verify(db).ok
+    with db.reading() as session:
+        rows = session.scalars(select(Handover).order_by(Handover.id)).all()
+        landed = session.scalars(select(Record).where(Record.fate == "released")).all()
+    assert [r.id for r in rows] == sorted(v.id for v in views)
+    assert sorted(r.id for r in landed) == sorted(v.record_id for v in views)
+
+
+def test_a_refused_handover_among_others_fails_alone_and_leaves_nothing(db: Database) -> None:
+    agreement_id, ua, ru = _stage(db, 3)
+    _recording(db, agreement_id, "UA", ua[2])()  # recorded before: only a correction may follow
+    before = len(_handover_entries(db))
+    key = handovers.batch_key(agreement_id, 1)
+    calls = [
+        _recording(db, agreement_id, "UA", ua[0]),  # lands
+        _recording(db, agreement_id, "UA", ua[2]),  # already recorded, not as a correction
+        _recording(db, agreement_id, "UA", ru[1]),  # not on UA's side
+        _recording(db, agreement_id, "RU", ru[1], correct=True),  # nothing to correct yet
+        _recording(db, agreement_id, "UA", ua[0]),  # the first one of this batch, again
+        _recording(db, agreement_id, "RU", ru[0]),  # lands
+    ]
+    outcomes = gathered(db, key, calls)
+    assert isinstance(outcomes[1], Conflict) and f"person {ua[2]}" in str(outcomes[1])
+    assert isinstance(outcomes[2], NotFound) and f"person {ru[1]}" in str(outcomes[2])
+    assert isinstance(outcomes[3], InvalidInput) and "nothing to correct" in str(outcomes[3])
+    # The same person twice in one batch: whichever ran first lands, the other is refused.
+    twice = [outcomes[0], outcomes[4]]
+    assert sum(isinstance(o, handovers.HandoverView) for o in twice) == 1
+    assert sum(isinstance(o, Conflict) for o in twice) == 1
+    assert isinstance(outcomes[5], handovers.HandoverView)
+    landed = [o for o in outcomes if isinstance(o, handovers.HandoverView)]
+    entries = _handover_entries(db)
+    assert len(entries) == before + 2
+    assert [e.subject for e in entries[before:]] == [
+        f"handover:{v.id}" for v in sorted(landed, key=_id)
+    ]
+    assert audit.verify(db).ok
+    with db.reading() as session:
+        rows = session.scalars(select(Handover)).all()
+        released = session.scalars(select(Record).where(Record.fate == "released")).all()
+    assert sorted(r.person_id for r in rows) == sorted([ua[2], ua[0], ru[0]])
+    assert len(released) == 3 and all(r.person_id in (ua[2], ua[0], ru[0]) for r in released)
+    tally = handovers.tally(db, agreement_id=agreement_id, number=1)
+    assert tally.counts == {
+        "UA": {"soldiers": {"delivered": 2}},
+        "RU": {"soldiers": {"delivered": 1}},
+    }
+
+
+def _id(view: handovers.HandoverView) -> int:
+    return view.id

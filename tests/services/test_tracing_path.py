@@ -366,3 +366,31 @@ def test_scoring_happens_before_the_write_transaction(
     _other_party_list(db)  # lands a misspelt namesake of the inquiry: a lead
     assert scored_while and not any(scored_while)
     assert [lead.inquiry_id for lead in leads.queue(db)] == [case.id]
+
+
+def test_matching_an_inquiry_against_the_registry_scores_before_the_write_transaction(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`match_inquiries` (`homecoming inquiries match`) scores like the re-match: ahead of the
+    write transaction (SQLite's one write lock); the lead is written once."""
+    from homecoming.services.leads import matching
+    from homecoming.store.db import _SqliteWriters
+
+    _parties(db)
+    db.unsubscribe("tracing")  # what lands waits: only `match_inquiries` matches here
+    case = _ukrainian_inquiry(db)
+    _other_party_list(db)
+    assert leads.queue(db) == []
+    scored_while: list[bool] = []
+    score = matching.score
+
+    def watched_score(*args: Any, **kwargs: Any) -> Any:
+        scored_while.append(bool(getattr(_SqliteWriters._held, "paths", set())))
+        return score(*args, **kwargs)
+
+    monkeypatch.setattr(matching, "score", watched_score)
+    search = SearchService(db)
+    assert leads.match_inquiries(db, [case.id], actor="liaison", search=search) == 1
+    assert scored_while and not any(scored_while)
+    assert [lead.inquiry_id for lead in leads.queue(db)] == [case.id]
+    assert leads.match_inquiries(db, [case.id], actor="liaison", search=search) == 0

@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from homecoming.domain.dates import PartialDate
@@ -31,7 +31,7 @@ from homecoming.services.scope import EVERY_PARTY, Scope
 from homecoming.services.search import SearchService
 from homecoming.store.db import Database, lock_row
 from homecoming.store.exchange_models import Handover, ListEntry, StageMember, StageRow
-from homecoming.store.models import SOURCES, Record, Source
+from homecoming.store.models import SOURCES, Record, Source, utcnow
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,15 +90,19 @@ def record_handover(
     correct: bool = False,
     scope: Scope = EVERY_PARTY,
 ) -> HandoverView:
-    """Record what happened to one listed person; a second recording must be a correction."""
+    """Record what happened to one listed person; a second recording must be a correction.
+
+    Recordings of the same stage made at the same time in this process share one write
+    transaction (`Database.grouped`); each still succeeds or fails on its own.
+    """
     party = party.upper()
     check_outcome(outcome, evidence, substitute)
     substitute_id = (
         resolve_substitute(search, substitute, scope) if substitute is not None else None
     )
-    with db.transaction() as session:
-        agreement = agreements.load(session, agreement_id, scope=scope)
-        stage = agreements.stage_row(session, agreement_id, number)
+
+    def work(session: Session) -> HandoverView:
+        agreement, stage = _stage_of(session, agreement_id, number, scope)
         lock_row(session, "exchange_stages", stage.id)
         member = stages.current_member(session, stage.id, party, person_id)
         if member is None:
@@ -129,8 +133,31 @@ def record_handover(
             actor=actor,
             action="handover.corrected" if correct else "handover.recorded",
         )
-        view = _view(row, number)
-    return view
+        return _view(row, number)
+
+    # Recordings of one stage arriving together commit together (group commit), each in a
+    # savepoint of its own: one refused leaves the others to land. A stage's recordings lock
+    # its row first, so a batch of them takes its locks in the order a single one does.
+    return db.grouped(batch_key(agreement_id, number), work)
+
+
+def batch_key(agreement_id: int, number: int) -> tuple[str, int, int]:
+    """What recordings share a write transaction by (`Database.grouped`): one stage's."""
+    return ("handovers", agreement_id, number)
+
+
+def _stage_of(
+    session: Session, agreement_id: int, number: int, scope: Scope
+) -> tuple[Agreement, StageRow]:
+    """The agreement (in the scope, or NotFound) and the stage's row, read once per
+    transaction: a batch of recordings (`Database.grouped`) shares them; none changes them."""
+    key = ("handovers.stage", agreement_id, number, scope)
+    known: tuple[Agreement, StageRow] | None = session.info.get(key)
+    if known is None:
+        agreement = agreements.load(session, agreement_id, scope=scope)
+        known = (agreement, agreements.stage_row(session, agreement_id, number))
+        session.info[key] = known
+    return known
 
 
 def write(
@@ -157,24 +184,26 @@ def write(
     record_id, substitute_id = _land(
         session, agreement, stage, member, outcome, previous, substitute, substitute_id, actor
     )
-    row = Handover(
-        stage_id=stage.id,
-        party=member.party,
-        person_id=member.person_id,
-        category_code=member.category_code,
-        outcome=str(outcome),
-        substitute_person_id=substitute_id,
-        substitute_name=substitute_name(substitute),
-        evidence=evidence.strip(),
-        record_id=record_id,
-        corrects_id=previous.id if previous is not None else None,
-        field_entry_id=field_entry_id,
-        recorded_by=recorded_by or actor,
-    )
-    if recorded_at is not None:
-        row.recorded_at = recorded_at
-    session.add(row)
-    session.flush()
+    values = {
+        "stage_id": stage.id,
+        "party": member.party,
+        "person_id": member.person_id,
+        "category_code": member.category_code,
+        "outcome": str(outcome),
+        "substitute_person_id": substitute_id,
+        "substitute_name": substitute_name(substitute),
+        "evidence": evidence.strip(),
+        "record_id": record_id,
+        "corrects_id": previous.id if previous is not None else None,
+        "field_entry_id": field_entry_id,
+        "recorded_by": recorded_by or actor,
+        "recorded_at": recorded_at or utcnow(),
+    }
+    # A Core insert (an ORM flush of one row costs several times what SQLite takes to write
+    # it); what was written comes back as a row outside the session.
+    session.flush()  # what the caller added lands first, as an ORM flush would have
+    handover_id = session.connection().execute(_INSERT, values).scalar_one()
+    row = Handover(id=handover_id, **values)
     audit.append(
         session,
         actor=actor,
@@ -358,6 +387,7 @@ _LATEST = (
     .order_by(Handover.id.desc())
     .limit(1)
 )
+_INSERT = insert(Handover).returning(Handover.id)
 _SHEET = select(
     Source.id,
     select(func.max(Record.line_number))

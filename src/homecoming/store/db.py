@@ -10,11 +10,11 @@ import os
 import sqlite3
 import threading
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from sqlalchemy import (
     JSON,
@@ -147,6 +147,21 @@ class _SqliteWriters:
                 self._file = None
 
 
+T = TypeVar("T")
+
+
+class _Job(Generic[T]):
+    """One caller's work in a shared write transaction (`Database.grouped`), and its outcome."""
+
+    __slots__ = ("done", "error", "result", "work")
+
+    def __init__(self, work: Callable[[Session], T]) -> None:
+        self.work = work
+        self.done = False
+        self.result: T | None = None
+        self.error: BaseException | None = None
+
+
 # Told, after a transaction commits, of the records it wrote: (their ids, who wrote them).
 RecordsLanded = Callable[[Sequence[int], str], None]
 _LANDED = "homecoming_records_landed"  # the key in a transaction's Session.info
@@ -193,6 +208,10 @@ class Database:
         )
         self._subscribers: dict[str, RecordsLanded] = {}
         self._left_to_drainer = False
+        # Group commit (`grouped`): the work waiting, by key, and the one thread that leads.
+        self._waiting: dict[Hashable, list[_Job[Any]]] = {}
+        self._waiting_lock = threading.Lock()
+        self._leading = threading.Lock()
 
     def subscribe(self, name: str, subscriber: RecordsLanded) -> None:
         """Tell `subscriber` of every record landed (through any handle), when drained.
@@ -234,6 +253,51 @@ class Database:
             return  # a handle nobody listens to leaves its rows for one that has listeners
         if not self._left_to_drainer:
             self.drain(only=owed)
+
+    def grouped(self, key: Hashable, work: Callable[[Session], T]) -> T:
+        """`work(session)` in a write transaction shared with the other threads of this
+        process that wait to do work of the same `key` at the same time (group commit).
+
+        Whoever takes the lead runs everything of its key that waits, in the order it came,
+        and commits once: SQLite's one writer then takes its turn once for many writes. Each
+        work runs in a savepoint of its own, so one that raises is rolled back alone (its
+        records leave the outbox with it) and its caller gets its error; the others commit.
+        A commit that fails fails every work of the batch. Each caller returns after the
+        commit (and, unless left to a drainer, the drain), like after `transaction()`.
+        Works of one key must take their row locks in the same order (on PostgreSQL, a batch
+        holds each work's locks until the commit): the key names what they lock first. Never
+        call it inside a transaction of this handle: the leader may be another thread, which
+        would wait for that transaction's lock while the caller waits for the leader.
+        """
+        job: _Job[T] = _Job(work)
+        with self._waiting_lock:
+            self._waiting.setdefault(key, []).append(job)
+        with self._leading:
+            if not job.done:  # nobody took it along: lead the batch of its key
+                with self._waiting_lock:
+                    batch = self._waiting.pop(key)
+                self._run_batch(batch)
+        if job.error is not None:
+            raise job.error
+        return cast(T, job.result)
+
+    def _run_batch(self, batch: list[_Job[Any]]) -> None:
+        try:
+            with self.transaction() as session:
+                if len(batch) == 1:  # alone: its error rolls the transaction back, as ever
+                    batch[0].result = batch[0].work(session)
+                else:
+                    for job in batch:
+                        _run_in_savepoint(session, job)
+        except BaseException as error:
+            for job in batch:
+                if job.error is None:
+                    job.result, job.error = None, error
+            if not isinstance(error, Exception):
+                raise
+        finally:
+            for job in batch:
+                job.done = True
 
     def drain(self, *, only: Sequence[int] | None = None, batch: int = DRAIN_BATCH) -> int:
         """Tell the subscribers of the records the outbox holds; the outbox rows drained.
@@ -435,6 +499,25 @@ class Database:
             for table in tables:
                 connection.execute(text(f'VACUUM "{table}"'))
         return f"PostgreSQL: VACUUM {', '.join(tables)}"
+
+
+def _run_in_savepoint(session: Session, job: _Job[Any]) -> None:
+    """Run one work of a batch in a savepoint; its error rolls back only what it wrote."""
+    landed: dict[str, list[int]] = session.info[_LANDED]
+    before = {actor: len(ids) for actor, ids in landed.items()}
+    savepoint = session.begin_nested()
+    try:
+        job.result = job.work(session)
+    except Exception as error:
+        savepoint.rollback()
+        for actor in list(landed):  # the records it noted were rolled back with it
+            if actor in before:
+                del landed[actor][before[actor] :]
+            else:
+                del landed[actor]
+        job.error = error
+        return
+    savepoint.commit()
 
 
 def _owe(session: Session, landed: dict[str, list[int]]) -> list[int]:

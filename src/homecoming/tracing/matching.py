@@ -80,8 +80,13 @@ class Described:
         """Only a surname is known (a sighting as heard, often)."""
         if self.given_names or self.patronymic:
             return False
-        words = {w.casefold() for w in tokenize(f"{self.family_name} {self.full_name}")}
-        return len(words) == 1
+        return _one_word(self.family_name, self.full_name)
+
+
+@lru_cache(maxsize=200_000)
+def _one_word(family: str, full: str) -> bool:
+    """Whether the name is one word (asked of every pair a re-match weighs: read once)."""
+    return len({w.casefold() for w in tokenize(f"{family} {full}")}) == 1
 
 
 @lru_cache(maxsize=200_000)

@@ -125,11 +125,17 @@ def match_inquiries(
     cases = _open_ones(db, inquiry_ids)
     proposals = _registry_candidates(db, search, cases)
     born_of = {case.id: case.sought.date_of_birth.year for case in cases}
+    # As in `rematch_for_records`: the proposed records read as evidence and scored before
+    # the write transaction (on SQLite its lock would keep every other writer waiting); in
+    # it, the open cases and their earlier leads are read again, and the leads written.
+    with db.reading() as session:
+        pairs = {
+            inquiry_id: _proposed(session, found, born_of.get(inquiry_id))
+            for inquiry_id, found in proposals.items()
+        }
+        scored = _scores(session, pairs, search)
     with db.transaction() as session:
-        pairs: dict[int, dict[int, tuple[_Evidence, bool]]] = {}
-        for inquiry_id, found in proposals.items():
-            pairs[inquiry_id] = _proposed(session, found, born_of.get(inquiry_id))
-        created = _score_pairs(session, pairs, actor=actor, search=search)
+        created = _score_pairs(session, pairs, actor=actor, search=search, scored=scored)
         if created:
             audit.append(
                 session,

@@ -1,0 +1,171 @@
+"""Group commit (`Database.grouped`): works waiting together share one write transaction, and
+each still succeeds or fails on its own, in a savepoint of its own.
+
+Every test runs on SQLite and PostgreSQL. `gathered` makes the batch without timing: a first
+work holds the lead until every other work waits behind it, so those all form the next batch.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from homecoming.services import audit
+from homecoming.store.db import Database, note_records_landed
+from homecoming.store.models import LANDED_OUTBOX, AuditEntry
+
+
+def gathered(
+    db: Database, key: Hashable, calls: list[Callable[[], Any]]
+) -> list[Any | BaseException]:
+    """Run each call (each ends in `db.grouped(key, …)`) on a thread of its own, all waiting at
+    once behind a leader that holds its turn until they do; each one's result or error."""
+    entered, gate = threading.Event(), threading.Event()
+
+    def hold(_: Session) -> None:
+        entered.set()
+        gate.wait(60)
+
+    leader = threading.Thread(target=db.grouped, args=(key, hold))
+    leader.start()
+    assert entered.wait(60), "the leading work never started"
+    outcomes: list[Any | BaseException] = [None] * len(calls)
+
+    def run(index: int) -> None:
+        try:
+            outcomes[index] = calls[index]()
+        except BaseException as error:
+            outcomes[index] = error
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    waiting = threading.Event()
+    for _ in range(6000):  # until every call waits for the lead (a wait, not a timing)
+        with db._waiting_lock:
+            if len(db._waiting.get(key, [])) == len(calls):
+                waiting.set()
+                break
+        waiting.wait(0.01)
+    gate.set()
+    leader.join()
+    for thread in threads:
+        thread.join()
+    assert waiting.is_set(), "the calls never all waited behind the leader"
+    return outcomes
+
+
+@contextmanager
+def savepoints(db: Database) -> Iterator[list[str]]:
+    """The savepoints opened on the database while the block runs (one per work of a batch)."""
+    opened: list[str] = []
+
+    def note(_connection: Any, name: str) -> None:
+        opened.append(name)
+
+    event.listen(db.engine, "savepoint", note)
+    try:
+        yield opened
+    finally:
+        event.remove(db.engine, "savepoint", note)
+
+
+@pytest.fixture
+def quiet(db: Database) -> Database:
+    """The database with nobody listening: what the works land stays in the outbox to read."""
+    db.unsubscribe("tracing")
+    return db
+
+
+def _entries(db: Database, action: str) -> list[AuditEntry]:
+    with db.reading() as session:
+        query = select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)
+        return list(session.scalars(query))
+
+
+def _owed(db: Database) -> list[int]:
+    with db.reading() as session:
+        rows = session.execute(select(LANDED_OUTBOX.c.record_ids)).scalars()
+        return sorted(i for ids in rows for i in ids)
+
+
+def _work(ran: list[int], index: int, *, fail: bool = False) -> Callable[[Session], int]:
+    def work(session: Session) -> int:
+        audit.append(session, actor="t", action="test.grouped", subject=f"work:{index}", details={})
+        note_records_landed(session, [1000 + index], actor="t")
+        ran.append(index)
+        if fail:
+            raise ValueError(f"work {index} refused after writing")
+        return index
+
+    return work
+
+
+def test_works_waiting_together_commit_together_each_with_its_own_audit_entry(
+    quiet: Database,
+) -> None:
+    db = quiet
+    ran: list[int] = []
+    calls = [lambda i=i: db.grouped("k", _work(ran, i)) for i in range(5)]
+    with savepoints(db) as opened:
+        outcomes = gathered(db, "k", calls)
+    assert outcomes == [0, 1, 2, 3, 4]
+    assert len(opened) == 5  # one batch of five: a work run alone opens none
+    entries = _entries(db, "test.grouped")
+    assert [e.subject for e in entries] == [f"work:{i}" for i in ran]  # in the order they ran
+    assert audit.verify(db).ok
+    assert _owed(db) == [1000, 1001, 1002, 1003, 1004]
+
+
+def test_a_work_that_raises_is_rolled_back_alone_and_its_caller_gets_its_error(
+    quiet: Database,
+) -> None:
+    db = quiet
+    ran: list[int] = []
+    calls = [lambda i=i: db.grouped("k", _work(ran, i, fail=i in (1, 3))) for i in range(5)]
+    outcomes = gathered(db, "k", calls)
+    assert [o for o in outcomes if not isinstance(o, BaseException)] == [0, 2, 4]
+    refused = [o for o in outcomes if isinstance(o, ValueError)]
+    assert sorted(str(e) for e in refused) == [
+        "work 1 refused after writing",
+        "work 3 refused after writing",
+    ]
+    # Nothing of the refused works landed: neither their audit entries nor their records.
+    assert [e.subject for e in _entries(db, "test.grouped")] == [
+        f"work:{i}" for i in ran if i not in (1, 3)
+    ]
+    assert audit.verify(db).ok
+    assert _owed(db) == [1000, 1002, 1004]
+
+
+def test_only_works_of_the_same_key_share_a_batch(quiet: Database) -> None:
+    db = quiet
+    ran: list[int] = []
+    with savepoints(db) as opened:
+        outcomes = gathered(
+            db,
+            "k",
+            [lambda: db.grouped("k", _work(ran, 0)), lambda: db.grouped("k", _work(ran, 1))],
+        )
+        alone = db.grouped("other", _work(ran, 2))
+    assert outcomes == [0, 1] and alone == 2
+    assert len(opened) == 2  # the batch of two; the other key's work ran alone
+    assert audit.verify(db).ok
+
+
+def test_a_lone_work_that_raises_leaves_nothing(quiet: Database) -> None:
+    db = quiet
+    ran: list[int] = []
+    try:
+        db.grouped("k", _work(ran, 7, fail=True))
+    except ValueError as error:
+        assert str(error) == "work 7 refused after writing"
+    else:
+        raise AssertionError("the work's error did not reach its caller")
+    assert ran == [7] and _entries(db, "test.grouped") == [] and _owed(db) == []
