@@ -8,12 +8,14 @@ object runs on DuckDB and on Spark: only the spelling of "these arrays share an 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from homecoming.match.levels import (
     DOB_LEVELS,
     NAME_LEVELS,
     NAMES_APART,
+    NULL,
     PATRONYMIC_LEVELS,
     PLACE_LEVELS,
     SERVICE_LEVELS,
@@ -268,33 +270,91 @@ def comparisons(model: MatchModel | None = None) -> list[Any]:
     ]
 
 
-def register_duckdb(connection: Any) -> None:
-    """Make the names engine's level functions callable from DuckDB SQL."""
+def register_duckdb(connection: Any) -> PairGrader:
+    """Make the names engine's level functions callable from DuckDB SQL; the grader they share."""
     import duckdb.sqltypes as types
 
-    for name, function in _udfs().items():
+    grader = PairGrader()
+    for name, column in _COLUMNS.items():
         connection.create_function(
             name,
-            _arrow_batch(function),
+            grader.arrow_batch(column),
             [types.VARCHAR, types.VARCHAR],
             types.INTEGER,
             type="arrow",
             side_effects=False,
         )
+    return grader
 
 
-def _arrow_batch(function: Callable[[str | None, str | None], int]) -> Callable[[Any, Any], Any]:
-    """The level function over a batch of pairs: DuckDB hands over columns of a few thousand
-    rows at once instead of calling Python once a row (about four times faster)."""
-    import pyarrow as pa
+# Which of a pair's three name levels (`PairGrader.levels`) each SQL function returns.
+_COLUMNS = {NAME_UDF: 0, PATRONYMIC_UDF: 1, AGREE_UDF: 2}
+# Names parsed once per run (a million records hold some 830,000 names, more than the names
+# engine's own cache keeps), and pairs graded once for the three functions.
+PARSED_NAMES = 1 << 20
+GRADED_PAIRS = 1 << 18
+Levels = tuple[int, int, int]
 
-    def batch(left: Any, right: Any) -> Any:
-        return pa.array(
-            [function(a, b) for a, b in zip(left.to_pylist(), right.to_pylist(), strict=True)],
-            pa.int32(),
-        )
 
-    return batch
+class PairGrader:
+    """The names' three levels of a pair (name_level, patronymic_level, names_agree of
+    match.levels), computed once a pair.
+
+    The name comparison calls its function in the null level and in each of its levels, the date
+    and service number comparisons call theirs again: each pair is graded once and the other
+    calls read the result. Names are parsed once a run, not once a pair. (Grading in forked
+    worker processes was measured and left out: each worker parses the names of its own pairs,
+    about 40 % more CPU, and on two shared cores no faster; docs/benchmarks.md.)
+    """
+
+    def __init__(self) -> None:
+        from homecoming.match.levels import parsed
+
+        self._parsed = lru_cache(maxsize=PARSED_NAMES)(parsed)
+        self._graded: dict[tuple[str, str], Levels] = {}
+
+    def levels(self, left: str | None, right: str | None) -> Levels:
+        """(name level, patronymic level, names agree) of two names as written."""
+        if not left or not right:
+            return _NO_NAME
+        key = (left, right)
+        found = self._graded.get(key)
+        if found is None:
+            found = self._grade(left, right)
+            self._keep({key: found})
+        return found
+
+    def _grade(self, left: str, right: str) -> Levels:
+        from homecoming.match.levels import name_evidence_parsed
+
+        evidence = name_evidence_parsed(self._parsed(left), self._parsed(right))
+        return evidence.name, evidence.patronymic, int(evidence.agree)
+
+    def _keep(self, graded: dict[tuple[str, str], Levels]) -> None:
+        if len(self._graded) + len(graded) > GRADED_PAIRS:
+            self._graded.clear()
+        self._graded.update(graded)
+
+    def arrow_batch(self, column: int) -> Callable[[Any, Any], Any]:
+        """One level over a batch of pairs: DuckDB hands over columns of a few thousand rows at
+        once instead of calling Python once a row (about four times faster)."""
+        import pyarrow as pa
+
+        levels = self.levels
+
+        def batch(left: Any, right: Any) -> Any:
+            return pa.array(
+                [
+                    levels(a, b)[column]
+                    for a, b in zip(left.to_pylist(), right.to_pylist(), strict=True)
+                ],
+                pa.int32(),
+            )
+
+        return batch
+
+
+_NO_NAME: Levels = (NULL, NULL, NULL)
 
 
 def register_spark(session: Any) -> None:

@@ -78,6 +78,7 @@ def _emissions(letters: str) -> tuple[tuple[dict[str, float], ...], float]:
     return tuple(found), best
 
 
+@lru_cache(maxsize=200_000)
 def spelling_score(letters: str, latin: str) -> float:
     """How much less likely `latin` is than the best Latin spelling of Cyrillic `letters`.
 
