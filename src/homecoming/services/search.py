@@ -147,9 +147,8 @@ def _entries(db: Database, *, after: int) -> Iterator[Entry]:
             yield entry_of(row, party=row.party_code or "")
 
 
-_ENTRY_COLUMNS = (
-    Record.id,
-    Record.person_id,
+# What the index (and tracing's scoring) reads of a record besides its ids.
+INDEXED_COLUMNS = (
     Record.family_name,
     Record.given_names,
     Record.patronymic,
@@ -161,6 +160,7 @@ _ENTRY_COLUMNS = (
     Record.unit,
     Record.service_number,
 )
+_ENTRY_COLUMNS = (Record.id, Record.person_id, *INDEXED_COLUMNS)
 
 
 def entry_of(row: Any, *, party: str = "") -> Entry:

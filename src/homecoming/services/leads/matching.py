@@ -22,7 +22,7 @@ from homecoming.match.levels import one_digit_apart
 from homecoming.search.index import Query
 from homecoming.services import audit, inquiries
 from homecoming.services.persons import record_fields
-from homecoming.services.search import SearchService
+from homecoming.services.search import INDEXED_COLUMNS, SearchService
 from homecoming.store.db import Database
 from homecoming.store.models import Record, Source
 from homecoming.store.tracing_models import Inquiry, InquiryKey, Lead, Sighting
@@ -207,16 +207,7 @@ def _open_cases(session: Session, inquiry_ids: Sequence[int]) -> dict[int, _Open
         Inquiry.call_sign,
         Inquiry.circumstances,
         Inquiry.created_at,
-        Record.family_name,
-        Record.given_names,
-        Record.patronymic,
-        Record.full_name,
-        Record.dob_year,
-        Record.dob_month,
-        Record.dob_day,
-        Record.sex,
-        Record.unit,
-        Record.service_number,
+        *INDEXED_COLUMNS,
     )
     for chunk in _chunks(inquiry_ids):
         rows = session.execute(
