@@ -137,3 +137,21 @@ def test_the_cases_are_decided_as_a_person_would() -> None:
 def test_probability_of_a_weight() -> None:
     assert probability(0.0) == 0.5 and probability(100.0) == 1.0
     assert probability(-3.0) == pytest.approx(1 / 9)
+
+
+def test_a_rare_name_alone_resolves_and_against_another_patronymic_does_not() -> None:
+    """A family name found once among 20,000 registry records and a given name, no date and no
+    patronymic on the list: one person in the registry bears them, and the entry resolves. The
+    same names against a patronymic that differs are a namesake: not resolved."""
+    from homecoming.exchange.findings import MATCH_SCORE
+    from homecoming.match.model import name_frequency
+
+    model = default_model()
+    records = 20_000
+    tf = name_frequency(1, 40, records)  # the family name once, the given name 40 times
+    registry = Facts("Вітвицький Матвій Пилипович", PartialDate(1983, 7, 15))
+    alone = compare_facts(registry, Facts("Вітвицький Матвій", PartialDate()))[0]
+    other = compare_facts(registry, Facts("Вітвицький Матвій Петрович", PartialDate()))[0]
+    prior = 1 / records
+    assert model.score(alone, prior=prior, tf=tf).probability >= MATCH_SCORE
+    assert model.score(other, prior=prior, tf=tf).probability < 0.5

@@ -128,6 +128,10 @@ def test_warming_changes_speed_not_results(index: PersonIndex) -> None:
         ("Хохлов Савелій Савватієвич", "Хохоов Савелий Савватиевич"),
         ("Віноградов Анатолій Степанович", "Виноградов Анаолий Степанович"),
         ("Журавльов Валентін Семьонович", "Жуавлёв Валентин Семёнович"),
+        # two words: the entry's own copy carries both, the registry's record one
+        ("Гоголев Айаал Сергеєвич", "Гоголе Айаал"),
+        # a family sharing the family name and patronymic: more than a handful carry two words
+        ("Ахметзянов Ісай Наїлевич", "AKHMETZIANOV IAAI NAILEVICH"),
     ],
 )
 def test_a_lists_own_copy_does_not_hide_the_registrys_record(registry: str, listed: str) -> None:
@@ -139,6 +143,10 @@ def test_a_lists_own_copy_does_not_hide_the_registrys_record(registry: str, list
             ((f, g) for f in ("Мельник", "Бондар", "Ткачук") for g in ("Савелій", "Анатолій")),
             start=10,
         )
+    ]
+    others += [  # Ахметзянов X Наїлевич: brothers and namesakes carrying two of three words
+        Entry(record_id=i, person_id=i, name=f"Ахметзянов {given} Наїлевич")
+        for i, given in enumerate(("Феофан", "Фарід", "Рустем", "Ільдар", "Марат", "Айдар"), 30)
     ]
     index = PersonIndex.build(
         [

@@ -150,7 +150,7 @@ def name_evidence_parsed(a: ParsedName, b: ParsedName) -> NameEvidence:
                 # is counted against the closest transliteration (Shirn / Шиян: three;
                 # Shukhebich / Шухевич: one; Polovih / Полтавець: three).
                 apart = letters_apart(x, y) or (forms_apart(x, y) if rule in (EDIT, LEARNED) else 0)
-                if grade == SLIP_GRADE and apart > 1:
+                if grade == SLIP_GRADE and (apart > 1 or _two_known_words(x, y)):
                     grade = APART
                 elif grade == APART and apart == 1 and not _two_known_words(x, y):
                     grade = SLIP_GRADE  # a short name one letter off: Мрад / Мурад, Олг / Олег
@@ -186,9 +186,21 @@ def part_grade(score: float, rule: str) -> int:
 
 
 def _two_known_words(a: NameToken, b: NameToken) -> bool:
-    """Both words are known given names, or both known surnames (Марина / Дарина, Гук / Жук):
-    one letter apart, they are two names, not a typo."""
-    return (a.common_given and b.common_given) or (bool(a.surnames) and bool(b.surnames))
+    """Two different known given names, or two different known surnames (Марина / Дарина,
+    Равіль / Раміль, Гук / Жук, Сафонов / Sazonov): a letter apart, they are two names, not a
+    typo. A given name is known when it is common or a Wikidata given name (its NAME: group;
+    names-translator's tables alone also hold misspellings such as Vlodymyr)."""
+    if _wikidata_names(a) and _wikidata_names(b):
+        return _wikidata_names(a).isdisjoint(_wikidata_names(b)) and a.given_ids.isdisjoint(
+            b.given_ids
+        )
+    return (a.common_given and b.common_given) or (
+        bool(a.surnames) and bool(b.surnames) and a.surnames.isdisjoint(b.surnames)
+    )
+
+
+def _wikidata_names(token: NameToken) -> frozenset[str]:
+    return frozenset(g for g in token.groups if g.startswith(WIKIDATA_NAME))
 
 
 def letters_apart(a: NameToken, b: NameToken) -> int:
@@ -221,6 +233,9 @@ def forms_apart(a: NameToken, b: NameToken) -> int:
 def _closest_rendering(latin: str, cyrillic: str) -> int:
     renderings = {ascii_fold(render_token(cyrillic, s)).lower() for s in ALL_STANDARDS}
     return int(min(OSA.distance(latin, r) for r in renderings if r))
+
+
+WIKIDATA_NAME = "NAME:"  # a Wikidata given name's group (names.build_name_tables)
 
 
 # Letters that differ only between Ukrainian and Russian spelling of one name (Сітніков /

@@ -41,10 +41,13 @@ CANDIDATE_CAP = 4_000
 # For a query that is itself indexed (`Query.indexed_itself`, see `_candidate_names`): when this
 # many names at most carry the most query words, the names carrying one word fewer are
 # candidates too, drawn from the rarest word's names and the next rarest's if it has this many
-# postings at most, and only when they are a handful (each is scored: the search's cost).
+# postings at most, and only when they are a few (each is scored: the search's cost). Sixteen,
+# not four: a family's brothers and namesakes (Ахметзянов X Наїлевич) carry the family name and
+# patronymic too, and a list entry's given name mistyped left the registry's man out (dev
+# split, 2026-12-04: 8 of 3,200 listed people).
 FEW_FULL_MATCHES = 1
 LEFT_OUT_BASE = 2_000
-LEFT_OUT_NAMES = 4
+LEFT_OUT_NAMES = 16
 MIN_NAME_LEVEL = 1
 # A person less likely than this is not shown (a shared given name with nothing else agreeing).
 MIN_PROBABILITY = 0.001
@@ -367,7 +370,7 @@ class PersonIndex:
         words = [w for _, w in keyed]
         # The rarest word's names, and the next rarest's where they are few: a name that carries
         # every word but one carries one of these two.
-        second = next_tier and len(words) > 2 and sum(len(p) for p in words[1]) <= LEFT_OUT_BASE
+        second = next_tier and len(words) >= 2 and sum(len(p) for p in words[1]) <= LEFT_OUT_BASE
         base = _unique(np.concatenate([p for w in words[: 2 if second else 1] for p in w]))
         if len(words) == 1:
             return base[:CANDIDATE_CAP], words[0]
@@ -378,10 +381,11 @@ class PersonIndex:
         )
         most = int(carried.max())
         found = base[carried == most]
-        if next_tier and len(words) > 2 and len(found) <= FEW_FULL_MATCHES:
+        if next_tier and len(words) >= 2 and len(found) <= FEW_FULL_MATCHES:
             # Few names carry the most words: one of them may be the query's own copy, its slip
             # included (a list's entry is in the index too: Хохоов for Хохлов, Анаолий for
-            # Анатолій). The names carrying one word fewer are candidates as well, if a handful.
+            # Анатолій, Гоголе Айаал for Гоголев Айаал). The names carrying one word fewer are
+            # candidates as well, if a few.
             fewer = base[carried == most - 1]
             if len(fewer) <= LEFT_OUT_NAMES:
                 found = _union(found, fewer)
