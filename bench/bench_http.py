@@ -9,8 +9,9 @@ imported on top (`extra_records.py`), issues an API token for the demo's registr
 with wrk on loopback:
 
 - floor: a bare FastAPI endpoint (`def` returning a small dict), served by uvicorn with the
-  same worker count and options as `homecoming serve`, running beside it, and measured just
-  before and just after each target (the machine's load moves: a ratio needs both sides);
+  same worker count, options and listening sockets (one per worker) as `homecoming serve`,
+  running beside it, and measured just before and just after each target (the machine's load
+  moves: a ratio needs both sides);
 - GET /search?q=<a name from the registry, drawn at random> at 100 and at 10 connections;
 - GET /persons/{id}, ids drawn at random, at 100 connections;
 - POST /handovers: corrections of stage-1 handovers of the demo agreement, cycling through its
@@ -54,6 +55,24 @@ app = FastAPI()
 @app.get("/floor")
 def floor() -> dict[str, str]:
     return {"status": "ok"}
+"""
+# The floor's workers get their listening sockets as `homecoming serve`'s do (one per worker
+# where the kernel balances them), so the ratio compares the apps, not the socket set-ups.
+FLOOR_SERVER = """
+import sys
+
+import uvicorn
+
+try:
+    from homecoming.cli.workers import run
+except ImportError:  # a homecoming from before the per-worker sockets
+    run = uvicorn.run
+
+if __name__ == "__main__":
+    run(
+        "floor_app:app", host="127.0.0.1", port=int(sys.argv[1]), workers=int(sys.argv[2]),
+        access_log=False, log_level="warning", timeout_keep_alive=75,
+    )
 """
 # Each wrk thread seeds its own random numbers, so the threads draw different requests.
 LUA_SEED = """
@@ -322,12 +341,14 @@ def main() -> int:
         registrar = next(u["username"] for u in users if u["role"] == "registrar" and u["active"])
         token = homecoming(env, "users", "token", registrar, "--name", "http benchmark").strip()
         (tmp / "floor_app.py").write_text(FLOOR_APP)
+        (tmp / "floor_server.py").write_text(FLOOR_SERVER)
         floor_port, port = free_port(), free_port()
         floor_command = [
-            sys.executable, "-m", "uvicorn", "floor_app:app", "--app-dir", str(tmp),
-            "--port", str(floor_port), "--workers", str(args.workers), "--no-access-log",
-            "--log-level", "warning", "--timeout-keep-alive", "75",
-        ]  # fmt: skip
+            sys.executable,
+            str(tmp / "floor_server.py"),
+            str(floor_port),
+            str(args.workers),
+        ]
         serve_command = [*HOMECOMING, "serve", "--port", str(port)]
         if serve_supports_workers(env):
             serve_command += ["--workers", str(args.workers)]

@@ -1,7 +1,8 @@
 """`homecoming serve`: which client address the app sees behind (or without) a proxy.
 
-uvicorn.run is replaced by a catcher of its arguments (uvicorn is not ours; the app and the
-options it gets are), and the app is then built exactly as uvicorn would build it.
+The worker runner (uvicorn.run with a socket per worker) is replaced by a catcher of its
+arguments (uvicorn is not ours; the app and the options it gets are), and the app is then
+built exactly as uvicorn would build it.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 from uvicorn.server import ServerState
 
-from homecoming.cli import app
+from homecoming.cli import app, workers
 from homecoming.cli.serve import NoDelayProtocol
 from homecoming.settings import SERVE_SETTINGS_VARIABLE
 from homecoming.store.db import Database
@@ -44,7 +45,7 @@ def _caught_options(
 ) -> dict[str, Any]:
     caught: dict[str, Any] = {}
     monkeypatch.setattr(
-        uvicorn, "run", lambda served, **options: caught.update(options, app=served)
+        workers, "run", lambda served, **options: caught.update(options, app=served)
     )
     monkeypatch.delenv("FORWARDED_ALLOW_IPS", raising=False)
     monkeypatch.setenv(SERVE_SETTINGS_VARIABLE, "")  # serve sets it; restored afterwards

@@ -69,11 +69,13 @@ def serve(
 
 
 def _run_workers(settings: Settings, *, host: str, port: int, count: int, access_log: bool) -> None:
-    import uvicorn
+    from homecoming.cli import workers
 
+    # Each worker listens on a socket of its own (see homecoming.cli.workers), so connections
+    # kept open by a client spread across the workers instead of piling on one.
     # Idle connections stay open longer than a proxy's or a client pool's idle timeout (60 s is
     # common): a server that closes first races the client's next request on that connection.
-    uvicorn.run(
+    workers.run(
         "homecoming.app:served_app",
         factory=True,
         workers=count,
@@ -108,8 +110,8 @@ def drain_outbox(given_settings: str) -> None:
 class NoDelayProtocol(H11Protocol):
     """uvicorn's HTTP/1.1 protocol with TCP_NODELAY set on every connection.
 
-    With several workers uvicorn binds the listening socket itself, with protocol number 0,
-    and asyncio then leaves Nagle's algorithm on for the connections it accepts: every
+    With several workers the listening sockets are bound outside asyncio, with protocol
+    number 0, and asyncio then leaves Nagle's algorithm on for the connections it accepts: every
     response waited about 40 ms for the client's delayed acknowledgement.
     """
 
