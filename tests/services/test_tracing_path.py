@@ -348,21 +348,11 @@ def test_scoring_happens_before_the_write_transaction(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """SQLite's write transaction holds the one write lock: no writer waits on scoring."""
-    from homecoming.services.leads import matching
-    from homecoming.store.db import _SqliteWriters
-
     if db.engine.dialect.name != "sqlite":
         pytest.skip("the one write lock is SQLite's")
     _parties(db)
     case = _ukrainian_inquiry(db)
-    scored_while: list[bool] = []
-    score = matching.score
-
-    def watched_score(*args: Any, **kwargs: Any) -> Any:
-        scored_while.append(bool(getattr(_SqliteWriters._held, "paths", set())))
-        return score(*args, **kwargs)
-
-    monkeypatch.setattr(matching, "score", watched_score)
+    scored_while = _watch_scoring(monkeypatch)
     _other_party_list(db)  # lands a misspelt namesake of the inquiry: a lead
     assert scored_while and not any(scored_while)
     assert [lead.inquiry_id for lead in leads.queue(db)] == [case.id]
@@ -373,14 +363,24 @@ def test_matching_an_inquiry_against_the_registry_scores_before_the_write_transa
 ) -> None:
     """`match_inquiries` (`homecoming inquiries match`) scores like the re-match: ahead of the
     write transaction (SQLite's one write lock); the lead is written once."""
-    from homecoming.services.leads import matching
-    from homecoming.store.db import _SqliteWriters
-
     _parties(db)
     db.unsubscribe("tracing")  # what lands waits: only `match_inquiries` matches here
     case = _ukrainian_inquiry(db)
     _other_party_list(db)
     assert leads.queue(db) == []
+    scored_while = _watch_scoring(monkeypatch)
+    search = SearchService(db)
+    assert leads.match_inquiries(db, [case.id], actor="liaison", search=search) == 1
+    assert scored_while and not any(scored_while)
+    assert [lead.inquiry_id for lead in leads.queue(db)] == [case.id]
+    assert leads.match_inquiries(db, [case.id], actor="liaison", search=search) == 0
+
+
+def _watch_scoring(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether SQLite's write lock was held at each call of tracing's scoring, in order."""
+    from homecoming.services.leads import matching
+    from homecoming.store.db import _SqliteWriters
+
     scored_while: list[bool] = []
     score = matching.score
 
@@ -389,8 +389,4 @@ def test_matching_an_inquiry_against_the_registry_scores_before_the_write_transa
         return score(*args, **kwargs)
 
     monkeypatch.setattr(matching, "score", watched_score)
-    search = SearchService(db)
-    assert leads.match_inquiries(db, [case.id], actor="liaison", search=search) == 1
-    assert scored_while and not any(scored_while)
-    assert [lead.inquiry_id for lead in leads.queue(db)] == [case.id]
-    assert leads.match_inquiries(db, [case.id], actor="liaison", search=search) == 0
+    return scored_while
