@@ -308,9 +308,9 @@ class PairGrader:
     """
 
     def __init__(self) -> None:
-        from homecoming.match.levels import parsed
+        from homecoming.names.parse import parse_name
 
-        self._parsed = lru_cache(maxsize=PARSED_NAMES)(parsed)
+        self._parsed = lru_cache(maxsize=PARSED_NAMES)(parse_name)
         self._graded: dict[tuple[str, str], Levels] = {}
 
     def levels(self, left: str | None, right: str | None) -> Levels:
@@ -320,8 +320,9 @@ class PairGrader:
         key = (left, right)
         found = self._graded.get(key)
         if found is None:
-            found = self._grade(left, right)
-            self._keep({key: found})
+            if len(self._graded) >= GRADED_PAIRS:
+                self._graded.clear()
+            found = self._graded[key] = self._grade(left, right)
         return found
 
     def _grade(self, left: str, right: str) -> Levels:
@@ -329,11 +330,6 @@ class PairGrader:
 
         evidence = name_evidence_parsed(self._parsed(left), self._parsed(right))
         return evidence.name, evidence.patronymic, int(evidence.agree)
-
-    def _keep(self, graded: dict[tuple[str, str], Levels]) -> None:
-        if len(self._graded) + len(graded) > GRADED_PAIRS:
-            self._graded.clear()
-        self._graded.update(graded)
 
     def arrow_batch(self, column: int) -> Callable[[Any, Any], Any]:
         """One level over a batch of pairs: DuckDB hands over columns of a few thousand rows at

@@ -37,6 +37,7 @@ from homecoming.names.tuning import (
     VARIANT,
     VARIANT_PART,
 )
+from homecoming.names.variant_groups import GIVEN_NAME_PREFIX
 
 NULL = -1
 
@@ -190,17 +191,16 @@ def _two_known_words(a: NameToken, b: NameToken) -> bool:
     Равіль / Раміль, Гук / Жук, Сафонов / Sazonov): a letter apart, they are two names, not a
     typo. A given name is known when it is common or a Wikidata given name (its NAME: group;
     names-translator's tables alone also hold misspellings such as Vlodymyr)."""
-    if _wikidata_names(a) and _wikidata_names(b):
-        return _wikidata_names(a).isdisjoint(_wikidata_names(b)) and a.given_ids.isdisjoint(
-            b.given_ids
-        )
+    names_a, names_b = _wikidata_names(a), _wikidata_names(b)
+    if names_a and names_b:
+        return names_a.isdisjoint(names_b) and a.given_ids.isdisjoint(b.given_ids)
     return (a.common_given and b.common_given) or (
         bool(a.surnames) and bool(b.surnames) and a.surnames.isdisjoint(b.surnames)
     )
 
 
 def _wikidata_names(token: NameToken) -> frozenset[str]:
-    return frozenset(g for g in token.groups if g.startswith(WIKIDATA_NAME))
+    return frozenset(g for g in token.groups if g.startswith(GIVEN_NAME_PREFIX))
 
 
 def letters_apart(a: NameToken, b: NameToken) -> int:
@@ -233,9 +233,6 @@ def forms_apart(a: NameToken, b: NameToken) -> int:
 def _closest_rendering(latin: str, cyrillic: str) -> int:
     renderings = {ascii_fold(render_token(cyrillic, s)).lower() for s in ALL_STANDARDS}
     return int(min(OSA.distance(latin, r) for r in renderings if r))
-
-
-WIKIDATA_NAME = "NAME:"  # a Wikidata given name's group (names.build_name_tables)
 
 
 # Letters that differ only between Ukrainian and Russian spelling of one name (Сітніков /

@@ -44,6 +44,8 @@ def name_groups(token: str) -> frozenset[str]:
 # are kept apart from the given-name groups, which parsing, search keys and linkage read as
 # "this word is a given name", and only where transliteration alone would not join the forms.
 RARE_PREFIX = "RARE:"
+# A Wikidata given-name group's id in the tables (`build_name_tables` writes it).
+GIVEN_NAME_PREFIX = "NAME:"
 
 
 @cache

@@ -86,17 +86,13 @@ def rematch_for_records(
         return 0
     new_cases = _new_inquiries(db, record_ids)
     proposals = _registry_candidates(db, search, new_cases) if new_cases else {}
-    born_of = {case.id: case.sought.date_of_birth.year for case in new_cases}
     # The costly part, reading the records as evidence and scoring them, before the write
     # transaction: on SQLite that holds the one write lock, and every writer (a handover, an
     # import) waited behind the scoring. Records never change; under the lock the pairs, the
     # open cases and the earlier leads are read again, and only a pair new since is scored.
     with db.reading() as session:
         evidence = _load_evidence(session, record_ids)
-        proposed = {
-            inquiry_id: _proposed(session, found, born_of.get(inquiry_id))
-            for inquiry_id, found in proposals.items()
-        }
+        proposed = _proposed_for(session, proposals, new_cases)
         scored = _scores(session, _with_proposed(_pairs(session, evidence), proposed), search)
     with db.transaction() as session:
         pairs = _with_proposed(_pairs(session, evidence), proposed)
@@ -124,15 +120,11 @@ def match_inquiries(
     """Match these open inquiries against the whole registry (search index); new leads' count."""
     cases = _open_ones(db, inquiry_ids)
     proposals = _registry_candidates(db, search, cases)
-    born_of = {case.id: case.sought.date_of_birth.year for case in cases}
     # As in `rematch_for_records`: the proposed records read as evidence and scored before
     # the write transaction (on SQLite its lock would keep every other writer waiting); in
     # it, the open cases and their earlier leads are read again, and the leads written.
     with db.reading() as session:
-        pairs = {
-            inquiry_id: _proposed(session, found, born_of.get(inquiry_id))
-            for inquiry_id, found in proposals.items()
-        }
+        pairs = _proposed_for(session, proposals, cases)
         scored = _scores(session, pairs, search)
     with db.transaction() as session:
         created = _score_pairs(session, pairs, actor=actor, search=search, scored=scored)
@@ -356,6 +348,17 @@ def _proposed(
         e.record_id: (e, False)
         for e in _load_evidence(session, record_ids)
         if not _born_apart(born, e)
+    }
+
+
+def _proposed_for(
+    session: Session, proposals: dict[int, list[int]], cases: list[_Open]
+) -> dict[int, dict[int, tuple[_Evidence, bool]]]:
+    """`_proposed` for each inquiry the search index proposed records for."""
+    born_of = {case.id: case.sought.date_of_birth.year for case in cases}
+    return {
+        inquiry_id: _proposed(session, found, born_of.get(inquiry_id))
+        for inquiry_id, found in proposals.items()
     }
 
 
