@@ -56,7 +56,7 @@ PATRONYMIC_LEVELS = ("patronymic agrees", "patronymic a slip apart", "patronymic
 DOB_LEVELS = (
     "exact",
     "day and month transposed",
-    "one digit of the year differs, day and month exact",
+    "one digit of the year differs or the year is one off, day and month exact",
     "same year and month",
     "same year, month unknown",
     "same year, month differs",
@@ -78,6 +78,7 @@ SLIP = 4  # vector value of NAME_LEVELS[3], "one small slip"
 # patronymic) as the same person: only a date makes such a pair likely. It falls to a joint
 # level of date and name with a weight of its own (match.train.UNDATED_APART_WEIGHT).
 NAMES_APART = 3  # vector value of NAME_LEVELS[4], "two parts, one differs more"
+PATRONYMIC_AGREES = 2  # vector value of PATRONYMIC_LEVELS[0]
 SEX_LEVELS = ("sex agrees", "sex differs")
 # A service number copied onto the wrong row (the neighbour's, a brother's) is a known clerical
 # error of hand-made lists. A number that agrees while the names do not agree and the years of
@@ -118,6 +119,19 @@ class NameEvidence:
         stays the joint level: as often a near-namesake as two slips, and a false match costs
         nine misses (docs/linkage.md, thresholds)."""
         return self.name >= NAMES_AGREE or (self.name == SLIP and self.family_same)
+
+    @property
+    def slipped(self) -> bool:
+        """A family name one slip off while the given name and the patronymic agree (both
+        written): a near date whose day and month are exact still counts for such a pair (see
+        `dob_level`). Brothers share a family name, not one a letter off; a stranger with the
+        same given name, father's name and birthday and a surname one letter off is rarer than
+        one entry with two slips."""
+        return (
+            not self.agree
+            and self.name == SLIP
+            and self.patronymic == PATRONYMIC_AGREES
+        )
 
     @property
     def apart(self) -> bool:
@@ -313,12 +327,22 @@ def one_digit_apart(a: int, b: int) -> bool:
     return a // 10 == b // 10 or (a % 10 == b % 10 and a // 100 == b // 100)
 
 
-def dob_level(a: PartialDate, b: PartialDate, agree: bool = True, *, apart: bool = False) -> int:
-    """Partial dates of birth graded, given whether the pair's names agree (NameEvidence.agree)
-    and whether a name part is two letters off or more (NameEvidence.apart).
+def dob_level(
+    a: PartialDate,
+    b: PartialDate,
+    agree: bool = True,
+    *,
+    apart: bool = False,
+    slipped: bool = False,
+) -> int:
+    """Partial dates of birth graded, given whether the pair's names agree (NameEvidence.agree),
+    whether a name part is two letters off or more (NameEvidence.apart), and whether only the
+    family name is a slip off with the patronymic agreeing (NameEvidence.slipped).
 
     SQL twin: comparisons.date_of_birth_comparison. A near date counts only where the names
-    agree; otherwise it is the joint level "a near date, and a name that does not agree". No
+    agree, or, for `slipped` names, where the day and month are exact (transposed, or the year
+    one off: a year one digit off may be years apart); otherwise it is the joint level "a near date, and a name that
+    does not agree". No
     date on a side is no evidence, unless a name part is two letters off: then the pair falls
     to the joint level "no date to compare, and one name part two letters off or more".
     """
@@ -335,10 +359,12 @@ def dob_level(a: PartialDate, b: PartialDate, agree: bool = True, *, apart: bool
     )
     one_digit = same_day_month and one_digit_apart(a.year, b.year)
     year_off = abs(a.year - b.year) == 1
+    # 1989 for 1990 is the slip 1988 for 1989 is, though two digits differ.
+    year_slip = same_day_month and year_off
     conditions = (
         a.year == b.year and same_day_month,
-        agree and transposed,
-        agree and one_digit,
+        (agree or slipped) and transposed,
+        (agree and (one_digit or year_slip)) or (slipped and year_slip),
         a.year == b.year and a.month is not None and a.month == b.month,
         a.year == b.year and (a.month is None or b.month is None),
         a.year == b.year,
@@ -474,7 +500,9 @@ def compare_facts(a: Facts, b: Facts) -> tuple[dict[str, int], NameEvidence]:
     levels = {
         "name": names.name,
         "patronymic": names.patronymic,
-        "date_of_birth": dob_level(a.born, b.born, names.agree, apart=names.apart),
+        "date_of_birth": dob_level(
+            a.born, b.born, names.agree, apart=names.apart, slipped=names.slipped
+        ),
         "sex": sex_level(a.sex, b.sex),
         "service_number": service_level(a.service_number, b.service_number, conflict=conflict),
         "unit": unit_level(a.unit, b.unit),

@@ -147,8 +147,8 @@ LEVELS: dict[str, str] = {
     "patronymic differs": N_("patronymic differs"),
     "exact": N_("exact"),
     "day and month transposed": N_("day and month transposed"),
-    "one digit of the year differs, day and month exact": N_(
-        "one digit of the year differs, day and month exact"
+    "one digit of the year differs or the year is one off, day and month exact": N_(
+        "one digit of the year differs or the year is one off, day and month exact"
     ),
     "same year and month": N_("same year and month"),
     "same year, month unknown": N_("same year, month unknown"),
