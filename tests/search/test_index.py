@@ -173,6 +173,26 @@ def test_a_lists_own_copy_does_not_hide_the_registrys_record(registry: str, list
     assert {h.person_id for h in hits[:2]} == {1, 2}
 
 
+def test_a_lists_own_copy_among_many_who_share_a_word() -> None:
+    """More names carry the query's other word than can all be scored (twenty Айаалs): the
+    ones that read closest to the query are, and the registry's Гоголев Айаал is among them."""
+    families = ("Иванов", "Петров", "Слепцов", "Аммосов", "Винокуров", "Сидоров", "Егоров")
+    others = [
+        Entry(record_id=i, person_id=i, name=f"{families[i % 7]}{'а' * (i // 7)} Айаал Петрович")
+        for i in range(10, 30)
+    ]
+    index = PersonIndex.build(
+        [
+            *others,
+            Entry(record_id=1, person_id=1, name="Гоголев Айаал Сергеєвич"),
+            Entry(record_id=2, person_id=2, name="Гоголе Айаал"),
+        ]
+    )
+    assert len(others) > index_module.LEFT_OUT_NAMES
+    hits = index.search(Query(text="Гоголе Айаал", indexed_itself=True), limit=5)
+    assert {h.person_id for h in hits[:2]} == {1, 2}
+
+
 def test_the_search_helpers_agree_with_numpy() -> None:
     """Sorted-unique, membership and key counts: the same as numpy's set operations and the
     scatter they replace, whichever of binary search or scattering a posting takes."""

@@ -11,11 +11,14 @@ import itertools
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from anyascii import anyascii
+from rapidfuzz import fuzz, process
 
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import service_number_key
@@ -389,9 +392,21 @@ class PersonIndex:
             # Анатолій, Гоголе Айаал for Гоголев Айаал). The names carrying one word fewer are
             # candidates as well, if a few.
             fewer = base[carried == most - 1]
-            if len(fewer) <= LEFT_OUT_NAMES:
-                found = _union(found, fewer)
+            if len(fewer) > LEFT_OUT_NAMES:
+                # Too many to score (an Айаал or an Андрей shared by dozens): the ones whose
+                # whole name reads closest to the query's (Гоголев Айаал for Гоголе Айаал).
+                fewer = self._closest(text, fewer, LEFT_OUT_NAMES)
+            found = _union(found, fewer)
         return found[:CANDIDATE_CAP], [p for w in words for p in w]
+
+    def _closest(self, text: str, name_ids: IntArray, keep: int) -> IntArray:
+        """The `keep` names of `name_ids` whose text, folded to ASCII, is nearest the query's
+        by shared words and edit distance (rapidfuzz's token set ratio); ties by name id."""
+        query = _folded(text)
+        choices = [_folded(self.names[i]) for i in name_ids.tolist()]
+        similarity = process.cdist([query], choices, scorer=fuzz.token_set_ratio)[0]
+        order = np.argsort(-similarity, kind="stable")[:keep]
+        return np.sort(name_ids[order])
 
     def _word_members(
         self, base: IntArray, hashes: tuple[int, ...], postings: list[IntArray]
@@ -744,6 +759,12 @@ class PersonIndex:
         index._base_names = len(index.names)
         index._index_entries()
         return index, stamp, stamp_hash
+
+
+@lru_cache(maxsize=100_000)
+def _folded(name: str) -> str:
+    """A name in lower-case ASCII, whatever its script (anyascii), for a rough nearness."""
+    return anyascii(name).lower()
 
 
 def _slipped_years(year: int) -> set[int]:
