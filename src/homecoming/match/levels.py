@@ -341,10 +341,10 @@ def dob_level(
 
     SQL twin: comparisons.date_of_birth_comparison. A near date counts only where the names
     agree, or, for `slipped` names, where the day and month are exact (transposed, or the year
-    one off: a year one digit off may be years apart); otherwise it is the joint level "a near date, and a name that
-    does not agree". No
-    date on a side is no evidence, unless a name part is two letters off: then the pair falls
-    to the joint level "no date to compare, and one name part two letters off or more".
+    one off: a year one digit off may be years apart); otherwise it is the joint level "a near
+    date, and a name that does not agree". No date on a side is no evidence, unless a name
+    part is two letters off: then the pair falls to the joint level "no date to compare, and
+    one name part two letters off or more".
     """
     if a.year is None or b.year is None:
         return vector_value(DOB_LEVELS, len(DOB_LEVELS) - 2) if apart else NULL
