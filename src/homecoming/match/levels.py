@@ -127,11 +127,7 @@ class NameEvidence:
         `dob_level`). Brothers share a family name, not one a letter off; a stranger with the
         same given name, father's name and birthday and a surname one letter off is rarer than
         one entry with two slips."""
-        return (
-            not self.agree
-            and self.name == SLIP
-            and self.patronymic == PATRONYMIC_AGREES
-        )
+        return not self.agree and self.name == SLIP and self.patronymic == PATRONYMIC_AGREES
 
     @property
     def apart(self) -> bool:
