@@ -44,6 +44,10 @@ LEFT = [
         unit="в/ч А2208",
         date_of_birth=PartialDate(1987, 10, 6),
     ),
+    # the year one off across a decade (two digits differ), the day and month exact
+    InputRecord(
+        "a8", full_name="Дорошенко Ярема Степанович", date_of_birth=PartialDate(1989, 12, 30)
+    ),
 ]
 RIGHT = [
     InputRecord("b1", full_name="KOSHCCHENKO HENNADII", date_of_birth=PartialDate(1979, 3, 14)),
@@ -70,6 +74,7 @@ RIGHT = [
         unit="3 бригада НГУ",
         date_of_birth=PartialDate(1988, 10, 6),
     ),
+    InputRecord("b8", full_name="DOROSHENKO YAREMA", date_of_birth=PartialDate(1990, 12, 30)),
 ]
 # The rest of a registry of 200: as in a real list, two random records are rarely one person.
 FAMILIES = ("Мельник", "Шевчук", "Бондар", "Коваль", "Кравчук", "Олійник", "Лисенко", "Марченко")
@@ -132,6 +137,8 @@ def test_the_cases_are_decided_as_a_person_would() -> None:
     assert ("a6", "b6") not in linked
     # a typo on a form of the given name, the rest the same, a year off: the same man
     assert ("a7", "b7") in linked
+    # the same name in two alphabets, born on the same day a year apart (1989 for 1990)
+    assert ("a8", "b8") in linked
 
 
 def test_probability_of_a_weight() -> None:

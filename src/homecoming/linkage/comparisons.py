@@ -16,12 +16,10 @@ from homecoming.match.levels import (
     NAME_LEVELS,
     NAMES_APART,
     NULL,
-    PATRONYMIC_AGREES,
     PATRONYMIC_LEVELS,
     PLACE_LEVELS,
     SERVICE_LEVELS,
     SEX_LEVELS,
-    SLIP,
     UNIT_CODE,
     UNIT_LEVELS,
 )
@@ -168,15 +166,9 @@ def date_of_birth_comparison(weights: ComparisonWeights | None = None) -> Any:
     one_digit_off = f"{same_day_month} and {one_digit}"
     year_off = f"abs({y}_l - {y}_r) = 1"
     year_slip = f"{same_day_month} and {year_off}"
-    # Near dates count only where the names agree (match.levels.NameEvidence.agree), or, with
-    # the day and month exact, where only the family name is a slip off and the patronymic
-    # agrees (NameEvidence.slipped); no date is no evidence unless a name part is two letters
-    # off (NameEvidence.apart).
+    # Near dates count only where the names agree (match.levels.NameEvidence.agree); no date
+    # is no evidence unless a name part is two letters off (NameEvidence.apart).
     agree = _AGREE
-    slipped = (
-        f"(not {agree} and coalesce({NAME_UDF}({_NAMES}), -1) = {SLIP}"
-        f" and coalesce({PATRONYMIC_UDF}({_NAMES}), -1) = {PATRONYMIC_AGREES})"
-    )
     apart = f"coalesce({NAME_UDF}({_NAMES}), -1) = {NAMES_APART}"
     undated = f"{y}_l is null or {y}_r is null"
     return _graded(
@@ -184,11 +176,8 @@ def date_of_birth_comparison(weights: ComparisonWeights | None = None) -> Any:
         DOB_LEVELS,
         [
             plain(f"{y}_l = {y}_r and {same_day_month}"),
-            plain(f"({transposed}) and ({agree} or {slipped})"),
-            plain(
-                f"((({one_digit_off}) or ({year_slip})) and {agree})"
-                f" or (({year_slip}) and {slipped})"
-            ),
+            plain(f"({transposed}) and {agree}"),
+            plain(f"(({one_digit_off}) or ({year_slip})) and {agree}"),
             plain(f"{y}_l = {y}_r and {m}_l = {m}_r"),
             plain(f"{y}_l = {y}_r and ({m}_l is null or {m}_r is null)"),
             plain(f"{y}_l = {y}_r"),

@@ -78,7 +78,6 @@ SLIP = 4  # vector value of NAME_LEVELS[3], "one small slip"
 # patronymic) as the same person: only a date makes such a pair likely. It falls to a joint
 # level of date and name with a weight of its own (match.train.UNDATED_APART_WEIGHT).
 NAMES_APART = 3  # vector value of NAME_LEVELS[4], "two parts, one differs more"
-PATRONYMIC_AGREES = 2  # vector value of PATRONYMIC_LEVELS[0]
 SEX_LEVELS = ("sex agrees", "sex differs")
 # A service number copied onto the wrong row (the neighbour's, a brother's) is a known clerical
 # error of hand-made lists. A number that agrees while the names do not agree and the years of
@@ -119,15 +118,6 @@ class NameEvidence:
         stays the joint level: as often a near-namesake as two slips, and a false match costs
         nine misses (docs/linkage.md, thresholds)."""
         return self.name >= NAMES_AGREE or (self.name == SLIP and self.family_same)
-
-    @property
-    def slipped(self) -> bool:
-        """A family name one slip off while the given name and the patronymic agree (both
-        written): a near date whose day and month are exact still counts for such a pair (see
-        `dob_level`). Brothers share a family name, not one a letter off; a stranger with the
-        same given name, father's name and birthday and a surname one letter off is rarer than
-        one entry with two slips."""
-        return not self.agree and self.name == SLIP and self.patronymic == PATRONYMIC_AGREES
 
     @property
     def apart(self) -> bool:
@@ -323,24 +313,14 @@ def one_digit_apart(a: int, b: int) -> bool:
     return a // 10 == b // 10 or (a % 10 == b % 10 and a // 100 == b // 100)
 
 
-def dob_level(
-    a: PartialDate,
-    b: PartialDate,
-    agree: bool = True,
-    *,
-    apart: bool = False,
-    slipped: bool = False,
-) -> int:
-    """Partial dates of birth graded, given whether the pair's names agree (NameEvidence.agree),
-    whether a name part is two letters off or more (NameEvidence.apart), and whether only the
-    family name is a slip off with the patronymic agreeing (NameEvidence.slipped).
+def dob_level(a: PartialDate, b: PartialDate, agree: bool = True, *, apart: bool = False) -> int:
+    """Partial dates of birth graded, given whether the pair's names agree (NameEvidence.agree)
+    and whether a name part is two letters off or more (NameEvidence.apart).
 
     SQL twin: comparisons.date_of_birth_comparison. A near date counts only where the names
-    agree, or, for `slipped` names, where the day and month are exact (transposed, or the year
-    one off: a year one digit off may be years apart); otherwise it is the joint level "a near
-    date, and a name that does not agree". No date on a side is no evidence, unless a name
-    part is two letters off: then the pair falls to the joint level "no date to compare, and
-    one name part two letters off or more".
+    agree; otherwise it is the joint level "a near date, and a name that does not agree". No
+    date on a side is no evidence, unless a name part is two letters off: then the pair falls
+    to the joint level "no date to compare, and one name part two letters off or more".
     """
     if a.year is None or b.year is None:
         return vector_value(DOB_LEVELS, len(DOB_LEVELS) - 2) if apart else NULL
@@ -359,8 +339,8 @@ def dob_level(
     year_slip = same_day_month and year_off
     conditions = (
         a.year == b.year and same_day_month,
-        (agree or slipped) and transposed,
-        (agree and (one_digit or year_slip)) or (slipped and year_slip),
+        agree and transposed,
+        agree and (one_digit or year_slip),
         a.year == b.year and a.month is not None and a.month == b.month,
         a.year == b.year and (a.month is None or b.month is None),
         a.year == b.year,
@@ -496,9 +476,7 @@ def compare_facts(a: Facts, b: Facts) -> tuple[dict[str, int], NameEvidence]:
     levels = {
         "name": names.name,
         "patronymic": names.patronymic,
-        "date_of_birth": dob_level(
-            a.born, b.born, names.agree, apart=names.apart, slipped=names.slipped
-        ),
+        "date_of_birth": dob_level(a.born, b.born, names.agree, apart=names.apart),
         "sex": sex_level(a.sex, b.sex),
         "service_number": service_level(a.service_number, b.service_number, conflict=conflict),
         "unit": unit_level(a.unit, b.unit),

@@ -661,11 +661,7 @@ class PersonIndex:
             "name": evidence.name if evidence is not None else NULL,
             "patronymic": evidence.patronymic if evidence is not None else NULL,
             "date_of_birth": dob_level(
-                query.born,
-                born,
-                agree,
-                apart=evidence is not None and evidence.apart,
-                slipped=evidence is not None and evidence.slipped,
+                query.born, born, agree, apart=evidence is not None and evidence.apart
             ),
             "sex": sex_level(query.sex, SEX_NAMES.get(sex)),
             "service_number": service_level(
