@@ -115,3 +115,17 @@ def test_three_name_only_rows_link_and_dedupe_without_training() -> None:
     assert run.clusters["2"] == run.clusters["1"] != run.clusters["3"]
     links = pipeline.link(rows[:1], rows[1:]).links()
     assert [(a, b) for a, b, _ in links] == [("1", "2")]
+
+
+def test_a_small_file_deduplicated_compares_what_linking_it_would() -> None:
+    """A family name mistyped in a file without dates (one name part agrees, so no two-part
+    key joins them): `dedupe` of a small file blocks as `link` does, and finds the pair."""
+    rows = [
+        InputRecord("1", full_name="Кощенко Геннадій"),
+        InputRecord("2", full_name="Koshcchenko Hennadii"),
+        InputRecord("3", full_name="Ткаченко Андрій"),
+    ]
+    run = pipeline.dedupe(rows)
+    assert run.clusters["1"] == run.clusters["2"] != run.clusters["3"]
+    linked = {(a, b) for a, b, _ in pipeline.link(rows[:1], rows[1:]).links()}
+    assert linked == {("1", "2")}

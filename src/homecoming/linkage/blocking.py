@@ -60,6 +60,19 @@ LINK_KEYS: tuple[BlockingKey, ...] = (
     GIVEN_FAMILY_START,
     GIVEN_FAMILY_END,
 )
+# Deduplicating a list this small (a bureau's list of a few dozen or a few hundred names), the
+# link keys cost little too, and without them a mistyped family name in a file without dates
+# (Koshcchenko Hennadii beside Кощенко Геннадій) is never compared. A registry deduplicated by
+# `persons link` is far larger and keeps the prediction keys.
+SMALL_BATCH = 2_000
+
+
+def keys_for(link_type: str, sizes: list[int]) -> tuple[BlockingKey, ...]:
+    """The blocking keys of a run: the link keys across two files or within a small one."""
+    if link_type == "link_only" or sum(sizes) <= SMALL_BATCH:
+        return LINK_KEYS
+    return PREDICTION_KEYS
+
 
 # EM needs plain (not exploding) rules; each leaves the comparisons it does not use free to learn.
 TRAINING_COLUMNS: tuple[tuple[str, ...], ...] = (("dob_iso",), ("name_key",))

@@ -14,10 +14,10 @@ from typing import Any, Literal
 
 from homecoming.linkage import frequencies
 from homecoming.linkage.blocking import (
-    LINK_KEYS,
     PREDICTION_KEYS,
     TRAINING_COLUMNS,
     BlockingKey,
+    keys_for,
 )
 from homecoming.linkage.comparisons import comparisons
 from homecoming.linkage.engine import LinkageEngine, SparkEngine
@@ -87,7 +87,7 @@ class LinkageModel:
         self._sizes = [int(table.num_rows) for table in tables]
         self.prior = prior_for(self.link_type, self._sizes)
         if keys is None:
-            keys = LINK_KEYS if self.link_type == "link_only" else PREDICTION_KEYS
+            keys = keys_for(self.link_type, self._sizes)
         self.settings: Any = settings(self.link_type, keys=keys, prior=self.prior)
         if trained is not None:
             dialect = "spark" if isinstance(engine, SparkEngine) else "duckdb"
