@@ -150,8 +150,8 @@ def import_evidence(
 
 # While imports run, Python's full (oldest-generation) collections wait for this many younger
 # ones instead of 10: an import's batches outlive the young collections and, promoted, set off
-# full ones over the whole heap, a fifth of a large import's time, though they free nothing
-# (its rows hold no reference cycles). The young collections still run as ever.
+# full ones over the whole heap (a sixth of a large import's CPU), which find next to nothing
+# to free (its rows hold no reference cycles). The young collections still run as ever.
 _FULL_COLLECTION_EVERY = 1_000
 _importing = 0
 _importing_lock = threading.Lock()

@@ -614,6 +614,8 @@ def bulk_insert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     On PostgreSQL a batch of `COPY_FROM` rows or more goes by COPY (psycopg's `copy`), on the
     transaction's own connection: a rollback discards it like any INSERT. JSON columns are
     written as the JSON text SQLAlchemy would send; every other value as psycopg writes it.
+    On SQLite the rows go through sqlite3's own `executemany`, unless a column they leave out
+    has a default of ours (SQLAlchemy's INSERT fills it in).
     """
     if not rows:
         return
