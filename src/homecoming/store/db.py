@@ -682,11 +682,21 @@ def _sqlite_executemany(session: Session, table: Table, rows: Sequence[dict[str,
     names = ", ".join(f'"{name}"' for name in columns)
     marks = ", ".join("?" for _ in columns)
     processed = [(i, p) for i, p in enumerate(processors) if p is not None]
+    # A batch's rows share their timestamp (one `now`): each is formatted once. Only for
+    # immutable values (datetimes), which the same object cannot change between two rows.
+    last: dict[int, tuple[Any, Any]] = {}
 
     def values(row: dict[str, Any]) -> list[Any]:
         cells = [row[name] for name in columns]
         for i, process in processed:
-            cells[i] = process(cells[i])
+            value = cells[i]
+            if isinstance(value, dt.datetime):
+                seen = last.get(i)
+                if seen is None or seen[0] is not value:
+                    seen = last[i] = (value, process(value))
+                cells[i] = seen[1]
+            else:
+                cells[i] = process(value)
         return cells
 
     dbapi = cast(sqlite3.Connection, session.connection().connection.dbapi_connection)
