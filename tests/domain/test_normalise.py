@@ -445,6 +445,24 @@ def test_a_repeated_cell_is_converted_once_and_judged_on_every_line() -> None:
     assert problems[0].reason == problems[1].reason and "in spring" in problems[0].reason
 
 
+def test_a_column_that_never_repeats_leaves_the_others_their_converted_cells(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Ids never repeat: their column fills its own share of remembered cells, not the dates'."""
+    from homecoming.domain import normalise
+
+    monkeypatch.setattr(normalise, "_CONVERTED_PER_FIELD", 50)
+    plan = plan_headers(["id", "family_name", "date_of_birth"])
+    assert not isinstance(plan, list)
+    for line in range(2, 202):
+        row = {"id": f"R{line}", "family_name": "Шевченко", "date_of_birth": f"19{line % 90:02}"}
+        assert not isinstance(normalise_row(row, line=line, plan=plan), list)
+    assert len(plan.converted["external_id"]) == 50
+    assert len(plan.converted["date_of_birth"]) == 50  # all 90 years would be more than its share
+    assert plan.converted["date_of_birth"]["1902"] == (PartialDate(1902), "")
+    assert list(plan.converted["family_name"]) == ["Шевченко"]
+
+
 @pytest.mark.parametrize(
     "text",
     [

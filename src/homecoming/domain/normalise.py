@@ -59,6 +59,8 @@ CONTACT_FIELDS: tuple[str, ...] = (
     "contact_email",
     "contact_address",
 )
+_CONTACTS = frozenset(CONTACT_FIELDS)
+_RECORD_FIELDS = frozenset(RECORD_FIELD_NAMES)
 TARGET_FIELDS: frozenset[str] = (
     frozenset(RECORD_FIELD_NAMES) | frozenset(CONTACT_FIELDS) | {EXTERNAL_ID}
 )
@@ -119,9 +121,11 @@ class HeaderPlan:
     """Which field each column of a file feeds ('ignore' for columns left out)."""
 
     columns: dict[str, str] = field(default_factory=dict)
-    # (field, cell) -> (value, why not): a file's columns repeat their values (statuses,
-    # places, units, dates, common names), each converted once per file.
-    converted: dict[tuple[str, str], tuple[object, str]] = field(
+    # field -> {cell: (value, why not)}: a file's columns repeat their values (statuses,
+    # places, units, dates, common names), each converted once per file. Each field keeps
+    # its own (bounded) share, so that a column of values that never repeat (ids, service
+    # numbers) does not crowd out those that do.
+    converted: dict[str, dict[str, tuple[object, str]]] = field(
         default_factory=dict, compare=False, repr=False
     )
 
@@ -317,17 +321,27 @@ def normalise_row(
     """Normalise one raw row (header → cell) into record fields and contact, or say why not."""
     values: dict[str, object] = {}
     problems: list[RowError] = []
+    columns, converted = plan.columns, plan.converted
     for column, raw in row.items():
-        target = plan.field_for(column)
+        target = columns.get(column)
         if target is None:
             problems.append(RowError(line, column, "column is not in the header plan"))
             continue
-        if isinstance(raw, str) and "\x00" in raw:
-            problems.append(RowError(line, column, _NUL_REASON))
+        if isinstance(raw, str):
+            # A cell seen before in this column: converted then, and it held no NUL.
+            known = converted.get(target, _NOTHING_SEEN).get(raw)
+            if known is None:
+                if "\x00" in raw:
+                    problems.append(RowError(line, column, _NUL_REASON))
+                    continue
+                if target == IGNORE:
+                    continue
+                known = _remembered(converted, target, raw, _cell(target, raw))
+        elif target == IGNORE:
             continue
-        if target == IGNORE:
-            continue
-        value, why_not = _cell(plan, target, raw)
+        else:
+            known = _cell(target, raw)
+        value, why_not = known
         if why_not:
             problems.append(RowError(line, column, why_not))
         elif value is not _EMPTY:
@@ -338,28 +352,33 @@ def normalise_row(
 
 
 _EMPTY = object()
-_CONVERTED_PER_FILE = 200_000
+_NOTHING_SEEN: dict[str, tuple[object, str]] = {}
+_CONVERTED_PER_FIELD = 25_000
 
 
-def _cell(plan: HeaderPlan, target: str, raw: RawValue) -> tuple[object, str]:
-    """(value, "") or (_EMPTY, "") for an empty cell, or (_EMPTY, why the cell is refused)."""
-    key = (target, raw) if isinstance(raw, str) else None
-    if key is not None:
-        known = plan.converted.get(key)
-        if known is not None:
-            return known
-    text = cell_text(raw)
-    result: tuple[object, str] = (_EMPTY, "")
-    if text:
-        try:
-            value = _convert(target, raw, text)
-            check_length(target, str(value))
-            result = (value, "")
-        except ValueError as exc:
-            result = (_EMPTY, str(exc))
-    if key is not None and len(plan.converted) < _CONVERTED_PER_FILE:
-        plan.converted[key] = result
+def _remembered(
+    converted: dict[str, dict[str, tuple[object, str]]],
+    target: str,
+    raw: str,
+    result: tuple[object, str],
+) -> tuple[object, str]:
+    seen = converted.setdefault(target, {})
+    if len(seen) < _CONVERTED_PER_FIELD:
+        seen[raw] = result
     return result
+
+
+def _cell(target: str, raw: RawValue) -> tuple[object, str]:
+    """(value, "") or (_EMPTY, "") for an empty cell, or (_EMPTY, why the cell is refused)."""
+    text = cell_text(raw)
+    if not text:
+        return (_EMPTY, "")
+    try:
+        value = _convert(target, raw, text)
+        check_length(target, str(value))
+    except ValueError as exc:
+        return (_EMPTY, str(exc))
+    return (value, "")
 
 
 def check_length(target: str, text: str) -> None:
@@ -467,7 +486,7 @@ def normalise_apostrophes(text: str) -> str:
 
 
 def _assemble(values: Mapping[str, object], *, line: int) -> NormalisedRow | list[RowError]:
-    record = {k: v for k, v in values.items() if k in RECORD_FIELD_NAMES}
+    record = {k: v for k, v in values.items() if k in _RECORD_FIELDS}
     if record.get("full_name") and not any(
         record.get(k) for k in ("family_name", "given_names", "patronymic")
     ):
@@ -477,14 +496,15 @@ def _assemble(values: Mapping[str, object], *, line: int) -> NormalisedRow | lis
             given_names=parts.given_names,
             patronymic=parts.patronymic,
         )
-    too_long = []
-    for name in ("family_name", "given_names", "patronymic"):
-        try:
-            check_length(name, str(record.get(name) or ""))
-        except ValueError as exc:
-            too_long.append(RowError(line, name, f"split from the full name: {exc}"))
-    if too_long:
-        return too_long
+        # The cells were checked as they were read; the parts split from the full name not.
+        too_long = []
+        for name in ("family_name", "given_names", "patronymic"):
+            try:
+                check_length(name, str(record.get(name) or ""))
+            except ValueError as exc:
+                too_long.append(RowError(line, name, f"split from the full name: {exc}"))
+        if too_long:
+            return too_long
     if not any(record.get(k) for k in ("family_name", "given_names", "full_name")) and not (
         record.get("service_number")
     ):
@@ -496,7 +516,7 @@ def _assemble(values: Mapping[str, object], *, line: int) -> NormalisedRow | lis
                 " (or Прізвище and Ім'я), or leave the row out",
             )
         ]
-    contact = {k.removeprefix("contact_"): str(v) for k, v in values.items() if k in CONTACT_FIELDS}
+    contact = {k.removeprefix("contact_"): str(v) for k, v in values.items() if k in _CONTACTS}
     return NormalisedRow(
         line=line,
         external_id=str(values.get(EXTERNAL_ID, "")),

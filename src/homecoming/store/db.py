@@ -12,7 +12,7 @@ import sqlite3
 import threading
 import uuid
 from collections.abc import Callable, Hashable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
@@ -614,10 +614,16 @@ def bulk_insert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     On PostgreSQL a batch of `COPY_FROM` rows or more goes by COPY (psycopg's `copy`), on the
     transaction's own connection: a rollback discards it like any INSERT. JSON columns are
     written as the JSON text SQLAlchemy would send; every other value as psycopg writes it.
+    On SQLite the rows go through sqlite3's own `executemany`, unless a column they leave out
+    has a default of ours (SQLAlchemy's INSERT fills it in).
     """
     if not rows:
         return
-    if len(rows) < COPY_FROM or session.get_bind().dialect.name != "postgresql":
+    dialect = session.get_bind().dialect
+    if dialect.name == "sqlite" and not _defaults_left_out(table, rows[0]):
+        _sqlite_executemany(session, table, rows)
+        return
+    if len(rows) < COPY_FROM or dialect.name != "postgresql":
         session.execute(insert(table), list(rows))
         return
     columns = list(rows[0])
@@ -632,6 +638,69 @@ def bulk_insert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
                     for name, is_json in zip(columns, as_json, strict=True)
                 ]
             )
+
+
+# SQLite's page cache while an import writes (KiB; the default is 2 MiB). Its rows land in
+# name and service-number order in their indexes, so each touches a page anywhere in them: a
+# cache that holds the indexes of a million records keeps those pages from being written out
+# to the WAL and read back again for every few rows. It is taken only as pages are used.
+BULK_CACHE_KIB = 256 * 1024
+
+
+@contextmanager
+def bulk_loading(session: Session) -> Iterator[None]:
+    """Settings for a large write in this transaction (on SQLite a larger page cache), undone
+    when it ends; nothing on PostgreSQL."""
+    if session.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    dbapi = cast(sqlite3.Connection, session.connection().connection.dbapi_connection)
+    (before,) = dbapi.execute("PRAGMA cache_size").fetchone()
+    dbapi.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with suppress(sqlite3.Error):  # a connection already gone keeps no cache to shrink
+            dbapi.execute(f"PRAGMA cache_size = {int(before)}")
+
+
+def _defaults_left_out(table: Table, row: dict[str, Any]) -> bool:
+    """Whether a column the rows leave out has a default on our side (SQLAlchemy applies it)."""
+    return any(c.default is not None for c in table.columns if c.name not in row)
+
+
+def _sqlite_executemany(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """The rows as tuples through sqlite3's own `executemany`, on the session's connection.
+
+    Each value goes through its column type's bind processor, as SQLAlchemy's executemany
+    would send it (JSON as text, datetimes in SQLAlchemy's SQLite format), without the
+    per-row bookkeeping of a compiled statement that costs more than SQLite's insert itself.
+    """
+    dialect = session.get_bind().dialect
+    columns = list(rows[0])
+    processors = [table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in columns]
+    names = ", ".join(f'"{name}"' for name in columns)
+    marks = ", ".join("?" for _ in columns)
+    processed = [(i, p) for i, p in enumerate(processors) if p is not None]
+    # A batch's rows share their timestamp (one `now`): each is formatted once. Only for
+    # immutable values (datetimes), which the same object cannot change between two rows.
+    last: dict[int, tuple[Any, Any]] = {}
+
+    def values(row: dict[str, Any]) -> list[Any]:
+        cells = [row[name] for name in columns]
+        for i, process in processed:
+            value = cells[i]
+            if isinstance(value, dt.datetime):
+                seen = last.get(i)
+                if seen is None or seen[0] is not value:
+                    seen = last[i] = (value, process(value))
+                cells[i] = seen[1]
+            else:
+                cells[i] = process(value)
+        return cells
+
+    dbapi = cast(sqlite3.Connection, session.connection().connection.dbapi_connection)
+    dbapi.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', map(values, rows))
 
 
 def allocate_ids(session: Session, table: str, count: int) -> range | list[int]:

@@ -123,6 +123,8 @@ def _refuse_empty(headers: list[str] | None, rows: int, *, name: str, line: int)
 def _refuse_repeated_header(
     headers: list[str], cells: Sequence[str], *, name: str, line: int
 ) -> None:
+    if not cells or not headers or _clean_header(cells[0]).casefold() != headers[0].casefold():
+        return  # the first cell already differs: a data row (most rows, told cheaply)
     cleaned = [_clean_header(c).casefold() for c in cells]
     if [h.casefold() for h in headers] == cleaned[: len(headers)] and not any(
         cleaned[len(headers) :]
