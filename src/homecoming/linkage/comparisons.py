@@ -8,7 +8,6 @@ object runs on DuckDB and on Spark: only the spelling of "these arrays share an 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from homecoming.match.levels import (
@@ -289,9 +288,7 @@ def register_duckdb(connection: Any) -> PairGrader:
 
 # Which of a pair's three name levels (`PairGrader.levels`) each SQL function returns.
 _COLUMNS = {NAME_UDF: 0, PATRONYMIC_UDF: 1, AGREE_UDF: 2}
-# Names parsed once per run (a million records hold some 830,000 names, more than the names
-# engine's own cache keeps), and pairs graded once for the three functions.
-PARSED_NAMES = 1 << 20
+# Pairs graded once for the three functions.
 GRADED_PAIRS = 1 << 18
 Levels = tuple[int, int, int]
 
@@ -302,15 +299,16 @@ class PairGrader:
 
     The name comparison calls its function in the null level and in each of its levels, the date
     and service number comparisons call theirs again: each pair is graded once and the other
-    calls read the result. Names are parsed once a run, not once a pair. (Grading in forked
+    calls read the result. Names are parsed once a run and most pairs are graded from what
+    each name and each pair of words gives once (`linkage.name_grading`). (Grading in forked
     worker processes was measured and left out: each worker parses the names of its own pairs,
     about 40 % more CPU, and on two shared cores no faster; docs/benchmarks.md.)
     """
 
     def __init__(self) -> None:
-        from homecoming.names.parse import parse_name
+        from homecoming.linkage.name_grading import NameGrader
 
-        self._parsed = lru_cache(maxsize=PARSED_NAMES)(parse_name)
+        self._names = NameGrader()
         self._graded: dict[tuple[str, str], Levels] = {}
 
     def levels(self, left: str | None, right: str | None) -> Levels:
@@ -326,10 +324,7 @@ class PairGrader:
         return found
 
     def _grade(self, left: str, right: str) -> Levels:
-        from homecoming.match.levels import name_evidence_parsed
-
-        evidence = name_evidence_parsed(self._parsed(left), self._parsed(right))
-        return evidence.name, evidence.patronymic, int(evidence.agree)
+        return self._names.levels(left, right)
 
     def arrow_batch(self, column: int) -> Callable[[Any, Any], Any]:
         """One level over a batch of pairs: DuckDB hands over columns of a few thousand rows at

@@ -232,23 +232,23 @@ def _distinct_tables(table: Any, workers: int | None = None) -> dict[str, Any]:
         and "fork" in multiprocessing.get_all_start_methods()
     )
     run = _in_workers if parallel else _here
-    try:
-        if parallel:
-            name_token("Олександр")  # load the name tables before the fork
-            words = _name_words(values)
-            chunks = [words[i : i + CHUNK] for i in range(0, len(words), CHUNK)]
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                for made in pool.imap_unordered(_tokens_of, chunks):
-                    _TOKENS.update(made)
-        full_names = values.pop("full_names")
-        tables = run({"full_names": full_names}, workers)
-        split = tables["full_names"]
-        for column in ("family", "given", "patronymic"):
-            values["field_values"].extend(split.column(column).to_pylist())
-        values["field_values"] = sorted(set(values["field_values"]))
-        tables.update(run(values, workers))
-    finally:
-        _TOKENS.clear()
+    # The words' tokens stay until the next run: grading the candidate pairs reads them
+    # (`linkage.name_grading`) rather than making every token again in this process.
+    _TOKENS.clear()
+    if parallel:
+        name_token("Олександр")  # load the name tables before the fork
+        words = _name_words(values)
+        chunks = [words[i : i + CHUNK] for i in range(0, len(words), CHUNK)]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for made in pool.imap_unordered(_tokens_of, chunks):
+                _TOKENS.update(made)
+    full_names = values.pop("full_names")
+    tables = run({"full_names": full_names}, workers)
+    split = tables["full_names"]
+    for column in ("family", "given", "patronymic"):
+        values["field_values"].extend(split.column(column).to_pylist())
+    values["field_values"] = sorted(set(values["field_values"]))
+    tables.update(run(values, workers))
     return tables
 
 

@@ -1,0 +1,195 @@
+"""The names' levels of a candidate pair, as `match.levels.name_evidence_parsed` grades them, fast.
+
+Batch linkage grades millions of candidate pairs. `name_evidence_parsed` builds a full
+comparison (an explained score, objects for every part) for each; the levels read only which
+part met which, by which rule. For the common shape of a pair (no bracketed nickname and no
+initial on either side, as many name parts on both sides, each side with a name part that is
+not a patronymic) this module runs the same steps on what each name and each pair of words
+gives once:
+
+- a name is parsed once a run, from the words the features stage already made tokens of
+  (`name_features._token`), without the script and language detection grading never reads;
+- words are aligned as `names.comparison._align` aligns them (the same word first, then best
+  score first, ties by position), with each pair of words scored once a run;
+- each aligned pair's grade (`match.levels.aligned_grade`) is computed once a run, and the
+  levels come from `match.levels`' own `_name_level`, `_patronymic_level` and
+  `NameEvidence.agree`.
+
+Any other pair goes to `name_evidence_parsed` itself. tests/linkage/test_name_grading.py
+checks, on generated records' candidate pairs, that both give the same three levels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from homecoming.linkage.name_features import _token
+from homecoming.match.levels import (
+    EXACT,
+    NULL,
+    NameEvidence,
+    _name_level,
+    _patronymic_level,
+    aligned_grade,
+    name_evidence_parsed,
+)
+from homecoming.names.comparison import token_similarity
+from homecoming.names.parse import ParsedName, assign_roles, split_aliases
+from homecoming.names.token import NameToken
+from homecoming.names.tuning import INITIAL, SAME
+
+Levels = tuple[int, int, int]
+NO_NAME: Levels = (NULL, NULL, NULL)
+# Names kept a run (a million records hold some 830,000); past this the caches start again.
+NAMES_KEPT = 1 << 21
+
+
+def grading_parse(text: str) -> ParsedName:
+    """`parse_name(text)` as far as grading reads it (script and language left unset)."""
+    bare, aliases = split_aliases(text)
+    raw, tokens, roles = assign_roles(bare, token=_token)
+    return ParsedName(
+        text=text,
+        tokens=tuple(tokens),
+        family=tuple(w for w, r in zip(raw, roles, strict=True) if r == "family"),
+        given=tuple(w for w, r in zip(raw, roles, strict=True) if r == "given"),
+        patronymic=tuple(w for w, r in zip(raw, roles, strict=True) if r == "patronymic"),
+        roles=tuple(roles),
+        aliases=aliases,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Name:
+    """One name as the fast path reads it."""
+
+    parsed: ParsedName
+    simple: bool  # no nickname, no initial, a part that is not a patronymic
+    main: tuple[int, ...]  # indexes of tokens that are not patronymics
+    patronymics: tuple[int, ...]
+    main_tokens: tuple[NameToken, ...]
+    keys: tuple[str, ...]
+    patronymic_pair: tuple[bool, ...]  # levels._is_patronymic_pair, per token
+    family: tuple[bool, ...]  # the token's role is the family name
+
+
+def _name(parsed: ParsedName) -> _Name:
+    tokens = parsed.tokens
+    main = tuple(i for i, t in enumerate(tokens) if not t.patronymic)
+    return _Name(
+        parsed=parsed,
+        simple=bool(main) and not parsed.aliases and not any(t.initial for t in tokens),
+        main=main,
+        patronymics=tuple(i for i, t in enumerate(tokens) if t.patronymic),
+        main_tokens=tuple(tokens[i] for i in main),
+        keys=tuple(t.key for t in tokens),
+        patronymic_pair=tuple(
+            t.patronymic or parsed.role_of(i) == "patronymic" for i, t in enumerate(tokens)
+        ),
+        family=tuple(parsed.role_of(i) == "family" for i in range(len(tokens))),
+    )
+
+
+Aligned = list[tuple[int, int, float, str]]
+
+
+class NameGrader:
+    """(name level, patronymic level, names agree) of two names as written, as
+    `match.levels.name_evidence_parsed` gives them; `fallbacks` counts the pairs it graded."""
+
+    def __init__(self) -> None:
+        self._names: dict[str, _Name] = {}
+        # Keyed by the tokens' ids: every token stays referenced by `_names` while these live.
+        self._similar: dict[tuple[int, int], tuple[float, str]] = {}
+        self._grades: dict[tuple[int, int], int] = {}
+        self.fallbacks = 0
+
+    def name(self, text: str) -> _Name:
+        """A name as written, parsed once a run."""
+        found = self._names.get(text)
+        if found is None:
+            if len(self._names) >= NAMES_KEPT:
+                self._names.clear()
+                self._similar.clear()
+                self._grades.clear()
+            found = self._names[text] = _name(grading_parse(text))
+        return found
+
+    def levels(self, left: str, right: str) -> Levels:
+        """The three levels of two names (both non-empty)."""
+        a, b = self.name(left), self.name(right)
+        if not (a.simple and b.simple and len(a.main) == len(b.main)):
+            self.fallbacks += 1
+            evidence = name_evidence_parsed(a.parsed, b.parsed)
+            return evidence.name, evidence.patronymic, int(evidence.agree)
+        pairs = self._align(a.main, b.main, a, b)
+        if a.patronymics and b.patronymics:
+            pairs += self._align(a.patronymics, b.patronymics, a, b)
+        grades: list[int] = []
+        patronymic: list[float] = []
+        family_same = False
+        tokens_a, tokens_b = a.parsed.tokens, b.parsed.tokens
+        for i, j, score, rule in pairs:
+            if a.patronymic_pair[i] and b.patronymic_pair[j]:
+                patronymic.append(score)
+            elif rule != INITIAL:
+                x, y = tokens_a[i], tokens_b[j]
+                grade = EXACT if rule == SAME else self._grade(x, y, score, rule)
+                grades.append(grade)
+                if grade == EXACT and a.family[i] and b.family[j]:
+                    family_same = True
+        evidence = NameEvidence(
+            _name_level(grades, list(a.main_tokens), list(b.main_tokens)),
+            _patronymic_level(patronymic, a.parsed, b.parsed),
+            None,
+            family_same,
+        )
+        return evidence.name, evidence.patronymic, int(evidence.agree)
+
+    def _similarity(self, x: NameToken, y: NameToken) -> tuple[float, str]:
+        key = (id(x), id(y))
+        found = self._similar.get(key)
+        if found is None:
+            found = self._similar[key] = token_similarity(x, y)
+        return found
+
+    def _grade(self, x: NameToken, y: NameToken, score: float, rule: str) -> int:
+        # score and rule are the pair's own (`_similarity`), so the pair decides the grade.
+        key = (id(x), id(y))
+        found = self._grades.get(key)
+        if found is None:
+            found = self._grades[key] = aligned_grade(x, y, score, rule)
+        return found
+
+    def _align(self, left: tuple[int, ...], right: tuple[int, ...], a: _Name, b: _Name) -> Aligned:
+        """`names.comparison._align`: the same word first, then best score first."""
+        by_key: dict[str, list[int]] = {}
+        for j in right:
+            by_key.setdefault(b.keys[j], []).append(j)
+        pairs: Aligned = []
+        used_l: set[int] = set()
+        used_r: set[int] = set()
+        for i in left:
+            same = by_key.get(a.keys[i])
+            if same and a.keys[i]:
+                j = same.pop(0)
+                pairs.append((i, j, 1.0, SAME))
+                used_l.add(i)
+                used_r.add(j)
+        rest_l = [i for i in left if i not in used_l]
+        rest_r = [j for j in right if j not in used_r]
+        if not rest_l or not rest_r:
+            return pairs
+        tokens_a, tokens_b = a.parsed.tokens, b.parsed.tokens
+        scored = []
+        for i in rest_l:
+            for j in rest_r:
+                score, rule = self._similarity(tokens_a[i], tokens_b[j])
+                scored.append((-score, i, j, rule))
+        scored.sort()
+        for neg_score, i, j, rule in scored:
+            if i not in used_l and j not in used_r:
+                used_l.add(i)
+                used_r.add(j)
+                pairs.append((i, j, -neg_score, rule))
+        return pairs
