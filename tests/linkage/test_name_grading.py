@@ -69,3 +69,62 @@ def test_grading_parse_reads_a_name_as_parse_name() -> None:
             full.given,
             full.patronymic,
         )
+
+
+def test_patronymic_alone_is_the_patronymic_level(
+    candidate_pairs: list[tuple[str, str]],
+) -> None:
+    grader = NameGrader()
+    for left, right in candidate_pairs:
+        assert grader.patronymic_level(left, right) == reference(left, right)[1], (left, right)
+
+
+def test_what_sql_decides_without_python_is_what_the_match_model_says(
+    tmp_path: Path,
+) -> None:
+    """The feature columns' shortcut (comparisons._calls) against name_evidence_parsed, on the
+    candidate pairs of generated records; the functions it falls back to answer -99 here."""
+    import duckdb.sqltypes as types
+    import pyarrow as pa
+
+    from homecoming.linkage.comparisons import (
+        _AGREE_LEVEL,
+        _NAME,
+        _PATRONYMIC,
+        AGREE_UDF,
+        NAME_UDF,
+        PATRONYMIC_ALONE_UDF,
+        PATRONYMIC_UDF,
+        _calls,
+    )
+
+    path = tmp_path / "records.csv"
+    write_csv(generate_dataset(3_000, seed=12), path)
+    con = duckdb.connect()
+    con.register("f", features_table(read_table(path)))
+    for udf in (NAME_UDF, PATRONYMIC_UDF, AGREE_UDF, PATRONYMIC_ALONE_UDF):
+        con.create_function(
+            udf,
+            lambda left, right: pa.array([-99] * len(left), pa.int32()),
+            [types.VARCHAR, types.VARCHAR],
+            types.INTEGER,
+            type="arrow",
+        )
+    sql = _calls("duckdb")
+    side = ("name_text", "grade_first", "grade_second", "grade_patronymic", "spell_first",
+            "spell_second")  # fmt: skip
+    select = ", ".join(f"l.{c} as {c}_l, r.{c} as {c}_r" for c in side)
+    rows = con.execute(
+        f"with p as (select {select} from f l join f r on l.unique_id < r.unique_id"
+        " and (list_has_any(l.bk_names, r.bk_names) or list_has_any(l.bk_name_dob, r.bk_name_dob)))"
+        f" select name_text_l, name_text_r, {sql[_NAME]}, {sql[_PATRONYMIC]}, {sql[_AGREE_LEVEL]}"
+        " from p where name_text_l is not null and name_text_r is not null"
+    ).fetchall()
+    assert len(rows) > 2_000
+    decided = 0
+    for left, right, *found in rows:
+        expected = reference(left, right)
+        for value, wanted in zip(found, expected, strict=True):
+            assert value in (-99, wanted), (left, right, found, expected)
+        decided += found[0] != -99
+    assert decided > 0.4 * len(rows)

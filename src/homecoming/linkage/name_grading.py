@@ -22,6 +22,7 @@ checks, on generated records' candidate pairs, that both give the same three lev
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from homecoming.linkage.name_features import _token
 from homecoming.match.levels import (
@@ -146,6 +147,19 @@ class NameGrader:
         )
         return evidence.name, evidence.patronymic, int(evidence.agree)
 
+    def patronymic_level(self, left: str, right: str) -> int:
+        """The patronymic level of two names (both non-empty) as `levels` gives it: for names
+        of the fast path's shape, from the patronymics' alignment alone."""
+        a, b = self.name(left), self.name(right)
+        if not (a.simple and b.simple and len(a.main) == len(b.main)):
+            return self.levels(left, right)[1]
+        scores: list[float] = []
+        if a.patronymics and b.patronymics:
+            for i, j, score, _ in self._align(a.patronymics, b.patronymics, a, b):
+                if a.patronymic_pair[i] and b.patronymic_pair[j]:
+                    scores.append(score)
+        return _patronymic_level(scores, a.parsed, b.parsed)
+
     def _similarity(self, x: NameToken, y: NameToken) -> tuple[float, str]:
         key = (id(x), id(y))
         found = self._similar.get(key)
@@ -193,3 +207,97 @@ class NameGrader:
                 used_r.add(j)
                 pairs.append((i, j, -neg_score, rule))
         return pairs
+
+
+# -- what SQL decides without Python ---------------------------------------------------------
+#
+# Most candidate pairs are two names of two words each, every word meeting one word of the
+# other name as the same word or a transliteration, and no other. `name_evidence_parsed` then
+# aligns exactly those words (they score 1.0; every other pair of words scores below 1.0,
+# unless the learned rendering model reads the Latin word as the best spelling of the Cyrillic
+# one, which `spellings` flags), grades each EXACT and gives "every part the same or a
+# transliteration" (name level 7), names that agree, and a patronymic level that depends only
+# on the two patronymics. Each name's columns below let SQL test that (`comparisons.py`); a name
+# of any other shape gets none, and its pairs are graded in Python.
+
+# The columns each distinct name as written gets (`grading_columns`), all hashed forms.
+GRADING_COLUMNS = ("grade_first", "grade_second", "grade_patronymic", "spell_first", "spell_second")
+_HASH_MASK = (1 << 63) - 1
+_SCRIPTS = frozenset({"latin", "cyrillic"})
+# Learned spellings of one Cyrillic word that score as its best: past this many, the word's
+# names are left to Python.
+MAX_SPELLINGS = 64
+# Chunk scores this close to a letter's best tie with it (float sums of equal paths agree).
+_TIE = 1e-9
+
+
+def grading_columns(text: str) -> dict[str, list[int] | None]:
+    """A name's columns for SQL's shortcut (`None` each: the name is not of the shape)."""
+    parsed = grading_parse(text)
+    tokens = parsed.tokens
+    name = _name(parsed)
+    shaped = (
+        name.simple
+        and len(name.main) == 2
+        and len(name.patronymics) <= 1
+        and all(t.script in _SCRIPTS for t in tokens)
+    )
+    spelled = [_spellings(tokens[i]) for i in name.main] if shaped else []
+    if not shaped or any(s is None for s in spelled):
+        return dict.fromkeys(GRADING_COLUMNS)
+    first, second = (tokens[i] for i in name.main)
+    patronymic = tokens[name.patronymics[0]] if name.patronymics else None
+    return {
+        "grade_first": _meets(first.key, first.forms),
+        "grade_second": _meets(second.key, second.forms),
+        "grade_patronymic": _meets(patronymic.key, patronymic.forms) if patronymic else [],
+        "spell_first": spelled[0],
+        "spell_second": spelled[1],
+    }
+
+
+@lru_cache(maxsize=400_000)
+def _meets(key: str, forms: frozenset[str]) -> list[int]:
+    """Hashes two words share exactly when they are the same word (`key`) or share a common
+    form (a transliteration): what makes `token_similarity` 1.0 for Latin and Cyrillic words
+    other than the learned model's best spelling."""
+    return sorted({hash("\0" + key) & _HASH_MASK} | {hash(f) & _HASH_MASK for f in forms})
+
+
+def _spellings(token: NameToken) -> list[int] | None:
+    """Hashes a Latin and a Cyrillic word share when the learned rendering model may read the
+    Latin word as the best spelling of the Cyrillic one (`learned_similarity` 1.0): the Latin
+    word's letters; every best spelling of the Cyrillic word. None: too many to list."""
+    if not token.letters:
+        return []
+    if token.script == "latin":
+        return [hash("\1" + token.letters) & _HASH_MASK]
+    return _best_spelling_hashes(token.letters)
+
+
+@lru_cache(maxsize=400_000)
+def _best_spelling_hashes(letters: str) -> list[int] | None:
+    found = best_spellings(letters)
+    return None if found is None else sorted({hash("\1" + s) & _HASH_MASK for s in found})
+
+
+def best_spellings(letters: str) -> frozenset[str] | None:
+    """Every Latin spelling of Cyrillic `letters` whose `spelling_score` is 0 (each letter as
+    one of its best chunks); None when there are more than MAX_SPELLINGS or a letter's best
+    chunk could tie with an unseen one."""
+    from homecoming.names.rendering_model import UNSEEN, _emissions
+
+    emissions, _ = _emissions(letters)
+    found = {""}
+    for chunks in emissions:
+        if not chunks:
+            best = [""]  # no chunk known: the empty one scores UNSEEN, as the best does
+        else:
+            top = max(chunks.values())
+            if top <= UNSEEN + _TIE:
+                return None
+            best = [c for c, s in chunks.items() if s >= top - _TIE]
+        found = {f + c for f in found for c in best}
+        if len(found) > MAX_SPELLINGS:
+            return None
+    return frozenset(found)
