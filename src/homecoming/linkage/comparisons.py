@@ -128,7 +128,7 @@ def _same_names() -> str:
 def _patronymics_decided() -> tuple[str, str]:
     """SQL: a side without a patronymic; both patronymics the same word or a transliteration
     (for names of linkage.name_grading's shape)."""
-    absent = "(len(grade_patronymic_l) = 0 or len(grade_patronymic_r) = 0)"
+    absent = "(grade_patronymic_l is null or grade_patronymic_r is null)"
     return (
         f"{_SHAPED} and {absent}",
         f"{_SHAPED} and {_has('grade_patronymic', 'grade_patronymic')}",
@@ -448,4 +448,10 @@ def register_spark(session: Any) -> None:
 def _udfs() -> dict[str, Callable[[str | None, str | None], int]]:
     from homecoming.match.levels import name_level, names_agree, patronymic_level
 
-    return {NAME_UDF: name_level, PATRONYMIC_UDF: patronymic_level, AGREE_UDF: names_agree}
+    return {
+        NAME_UDF: name_level,
+        PATRONYMIC_UDF: patronymic_level,
+        AGREE_UDF: names_agree,
+        # A model saved by a DuckDB run calls it (`_calls`).
+        PATRONYMIC_ALONE_UDF: patronymic_level,
+    }

@@ -37,7 +37,7 @@ from homecoming.match.levels import (
 from homecoming.names.comparison import token_similarity
 from homecoming.names.parse import ParsedName, assign_roles, split_aliases
 from homecoming.names.token import NameToken
-from homecoming.names.tuning import INITIAL, SAME
+from homecoming.names.tuning import INITIAL, SAME, TRANSLITERATION
 
 Levels = tuple[int, int, int]
 NO_NAME: Levels = (NULL, NULL, NULL)
@@ -195,6 +195,12 @@ class NameGrader:
         if not rest_l or not rest_r:
             return pairs
         tokens_a, tokens_b = a.parsed.tokens, b.parsed.tokens
+        if len(rest_l) > 1 and len(rest_r) > 1:
+            rest_l, rest_r = _take_sure_pairs(rest_l, rest_r, tokens_a, tokens_b, pairs)
+            if len(rest_l) == 1 == len(rest_r):  # what is left pairs up: no need to score others
+                i, j = rest_l[0], rest_r[0]
+                pairs.append((i, j, *self._similarity(tokens_a[i], tokens_b[j])))
+                return pairs
         scored = []
         for i in rest_l:
             for j in rest_r:
@@ -207,6 +213,51 @@ class NameGrader:
                 used_r.add(j)
                 pairs.append((i, j, -neg_score, rule))
         return pairs
+
+
+def _take_sure_pairs(
+    rest_l: list[int],
+    rest_r: list[int],
+    tokens_a: tuple[NameToken, ...],
+    tokens_b: tuple[NameToken, ...],
+    pairs: Aligned,
+) -> tuple[list[int], list[int]]:
+    """Pairs of words the greedy alignment takes first, found without scoring the others.
+
+    Two Latin or Cyrillic words that share a common form score 1.0 (a transliteration); any
+    other two score below 1.0 unless the learned model reads one as the best spelling of the
+    other (`_may_spell`). Transliterations alone in their row and column are taken first, in
+    any order: each is appended to `pairs`; the words left are returned.
+    """
+    if not all(tokens_a[i].script in _SCRIPTS for i in rest_l) or not all(
+        tokens_b[j].script in _SCRIPTS for j in rest_r
+    ):
+        return rest_l, rest_r
+    sure = [
+        (i, j)
+        for i in rest_l
+        for j in rest_r
+        if not tokens_a[i].forms.isdisjoint(tokens_b[j].forms)
+    ]
+    rows, columns = [i for i, _ in sure], [j for _, j in sure]
+    if not sure or len(set(rows)) < len(rows) or len(set(columns)) < len(columns):
+        return rest_l, rest_r
+    for i in rest_l:
+        for j in rest_r:
+            if (i, j) not in sure and _may_spell(tokens_a[i], tokens_b[j]):
+                return rest_l, rest_r
+    for i, j in sure:
+        pairs.append((i, j, 1.0, TRANSLITERATION))
+    return [i for i in rest_l if i not in rows], [j for j in rest_r if j not in columns]
+
+
+def _may_spell(x: NameToken, y: NameToken) -> bool:
+    """Whether `learned_similarity` may score two words 1.0 (see `best_spellings`)."""
+    if x.script == y.script or not x.letters or not y.letters:
+        return False
+    latin, cyrillic = (x, y) if x.script == "latin" else (y, x)
+    found = best_spellings(cyrillic.letters)
+    return found is None or latin.letters in found
 
 
 # -- what SQL decides without Python ---------------------------------------------------------
@@ -250,7 +301,8 @@ def grading_columns(text: str) -> dict[str, list[int] | None]:
     return {
         "grade_first": _meets(first.key, first.forms),
         "grade_second": _meets(second.key, second.forms),
-        "grade_patronymic": _meets(patronymic.key, patronymic.forms) if patronymic else [],
+        # None beside the other columns: the name has no patronymic.
+        "grade_patronymic": _meets(patronymic.key, patronymic.forms) if patronymic else None,
         "spell_first": spelled[0],
         "spell_second": spelled[1],
     }
@@ -281,6 +333,7 @@ def _best_spelling_hashes(letters: str) -> list[int] | None:
     return None if found is None else sorted({hash("\1" + s) & _HASH_MASK for s in found})
 
 
+@lru_cache(maxsize=400_000)
 def best_spellings(letters: str) -> frozenset[str] | None:
     """Every Latin spelling of Cyrillic `letters` whose `spelling_score` is 0 (each letter as
     one of its best chunks); None when there are more than MAX_SPELLINGS or a letter's best
