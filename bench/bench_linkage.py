@@ -75,11 +75,16 @@ def worker_homecoming(source: Path, out: Path, *, before: bool = False) -> dict[
 
     stages: dict[str, float] = {}
 
+    def cpu() -> float:
+        times = os.times()  # children too: the names stage forks workers
+        return times.user + times.system + times.children_user + times.children_system
+
     @contextmanager
     def stage(description: str, total: int | None) -> Any:
-        started = time.perf_counter()
+        started, used = time.perf_counter(), cpu()
         yield lambda done: None
         stages[description] = round(time.perf_counter() - started, 2)
+        stages[f"{description} CPU"] = round(cpu() - used, 2)
 
     started = time.perf_counter()
     records = read_records(source) if before else read_table(source)

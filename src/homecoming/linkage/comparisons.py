@@ -8,7 +8,6 @@ object runs on DuckDB and on Spark: only the spelling of "these arrays share an 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from homecoming.match.levels import (
@@ -22,6 +21,7 @@ from homecoming.match.levels import (
     SEX_LEVELS,
     UNIT_CODE,
     UNIT_LEVELS,
+    vector_value,
 )
 from homecoming.match.model import TF_MINIMUM
 
@@ -84,7 +84,89 @@ def _comparison(name: str, levels: list[Any]) -> Any:
 NAME_UDF = "homecoming_name_level"
 PATRONYMIC_UDF = "homecoming_patronymic_level"
 AGREE_UDF = "homecoming_names_agree"
+# The patronymic level of two names of linkage.name_grading's shape, without grading the rest.
+PATRONYMIC_ALONE_UDF = "homecoming_patronymic_alone"
+PATRONYMIC_ALONE = -1  # `PairGrader.arrow_batch`'s column for it
 _NAMES = "name_text_l, name_text_r"
+# Where a condition reads a names' level; `graded` writes the call for the dialect.
+_NAME, _PATRONYMIC, _AGREE_LEVEL = "@name@", "@patronymic@", "@agree@"
+
+
+def _has(left: str, right: str) -> str:
+    return f"list_has_any({left}_l, {right}_r)"
+
+
+def _same_names() -> str:
+    """SQL: both names are two words each way the same or a transliteration, and no other
+    pair of words meets at 1.0 (linkage.name_grading's shortcut: name level 7, names agree)."""
+    meets = {
+        (i, j): _has(f"grade_{i}", f"grade_{j}")
+        for i in ("first", "second")
+        for j in ("first", "second")
+    }
+    spelled = {
+        (i, j): _has(f"spell_{i}", f"spell_{j}")
+        for i in ("first", "second")
+        for j in ("first", "second")
+    }
+    straight, crossed = (
+        (("first", "first"), ("second", "second")),
+        (
+            ("first", "second"),
+            ("second", "first"),
+        ),
+    )
+
+    def only(matched: tuple[tuple[str, str], ...], other: tuple[tuple[str, str], ...]) -> str:
+        found = [meets[p] for p in matched]
+        found += [f"not {meets[p]}" for p in other] + [f"not {spelled[p]}" for p in other]
+        return " and ".join(found)
+
+    return f"({_SHAPED} and (({only(straight, crossed)}) or ({only(crossed, straight)})))"
+
+
+def _patronymics_decided() -> tuple[str, str]:
+    """SQL: a side without a patronymic; both patronymics the same word or a transliteration
+    (for names of linkage.name_grading's shape)."""
+    absent = "(grade_patronymic_l is null or grade_patronymic_r is null)"
+    return (
+        f"{_SHAPED} and {absent}",
+        f"{_SHAPED} and {_has('grade_patronymic', 'grade_patronymic')}",
+    )
+
+
+_SHAPED = "grade_first_l is not null and grade_first_r is not null"
+
+
+def _calls(dialect: str) -> dict[str, str]:
+    """The names' level functions called from SQL; on DuckDB, pairs whose names the feature
+    columns decide (`linkage.name_grading`) do not call Python."""
+    name, patronymic, agree = (f"{udf}({_NAMES})" for udf in (NAME_UDF, PATRONYMIC_UDF, AGREE_UDF))
+    if dialect == "spark":
+        return {_NAME: name, _PATRONYMIC: patronymic, _AGREE_LEVEL: agree}
+    same = _same_names()
+    absent, agreeing = _patronymics_decided()
+    return {
+        _NAME: f"(case when {same} then {vector_value(NAME_LEVELS, 0)} else {name} end)",
+        _PATRONYMIC: (
+            f"(case when {absent} then {NULL}"
+            f" when {agreeing} then {vector_value(PATRONYMIC_LEVELS, 0)}"
+            f" when {_SHAPED} then {PATRONYMIC_ALONE_UDF}({_NAMES}) else {patronymic} end)"
+        ),
+        _AGREE_LEVEL: f"(case when {same} then 1 else {agree} end)",
+    }
+
+
+def graded(text: str) -> Condition:
+    """A condition that reads the names' levels (@name@, @patronymic@, @agree@)."""
+
+    def sql(dialect: str) -> str:
+        found = text
+        for marker, call in _calls(dialect).items():
+            found = found.replace(marker, call)
+        return found
+
+    return sql
 
 
 def _graded(
@@ -128,7 +210,7 @@ def _else_level(label: str, **configure: Any) -> Any:
 
 def _udf_levels(udf: str, labels: tuple[str, ...]) -> list[Condition]:
     """Levels decided by a names-engine function called from SQL (match/levels.py)."""
-    return [plain(f"{udf}({_NAMES}) = {len(labels) - 1 - i}") for i in range(len(labels) - 1)]
+    return [graded(f"{udf} = {len(labels) - 1 - i}") for i in range(len(labels) - 1)]
 
 
 def name_comparison(weights: ComparisonWeights | None = None) -> Any:
@@ -137,8 +219,8 @@ def name_comparison(weights: ComparisonWeights | None = None) -> Any:
     return _graded(
         "name",
         NAME_LEVELS,
-        _udf_levels(NAME_UDF, NAME_LEVELS),
-        plain(f"{NAME_UDF}({_NAMES}) = -1 or name_text_l is null or name_text_r is null"),
+        _udf_levels(_NAME, NAME_LEVELS),
+        graded(f"{_NAME} = -1 or name_text_l is null or name_text_r is null"),
         weights,
     )
 
@@ -148,8 +230,8 @@ def patronymic_comparison(weights: ComparisonWeights | None = None) -> Any:
     return _graded(
         "patronymic",
         PATRONYMIC_LEVELS,
-        _udf_levels(PATRONYMIC_UDF, PATRONYMIC_LEVELS),
-        plain(f"{PATRONYMIC_UDF}({_NAMES}) = -1 or name_text_l is null or name_text_r is null"),
+        _udf_levels(_PATRONYMIC, PATRONYMIC_LEVELS),
+        graded(f"{_PATRONYMIC} = -1 or name_text_l is null or name_text_r is null"),
         weights,
     )
 
@@ -169,28 +251,28 @@ def date_of_birth_comparison(weights: ComparisonWeights | None = None) -> Any:
     # Near dates count only where the names agree (match.levels.NameEvidence.agree); no date
     # is no evidence unless a name part is two letters off (NameEvidence.apart).
     agree = _AGREE
-    apart = f"coalesce({NAME_UDF}({_NAMES}), -1) = {NAMES_APART}"
+    apart = f"coalesce({_NAME}, -1) = {NAMES_APART}"
     undated = f"{y}_l is null or {y}_r is null"
     return _graded(
         "date_of_birth",
         DOB_LEVELS,
         [
             plain(f"{y}_l = {y}_r and {same_day_month}"),
-            plain(f"({transposed}) and {agree}"),
-            plain(f"(({one_digit_off}) or ({year_slip})) and {agree}"),
+            graded(f"({transposed}) and {agree}"),
+            graded(f"(({one_digit_off}) or ({year_slip})) and {agree}"),
             plain(f"{y}_l = {y}_r and {m}_l = {m}_r"),
             plain(f"{y}_l = {y}_r and ({m}_l is null or {m}_r is null)"),
             plain(f"{y}_l = {y}_r"),
-            plain(f"({year_off}) and {agree}"),
+            graded(f"({year_off}) and {agree}"),
             plain(f"({transposed}) or ({one_digit_off}) or ({year_off})"),
-            plain(f"({undated}) and {apart}"),
+            graded(f"({undated}) and {apart}"),
         ],
-        plain(f"({undated}) and not {apart}"),
+        graded(f"({undated}) and not {apart}"),
         weights,
     )
 
 
-_AGREE = f"coalesce({AGREE_UDF}({_NAMES}), -1) = 1"
+_AGREE = f"coalesce({_AGREE_LEVEL}, -1) = 1"
 
 
 def _simple(
@@ -218,9 +300,9 @@ def service_number_comparison(weights: ComparisonWeights | None = None) -> Any:
         "service_number",
         SERVICE_LEVELS,
         [
-            plain(f"service_number_l = service_number_r and not ({conflict})"),
-            plain(f"levenshtein(service_number_l, service_number_r) <= 1 and not ({conflict})"),
-            plain(f"{near} and {conflict}"),
+            graded(f"service_number_l = service_number_r and not ({conflict})"),
+            graded(f"levenshtein(service_number_l, service_number_r) <= 1 and not ({conflict})"),
+            graded(f"{near} and {conflict}"),
         ],
         plain("service_number_l is null or service_number_r is null"),
         weights,
@@ -276,10 +358,12 @@ def register_duckdb(connection: Any) -> PairGrader:
     import duckdb.sqltypes as types
 
     grader = PairGrader()
-    for name, column in _COLUMNS.items():
+    batches = {name: grader.arrow_batch(column) for name, column in _COLUMNS.items()}
+    batches[PATRONYMIC_ALONE_UDF] = grader.arrow_batch(PATRONYMIC_ALONE)
+    for name, batch in batches.items():
         connection.create_function(
             name,
-            grader.arrow_batch(column),
+            batch,
             [types.VARCHAR, types.VARCHAR],
             types.INTEGER,
             type="arrow",
@@ -290,9 +374,7 @@ def register_duckdb(connection: Any) -> PairGrader:
 
 # Which of a pair's three name levels (`PairGrader.levels`) each SQL function returns.
 _COLUMNS = {NAME_UDF: 0, PATRONYMIC_UDF: 1, AGREE_UDF: 2}
-# Names parsed once per run (a million records hold some 830,000 names, more than the names
-# engine's own cache keeps), and pairs graded once for the three functions.
-PARSED_NAMES = 1 << 20
+# Pairs graded once for the three functions.
 GRADED_PAIRS = 1 << 18
 Levels = tuple[int, int, int]
 
@@ -303,15 +385,16 @@ class PairGrader:
 
     The name comparison calls its function in the null level and in each of its levels, the date
     and service number comparisons call theirs again: each pair is graded once and the other
-    calls read the result. Names are parsed once a run, not once a pair. (Grading in forked
+    calls read the result. Names are parsed once a run and most pairs are graded from what
+    each name and each pair of words gives once (`linkage.name_grading`). (Grading in forked
     worker processes was measured and left out: each worker parses the names of its own pairs,
     about 40 % more CPU, and on two shared cores no faster; docs/benchmarks.md.)
     """
 
     def __init__(self) -> None:
-        from homecoming.names.parse import parse_name
+        from homecoming.linkage.name_grading import NameGrader
 
-        self._parsed = lru_cache(maxsize=PARSED_NAMES)(parse_name)
+        self._names = NameGrader()
         self._graded: dict[tuple[str, str], Levels] = {}
 
     def levels(self, left: str | None, right: str | None) -> Levels:
@@ -327,10 +410,7 @@ class PairGrader:
         return found
 
     def _grade(self, left: str, right: str) -> Levels:
-        from homecoming.match.levels import name_evidence_parsed
-
-        evidence = name_evidence_parsed(self._parsed(left), self._parsed(right))
-        return evidence.name, evidence.patronymic, int(evidence.agree)
+        return self._names.levels(left, right)
 
     def arrow_batch(self, column: int) -> Callable[[Any, Any], Any]:
         """One level over a batch of pairs: DuckDB hands over columns of a few thousand rows at
@@ -340,15 +420,19 @@ class PairGrader:
         levels = self.levels
 
         def batch(left: Any, right: Any) -> Any:
-            return pa.array(
-                [
-                    levels(a, b)[column]
-                    for a, b in zip(left.to_pylist(), right.to_pylist(), strict=True)
-                ],
-                pa.int32(),
-            )
+            pairs = zip(left.to_pylist(), right.to_pylist(), strict=True)
+            if column == PATRONYMIC_ALONE:
+                return pa.array([self.patronymic(a, b) for a, b in pairs], pa.int32())
+            return pa.array([levels(a, b)[column] for a, b in pairs], pa.int32())
 
         return batch
+
+    def patronymic(self, left: str | None, right: str | None) -> int:
+        """The patronymic level alone (`NameGrader.patronymic_level`)."""
+        if not left or not right:
+            return NULL
+        found = self._graded.get((left, right))
+        return found[1] if found is not None else self._names.patronymic_level(left, right)
 
 
 _NO_NAME: Levels = (NULL, NULL, NULL)
@@ -365,4 +449,10 @@ def register_spark(session: Any) -> None:
 def _udfs() -> dict[str, Callable[[str | None, str | None], int]]:
     from homecoming.match.levels import name_level, names_agree, patronymic_level
 
-    return {NAME_UDF: name_level, PATRONYMIC_UDF: patronymic_level, AGREE_UDF: names_agree}
+    return {
+        NAME_UDF: name_level,
+        PATRONYMIC_UDF: patronymic_level,
+        AGREE_UDF: names_agree,
+        # A model saved by a DuckDB run calls it (`_calls`).
+        PATRONYMIC_ALONE_UDF: patronymic_level,
+    }

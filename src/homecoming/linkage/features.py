@@ -35,6 +35,7 @@ from homecoming.linkage.name_features import (
     pair_hash,
     record_features,
 )
+from homecoming.linkage.name_grading import GRADING_COLUMNS, grading_columns
 from homecoming.match.levels import neutral_primary, place_forms, unit_number
 from homecoming.names.parse import name_words, tokenize
 from homecoming.names.token import NameToken, name_token
@@ -60,7 +61,13 @@ FEATURE_COLUMNS: dict[str, str] = {
     "service_number": "string",
     "unit_number": "string",
     "place_forms": "forms",
-    "name_text": "string",  # the name as written, for explanations
+    "name_text": "string",  # the name as written, for explanations and the names' levels
+    # What SQL decides a pair's names' levels from without Python (`linkage.name_grading`).
+    "grade_first": "forms",
+    "grade_second": "forms",
+    "grade_patronymic": "forms",
+    "spell_first": "forms",
+    "spell_second": "forms",
     "name_key": "key",  # one scalar key (two name parts) for EM training blocks
     "bk_names": "keys",  # keys of two different name parts, any order (hashed)
     "bk_name_year": "keys",  # key of one name part + birth year (hashed)
@@ -164,10 +171,18 @@ def _unit_row(text: str) -> dict[str, Any]:
     return {"unit": text, "unit_number": unit_number(text)}
 
 
+def _grading_row(text: str) -> dict[str, Any]:
+    return {"text": text, **grading_columns(text)}
+
+
 # Distinct-value table -> (row of one value, its columns).
 _DISTINCT: dict[str, tuple[Callable[[str], dict[str, Any]], dict[str, str]]] = {
     "field_values": (_field_row, FIELD_COLUMNS),
     "full_names": (_full_name_row, FULL_NAME_COLUMNS),
+    "name_texts": (
+        _grading_row,
+        {"text": "string", **dict.fromkeys(GRADING_COLUMNS, "forms")},
+    ),
     "places": (_place_row, {"place": "string", "place_forms": "forms"}),
     "units": (_unit_row, {"unit": "string", "unit_number": "string"}),
 }
@@ -189,9 +204,25 @@ def _distinct_values(table: Any) -> dict[str, list[str]]:
     return {
         "field_values": sorted(distinct(split, "family_name", "given_name", "patronymic")),
         "full_names": sorted(distinct(unsplit, "full_name")),
+        "name_texts": _name_texts(table),
         "places": sorted(distinct(table, "place")),
         "units": sorted(distinct(table, "unit")),
     }
+
+
+def _name_texts(table: Any) -> list[str]:
+    """Distinct names as written (`name_text`, as _ASSEMBLE writes it)."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        con.register("records", table)
+        found = con.execute(
+            f"select distinct {_NAME_TEXT} as t from records r where t <> '' order by t"
+        ).fetchall()
+    finally:
+        con.close()
+    return [text for (text,) in found]
 
 
 # The distinct values forked workers read their slices from (set just before the fork).
@@ -232,23 +263,23 @@ def _distinct_tables(table: Any, workers: int | None = None) -> dict[str, Any]:
         and "fork" in multiprocessing.get_all_start_methods()
     )
     run = _in_workers if parallel else _here
-    try:
-        if parallel:
-            name_token("Олександр")  # load the name tables before the fork
-            words = _name_words(values)
-            chunks = [words[i : i + CHUNK] for i in range(0, len(words), CHUNK)]
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                for made in pool.imap_unordered(_tokens_of, chunks):
-                    _TOKENS.update(made)
-        full_names = values.pop("full_names")
-        tables = run({"full_names": full_names}, workers)
-        split = tables["full_names"]
-        for column in ("family", "given", "patronymic"):
-            values["field_values"].extend(split.column(column).to_pylist())
-        values["field_values"] = sorted(set(values["field_values"]))
-        tables.update(run(values, workers))
-    finally:
-        _TOKENS.clear()
+    # The words' tokens stay until the next run: grading the candidate pairs reads them
+    # (`linkage.name_grading`) rather than making every token again in this process.
+    _TOKENS.clear()
+    if parallel:
+        name_token("Олександр")  # load the name tables before the fork
+        words = _name_words(values)
+        chunks = [words[i : i + CHUNK] for i in range(0, len(words), CHUNK)]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for made in pool.imap_unordered(_tokens_of, chunks):
+                _TOKENS.update(made)
+    full_names = values.pop("full_names")
+    tables = run({"full_names": full_names}, workers)
+    split = tables["full_names"]
+    for column in ("family", "given", "patronymic"):
+        values["field_values"].extend(split.column(column).to_pylist())
+    values["field_values"] = sorted(set(values["field_values"]))
+    tables.update(run(values, workers))
     return tables
 
 
@@ -316,6 +347,7 @@ _DOB_ISO = "printf('%04d-%02d-%02d', r.dob_year, r.dob_month, r.dob_day)"
 _WRITTEN = (
     "concat_ws(' ', nullif(r.family_name, ''), nullif(r.given_name, ''), nullif(r.patronymic, ''))"
 )
+_NAME_TEXT = f"case when r.full_name <> '' then r.full_name else {_WRITTEN} end"
 
 # `service_number_key` in SQL (half a million distinct numbers at a million records): upper
 # case, Cyrillic look-alikes folded to Latin, only letters and digits kept.
@@ -350,7 +382,7 @@ assembled as (
         {_SERVICE_NUMBER_SQL} as service_number,
         u.unit_number,
         pl.place_forms,
-        case when r.full_name <> '' then r.full_name else {_WRITTEN} end as name_text,
+        {_NAME_TEXT} as name_text,
         {_or_none(_KEYS)} as keys,
         {_or_none(_PAIRS)} as pairs,
         f.family_keys as family_keys,
@@ -373,6 +405,7 @@ select
         then family_primary || '|' || given_primary end as name_pair,
     dob_year, dob_month, dob_day, dob_iso, sex, service_number, unit_number, place_forms,
     name_text,
+    gn.grade_first, gn.grade_second, gn.grade_patronymic, gn.spell_first, gn.spell_second,
     list_min(pairs) as name_key,
     pairs as bk_names,
     case when dob_year is not null
@@ -384,6 +417,7 @@ select
     given_family_start as bk_given_family_start,
     given_family_end as bk_given_family_end
 from assembled
+left join name_texts gn on gn.text = assembled.name_text
 order by row_number
 """
 

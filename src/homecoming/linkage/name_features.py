@@ -147,6 +147,12 @@ def record_features(record: InputRecord) -> dict[str, Any]:
     born = record.date_of_birth
     all_keys = _union(part_keys) or []
     pairs = _pair_keys(part_keys)
+    from homecoming.linkage.name_grading import GRADING_COLUMNS, grading_columns
+
+    name_text = record.full_name or " ".join(
+        p for p in (record.family_name, record.given_name, record.patronymic) if p
+    )
+    row.update(grading_columns(name_text) if name_text else dict.fromkeys(GRADING_COLUMNS))
     row.update(
         unique_id=record.id,
         dob_year=born.year,
@@ -157,8 +163,7 @@ def record_features(record: InputRecord) -> dict[str, Any]:
         service_number=service_number_key(record.service_number) or None,
         unit_number=unit_number(record.unit),
         place_forms=sorted(place_forms(record.place_of_birth)) or None,
-        name_text=record.full_name
-        or " ".join(p for p in (record.family_name, record.given_name, record.patronymic) if p),
+        name_text=name_text,
         name_key=pairs[0] if pairs else None,
         bk_names=list(pairs) or None,
         bk_name_year=[f"{k}|{born.year}" for k in all_keys] if born.year and all_keys else None,

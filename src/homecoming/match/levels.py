@@ -144,17 +144,7 @@ def name_evidence_parsed(a: ParsedName, b: ParsedName) -> NameEvidence:
         if _is_patronymic_pair(left, i) and _is_patronymic_pair(right, j):
             patronymic.append(score)
         elif rule != INITIAL:
-            grade = part_grade(score, rule)
-            if grade in (SLIP_GRADE, APART) and rule != TYPO_OF_FORM:
-                x, y = left.tokens[i], right.tokens[j]
-                # Across alphabets, a pair met by edit distance or the learned renderings alone
-                # is counted against the closest transliteration (Shirn / Шиян: three;
-                # Shukhebich / Шухевич: one; Polovih / Полтавець: three).
-                apart = letters_apart(x, y) or (forms_apart(x, y) if rule in (EDIT, LEARNED) else 0)
-                if grade == SLIP_GRADE and (apart > 1 or _two_known_words(x, y)):
-                    grade = APART
-                elif grade == APART and apart == 1 and not _two_known_words(x, y):
-                    grade = SLIP_GRADE  # a short name one letter off: Мрад / Мурад, Олг / Олег
+            grade = aligned_grade(left.tokens[i], right.tokens[j], score, rule)
             grades.append(grade)
             if grade == EXACT and left.role_of(i) == "family" and right.role_of(j) == "family":
                 family_same = True
@@ -164,6 +154,22 @@ def name_evidence_parsed(a: ParsedName, b: ParsedName) -> NameEvidence:
         comparison,
         family_same,
     )
+
+
+def aligned_grade(x: NameToken, y: NameToken, score: float, rule: str) -> int:
+    """The grade of two aligned name parts (not patronymics, not initials) that met by `rule`
+    with `score`: `part_grade`, with the letters they are apart counted."""
+    grade = part_grade(score, rule)
+    if grade in (SLIP_GRADE, APART) and rule != TYPO_OF_FORM:
+        # Across alphabets, a pair met by edit distance or the learned renderings alone
+        # is counted against the closest transliteration (Shirn / Шиян: three;
+        # Shukhebich / Шухевич: one; Polovih / Полтавець: three).
+        apart = letters_apart(x, y) or (forms_apart(x, y) if rule in (EDIT, LEARNED) else 0)
+        if grade == SLIP_GRADE and (apart > 1 or _two_known_words(x, y)):
+            grade = APART
+        elif grade == APART and apart == 1 and not _two_known_words(x, y):
+            grade = SLIP_GRADE  # a short name one letter off: Мрад / Мурад, Олг / Олег
+    return grade
 
 
 # How two name parts met, strongest first: the same or a transliteration; a Ukrainian/Russian

@@ -1,0 +1,356 @@
+"""The names' levels of a candidate pair, as `match.levels.name_evidence_parsed` grades them, fast.
+
+Batch linkage grades millions of candidate pairs. `name_evidence_parsed` builds a full
+comparison (an explained score, objects for every part) for each; the levels read only which
+part met which, by which rule. For the common shape of a pair (no bracketed nickname and no
+initial on either side, as many name parts on both sides, each side with a name part that is
+not a patronymic) this module runs the same steps on what each name and each pair of words
+gives once:
+
+- a name is parsed once a run, from the words the features stage already made tokens of
+  (`name_features._token`), without the script and language detection grading never reads;
+- words are aligned as `names.comparison._align` aligns them (the same word first, then best
+  score first, ties by position), with each pair of words scored once a run;
+- each aligned pair's grade (`match.levels.aligned_grade`) is computed once a run, and the
+  levels come from `match.levels`' own `_name_level`, `_patronymic_level` and
+  `NameEvidence.agree`.
+
+Any other pair goes to `name_evidence_parsed` itself. tests/linkage/test_name_grading.py
+checks, on generated records' candidate pairs, that both give the same three levels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from homecoming.linkage.name_features import _token
+from homecoming.match.levels import (
+    EXACT,
+    NULL,
+    NameEvidence,
+    _name_level,
+    _patronymic_level,
+    aligned_grade,
+    name_evidence_parsed,
+)
+from homecoming.names.comparison import token_similarity
+from homecoming.names.parse import ParsedName, assign_roles, split_aliases
+from homecoming.names.token import NameToken
+from homecoming.names.tuning import INITIAL, SAME, TRANSLITERATION
+
+Levels = tuple[int, int, int]
+NO_NAME: Levels = (NULL, NULL, NULL)
+# Names kept a run (a million records hold some 830,000); past this the caches start again.
+NAMES_KEPT = 1 << 21
+
+
+def grading_parse(text: str) -> ParsedName:
+    """`parse_name(text)` as far as grading reads it (script and language left unset)."""
+    bare, aliases = split_aliases(text)
+    raw, tokens, roles = assign_roles(bare, token=_token)
+    return ParsedName(
+        text=text,
+        tokens=tuple(tokens),
+        family=tuple(w for w, r in zip(raw, roles, strict=True) if r == "family"),
+        given=tuple(w for w, r in zip(raw, roles, strict=True) if r == "given"),
+        patronymic=tuple(w for w, r in zip(raw, roles, strict=True) if r == "patronymic"),
+        roles=tuple(roles),
+        aliases=aliases,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Name:
+    """One name as the fast path reads it."""
+
+    parsed: ParsedName
+    simple: bool  # no nickname, no initial, a part that is not a patronymic
+    main: tuple[int, ...]  # indexes of tokens that are not patronymics
+    patronymics: tuple[int, ...]
+    main_tokens: tuple[NameToken, ...]
+    keys: tuple[str, ...]
+    patronymic_pair: tuple[bool, ...]  # levels._is_patronymic_pair, per token
+    family: tuple[bool, ...]  # the token's role is the family name
+
+
+def _name(parsed: ParsedName) -> _Name:
+    tokens = parsed.tokens
+    main = tuple(i for i, t in enumerate(tokens) if not t.patronymic)
+    return _Name(
+        parsed=parsed,
+        simple=bool(main) and not parsed.aliases and not any(t.initial for t in tokens),
+        main=main,
+        patronymics=tuple(i for i, t in enumerate(tokens) if t.patronymic),
+        main_tokens=tuple(tokens[i] for i in main),
+        keys=tuple(t.key for t in tokens),
+        patronymic_pair=tuple(
+            t.patronymic or parsed.role_of(i) == "patronymic" for i, t in enumerate(tokens)
+        ),
+        family=tuple(parsed.role_of(i) == "family" for i in range(len(tokens))),
+    )
+
+
+Aligned = list[tuple[int, int, float, str]]
+
+
+class NameGrader:
+    """(name level, patronymic level, names agree) of two names as written, as
+    `match.levels.name_evidence_parsed` gives them; `fallbacks` counts the pairs it graded."""
+
+    def __init__(self) -> None:
+        self._names: dict[str, _Name] = {}
+        # Keyed by the tokens' ids: every token stays referenced by `_names` while these live.
+        self._similar: dict[tuple[int, int], tuple[float, str]] = {}
+        self._grades: dict[tuple[int, int], int] = {}
+        self.fallbacks = 0
+
+    def name(self, text: str) -> _Name:
+        """A name as written, parsed once a run."""
+        found = self._names.get(text)
+        if found is None:
+            if len(self._names) >= NAMES_KEPT:
+                self._names.clear()
+                self._similar.clear()
+                self._grades.clear()
+            found = self._names[text] = _name(grading_parse(text))
+        return found
+
+    def levels(self, left: str, right: str) -> Levels:
+        """The three levels of two names (both non-empty)."""
+        a, b = self.name(left), self.name(right)
+        if not (a.simple and b.simple and len(a.main) == len(b.main)):
+            self.fallbacks += 1
+            evidence = name_evidence_parsed(a.parsed, b.parsed)
+            return evidence.name, evidence.patronymic, int(evidence.agree)
+        pairs = self._align(a.main, b.main, a, b)
+        if a.patronymics and b.patronymics:
+            pairs += self._align(a.patronymics, b.patronymics, a, b)
+        grades: list[int] = []
+        patronymic: list[float] = []
+        family_same = False
+        tokens_a, tokens_b = a.parsed.tokens, b.parsed.tokens
+        for i, j, score, rule in pairs:
+            if a.patronymic_pair[i] and b.patronymic_pair[j]:
+                patronymic.append(score)
+            elif rule != INITIAL:
+                x, y = tokens_a[i], tokens_b[j]
+                grade = EXACT if rule == SAME else self._grade(x, y, score, rule)
+                grades.append(grade)
+                if grade == EXACT and a.family[i] and b.family[j]:
+                    family_same = True
+        evidence = NameEvidence(
+            _name_level(grades, list(a.main_tokens), list(b.main_tokens)),
+            _patronymic_level(patronymic, a.parsed, b.parsed),
+            None,
+            family_same,
+        )
+        return evidence.name, evidence.patronymic, int(evidence.agree)
+
+    def patronymic_level(self, left: str, right: str) -> int:
+        """The patronymic level of two names (both non-empty) as `levels` gives it: for names
+        of the fast path's shape, from the patronymics' alignment alone."""
+        a, b = self.name(left), self.name(right)
+        if not (a.simple and b.simple and len(a.main) == len(b.main)):
+            return self.levels(left, right)[1]
+        scores: list[float] = []
+        if a.patronymics and b.patronymics:
+            for i, j, score, _ in self._align(a.patronymics, b.patronymics, a, b):
+                if a.patronymic_pair[i] and b.patronymic_pair[j]:
+                    scores.append(score)
+        return _patronymic_level(scores, a.parsed, b.parsed)
+
+    def _similarity(self, x: NameToken, y: NameToken) -> tuple[float, str]:
+        key = (id(x), id(y))
+        found = self._similar.get(key)
+        if found is None:
+            found = self._similar[key] = token_similarity(x, y)
+        return found
+
+    def _grade(self, x: NameToken, y: NameToken, score: float, rule: str) -> int:
+        # score and rule are the pair's own (`_similarity`), so the pair decides the grade.
+        key = (id(x), id(y))
+        found = self._grades.get(key)
+        if found is None:
+            found = self._grades[key] = aligned_grade(x, y, score, rule)
+        return found
+
+    def _align(self, left: tuple[int, ...], right: tuple[int, ...], a: _Name, b: _Name) -> Aligned:
+        """`names.comparison._align`: the same word first, then best score first."""
+        by_key: dict[str, list[int]] = {}
+        for j in right:
+            by_key.setdefault(b.keys[j], []).append(j)
+        pairs: Aligned = []
+        used_l: set[int] = set()
+        used_r: set[int] = set()
+        for i in left:
+            same = by_key.get(a.keys[i])
+            if same and a.keys[i]:
+                j = same.pop(0)
+                pairs.append((i, j, 1.0, SAME))
+                used_l.add(i)
+                used_r.add(j)
+        rest_l = [i for i in left if i not in used_l]
+        rest_r = [j for j in right if j not in used_r]
+        if not rest_l or not rest_r:
+            return pairs
+        tokens_a, tokens_b = a.parsed.tokens, b.parsed.tokens
+        if len(rest_l) > 1 and len(rest_r) > 1:
+            rest_l, rest_r = _take_sure_pairs(rest_l, rest_r, tokens_a, tokens_b, pairs)
+            if len(rest_l) == 1 == len(rest_r):  # what is left pairs up: no need to score others
+                i, j = rest_l[0], rest_r[0]
+                pairs.append((i, j, *self._similarity(tokens_a[i], tokens_b[j])))
+                return pairs
+        scored = []
+        for i in rest_l:
+            for j in rest_r:
+                score, rule = self._similarity(tokens_a[i], tokens_b[j])
+                scored.append((-score, i, j, rule))
+        scored.sort()
+        for neg_score, i, j, rule in scored:
+            if i not in used_l and j not in used_r:
+                used_l.add(i)
+                used_r.add(j)
+                pairs.append((i, j, -neg_score, rule))
+        return pairs
+
+
+def _take_sure_pairs(
+    rest_l: list[int],
+    rest_r: list[int],
+    tokens_a: tuple[NameToken, ...],
+    tokens_b: tuple[NameToken, ...],
+    pairs: Aligned,
+) -> tuple[list[int], list[int]]:
+    """Pairs of words the greedy alignment takes first, found without scoring the others.
+
+    Two Latin or Cyrillic words that share a common form score 1.0 (a transliteration); any
+    other two score below 1.0 unless the learned model reads one as the best spelling of the
+    other (`_may_spell`). Transliterations alone in their row and column are taken first, in
+    any order: each is appended to `pairs`; the words left are returned.
+    """
+    if not all(tokens_a[i].script in _SCRIPTS for i in rest_l) or not all(
+        tokens_b[j].script in _SCRIPTS for j in rest_r
+    ):
+        return rest_l, rest_r
+    sure = [
+        (i, j)
+        for i in rest_l
+        for j in rest_r
+        if not tokens_a[i].forms.isdisjoint(tokens_b[j].forms)
+    ]
+    rows, columns = [i for i, _ in sure], [j for _, j in sure]
+    if not sure or len(set(rows)) < len(rows) or len(set(columns)) < len(columns):
+        return rest_l, rest_r
+    for i in rest_l:
+        for j in rest_r:
+            if (i, j) not in sure and _may_spell(tokens_a[i], tokens_b[j]):
+                return rest_l, rest_r
+    for i, j in sure:
+        pairs.append((i, j, 1.0, TRANSLITERATION))
+    return [i for i in rest_l if i not in rows], [j for j in rest_r if j not in columns]
+
+
+def _may_spell(x: NameToken, y: NameToken) -> bool:
+    """Whether `learned_similarity` may score two words 1.0 (see `best_spellings`)."""
+    if x.script == y.script or not x.letters or not y.letters:
+        return False
+    latin, cyrillic = (x, y) if x.script == "latin" else (y, x)
+    found = best_spellings(cyrillic.letters)
+    return found is None or latin.letters in found
+
+
+# -- what SQL decides without Python ---------------------------------------------------------
+#
+# Most candidate pairs are two names of two words each, every word meeting one word of the
+# other name as the same word or a transliteration, and no other. `name_evidence_parsed` then
+# aligns exactly those words (they score 1.0; every other pair of words scores below 1.0,
+# unless the learned rendering model reads the Latin word as the best spelling of the Cyrillic
+# one, which `spellings` flags), grades each EXACT and gives "every part the same or a
+# transliteration" (name level 7), names that agree, and a patronymic level that depends only
+# on the two patronymics. Each name's columns below let SQL test that (`comparisons.py`); a name
+# of any other shape gets none, and its pairs are graded in Python.
+
+# The columns each distinct name as written gets (`grading_columns`), all hashed forms.
+GRADING_COLUMNS = ("grade_first", "grade_second", "grade_patronymic", "spell_first", "spell_second")
+_HASH_MASK = (1 << 63) - 1
+_SCRIPTS = frozenset({"latin", "cyrillic"})
+# Learned spellings of one Cyrillic word that score as its best: past this many, the word's
+# names are left to Python.
+MAX_SPELLINGS = 64
+# Chunk scores this close to a letter's best tie with it (float sums of equal paths agree).
+_TIE = 1e-9
+
+
+def grading_columns(text: str) -> dict[str, list[int] | None]:
+    """A name's columns for SQL's shortcut (`None` each: the name is not of the shape)."""
+    parsed = grading_parse(text)
+    tokens = parsed.tokens
+    name = _name(parsed)
+    shaped = (
+        name.simple
+        and len(name.main) == 2
+        and len(name.patronymics) <= 1
+        and all(t.script in _SCRIPTS for t in tokens)
+    )
+    spelled = [_spellings(tokens[i]) for i in name.main] if shaped else []
+    if not shaped or any(s is None for s in spelled):
+        return dict.fromkeys(GRADING_COLUMNS)
+    first, second = (tokens[i] for i in name.main)
+    patronymic = tokens[name.patronymics[0]] if name.patronymics else None
+    return {
+        "grade_first": _meets(first.key, first.forms),
+        "grade_second": _meets(second.key, second.forms),
+        # None beside the other columns: the name has no patronymic.
+        "grade_patronymic": _meets(patronymic.key, patronymic.forms) if patronymic else None,
+        "spell_first": spelled[0],
+        "spell_second": spelled[1],
+    }
+
+
+@lru_cache(maxsize=400_000)
+def _meets(key: str, forms: frozenset[str]) -> list[int]:
+    """Hashes two words share exactly when they are the same word (`key`) or share a common
+    form (a transliteration): what makes `token_similarity` 1.0 for Latin and Cyrillic words
+    other than the learned model's best spelling."""
+    return sorted({hash("\0" + key) & _HASH_MASK} | {hash(f) & _HASH_MASK for f in forms})
+
+
+def _spellings(token: NameToken) -> list[int] | None:
+    """Hashes a Latin and a Cyrillic word share when the learned rendering model may read the
+    Latin word as the best spelling of the Cyrillic one (`learned_similarity` 1.0): the Latin
+    word's letters; every best spelling of the Cyrillic word. None: too many to list."""
+    if not token.letters:
+        return []
+    if token.script == "latin":
+        return [hash("\1" + token.letters) & _HASH_MASK]
+    return _best_spelling_hashes(token.letters)
+
+
+@lru_cache(maxsize=400_000)
+def _best_spelling_hashes(letters: str) -> list[int] | None:
+    found = best_spellings(letters)
+    return None if found is None else sorted({hash("\1" + s) & _HASH_MASK for s in found})
+
+
+@lru_cache(maxsize=400_000)
+def best_spellings(letters: str) -> frozenset[str] | None:
+    """Every Latin spelling of Cyrillic `letters` whose `spelling_score` is 0 (each letter as
+    one of its best chunks); None when there are more than MAX_SPELLINGS or a letter's best
+    chunk could tie with an unseen one."""
+    from homecoming.names.rendering_model import UNSEEN, _emissions
+
+    emissions, _ = _emissions(letters)
+    found = {""}
+    for chunks in emissions:
+        if not chunks:
+            best = [""]  # no chunk known: the empty one scores UNSEEN, as the best does
+        else:
+            top = max(chunks.values())
+            if top <= UNSEEN + _TIE:
+                return None
+            best = [c for c, s in chunks.items() if s >= top - _TIE]
+        found = {f + c for f in found for c in best}
+        if len(found) > MAX_SPELLINGS:
+            return None
+    return frozenset(found)

@@ -1,0 +1,130 @@
+"""The fast names' grading of candidate pairs gives the levels `name_evidence_parsed` gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+from tests.linkage.test_comparisons import NAMES
+
+from homecoming.generate.csvfile import write_csv
+from homecoming.generate.records import generate_dataset
+from homecoming.linkage.features import features_table
+from homecoming.linkage.inputs import read_table
+from homecoming.linkage.name_grading import NameGrader, grading_parse
+from homecoming.match.levels import name_evidence_parsed
+from homecoming.names.parse import parse_name
+
+
+def reference(left: str, right: str) -> tuple[int, int, int]:
+    evidence = name_evidence_parsed(parse_name(left), parse_name(right))
+    return evidence.name, evidence.patronymic, int(evidence.agree)
+
+
+@pytest.fixture(scope="module")
+def candidate_pairs(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, str]]:
+    """Names of the candidate pairs `dedupe` scores on 3,000 generated records."""
+    path = Path(tmp_path_factory.mktemp("grading")) / "records.csv"
+    write_csv(generate_dataset(3_000, seed=11), path)
+    features = features_table(read_table(path))
+    con = duckdb.connect()
+    con.register("f", features)
+    rows = con.execute(
+        "with e as (select unique_id id, name_text n, unnest(bk_names) k from f"
+        " union all select unique_id, name_text, unnest(bk_name_dob) from f"
+        " union all select unique_id, name_text, service_number from f"
+        " where service_number is not null)"
+        " select distinct a.n, b.n from e a join e b on a.k = b.k and a.id < b.id"
+        " where a.n is not null and b.n is not null"
+    ).fetchall()
+    return [(a, b) for a, b in rows]
+
+
+def test_generated_candidate_pairs_are_graded_as_the_match_model_grades_them(
+    candidate_pairs: list[tuple[str, str]],
+) -> None:
+    grader = NameGrader()
+    assert len(candidate_pairs) > 2_000
+    for left, right in candidate_pairs:
+        assert grader.levels(left, right) == reference(left, right), (left, right)
+        assert grader.levels(right, left) == reference(right, left), (right, left)
+    # Most pairs take the fast path; the rest are graded by name_evidence_parsed itself.
+    assert grader.fallbacks < 0.1 * 2 * len(candidate_pairs)
+
+
+def test_written_cases_are_graded_as_the_match_model_grades_them() -> None:
+    grader = NameGrader()
+    for left in filter(None, NAMES):
+        for right in filter(None, NAMES):
+            assert grader.levels(left, right) == reference(left, right), (left, right)
+
+
+def test_grading_parse_reads_a_name_as_parse_name() -> None:
+    for text in filter(None, NAMES):
+        fast, full = grading_parse(text), parse_name(text)
+        assert (fast.tokens, fast.roles, fast.aliases) == (full.tokens, full.roles, full.aliases)
+        assert (fast.family, fast.given, fast.patronymic) == (
+            full.family,
+            full.given,
+            full.patronymic,
+        )
+
+
+def test_patronymic_alone_is_the_patronymic_level(
+    candidate_pairs: list[tuple[str, str]],
+) -> None:
+    grader = NameGrader()
+    for left, right in candidate_pairs:
+        assert grader.patronymic_level(left, right) == reference(left, right)[1], (left, right)
+
+
+def test_what_sql_decides_without_python_is_what_the_match_model_says(
+    tmp_path: Path,
+) -> None:
+    """The feature columns' shortcut (comparisons._calls) against name_evidence_parsed, on the
+    candidate pairs of generated records; the functions it falls back to answer -99 here."""
+    import duckdb.sqltypes as types
+    import pyarrow as pa
+
+    from homecoming.linkage.comparisons import (
+        _AGREE_LEVEL,
+        _NAME,
+        _PATRONYMIC,
+        AGREE_UDF,
+        NAME_UDF,
+        PATRONYMIC_ALONE_UDF,
+        PATRONYMIC_UDF,
+        _calls,
+    )
+
+    path = tmp_path / "records.csv"
+    write_csv(generate_dataset(3_000, seed=12), path)
+    con = duckdb.connect()
+    con.register("f", features_table(read_table(path)))
+    for udf in (NAME_UDF, PATRONYMIC_UDF, AGREE_UDF, PATRONYMIC_ALONE_UDF):
+        con.create_function(
+            udf,
+            lambda left, right: pa.array([-99] * len(left), pa.int32()),
+            [types.VARCHAR, types.VARCHAR],
+            types.INTEGER,
+            type="arrow",
+        )
+    sql = _calls("duckdb")
+    side = ("name_text", "grade_first", "grade_second", "grade_patronymic", "spell_first",
+            "spell_second")  # fmt: skip
+    select = ", ".join(f"l.{c} as {c}_l, r.{c} as {c}_r" for c in side)
+    rows = con.execute(
+        f"with p as (select {select} from f l join f r on l.unique_id < r.unique_id"
+        " and (list_has_any(l.bk_names, r.bk_names) or list_has_any(l.bk_name_dob, r.bk_name_dob)))"
+        f" select name_text_l, name_text_r, {sql[_NAME]}, {sql[_PATRONYMIC]}, {sql[_AGREE_LEVEL]}"
+        " from p where name_text_l is not null and name_text_r is not null"
+    ).fetchall()
+    assert len(rows) > 2_000
+    decided = 0
+    for left, right, *found in rows:
+        expected = reference(left, right)
+        for value, wanted in zip(found, expected, strict=True):
+            assert value in (-99, wanted), (left, right, found, expected)
+        decided += found[0] != -99
+    assert decided > 0.4 * len(rows)
