@@ -14,7 +14,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import cast
@@ -105,6 +106,73 @@ def record_handover(
     Recordings of the same stage made at the same time in this process share one write
     transaction (`Database.grouped`); each still succeeds or fails on its own.
     """
+    return db.grouped(
+        *_recording(
+            search,
+            agreement_id=agreement_id,
+            number=number,
+            party=party,
+            person_id=person_id,
+            outcome=outcome,
+            actor=actor,
+            evidence=evidence,
+            substitute=substitute,
+            correct=correct,
+            scope=scope,
+        )
+    )
+
+
+def record_handover_later(
+    db: Database,
+    search: SearchService | None,
+    *,
+    agreement_id: int,
+    number: int,
+    party: str,
+    person_id: int,
+    outcome: Outcome,
+    actor: str,
+    evidence: str = "",
+    substitute: Substitute | None = None,
+    correct: bool = False,
+    scope: Scope = EVERY_PARTY,
+) -> Future[HandoverView]:
+    """`record_handover`, written by the database handle's writer thread
+    (`Database.grouped_later`): for an event loop, which must not wait on a lock. The checks
+    that need no transaction (the outcome, the substitute's search) run here, at once."""
+    return db.grouped_later(
+        *_recording(
+            search,
+            agreement_id=agreement_id,
+            number=number,
+            party=party,
+            person_id=person_id,
+            outcome=outcome,
+            actor=actor,
+            evidence=evidence,
+            substitute=substitute,
+            correct=correct,
+            scope=scope,
+        )
+    )
+
+
+def _recording(
+    search: SearchService | None,
+    *,
+    agreement_id: int,
+    number: int,
+    party: str,
+    person_id: int,
+    outcome: Outcome,
+    actor: str,
+    evidence: str = "",
+    substitute: Substitute | None = None,
+    correct: bool = False,
+    scope: Scope = EVERY_PARTY,
+) -> tuple[tuple[str, int, int], Callable[[Session], HandoverView]]:
+    """What a recording shares its write transaction by (`batch_key`), and its work."""
     party = party.upper()
     check_outcome(outcome, evidence, substitute)
     substitute_id = (
@@ -148,7 +216,7 @@ def record_handover(
     # Recordings of one stage arriving together commit together (group commit), each in a
     # savepoint of its own: one refused leaves the others to land. A stage's recordings lock
     # its row first, so a batch of them takes its locks in the order a single one does.
-    return db.grouped(batch_key(agreement_id, number), work)
+    return batch_key(agreement_id, number), work
 
 
 def batch_key(agreement_id: int, number: int) -> tuple[str, int, int]:
