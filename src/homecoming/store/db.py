@@ -338,7 +338,7 @@ class Database:
         """
         future: Future[T] = Future()
         with self._writer_lock:
-            if self._writer is None:
+            if self._writer is None or not self._writer.is_alive():  # first use, or it died
                 self._writer = threading.Thread(
                     target=self._write_queued, name="homecoming-writer", daemon=True
                 )
