@@ -10,6 +10,7 @@ import datetime as dt
 import itertools
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -22,11 +23,12 @@ from homecoming.errors import Conflict, InvalidInput, NotFound
 from homecoming.exchange.agreement import Agreement, CategorySpec, Eligibility, StagePlan
 from homecoming.exchange.reconciliation import Outcome
 from homecoming.services import agreements, audit, handovers, registry, stages
+from homecoming.services.scope import Scope
 from homecoming.store.db import Database
-from homecoming.store.exchange_models import Handover, StageMember
+from homecoming.store.exchange_models import AgreementRow, Handover, StageMember
 from homecoming.store.models import AuditEntry, Record
 
-from ..store.test_group_commit import gathered, savepoints
+from ..store.test_group_commit import gathered, savepoints, writer_held
 
 _names = itertools.count()
 
@@ -308,3 +310,86 @@ def test_a_refused_handover_among_others_fails_alone_and_leaves_nothing(db: Data
 
 def _id(view: handovers.HandoverView) -> int:
     return view.id
+
+
+def _later(
+    db: Database, agreement_id: int, party: str, person: int, *, correct: bool = False
+) -> Future[handovers.HandoverView]:
+    return handovers.record_handover_later(
+        db,
+        None,
+        agreement_id=agreement_id,
+        number=1,
+        party=party,
+        person_id=person,
+        outcome=Outcome.DELIVERED,
+        actor=f"operator-{party}-{person}",
+        correct=correct,
+    )
+
+
+def test_handovers_queued_for_the_writer_land_together_and_a_refused_one_fails_alone(
+    db: Database,
+) -> None:
+    agreement_id, ua, ru = _stage(db, 3)
+    with savepoints(db) as opened:
+        with writer_held(db):
+            futures = [
+                _later(db, agreement_id, "UA", ua[0]),
+                _later(db, agreement_id, "UA", ru[1]),  # not on UA's side
+                _later(db, agreement_id, "RU", ru[0], correct=True),  # nothing to correct
+                _later(db, agreement_id, "RU", ru[1]),
+            ]
+        outcomes = [f.exception(60) or f.result() for f in futures]
+    assert len(opened) == 4  # one shared transaction, a savepoint per recording
+    assert isinstance(outcomes[1], NotFound) and f"person {ru[1]}" in str(outcomes[1])
+    assert isinstance(outcomes[2], InvalidInput) and "nothing to correct" in str(outcomes[2])
+    landed = [outcomes[0], outcomes[3]]
+    assert all(isinstance(v, handovers.HandoverView) for v in landed)
+    assert [e.subject for e in _handover_entries(db)] == [f"handover:{v.id}" for v in landed]
+    assert audit.verify(db).ok
+
+
+def test_a_recording_reads_the_agreement_as_stored_now_and_in_the_scope(db: Database) -> None:
+    agreement_id, ua, _ = _stage(db, 3)
+    first = _recording(db, agreement_id, "UA", ua[0])()
+    # The stored agreement changes under the handle (a restore, say): the next recording of
+    # this process must not go on with the agreement it read before.
+    with db.transaction() as session:
+        row = session.get(AgreementRow, agreement_id)
+        assert row is not None
+        row.definition = {**row.definition, "name": "renamed at the crossing"}
+    second = _recording(db, agreement_id, "UA", ua[1])()
+    with db.reading() as session:
+        notes = {
+            r.id: r.notes
+            for r in session.scalars(
+                select(Record).where(Record.id.in_([first.record_id, second.record_id]))
+            )
+        }
+    assert notes[second.record_id].startswith("renamed at the crossing, stage 1")
+    assert not notes[first.record_id].startswith("renamed")
+    # A negotiator of a third party sees no such agreement, whatever this process read before.
+    with pytest.raises(NotFound, match=f"no agreement {agreement_id}"):
+        handovers.record_handover(
+            db,
+            None,
+            agreement_id=agreement_id,
+            number=1,
+            party="UA",
+            person_id=ua[2],
+            outcome=Outcome.DELIVERED,
+            actor="someone",
+            scope=Scope(party="GE"),
+        )
+    with pytest.raises(NotFound, match=f"agreement {agreement_id} has no stage 2"):
+        handovers.record_handover(
+            db,
+            None,
+            agreement_id=agreement_id,
+            number=2,
+            party="UA",
+            person_id=ua[2],
+            outcome=Outcome.DELIVERED,
+            actor="someone",
+        )

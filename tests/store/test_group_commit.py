@@ -169,3 +169,67 @@ def test_a_lone_work_that_raises_leaves_nothing(quiet: Database) -> None:
     else:
         raise AssertionError("the work's error did not reach its caller")
     assert ran == [7] and _entries(db, "test.grouped") == [] and _owed(db) == []
+
+
+@contextmanager
+def writer_held(db: Database) -> Iterator[None]:
+    """The writer thread (`grouped_later`) busy with a first work until the block ends: what
+    is queued meanwhile waits, and forms the next batches (a wait, not a timing)."""
+    entered, gate = threading.Event(), threading.Event()
+
+    def hold(_: Session) -> None:
+        entered.set()
+        gate.wait(60)
+
+    first = db.grouped_later("hold", hold)
+    assert entered.wait(60), "the writer never started the first work"
+    try:
+        yield
+    finally:
+        gate.set()
+        first.result(60)
+
+
+def test_work_queued_for_the_writer_commits_in_one_batch_each_with_its_own_outcome(
+    quiet: Database,
+) -> None:
+    db = quiet
+    ran: list[int] = []
+    with savepoints(db) as opened:
+        with writer_held(db):
+            futures = [db.grouped_later("k", _work(ran, i, fail=i == 2)) for i in range(4)]
+        outcomes = [f.exception(60) or f.result() for f in futures]
+    assert outcomes[:2] == [0, 1] and outcomes[3] == 3
+    assert isinstance(outcomes[2], ValueError)
+    assert str(outcomes[2]) == "work 2 refused after writing"
+    assert len(opened) == 4  # one batch of four, each in a savepoint
+    assert [e.subject for e in _entries(db, "test.grouped")] == ["work:0", "work:1", "work:3"]
+    assert audit.verify(db).ok
+    assert _owed(db) == [1000, 1001, 1003]
+
+
+def test_the_writer_batches_by_key_and_skips_what_was_cancelled(quiet: Database) -> None:
+    db = quiet
+    ran: list[int] = []
+    with savepoints(db) as opened:
+        with writer_held(db):
+            futures = [
+                db.grouped_later("k", _work(ran, 0)),
+                db.grouped_later("other", _work(ran, 1)),
+                db.grouped_later("k", _work(ran, 2)),
+                db.grouped_later("k", _work(ran, 3)),
+            ]
+            assert futures[3].cancel()
+        assert [f.result(60) for f in futures[:3]] == [0, 1, 2]
+    assert sorted(ran) == [0, 1, 2]  # the cancelled work never ran
+    assert len(opened) == 2  # "k" as a batch of two; "other" alone, without a savepoint
+    assert audit.verify(db).ok
+
+
+def test_dispose_writes_what_was_queued_before_the_writer_ends(quiet: Database) -> None:
+    db = quiet
+    ran: list[int] = []
+    with writer_held(db):
+        queued = db.grouped_later("k", _work(ran, 5))
+    db.dispose()
+    assert queued.result(0) == 5 and db._writer is None

@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from homecoming.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -410,23 +411,26 @@ def current_member(
     """The row that put this person in the stage for `party`, if they are in it now.
 
     The same answer as `current_members(...).get((party, person_id))`, reading only the
-    person's own rows instead of the whole stage's.
+    person's own rows instead of the whole stage's. Read by Core and returned outside the
+    session (the rows are never updated): an ORM load costs several times the read.
     """
-    last = session.scalars(
+    found = session.connection().execute(
         _LAST_MEMBER_ROW, {"stage_id": stage_id, "party": party, "person_id": person_id}
-    ).first()
-    return last if last is not None and last.action == "add" else None
+    )
+    last = found.mappings().first()
+    return StageMember(**last) if last is not None and last["action"] == "add" else None
 
 
 # Built once (every handover reads it): building a statement costs more than running it.
+_MEMBERS = cast(Table, StageMember.__table__)
 _LAST_MEMBER_ROW = (
-    select(StageMember)
+    select(_MEMBERS)
     .where(
-        StageMember.stage_id == bindparam("stage_id"),
-        StageMember.party == bindparam("party"),
-        StageMember.person_id == bindparam("person_id"),
+        _MEMBERS.c.stage_id == bindparam("stage_id"),
+        _MEMBERS.c.party == bindparam("party"),
+        _MEMBERS.c.person_id == bindparam("person_id"),
     )
-    .order_by(StageMember.id.desc())
+    .order_by(_MEMBERS.c.id.desc())
     .limit(1)
 )
 

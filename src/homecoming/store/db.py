@@ -7,11 +7,13 @@ import fcntl
 import json
 import logging
 import os
+import queue
 import select as io_select
 import sqlite3
 import threading
 import uuid
 from collections.abc import Callable, Hashable, Iterator, Sequence
+from concurrent.futures import Future
 from contextlib import contextmanager, suppress
 from functools import lru_cache
 from pathlib import Path
@@ -248,6 +250,12 @@ class Database:
         self._waiting: dict[Hashable, list[_Job[Any]]] = {}
         self._waiting_lock = threading.Lock()
         self._leading = threading.Lock()
+        # `grouped_later`: the work queued for this handle's writer thread (started on first use).
+        self._queued: queue.SimpleQueue[tuple[Hashable, _Job[Any], Future[Any]] | None] = (
+            queue.SimpleQueue()
+        )
+        self._writer: threading.Thread | None = None
+        self._writer_lock = threading.Lock()
 
     def subscribe(self, name: str, subscriber: RecordsLanded) -> None:
         """Tell `subscriber` of every record landed (through any handle), when drained.
@@ -316,6 +324,65 @@ class Database:
         if job.error is not None:
             raise job.error
         return cast(T, job.result)
+
+    def grouped_later(self, key: Hashable, work: Callable[[Session], T]) -> Future[T]:
+        """`grouped`, done by this handle's writer thread: the future holds what `work`
+        returned (or its error) once its batch has committed, or been drained where this
+        handle drains.
+
+        For callers that must not block (an event loop): the writer takes everything queued
+        when it is free, groups it by key in the order it came, and runs each key's batch as
+        `grouped` runs one (a savepoint each, one commit). A future cancelled before its turn
+        is not run. The same rule as `grouped`: never wait for the future inside a
+        transaction of this handle.
+        """
+        future: Future[T] = Future()
+        with self._writer_lock:
+            if self._writer is None or not self._writer.is_alive():  # first use, or it died
+                self._writer = threading.Thread(
+                    target=self._write_queued, name="homecoming-writer", daemon=True
+                )
+                self._writer.start()
+            self._queued.put((key, _Job(work), future))
+        return future
+
+    def _write_queued(self) -> None:
+        """The writer thread: run what `grouped_later` queued, in batches, until told to end."""
+        while True:
+            first = self._queued.get()
+            if first is None:
+                return
+            waiting = [first]
+            ending = False
+            while True:  # everything queued meanwhile joins the batch
+                try:
+                    more = self._queued.get_nowait()
+                except queue.Empty:
+                    break
+                if more is None:
+                    ending = True
+                    break
+                waiting.append(more)
+            by_key: dict[Hashable, list[tuple[_Job[Any], Future[Any]]]] = {}
+            for key, job, future in waiting:
+                if future.set_running_or_notify_cancel():
+                    by_key.setdefault(key, []).append((job, future))
+            for queued in by_key.values():
+                self._run_queued(queued)
+            if ending:
+                return
+
+    def _run_queued(self, queued: list[tuple[_Job[Any], Future[Any]]]) -> None:
+        try:
+            self._run_batch([job for job, _ in queued])
+        finally:
+            for job, future in queued:
+                if job.error is not None:
+                    future.set_exception(job.error)
+                elif job.done:
+                    future.set_result(job.result)
+                else:
+                    future.set_exception(RuntimeError("the write was not run"))
 
     def _run_batch(self, batch: list[_Job[Any]]) -> None:
         try:
@@ -531,6 +598,11 @@ class Database:
             connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
     def dispose(self) -> None:
+        with self._writer_lock:
+            writer, self._writer = self._writer, None
+        if writer is not None:  # what was queued is written first
+            self._queued.put(None)
+            writer.join()
         self.engine.dispose()
         if self._writers is not None:
             self._writers.close()

@@ -1,5 +1,6 @@
 """/handovers: what happened at the crossing, person by person."""
 
+import asyncio
 import dataclasses
 from typing import Annotated, Any
 
@@ -34,10 +35,13 @@ StageNumber = Annotated[int, Query(description="The stage's number", ge=1, le=10
     status_code=201,
     responses={**NOT_FOUND, 409: problem("Already recorded: send a correction")},
 )
-def record_handover(
+async def record_handover(
     db: DatabaseDep, search: SearchDep, user: Recorder, body: HandoverIn
 ) -> HandoverOut:
     """Record one person's handover; a delivered person's status becomes released."""
+    # In the event loop, not a worker thread each: the write is queued for the database's
+    # writer thread, which commits what waits together (`Database.grouped_later`). Shielded:
+    # a client that hangs up does not take back a recording already queued.
     substitute = None
     if body.substitute is not None:
         s = body.substitute
@@ -48,7 +52,7 @@ def record_handover(
             date_of_birth=PartialDate.parse(s.date_of_birth),
             service_number=s.service_number,
         )
-    view = handovers.record_handover(
+    written = handovers.record_handover_later(
         db,
         search,
         agreement_id=body.agreement_id,
@@ -62,6 +66,7 @@ def record_handover(
         actor=user.username,
         scope=user.scope,
     )
+    view = await asyncio.shield(asyncio.wrap_future(written))
     return HandoverOut.model_validate(dataclasses.asdict(view))
 
 
