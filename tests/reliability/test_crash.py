@@ -1,8 +1,9 @@
 """Crash safety: a `homecoming` process killed with SIGKILL mid-write leaves the database as it was.
 
-Each test starts the real command in a subprocess, waits until it is demonstrably writing (the
-SQLite WAL grows; PostgreSQL hands out record ids; or it is blocked inside its write transaction
-behind a lock this test holds), kills it with SIGKILL, then checks every table's row count, every
+Each test starts the real command in a subprocess, waits until it is demonstrably writing (it
+holds SQLite's write lock; PostgreSQL hands out record ids; or it is blocked inside its write
+transaction behind a lock this test holds), kills it with SIGKILL, then checks every table's
+row count, every
 record's person and the audit chain, and runs the command again to completion.
 
 Size: 10,000 generated rows by default, so both databases take well under a minute on two
@@ -127,11 +128,28 @@ def _seeded(db: Database, tmp_path: Path, small_list: Path) -> dict[str, object]
 
 
 def _import_under_way(db: Database) -> Callable[[], bool]:
-    """True once the import has written a good part of its rows (not yet committed)."""
+    """True once the import is inside its write transaction, rows written but not committed."""
     if db.dialect == "sqlite":
-        wal = Path(f"{_sqlite_path(db)}-wal")
-        start = wal.stat().st_size if wal.exists() else 0
-        return lambda: wal.exists() and wal.stat().st_size > start + 1_000_000
+        # The import keeps its pages in a large page cache (store.db.bulk_loading), so the WAL
+        # does not grow before the commit: it is under way while it holds the write lock, seen
+        # on a few polls in a row (not a short transaction before it).
+        path = _sqlite_path(db)
+        seen = [0]
+
+        def holds_the_write_lock() -> bool:
+            probe = sqlite3.connect(path, timeout=0, isolation_level=None)
+            try:
+                probe.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError:
+                seen[0] += 1
+            else:
+                probe.execute("ROLLBACK")
+                seen[0] = 0
+            finally:
+                probe.close()
+            return seen[0] >= 3
+
+        return holds_the_write_lock
     engine = create_engine(db.url)
 
     def ids_handed_out() -> bool:
