@@ -3,8 +3,8 @@
 Each test starts the real command in a subprocess, waits until it is demonstrably writing (it
 holds SQLite's write lock; PostgreSQL hands out record ids; or it is blocked inside its write
 transaction behind a lock this test holds), kills it with SIGKILL, then checks every table's
-row count, every
-record's person and the audit chain, and runs the command again to completion.
+row count, every record's person and the audit chain, and runs the command again to
+completion.
 
 Size: 10,000 generated rows by default, so both databases take well under a minute on two
 cores; HOMECOMING_CRASH_ROWS=100000 runs the issue's full size (an import of 100,000 rows takes
