@@ -35,7 +35,7 @@ from homecoming.match.levels import (
     name_evidence_parsed,
 )
 from homecoming.names.comparison import token_similarity
-from homecoming.names.parse import ParsedName, assign_roles, split_aliases
+from homecoming.names.parse import ParsedName, parse_name
 from homecoming.names.token import NameToken
 from homecoming.names.tuning import INITIAL, SAME, TRANSLITERATION
 
@@ -47,17 +47,7 @@ NAMES_KEPT = 1 << 21
 
 def grading_parse(text: str) -> ParsedName:
     """`parse_name(text)` as far as grading reads it (script and language left unset)."""
-    bare, aliases = split_aliases(text)
-    raw, tokens, roles = assign_roles(bare, token=_token)
-    return ParsedName(
-        text=text,
-        tokens=tuple(tokens),
-        family=tuple(w for w, r in zip(raw, roles, strict=True) if r == "family"),
-        given=tuple(w for w, r in zip(raw, roles, strict=True) if r == "given"),
-        patronymic=tuple(w for w, r in zip(raw, roles, strict=True) if r == "patronymic"),
-        roles=tuple(roles),
-        aliases=aliases,
-    )
+    return parse_name(text, token=_token, read_language=False)
 
 
 @dataclass(frozen=True, slots=True)

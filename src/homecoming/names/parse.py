@@ -275,23 +275,31 @@ def _short_patronymic_after_a_family_shaped_so(tokens: list[NameToken]) -> list[
     ]
 
 
-def parse_name(text: str, *, order_hint: OrderHint | None = None) -> ParsedName:
+def parse_name(
+    text: str,
+    *,
+    order_hint: OrderHint | None = None,
+    token: Callable[[str], NameToken] = name_token,
+    read_language: bool = True,
+) -> ParsedName:
     """Parse a full name in any alphabet and order into family, given and patronymic parts.
 
-    A nickname in brackets beside the name is not a name part: it goes to `aliases`.
+    A nickname in brackets beside the name is not a name part: it goes to `aliases`. `token`
+    makes each word's token (a caller may cache its own); without `read_language` the name's
+    script and language are left unset (linkage's grading reads neither).
     """
     bare, aliases = split_aliases(text)
-    raw, tokens, roles = assign_roles(bare, order_hint=order_hint)
+    raw, tokens, roles = assign_roles(bare, order_hint=order_hint, token=token)
     return ParsedName(
         text=text,
         tokens=tuple(tokens),
         family=tuple(w for w, r in zip(raw, roles, strict=True) if r == "family"),
         given=tuple(w for w, r in zip(raw, roles, strict=True) if r == "given"),
         patronymic=tuple(w for w, r in zip(raw, roles, strict=True) if r == "patronymic"),
-        script=detect_script(text),
-        language=_language(text, raw),
         roles=tuple(roles),
         aliases=aliases,
+        script=detect_script(text) if read_language else "empty",
+        language=_language(text, raw) if read_language else "other",
     )
 
 
