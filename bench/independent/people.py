@@ -21,6 +21,7 @@ from .render import ru_to_uk, uk_to_ru
 # test6: a fifth, frozen on 2026-12-04 before the round after test5 was read.
 # test7: a sixth, frozen on 2026-12-04 (evening) before the round after test6 was read.
 # test8: a seventh, frozen on 2026-12-04 (late) before the round after test7 was read.
+# test9: an eighth, frozen on 2026-12-05 before the round after test8 was read.
 SPLITS: dict[str, int] = {
     "dev": 20261013,
     "test": 7919,
@@ -30,14 +31,15 @@ SPLITS: dict[str, int] = {
     "test6": 66120412,
     "test7": 70412207,
     "test8": 80412231,
+    "test9": 91205219,
 }
 
 
 def in_split(name: str, split: str) -> bool:
     """Hash buckets: 0-1 are held-out names, 2-3 dev-only, the rest shared.
 
-    A held-out split (test, test3 … test8) never draws a dev-only name, so names seen while
-    tuning are only the shared ones. test3 to test8 also each leave out their own salted
+    A held-out split (test, test3 … test9) never draws a dev-only name, so names seen while
+    tuning are only the shared ones. test3 to test9 also each leave out their own salted
     quarter of the shared names that the test split could draw, so their pools differ from
     test's and from each other as well as their seeds.
     """
@@ -46,7 +48,7 @@ def in_split(name: str, split: str) -> bool:
         return bucket not in (0, 1)
     if bucket in (2, 3):
         return False
-    if split in ("test3", "test4", "test5", "test6", "test7", "test8") and bucket >= 4:
+    if split in ("test3", "test4", "test5", "test6", "test7", "test8", "test9") and bucket >= 4:
         return int(hashlib.sha256(f"{split}:{name}".encode()).hexdigest(), 16) % 4 != 0
     return True
 
