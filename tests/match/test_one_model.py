@@ -48,6 +48,16 @@ LEFT = [
     InputRecord(
         "a8", full_name="Дорошенко Ярема Степанович", date_of_birth=PartialDate(1989, 12, 30)
     ),
+    # a letter typed into the family name and the year one off, day and month exact, the
+    # service number the same: one man written twice, not a copied number
+    InputRecord(
+        "a9",
+        full_name="Лозинський Орест Богданович",
+        service_number="ВС 190452",
+        date_of_birth=PartialDate(1981, 2, 7),
+    ),
+    # a brother's row: the family name, another given name, the number, no date to tell
+    InputRecord("a10", full_name="Кравець Степан", service_number="МК552310"),
 ]
 RIGHT = [
     InputRecord("b1", full_name="KOSHCCHENKO HENNADII", date_of_birth=PartialDate(1979, 3, 14)),
@@ -75,6 +85,18 @@ RIGHT = [
         date_of_birth=PartialDate(1988, 10, 6),
     ),
     InputRecord("b8", full_name="DOROSHENKO YAREMA", date_of_birth=PartialDate(1990, 12, 30)),
+    InputRecord(
+        "b9",
+        full_name="Лозинсткий Орест Богданович",
+        service_number="ВС190452",
+        date_of_birth=PartialDate(1982, 2, 7),
+    ),
+    InputRecord(
+        "b10",
+        full_name="Кравець Назар Степанович",
+        service_number="МК 552310",
+        date_of_birth=PartialDate(1979, 4, 2),
+    ),
 ]
 # The rest of a registry of 200: as in a real list, two random records are rarely one person.
 FAMILIES = ("Мельник", "Шевчук", "Бондар", "Коваль", "Кравчук", "Олійник", "Лисенко", "Марченко")
@@ -139,6 +161,10 @@ def test_the_cases_are_decided_as_a_person_would() -> None:
     assert ("a7", "b7") in linked
     # the same name in two alphabets, born on the same day a year apart (1989 for 1990)
     assert ("a8", "b8") in linked
+    # a slip in the family name, a slip in the year, the same service number: the same man
+    assert ("a9", "b9") in linked
+    # the same family name and number, another given name, no date: a brother's number copied
+    assert ("a10", "b10") not in linked
 
 
 def test_probability_of_a_weight() -> None:

@@ -73,6 +73,9 @@ DOB_LEVELS = (
 # name and date with a negative weight.
 NAMES_AGREE = 5  # vector value of NAME_LEVELS[2]
 SLIP = 4  # vector value of NAME_LEVELS[3], "one small slip"
+# Names that disagree: one part agreeing and the other not, or none agreeing (NAME_LEVELS[6],
+# [7]).
+NAMES_DISAGREE = (1, 0)
 # Without a date, a name part two letters off or more (NAME_LEVELS[4]) is as often a
 # near-namesake (Лапина / Лапшина, Вакуленко / Вакунмленко with the same given name and
 # patronymic) as the same person: only a date makes such a pair likely. It falls to a joint
@@ -82,7 +85,13 @@ SEX_LEVELS = ("sex agrees", "sex differs")
 # A service number copied onto the wrong row (the neighbour's, a brother's) is a known clerical
 # error of hand-made lists. A number that agrees while the names do not agree and the years of
 # birth differ is that conflict, not proof: a joint level with a weight of its own
-# (match.train.SERVICE_CONFLICT_WEIGHT), so such an entry goes to a person's review.
+# (match.train.SERVICE_CONFLICT_WEIGHT), so such an entry goes to a person's review. So is a
+# number that agrees with names of which one part at most agrees (a brother's row: the family
+# name and another given name) where a side has no year to tell them apart; a near name (a part
+# two letters off) with the same number is the same person misspelt, not a neighbour's number.
+# Not a conflict: names one small slip apart whose dates are one slip apart too (day and month
+# exact, the year one off or one digit off): two slips and an exact number are one person
+# written twice.
 SERVICE_LEVELS = (
     "service number agrees",
     "service number one edit apart",
@@ -384,9 +393,25 @@ def service_level(a: str | None, b: str | None, *, conflict: bool = False) -> in
     return 0
 
 
-def service_conflict(agree: bool, a: PartialDate, b: PartialDate) -> bool:
-    """Names that do not agree and years of birth that differ (see SERVICE_LEVELS)."""
-    return not agree and a.year is not None and b.year is not None and a.year != b.year
+def service_conflict(agree: bool, name: int, a: PartialDate, b: PartialDate) -> bool:
+    """Whether a service number that agrees conflicts with the rest (see SERVICE_LEVELS): names
+    that do not agree (`agree`: NameEvidence.agree; `name`: the name level) and years of birth
+    that differ, unless the names are one slip apart and the dates one slip apart; or names that
+    disagree (NAMES_DISAGREE) and no year on a side."""
+    if agree:
+        return False
+    if a.year is None or b.year is None:
+        return name in NAMES_DISAGREE
+    return a.year != b.year and not (name == SLIP and dates_one_slip_apart(a, b))
+
+
+def dates_one_slip_apart(a: PartialDate, b: PartialDate) -> bool:
+    """Day and month the same (both known), the years one off or one digit apart."""
+    if a.year is None or b.year is None or a.month is None or a.day is None:
+        return False
+    if a.month != b.month or a.day != b.day:
+        return False
+    return abs(a.year - b.year) == 1 or one_digit_apart(a.year, b.year)
 
 
 _NUMBER = re.compile(r"\d+")
@@ -478,7 +503,7 @@ class Facts:
 def compare_facts(a: Facts, b: Facts) -> tuple[dict[str, int], NameEvidence]:
     """Every comparison's level (vector value) for two records, and the names' evidence."""
     names = name_evidence(a.name, b.name) if a.name and b.name else NameEvidence(NULL, NULL, None)
-    conflict = service_conflict(names.agree, a.born, b.born)
+    conflict = service_conflict(names.agree, names.name, a.born, b.born)
     levels = {
         "name": names.name,
         "patronymic": names.patronymic,

@@ -125,6 +125,18 @@ def _model_letters(token: str, script: str, key: str) -> str:
     return key if script == "latin" else ""
 
 
+_VOWELS = frozenset("aeiouy")
+
+
+def _fleeting_e(stem: str) -> str:
+    """A father's name whose last vowel drops before the ending, as Latin writes it: Lvovich,
+    Lvovna (Lev; Cyrillic Львович is in the tables). A stem not ending in two consonants is
+    returned as it is."""
+    if len(stem) >= 2 and stem[-1] not in _VOWELS and stem[-2] not in _VOWELS:
+        return stem[:-1] + "e" + stem[-1]
+    return stem
+
+
 def father_name_ids(forms: frozenset[str]) -> frozenset[str]:
     """Given-name ids of the father's name inside patronymic forms (empty: not a patronymic)."""
     found: set[str] = set()
@@ -140,6 +152,7 @@ def father_name_ids(forms: frozenset[str]) -> frozenset[str]:
             stems.add(form[:-2])
         elif stem.endswith("l"):
             stems.add(stem[:-1])  # a Russian -л- before -евич: Яковлевич, Яковлевна (Яков)
+        stems |= {_fleeting_e(s) for s in stems}
         found |= given_name_ids_of_forms(frozenset(stems))
     return frozenset(found)
 

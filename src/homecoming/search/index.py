@@ -667,7 +667,9 @@ class PersonIndex:
             "service_number": service_level(
                 wanted_service or None,
                 service,
-                conflict=service_conflict(agree, query.born, born),
+                conflict=service_conflict(
+                    agree, evidence.name if evidence is not None else NULL, query.born, born
+                ),
             ),
             # No unit in the query is no evidence, whatever the record's (unit_level).
             "unit": unit_level(query_unit, unit_number(self.units[entry])) if query_unit else NULL,
