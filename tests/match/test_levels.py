@@ -256,7 +256,12 @@ def test_a_service_number_against_names_and_years_that_disagree() -> None:
         Facts("Шведченко Леонід Зіновійович", D(1962, 3, 18), service_number=number),
         Facts("Швндченко Леонід", D(1963, 4, 18), service_number=number),
     )
+    slips_another_father, _ = compare_facts(
+        Facts("Шведченко Леонід Зіновійович", D(1962, 3, 18), service_number=number),
+        Facts("Швндченко Леонід Петрович", D(1963, 3, 18), service_number=number),
+    )
     label = {v: SERVICE_LEVELS[len(SERVICE_LEVELS) - 1 - v] for v in range(len(SERVICE_LEVELS))}
+    assert label[slips_another_father["service_number"]] == SERVICE_LEVELS[2]
     assert label[agrees["service_number"]] == "service number agrees"
     assert label[copied["service_number"]] == SERVICE_LEVELS[2]
     # A near name with the number and no date to tell: the same man misspelt.

@@ -91,6 +91,13 @@ RIGHT = [
         service_number="ВС190452",
         date_of_birth=PartialDate(1982, 2, 7),
     ),
+    # the same slips and number, another father's name: not the man of a9
+    InputRecord(
+        "b11",
+        full_name="Лозинсткий Орест Петрович",
+        service_number="ВС190452",
+        date_of_birth=PartialDate(1982, 2, 7),
+    ),
     InputRecord(
         "b10",
         full_name="Кравець Назар Степанович",
@@ -162,7 +169,7 @@ def test_the_cases_are_decided_as_a_person_would() -> None:
     # the same name in two alphabets, born on the same day a year apart (1989 for 1990)
     assert ("a8", "b8") in linked
     # a slip in the family name, a slip in the year, the same service number: the same man
-    assert ("a9", "b9") in linked
+    assert ("a9", "b9") in linked and ("a9", "b11") not in linked
     # the same family name and number, another given name, no date: a brother's number copied
     assert ("a10", "b10") not in linked
 

@@ -305,7 +305,8 @@ def service_number_comparison(weights: ComparisonWeights | None = None) -> Any:
     disagree = ", ".join(str(level) for level in NAMES_DISAGREE)
     conflict = (
         f"not ({_AGREE}) and ((({y}_l is null or {y}_r is null) and {name} in ({disagree}))"
-        f" or (coalesce({y}_l <> {y}_r, false) and not ({name} = {SLIP} and {year_slip})))"
+        f" or (coalesce({y}_l <> {y}_r, false) and not ({name} = {SLIP}"
+        f" and coalesce({_PATRONYMIC}, -1) <> 0 and {year_slip})))"
     )
     near = (
         "(service_number_l = service_number_r"

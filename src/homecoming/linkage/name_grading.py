@@ -35,7 +35,7 @@ from homecoming.match.levels import (
     name_evidence_parsed,
 )
 from homecoming.names.comparison import token_similarity
-from homecoming.names.parse import ParsedName, parse_name
+from homecoming.names.parse import ParsedName, parse_name, readings
 from homecoming.names.token import NameToken
 from homecoming.names.tuning import INITIAL, SAME, TRANSLITERATION
 
@@ -55,7 +55,7 @@ class _Name:
     """One name as the fast path reads it."""
 
     parsed: ParsedName
-    simple: bool  # no nickname, no initial, a part that is not a patronymic
+    simple: bool  # one reading (parse.readings), no initial, a part that is not a patronymic
     main: tuple[int, ...]  # indexes of tokens that are not patronymics
     patronymics: tuple[int, ...]
     main_tokens: tuple[NameToken, ...]
@@ -69,7 +69,7 @@ def _name(parsed: ParsedName) -> _Name:
     main = tuple(i for i, t in enumerate(tokens) if not t.patronymic)
     return _Name(
         parsed=parsed,
-        simple=bool(main) and not parsed.aliases and not any(t.initial for t in tokens),
+        simple=bool(main) and len(readings(parsed)) == 1 and not any(t.initial for t in tokens),
         main=main,
         patronymics=tuple(i for i, t in enumerate(tokens) if t.patronymic),
         main_tokens=tuple(tokens[i] for i in main),

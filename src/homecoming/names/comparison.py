@@ -8,7 +8,7 @@ from typing import Any
 
 from rapidfuzz.distance import OSA
 
-from homecoming.names.parse import OrderHint, ParsedName, from_parts, parse_name, with_alias
+from homecoming.names.parse import OrderHint, ParsedName, from_parts, parse_name, readings
 from homecoming.names.rendering_model import MAX_CHUNK, spelling_score
 from homecoming.names.token import NameToken, name_token
 from homecoming.names.tuning import (
@@ -372,16 +372,18 @@ def _main_and_patronymics(name: ParsedName) -> tuple[list[int], list[int]]:
 def compare_parsed(
     a: ParsedName, b: ParsedName, *, threshold: float = DEFAULT_THRESHOLD
 ) -> NameComparison:
-    """Compare two parsed names; a bracketed nickname may stand in for its given name.
+    """Compare two parsed names, each in every reading (`parse.readings`): the best of them.
 
-    "Гнатюк Андрій (Андрюша) Петрович" meets "Андрюша Гнатюк" and "Гнатюк Андрій" alike:
-    the best of the name as written and the name with each nickname as given name.
+    "Гнатюк Андрій (Андрюша) Петрович" meets "Андрюша Гнатюк" and "Гнатюк Андрій" alike (a
+    bracketed nickname may stand in for its given name); "OLEH PROKOPOVYCH" meets "Прокопович
+    Олег Захарович" (a two-word name's patronymic-shaped word may be its family name).
     """
     best = _compare_once(a, b, threshold)
-    if not a.aliases and not b.aliases:
+    lefts, rights = readings(a), readings(b)
+    if len(lefts) == 1 and len(rights) == 1:
         return best
-    for left in (a, *(with_alias(a, alias) for alias in a.aliases)):
-        for right in (b, *(with_alias(b, alias) for alias in b.aliases)):
+    for left in lefts:
+        for right in rights:
             if left is a and right is b:
                 continue
             found = _compare_once(left, right, threshold)

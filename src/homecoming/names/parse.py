@@ -319,6 +319,42 @@ def with_alias(name: ParsedName, alias: str) -> ParsedName:
     return replace(name, tokens=tokens, roles=roles, given=given, aliases=())
 
 
+def family_reading(name: ParsedName) -> ParsedName | None:
+    """A two-word name whose second part parsing took for a patronymic, read with that word as
+    the family name instead ("OLEH PROKOPOVYCH", "Іван Петрович": Прокопович, Петрович,
+    Карпович are family names too, and a list's name rarely lacks one); None for any other
+    name. The patronymic reading stays: `compare` takes the better of the two."""
+    from dataclasses import replace
+
+    if len(name.tokens) != 2 or name.aliases:
+        return None
+    marked = [i for i, t in enumerate(name.tokens) if t.patronymic]
+    if len(marked) != 1 or name.tokens[1 - marked[0]].initial:
+        return None
+    at = marked[0]
+    family = replace(name.tokens[at], patronymic=False, groups=frozenset())
+    tokens = tuple(family if i == at else t for i, t in enumerate(name.tokens))
+    roles = tuple("family" if i == at else "given" for i in range(2))
+    given = name.given or name.family or name.tokens[1 - at].text
+    return replace(
+        name,
+        tokens=tokens,
+        roles=roles,
+        family=name.patronymic,
+        given=given if isinstance(given, tuple) else (given,),
+        patronymic=(),
+    )
+
+
+def readings(name: ParsedName) -> tuple[ParsedName, ...]:
+    """Every way to read a parsed name: as parsed, with each bracketed nickname as its given
+    name (`with_alias`), and a two-word name's patronymic as its family name
+    (`family_reading`)."""
+    other = family_reading(name)
+    aliased = tuple(with_alias(name, alias) for alias in name.aliases)
+    return (name, *aliased, *((other,) if other is not None else ()))
+
+
 def from_parts(family: str = "", given: str = "", patronymic: str = "") -> ParsedName:
     """Build a ParsedName from separate fields; a patronymic in the wrong field is recognised.
 
