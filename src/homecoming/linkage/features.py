@@ -142,6 +142,11 @@ def _full_name_row(text: str) -> dict[str, Any]:
             fields["patronymic"].append(word)
         else:
             fields["family" if role == "family" else "given"].append(word)
+    # "OLEH PROKOPOVYCH": the patronymic-shaped word is the family name as well
+    # (parse.family_reading), so that the family name's keys find "Прокопович Олег Захарович".
+    lone = len(raw) == 2 and not fields["family"] and len(fields["patronymic"]) == 1
+    if lone and not any(t.initial for t in tokens):
+        fields["family"] = list(fields["patronymic"])
     return {"text": text, **{name: " ".join(words) for name, words in fields.items()}}
 
 
