@@ -49,9 +49,10 @@ _SHORT_FATHERS = frozenset(
         "микита", "гаврила", "данила", "фока", "мина", "сила", "єрема", "ерема",
     }
 )  # fmt: skip
-# A patronymic's shape, whatever its father's name (Парменович, Парменівна): parsing reads such
-# a word as a patronymic only where a name puts one (see parse.assign_roles).
-_PATRONYMIC_SHAPE = re.compile(r"[a-zA-Z]{3}(oviC|eviC|ivna|ovna|evna)$")
+# A patronymic's shape, whatever its father's name (Парменович, Парменівна), or one with a
+# letter of its ending lost or mistyped (Ігнатвич, Тимофенвич): parsing reads such a word as a
+# patronymic only where a name puts one (see parse.assign_roles).
+_PATRONYMIC_SHAPE = re.compile(r"[a-zA-Z]{3}(oviC|eviC|ivna|ovna|evna)$|[a-zA-Z]{4}(viC|vna)$")
 # Fewer letters than this is not a patronymic (Фомич, Ілліч have five).
 PATRONYMIC_MIN_LETTERS = 5
 
