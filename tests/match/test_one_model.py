@@ -58,6 +58,8 @@ LEFT = [
     ),
     # a brother's row: the family name, another given name, the number, no date to tell
     InputRecord("a10", full_name="Кравець Степан", service_number="МК552310"),
+    # a family name shaped as a patronymic, against a two-word name without dates
+    InputRecord("a12", full_name="Прокопович Олег Захарович"),
 ]
 RIGHT = [
     InputRecord("b1", full_name="KOSHCCHENKO HENNADII", date_of_birth=PartialDate(1979, 3, 14)),
@@ -98,6 +100,7 @@ RIGHT = [
         service_number="ВС190452",
         date_of_birth=PartialDate(1982, 2, 7),
     ),
+    InputRecord("b12", full_name="OLEH PROKOPOVYCH"),
     InputRecord(
         "b10",
         full_name="Кравець Назар Степанович",
@@ -172,6 +175,8 @@ def test_the_cases_are_decided_as_a_person_would() -> None:
     assert ("a9", "b9") in linked and ("a9", "b11") not in linked
     # the same family name and number, another given name, no date: a brother's number copied
     assert ("a10", "b10") not in linked
+    # the only Prokopovych Oleh there, his family name read from a two-word name
+    assert ("a12", "b12") in linked
 
 
 def test_probability_of_a_weight() -> None:

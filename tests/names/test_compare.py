@@ -192,3 +192,24 @@ def test_compare_parts_with_separate_fields() -> None:
 
 def test_compare_accepts_parsed_names() -> None:
     assert compare(parse_name("Нехір Олександр"), "Oleksandr Nekhir").match
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        # a two-word name's patronymic-shaped word is its family name (Прокопович, Петрович)
+        ("Прокопович Олег Захарович", "OLEH PROKOPOVYCH"),
+        ("Петрович Іван Богданович", "Іван Петрович"),
+    ],
+)
+def test_a_family_name_shaped_as_a_patronymic_in_a_two_word_name(left: str, right: str) -> None:
+    assert compare(left, right).score == pytest.approx(1.0)
+
+
+def test_a_patronymic_mistyped_in_its_russian_form_is_one_slip_off() -> None:
+    # Тимофенвич: Тимофеевич (the Russian form of Тимофійович) with one letter mistyped
+    slip = compare("Галлямов Фларіт Тимофійович", "Галлямов Фларит Тимофенвич")
+    other = compare("Галлямов Фларіт Рафаелевич", "Галлямов Фларит Тимофенвич")
+    patronymic = [s for i, j, s, _ in slip.pairs if i == 2]
+    assert patronymic and patronymic[0] >= 0.75
+    assert [s for i, j, s, _ in other.pairs if i == 2][0] < 0.75

@@ -100,3 +100,18 @@ def test_a_family_name_shaped_as_a_patronymic_before_a_short_patronymic(text: st
     """The first word ends as a patronymic does, the last is a short one (Ілліч, Кузьмич):
     the last is the patronymic, the first the family name."""
     assert parse_name(text).roles == ("family", "given", "patronymic")
+
+
+@pytest.mark.parametrize(
+    ("text", "patronymic"),
+    [
+        # a letter of the ending lost or mistyped: still the patronymic by its place
+        ("Ляшко Яша Ігнатвич", "Ігнатвич"),
+        ("Галлямов Фларит Тимофенвич", "Тимофенвич"),
+        # a father's name whose vowel drops before the ending, in Latin (Lev: Lvovich)
+        ("Mingazov Ilnur Lvovich", "Lvovich"),
+        ("Orlova Maria Lvovna", "Lvovna"),
+    ],
+)
+def test_patronymics_mistyped_or_with_a_fleeting_vowel(text: str, patronymic: str) -> None:
+    assert parse_name(text).patronymic == (patronymic,)

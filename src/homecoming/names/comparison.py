@@ -143,6 +143,19 @@ def edit_similarity(a: NameToken, b: NameToken) -> float:
     return max(0.0, 1.0 - cost * dist / longest)
 
 
+def _other_form_similarity(a: NameToken, b: NameToken) -> float:
+    """Edit similarity of two patronymics over their Ukrainian and Russian forms alike: a
+    patronymic mistyped in the other language's form (Тимофенвич for Тимофеевич, the Russian
+    form of Тимофійович) is one slip off it, not three letters off the form as written."""
+    left, right = a.forms | a.other_forms, b.forms | b.other_forms
+    if len(left) * len(right) > 16:
+        return 0.0
+    dist = min(OSA.distance(x, y) for x in left for y in right)
+    longest = max(a.length, b.length, len(a.primary), len(b.primary), 1)
+    cost = EDIT_COST if a.script == b.script else CROSS_SCRIPT_EDIT_COST
+    return max(0.0, 1.0 - cost * dist / longest)
+
+
 def _one_deleted(word: str) -> set[str]:
     return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
 
@@ -240,6 +253,8 @@ def token_similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
             return RULE_SCORES[INITIAL], INITIAL
         return 0.0, INITIAL
     edit = edit_similarity(a, b)
+    if a.patronymic and b.patronymic and (a.other_forms or b.other_forms):
+        edit = max(edit, _other_form_similarity(a, b))
     if a.groups and b.groups and not a.groups.isdisjoint(b.groups):
         return max(RULE_SCORES[VARIANT], edit), VARIANT
     if a.rare_groups and b.rare_groups and not a.rare_groups.isdisjoint(b.rare_groups):

@@ -49,10 +49,12 @@ _SHORT_FATHERS = frozenset(
         "микита", "гаврила", "данила", "фока", "мина", "сила", "єрема", "ерема",
     }
 )  # fmt: skip
-# A patronymic's shape, whatever its father's name (Парменович, Парменівна), or one with a
-# letter of its ending lost or mistyped (Ігнатвич, Тимофенвич): parsing reads such a word as a
-# patronymic only where a name puts one (see parse.assign_roles).
-_PATRONYMIC_SHAPE = re.compile(r"[a-zA-Z]{3}(oviC|eviC|ivna|ovna|evna)$|[a-zA-Z]{4}(viC|vna)$")
+# A patronymic's shape, whatever its father's name (Парменович, Парменівна), in any of its
+# forms, or in its primary form with a letter before the ending lost or mistyped (Ігнатвич,
+# Тимофенвич): parsing reads such a word as a patronymic only where a name puts one (see
+# parse.assign_roles).
+_PATRONYMIC_SHAPE = re.compile(r"[a-zA-Z]{3}(oviC|eviC|ivna|ovna|evna)$")
+_MISTYPED_PATRONYMIC_SHAPE = re.compile(r"[a-zA-Z]{4}(viC|vna)$")
 # Fewer letters than this is not a patronymic (Фомич, Ілліч have five).
 PATRONYMIC_MIN_LETTERS = 5
 
@@ -184,8 +186,9 @@ def short_father_name_ids(token: NameToken) -> frozenset[str]:
 
 def has_patronymic_shape(token: NameToken) -> bool:
     """Whether a word ends as a patronymic does, whatever its stem (Парменович, Parmenovna)."""
-    return token.length >= PATRONYMIC_MIN_LETTERS + 1 and any(
-        _PATRONYMIC_SHAPE.search(form) for form in token.forms
+    return token.length >= PATRONYMIC_MIN_LETTERS + 1 and (
+        any(_PATRONYMIC_SHAPE.search(form) for form in token.forms)
+        or _MISTYPED_PATRONYMIC_SHAPE.search(token.primary) is not None
     )
 
 
