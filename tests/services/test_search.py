@@ -132,3 +132,44 @@ def test_a_request_makes_the_warm_up_give_way(
     monkeypatch.setattr(search_module, "time", Clock)
     service._give_way()
     assert len(waited) == 3  # it waited while requests were recent, and went on once idle
+
+
+def test_serve_saves_the_snapshot_with_every_name_parsed_once(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`homecoming serve` saves the snapshot with its names parsed (`save_snapshot(parsed=
+    True)`): a worker reads them back, parsing none, and finds what a fresh index finds. Saved
+    so again with nothing new, the snapshot is not written again."""
+    from homecoming.names.parse import parse_name
+    from homecoming.search import index as index_module
+
+    _import(
+        db,
+        "UA list",
+        [
+            ("Нехір", "Олександр", PartialDate(1987, 5, 23)),
+            ("Тарасов", "Олександр", PartialDate(1979)),
+        ],
+    )
+    snapshot = tmp_path / "index.npz"
+    SearchService(db, snapshot=snapshot).save_snapshot(parsed=True)
+    written = snapshot.stat().st_mtime_ns
+    SearchService(db, snapshot=snapshot).save_snapshot(parsed=True)
+    assert snapshot.stat().st_mtime_ns == written
+    parsed: list[str] = []
+
+    def counted(text: str, **options: object) -> object:
+        parsed.append(text)
+        return parse_name(text, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(index_module, "parse_name", counted)
+    worker = SearchService(db, snapshot=snapshot)
+    worker.index().warm()
+    assert parsed == []
+    query = Query("Oleksandr Nekhir")
+    assert worker.search(query) == SearchService(db).search(query)
+    _import(db, "RU list", [("Nekhir", "Aleksandr", PartialDate(1987, 5, 23))])
+    SearchService(db, snapshot=snapshot).save_snapshot(parsed=True)
+    parsed.clear()
+    SearchService(db, snapshot=snapshot).index().warm()
+    assert parsed == []  # the name added since, parsed and stored at that save
