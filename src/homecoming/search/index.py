@@ -469,8 +469,7 @@ class PersonIndex:
         for start in range(0, len(self.names), WARM_BATCH):
             if pause is not None:
                 pause()
-            for name_id in range(start, min(start + WARM_BATCH, len(self.names))):
-                self._parsed_name(name_id)
+            self._parse_range(start, min(start + WARM_BATCH, len(self.names)))
         sizes = np.diff(self.key_starts)
         common: dict[tuple[int, ...], int] = {}
         for hashes in set(self.word_keys.values()) - {()}:
@@ -488,9 +487,25 @@ class PersonIndex:
         how many the snapshot loaded did not store parsed."""
         stored = self._stored
         new = sum(1 for i in range(len(self.names)) if stored is None or not stored.has(i))
-        for name_id in range(len(self.names)):
-            self._parsed_name(name_id)
+        for start in range(0, len(self.names), WARM_BATCH):
+            self._parse_range(start, min(start + WARM_BATCH, len(self.names)))
         return new
+
+    def _parse_range(self, start: int, stop: int) -> None:
+        """Names start..stop-1 parsed: read back from the snapshot's rows at once where it
+        has them, the others parsed."""
+        parsed = self._parsed
+        if len(parsed) < stop:
+            parsed.extend([None] * (len(self.names) - len(parsed)))
+        stored = self._stored
+        if stored is not None and start < len(stored):
+            read = stored.get_many(start, self.names[start:stop])
+            for name_id, found in enumerate(read, start):
+                if parsed[name_id] is None:
+                    parsed[name_id] = found
+        for name_id in range(start, stop):
+            if parsed[name_id] is None:
+                parsed[name_id] = parse_name(self.names[name_id])
 
     def _parsed_name(self, name_id: int) -> ParsedName:
         """The name parsed: kept, read back from the snapshot's rows, or parsed now (and kept)."""

@@ -67,27 +67,41 @@ _NAME_FIELDS = [(name, kind) for name, kind in _kinds(ParsedName) if name != "te
 
 
 class Rows:
-    """JSON rows in one UTF-8 buffer, each between two offsets (an empty one: no row)."""
+    """JSON rows in one UTF-8 buffer, comma-separated (`null`: no row), each starting at its
+    offset: a run of rows reads as one JSON array, decoded at once."""
 
     def __init__(self, data: Bytes, starts: IntArray) -> None:
         self.data = data
-        self.starts = starts
+        self.starts = starts  # one past the last: the end of the buffer, plus one (a comma)
 
     def __len__(self) -> int:
         return len(self.starts) - 1
 
     def raw(self, at: int) -> bytes:
-        return self.data[self.starts[at] : self.starts[at + 1]].tobytes()
+        return self.data[self.starts[at] : self.starts[at + 1] - 1].tobytes()
 
-    def row(self, at: int) -> Any:
-        raw = self.raw(at)
-        return json.loads(raw) if raw else None
+    def held(self, at: int) -> bool:
+        """True when row `at` is not `null`."""
+        return at < len(self) and bool(self.data[self.starts[at]] != _NULL_START)
+
+    def rows(self, start: int, stop: int) -> list[Any]:
+        """Rows start..stop-1, decoded."""
+        if start >= stop:
+            return []
+        run = self.data[self.starts[start] : self.starts[stop] - 1].tobytes()
+        found: list[Any] = json.loads(b"[" + run + b"]")
+        return found
 
     @classmethod
     def of(cls, rows: Sequence[bytes]) -> Rows:
-        lengths = np.fromiter((len(r) for r in rows), np.int64, len(rows))
+        lengths = np.fromiter((len(r) + 1 for r in rows), np.int64, len(rows))
         starts = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-        return cls(np.frombuffer(b"".join(rows), dtype=np.uint8), starts)
+        return cls(np.frombuffer(b",".join(rows), dtype=np.uint8), starts)
+
+
+_NULL = b"null"
+_NULL_START = _NULL[0]
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def _plain(value: Any) -> Any:
@@ -101,7 +115,7 @@ def _plain(value: Any) -> Any:
 
 
 def _dumps(row: list[Any]) -> bytes:
-    return json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode()
+    return _ENCODER.encode(row).encode()
 
 
 class StoredNames:
@@ -110,41 +124,55 @@ class StoredNames:
     def __init__(self, tokens: Rows, names: Rows) -> None:
         self.tokens = tokens
         self.names = names
-        self._tokens: list[NameToken | None] = [None] * len(tokens)
+        self._decoded: list[NameToken] | None = None
 
     def __len__(self) -> int:
         return len(self.names)
 
     def has(self, name_id: int) -> bool:
         """True when a parsed name is stored under this id."""
-        starts = self.names.starts
-        return name_id < len(self.names) and bool(starts[name_id + 1] > starts[name_id])
+        return self.names.held(name_id)
 
     def get(self, name_id: int, text: str) -> ParsedName | None:
         """The parsed name `text` stored under this id, or None when none is."""
         if name_id >= len(self.names):
             return None
-        row = self.names.row(name_id)
+        return self._name(self.names.rows(name_id, name_id + 1)[0], text)
+
+    def get_many(self, start: int, texts: Sequence[str]) -> list[ParsedName | None]:
+        """The parsed names stored under ids start, start+1, … (one per text; None where
+        none is), decoded at once."""
+        stop = min(start + len(texts), len(self.names))
+        rows = self.names.rows(start, stop) if start < stop else []
+        return [self._name(row, text) for row, text in zip(rows, texts, strict=False)] + [None] * (
+            len(texts) - len(rows)
+        )
+
+    def _name(self, row: list[Any] | None, text: str) -> ParsedName | None:
         if row is None:
             return None
+        tokens = self._tokens()
         values: dict[str, Any] = {"text": text}
         for (name, kind), value in zip(_NAME_FIELDS, row, strict=True):
             if name == "tokens":
-                values[name] = tuple(self._token(i) for i in value)
+                values[name] = tuple([tokens[i] for i in value])
             else:
                 values[name] = tuple(value) if kind == "tuple" else value
         return ParsedName(**values)
 
-    def _token(self, at: int) -> NameToken:
-        found = self._tokens[at]
-        if found is None:
-            row = self.tokens.row(at)
-            values: dict[str, Any] = {
-                name: frozenset(value) if kind == "frozenset" else value
-                for (name, kind), value in zip(_TOKEN_FIELDS, row, strict=True)
-            }
-            found = self._tokens[at] = NameToken(**values)
-        return found
+    def _tokens(self) -> list[NameToken]:
+        """The token table, decoded whole on first use (tens of thousands at 1,000,000)."""
+        decoded = self._decoded
+        if decoded is None:
+            decoded = []
+            for row in self.tokens.rows(0, len(self.tokens)):
+                values: dict[str, Any] = {
+                    name: frozenset(value) if kind == "frozenset" else value
+                    for (name, kind), value in zip(_TOKEN_FIELDS, row, strict=True)
+                }
+                decoded.append(NameToken(**values))
+            self._decoded = decoded
+        return decoded
 
     def arrays(self) -> dict[str, Any]:
         """What `np.savez` writes of them (`load` reads it back)."""
@@ -176,37 +204,46 @@ class StoredNames:
         token_rows: list[bytes] = []
         if stored is not None:  # its rows stay as they are, its token ids with them
             token_rows = [stored.tokens.raw(i) for i in range(len(stored.tokens))]
-        token_ids: dict[NameToken, int] | None = None
+        ids: _TokenIds | None = None
         name_rows: list[bytes] = []
         for name_id in range(count):
-            kept = stored.names.raw(name_id) if stored and name_id < len(stored.names) else b""
-            name = parsed[name_id] if not kept and name_id < len(parsed) else None
-            if name is None:
-                name_rows.append(kept)
+            if stored is not None and stored.has(name_id):
+                name_rows.append(stored.names.raw(name_id))
                 continue
-            if token_ids is None:  # the stored tokens, to share their ids with the new names'
-                held = range(len(stored.tokens)) if stored is not None else range(0)
-                token_ids = {stored._token(i): i for i in held} if stored is not None else {}
-            name_rows.append(_dumps(_name_row(name, token_ids, token_rows)))
+            name = parsed[name_id] if name_id < len(parsed) else None
+            if name is None:
+                name_rows.append(_NULL)
+                continue
+            if ids is None:  # the stored tokens, to share their ids with the new names'
+                ids = _TokenIds(stored._tokens() if stored is not None else [], token_rows)
+            name_rows.append(_dumps(_name_row(name, ids)))
         return cls(Rows.of(token_rows), Rows.of(name_rows))
 
 
-def _name_row(
-    name: ParsedName, token_ids: dict[NameToken, int], token_rows: list[bytes]
-) -> list[Any]:
+class _TokenIds:
+    """Token -> its row in the table being written (a token object is met many times: by
+    identity first, then by value)."""
+
+    def __init__(self, known: list[NameToken], rows: list[bytes]) -> None:
+        self.rows = rows
+        self.by_value: dict[NameToken, int] = {t: i for i, t in enumerate(known)}
+        self.by_object: dict[int, tuple[NameToken, int]] = {}
+
+    def of(self, token: NameToken) -> int:
+        held = self.by_object.get(id(token))
+        if held is not None and held[0] is token:
+            return held[1]
+        found = self.by_value.get(token)
+        if found is None:
+            found = self.by_value[token] = len(self.rows)
+            self.rows.append(_dumps([_plain(getattr(token, f)) for f, _ in _TOKEN_FIELDS]))
+        self.by_object[id(token)] = (token, found)  # the token kept: its id stays its own
+        return found
+
+
+def _name_row(name: ParsedName, ids: _TokenIds) -> list[Any]:
     row: list[Any] = []
     for field_name, _ in _NAME_FIELDS:
         value = getattr(name, field_name)
-        if field_name == "tokens":
-            row.append([_token_id(t, token_ids, token_rows) for t in value])
-        else:
-            row.append(_plain(value))
+        row.append([ids.of(t) for t in value] if field_name == "tokens" else _plain(value))
     return row
-
-
-def _token_id(token: NameToken, token_ids: dict[NameToken, int], token_rows: list[bytes]) -> int:
-    found = token_ids.get(token)
-    if found is None:
-        found = token_ids[token] = len(token_rows)
-        token_rows.append(_dumps([_plain(getattr(token, f)) for f, _ in _TOKEN_FIELDS]))
-    return found
