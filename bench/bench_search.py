@@ -130,26 +130,10 @@ def bench(
     )
     started = time.perf_counter()
     index.warm()
-    parsing = time.perf_counter() - started
     print(
-        f"warmed (every name parsed once, as a running server did after start) in "
-        f"{parsing:.1f} s; resident memory {_rss_mib():,.0f} MiB"
+        f"warmed (every name parsed once, as a running server does after start) in "
+        f"{time.perf_counter() - started:.1f} s; resident memory {_rss_mib():,.0f} MiB"
     )
-    # What `homecoming serve` saves and its workers load: the snapshot with the names parsed.
-    index.save(path, stamp=0)
-    started = time.perf_counter()
-    loaded = PersonIndex.load(path)
-    assert loaded is not None
-    loading = time.perf_counter() - started
-    started = time.perf_counter()
-    loaded[0].warm()
-    reading = time.perf_counter() - started
-    print(
-        f"snapshot with the names parsed {path.stat().st_size / 2**20:,.0f} MiB, loaded in "
-        f"{loading:.2f} s and warmed (parsed names read back) in {reading:.1f} s: "
-        f"{parsing / reading:.0f}x faster than parsing them"
-    )
-    del loaded
     latencies, top1, top10 = [], 0, 0
     for query, _own, person in sample:
         started = time.perf_counter()

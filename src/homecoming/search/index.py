@@ -36,7 +36,6 @@ from homecoming.match.levels import (
 from homecoming.match.model import MatchModel, default_model, name_frequency
 from homecoming.names.parse import ParsedName, parse_name, tokenize
 from homecoming.search.keys import token_key_hashes
-from homecoming.search.parsed import StoredNames
 
 IntArray = npt.NDArray[np.int64]
 # Past this many candidate names for the rarest query word, only the first are scored: a
@@ -69,8 +68,7 @@ SEARCH_STEP_COST = 1.7
 WORD_MASK_FROM = 50_000
 WORD_RECORD_COUNTS = 500_000  # words whose record counts are kept, at most
 WORD_MASKS = 512
-# Names a warm-up parses between two calls of its `pause` (a few milliseconds of work; names
-# the snapshot stored parsed are read back in a fraction of that).
+# Names a warm-up parses between two calls of its `pause` (a few milliseconds of work).
 WARM_BATCH = 64
 SEX_CODES = {"male": 1, "female": 2, "other": 3}
 SEX_NAMES = {code: name for name, code in SEX_CODES.items()}
@@ -153,10 +151,7 @@ class PersonIndex:
         self.entry_order: IntArray = np.zeros(0, np.int64)  # entries sorted by name id
         self.entry_starts: IntArray = np.zeros(1, np.int64)
         self._base_entries = 0
-        # Each name parsed (by name id), once a search compared it or the warm-up reached it:
-        # from the snapshot's stored rows (`_stored`) where it has them, else by `parse_name`.
-        self._parsed: list[ParsedName | None] = []
-        self._stored: StoredNames | None = None
+        self._parsed: list[ParsedName] = []  # filled by warm(): names parsed ahead of search
         self.word_keys: dict[str, tuple[int, ...]] = {}  # every indexed word's key hashes
         self._delta_keys: dict[int, list[int]] = {}
         self._delta_entries: dict[int, list[int]] = {}
@@ -464,12 +459,13 @@ class PersonIndex:
     def warm(self, pause: Callable[[], None] | None = None) -> None:
         """Parse every indexed name once, so no search pays a first comparison's parse, and
         make the commonest words' masks (`_word_members`). `pause` is called between batches
-        of names (a server's requests go first: at 1,000,000 records parsing takes minutes;
-        reading back the names a snapshot stored parsed, seconds)."""
-        for start in range(0, len(self.names), WARM_BATCH):
+        of names (a server's requests go first: at 1,000,000 records this takes minutes)."""
+        while len(self._parsed) < len(self.names):
             if pause is not None:
                 pause()
-            self._parse_range(start, min(start + WARM_BATCH, len(self.names)))
+            start = len(self._parsed)
+            for name_id in range(start, min(start + WARM_BATCH, len(self.names))):
+                self._parsed.append(parse_name(self.names[name_id]))
         sizes = np.diff(self.key_starts)
         common: dict[tuple[int, ...], int] = {}
         for hashes in set(self.word_keys.values()) - {()}:
@@ -482,52 +478,16 @@ class PersonIndex:
         for hashes in sorted(common, key=lambda h: (-common[h], h))[:WORD_MASKS]:
             self._word_mask(hashes)
 
-    def parse_all(self) -> int:
-        """Parse every name not parsed yet, at once (before a snapshot stores them parsed);
-        how many the snapshot loaded did not store parsed."""
-        stored = self._stored
-        new = sum(1 for i in range(len(self.names)) if stored is None or not stored.has(i))
-        for start in range(0, len(self.names), WARM_BATCH):
-            self._parse_range(start, min(start + WARM_BATCH, len(self.names)))
-        return new
-
-    def _parse_range(self, start: int, stop: int) -> None:
-        """Names start..stop-1 parsed: read back from the snapshot's rows at once where it
-        has them, the others parsed."""
-        parsed = self._parsed
-        if len(parsed) < stop:
-            parsed.extend([None] * (len(self.names) - len(parsed)))
-        stored = self._stored
-        if stored is not None and start < len(stored):
-            read = stored.get_many(start, self.names[start:stop])
-            for name_id, found in enumerate(read, start):
-                if parsed[name_id] is None:
-                    parsed[name_id] = found
-        for name_id in range(start, stop):
-            if parsed[name_id] is None:
-                parsed[name_id] = parse_name(self.names[name_id])
-
-    def _parsed_name(self, name_id: int) -> ParsedName:
-        """The name parsed: kept, read back from the snapshot's rows, or parsed now (and kept)."""
-        parsed = self._parsed
-        if name_id < len(parsed):
-            found = parsed[name_id]
-            if found is not None:
-                return found
-        else:
-            parsed.extend([None] * (len(self.names) - len(parsed)))
-        text = self.names[name_id]
-        found = self._stored.get(name_id, text) if self._stored is not None else None
-        if found is None:
-            found = parse_name(text)
-        parsed[name_id] = found
-        return found
+    def _parsed_name(self, name_id: int) -> str | ParsedName:
+        return self._parsed[name_id] if name_id < len(self._parsed) else self.names[name_id]
 
     def _score_names(self, text: str, name_ids: IntArray) -> dict[int, NameEvidence]:
         scored = {}
         query = parse_name(text)
         for name_id in name_ids.tolist():
-            evidence = name_evidence_parsed(query, self._parsed_name(name_id))
+            found = self._parsed_name(name_id)
+            other = found if isinstance(found, ParsedName) else parse_name(found)
+            evidence = name_evidence_parsed(query, other)
             if evidence.name >= MIN_NAME_LEVEL:  # at least one name part agrees
                 scored[name_id] = evidence
         return scored
@@ -746,9 +706,6 @@ class PersonIndex:
             ),
             service_keys=np.array([k for k, _ in services], dtype=np.str_),
             service_entries=np.array([i for _, i in services], dtype=np.int64),
-            # The names parsed so far (all of them after `parse_all`), for the loader to read
-            # back instead of parsing; an older loader ignores them.
-            **StoredNames.write(len(self.names), self._parsed, self._stored).arrays(),
         )
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(".partial")
@@ -793,7 +750,6 @@ class PersonIndex:
                 word: tuple(hashes[a:b])
                 for word, a, b in zip(data["words"].tolist(), starts, bounds, strict=True)
             }
-            index._stored = StoredNames.load(data)
             stamp = int(data["stamp"])
             stamp_hash = str(data["stamp_hash"]) if "stamp_hash" in data.files else ""
         index._base_names = len(index.names)
