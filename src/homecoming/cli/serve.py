@@ -68,6 +68,9 @@ def serve(
         drainer.join(timeout=30)
 
 
+WORKER_HEALTHCHECK_SECONDS = 60
+
+
 def _run_workers(settings: Settings, *, host: str, port: int, count: int, access_log: bool) -> None:
     from homecoming.cli import workers
 
@@ -85,6 +88,10 @@ def _run_workers(settings: Settings, *, host: str, port: int, count: int, access
         access_log=access_log,
         http=NoDelayProtocol,
         timeout_keep_alive=75,
+        # uvicorn's supervisor restarts a worker that answers no health check within this many
+        # seconds (its default, 5, killed busy workers mid-request on a loaded 2-core machine,
+        # at 1,000,000 records on PostgreSQL: docs/operations.md).
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         **proxy_options(settings),
     )
 
