@@ -128,27 +128,3 @@ def test_what_sql_decides_without_python_is_what_the_match_model_says(
             assert value in (-99, wanted), (left, right, found, expected)
         decided += found[0] != -99
     assert decided > 0.4 * len(rows)
-
-
-@pytest.mark.parametrize("workers", [1, 2])
-def test_the_features_stage_hands_the_grader_each_name_as_parsed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
-) -> None:
-    """Forked workers send their parses back; the grader parses none of the names again."""
-    from homecoming.linkage import features as features_module
-    from homecoming.linkage import name_grading
-
-    path = tmp_path / "records.csv"
-    write_csv(generate_dataset(1_500, seed=3), path)
-    monkeypatch.setattr(features_module, "PARALLEL_FROM", 10)
-    features = features_table(read_table(path), workers=workers)
-    texts = [t for t in set(features.column("name_text").to_pylist()) if t]
-    assert texts and set(texts) <= set(name_grading.PARSED)
-    for text in texts:
-        assert name_grading.PARSED[text].parsed == grading_parse(text), text
-    parsed_again: list[str] = []
-    monkeypatch.setattr(name_grading, "grading_parse", lambda text: parsed_again.append(text))
-    grader = NameGrader()
-    for left, right in zip(texts, texts[1:], strict=False):
-        grader.levels(left, right)
-    assert parsed_again == []

@@ -35,13 +35,7 @@ from homecoming.linkage.name_features import (
     pair_hash,
     record_features,
 )
-from homecoming.linkage.name_grading import (
-    GRADING_COLUMNS,
-    PARSED,
-    dump_names,
-    grading_columns,
-    load_names,
-)
+from homecoming.linkage.name_grading import GRADING_COLUMNS, grading_columns
 from homecoming.match.levels import neutral_primary, place_forms, unit_number
 from homecoming.names.parse import name_words, tokenize
 from homecoming.names.token import NameToken, name_token
@@ -242,8 +236,7 @@ def _chunk_table(name: str, values: Sequence[str]) -> Any:
     return _arrow((row_of(v) for v in values), columns)
 
 
-def _chunk_ipc(task: tuple[str, int, int]) -> tuple[bytes, bytes]:
-    """A chunk's table as arrow IPC, and the names it parsed (`name_grading.PARSED`)."""
+def _chunk_ipc(task: tuple[str, int, int]) -> bytes:
     import pyarrow as pa
 
     name, start, end = task
@@ -251,9 +244,7 @@ def _chunk_ipc(task: tuple[str, int, int]) -> tuple[bytes, bytes]:
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, table.schema) as writer:
         writer.write_table(table)
-    parsed = dump_names(PARSED) if PARSED else b""
-    PARSED.clear()
-    return bytes(sink.getvalue()), parsed
+    return bytes(sink.getvalue())
 
 
 def _distinct_tables(table: Any, workers: int | None = None) -> dict[str, Any]:
@@ -275,7 +266,6 @@ def _distinct_tables(table: Any, workers: int | None = None) -> dict[str, Any]:
     # The words' tokens stay until the next run: grading the candidate pairs reads them
     # (`linkage.name_grading`) rather than making every token again in this process.
     _TOKENS.clear()
-    PARSED.clear()
     if parallel:
         name_token("Олександр")  # load the name tables before the fork
         words = _name_words(values)
@@ -310,12 +300,8 @@ def _in_workers(values: dict[str, list[str]], workers: int) -> dict[str, Any]:
     _SHARED = values
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for (name, _, _), (payload, parsed) in zip(
-                tasks, pool.imap(_chunk_ipc, tasks), strict=True
-            ):
+            for (name, _, _), payload in zip(tasks, pool.imap(_chunk_ipc, tasks), strict=True):
                 parts[name].append(pa.ipc.open_stream(payload).read_all())
-                if parsed:
-                    PARSED.update(load_names(parsed))
     finally:
         _SHARED = {}
     return {name: pa.concat_tables(tables) for name, tables in parts.items()}

@@ -21,14 +21,10 @@ checks, on generated records' candidate pairs, that both give the same three lev
 
 from __future__ import annotations
 
-import io
-import os
-import pickle
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
-from homecoming.linkage.name_features import _TOKENS, _token
+from homecoming.linkage.name_features import _token
 from homecoming.match.levels import (
     EXACT,
     NULL,
@@ -85,49 +81,6 @@ def _name(parsed: ParsedName) -> _Name:
     )
 
 
-# Names as the features stage parsed them (`grading_columns`), by text: the grader reads them
-# rather than parsing each name again. Kept until the next run, as the words' tokens are
-# (`name_features._TOKENS`); forked workers send theirs back (`dump_names`, `load_names`).
-PARSED: dict[str, _Name] = {}
-
-
-class _NamePickler(pickle.Pickler):
-    """Pickles names with each word's shared token (`_TOKENS`) sent as its word alone."""
-
-    def __init__(self, file: io.BytesIO, words: dict[int, str]) -> None:
-        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-        self._words = words
-
-    def persistent_id(self, obj: Any) -> str | None:
-        return self._words.get(id(obj)) if type(obj) is NameToken else None
-
-
-class _NameUnpickler(pickle.Unpickler):
-    def persistent_load(self, pid: Any) -> NameToken:
-        return _TOKENS[pid]
-
-
-_WORDS_OF: dict[tuple[int, int], dict[int, str]] = {}
-
-
-def dump_names(names: dict[str, _Name]) -> bytes:
-    """Names (this process's parses) as bytes for the process that forked it."""
-    key = (os.getpid(), len(_TOKENS))
-    words = _WORDS_OF.get(key)
-    if words is None:
-        _WORDS_OF.clear()
-        words = _WORDS_OF[key] = {id(t): w for w, t in _TOKENS.items()}
-    sink = io.BytesIO()
-    _NamePickler(sink, words).dump(names)
-    return sink.getvalue()
-
-
-def load_names(payload: bytes) -> dict[str, _Name]:
-    """`dump_names`' names, their shared tokens this process's own."""
-    found: dict[str, _Name] = _NameUnpickler(io.BytesIO(payload)).load()
-    return found
-
-
 Aligned = list[tuple[int, int, float, str]]
 
 
@@ -150,10 +103,7 @@ class NameGrader:
                 self._names.clear()
                 self._similar.clear()
                 self._grades.clear()
-            found = PARSED.get(text)
-            if found is None:
-                found = _name(grading_parse(text))
-            self._names[text] = found
+            found = self._names[text] = _name(grading_parse(text))
         return found
 
     def levels(self, left: str, right: str) -> Levels:
@@ -323,11 +273,10 @@ _TIE = 1e-9
 
 
 def grading_columns(text: str) -> dict[str, list[int] | None]:
-    """A name's columns for SQL's shortcut (`None` each: the name is not of the shape); the
-    name's parse is kept for the grader (`PARSED`)."""
+    """A name's columns for SQL's shortcut (`None` each: the name is not of the shape)."""
     parsed = grading_parse(text)
     tokens = parsed.tokens
-    name = PARSED[text] = _name(parsed)
+    name = _name(parsed)
     shaped = (
         name.simple
         and len(name.main) == 2
