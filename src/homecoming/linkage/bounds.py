@@ -39,7 +39,10 @@ from homecoming.match.levels import DOB_LEVELS, SERVICE_LEVELS
 # A record's name frequency (frequencies.TF_COLUMN of its name_pair), for blocking to read.
 FREQUENCY_COLUMN = "name_frequency"
 MARGIN = 1e-6
-# sha256 of the comparisons the bound is written for (`fingerprint`).
+# sha256 of the comparisons the bound is written for (`fingerprint` of a LinkageModel's
+# `linker._settings_obj` on the shipped model). When a comparison's levels or SQL change,
+# pruning stops (tests/linkage/test_bounds.py fails): check each bound below against the new
+# levels, then set this to the new fingerprint.
 FINGERPRINT = "c8f373d109a2e5cf94f9f55b467411db052d1fa9a399e6e62a88be92a7dfffd5"
 _SIDE = re.compile(r"\b([a-z][a-z_]*?)_([lr])\b")
 
