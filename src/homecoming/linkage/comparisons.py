@@ -238,23 +238,36 @@ def patronymic_comparison(weights: ComparisonWeights | None = None) -> Any:
     )
 
 
-def date_of_birth_comparison(weights: ComparisonWeights | None = None) -> Any:
-    """Partial dates of birth (SQL twin of match.levels.dob_level)."""
+def date_parts() -> dict[str, str]:
+    """The dates' own conditions the date of birth levels are made of (SQL, both dialects)."""
     y, m, d = "dob_year", "dob_month", "dob_day"
     same_day_month = f"{m}_l = {m}_r and {d}_l = {d}_r"
     one_digit = (
         f"(floor({y}_l / 10) = floor({y}_r / 10)"
         f" or ({y}_l % 10 = {y}_r % 10 and floor({y}_l / 100) = floor({y}_r / 100)))"
     )
-    transposed = f"{y}_l = {y}_r and {m}_l = {d}_r and {d}_l = {m}_r"
-    one_digit_off = f"{same_day_month} and {one_digit}"
-    year_off = f"abs({y}_l - {y}_r) = 1"
-    year_slip = f"{same_day_month} and {year_off}"
+    return {
+        "same_day_month": same_day_month,
+        "transposed": f"{y}_l = {y}_r and {m}_l = {d}_r and {d}_l = {m}_r",
+        "one_digit_off": f"{same_day_month} and {one_digit}",
+        "year_off": f"abs({y}_l - {y}_r) = 1",
+        "year_slip": f"{same_day_month} and abs({y}_l - {y}_r) = 1",
+        "undated": f"{y}_l is null or {y}_r is null",
+    }
+
+
+def date_of_birth_comparison(weights: ComparisonWeights | None = None) -> Any:
+    """Partial dates of birth (SQL twin of match.levels.dob_level)."""
+    y, m = "dob_year", "dob_month"
+    parts = date_parts()
+    same_day_month = parts["same_day_month"]
+    transposed, one_digit_off = parts["transposed"], parts["one_digit_off"]
+    year_off, year_slip = parts["year_off"], parts["year_slip"]
     # Near dates count only where the names agree (match.levels.NameEvidence.agree); no date
     # is no evidence unless a name part is two letters off (NameEvidence.apart).
     agree = _AGREE
     apart = f"coalesce({_NAME}, -1) = {NAMES_APART}"
-    undated = f"{y}_l is null or {y}_r is null"
+    undated = parts["undated"]
     return _graded(
         "date_of_birth",
         DOB_LEVELS,

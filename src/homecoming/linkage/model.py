@@ -80,9 +80,18 @@ class LinkageModel:
         self.engine = engine
         self.link_type: LinkType = "dedupe_only" if len(tables) == 1 else "link_only"
         self.tables = list(tables)  # the feature tables, as explanations need them
+        self.frequencies = frequencies.lookup(self.tables)
+        # On DuckDB, prediction leaves out pairs that cannot reach its floor (`linkage.bounds`),
+        # which reads each record's name frequency at blocking.
+        self._prunes = not isinstance(engine, SparkEngine)
+        inputs = (
+            [_with_frequency(table, self.frequencies) for table in tables]
+            if self._prunes
+            else self.tables
+        )
         self._frames = [
             engine.register(table, f"homecoming_{name}")
-            for table, name in zip(tables, DATASETS, strict=False)
+            for table, name in zip(inputs, DATASETS, strict=False)
         ]
         self._sizes = [int(table.num_rows) for table in tables]
         self.prior = prior_for(self.link_type, self._sizes)
@@ -94,7 +103,7 @@ class LinkageModel:
             self.settings = model_for_dialect(trained, dialect) | {"link_type": self.link_type}
         self.trained = trained is not None
         self.linker = Linker(self._frames, self.settings, log_level=log_level)
-        self.frequencies = frequencies.lookup(self.tables)
+        self._log_level = log_level
         frequencies.register(self.linker, engine, self.frequencies)
         self._levels: dict[str, dict[int, tuple[str, float]]] | None = None
 
@@ -147,10 +156,27 @@ class LinkageModel:
 
     def predict(self, *, threshold: float) -> Any:
         """Scored candidate pairs at or above the threshold, as an arrow table."""
-        frame = self.linker.inference.predict(
+        frame = self._predicting(threshold).inference.predict(
             threshold_match_probability=threshold, warning_mode="never"
         )
         return self.engine.to_arrow(frame)
+
+    def _predicting(self, threshold: float) -> Any:
+        """The linker that predicts: on DuckDB, one whose blocking also requires that a pair
+        may reach `threshold` whatever its names (`linkage.bounds`; the same pairs out)."""
+        from splink import Linker
+
+        from homecoming.linkage import bounds
+
+        condition = bounds.guard(self.linker._settings_obj, threshold) if self._prunes else None
+        if condition is None or threshold <= 0:
+            return self.linker
+        model = self.model_json()
+        rules = model["blocking_rules_to_generate_predictions"]
+        model["blocking_rules_to_generate_predictions"] = bounds.guarded_rules(rules, condition)
+        linker = Linker(self._frames, model, log_level=self._log_level)
+        frequencies.register(linker, self.engine, self.frequencies)
+        return linker
 
     # -- explanations -----------------------------------------------------------------------
 
@@ -226,3 +252,14 @@ def _weight(m: float | None, u: float | None) -> float:
     if not m or not u:
         return 0.0
     return math.log2(m / u)
+
+
+def _with_frequency(table: Any, lookup: Any) -> Any:
+    """A feature table with each record's name frequency (`bounds.FREQUENCY_COLUMN`)."""
+    import pyarrow.compute as pc
+
+    from homecoming.linkage.bounds import FREQUENCY_COLUMN
+
+    where = pc.index_in(table.column(frequencies.COLUMN), value_set=lookup.column(0))
+    found = pc.take(lookup.column(1), where)
+    return table.append_column(FREQUENCY_COLUMN, found)

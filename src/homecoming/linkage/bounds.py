@@ -1,0 +1,208 @@
+"""Candidate pairs that cannot reach a run's floor, whatever their names: never compared.
+
+Grading two names is what a candidate pair costs (Python, `linkage.name_grading`); the other
+comparisons are SQL. A pair's match weight is the prior's weight plus one part per comparison;
+each part is the weight (with its term-frequency adjustment) of one of that comparison's
+levels. For each comparison this module writes SQL for the most its part can be for a pair:
+
+- the names and the patronymic: the largest of their levels' weights (and 0, a side without
+  a name), whatever the names turn out to be, with the pair's own name frequency;
+- the date of birth and the service number, whose levels also read whether the names agree or
+  are two letters apart: the largest weight of a level whose condition on the dates (numbers)
+  holds, whatever the names say;
+- sex, unit and place of birth: their own level, as Splink decides it.
+
+Each part of the sum is at most its bound, so a pair whose bounds add up to less than the
+floor's weight has a match weight under the floor, and `predict(threshold=floor)` leaves it out
+whatever its names' levels are. Such pairs are dropped at blocking (`guarded_rules`): the
+scored pairs, their probabilities and everything after are the same; only the names of pairs
+that could reach the floor are graded. A margin of MARGIN bits covers the order in which
+floating-point sums are added.
+
+The bound is written for the comparisons as they are (`FINGERPRINT`, over every level's
+label and SQL): a model whose comparisons differ (saved by other code, say) is not pruned.
+tests/linkage/test_bounds.py checks the bound against Splink's own weight on every candidate
+pair of generated records, and that pruning is on for the shipped comparisons.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from typing import Any
+
+from homecoming.linkage.comparisons import date_parts
+from homecoming.match.levels import DOB_LEVELS, SERVICE_LEVELS
+
+# A record's name frequency (frequencies.TF_COLUMN of its name_pair), for blocking to read.
+FREQUENCY_COLUMN = "name_frequency"
+MARGIN = 1e-6
+# sha256 of the comparisons the bound is written for (`fingerprint` of a LinkageModel's
+# `linker._settings_obj` on the shipped model). When a comparison's levels or SQL change,
+# pruning stops (tests/linkage/test_bounds.py fails): check each bound below against the new
+# levels, then set this to the new fingerprint.
+FINGERPRINT = "c8f373d109a2e5cf94f9f55b467411db052d1fa9a399e6e62a88be92a7dfffd5"
+_SIDE = re.compile(r"\b([a-z][a-z_]*?)_([lr])\b")
+
+
+def fingerprint(settings: Any) -> str:
+    """What the bound depends on in a Splink settings object: each comparison's name and each
+    level's label, SQL, null flag and term-frequency flag."""
+    described = [
+        [
+            comparison.output_column_name,
+            [
+                [
+                    level.label_for_charts,
+                    level.sql_condition,
+                    bool(level.is_null_level),
+                    bool(level._has_tf_adjustments),
+                ]
+                for level in comparison.comparison_levels
+            ],
+        ]
+        for comparison in settings.comparisons
+    ]
+    return hashlib.sha256(json.dumps(described).encode()).hexdigest()
+
+
+def _sided(sql: str) -> str:
+    """Comparison SQL (column_l, column_r) as blocking SQL (l."column", r."column")."""
+    return _SIDE.sub(lambda m: f'{m.group(2)}."{m.group(1)}"', sql)
+
+
+def _num(value: float) -> str:
+    return f"cast({value!r} as double)"
+
+
+def _tf_weight(level: Any, levels: list[Any]) -> str | None:
+    """SQL for a level's weight with Splink's term-frequency adjustment (None: no adjustment)."""
+    if (
+        level.comparison_vector_value == -1
+        or not level._has_tf_adjustments
+        or level._tf_adjustment_weight == 0
+        or level._is_else_level
+    ):
+        return None
+    left, right = f'l."{FREQUENCY_COLUMN}"', f'r."{FREQUENCY_COLUMN}"'
+    log2_u = math.log2(level._u_probability_corresponding_to_exact_match(levels))
+    frequency = (
+        f"greatest(coalesce({left}, {right}), coalesce({right}, {left}),"
+        f" {_num(level._tf_minimum_u_value)})"
+    )
+    return (
+        f"(case when coalesce({left}, {right}) is null then {_num(level._match_weight)}"
+        f" else {_num(level._match_weight)} + {_num(level._tf_adjustment_weight)}"
+        f" * ({_num(log2_u)} - log2({frequency})) end)"
+    )
+
+
+def _any_level(comparison: Any) -> str:
+    """The most any level of a comparison can weigh (names: with the pair's frequency)."""
+    levels = list(comparison.comparison_levels)
+    constant = max(0.0, *(level._match_weight for level in levels))
+    adjusted = [sql for level in levels if (sql := _tf_weight(level, levels)) is not None]
+    return f"greatest({', '.join([_num(constant), *adjusted])})" if adjusted else _num(constant)
+
+
+def _own_level(comparison: Any) -> str:
+    """A comparison that reads nothing of the names: its level's weight, as Splink decides."""
+    branches = []
+    for level in comparison.comparison_levels:
+        weight = _num(0.0 if level.is_null_level else level._match_weight)
+        if level._is_else_level:
+            branches.append(f"else {weight}")
+        else:
+            branches.append(f"when {_sided(level.sql_condition)} then {weight}")
+    return f"(case {' '.join(branches)} end)"
+
+
+def _weights(comparison: Any) -> list[float]:
+    """Weights of the levels after the null level, in the order of their labels."""
+    return [level._match_weight for level in comparison.comparison_levels[1:]]
+
+
+def _date_of_birth(comparison: Any) -> str:
+    w = _weights(comparison)
+    parts = {name: f"({_sided(sql)})" for name, sql in date_parts().items()}
+    year, month = 'l."dob_year" = r."dob_year"', 'l."dob_month" = r."dob_month"'
+    unknown_month = 'l."dob_month" is null or r."dob_month" is null'
+    possible = [  # each level's condition on the dates alone (DOB_LEVELS' order)
+        f"{year} and {parts['same_day_month']}",
+        parts["transposed"],
+        f"{parts['one_digit_off']} or {parts['year_slip']}",
+        f"{year} and {month}",
+        f"{year} and ({unknown_month})",
+        year,
+        parts["year_off"],
+        f"{parts['transposed']} or {parts['one_digit_off']} or {parts['year_off']}",
+    ]
+    # DOB_LEVELS: the levels above, "no date, and a name apart", "different" (else).
+    cases = [
+        f"case when {sql} then {_num(weight)} end"
+        for sql, weight in zip(possible, w[: len(DOB_LEVELS) - 2], strict=True)
+    ]
+    undated = max(0.0, w[len(possible)])  # missing (0) or "no date, and a name apart"
+    return (
+        f"(case when {parts['undated']} then {_num(undated)}"
+        f" else greatest({_num(w[-1])}, {', '.join(cases)}) end)"
+    )
+
+
+def _service_number(comparison: Any) -> str:
+    # SERVICE_LEVELS: agrees, one edit apart, agrees in conflict, differs (else).
+    same, one_edit, conflict, differs = _weights(comparison)[: len(SERVICE_LEVELS)]
+    left, right = 'l."service_number"', 'r."service_number"'
+    return (
+        f"(case when {left} is null or {right} is null then {_num(0.0)}"
+        f" else greatest({_num(differs)},"
+        f" case when {left} = {right} then {_num(max(same, conflict))} end,"
+        f" case when levenshtein({left}, {right}) <= 1 then {_num(max(one_edit, conflict))} end)"
+        " end)"
+    )
+
+
+_BOUNDS = {
+    "name": _any_level,
+    "patronymic": _any_level,
+    "date_of_birth": _date_of_birth,
+    "sex": _own_level,
+    "service_number": _service_number,
+    "unit": _own_level,
+    "place_of_birth": _own_level,
+}
+
+
+def guard(settings: Any, floor: float) -> str | None:
+    """Blocking SQL true for every pair that may reach `floor` (None: no bound for this model)."""
+    from splink.internals.misc import prob_to_match_weight
+
+    if fingerprint(settings) != FINGERPRINT:
+        return None
+    comparisons = list(settings.comparisons)
+    if sorted(c.output_column_name for c in comparisons) != sorted(_BOUNDS):
+        return None
+    for comparison in comparisons:
+        for level in comparison.comparison_levels:
+            if level._match_weight is None:
+                return None
+    prior = prob_to_match_weight(settings._probability_two_random_records_match)
+    need = prob_to_match_weight(floor) - prior - MARGIN
+    bounds = [_BOUNDS[c.output_column_name](c) for c in comparisons]
+    return f"({' + '.join(bounds)}) >= {_num(need)}"
+
+
+def bound_sql(settings: Any) -> str | None:
+    """SQL for a pair's most possible match weight without the prior (for tests)."""
+    if fingerprint(settings) != FINGERPRINT:
+        return None
+    return " + ".join(_BOUNDS[c.output_column_name](c) for c in settings.comparisons)
+
+
+def guarded_rules(rules: list[dict[str, Any]], condition: str) -> list[dict[str, Any]]:
+    """Blocking rules (a saved model's dicts) that also require `condition`."""
+    return [
+        rule | {"blocking_rule": f"({rule['blocking_rule']}) and ({condition})"} for rule in rules
+    ]
