@@ -248,29 +248,13 @@ def test_a_service_number_against_names_and_years_that_disagree() -> None:
         Facts("Шведченко Петро", service_number=number),
         Facts("Шведченко Леонід", D(1964, 3, 18), service_number=number),
     )
-    two_slips, _ = compare_facts(
-        Facts("Шведченко Леонід Зіновійович", D(1962, 3, 18), service_number=number),
-        Facts("Швндченко Леонід", D(1963, 3, 18), service_number=number),
-    )
-    slip_other_day, _ = compare_facts(
-        Facts("Шведченко Леонід Зіновійович", D(1962, 3, 18), service_number=number),
-        Facts("Швндченко Леонід", D(1963, 4, 18), service_number=number),
-    )
-    slips_another_father, _ = compare_facts(
-        Facts("Шведченко Леонід Зіновійович", D(1962, 3, 18), service_number=number),
-        Facts("Швндченко Леонід Петрович", D(1963, 3, 18), service_number=number),
-    )
     label = {v: SERVICE_LEVELS[len(SERVICE_LEVELS) - 1 - v] for v in range(len(SERVICE_LEVELS))}
-    assert label[slips_another_father["service_number"]] == SERVICE_LEVELS[2]
     assert label[agrees["service_number"]] == "service number agrees"
     assert label[copied["service_number"]] == SERVICE_LEVELS[2]
     # A near name with the number and no date to tell: the same man misspelt.
     assert label[no_date["service_number"]] == "service number agrees"
     # A brother's row: the family name, another given name, no date to tell.
     assert label[brother_no_date["service_number"]] == SERVICE_LEVELS[2]
-    # A slip in the name and a slip in the year, day and month exact: one man written twice.
-    assert label[two_slips["service_number"]] == "service number agrees"
-    assert label[slip_other_day["service_number"]] == SERVICE_LEVELS[2]
 
 
 @pytest.mark.parametrize(

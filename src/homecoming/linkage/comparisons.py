@@ -20,7 +20,6 @@ from homecoming.match.levels import (
     PLACE_LEVELS,
     SERVICE_LEVELS,
     SEX_LEVELS,
-    SLIP,
     UNIT_CODE,
     UNIT_LEVELS,
     vector_value,
@@ -305,21 +304,12 @@ def _simple(
 def service_number_comparison(weights: ComparisonWeights | None = None) -> Any:
     """Service numbers: the same, one edit apart, or either in conflict with the names and
     dates (SQL twin of match.levels.service_level and service_conflict)."""
-    y, m, d = "dob_year", "dob_month", "dob_day"
-    one_digit = (
-        f"(floor({y}_l / 10) = floor({y}_r / 10)"
-        f" or ({y}_l % 10 = {y}_r % 10 and floor({y}_l / 100) = floor({y}_r / 100)))"
-    )
-    year_slip = (
-        f"coalesce({m}_l = {m}_r and {d}_l = {d}_r and (abs({y}_l - {y}_r) = 1 or {one_digit}),"
-        " false)"
-    )
+    y = "dob_year"
     name = f"coalesce({_NAME}, -1)"
     disagree = ", ".join(str(level) for level in NAMES_DISAGREE)
     conflict = (
         f"not ({_AGREE}) and ((({y}_l is null or {y}_r is null) and {name} in ({disagree}))"
-        f" or (coalesce({y}_l <> {y}_r, false) and not ({name} = {SLIP}"
-        f" and coalesce({_PATRONYMIC}, -1) <> 0 and {year_slip})))"
+        f" or coalesce({y}_l <> {y}_r, false))"
     )
     near = (
         "(service_number_l = service_number_r"
