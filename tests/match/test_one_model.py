@@ -94,6 +94,7 @@ RIGHT = [
         service_number="ВС190452",
         date_of_birth=PartialDate(1982, 2, 7),
     ),
+    InputRecord("b12", full_name="OLEH PROKOPOVYCH"),
     InputRecord(
         "b10",
         full_name="Кравець Назар Степанович",
