@@ -320,10 +320,10 @@ def with_alias(name: ParsedName, alias: str) -> ParsedName:
 
 
 def family_reading(name: ParsedName) -> ParsedName | None:
-    """A two-word name whose second part parsing took for a patronymic, read with that word as
-    the family name instead ("OLEH PROKOPOVYCH", "Іван Петрович": Прокопович, Петрович,
-    Карпович are family names too, and a list's name rarely lacks one); None for any other
-    name. The patronymic reading stays: `compare` takes the better of the two."""
+    """A two-word name one of whose words parsing took for a patronymic, read with that word as
+    the family name and the other as the given name ("OLEH PROKOPOVYCH", "Іван Петрович":
+    Прокопович, Петрович, Карпович are family names too, and a list's name rarely lacks one);
+    None for any other name. The patronymic reading stays: `compare` takes the better one."""
     from dataclasses import replace
 
     if len(name.tokens) != 2 or name.aliases:
@@ -335,13 +335,12 @@ def family_reading(name: ParsedName) -> ParsedName | None:
     family = replace(name.tokens[at], patronymic=False, groups=frozenset())
     tokens = tuple(family if i == at else t for i, t in enumerate(name.tokens))
     roles = tuple("family" if i == at else "given" for i in range(2))
-    given = name.given or name.family or name.tokens[1 - at].text
     return replace(
         name,
         tokens=tokens,
         roles=roles,
-        family=name.patronymic,
-        given=given if isinstance(given, tuple) else (given,),
+        family=(name.tokens[at].text,),
+        given=(name.tokens[1 - at].text,),
         patronymic=(),
     )
 
