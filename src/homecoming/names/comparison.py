@@ -137,6 +137,11 @@ def edit_similarity(a: NameToken, b: NameToken) -> float:
         # that differs costs half an edit.
         loose = min(OSA.distance(x, y) for x in a.vowelless for y in b.vowelless)
         dist = (dist + loose) / 2
+    return _distance_similarity(a, b, dist)
+
+
+def _distance_similarity(a: NameToken, b: NameToken, dist: float) -> float:
+    """Similarity of two tokens `dist` edits apart."""
     # Length as written: common forms shorten digraphs (sch -> S) and would punish them twice.
     longest = max(a.length, b.length, len(a.primary), len(b.primary), 1)
     cost = EDIT_COST if a.script == b.script else CROSS_SCRIPT_EDIT_COST
@@ -150,10 +155,7 @@ def _other_form_similarity(a: NameToken, b: NameToken) -> float:
     left, right = a.forms | a.other_forms, b.forms | b.other_forms
     if len(left) * len(right) > 16:
         return 0.0
-    dist = min(OSA.distance(x, y) for x in left for y in right)
-    longest = max(a.length, b.length, len(a.primary), len(b.primary), 1)
-    cost = EDIT_COST if a.script == b.script else CROSS_SCRIPT_EDIT_COST
-    return max(0.0, 1.0 - cost * dist / longest)
+    return _distance_similarity(a, b, min(OSA.distance(x, y) for x in left for y in right))
 
 
 def _one_deleted(word: str) -> set[str]:
