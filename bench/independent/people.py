@@ -22,6 +22,7 @@ from .render import ru_to_uk, uk_to_ru
 # test7: a sixth, frozen on 2026-12-04 (evening) before the round after test6 was read.
 # test8: a seventh, frozen on 2026-12-04 (late) before the round after test7 was read.
 # test9: an eighth, frozen on 2026-12-05 before the round after test8 was read.
+# test10: a ninth, frozen on 2026-12-06 before the round after test9 was read.
 SPLITS: dict[str, int] = {
     "dev": 20261013,
     "test": 7919,
@@ -32,14 +33,15 @@ SPLITS: dict[str, int] = {
     "test7": 70412207,
     "test8": 80412231,
     "test9": 91205219,
+    "test10": 10120619,
 }
 
 
 def in_split(name: str, split: str) -> bool:
     """Hash buckets: 0-1 are held-out names, 2-3 dev-only, the rest shared.
 
-    A held-out split (test, test3 … test9) never draws a dev-only name, so names seen while
-    tuning are only the shared ones. test3 to test9 also each leave out their own salted
+    A held-out split (test, test3 … test10) never draws a dev-only name, so names seen while
+    tuning are only the shared ones. test3 to test10 also each leave out their own salted
     quarter of the shared names that the test split could draw, so their pools differ from
     test's and from each other as well as their seeds.
     """
@@ -48,7 +50,7 @@ def in_split(name: str, split: str) -> bool:
         return bucket not in (0, 1)
     if bucket in (2, 3):
         return False
-    if split in ("test3", "test4", "test5", "test6", "test7", "test8", "test9") and bucket >= 4:
+    if split in ("test3", "test4", "test5", "test6", "test7", "test8", "test9", "test10") and bucket >= 4:
         return int(hashlib.sha256(f"{split}:{name}".encode()).hexdigest(), 16) % 4 != 0
     return True
 
