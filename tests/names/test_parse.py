@@ -94,12 +94,21 @@ def test_a_word_known_or_shaped_as_a_surname_is_the_family_name(text: str, famil
         "Андрієвич Максим Ілліч",  # a registry's fields one after another
         "Мисакович Кирило Кузьмич",
         "Бернатович Денис Фомич",
+        # ... or one no table knows, mistyped: read as "patronymic, given, family" before
+        "Базилевич Ярема Валегтинович",
+        "Василевич Борис Дмитровтч",
+        "VASYLEVYCH BORYS DMYTROVTCH",
     ],
 )
 def test_a_family_name_shaped_as_a_patronymic_before_a_short_patronymic(text: str) -> None:
-    """The first word ends as a patronymic does, the last is a short one (Ілліч, Кузьмич):
-    the last is the patronymic, the first the family name."""
+    """The first word ends as a patronymic does, the last is a short one (Ілліч, Кузьмич) or
+    a mistyped one: the last is the patronymic, the first the family name (no order of a
+    name's parts puts the patronymic first)."""
     assert parse_name(text).roles == ("family", "given", "patronymic")
+
+
+def test_a_known_given_name_last_is_not_read_as_the_patronymic() -> None:
+    assert parse_name("Петрович Іван Андрій").roles[2] != "patronymic"
 
 
 @pytest.mark.parametrize(

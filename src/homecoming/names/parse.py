@@ -258,15 +258,18 @@ def _patronymic_by_position(tokens: list[NameToken]) -> list[NameToken]:
 
 
 def _short_patronymic_after_a_family_shaped_so(tokens: list[NameToken]) -> list[NameToken]:
-    """ "Андрієвич Максим Ілліч", "Мисакович Кирило Кузьмич": a family name shaped as a
-    patronymic first and a short patronymic (Ілліч, Кузьмич, Фомич) last, as the registry's
-    fields are written one after another. The last word is the patronymic, the first the family
-    name (`_surname_shaped_as_patronymic` then has one patronymic to place)."""
+    """ "Андрієвич Максим Ілліч", "Мисакович Кирило Кузьмич", "Базилевич Ярема Валегтинович",
+    "Василевич Борис Дмитровтч": a family name shaped as a patronymic first, then the given name,
+    and last a patronymic no table knows (a short one, Ілліч, Кузьмич, Фомич, or one mistyped),
+    as the registry's fields are written one after another. No order of a name's parts puts the
+    patronymic first: the last word is the patronymic, the first the family name
+    (`_surname_shaped_as_patronymic` then has one patronymic to place). A known given name last
+    ("Петрович Іван Андрій") is not read so."""
     first, last = tokens[0], tokens[-1]
     if len(tokens) != 3 or not first.patronymic or last.patronymic or tokens[1].patronymic:
         return tokens
     fathers = short_father_name_ids(last)
-    if not fathers:
+    if not fathers and (last.initial or tokens[1].initial or _is_known_given(last)):
         return tokens
     return [
         replace(first, patronymic=False, groups=frozenset()),
