@@ -105,11 +105,12 @@ def test_the_table_agrees_with_record_features_on_generated_records(
     generated_csv: Callable[[int, int], Path],
 ) -> None:
     """The distinct-value table and the per-record reference give the same keys and forms."""
-    from homecoming.linkage.features import _HASH_MASK, features_table, pair_hash
+    from homecoming.linkage.features import features_table, pair_hash
     from homecoming.linkage.inputs import read_records
+    from homecoming.names.blocking import key_hash
 
     def hashed(forms: object) -> list[int]:
-        return sorted({hash(f) & _HASH_MASK for f in forms or ()})  # type: ignore[attr-defined]
+        return sorted({key_hash(f) for f in forms or ()})  # type: ignore[attr-defined]
 
     records = read_records(generated_csv(1500, 5))
     table = features_table(records).to_pylist()
@@ -120,14 +121,14 @@ def test_the_table_agrees_with_record_features_on_generated_records(
         for column in ("family_primary", "given_primary", "dob_iso", "name_text"):
             assert row[column] == expected[column], (record, column)
         pairs = {
-            pair_hash(hash(a) & _HASH_MASK, hash(b) & _HASH_MASK)
+            pair_hash(key_hash(a), key_hash(b))
             for a, b in (key.split("|") for key in expected["bk_names"] or ())
         }
         assert set(row["bk_names"] or ()) == pairs, record
         assert len(row["bk_name_dob"] or ()) == len(expected["bk_name_dob"] or ())
         assert sorted(row["bk_family"] or ()) == hashed(expected["bk_family"]), record
         given_patronymic = {
-            pair_hash(hash(k) & _HASH_MASK, hash(form) & _HASH_MASK)
+            pair_hash(key_hash(k), key_hash(form))
             for k, form in (key.split("|") for key in expected["bk_given_patronymic"] or ())
         }
         assert set(row["bk_given_patronymic"] or ()) == given_patronymic, record

@@ -6,6 +6,8 @@ import os
 import sys
 import tempfile
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, Literal
 
 from homecoming.errors import HomecomingError
@@ -39,6 +41,11 @@ class LinkageEngine(ABC):
     def close(self) -> None:  # noqa: B027 - engines with nothing to release need not override
         """Release what the engine holds."""
 
+    @contextmanager
+    def repeatable(self) -> Iterator[None]:
+        """Work whose floating-point sums must come out the same bytes on every run."""
+        yield
+
 
 class DuckDBEngine(LinkageEngine):
     """DuckDB in this process, in memory: nothing to set up."""
@@ -61,6 +68,17 @@ class DuckDBEngine(LinkageEngine):
     @property
     def db_api(self) -> Any:
         return self._api
+
+    @contextmanager
+    def repeatable(self) -> Iterator[None]:
+        """One thread: DuckDB's parallel aggregates add in whatever order threads finish, so
+        EM's sums (and through them m, the weights and the links) moved from run to run."""
+        threads = self._con.execute("select current_setting('threads')").fetchall()[0][0]
+        self._con.execute("set threads = 1")
+        try:
+            yield
+        finally:
+            self._con.execute(f"set threads = {int(threads)}")
 
     def close(self) -> None:
         self._con.close()

@@ -125,13 +125,14 @@ class LinkageModel:
         from splink import block_on
 
         if em:
-            for columns in TRAINING_COLUMNS:
-                self.linker.training.estimate_parameters_using_expectation_maximisation(
-                    block_on(*columns),
-                    estimate_without_term_frequencies=True,
-                    fix_u_probabilities=True,
-                    max_pairs=em_max_pairs,
-                )
+            with self.engine.repeatable():
+                for columns in TRAINING_COLUMNS:
+                    self.linker.training.estimate_parameters_using_expectation_maximisation(
+                        block_on(*columns),
+                        estimate_without_term_frequencies=True,
+                        fix_u_probabilities=True,
+                        max_pairs=em_max_pairs,
+                    )
         same = [j for j in judgements if j.same]
         if same:
             self._train_from_judgements(same)

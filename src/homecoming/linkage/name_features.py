@@ -13,7 +13,7 @@ from typing import Any
 from homecoming.domain.record import service_number_key
 from homecoming.linkage.inputs import InputRecord
 from homecoming.match.levels import neutral_primary, place_forms, unit_number
-from homecoming.names.blocking import skeleton
+from homecoming.names.blocking import key_hash, skeleton
 from homecoming.names.parse import assign_roles, tokenize
 from homecoming.names.token import NameToken, name_token
 
@@ -187,7 +187,7 @@ def record_features(record: InputRecord) -> dict[str, Any]:
 
 def _hashes(forms: Iterable[str]) -> list[int] | None:
     """Forms as 64-bit hashes, sorted (the lists Splink intersects)."""
-    return sorted({hash(f) & _HASH_MASK for f in forms}) or None
+    return sorted({key_hash(f) for f in forms}) or None
 
 
 def pair_hash(left: int, right: int) -> int:
@@ -209,7 +209,7 @@ _PAIR_SQL = f"((least(a, b)::hugeint * {_PAIR_FACTOR} + greatest(a, b)) % {_HASH
 
 def _pair_hashes(part_keys: Sequence[frozenset[str]]) -> list[int] | None:
     """Hashed keys of every two different name parts (as `_pair_keys`, in integers)."""
-    hashed = [{hash(k) & _HASH_MASK for k in keys} for keys in part_keys]
+    hashed = [{key_hash(k) for k in keys} for keys in part_keys]
     found = {
         pair_hash(a, b)
         for i, left in enumerate(hashed)

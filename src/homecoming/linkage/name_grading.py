@@ -34,6 +34,7 @@ from homecoming.match.levels import (
     aligned_grade,
     name_evidence_parsed,
 )
+from homecoming.names.blocking import key_hash
 from homecoming.names.comparison import token_similarity
 from homecoming.names.parse import ParsedName, parse_name, readings
 from homecoming.names.token import NameToken
@@ -263,7 +264,6 @@ def _may_spell(x: NameToken, y: NameToken) -> bool:
 
 # The columns each distinct name as written gets (`grading_columns`), all hashed forms.
 GRADING_COLUMNS = ("grade_first", "grade_second", "grade_patronymic", "spell_first", "spell_second")
-_HASH_MASK = (1 << 63) - 1
 _SCRIPTS = frozenset({"latin", "cyrillic"})
 # Learned spellings of one Cyrillic word that score as its best: past this many, the word's
 # names are left to Python.
@@ -303,7 +303,7 @@ def _meets(key: str, forms: frozenset[str]) -> list[int]:
     """Hashes two words share exactly when they are the same word (`key`) or share a common
     form (a transliteration): what makes `token_similarity` 1.0 for Latin and Cyrillic words
     other than the learned model's best spelling."""
-    return sorted({hash("\0" + key) & _HASH_MASK} | {hash(f) & _HASH_MASK for f in forms})
+    return sorted({key_hash("\0" + key)} | {key_hash(f) for f in forms})
 
 
 def _spellings(token: NameToken) -> list[int] | None:
@@ -313,14 +313,14 @@ def _spellings(token: NameToken) -> list[int] | None:
     if not token.letters:
         return []
     if token.script == "latin":
-        return [hash("\1" + token.letters) & _HASH_MASK]
+        return [key_hash("\1" + token.letters)]
     return _best_spelling_hashes(token.letters)
 
 
 @lru_cache(maxsize=400_000)
 def _best_spelling_hashes(letters: str) -> list[int] | None:
     found = best_spellings(letters)
-    return None if found is None else sorted({hash("\1" + s) & _HASH_MASK for s in found})
+    return None if found is None else sorted({key_hash("\1" + s) for s in found})
 
 
 @lru_cache(maxsize=400_000)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import lru_cache
 
@@ -11,6 +12,16 @@ from homecoming.names.token import NameToken, name_token
 
 _VOWELS = re.compile(r"[aeiou]")
 _REPEATS = re.compile(r"(.)\1+")
+
+
+def key_hash(key: str) -> int:
+    """A key as a 63-bit integer, the same in every process and on every run.
+
+    Python's `hash()` of a string is salted per process: a search snapshot saved by one process
+    is read by another, and batch linkage chooses the key EM blocks on as the least of a
+    record's hashed keys, so with `hash()` EM trained on other pairs and learnt another model
+    each run."""
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little") >> 1
 
 
 def skeleton(form: str) -> str:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from functools import lru_cache
 
-from homecoming.names.blocking import token_keys
+from homecoming.names.blocking import key_hash, token_keys
 from homecoming.names.token import name_token
 
 
@@ -19,9 +18,4 @@ def token_key_hashes(word: str) -> tuple[int, ...]:
     if not token.patronymic:
         # Name groups reach diminutives and other languages' forms: Sasha ~ Oleksandr.
         found |= {f"g:{group}" for group in token.groups}
-    return tuple(sorted({_stable_hash(k) for k in found}))
-
-
-def _stable_hash(key: str) -> int:
-    # Python's hash() changes between processes; snapshots need the same value every time.
-    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little") >> 1
+    return tuple(sorted({key_hash(k) for k in found}))
