@@ -50,7 +50,10 @@ def in_split(name: str, split: str) -> bool:
         return bucket not in (0, 1)
     if bucket in (2, 3):
         return False
-    if split in ("test3", "test4", "test5", "test6", "test7", "test8", "test9", "test10") and bucket >= 4:
+    if (
+        split in ("test3", "test4", "test5", "test6", "test7", "test8", "test9", "test10")
+        and bucket >= 4
+    ):
         return int(hashlib.sha256(f"{split}:{name}".encode()).hexdigest(), 16) % 4 != 0
     return True
 

@@ -190,7 +190,6 @@ GIVEN = [
 ]
 
 
-
 _TRAINED = """
 import json, logging, sys
 from pathlib import Path
