@@ -45,7 +45,9 @@ _MODEL = typer.Option(
 _EM = typer.Option(
     "--em",
     help="Refine the shipped model's m by expectation maximisation on this data "
-    "(thousands of rows at least); without it the shipped model scores as it is",
+    "(thousands of rows at least); without it the shipped model scores as it is. "
+    "Compare with and without: where many different people share names, EM learns that "
+    "namesakes match (docs/linkage.md)",
 )
 _SAVE_MODEL = typer.Option(
     "--save-model", dir_okay=False, help="Write the trained model (Splink settings JSON) here"
