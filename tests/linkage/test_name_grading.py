@@ -128,3 +128,56 @@ def test_what_sql_decides_without_python_is_what_the_match_model_says(
             assert value in (-99, wanted), (left, right, found, expected)
         decided += found[0] != -99
     assert decided > 0.4 * len(rows)
+
+
+def reference_columns(text: str) -> dict[str, list[int] | None]:
+    """`grading_columns` as first written: from the full parse and `_name`'s shape."""
+    from homecoming.linkage.name_grading import (
+        _SCRIPTS,
+        GRADING_COLUMNS,
+        _meets,
+        _name,
+        _spellings,
+    )
+    from homecoming.names.parse import readings
+
+    parsed = grading_parse(text)
+    tokens = parsed.tokens
+    name = _name(parsed)
+    simple = bool(name.main) and len(readings(parsed)) == 1 and not any(t.initial for t in tokens)
+    assert name.simple == simple, text
+    shaped = (
+        simple
+        and len(name.main) == 2
+        and len(name.patronymics) <= 1
+        and all(t.script in _SCRIPTS for t in tokens)
+    )
+    spelled = [_spellings(tokens[i]) for i in name.main] if shaped else []
+    if not shaped or any(s is None for s in spelled):
+        return dict.fromkeys(GRADING_COLUMNS)
+    first, second = (tokens[i] for i in name.main)
+    patronymic = tokens[name.patronymics[0]] if name.patronymics else None
+    return {
+        "grade_first": _meets(first.key, first.forms),
+        "grade_second": _meets(second.key, second.forms),
+        "grade_patronymic": _meets(patronymic.key, patronymic.forms) if patronymic else None,
+        "spell_first": spelled[0],
+        "spell_second": spelled[1],
+    }
+
+
+def test_grading_columns_are_those_of_the_full_parse(
+    candidate_pairs: list[tuple[str, str]],
+) -> None:
+    """`grading_columns` finds the shape without the roles: the same columns as from the full
+    parse, on generated names and the written cases (bracketed nicknames, initials, a lone
+    patronymic, other scripts)."""
+    from homecoming.linkage.name_grading import grading_columns
+
+    texts = sorted({n for pair in candidate_pairs for n in pair} | set(filter(None, NAMES)))
+    shaped = 0
+    for text in texts:
+        columns = grading_columns(text)
+        assert columns == reference_columns(text), text
+        shaped += columns["grade_first"] is not None
+    assert 0.3 * len(texts) < shaped < len(texts)

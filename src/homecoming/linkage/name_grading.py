@@ -35,7 +35,14 @@ from homecoming.match.levels import (
     name_evidence_parsed,
 )
 from homecoming.names.comparison import token_similarity
-from homecoming.names.parse import ParsedName, parse_name, readings
+from homecoming.names.parse import (
+    ParsedName,
+    family_reading,
+    name_words,
+    parse_name,
+    split_aliases,
+    tokens_of_words,
+)
 from homecoming.names.token import NameToken
 from homecoming.names.tuning import INITIAL, SAME, TRANSLITERATION
 
@@ -67,18 +74,26 @@ class _Name:
 def _name(parsed: ParsedName) -> _Name:
     tokens = parsed.tokens
     main = tuple(i for i, t in enumerate(tokens) if not t.patronymic)
+    # `parsed.role_of`, read once per token.
+    roles = [parsed.role_of(i) for i in range(len(tokens))]
     return _Name(
         parsed=parsed,
-        simple=bool(main) and len(readings(parsed)) == 1 and not any(t.initial for t in tokens),
+        simple=bool(main) and _one_reading(parsed) and not any(t.initial for t in tokens),
         main=main,
         patronymics=tuple(i for i, t in enumerate(tokens) if t.patronymic),
         main_tokens=tuple(tokens[i] for i in main),
         keys=tuple(t.key for t in tokens),
         patronymic_pair=tuple(
-            t.patronymic or parsed.role_of(i) == "patronymic" for i, t in enumerate(tokens)
+            t.patronymic or role == "patronymic" for t, role in zip(tokens, roles, strict=True)
         ),
-        family=tuple(parsed.role_of(i) == "family" for i in range(len(tokens))),
+        family=tuple(role == "family" for role in roles),
     )
+
+
+def _one_reading(parsed: ParsedName) -> bool:
+    """`len(parse.readings(parsed)) == 1`, without making the other readings: one per
+    bracketed nickname, one for a two-word name's patronymic read as its family name."""
+    return not parsed.aliases and family_reading(parsed) is None
 
 
 Aligned = list[tuple[int, int, float, str]]
@@ -274,20 +289,14 @@ _TIE = 1e-9
 
 def grading_columns(text: str) -> dict[str, list[int] | None]:
     """A name's columns for SQL's shortcut (`None` each: the name is not of the shape)."""
-    parsed = grading_parse(text)
-    tokens = parsed.tokens
-    name = _name(parsed)
-    shaped = (
-        name.simple
-        and len(name.main) == 2
-        and len(name.patronymics) <= 1
-        and all(t.script in _SCRIPTS for t in tokens)
-    )
-    spelled = [_spellings(tokens[i]) for i in name.main] if shaped else []
+    tokens, shaped = _shape(text)
+    main = [t for t in tokens if not t.patronymic]
+    patronymics = [t for t in tokens if t.patronymic]
+    spelled = [_spellings(t) for t in main] if shaped else []
     if not shaped or any(s is None for s in spelled):
         return dict.fromkeys(GRADING_COLUMNS)
-    first, second = (tokens[i] for i in name.main)
-    patronymic = tokens[name.patronymics[0]] if name.patronymics else None
+    first, second = main
+    patronymic = patronymics[0] if patronymics else None
     return {
         "grade_first": _meets(first.key, first.forms),
         "grade_second": _meets(second.key, second.forms),
@@ -296,6 +305,26 @@ def grading_columns(text: str) -> dict[str, list[int] | None]:
         "spell_first": spelled[0],
         "spell_second": spelled[1],
     }
+
+
+def _shape(text: str) -> tuple[list[NameToken], bool]:
+    """The tokens `grading_parse(text)` gives, and whether the name is of the shape SQL's
+    shortcut reads: one reading (`_Name.simple`), two name parts, at most one patronymic, Latin
+    or Cyrillic words only. Found without the roles (the shape does not read them): a name of
+    two parts and no bracketed nickname has one reading (`parse.family_reading` reads only a
+    name of one part and a patronymic)."""
+    bare, aliases = split_aliases(text)
+    raw, fathers = name_words(bare)
+    tokens = tokens_of_words(raw, fathers=fathers, token=_token)
+    patronymics = sum(1 for t in tokens if t.patronymic)
+    shaped = (
+        not aliases
+        and len(tokens) - patronymics == 2
+        and patronymics <= 1
+        and not any(t.initial for t in tokens)
+        and all(t.script in _SCRIPTS for t in tokens)
+    )
+    return tokens, shaped
 
 
 @lru_cache(maxsize=400_000)

@@ -203,10 +203,22 @@ def roles_of_words(
 
     `fathers` are the indices of words a particle marks as fathers' names (bin, ibn).
     """
+    tokens = tokens_of_words(raw, fathers=fathers, token=token)
+    return tokens, _roles(tokens, _order(tokens, raw, text, order_hint))
+
+
+def tokens_of_words(
+    raw: list[str],
+    *,
+    fathers: set[int] | frozenset[int] = frozenset(),
+    token: Callable[[str], NameToken] = name_token,
+) -> list[NameToken]:
+    """The tokens `roles_of_words` gives a name's words, without their roles: each word's
+    token, a father's name or a patronymic by its place marked so, a family name shaped as a
+    patronymic not."""
     tokens = [token(w) for w in raw]
     tokens = [_with_patronymic(t, True) if i in fathers else t for i, t in enumerate(tokens)]
-    tokens = _surname_shaped_as_patronymic(_patronymic_by_position(tokens))
-    return tokens, _roles(tokens, _order(tokens, raw, text, order_hint))
+    return _surname_shaped_as_patronymic(_patronymic_by_position(tokens))
 
 
 def _surname_shaped_as_patronymic(tokens: list[NameToken]) -> list[NameToken]:
@@ -409,5 +421,6 @@ __all__ = [
     "roles_of_words",
     "split_aliases",
     "tokenize",
+    "tokens_of_words",
     "with_alias",
 ]
