@@ -131,32 +131,27 @@ def test_what_sql_decides_without_python_is_what_the_match_model_says(
 
 
 def reference_columns(text: str) -> dict[str, list[int] | None]:
-    """`grading_columns` as first written: from the full parse and `_name`'s shape."""
-    from homecoming.linkage.name_grading import (
-        _SCRIPTS,
-        GRADING_COLUMNS,
-        _meets,
-        _name,
-        _spellings,
-    )
+    """`grading_columns` as first written: from the full parse (and `NameGrader`'s shape of it)."""
+    from homecoming.linkage.name_grading import _SCRIPTS, GRADING_COLUMNS, _meets, _spellings
     from homecoming.names.parse import readings
 
     parsed = grading_parse(text)
     tokens = parsed.tokens
-    name = _name(parsed)
-    simple = bool(name.main) and len(readings(parsed)) == 1 and not any(t.initial for t in tokens)
-    assert name.simple == simple, text
+    main = [i for i, t in enumerate(tokens) if not t.patronymic]
+    patronymics = [i for i, t in enumerate(tokens) if t.patronymic]
+    simple = bool(main) and len(readings(parsed)) == 1 and not any(t.initial for t in tokens)
+    assert NameGrader().name(text).simple == simple, text
     shaped = (
         simple
-        and len(name.main) == 2
-        and len(name.patronymics) <= 1
+        and len(main) == 2
+        and len(patronymics) <= 1
         and all(t.script in _SCRIPTS for t in tokens)
     )
-    spelled = [_spellings(tokens[i]) for i in name.main] if shaped else []
+    spelled = [_spellings(tokens[i]) for i in main] if shaped else []
     if not shaped or any(s is None for s in spelled):
         return dict.fromkeys(GRADING_COLUMNS)
-    first, second = (tokens[i] for i in name.main)
-    patronymic = tokens[name.patronymics[0]] if name.patronymics else None
+    first, second = (tokens[i] for i in main)
+    patronymic = tokens[patronymics[0]] if patronymics else None
     return {
         "grade_first": _meets(first.key, first.forms),
         "grade_second": _meets(second.key, second.forms),
@@ -181,3 +176,14 @@ def test_grading_columns_are_those_of_the_full_parse(
         assert columns == reference_columns(text), text
         shaped += columns["grade_first"] is not None
     assert 0.3 * len(texts) < shaped < len(texts)
+
+
+def test_a_name_as_the_grader_reads_it_is_its_full_parse() -> None:
+    """`NameGrader` reads a name's tokens at once and its roles only when a pair asks: the
+    tokens, nicknames, family roles and full parse are those of `grading_parse`."""
+    grader = NameGrader()
+    for text in filter(None, NAMES):
+        name, full = grader.name(text), grading_parse(text)
+        assert (name.tokens, name.shape.aliases) == (full.tokens, full.aliases), text
+        assert name.family() == tuple(full.role_of(i) == "family" for i in range(len(full.tokens)))
+        assert name.parsed() == full

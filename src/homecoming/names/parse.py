@@ -204,7 +204,14 @@ def roles_of_words(
     `fathers` are the indices of words a particle marks as fathers' names (bin, ibn).
     """
     tokens = tokens_of_words(raw, fathers=fathers, token=token)
-    return tokens, _roles(tokens, _order(tokens, raw, text, order_hint))
+    return tokens, roles_of_tokens(tokens, raw, text, order_hint=order_hint)
+
+
+def roles_of_tokens(
+    tokens: list[NameToken], raw: list[str], text: str, *, order_hint: OrderHint | None = None
+) -> list[str]:
+    """The roles `roles_of_words` gives the tokens it made (`tokens_of_words`) of `raw`."""
+    return _roles(tokens, _order(tokens, raw, text, order_hint))
 
 
 def tokens_of_words(
@@ -418,6 +425,7 @@ __all__ = [
     "from_parts",
     "is_patronymic",
     "parse_name",
+    "roles_of_tokens",
     "roles_of_words",
     "split_aliases",
     "tokenize",
