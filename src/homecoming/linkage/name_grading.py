@@ -7,8 +7,10 @@ initial on either side, as many name parts on both sides, each side with a name 
 not a patronymic) this module runs the same steps on what each name and each pair of words
 gives once:
 
-- a name is parsed once a run, from the words the features stage already made tokens of
-  (`name_features._token`), without the script and language detection grading never reads;
+- a name's tokens are made once a run, from the words the features stage already made tokens
+  of (`name_features._token`), as `parse_name` makes them (`parse.tokens_of_words`); its roles
+  are read only for a pair whose names are a slip apart (the only level they change), its
+  full parse only for `name_evidence_parsed`, and never the script and language;
 - words are aligned as `names.comparison._align` aligns them (the same word first, then best
   score first, ties by position), with each pair of words scored once a run;
 - each aligned pair's grade (`match.levels.aligned_grade`) is computed once a run, and the
