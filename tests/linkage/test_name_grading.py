@@ -128,3 +128,62 @@ def test_what_sql_decides_without_python_is_what_the_match_model_says(
             assert value in (-99, wanted), (left, right, found, expected)
         decided += found[0] != -99
     assert decided > 0.4 * len(rows)
+
+
+def reference_columns(text: str) -> dict[str, list[int] | None]:
+    """`grading_columns` as first written: from the full parse (and `NameGrader`'s shape of it)."""
+    from homecoming.linkage.name_grading import _SCRIPTS, GRADING_COLUMNS, _meets, _spellings
+    from homecoming.names.parse import readings
+
+    parsed = grading_parse(text)
+    tokens = parsed.tokens
+    main = [i for i, t in enumerate(tokens) if not t.patronymic]
+    patronymics = [i for i, t in enumerate(tokens) if t.patronymic]
+    simple = bool(main) and len(readings(parsed)) == 1 and not any(t.initial for t in tokens)
+    assert NameGrader().name(text).simple == simple, text
+    shaped = (
+        simple
+        and len(main) == 2
+        and len(patronymics) <= 1
+        and all(t.script in _SCRIPTS for t in tokens)
+    )
+    spelled = [_spellings(tokens[i]) for i in main] if shaped else []
+    if not shaped or any(s is None for s in spelled):
+        return dict.fromkeys(GRADING_COLUMNS)
+    first, second = (tokens[i] for i in main)
+    patronymic = tokens[patronymics[0]] if patronymics else None
+    return {
+        "grade_first": _meets(first.key, first.forms),
+        "grade_second": _meets(second.key, second.forms),
+        "grade_patronymic": _meets(patronymic.key, patronymic.forms) if patronymic else None,
+        "spell_first": spelled[0],
+        "spell_second": spelled[1],
+    }
+
+
+def test_grading_columns_are_those_of_the_full_parse(
+    candidate_pairs: list[tuple[str, str]],
+) -> None:
+    """`grading_columns` finds the shape without the roles: the same columns as from the full
+    parse, on generated names and the written cases (bracketed nicknames, initials, a lone
+    patronymic, other scripts)."""
+    from homecoming.linkage.name_grading import grading_columns
+
+    texts = sorted({n for pair in candidate_pairs for n in pair} | set(filter(None, NAMES)))
+    shaped = 0
+    for text in texts:
+        columns = grading_columns(text)
+        assert columns == reference_columns(text), text
+        shaped += columns["grade_first"] is not None
+    assert 0.3 * len(texts) < shaped < len(texts)
+
+
+def test_a_name_as_the_grader_reads_it_is_its_full_parse() -> None:
+    """`NameGrader` reads a name's tokens at once and its roles only when a pair asks: the
+    tokens, nicknames, family roles and full parse are those of `grading_parse`."""
+    grader = NameGrader()
+    for text in filter(None, NAMES):
+        name, full = grader.name(text), grading_parse(text)
+        assert (name.tokens, name.shape.aliases) == (full.tokens, full.aliases), text
+        assert name.family() == tuple(full.role_of(i) == "family" for i in range(len(full.tokens)))
+        assert name.parsed() == full

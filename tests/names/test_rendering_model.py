@@ -20,3 +20,47 @@ def test_other_names_score_far_below(cyrillic: str, latin: str) -> None:
 
 def test_ukrainian_letters_are_read_the_russian_way() -> None:
     assert cyrillic_letters("Їжак-Ґудзь'є") == "ижакгудзье"
+
+
+def reference_score(letters: str, latin: str) -> float:
+    """`spelling_score`'s alignment as first written (slicing the Latin word per letter)."""
+    from homecoming.names.rendering_model import MAX_CHUNK, UNSEEN, _emissions
+
+    if not letters or not latin:
+        return UNSEEN
+    emissions, best = _emissions(letters)
+    m = len(latin)
+    worst = -1e9
+    row = [0.0] + [worst] * m
+    for scores in emissions:
+        following = [worst] * (m + 1)
+        for j, start in enumerate(row):
+            if start <= worst:
+                continue
+            for end in range(j, min(j + MAX_CHUNK, m) + 1):
+                score = start + scores.get(latin[j:end], UNSEEN - (end - j))
+                if score > following[end]:
+                    following[end] = score
+        row = following
+    return (row[m] - best) / (max(len(letters), m) + 1)
+
+
+def test_spelling_score_is_the_alignment_as_first_written() -> None:
+    """The same float, to the last bit, for every Cyrillic and Latin word of generated records
+    paired with each other (near, far, short, long)."""
+    from homecoming.generate.records import generate_dataset
+    from homecoming.names.parse import tokenize
+
+    words = {
+        w
+        for r in generate_dataset(300, seed=5)
+        for text in (r.fields.full_name, r.fields.family_name, r.fields.given_names)
+        for w in tokenize(text or "")
+    }
+    words |= {"Жером", "Чжэнвэй", "gerome", "zhengwei", "a", "Я", "x" * 12, "щ" * 9}
+    cyrillic = sorted({cyrillic_letters(w) for w in words} - {""})
+    latin = sorted({w.lower() for w in words if w.isascii() and w.isalpha()})
+    assert len(cyrillic) > 50 and len(latin) > 50
+    for letters in cyrillic[:80]:
+        for word in latin[:80]:
+            assert spelling_score.__wrapped__(letters, word) == reference_score(letters, word)

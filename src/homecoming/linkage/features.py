@@ -27,6 +27,7 @@ from homecoming.linkage.name_features import (
     _field_tokens,
     _hashes,
     _pair_hashes,
+    _token,
     _token_forms,
     _token_keys,
     name_features,
@@ -37,7 +38,7 @@ from homecoming.linkage.name_features import (
 )
 from homecoming.linkage.name_grading import GRADING_COLUMNS, grading_columns
 from homecoming.match.levels import neutral_primary, place_forms, unit_number
-from homecoming.names.parse import name_words, tokenize
+from homecoming.names.parse import assign_roles, name_words, tokenize
 from homecoming.names.token import NameToken, name_token
 
 # Column name -> kind; the order is the order of the table Splink gets. Forms are compared as
@@ -134,8 +135,8 @@ FULL_NAME_COLUMNS: dict[str, str] = {
 
 
 def _full_name_row(text: str) -> dict[str, Any]:
-    raw, _ = name_words(text)
-    tokens, roles = name_roles(text)
+    # `name_roles(text)` with the words it read (`name_words(text)`), reading them once.
+    raw, tokens, roles = assign_roles(text, token=_token)
     fields: dict[str, list[str]] = {"family": [], "given": [], "patronymic": []}
     for word, token, role in zip(raw, tokens, roles, strict=True):
         if role == "patronymic" or token.patronymic:

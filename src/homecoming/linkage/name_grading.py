@@ -7,8 +7,10 @@ initial on either side, as many name parts on both sides, each side with a name 
 not a patronymic) this module runs the same steps on what each name and each pair of words
 gives once:
 
-- a name is parsed once a run, from the words the features stage already made tokens of
-  (`name_features._token`), without the script and language detection grading never reads;
+- a name's tokens are made once a run, from the words the features stage already made tokens
+  of (`name_features._token`), as `parse_name` makes them (`parse.tokens_of_words`); its roles
+  are read only for a pair whose names are a slip apart (the only level they change), its
+  full parse only for `name_evidence_parsed`, and never the script and language;
 - words are aligned as `names.comparison._align` aligns them (the same word first, then best
   score first, ties by position), with each pair of words scored once a run;
 - each aligned pair's grade (`match.levels.aligned_grade`) is computed once a run, and the
@@ -21,13 +23,13 @@ checks, on generated records' candidate pairs, that both give the same three lev
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 
 from homecoming.linkage.name_features import _token
 from homecoming.match.levels import (
     EXACT,
     NULL,
+    SLIP,
     NameEvidence,
     _name_level,
     _patronymic_level,
@@ -36,7 +38,15 @@ from homecoming.match.levels import (
 )
 from homecoming.names.blocking import key_hash
 from homecoming.names.comparison import token_similarity
-from homecoming.names.parse import ParsedName, parse_name, readings
+from homecoming.names.parse import (
+    ParsedName,
+    family_reading,
+    name_words,
+    parse_name,
+    roles_of_tokens,
+    split_aliases,
+    tokens_of_words,
+)
 from homecoming.names.token import NameToken
 from homecoming.names.tuning import INITIAL, SAME, TRANSLITERATION
 
@@ -51,35 +61,67 @@ def grading_parse(text: str) -> ParsedName:
     return parse_name(text, token=_token, read_language=False)
 
 
-@dataclass(frozen=True, slots=True)
 class _Name:
-    """One name as the fast path reads it."""
+    """One name as the fast path reads it: its tokens as `grading_parse` gives them, found at
+    once; the roles (read only for a pair whose names are a slip apart) and the full parse
+    (read only by `name_evidence_parsed`) when first asked for."""
 
-    parsed: ParsedName
-    simple: bool  # one reading (parse.readings), no initial, a part that is not a patronymic
-    main: tuple[int, ...]  # indexes of tokens that are not patronymics
-    patronymics: tuple[int, ...]
-    main_tokens: tuple[NameToken, ...]
-    keys: tuple[str, ...]
-    patronymic_pair: tuple[bool, ...]  # levels._is_patronymic_pair, per token
-    family: tuple[bool, ...]  # the token's role is the family name
-
-
-def _name(parsed: ParsedName) -> _Name:
-    tokens = parsed.tokens
-    main = tuple(i for i, t in enumerate(tokens) if not t.patronymic)
-    return _Name(
-        parsed=parsed,
-        simple=bool(main) and len(readings(parsed)) == 1 and not any(t.initial for t in tokens),
-        main=main,
-        patronymics=tuple(i for i, t in enumerate(tokens) if t.patronymic),
-        main_tokens=tuple(tokens[i] for i in main),
-        keys=tuple(t.key for t in tokens),
-        patronymic_pair=tuple(
-            t.patronymic or parsed.role_of(i) == "patronymic" for i, t in enumerate(tokens)
-        ),
-        family=tuple(parsed.role_of(i) == "family" for i in range(len(tokens))),
+    __slots__ = (
+        "_bare",
+        "_family",
+        "_parsed",
+        "_raw",
+        "keys",
+        "main",
+        "main_tokens",
+        "patronymics",
+        "shape",
+        "simple",
+        "text",
     )
+
+    def __init__(self, text: str) -> None:
+        bare, aliases = split_aliases(text)
+        raw, fathers = name_words(bare)
+        tokens = tuple(tokens_of_words(raw, fathers=fathers, token=_token))
+        self.text, self._bare, self._raw = text, bare, raw
+        # The name's tokens and nicknames without roles: all that `parse.family_reading` and
+        # `levels._patronymic_level` read of a parsed name.
+        self.shape = ParsedName(text=text, tokens=tokens, aliases=aliases)
+        self.main = tuple(i for i, t in enumerate(tokens) if not t.patronymic)
+        # One reading (parse.readings), no initial, a part that is not a patronymic.
+        self.simple = (
+            bool(self.main) and _one_reading(self.shape) and not any(t.initial for t in tokens)
+        )
+        self.patronymics = tuple(i for i, t in enumerate(tokens) if t.patronymic)
+        self.main_tokens = tuple(tokens[i] for i in self.main)
+        self.keys = tuple(t.key for t in tokens)
+        self._family: tuple[bool, ...] | None = None
+        self._parsed: ParsedName | None = None
+
+    @property
+    def tokens(self) -> tuple[NameToken, ...]:
+        return self.shape.tokens
+
+    def parsed(self) -> ParsedName:
+        """`grading_parse(text)`."""
+        if self._parsed is None:
+            self._parsed = grading_parse(self.text)
+        return self._parsed
+
+    def family(self) -> tuple[bool, ...]:
+        """Per token, whether its role is the family name (`parse.roles_of_tokens`, as
+        `grading_parse` reads it)."""
+        if self._family is None:
+            roles = roles_of_tokens(list(self.tokens), self._raw, self._bare)
+            self._family = tuple(role == "family" for role in roles)
+        return self._family
+
+
+def _one_reading(parsed: ParsedName) -> bool:
+    """`len(parse.readings(parsed)) == 1`, without making the other readings: one per
+    bracketed nickname, one for a two-word name's patronymic read as its family name."""
+    return not parsed.aliases and family_reading(parsed) is None
 
 
 Aligned = list[tuple[int, int, float, str]]
@@ -104,7 +146,7 @@ class NameGrader:
                 self._names.clear()
                 self._similar.clear()
                 self._grades.clear()
-            found = self._names[text] = _name(grading_parse(text))
+            found = self._names[text] = _Name(text)
         return found
 
     def levels(self, left: str, right: str) -> Levels:
@@ -112,29 +154,32 @@ class NameGrader:
         a, b = self.name(left), self.name(right)
         if not (a.simple and b.simple and len(a.main) == len(b.main)):
             self.fallbacks += 1
-            evidence = name_evidence_parsed(a.parsed, b.parsed)
+            evidence = name_evidence_parsed(a.parsed(), b.parsed())
             return evidence.name, evidence.patronymic, int(evidence.agree)
         pairs = self._align(a.main, b.main, a, b)
         if a.patronymics and b.patronymics:
             pairs += self._align(a.patronymics, b.patronymics, a, b)
         grades: list[int] = []
         patronymic: list[float] = []
-        family_same = False
-        tokens_a, tokens_b = a.parsed.tokens, b.parsed.tokens
+        exact: list[tuple[int, int]] = []
+        tokens_a, tokens_b = a.tokens, b.tokens
         for i, j, score, rule in pairs:
-            if a.patronymic_pair[i] and b.patronymic_pair[j]:
+            # levels._is_patronymic_pair: in a name without initials only a patronymic token
+            # has the patronymic's role (`parse._roles` gives it to a second initial alone).
+            if tokens_a[i].patronymic and tokens_b[j].patronymic:
                 patronymic.append(score)
             elif rule != INITIAL:
                 x, y = tokens_a[i], tokens_b[j]
                 grade = EXACT if rule == SAME else self._grade(x, y, score, rule)
                 grades.append(grade)
-                if grade == EXACT and a.family[i] and b.family[j]:
-                    family_same = True
+                if grade == EXACT:
+                    exact.append((i, j))
+        name = _name_level(grades, list(a.main_tokens), list(b.main_tokens))
+        # The family names being the same counts only beside a slip (`NameEvidence.agree`):
+        # the roles are read for those pairs alone.
+        family_same = name == SLIP and any(a.family()[i] and b.family()[j] for i, j in exact)
         evidence = NameEvidence(
-            _name_level(grades, list(a.main_tokens), list(b.main_tokens)),
-            _patronymic_level(patronymic, a.parsed, b.parsed),
-            None,
-            family_same,
+            name, _patronymic_level(patronymic, a.shape, b.shape), None, family_same
         )
         return evidence.name, evidence.patronymic, int(evidence.agree)
 
@@ -147,9 +192,9 @@ class NameGrader:
         scores: list[float] = []
         if a.patronymics and b.patronymics:
             for i, j, score, _ in self._align(a.patronymics, b.patronymics, a, b):
-                if a.patronymic_pair[i] and b.patronymic_pair[j]:
+                if a.tokens[i].patronymic and b.tokens[j].patronymic:
                     scores.append(score)
-        return _patronymic_level(scores, a.parsed, b.parsed)
+        return _patronymic_level(scores, a.shape, b.shape)
 
     def _similarity(self, x: NameToken, y: NameToken) -> tuple[float, str]:
         key = (id(x), id(y))
@@ -185,7 +230,7 @@ class NameGrader:
         rest_r = [j for j in right if j not in used_r]
         if not rest_l or not rest_r:
             return pairs
-        tokens_a, tokens_b = a.parsed.tokens, b.parsed.tokens
+        tokens_a, tokens_b = a.tokens, b.tokens
         if len(rest_l) > 1 and len(rest_r) > 1:
             rest_l, rest_r = _take_sure_pairs(rest_l, rest_r, tokens_a, tokens_b, pairs)
             if len(rest_l) == 1 == len(rest_r):  # what is left pairs up: no need to score others
@@ -274,20 +319,14 @@ _TIE = 1e-9
 
 def grading_columns(text: str) -> dict[str, list[int] | None]:
     """A name's columns for SQL's shortcut (`None` each: the name is not of the shape)."""
-    parsed = grading_parse(text)
-    tokens = parsed.tokens
-    name = _name(parsed)
-    shaped = (
-        name.simple
-        and len(name.main) == 2
-        and len(name.patronymics) <= 1
-        and all(t.script in _SCRIPTS for t in tokens)
-    )
-    spelled = [_spellings(tokens[i]) for i in name.main] if shaped else []
+    tokens, shaped = _shape(text)
+    main = [t for t in tokens if not t.patronymic]
+    patronymics = [t for t in tokens if t.patronymic]
+    spelled = [_spellings(t) for t in main] if shaped else []
     if not shaped or any(s is None for s in spelled):
         return dict.fromkeys(GRADING_COLUMNS)
-    first, second = (tokens[i] for i in name.main)
-    patronymic = tokens[name.patronymics[0]] if name.patronymics else None
+    first, second = main
+    patronymic = patronymics[0] if patronymics else None
     return {
         "grade_first": _meets(first.key, first.forms),
         "grade_second": _meets(second.key, second.forms),
@@ -296,6 +335,26 @@ def grading_columns(text: str) -> dict[str, list[int] | None]:
         "spell_first": spelled[0],
         "spell_second": spelled[1],
     }
+
+
+def _shape(text: str) -> tuple[list[NameToken], bool]:
+    """The tokens `grading_parse(text)` gives, and whether the name is of the shape SQL's
+    shortcut reads: one reading (`_Name.simple`), two name parts, at most one patronymic, Latin
+    or Cyrillic words only. Found without the roles (the shape does not read them): a name of
+    two parts and no bracketed nickname has one reading (`parse.family_reading` reads only a
+    name of one part and a patronymic)."""
+    bare, aliases = split_aliases(text)
+    raw, fathers = name_words(bare)
+    tokens = tokens_of_words(raw, fathers=fathers, token=_token)
+    patronymics = sum(1 for t in tokens if t.patronymic)
+    shaped = (
+        not aliases
+        and len(tokens) - patronymics == 2
+        and patronymics <= 1
+        and not any(t.initial for t in tokens)
+        and all(t.script in _SCRIPTS for t in tokens)
+    )
+    return tokens, shaped
 
 
 @lru_cache(maxsize=400_000)

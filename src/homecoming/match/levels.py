@@ -247,8 +247,16 @@ def forms_apart(a: NameToken, b: NameToken) -> int:
 
 @lru_cache(maxsize=100_000)
 def _closest_rendering(latin: str, cyrillic: str) -> int:
-    renderings = {ascii_fold(render_token(cyrillic, s)).lower() for s in ALL_STANDARDS}
-    return int(min(OSA.distance(latin, r) for r in renderings if r))
+    return int(min(OSA.distance(latin, r) for r in _renderings(cyrillic)))
+
+
+@lru_cache(maxsize=100_000)
+def _renderings(cyrillic: str) -> tuple[str, ...]:
+    """A Cyrillic word's distinct non-empty renderings under every standard, ASCII-folded
+    (made once a word: a word meets many Latin words)."""
+    return tuple(
+        sorted({ascii_fold(render_token(cyrillic, s)).lower() for s in ALL_STANDARDS} - {""})
+    )
 
 
 # Letters that differ only between Ukrainian and Russian spelling of one name (Сітніков /

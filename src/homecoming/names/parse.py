@@ -203,10 +203,29 @@ def roles_of_words(
 
     `fathers` are the indices of words a particle marks as fathers' names (bin, ibn).
     """
+    tokens = tokens_of_words(raw, fathers=fathers, token=token)
+    return tokens, roles_of_tokens(tokens, raw, text, order_hint=order_hint)
+
+
+def roles_of_tokens(
+    tokens: list[NameToken], raw: list[str], text: str, *, order_hint: OrderHint | None = None
+) -> list[str]:
+    """The roles `roles_of_words` gives the tokens it made (`tokens_of_words`) of `raw`."""
+    return _roles(tokens, _order(tokens, raw, text, order_hint))
+
+
+def tokens_of_words(
+    raw: list[str],
+    *,
+    fathers: set[int] | frozenset[int] = frozenset(),
+    token: Callable[[str], NameToken] = name_token,
+) -> list[NameToken]:
+    """The tokens `roles_of_words` gives a name's words, without their roles: each word's
+    token, a father's name or a patronymic by its place marked so, a family name shaped as a
+    patronymic not."""
     tokens = [token(w) for w in raw]
     tokens = [_with_patronymic(t, True) if i in fathers else t for i, t in enumerate(tokens)]
-    tokens = _surname_shaped_as_patronymic(_patronymic_by_position(tokens))
-    return tokens, _roles(tokens, _order(tokens, raw, text, order_hint))
+    return _surname_shaped_as_patronymic(_patronymic_by_position(tokens))
 
 
 def _surname_shaped_as_patronymic(tokens: list[NameToken]) -> list[NameToken]:
@@ -409,8 +428,10 @@ __all__ = [
     "from_parts",
     "is_patronymic",
     "parse_name",
+    "roles_of_tokens",
     "roles_of_words",
     "split_aliases",
     "tokenize",
+    "tokens_of_words",
     "with_alias",
 ]

@@ -93,15 +93,30 @@ def spelling_score(letters: str, latin: str) -> float:
     emissions, best = _emissions(letters)
     m = len(latin)
     worst = -1e9
+    chunks = _latin_chunks(latin)
     row = [0.0] + [worst] * m
     for scores in emissions:
+        get = scores.get
         following = [worst] * (m + 1)
-        for j, start in enumerate(row):
+        for start, ends in zip(row, chunks, strict=True):
             if start <= worst:
                 continue
-            for end in range(j, min(j + MAX_CHUNK, m) + 1):
-                score = start + scores.get(latin[j:end], UNSEEN - (end - j))
+            for end, chunk, unseen in ends:
+                score = start + get(chunk, unseen)
                 if score > following[end]:
                     following[end] = score
         row = following
     return (row[m] - best) / (max(len(letters), m) + 1)
+
+
+@lru_cache(maxsize=100_000)
+def _latin_chunks(latin: str) -> tuple[tuple[tuple[int, str, float], ...], ...]:
+    """Per start in `latin`, each chunk a letter may emit from there: (its end, the chunk, what
+    it costs if the letter never emits it)."""
+    m = len(latin)
+    return tuple(
+        tuple(
+            (end, latin[j:end], UNSEEN - (end - j)) for end in range(j, min(j + MAX_CHUNK, m) + 1)
+        )
+        for j in range(m + 1)
+    )
