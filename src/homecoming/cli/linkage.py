@@ -46,8 +46,9 @@ _EM = typer.Option(
     "--em",
     help="Refine the shipped model's m by expectation maximisation on this data "
     "(thousands of rows at least); without it the shipped model scores as it is. "
-    "Compare with and without: where many different people share names, EM learns that "
-    "namesakes match (docs/linkage.md)",
+    "EM's m of a level of disagreement (date of birth differs, ...) is held at the shipped "
+    "model's: where many different people share names, EM took namesakes for one person "
+    "(docs/linkage.md)",
 )
 _SAVE_MODEL = typer.Option(
     "--save-model", dir_okay=False, help="Write the trained model (Splink settings JSON) here"
@@ -74,11 +75,18 @@ def _load_model(path: Path | None) -> dict[str, Any] | None:
     return model
 
 
-def _say_model(model: Path | None, em: bool, judgements: list[Any]) -> None:
+def _say_model(model: Path | None, em: bool, judgements: list[Any], run: Any) -> None:
     if model is not None:
         err.print(f"scored with the model in {model}")
     elif em or any(j.same for j in judgements):
         err.print("scored with the shipped match model, refined on this data")
+        held = run.model.em_held
+        if held:
+            err.print(
+                f"EM would have weighed {len(held)} levels of disagreement less against a match "
+                "(namesakes taken for one person?); they keep the shipped model's m: "
+                + "; ".join(held)
+            )
     else:
         err.print("scored with the shipped match model (no training on this data)")
 
@@ -128,7 +136,7 @@ def link_command(
         trained=_load_model(model),
         em=em,
     )
-    _say_model(model, em, judgements)
+    _say_model(model, em, judgements, run)
     links = sorted(run.links(), key=lambda p: (p[0], p[1]))
     _save_model(run, save_model)
     run.model.engine.close()
@@ -165,7 +173,7 @@ def dedupe_command(
         trained=_load_model(model),
         em=em,
     )
-    _say_model(model, em, judgements)
+    _say_model(model, em, judgements, run)
     _save_model(run, save_model)
     run.model.engine.close()
     with open(out, "w", encoding="utf-8", newline="") as handle:
