@@ -32,7 +32,7 @@ BENCHMARKS: list[tuple[str, list[str]]] = [
     ("bench_exchange.py", ["--records", "1000000" if LARGE else "100000"]),
     ("bench_tracing.py", ["--inquiries", "50000", "--list", "1000"]),
     # The independent generator's frozen test split, end to end through the CLI (issue 13/23).
-    ("eval_matching.py", ["--split", "test10", *([] if LARGE else ["--small"])]),
+    ("eval_matching.py", ["--split", "test11", *([] if LARGE else ["--small"])]),
     (
         "bench_load.py",
         ["--clients", "100", "--seconds", "60" if LARGE else "15"]

@@ -17,7 +17,18 @@ from pathlib import Path
 from typing import Any
 
 FROZEN = Path(__file__).with_name("frozen.json")
-HELD_OUT = ("test", "test3", "test4", "test5", "test6", "test7", "test8", "test9", "test10")
+HELD_OUT = (
+    "test",
+    "test3",
+    "test4",
+    "test5",
+    "test6",
+    "test7",
+    "test8",
+    "test9",
+    "test10",
+    "test11",
+)
 
 
 def digests(root: Path) -> dict[str, str]:
