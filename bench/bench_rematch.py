@@ -1,0 +1,173 @@
+"""The import's re-match: records landing in a registry with open inquiries, before and after
+pairs that cannot reach a lead are left unscored (`leads.matching.SKIP_HOPELESS`).
+
+Run: .venv/bin/python bench/bench_rematch.py [--rows 50000] [--demo demo.sqlite3] [--rounds 2]
+The demo registry (`homecoming demo`, built here unless --demo names one) with its open
+inquiries receives N generated records through `registry.import_evidence`, left in the outbox;
+then each round re-matches them (`rematch_for_records`) on a fresh copy of that database, once
+scoring every pair and once skipping the hopeless ones, alternating which goes first. Prints
+the pairs considered, skipped and scored, the seconds of each re-match, and whether the leads
+written (every column but the time) are byte-for-byte the same. SQLite, under a temporary
+directory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from homecoming.domain.record import Evidence, SourceKind
+from homecoming.generate.records import generate_dataset
+from homecoming.services import registry
+from homecoming.services.leads import matching
+from homecoming.services.search import SearchService
+from homecoming.store.db import Database
+from homecoming.store.models import Record
+from homecoming.store.tracing_models import Inquiry, Lead
+
+
+def _demo(folder: Path) -> Path:
+    path = folder / "demo.sqlite3"
+    started = time.perf_counter()
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "homecoming",
+            "--database-url",
+            f"sqlite:///{path}",
+            "--data-dir",
+            str(folder / "data"),
+            "demo",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    print(f"demo registry built in {time.perf_counter() - started:.0f} s", flush=True)
+    return path
+
+
+def _landed(base: Path, rows: int) -> list[int]:
+    """Import `rows` generated records with nobody subscribed: they wait in the outbox."""
+    db = Database(f"sqlite:///{base}")
+    registry.ensure_party(db, code="RU", name="Russian Federation", actor="bench")
+    evidence = (
+        Evidence(line=n, raw={"n": str(n)}, fields=r.fields)
+        for n, r in enumerate(generate_dataset(rows, seed=7), 2)
+    )
+    source = registry.SourceInfo(kind=SourceKind.PARTY_LIST, name="bench: list", party="RU")
+    started = time.perf_counter()
+    result = registry.import_evidence(db, source=source, rows=evidence, actor="bench")
+    with db.reading() as session:
+        ids = list(session.scalars(select(Record.id).where(Record.source_id == result.source_id)))
+        open_cases = len(list(session.scalars(select(Inquiry.id).where(Inquiry.open.is_(True)))))
+    db.dispose()
+    print(
+        f"{len(ids):,} records imported in {time.perf_counter() - started:.0f} s; "
+        f"{open_cases:,} open inquiries",
+        flush=True,
+    )
+    return ids
+
+
+def _leads(db: Database) -> bytes:
+    columns = [c for c in Lead.__table__.columns if c.name != "created_at"]
+    with db.reading() as session:
+        rows = session.execute(select(*columns).order_by(Lead.id)).all()
+    return "".join(f"{tuple(row)!r}\n" for row in rows).encode()
+
+
+def _run(base: Path, folder: Path, ids: Path, skip: bool) -> tuple[float, int, int, bytes]:
+    """One re-match in a process of its own (no name parsed or compared before: the names
+    engine's caches start empty on both sides)."""
+    path = folder / f"run-{'after' if skip else 'before'}.sqlite3"
+    shutil.copy(base, path)
+    done = subprocess.run(
+        [sys.executable, __file__, "--one", str(path), str(ids), "after" if skip else "before"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    seconds, considered, skipped = done.stdout.split()
+    db = Database(f"sqlite:///{path}")
+    leads = _leads(db)
+    db.dispose()
+    path.unlink()
+    return float(seconds), int(considered), int(skipped), leads
+
+
+def _one(path: Path, ids: list[int], skip: bool) -> None:
+    """The re-match timed (the search index loaded first, as the drainer keeps it)."""
+    db = Database(f"sqlite:///{path}")
+    search = SearchService(db)
+    search.index()
+    found: list[Any] = []
+    original = matching._scores
+
+    def keeping(*args: Any) -> Any:
+        scored = original(*args)
+        found.append(scored)
+        return scored
+
+    matching.SKIP_HOPELESS = skip
+    matching._scores = keeping  # type: ignore[assignment]
+    started = time.perf_counter()
+    matching.rematch_for_records(db, ids, actor="bench", search=search)
+    seconds = time.perf_counter() - started
+    db.dispose()
+    print(seconds, len(found[0].cache), found[0].skipped)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=50_000)
+    parser.add_argument("--demo", type=Path, help="a demo database to copy (else built)")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--one", nargs=3, help=argparse.SUPPRESS)  # database, ids, side
+    args = parser.parse_args()
+    if args.one:
+        database, listed, side = args.one
+        _one(Path(database), [int(i) for i in Path(listed).read_text().split()], side == "after")
+        return 0
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        base = folder / "base.sqlite3"
+        shutil.copy(args.demo or _demo(folder), base)
+        ids = folder / "ids.txt"
+        ids.write_text(" ".join(map(str, _landed(base, args.rows))))
+        seconds: dict[bool, list[float]] = {False: [], True: []}
+        dumps: dict[bool, bytes] = {}
+        for round_ in range(args.rounds):
+            for skip in (False, True) if round_ % 2 == 0 else (True, False):
+                load = os.getloadavg()[0]
+                took, considered, skipped, leads = _run(base, folder, ids, skip)
+                seconds[skip].append(took)
+                print(
+                    f"round {round_ + 1} {'after ' if skip else 'before'}: {took:7.1f} s "
+                    f"(load {load:.1f}); pairs considered {considered:,}, "
+                    f"skipped {skipped:,} ({skipped / max(considered, 1):.0%}), "
+                    f"scored {considered - skipped:,}; leads {len(leads.splitlines()):,}",
+                    flush=True,
+                )
+                if dumps.setdefault(skip, leads) != leads:
+                    print("the same side wrote other leads in another round")
+                    return 1
+        same = dumps[False] == dumps[True]
+        print(
+            f"re-match, best of {args.rounds}: {min(seconds[False]):.1f} s -> "
+            f"{min(seconds[True]):.1f} s; leads byte-identical: {'yes' if same else 'NO'}"
+        )
+        return 0 if same else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
