@@ -5,7 +5,9 @@ Run: .venv/bin/python bench/bench_rematch.py [--rows 50000] [--demo demo.sqlite3
 The demo registry (`homecoming demo`, built here unless --demo names one) with its open
 inquiries receives N generated records through `registry.import_evidence`, left in the outbox;
 then each round re-matches them (`rematch_for_records`) on a fresh copy of that database, once
-scoring every pair and once skipping the hopeless ones, alternating which goes first. Prints
+scoring every pair and once skipping the hopeless ones, alternating which goes first. With
+--as-registry N both sides score with the prior of a registry of N records (tracing's prior
+is one in the registry's records: the share of pairs that cannot lead grows with it). Prints
 the pairs considered, skipped and scored, the seconds of each re-match, and whether the leads
 written (every column but the time) are byte-for-byte the same. SQLite, under a temporary
 directory.
@@ -86,13 +88,16 @@ def _leads(db: Database) -> bytes:
     return "".join(f"{tuple(row)!r}\n" for row in rows).encode()
 
 
-def _run(base: Path, folder: Path, ids: Path, skip: bool) -> tuple[float, int, int, bytes]:
+def _run(
+    base: Path, folder: Path, ids: Path, skip: bool, as_registry: int
+) -> tuple[float, int, int, bytes]:
     """One re-match in a process of its own (no name parsed or compared before: the names
     engine's caches start empty on both sides)."""
     path = folder / f"run-{'after' if skip else 'before'}.sqlite3"
     shutil.copy(base, path)
     done = subprocess.run(
-        [sys.executable, __file__, "--one", str(path), str(ids), "after" if skip else "before"],
+        [sys.executable, __file__, "--one", str(path), str(ids), "after" if skip else "before"]
+        + (["--as-registry", str(as_registry)] if as_registry else []),
         check=True,
         capture_output=True,
         text=True,
@@ -105,8 +110,10 @@ def _run(base: Path, folder: Path, ids: Path, skip: bool) -> tuple[float, int, i
     return float(seconds), int(considered), int(skipped), leads
 
 
-def _one(path: Path, ids: list[int], skip: bool) -> None:
+def _one(path: Path, ids: list[int], skip: bool, as_registry: int) -> None:
     """The re-match timed (the search index loaded first, as the drainer keeps it)."""
+    if as_registry:  # the prior of a registry that size (tracing's prior: one in its records)
+        matching.registry_size = lambda session, **_: as_registry
     db = Database(f"sqlite:///{path}")
     search = SearchService(db)
     search.index()
@@ -132,11 +139,18 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=50_000)
     parser.add_argument("--demo", type=Path, help="a demo database to copy (else built)")
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument(
+        "--as-registry",
+        type=int,
+        default=0,
+        help="score with the prior of a registry of this many records (both sides)",
+    )
     parser.add_argument("--one", nargs=3, help=argparse.SUPPRESS)  # database, ids, side
     args = parser.parse_args()
     if args.one:
         database, listed, side = args.one
-        _one(Path(database), [int(i) for i in Path(listed).read_text().split()], side == "after")
+        wanted = [int(i) for i in Path(listed).read_text().split()]
+        _one(Path(database), wanted, side == "after", args.as_registry)
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -149,7 +163,7 @@ def main() -> int:
         for round_ in range(args.rounds):
             for skip in (False, True) if round_ % 2 == 0 else (True, False):
                 load = os.getloadavg()[0]
-                took, considered, skipped, leads = _run(base, folder, ids, skip)
+                took, considered, skipped, leads = _run(base, folder, ids, skip, args.as_registry)
                 seconds[skip].append(took)
                 print(
                     f"round {round_ + 1} {'after ' if skip else 'before'}: {took:7.1f} s "

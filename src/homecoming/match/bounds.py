@@ -45,6 +45,9 @@ class _Table:
 
     outcomes: tuple[tuple[NameEvidence, float], ...]
     most: dict[str, tuple[float, ...]]
+    # The comparisons `levels_with_names` and `levels_without_names` give, but the names'.
+    with_names: tuple[str, ...]
+    without_names: tuple[str, ...]
 
 
 @lru_cache(maxsize=4)
@@ -62,7 +65,14 @@ def _table(model: MatchModel) -> _Table:
             weight = most["name"][value + 1] + best_patronymic
             if read_as not in best or best[read_as][1] < weight:
                 best[read_as] = (names, weight)
-    return _Table(tuple(best.values()), most)
+    sample = Facts("")
+    with_names = levels_with_names(sample, sample, NameEvidence(NULL, NULL, None))
+    return _Table(
+        tuple(best.values()),
+        most,
+        tuple(n for n in with_names if n in most and n not in NAMES),
+        tuple(n for n in levels_without_names(sample, sample) if n in most),
+    )
 
 
 def best_weight(model: MatchModel, a: Facts, b: Facts, *, prior: float) -> float:
@@ -70,16 +80,12 @@ def best_weight(model: MatchModel, a: Facts, b: Facts, *, prior: float) -> float
     term frequency, without comparing the names."""
     table = _table(model)
     most = table.most
-    total = prior_weight(prior)
-    for name, value in levels_without_names(a, b).items():
-        if name in most:
-            total += most[name][value + 1]
+    levels = levels_without_names(a, b)
+    total = prior_weight(prior) + sum(most[n][levels[n] + 1] for n in table.without_names)
     best = float("-inf")
     for names, weight in table.outcomes:
-        for name, value in levels_with_names(a, b, names).items():
-            if name not in NAMES and name in most:
-                weight += most[name][value + 1]
-        best = max(best, weight)
+        levels = levels_with_names(a, b, names)
+        best = max(best, weight + sum(most[n][levels[n] + 1] for n in table.with_names))
     return total + best
 
 

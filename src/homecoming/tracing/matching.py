@@ -172,7 +172,10 @@ def _partial(seen: Described) -> bool:
     return seen.surname_only or (not seen.name() and bool(seen.nickname))
 
 
+@lru_cache(maxsize=200_000)
 def _facts(described: Described, born: PartialDate | None = None) -> Facts:
+    """What the match model reads of a description (read once: a re-match asks of every pair,
+    and an inquiry or a record is in many)."""
     return Facts(
         name=described.name(),
         born=described.date_of_birth if born is None else born,
