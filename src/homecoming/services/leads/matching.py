@@ -387,14 +387,15 @@ def _born_apart(born: int | None, item: _Evidence, sought_service: str | None = 
     lets the pair through to `_score_pairs`, which asks again with the inquiry's own.
     """
     year = item.seen.date_of_birth.year
-    if born is None or year is None or item.seen.surname_only:
+    # The years first: asked of every pair sharing a key, and most are near enough.
+    if born is None or year is None or abs(born - year) <= 1 or one_digit_apart(born, year):
         return False
-    if item.seen.service_number and (
-        sought_service is None
-        or service_number_key(sought_service) == service_number_key(item.seen.service_number)
-    ):
+    if item.seen.surname_only:
         return False
-    return abs(born - year) > 1 and not one_digit_apart(born, year)
+    return not item.seen.service_number or (
+        sought_service is not None
+        and service_number_key(sought_service) != service_number_key(item.seen.service_number)
+    )
 
 
 @dataclass(slots=True)
