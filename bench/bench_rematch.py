@@ -5,7 +5,9 @@ Run: .venv/bin/python bench/bench_rematch.py [--rows 50000] [--demo demo.sqlite3
 The demo registry (`homecoming demo`, built here unless --demo names one) with its open
 inquiries receives N generated records through `registry.import_evidence`, left in the outbox;
 then each round re-matches them (`rematch_for_records`) on a fresh copy of that database, once
-scoring every pair and once skipping the hopeless ones, alternating which goes first. With
+scoring every pair and once skipping the hopeless ones, alternating which goes first
+("before": this code with SKIP_HOPELESS off, or with --before-src the code of another
+checkout's src folder, e.g. `git archive BASE src | tar -x -C DIR`). With
 --as-registry N both sides score with the prior of a registry of N records (tracing's prior
 is one in the registry's records: the share of pairs that cannot lead grows with it). Prints
 the pairs considered, skipped and scored, the seconds of each re-match, and whether the leads
@@ -89,25 +91,41 @@ def _leads(db: Database) -> bytes:
 
 
 def _run(
-    base: Path, folder: Path, ids: Path, skip: bool, as_registry: int
-) -> tuple[float, int, int, bytes]:
+    base: Path,
+    folder: Path,
+    ids: Path,
+    skip: bool,
+    as_registry: int,
+    before_src: Path | None,
+) -> tuple[float, float, int, int, bytes]:
     """One re-match in a process of its own (no name parsed or compared before: the names
     engine's caches start empty on both sides)."""
     path = folder / f"run-{'after' if skip else 'before'}.sqlite3"
     shutil.copy(base, path)
+    env = dict(os.environ)
+    if before_src is not None and not skip:
+        env["PYTHONPATH"] = str(before_src.resolve())
     done = subprocess.run(
-        [sys.executable, __file__, "--one", str(path), str(ids), "after" if skip else "before"]
+        [
+            sys.executable,
+            __file__,
+            "--one",
+            str(path),
+            str(ids),
+            "after" if skip else "before",
+        ]
         + (["--as-registry", str(as_registry)] if as_registry else []),
         check=True,
         capture_output=True,
         text=True,
+        env=env,
     )
-    seconds, considered, skipped = done.stdout.split()
+    seconds, cpu, considered, skipped = done.stdout.split()
     db = Database(f"sqlite:///{path}")
     leads = _leads(db)
     db.dispose()
     path.unlink()
-    return float(seconds), int(considered), int(skipped), leads
+    return float(seconds), float(cpu), int(considered), int(skipped), leads
 
 
 def _one(path: Path, ids: list[int], skip: bool, as_registry: int) -> None:
@@ -127,11 +145,11 @@ def _one(path: Path, ids: list[int], skip: bool, as_registry: int) -> None:
 
     matching.SKIP_HOPELESS = skip
     matching._scores = keeping  # type: ignore[assignment]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     matching.rematch_for_records(db, ids, actor="bench", search=search)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     db.dispose()
-    print(seconds, len(found[0].cache), found[0].skipped)
+    print(seconds, cpu, len(found[0].cache), getattr(found[0], "skipped", 0))
 
 
 def main() -> int:
@@ -144,6 +162,11 @@ def main() -> int:
         type=int,
         default=0,
         help="score with the prior of a registry of this many records (both sides)",
+    )
+    parser.add_argument(
+        "--before-src",
+        type=Path,
+        help="run 'before' with the code under this src folder (a checkout before the change)",
     )
     parser.add_argument("--one", nargs=3, help=argparse.SUPPRESS)  # database, ids, side
     args = parser.parse_args()
@@ -159,15 +182,19 @@ def main() -> int:
         ids = folder / "ids.txt"
         ids.write_text(" ".join(map(str, _landed(base, args.rows))))
         seconds: dict[bool, list[float]] = {False: [], True: []}
+        cpus: dict[bool, list[float]] = {False: [], True: []}
         dumps: dict[bool, bytes] = {}
         for round_ in range(args.rounds):
             for skip in (False, True) if round_ % 2 == 0 else (True, False):
                 load = os.getloadavg()[0]
-                took, considered, skipped, leads = _run(base, folder, ids, skip, args.as_registry)
+                took, cpu, considered, skipped, leads = _run(
+                    base, folder, ids, skip, args.as_registry, args.before_src
+                )
                 seconds[skip].append(took)
+                cpus[skip].append(cpu)
                 print(
                     f"round {round_ + 1} {'after ' if skip else 'before'}: {took:7.1f} s "
-                    f"(load {load:.1f}); pairs considered {considered:,}, "
+                    f"(CPU {cpu:.1f} s, load {load:.1f}); pairs considered {considered:,}, "
                     f"skipped {skipped:,} ({skipped / max(considered, 1):.0%}), "
                     f"scored {considered - skipped:,}; leads {len(leads.splitlines()):,}",
                     flush=True,
@@ -178,7 +205,8 @@ def main() -> int:
         same = dumps[False] == dumps[True]
         print(
             f"re-match, best of {args.rounds}: {min(seconds[False]):.1f} s -> "
-            f"{min(seconds[True]):.1f} s; leads byte-identical: {'yes' if same else 'NO'}"
+            f"{min(seconds[True]):.1f} s (CPU {min(cpus[False]):.1f} s -> "
+            f"{min(cpus[True]):.1f} s); leads byte-identical: {'yes' if same else 'NO'}"
         )
         return 0 if same else 1
 
