@@ -17,7 +17,7 @@ floor's weight has a match weight under the floor, and `predict(threshold=floor)
 whatever its names' levels are. Such pairs are dropped at blocking (`guarded_rules`): the
 scored pairs, their probabilities and everything after are the same; only the names of pairs
 that could reach the floor are graded. A margin of MARGIN bits covers the order in which
-floating-point sums are added.
+floating-point sums are added (the margin `match.bounds` keeps for tracing's pairs, in Python).
 
 The bound is written for the comparisons as they are (`FINGERPRINT`, over every level's
 label and SQL): a model whose comparisons differ (saved by other code, say) is not pruned.
@@ -34,11 +34,11 @@ import re
 from typing import Any
 
 from homecoming.linkage.comparisons import date_parts
+from homecoming.match.bounds import MARGIN
 from homecoming.match.levels import DOB_LEVELS, SERVICE_LEVELS
 
 # A record's name frequency (frequencies.TF_COLUMN of its name_pair), for blocking to read.
 FREQUENCY_COLUMN = "name_frequency"
-MARGIN = 1e-6
 # sha256 of the comparisons the bound is written for (`fingerprint` of a LinkageModel's
 # `linker._settings_obj` on the shipped model). When a comparison's levels or SQL change,
 # pruning stops (tests/linkage/test_bounds.py fails): check each bound below against the new

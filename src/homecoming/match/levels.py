@@ -502,17 +502,31 @@ class Facts:
 def compare_facts(a: Facts, b: Facts) -> tuple[dict[str, int], NameEvidence]:
     """Every comparison's level (vector value) for two records, and the names' evidence."""
     names = name_evidence(a.name, b.name) if a.name and b.name else NameEvidence(NULL, NULL, None)
+    levels = levels_with_names(a, b, names) | levels_without_names(a, b)
+    return {name: levels[name] for name in COMPARISON_LEVELS}, names
+
+
+def levels_with_names(a: Facts, b: Facts, names: NameEvidence) -> dict[str, int]:
+    """The levels of two records that read their names' evidence: the names' own, and those
+    the names change (the date of birth, the service number). These read `names` only through
+    `names.agree`, `names.apart` and whether `names.name` is in NAMES_DISAGREE (what
+    `match.bounds` tries for a pair whose names are not compared)."""
     conflict = service_conflict(names.agree, names.name, a.born, b.born)
-    levels = {
+    return {
         "name": names.name,
         "patronymic": names.patronymic,
         "date_of_birth": dob_level(a.born, b.born, names.agree, apart=names.apart),
-        "sex": sex_level(a.sex, b.sex),
         "service_number": service_level(a.service_number, b.service_number, conflict=conflict),
+    }
+
+
+def levels_without_names(a: Facts, b: Facts) -> dict[str, int]:
+    """The levels of two records whatever their names: sex, unit, place of birth."""
+    return {
+        "sex": sex_level(a.sex, b.sex),
         "unit": unit_level(a.unit, b.unit),
         "place_of_birth": place_level(a.place, b.place),
     }
-    return levels, names
 
 
 COMPARISON_LEVELS: dict[str, tuple[str, ...]] = {

@@ -75,6 +75,12 @@ class ComparisonWeights:
             return 0.0
         return math.log2(self.u[i]) - math.log2(max(tf, TF_MINIMUM))
 
+    def most(self, value: int) -> float:
+        """The most a vector value can weigh with any term frequency: its weight, with the
+        strongest adjustment (the rarest name, TF_MINIMUM) when that raises it; 0 when a side
+        does not say."""
+        return self.weight(value) + max(0.0, self.tf_adjustment(value, TF_MINIMUM))
+
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
         return {

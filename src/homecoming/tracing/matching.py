@@ -16,6 +16,7 @@ from typing import Any
 
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import Fate, service_number_key
+from homecoming.match.bounds import may_reach
 from homecoming.match.levels import Facts, compare_facts, unit_number
 from homecoming.match.model import default_model
 from homecoming.names import compare, from_parts, parse_name
@@ -132,7 +133,7 @@ def score(
     `prior`: one in the registry's records, and `frequency`: how common the names are in the
     registry, as search weighs them); a surname or nickname heard alone by the rules below.
     """
-    if seen.surname_only or (not seen.name() and seen.nickname):
+    if _partial(seen):
         found = _score_partial(sought, seen)
     else:
         found = _score_full(sought, seen, prior, frequency)
@@ -142,7 +143,39 @@ def score(
     return found
 
 
+def could_lead(
+    sought: Described,
+    seen: Described,
+    *,
+    verified_person: bool = False,
+    prior: float = DEFAULT_PRIOR,
+    threshold: float = LEAD_THRESHOLD,
+) -> bool:
+    """False only when `score` of the pair is certainly under `threshold`, told without
+    comparing the names (`match.bounds.may_reach`: the levels that cost nothing, with the
+    best the names could weigh at any frequency). A pair the model does not decide alone is
+    always worth its score: verified (raised to VERIFIED_PERSON), a surname or nickname heard
+    alone (`_score_partial`), or a call sign on both sides (`_call_sign` may raise it)."""
+    if verified_person or _partial(seen) or (sought.call_sign and seen.call_sign):
+        return True
+    born, _ = _born_as_told(sought, seen)
+    # The score is rounded to four places (`_clamp`): a probability a rounding under the
+    # threshold still reaches it.
+    lowest = threshold - 1e-4
+    return may_reach(
+        default_model(), _facts(sought, born), _facts(seen), prior=prior, probability=lowest
+    )
+
+
+def _partial(seen: Described) -> bool:
+    """Evidence scored by the rules for a surname or a nickname heard alone."""
+    return seen.surname_only or (not seen.name() and bool(seen.nickname))
+
+
+@lru_cache(maxsize=200_000)
 def _facts(described: Described, born: PartialDate | None = None) -> Facts:
+    """What the match model reads of a description (read once: a re-match asks of every pair,
+    and an inquiry or a record is in many)."""
     return Facts(
         name=described.name(),
         born=described.date_of_birth if born is None else born,

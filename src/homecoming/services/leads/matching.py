@@ -37,7 +37,14 @@ from homecoming.tracing.lead_rules import (
     LeadState,
     lead_reason,
 )
-from homecoming.tracing.matching import Candidate, Described, Frequency, evidence_keys, score
+from homecoming.tracing.matching import (
+    Candidate,
+    Described,
+    Frequency,
+    could_lead,
+    evidence_keys,
+    score,
+)
 
 CHUNK = 5_000
 # How many persons the search index proposes for a newly registered inquiry.
@@ -45,6 +52,9 @@ SEARCH_LIMIT = 20
 # Seconds a count of the registry's records is topped up before it is counted afresh
 # (`registry_size`).
 RECOUNT_AFTER = 60.0
+# Pairs that cannot reach a lead whatever their names (`tracing.matching.could_lead`) are not
+# scored: the leads are the same. False scores every pair (bench/bench_rematch.py's "before").
+SKIP_HOPELESS = True
 
 
 def subscribe(db: Database, search: SearchService) -> None:
@@ -377,41 +387,51 @@ def _born_apart(born: int | None, item: _Evidence, sought_service: str | None = 
     lets the pair through to `_score_pairs`, which asks again with the inquiry's own.
     """
     year = item.seen.date_of_birth.year
-    if born is None or year is None or item.seen.surname_only:
+    # The years first: asked of every pair sharing a key, and most are near enough.
+    if born is None or year is None or abs(born - year) <= 1 or one_digit_apart(born, year):
         return False
-    if item.seen.service_number and (
-        sought_service is None
-        or service_number_key(sought_service) == service_number_key(item.seen.service_number)
-    ):
+    if item.seen.surname_only:
         return False
-    return abs(born - year) > 1 and not one_digit_apart(born, year)
+    return not item.seen.service_number or (
+        sought_service is not None
+        and service_number_key(sought_service) != service_number_key(item.seen.service_number)
+    )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Scored:
     """Scores of (sought, seen, verified), each computed once with one prior and one set of
-    name frequencies (ahead of the write transaction, or in it)."""
+    name frequencies (ahead of the write transaction, or in it); None for a pair that cannot
+    reach a lead whatever its names (not scored)."""
 
     prior: float
     frequency: Frequency | None
-    cache: dict[tuple[Described, Described, bool], Candidate] = field(default_factory=dict)
+    cache: dict[tuple[Described, Described, bool], Candidate | None] = field(default_factory=dict)
+    skipped: int = 0  # pairs found hopeless, not scored
 
     @classmethod
     def now(cls, session: Session, search: SearchService) -> _Scored:
         """Nothing scored yet; the prior and names' frequencies as the database stands."""
         return cls(_prior(session), search.index().pair_frequency)
 
-    def of(self, case: _Open, item: _Evidence, verified: bool) -> Candidate:
+    def of(self, case: _Open, item: _Evidence, verified: bool) -> Candidate | None:
         key = (case.sought, item.seen, verified)
-        found = self.cache.get(key)
-        if found is None:
-            found = self.cache[key] = score(
+        if key in self.cache:
+            return self.cache[key]
+        if SKIP_HOPELESS and not could_lead(
+            case.sought, item.seen, verified_person=verified, prior=self.prior
+        ):
+            self.skipped += 1
+            found = None
+        else:
+            found = score(
                 case.sought,
                 item.seen,
                 verified_person=verified,
                 prior=self.prior,
                 frequency=self.frequency,
             )
+        self.cache[key] = found
         return found
 
 
@@ -466,6 +486,8 @@ def _score_pairs(
     rows: list[dict[str, Any]] = []
     for inquiry_id, case, item, verified in _to_score(pairs, cases, seen_records):
         candidate = scored.of(case, item, verified)
+        if candidate is None:  # under the lead threshold whatever its names
+            continue
         person_key = (inquiry_id, item.person_id if item.kind is LeadKind.RECORD else None)
         previous = best.get(person_key) if person_key[1] is not None else None
         reason = lead_reason(
