@@ -94,6 +94,17 @@ def postgres_ready() -> str:
     return url
 
 
+def fresh_database(db: Database, request: pytest.FixtureRequest, tmp_path: Path) -> Database:
+    """Another empty database of the same kind as `db` (PostgreSQL's: this one, emptied), for a
+    test that runs one scenario twice and compares what each run wrote."""
+    if db.dialect == "postgresql":
+        _truncate_postgres(db)
+        return db
+    path = tmp_path / "again.sqlite3"
+    shutil.copy(request.getfixturevalue("sqlite_template"), path)
+    return Database(f"sqlite:///{path}")
+
+
 def _truncate_postgres(db: Database) -> None:
     tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
     with db.engine.begin() as connection:

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
+from tests.conftest import fresh_database
 
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import Contact, Evidence, Fate, RecordFields, SourceKind
@@ -111,16 +111,4 @@ def test_the_pairs_left_unscored_change_no_lead(
     assert len(every) > 50
     scores = sorted(row[_columns().index(Lead.__table__.c.score)] for row in every)
     assert scores[0] < 0.9  # leads near the threshold: a bound a few bits short loses them
-    assert _scenario(_fresh(db, request, tmp_path), True, monkeypatch) == every
-
-
-def _fresh(db: Database, request: pytest.FixtureRequest, tmp_path: Path) -> Database:
-    """Another empty database of the same kind (PostgreSQL's: this one, emptied)."""
-    if db.dialect == "postgresql":
-        from tests.conftest import _truncate_postgres
-
-        _truncate_postgres(db)
-        return db
-    path = tmp_path / "again.sqlite3"
-    shutil.copy(request.getfixturevalue("sqlite_template"), path)
-    return Database(f"sqlite:///{path}")
+    assert _scenario(fresh_database(db, request, tmp_path), True, monkeypatch) == every

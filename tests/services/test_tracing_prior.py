@@ -4,12 +4,12 @@ drain (`leads.matching.registry_size`), on both databases, with the same leads a
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import event, func, insert, select
+from tests.conftest import fresh_database
 
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import Contact, Evidence, Fate, RecordFields, Sex, SourceKind
@@ -133,23 +133,11 @@ def test_leads_and_statuses_are_those_of_a_full_count_on_every_drain(
     assert len(found[0]) >= 3 and len(found[1]) == 3
     # The same scenario in a fresh database, every record counted on each drain (as before).
     monkeypatch.setattr(matching, "registry_size", _every_record)
-    assert _scenario(_fresh(db, request, tmp_path)) == found
+    assert _scenario(fresh_database(db, request, tmp_path)) == found
 
 
 def _every_record(session: Any, **options: Any) -> int:
     return int(session.scalar(select(func.count()).select_from(Record)) or 0)
-
-
-def _fresh(db: Database, request: pytest.FixtureRequest, tmp_path: Path) -> Database:
-    """Another empty database of the same kind (PostgreSQL's: this one, emptied)."""
-    if db.dialect == "postgresql":
-        from tests.conftest import _truncate_postgres
-
-        _truncate_postgres(db)
-        return db
-    path = tmp_path / "again.sqlite3"
-    shutil.copy(request.getfixturevalue("sqlite_template"), path)
-    return Database(f"sqlite:///{path}")
 
 
 def test_a_late_commit_below_the_highest_id_is_counted_at_the_next_full_count(
