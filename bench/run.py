@@ -31,7 +31,8 @@ BENCHMARKS: list[tuple[str, list[str]]] = [
     ("bench_linkage.py", ["--records", "100000", *(["--million"] if LARGE else [])]),
     ("bench_exchange.py", ["--records", "1000000" if LARGE else "100000"]),
     ("bench_tracing.py", ["--inquiries", "50000", "--list", "1000"]),
-    # Issue 15: an import's re-match against the demo's open inquiries, hopeless pairs skipped.
+    # Issue 15: an import's re-match against the demo's open inquiries, hopeless pairs skipped
+    # (about 2 minutes, most of it building the demo).
     ("bench_rematch.py", ["--rows", "50000" if LARGE else "10000", "--rounds", "1"]),
     # The independent generator's frozen test split, end to end through the CLI (issue 13/23).
     ("eval_matching.py", ["--split", "test11", *([] if LARGE else ["--small"])]),
