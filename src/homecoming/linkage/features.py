@@ -43,8 +43,8 @@ from homecoming.names.token import NameToken, name_token
 
 # Column name -> kind; the order is the order of the table Splink gets. Forms are compared as
 # 64-bit hashes ("forms"): DuckDB intersects integer lists ~3x faster than string lists. The
-# hashes are Python's, salted per process run: consistent within one run (forked workers share
-# the salt), never stored.
+# hashes are `names.blocking.key_hash`'s, the same in every process and run (EM blocks on the
+# least of a record's hashed keys, so a salted hash trained another model each run).
 FEATURE_COLUMNS: dict[str, str] = {
     "unique_id": "string",
     "family_forms": "forms",  # gender-neutral common forms of the family name, every standard/form

@@ -81,9 +81,8 @@ class _Name:
     )
 
     def __init__(self, text: str) -> None:
-        bare, aliases = split_aliases(text)
-        raw, fathers = name_words(bare)
-        tokens = tuple(tokens_of_words(raw, fathers=fathers, token=_token))
+        bare, aliases, raw, words = _words(text)
+        tokens = tuple(words)
         self.text, self._bare, self._raw = text, bare, raw
         # The name's tokens and nicknames without roles: all that `parse.family_reading` and
         # `levels._patronymic_level` read of a parsed name.
@@ -116,6 +115,14 @@ class _Name:
             roles = roles_of_tokens(list(self.tokens), self._raw, self._bare)
             self._family = tuple(role == "family" for role in roles)
         return self._family
+
+
+def _words(text: str) -> tuple[str, tuple[str, ...], list[str], list[NameToken]]:
+    """A name as `grading_parse(text)` reads it before its roles: the name without its
+    bracketed nicknames, the nicknames, its words and their tokens."""
+    bare, aliases = split_aliases(text)
+    raw, fathers = name_words(bare)
+    return bare, aliases, raw, tokens_of_words(raw, fathers=fathers, token=_token)
 
 
 def _one_reading(parsed: ParsedName) -> bool:
@@ -343,9 +350,7 @@ def _shape(text: str) -> tuple[list[NameToken], bool]:
     or Cyrillic words only. Found without the roles (the shape does not read them): a name of
     two parts and no bracketed nickname has one reading (`parse.family_reading` reads only a
     name of one part and a patronymic)."""
-    bare, aliases = split_aliases(text)
-    raw, fathers = name_words(bare)
-    tokens = tokens_of_words(raw, fathers=fathers, token=_token)
+    _, aliases, _, tokens = _words(text)
     patronymics = sum(1 for t in tokens if t.patronymic)
     shaped = (
         not aliases
