@@ -5,6 +5,9 @@ row as if among at least TF_REFERENCE_RECORDS records (see match.model.term_freq
 chance that a random other person bears both. It is handed to Splink as a lookup table keyed
 by `name_pair` (family and given primary forms), so a run, its explanations and its waterfall
 all read the same numbers.
+
+It also counts how often two records of the batch share a place of birth or a unit
+(`shared_counts`), from which the run raises those levels' u (match.model.SHARED_FIELDS).
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ import itertools
 from collections.abc import Sequence
 from typing import Any
 
-from homecoming.match.model import name_frequency
+from homecoming.match.levels import unit_kind
+from homecoming.match.model import name_frequency, shared_pairs
 
 COLUMN = "name_pair"
 TF_COLUMN = f"tf_{COLUMN}"
@@ -59,3 +63,49 @@ def register(linker: Any, engine: Any, table: Any) -> None:
     """Give the linker this lookup instead of counting its own input."""
     frame = engine.register(table, f"homecoming_tf_{COLUMN}_{next(_REGISTERED)}")
     linker.table_management.register_term_frequency_lookup(frame, COLUMN)
+
+
+def _place_keys(table: Any) -> Any:
+    """One key per record with a place of birth: the least hash of its place's forms (two
+    spellings of one place may get two keys: the rate is then counted low, never high)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    forms = table.column("place_forms").combine_chunks()
+    flat = pc.list_flatten(forms)
+    parents = pc.list_parent_indices(forms)
+    least = pa.table({"row": parents, "form": flat}).group_by("row").aggregate([("form", "min")])
+    return least.column("form_min")
+
+
+def _unit_keys(table: Any) -> Any:
+    return table.column("unit_number").drop_null()
+
+
+def _key_counts(keys: Any) -> dict[Any, int]:
+    import pyarrow.compute as pc
+
+    counted = pc.value_counts(keys)
+    return dict(
+        zip(counted.field("values").to_pylist(), counted.field("counts").to_pylist(), strict=True)
+    )
+
+
+def _kind(key: Any) -> bool:
+    """Places are all of one kind; units of two (`match.levels.unit_kind`)."""
+    return isinstance(key, str) and unit_kind(key)
+
+
+_SHARED_KEYS = {"place_of_birth": _place_keys, "unit": _unit_keys}
+
+
+def shared_counts(tables: Sequence[Any]) -> dict[str, tuple[int, int]]:
+    """For each of match.model.SHARED_FIELDS: how many pairs of records (one from each table,
+    or two of one table) agree on it, and how many could be compared (both sides known, of one
+    kind), counted as the comparisons decide (`match.levels.place_level`, `unit_level`)."""
+    found = {}
+    for field, keys_of in _SHARED_KEYS.items():
+        counts = [_key_counts(keys_of(table)) for table in tables]
+        right = counts[1] if len(counts) == 2 else None
+        found[field] = shared_pairs(counts[0], right, _kind)
+    return found

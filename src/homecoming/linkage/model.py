@@ -1,8 +1,10 @@
 """The Homecoming linkage model on Splink: settings, training, prediction and explanations.
 
 The same settings run on every engine: the one match model's comparisons (match/levels.py) with
-its shipped m and u (match/model.py), the prior fixed by the sizes. Refinement is optional:
-m by expectation maximisation on the batch, and m from human "same" judgements.
+its shipped m and u (match/model.py), but for the u of a shared place of birth or unit, which is
+the batch's own rate (`frequencies.shared_counts`), and the prior fixed by the sizes.
+Refinement is optional: m by expectation maximisation on the batch, and m from human "same"
+judgements.
 """
 
 from __future__ import annotations
@@ -97,7 +99,12 @@ class LinkageModel:
         self.prior = prior_for(self.link_type, self._sizes)
         if keys is None:
             keys = keys_for(self.link_type, self._sizes)
-        self.settings: Any = settings(self.link_type, keys=keys, prior=self.prior)
+        # u of a shared place or unit is this batch's (match.model.SHARED_FIELDS).
+        shared = frequencies.shared_counts(self.tables)
+        self.match_model = default_model().with_shared_rates(shared)
+        self.settings: Any = settings(
+            self.link_type, keys=keys, prior=self.prior, model=self.match_model
+        )
         if trained is not None:
             dialect = "spark" if isinstance(engine, SparkEngine) else "duckdb"
             self.settings = model_for_dialect(trained, dialect) | {"link_type": self.link_type}
@@ -121,11 +128,10 @@ class LinkageModel:
     ) -> None:
         """Refine the shipped model: m by EM on this data (`em`), m from "same" judgements.
 
-        u stays the shipped model's (how often levels occur between different people says
-        little about this batch that a small batch could estimate); with neither, the shipped
-        model scores as it is. After EM, each level of disagreement keeps the shipped m
-        (`_hold_disagreement`): namesakes taken for one person must not make "date of birth
-        differs" weigh less.
+        u stays the run's (the shipped model's, but for a shared place or unit, counted on the
+        batch: match.model.SHARED_FIELDS); with neither, the run's model scores as it is. After
+        EM, each level of disagreement keeps the shipped m (`_hold_disagreement`): namesakes
+        taken for one person must not make "date of birth differs" weigh less.
         """
         from splink import block_on
 

@@ -435,6 +435,12 @@ def unit_number(text: str) -> str | None:
     return max(found, key=len) if found else None
 
 
+def unit_kind(number: str) -> bool:
+    """Whether a unit number (`unit_number`) is a unit code: codes and formation numbers are
+    different numberings, never compared."""
+    return number.startswith(UNIT_CODE)
+
+
 def unit_level(a: str | None, b: str | None) -> int:
     """Unit numbers (from `unit_number`) agree, differ, or cannot be compared: one is unknown,
     or one is a unit code and the other a formation's number."""
