@@ -262,7 +262,7 @@ def _patronymic_by_position(tokens: list[NameToken]) -> list[NameToken]:
     if len(tokens) < 3:
         return tokens
     if any(t.patronymic for t in tokens):
-        return _short_patronymic_after_a_family_shaped_so(tokens)
+        return _patronymic_last_after_a_family_shaped_so(tokens)
     at = [len(tokens) - 1]
     known_given = len(tokens) == 3 and _is_known_given(tokens[0])
     if len(tokens) == 3:
@@ -276,7 +276,7 @@ def _patronymic_by_position(tokens: list[NameToken]) -> list[NameToken]:
     return tokens
 
 
-def _short_patronymic_after_a_family_shaped_so(tokens: list[NameToken]) -> list[NameToken]:
+def _patronymic_last_after_a_family_shaped_so(tokens: list[NameToken]) -> list[NameToken]:
     """ "Андрієвич Максим Ілліч", "Мисакович Кирило Кузьмич", "Базилевич Ярема Валегтинович",
     "Василевич Борис Дмитровтч": a family name shaped as a patronymic first, then the given name,
     and last a patronymic no table knows (a short one, Ілліч, Кузьмич, Фомич, or one mistyped),
