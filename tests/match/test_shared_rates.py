@@ -62,3 +62,23 @@ def test_the_rate_raises_u_never_lowers_it_and_never_past_m() -> None:
     # Every record from one town: a shared town is no evidence, but never evidence against.
     one_town = shipped.with_shared_rates({"place_of_birth": (pairs, pairs)})
     assert math.isclose(one_town.comparison("place_of_birth").weight(1), 0.0, abs_tol=1e-9)
+
+
+def test_a_given_name_is_read_among_the_family_names_bearers_too() -> None:
+    from homecoming.match.model import GIVEN_NAME_FLOOR, name_frequency
+
+    records = 20_000
+    alone = name_frequency(3, 40, records)
+    # A family name borne by one record only (the one compared): nothing more to read.
+    assert name_frequency(1, 40, records, pair_count=1) == name_frequency(1, 40, records)
+    # Linking, a family name borne by the two records compared: nothing more either.
+    assert name_frequency(2, 40, records, 2, own=2) == name_frequency(2, 40, records)
+    # Three men named Куулар, each a Саян: the name is as common as its family name.
+    together = name_frequency(3, 40, records, pair_count=3)
+    assert together > 10 * alone
+    assert together == pytest.approx(3 / records * (2 + 100 * 40 / records) / (2 + 100))
+    # Three bearers, three given names: barely moved.
+    apart = name_frequency(3, 40, records, pair_count=1)
+    assert apart == pytest.approx(alone, rel=0.05)
+    # Never rarer than the product.
+    assert name_frequency(50, 3, records, 1) >= 50 / records * GIVEN_NAME_FLOOR

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from homecoming.domain.dates import PartialDate
+from homecoming.names.parse import parse_name
 from homecoming.search import index as index_module
 from homecoming.search.index import Entry, PersonIndex, Query
 
@@ -248,3 +249,41 @@ def test_name_frequency_follows_records_added_after_it_was_asked() -> None:
     index.add(more)
     assert index.name_frequency(name) == PersonIndex.build(PEOPLE + more).name_frequency(name)
     assert index.name_frequency(name) != before
+
+
+def _kuular(n: int, given: str, year: int) -> Entry:
+    return Entry(
+        record_id=n,
+        person_id=n,
+        name=f"Куулар {given} Саянович",
+        date_of_birth=PartialDate(year, 6, 1),
+        sex="male",
+    )
+
+
+def test_namesakes_of_one_family_make_its_name_common(tmp_path: Path) -> None:
+    """Three men named Куулар Саян Саянович, born years apart: the name is commoner than its
+    family name's frequency times its given name's says, and an undated entry of it weighs
+    less for each. Beside other Куулар of other given names only, it stays as rare as the
+    product makes it. Counted the same after records are added and after a snapshot."""
+    others = [
+        Entry(record_id=10 + i, person_id=10 + i, name=name, date_of_birth=PartialDate(1970 + i))
+        for i, name in enumerate(("Петренко Іван Петрович", "Коваль Олег Іванович") * 20)
+    ]
+    namesakes = PersonIndex.build(
+        [_kuular(1, "Саян", 1987), _kuular(2, "Саян", 1996), _kuular(3, "Саян", 2005), *others]
+    )
+    apart = PersonIndex.build(
+        [_kuular(1, "Саян", 1987), _kuular(2, "Айдын", 1996), _kuular(3, "Чечен", 2005), *others]
+    )
+    name = parse_name("Куулар Саян Саянович")
+    crowded, alone = namesakes.name_frequency(name), apart.name_frequency(name)
+    assert crowded is not None and alone is not None
+    assert crowded > 5 * alone
+    query = Query(text="Куулар Саян Саянович")
+    assert len(namesakes.search(query, limit=3)) == 3 and apart.search(query)[0].person_id == 1
+    namesakes.add([_kuular(60, "Саян", 1999)])
+    assert (namesakes.name_frequency(name) or 0) > crowded
+    namesakes.save(tmp_path / "index.npz", stamp=1)
+    loaded = PersonIndex.load(tmp_path / "index.npz")
+    assert loaded is not None and loaded[0].name_frequency(name) == namesakes.name_frequency(name)

@@ -1,7 +1,8 @@
 """How common each name is in a batch: the term frequencies the match model adjusts by.
 
 A name's frequency is its family name's times its given name's, each counted over every input
-row as if among at least TF_REFERENCE_RECORDS records (see match.model.term_frequency): the
+row as if among at least TF_REFERENCE_RECORDS records (see match.model.term_frequency), the
+given name's also read among the family name's other bearers (match.model.name_frequency): the
 chance that a random other person bears both. It is handed to Splink as a lookup table keyed
 by `name_pair` (family and given primary forms), so a run, its explanations and its waterfall
 all read the same numbers.
@@ -51,11 +52,16 @@ def lookup(tables: Sequence[Any], records: int | None = None) -> Any:
     total = records if records is not None else sum(int(t.num_rows) for t in tables)
     families = _counts(tables, "family_primary")
     givens = _counts(tables, "given_primary")
-    pairs = sorted(_counts(tables, COLUMN))
+    counted = _counts(tables, COLUMN)
+    pairs = sorted(counted)
     frequencies = []
     for pair in pairs:
         family, _, given = pair.partition("|")
-        frequencies.append(name_frequency(families.get(family, 1), givens.get(given, 1), total))
+        frequencies.append(
+            name_frequency(
+                families.get(family, 1), givens.get(given, 1), total, counted[pair], len(tables)
+            )
+        )
     return pa.table({COLUMN: pairs, TF_COLUMN: frequencies}, schema=schema())
 
 

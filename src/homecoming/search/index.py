@@ -168,6 +168,7 @@ class PersonIndex:
         # Per word, records carrying its rarest key (`_word_records`), valid while the records
         # counted stay as they were: `_records_changed` moves on whenever they change.
         self._word_record_counts: dict[str, tuple[int, int | None]] = {}
+        self._pair_record_counts: dict[tuple[str, str], tuple[int, int]] = {}
         self._records_changed = 0
 
     def __len__(self) -> int:
@@ -529,7 +530,34 @@ class PersonIndex:
                 found[role] = count
         if len(found) < 2:
             return None
-        return name_frequency(found["family"], found["given"], len(self))
+        words = {
+            role: token.text
+            for token, role in zip(name.tokens, name.roles, strict=False)
+            if role in ("family", "given") and not token.patronymic
+        }
+        both = self._pair_records(words["family"], words["given"])
+        return name_frequency(found["family"], found["given"], len(self), both)
+
+    def _pair_records(self, family: str, given: str) -> int:
+        """Records whose name carries both words' rarest keys (a family name and a given name
+        borne together), kept per pair of words like `_word_records`."""
+        generation = self._records_changed
+        held = self._pair_record_counts.get((family, given))
+        if held is not None and held[0] == generation:
+            return held[1]
+        keys = []
+        for word in (family, given):
+            hashes = self.word_keys.get(word) or token_key_hashes(word)
+            keys.append(min(hashes, key=self._records_with))
+        names = np.intersect1d(self._postings(keys[0]), self._postings(keys[1]))
+        counts = self._entry_counts
+        found = int(counts[names[names < len(counts)]].sum())
+        found += sum(len(self._delta_entries.get(n, ())) for n in names.tolist())
+        if self._records_changed == generation:
+            if len(self._pair_record_counts) >= WORD_RECORD_COUNTS:
+                self._pair_record_counts.clear()
+            self._pair_record_counts[(family, given)] = (generation, found)
+        return found
 
     def _entries_of(self, name_ids: Sequence[int]) -> list[int]:
         found: list[int] = []
