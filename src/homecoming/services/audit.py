@@ -17,7 +17,7 @@ from homecoming.domain.audit import (
     payload_digest,
     redaction,
 )
-from homecoming.store.db import Database, Prepared, insert_missing
+from homecoming.store.db import Database, Prepared, connection_of, insert_missing
 from homecoming.store.models import AuditEntry, AuditHead
 
 HEAD_ID = 1
@@ -71,7 +71,7 @@ def append(
         "payload_digest": payload_digest(details),
         "hash": link.digest(),
     }
-    connection = session.connection()
+    connection = connection_of(session)
     _INSERT_ENTRY.run(connection, values)
     moved = _MOVE_HEAD_AND_MARK if concerns_authentication(action, subject) else _MOVE_HEAD
     moved.run(connection, {"new_id": link.id, "new_hash": values["hash"]})
@@ -115,7 +115,7 @@ def _locked_head(session: Session) -> tuple[int, str]:
     Read and locked in one statement (`FOR UPDATE` on PostgreSQL; SQLite's writers are
     serial already): a lock taken before a read would miss a head another writer creates
     between the two, and the read would then go on unlocked."""
-    connection = session.connection()
+    connection = connection_of(session)
     head = _LOCK_HEAD.first(connection)
     if head is None:
         # The first append ever: two writers may race to create the head; one row results.

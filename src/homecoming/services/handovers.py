@@ -34,7 +34,7 @@ from homecoming.search.index import Query
 from homecoming.services import agreements, audit, registry, stages
 from homecoming.services.scope import EVERY_PARTY, Scope
 from homecoming.services.search import SearchService
-from homecoming.store.db import Database, Prepared, lock_row
+from homecoming.store.db import Database, Prepared, connection_of, lock_row
 from homecoming.store.exchange_models import (
     AgreementRow,
     Handover,
@@ -237,7 +237,9 @@ def _stage_of(
     key = ("handovers.stage", agreement_id, number, scope)
     known: tuple[Agreement, StageRow] | None = session.info.get(key)
     if known is None:
-        found = _STAGE_OF.first(session.connection(), {"agreement": agreement_id, "number": number})
+        found = _STAGE_OF.first(
+            connection_of(session), {"agreement": agreement_id, "number": number}
+        )
         if found is None or not scope.sees_agreement((found.party_a, found.party_b)):
             # No such agreement (or not in the scope), or no such stage: their own errors.
             agreements.load(session, agreement_id, scope=scope)
@@ -297,7 +299,7 @@ def write(
     # A Core insert (an ORM flush of one row costs several times what SQLite takes to write
     # it); what was written comes back as a row outside the session.
     session.flush()  # what the caller added lands first, as an ORM flush would have
-    ((handover_id,),) = _INSERT.rows(session.connection(), values)
+    ((handover_id,),) = _INSERT.rows(connection_of(session), values)
     row = Handover(id=handover_id, **values)
     audit.append(
         session,
@@ -396,7 +398,7 @@ def _land(
 
 def _listed_fields(session: Session, member: StageMember) -> RecordFields:
     """The names the person was listed under (GCIII Art. 17 fields only)."""
-    connection = session.connection()
+    connection = connection_of(session)
     found = None
     if member.list_entry_id is not None:  # the list's line and its record in one query
         found = _LISTED_RECORD.first(connection, {"entry": member.list_entry_id})
@@ -432,7 +434,7 @@ def _add(
         session, source_id=source_id, evidence=[evidence], person_ids=[person_id], actor=actor
     )
     # A Core update: the sheet's row is never loaded into the session for its count alone.
-    _SHEET_COUNT.run(session.connection(), {"source": source_id, "count": line - 1})
+    _SHEET_COUNT.run(connection_of(session), {"source": source_id, "count": line - 1})
     return record_id
 
 
@@ -442,7 +444,7 @@ def _handover_source(
     """One source per stage and side, the handover sheet the operators fill in, and its next
     line: (source id, line), read in one query."""
     name = f"{agreement.name}: stage {stage.number} handover by {party}"
-    found = _SHEET.first(session.connection(), {"name": name})
+    found = _SHEET.first(connection_of(session), {"name": name})
     if found is not None:
         return found[0], (found[1] or 1) + 1
     source = Source(
@@ -474,7 +476,7 @@ def latest(session: Session, stage_id: int, person_id: int) -> Handover | None:
 
     Read by Core and returned outside the session (rows are never updated): an ORM load
     costs several times the read."""
-    row = _LATEST.first(session.connection(), {"stage": stage_id, "person": person_id})
+    row = _LATEST.first(connection_of(session), {"stage": stage_id, "person": person_id})
     return Handover(**row._asdict()) if row is not None else None
 
 

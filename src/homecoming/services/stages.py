@@ -26,7 +26,7 @@ from homecoming.exchange.parity import (
 from homecoming.exchange.planning import TIME_LIMIT_SECONDS, Candidate, Plan, plan_stages
 from homecoming.services import agreements, audit, disclosures, exchange_lists, persons
 from homecoming.services.scope import EVERY_PARTY, Scope
-from homecoming.store.db import Database, Prepared, lock_row
+from homecoming.store.db import Database, Prepared, connection_of, lock_row
 from homecoming.store.exchange_models import ListEntry, ListVersion, StageMember, StageRow
 from homecoming.store.models import Person, Record
 
@@ -415,7 +415,7 @@ def current_member(
     session (the rows are never updated): an ORM load costs several times the read.
     """
     last = _LAST_MEMBER_ROW.first(
-        session.connection(), {"stage_id": stage_id, "party": party, "person_id": person_id}
+        connection_of(session), {"stage_id": stage_id, "party": party, "person_id": person_id}
     )
     return StageMember(**last._asdict()) if last is not None and last.action == "add" else None
 

@@ -634,11 +634,31 @@ class Database:
         return f"PostgreSQL: VACUUM {', '.join(tables)}"
 
 
+_CONNECTION = "homecoming_connection"  # a write transaction's connection, in its Session.info
+
+
+def connection_of(session: Session) -> Connection:
+    """The session's connection, as `session.connection()`; in a write transaction
+    (`Database.transaction`, which ends with its session) taken once and kept: each call of
+    `session.connection()` costs about as much as a prepared statement's run on SQLite. A
+    savepoint (`Session.begin_nested`) is emitted only when asked for its connection: whoever
+    opens one calls `session.connection()` right after (`_run_in_savepoint` does)."""
+    found: Connection | None = session.info.get(_CONNECTION)
+    if found is None:
+        found = session.connection()
+        if _LANDED in session.info:  # only a transaction() session: it never outlives its
+            session.info[_CONNECTION] = found  # transaction, nor changes connection in it
+    return found
+
+
 def _run_in_savepoint(session: Session, job: _Job[Any]) -> None:
     """Run one work of a batch in a savepoint; its error rolls back only what it wrote."""
     landed: dict[str, list[int]] = session.info[_LANDED]
     before = {actor: len(ids) for actor, ids in landed.items()}
     savepoint = session.begin_nested()
+    # SQLAlchemy emits the SAVEPOINT when the nested transaction first asks for its connection;
+    # the work may not ask (`connection_of` keeps the transaction's): ask here, so it is open.
+    session.connection()
     try:
         job.result = job.work(session)
     except Exception as error:
@@ -664,7 +684,7 @@ def _owe(session: Session, landed: dict[str, list[int]]) -> list[int]:
     global _OWE
     if _OWE is None:
         _OWE = Prepared(insert(LANDED_OUTBOX).returning(LANDED_OUTBOX.c.id))
-    connection = session.connection()
+    connection = connection_of(session)
     return [_OWE.rows(connection, {**row, "created_at": now})[0][0] for row in rows]
 
 
@@ -907,7 +927,7 @@ def _sqlite_executemany(session: Session, table: Table, rows: Sequence[dict[str,
                 cells[i] = process(value)
         return cells
 
-    dbapi = cast(sqlite3.Connection, session.connection().connection.dbapi_connection)
+    dbapi = cast(sqlite3.Connection, connection_of(session).connection.dbapi_connection)
     dbapi.executemany(sql, map(values, rows))
 
 
@@ -949,7 +969,7 @@ def allocate_ids(session: Session, table: str, count: int) -> range | list[int]:
                 column("last", Integer)
             )
         )
-    ((last,),) = highest.rows(session.connection())
+    ((last,),) = highest.rows(connection_of(session))
     return range(last + 1, last + 1 + count)
 
 
