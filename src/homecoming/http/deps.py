@@ -81,18 +81,20 @@ def _principals(request: Request) -> PrincipalCache:
 
 async def _current_user(
     request: Request,
-    settings: SettingsDep,
     bearer: BearerDep,
     _cookie: SessionCookieDep,
 ) -> Principal:
     """A bearer token, else a signed session cookie (with the CSRF check on unsafe methods).
 
     In the event loop: a remembered principal costs one single-row read (services/tokens.py).
+    The settings are read off the app, not solved as a dependency of their own: every guarded
+    request solves this one, and FastAPI's solving of each dependency costs more than the read.
     """
     if bearer is not None and bearer.credentials.strip():
         return _principals(request).token(bearer.credentials.strip())
     if "authorization" in request.headers:
         raise Unauthorized("send an API token as `Authorization: Bearer <token>`")
+    settings: Settings = request.app.state.settings
     secret = session_secret(request, settings)
     if secret is None:
         raise Unauthorized(

@@ -17,7 +17,7 @@ from homecoming.domain.audit import (
     payload_digest,
     redaction,
 )
-from homecoming.store.db import Database, insert_missing
+from homecoming.store.db import Database, Prepared, connection_of, insert_missing
 from homecoming.store.models import AuditEntry, AuditHead
 
 HEAD_ID = 1
@@ -28,17 +28,18 @@ HEAD_ID = 1
 # fifth of an ORM load and flush, measured in process).
 _AUDIT = cast(Table, AuditEntry.__table__)
 _HEAD = cast(Table, AuditHead.__table__)
-_LOCK_HEAD = (
+_LOCK_HEAD = Prepared(
     select(_HEAD.c.last_id, _HEAD.c.last_hash).where(_HEAD.c.id == HEAD_ID).with_for_update()
 )
-_INSERT_ENTRY = insert(_AUDIT)
-_MOVE_HEAD = (
+_INSERT_ENTRY = Prepared(insert(_AUDIT))
+_MOVE_HEAD_STATEMENT = (
     update(_HEAD)
     .where(_HEAD.c.id == HEAD_ID)
     .values(last_id=bindparam("new_id"), last_hash=bindparam("new_hash"))
 )
-_MOVE_HEAD_AND_MARK = _MOVE_HEAD.values(
-    auth_id=bindparam("new_id"), auth_hash=bindparam("new_hash")
+_MOVE_HEAD = Prepared(_MOVE_HEAD_STATEMENT)
+_MOVE_HEAD_AND_MARK = Prepared(
+    _MOVE_HEAD_STATEMENT.values(auth_id=bindparam("new_id"), auth_hash=bindparam("new_hash"))
 )
 
 
@@ -70,10 +71,10 @@ def append(
         "payload_digest": payload_digest(details),
         "hash": link.digest(),
     }
-    connection = session.connection()
-    connection.execute(_INSERT_ENTRY, values)
+    connection = connection_of(session)
+    _INSERT_ENTRY.run(connection, values)
     moved = _MOVE_HEAD_AND_MARK if concerns_authentication(action, subject) else _MOVE_HEAD
-    connection.execute(moved, {"new_id": link.id, "new_hash": values["hash"]})
+    moved.run(connection, {"new_id": link.id, "new_hash": values["hash"]})
     return AuditEntry(**values)
 
 
@@ -114,12 +115,13 @@ def _locked_head(session: Session) -> tuple[int, str]:
     Read and locked in one statement (`FOR UPDATE` on PostgreSQL; SQLite's writers are
     serial already): a lock taken before a read would miss a head another writer creates
     between the two, and the read would then go on unlocked."""
-    connection = session.connection()
-    head = connection.execute(_LOCK_HEAD).first()
+    connection = connection_of(session)
+    head = _LOCK_HEAD.first(connection)
     if head is None:
         # The first append ever: two writers may race to create the head; one row results.
         insert_missing(session, _HEAD, {"id": HEAD_ID, "last_id": 0, "last_hash": GENESIS})
-        head = connection.execute(_LOCK_HEAD).one()
+        head = _LOCK_HEAD.first(connection)
+        assert head is not None, "the audit head was just created"
     return int(head[0]), str(head[1])
 
 

@@ -26,7 +26,7 @@ from homecoming.exchange.parity import (
 from homecoming.exchange.planning import TIME_LIMIT_SECONDS, Candidate, Plan, plan_stages
 from homecoming.services import agreements, audit, disclosures, exchange_lists, persons
 from homecoming.services.scope import EVERY_PARTY, Scope
-from homecoming.store.db import Database, lock_row
+from homecoming.store.db import Database, Prepared, connection_of, lock_row
 from homecoming.store.exchange_models import ListEntry, ListVersion, StageMember, StageRow
 from homecoming.store.models import Person, Record
 
@@ -414,16 +414,15 @@ def current_member(
     person's own rows instead of the whole stage's. Read by Core and returned outside the
     session (the rows are never updated): an ORM load costs several times the read.
     """
-    found = session.connection().execute(
-        _LAST_MEMBER_ROW, {"stage_id": stage_id, "party": party, "person_id": person_id}
+    last = _LAST_MEMBER_ROW.first(
+        connection_of(session), {"stage_id": stage_id, "party": party, "person_id": person_id}
     )
-    last = found.mappings().first()
-    return StageMember(**last) if last is not None and last["action"] == "add" else None
+    return StageMember(**last._asdict()) if last is not None and last.action == "add" else None
 
 
 # Built once (every handover reads it): building a statement costs more than running it.
 _MEMBERS = cast(Table, StageMember.__table__)
-_LAST_MEMBER_ROW = (
+_LAST_MEMBER_ROW = Prepared(
     select(_MEMBERS)
     .where(
         _MEMBERS.c.stage_id == bindparam("stage_id"),

@@ -12,7 +12,8 @@ import select as io_select
 import sqlite3
 import threading
 import uuid
-from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections import namedtuple
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager, suppress
 from functools import lru_cache
@@ -22,7 +23,9 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 from sqlalchemy import (
     JSON,
     Engine,
+    Integer,
     Table,
+    column,
     create_engine,
     delete,
     event,
@@ -35,9 +38,11 @@ from sqlalchemy import (
 from sqlalchemy import update as sql_update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.engine import Connection, Dialect, make_url
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql.base import Executable
+from sqlalchemy.sql.elements import ClauseElement
 
 from homecoming.errors import HomecomingError
 
@@ -629,11 +634,31 @@ class Database:
         return f"PostgreSQL: VACUUM {', '.join(tables)}"
 
 
+_CONNECTION = "homecoming_connection"  # a write transaction's connection, in its Session.info
+
+
+def connection_of(session: Session) -> Connection:
+    """The session's connection, as `session.connection()`; in a write transaction
+    (`Database.transaction`, which ends with its session) taken once and kept: each call of
+    `session.connection()` costs about as much as a prepared statement's run on SQLite. A
+    savepoint (`Session.begin_nested`) is emitted only when asked for its connection: whoever
+    opens one calls `session.connection()` right after (`_run_in_savepoint` does)."""
+    found: Connection | None = session.info.get(_CONNECTION)
+    if found is None:
+        found = session.connection()
+        if _LANDED in session.info:  # only a transaction() session: it never outlives its
+            session.info[_CONNECTION] = found  # transaction, nor changes connection in it
+    return found
+
+
 def _run_in_savepoint(session: Session, job: _Job[Any]) -> None:
     """Run one work of a batch in a savepoint; its error rolls back only what it wrote."""
     landed: dict[str, list[int]] = session.info[_LANDED]
     before = {actor: len(ids) for actor, ids in landed.items()}
     savepoint = session.begin_nested()
+    # SQLAlchemy emits the SAVEPOINT when the nested transaction first asks for its connection;
+    # the work may not ask (`connection_of` keeps the transaction's): ask here, so it is open.
+    session.connection()
     try:
         job.result = job.work(session)
     except Exception as error:
@@ -656,8 +681,141 @@ def _owe(session: Session, landed: dict[str, list[int]]) -> list[int]:
     if not rows:
         return []
     now = dt.datetime.now(dt.UTC)
-    statement = insert(LANDED_OUTBOX).returning(LANDED_OUTBOX.c.id)
-    return [session.execute(statement, {**row, "created_at": now}).scalar_one() for row in rows]
+    global _OWE
+    if _OWE is None:
+        _OWE = Prepared(insert(LANDED_OUTBOX).returning(LANDED_OUTBOX.c.id))
+    connection = connection_of(session)
+    return [_OWE.rows(connection, {**row, "created_at": now})[0][0] for row in rows]
+
+
+_OWE: Prepared | None = None  # the outbox's insert (built on first use: models import this)
+
+
+class Prepared:
+    """A Core statement compiled once, run with bound parameters on a transaction's connection.
+
+    On SQLite it runs through sqlite3's own cursor, with the values converted as SQLAlchemy
+    converts them (its bind and result processors, taken once): SQLAlchemy's execution of a
+    prebuilt statement costs about 40 µs more than SQLite takes to run a one-row statement
+    (docs/operations.md), and a handover runs a dozen. Elsewhere, and for a statement sqlite3
+    cannot take as compiled (Python-side column defaults to fill in, parameters rendered at
+    execution), it runs by `Connection.execute` as before. Either way the rows come back as
+    named tuples (attribute, index, `_asdict()`), and a driver's error as SQLAlchemy's.
+    Parameters are named as the statement's bind parameters (for an INSERT or UPDATE without
+    values, its columns' keys); the same names in the same order hit the same compiled form.
+    """
+
+    __slots__ = ("_plans", "statement")
+
+    def __init__(self, statement: Executable) -> None:
+        self.statement = statement
+        self._plans: dict[tuple[str, tuple[str, ...]], _Plan] = {}
+
+    def rows(self, connection: Connection, params: Mapping[str, Any] | None = None) -> list[Any]:
+        """Every row the statement returns (none for a statement that returns none)."""
+        given = params or {}
+        dialect = connection.dialect
+        key = (dialect.name, tuple(given))
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = _Plan.of(self.statement, dialect, key[1])
+        if plan.sql is None:
+            result = connection.execute(self.statement, dict(given))
+            if not result.returns_rows:
+                return []
+            shape = plan.shape(tuple(result.keys()))
+            return [shape._make(row) for row in result]
+        args = plan.args(given)
+        dbapi = connection.connection.dbapi_connection
+        assert dbapi is not None
+        try:
+            cursor = dbapi.execute(plan.sql, args)
+            found = cursor.fetchall() if plan.returns else ()
+        except sqlite3.Error as error:
+            raise DBAPIError.instance(
+                plan.sql, args, error, sqlite3.Error, dialect=dialect
+            ) from error
+        return [plan.row(values) for values in found]
+
+    def first(self, connection: Connection, params: Mapping[str, Any] | None = None) -> Any:
+        """The first row, or None."""
+        found = self.rows(connection, params)
+        return found[0] if found else None
+
+    def run(self, connection: Connection, params: Mapping[str, Any] | None = None) -> None:
+        """Run it for its effect."""
+        self.rows(connection, params)
+
+
+_MISSING = object()
+
+
+class _Plan:
+    """How one statement runs on one dialect for one set of parameter names."""
+
+    __slots__ = ("_binds", "_processors", "_shape", "_shapes", "returns", "sql")
+
+    def __init__(self) -> None:
+        self.sql: str | None = None  # None: run by SQLAlchemy
+        self.returns = False
+        self._binds: list[tuple[str, Callable[[Any], Any] | None, Any]] = []
+        self._processors: list[tuple[int, Callable[[Any], Any]]] = []
+        self._shape: Any = None
+        self._shapes: dict[tuple[str, ...], Any] = {}
+
+    @classmethod
+    def of(cls, statement: Executable, dialect: Dialect, names: tuple[str, ...]) -> _Plan:
+        plan = cls()
+        if dialect.name != "sqlite":
+            return plan
+        compiled: Any = cast(ClauseElement, statement).compile(
+            dialect=dialect, column_keys=list(names) or None
+        )
+        prefetch = getattr(compiled, "insert_prefetch", []) or getattr(
+            compiled, "update_prefetch", []
+        )
+        if prefetch or "POSTCOMPILE" in compiled.string or compiled.positiontup is None:
+            return plan  # defaults to fill in, or parameters rendered late: SQLAlchemy's way
+        for name in compiled.positiontup:
+            bind = compiled.binds[name]
+            if bind.callable is not None:
+                return plan
+            default = bind.value if name not in names and not bind.required else _MISSING
+            processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            plan._binds.append((name, processor, default))
+        columns = list(compiled._result_columns)
+        plan.returns = bool(columns)
+        for i, result_column in enumerate(columns):
+            processor = result_column.type.dialect_impl(dialect).result_processor(dialect, None)
+            if processor is not None:
+                plan._processors.append((i, processor))
+        plan._shape = plan.shape(tuple(result_column.keyname for result_column in columns))
+        plan.sql = compiled.string
+        return plan
+
+    def shape(self, keys: tuple[str, ...]) -> Any:
+        """The named tuple of rows with these columns."""
+        found = self._shapes.get(keys)
+        if found is None:
+            found = self._shapes[keys] = namedtuple("Row", keys, rename=True)
+        return found
+
+    def args(self, given: Mapping[str, Any]) -> list[Any]:
+        args = []
+        for name, processor, default in self._binds:
+            value = given.get(name, default)
+            if value is _MISSING:
+                raise KeyError(f"no value for the bind parameter {name!r} of: {self.sql}")
+            args.append(processor(value) if processor is not None else value)
+        return args
+
+    def row(self, values: tuple[Any, ...]) -> Any:
+        if self._processors:
+            cells = list(values)
+            for i, processor in self._processors:
+                cells[i] = processor(cells[i])
+            return self._shape._make(cells)
+        return self._shape._make(values)
 
 
 def lock_row(session: Session, table: str, key: int) -> None:
@@ -692,7 +850,7 @@ def bulk_insert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     if not rows:
         return
     dialect = session.get_bind().dialect
-    if dialect.name == "sqlite" and not _defaults_left_out(table, rows[0]):
+    if dialect.name == "sqlite" and not _defaults_left_out(table, tuple(rows[0])):
         _sqlite_executemany(session, table, rows)
         return
     if len(rows) < COPY_FROM or dialect.name != "postgresql":
@@ -736,9 +894,10 @@ def bulk_loading(session: Session) -> Iterator[None]:
             dbapi.execute(f"PRAGMA cache_size = {int(before)}")
 
 
-def _defaults_left_out(table: Table, row: dict[str, Any]) -> bool:
+@lru_cache(maxsize=256)
+def _defaults_left_out(table: Table, columns: tuple[str, ...]) -> bool:
     """Whether a column the rows leave out has a default on our side (SQLAlchemy applies it)."""
-    return any(c.default is not None for c in table.columns if c.name not in row)
+    return any(c.default is not None for c in table.columns if c.name not in columns)
 
 
 def _sqlite_executemany(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
@@ -750,10 +909,7 @@ def _sqlite_executemany(session: Session, table: Table, rows: Sequence[dict[str,
     """
     dialect = session.get_bind().dialect
     columns = list(rows[0])
-    processors = [table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in columns]
-    names = ", ".join(f'"{name}"' for name in columns)
-    marks = ", ".join("?" for _ in columns)
-    processed = [(i, p) for i, p in enumerate(processors) if p is not None]
+    sql, processed = _sqlite_insert_of(table, tuple(columns), dialect)
     # A batch's rows share their timestamp (one `now`): each is formatted once. Only for
     # immutable values (datetimes), which the same object cannot change between two rows.
     last: dict[int, tuple[Any, Any]] = {}
@@ -771,8 +927,21 @@ def _sqlite_executemany(session: Session, table: Table, rows: Sequence[dict[str,
                 cells[i] = process(value)
         return cells
 
-    dbapi = cast(sqlite3.Connection, session.connection().connection.dbapi_connection)
-    dbapi.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', map(values, rows))
+    dbapi = cast(sqlite3.Connection, connection_of(session).connection.dbapi_connection)
+    dbapi.executemany(sql, map(values, rows))
+
+
+@lru_cache(maxsize=256)
+def _sqlite_insert_of(
+    table: Table, columns: tuple[str, ...], dialect: Dialect
+) -> tuple[str, list[tuple[int, Callable[[Any], Any]]]]:
+    """The INSERT of these columns of the table, and the bind processors of those that have
+    one (by position): made once, not for every handover's single row."""
+    processors = [table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in columns]
+    names = ", ".join(f'"{name}"' for name in columns)
+    marks = ", ".join("?" for _ in columns)
+    sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})'
+    return sql, [(i, p) for i, p in enumerate(processors) if p is not None]
 
 
 def allocate_ids(session: Session, table: str, count: int) -> range | list[int]:
@@ -793,8 +962,19 @@ def allocate_ids(session: Session, table: str, count: int) -> range | list[int]:
         )
         return sorted(ids)
     # SQLite: BEGIN IMMEDIATE holds the only write lock, so max(id) cannot move under us.
-    last = session.execute(text(f"SELECT coalesce(max(id), 0) FROM {table}")).scalar_one()
+    highest = _HIGHEST_ID.get(table)
+    if highest is None:
+        highest = _HIGHEST_ID[table] = Prepared(
+            text(f"SELECT coalesce(max(id), 0) AS last FROM {table}").columns(
+                column("last", Integer)
+            )
+        )
+    ((last,),) = highest.rows(connection_of(session))
     return range(last + 1, last + 1 + count)
+
+
+# allocate_ids's read of a table's highest id on SQLite, by table.
+_HIGHEST_ID: dict[str, Prepared] = {}
 
 
 @lru_cache(maxsize=1)

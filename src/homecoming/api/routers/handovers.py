@@ -4,7 +4,7 @@ import asyncio
 import dataclasses
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from homecoming.api.schemas import GUARDED, problem
 from homecoming.api.schemas_exchanges import (
@@ -16,10 +16,12 @@ from homecoming.api.schemas_exchanges import (
 )
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.roles import Capability
-from homecoming.http.deps import MAX_ID, DatabaseDep, SearchDep
+from homecoming.http.deps import MAX_ID, DatabaseDep
 from homecoming.http.guard import requires
 from homecoming.services import handovers, reconciliation
+from homecoming.services.search import SearchService
 from homecoming.services.users import Principal
+from homecoming.store.db import Database
 
 router = APIRouter(prefix="/handovers", tags=["handovers"], responses=GUARDED)
 Reader = Annotated[Principal, requires(Capability.EXCHANGES_READ)]
@@ -35,13 +37,16 @@ StageNumber = Annotated[int, Query(description="The stage's number", ge=1, le=10
     status_code=201,
     responses={**NOT_FOUND, 409: problem("Already recorded: send a correction")},
 )
-async def record_handover(
-    db: DatabaseDep, search: SearchDep, user: Recorder, body: HandoverIn
-) -> HandoverOut:
+async def record_handover(request: Request, user: Recorder, body: HandoverIn) -> HandoverOut:
     """Record one person's handover; a delivered person's status becomes released."""
     # In the event loop, not a worker thread each: the write is queued for the database's
     # writer thread, which commits what waits together (`Database.grouped_later`). Shielded:
-    # a client that hangs up does not take back a recording already queued.
+    # a client that hangs up does not take back a recording already queued. The database and
+    # the search index are read off the app (as `DatabaseDep` and `SearchDep` read them), not
+    # solved as dependencies: FastAPI's solving of each costs more than the read, on the
+    # busiest write's every request.
+    db: Database = request.app.state.db
+    search: SearchService = request.app.state.search
     substitute = None
     if body.substitute is not None:
         s = body.substitute

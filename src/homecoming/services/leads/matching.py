@@ -218,7 +218,7 @@ def _open_cases(session: Session, inquiry_ids: Sequence[int]) -> dict[int, _Open
         *INDEXED_COLUMNS,
     )
     for chunk in _chunks(inquiry_ids):
-        rows = session.execute(
+        rows = session.connection().execute(
             select(*columns)
             .join(Record, Record.id == Inquiry.record_id)
             .where(Inquiry.id.in_(chunk), Inquiry.open.is_(True))
@@ -317,7 +317,7 @@ def _pairs(
     pairs: dict[int, dict[int, tuple[_Evidence, bool]]] = defaultdict(dict)
     keys = sorted(by_key)
     for chunk in _chunks(keys):
-        rows = session.execute(
+        rows = session.connection().execute(
             select(InquiryKey.inquiry_id, InquiryKey.key, InquiryKey.born).where(
                 InquiryKey.key.in_(chunk)
             )
@@ -331,7 +331,7 @@ def _pairs(
         if item.person_id is not None:
             by_person[item.person_id].append(item)
     for chunk in _chunks(sorted(by_person)):
-        verified = session.execute(
+        verified = session.connection().execute(
             select(Lead.inquiry_id, Lead.person_id)
             .join(Inquiry, Inquiry.id == Lead.inquiry_id)
             .where(
@@ -568,7 +568,7 @@ def _earlier_leads(
     best: dict[tuple[int, int | None], float] = {}
     records: set[tuple[int, int]] = set()
     for chunk in _chunks(inquiry_ids):
-        rows = session.execute(
+        rows = session.connection().execute(
             select(Lead.inquiry_id, Lead.person_id, Lead.record_id, Lead.score, Lead.kind).where(
                 Lead.inquiry_id.in_(chunk)
             )

@@ -1,0 +1,92 @@
+"""Prepared statements: on SQLite run through sqlite3's own cursor, they write and read what
+SQLAlchemy's execution of the same statement writes and reads (its bind and result
+processors: datetimes, JSON), on both databases; a driver's error comes back as SQLAlchemy's."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import cast
+
+import pytest
+from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from homecoming.store.db import Database, Prepared
+from homecoming.store.models import LANDED_OUTBOX, AuditEntry
+
+AUDIT_LOG = cast(Table, AuditEntry.__table__)
+
+_AT = dt.datetime(2026, 12, 6, 4, 5, 6, 789012, tzinfo=dt.UTC)
+_ENTRY = {
+    "id": 1,
+    "at": _AT,
+    "actor": "operator",
+    "action": "handover.recorded",
+    "subject": "handover:1",
+    "details": {"person": 7, "names": ["Нехір", None], "q": 'a"\\\n'},
+    "prev_hash": "0" * 64,
+    "hash": "1" * 64,
+    "payload_digest": "2" * 64,
+}
+_READ = select(AUDIT_LOG).where(AUDIT_LOG.c.id == bindparam("entry"))
+
+
+def test_prepared_writes_and_reads_what_sqlalchemy_does(db: Database) -> None:
+    prepared_insert, prepared_read = Prepared(insert(AUDIT_LOG)), Prepared(_READ)
+    with db.transaction() as session:
+        connection = session.connection()
+        prepared_insert.run(connection, _ENTRY)
+        connection.execute(insert(AUDIT_LOG), {**_ENTRY, "id": 2})
+    with db.transaction() as session:
+        connection = session.connection()
+        for entry in (1, 2):
+            by_sqlalchemy = connection.execute(_READ, {"entry": entry}).one()
+            mine = prepared_read.first(connection, {"entry": entry})
+            assert tuple(mine) == tuple(by_sqlalchemy)
+            assert mine._asdict() == dict(by_sqlalchemy._mapping)
+            assert mine.details == _ENTRY["details"]
+            assert mine.at.replace(tzinfo=dt.UTC) == _AT
+        assert prepared_read.first(connection, {"entry": 3}) is None
+
+
+def test_prepared_returning_and_update(db: Database) -> None:
+    returning = Prepared(insert(LANDED_OUTBOX).returning(LANDED_OUTBOX.c.id))
+    claim = Prepared(
+        update(LANDED_OUTBOX)
+        .where(LANDED_OUTBOX.c.id == bindparam("row"))
+        .values(claimed_by=bindparam("by"))
+    )
+    with db.transaction() as session:
+        connection = session.connection()
+        row = {"actor": "a", "record_ids": [1, 2], "created_at": _AT}
+        ((first,),) = returning.rows(connection, row)
+        ((second,),) = returning.rows(connection, row)
+        assert second == first + 1
+        claim.run(connection, {"row": second, "by": "me"})
+        claimed = connection.execute(select(LANDED_OUTBOX.c.id, LANDED_OUTBOX.c.claimed_by))
+        assert sorted(claimed) == [(first, None), (second, "me")]
+
+
+def test_prepared_fills_in_defaults_as_sqlalchemy_does(db: Database) -> None:
+    """An INSERT leaving out a column with a Python-side default (`created_at`) runs by
+    SQLAlchemy, which fills it in."""
+    returning = Prepared(insert(LANDED_OUTBOX).returning(LANDED_OUTBOX.c.created_at))
+    before = dt.datetime.now(dt.UTC)
+    with db.transaction() as session:
+        rows = returning.rows(session.connection(), {"actor": "a", "record_ids": []})
+    ((created_at,),) = rows
+    assert created_at.replace(tzinfo=dt.UTC) >= before - dt.timedelta(seconds=1)
+
+
+def test_prepared_raises_sqlalchemys_errors(db: Database) -> None:
+    prepared_insert = Prepared(insert(AUDIT_LOG))
+    with pytest.raises(IntegrityError), db.transaction() as session:
+        prepared_insert.run(session.connection(), _ENTRY)
+        prepared_insert.run(session.connection(), _ENTRY)  # the same id again
+    with db.reading() as session:
+        assert session.execute(select(AUDIT_LOG.c.id)).all() == []
+
+
+def test_prepared_names_a_missing_parameter(db: Database) -> None:
+    with pytest.raises(Exception, match="entry"), db.transaction() as session:
+        Prepared(_READ).first(session.connection(), {})
