@@ -201,8 +201,7 @@ from homecoming.linkage.pipeline import _features, _silent, narrow_common_keys
 features = narrow_common_keys([_features(read_table(Path(sys.argv[1])), "records", _silent)])
 model = LinkageModel(create_engine("duckdb"), features, log_level=logging.ERROR)
 model.train(em=True)
-trained = model.model_json()
-trained.pop("linker_uid")  # Splink's random name for the linker
+trained = model.model_json()  # without Splink's random linker name
 print(json.dumps([features[0].column("name_key").to_pylist(), trained]))
 """
 

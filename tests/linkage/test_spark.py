@@ -63,3 +63,24 @@ def test_a_saved_model_scores_without_training_again(
     assert again.model.trained and not trained.model.trained
     assert _groups(again.clusters) == _groups(trained.clusters)
     assert sorted(again.links()) == sorted(trained.links())
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("java") is None, reason="Spark needs Java (17 here)")
+def test_em_on_spark_sums_on_one_partition(tmp_path: Path) -> None:
+    """Spark adds EM's sums per shuffle partition, then the partial sums: with eight
+    partitions, `dedupe --engine spark --em` of one 4,000-row file twice gave the same clusters
+    and m apart in its last digits (8 values); on one partition, the same model. EM runs so
+    (`SparkEngine.repeatable`), and the session's settings come back after it."""
+    pytest.importorskip("pyspark")
+    from homecoming.linkage.engine import SparkEngine
+
+    engine = SparkEngine(checkpoint_dir=str(tmp_path / "checkpoints"), shuffle_partitions=8)
+    try:
+        conf = engine.spark.conf
+        with engine.repeatable():
+            assert conf.get("spark.sql.shuffle.partitions") == "1"
+            assert conf.get("spark.sql.adaptive.enabled") == "false"
+        assert conf.get("spark.sql.shuffle.partitions") == "8"
+    finally:
+        engine.close()

@@ -121,6 +121,24 @@ class SparkEngine(LinkageEngine):
     def db_api(self) -> Any:
         return self._api
 
+    @contextmanager
+    def repeatable(self) -> Iterator[None]:
+        """One shuffle partition, no adaptive plans: Spark adds EM's sums per partition and
+        then adds the partial sums up, and with several partitions m moved in its last digits
+        from run to run (the same links, another saved model)."""
+        settings = {"spark.sql.shuffle.partitions": "1", "spark.sql.adaptive.enabled": "false"}
+        held = {key: self.spark.conf.get(key, None) for key in settings}
+        for key, value in settings.items():
+            self.spark.conf.set(key, value)
+        try:
+            yield
+        finally:
+            for key, value in held.items():
+                if value is None:
+                    self.spark.conf.unset(key)
+                else:
+                    self.spark.conf.set(key, value)
+
     def close(self) -> None:
         if self._owned:
             self.spark.stop()

@@ -196,8 +196,11 @@ class LinkageModel:
     # -- explanations -----------------------------------------------------------------------
 
     def model_json(self) -> dict[str, Any]:
-        """The trained model as Splink's settings dict (m and u of every level)."""
-        return dict(self.linker.misc.save_model_to_json())
+        """The trained model as Splink's settings dict (m and u of every level), without the
+        random name Splink gives each linker: the same model is the same bytes."""
+        found = dict(self.linker.misc.save_model_to_json())
+        found.pop("linker_uid", None)
+        return found
 
     def _level_table(self) -> dict[str, dict[int, tuple[str, float]]]:
         if self._levels is None:
