@@ -28,6 +28,7 @@ HELD_OUT = (
     "test9",
     "test10",
     "test11",
+    "test12",
 )
 
 

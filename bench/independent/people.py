@@ -24,6 +24,7 @@ from .render import ru_to_uk, uk_to_ru
 # test9: an eighth, frozen on 2026-12-05 before the round after test8 was read.
 # test10: a ninth, frozen on 2026-12-06 before the round after test9 was read.
 # test11: a tenth, frozen on 2026-12-06 (late) once test10 had been read, for the next round.
+# test12: an eleventh, frozen on 2026-12-06 (morning) once test11 had been read, for the next.
 SPLITS: dict[str, int] = {
     "dev": 20261013,
     "test": 7919,
@@ -36,14 +37,15 @@ SPLITS: dict[str, int] = {
     "test9": 91205219,
     "test10": 10120619,
     "test11": 11120627,
+    "test12": 12120605,
 }
 
 
 def in_split(name: str, split: str) -> bool:
     """Hash buckets: 0-1 are held-out names, 2-3 dev-only, the rest shared.
 
-    A held-out split (test, test3 … test11) never draws a dev-only name, so names seen while
-    tuning are only the shared ones. test3 to test11 also each leave out their own salted
+    A held-out split (test, test3 … test12) never draws a dev-only name, so names seen while
+    tuning are only the shared ones. test3 to test12 also each leave out their own salted
     quarter of the shared names that the test split could draw, so their pools differ from
     test's and from each other as well as their seeds.
     """
@@ -53,7 +55,19 @@ def in_split(name: str, split: str) -> bool:
     if bucket in (2, 3):
         return False
     if (
-        split in ("test3", "test4", "test5", "test6", "test7", "test8", "test9", "test10", "test11")
+        split
+        in (
+            "test3",
+            "test4",
+            "test5",
+            "test6",
+            "test7",
+            "test8",
+            "test9",
+            "test10",
+            "test11",
+            "test12",
+        )
         and bucket >= 4
     ):
         return int(hashlib.sha256(f"{split}:{name}".encode()).hexdigest(), 16) % 4 != 0
