@@ -131,8 +131,9 @@ def test_what_sql_decides_without_python_is_what_the_match_model_says(
 
 
 def reference_columns(text: str) -> dict[str, list[int] | None]:
-    """`grading_columns` as first written: from the full parse (and `NameGrader`'s shape of it)."""
-    from homecoming.linkage.name_grading import _SCRIPTS, GRADING_COLUMNS, _meets, _spellings
+    """`grading_columns` as first written: the shape read from the full parse (and
+    `NameGrader`'s shape of it), its tokens' columns made as `grading_columns` makes them."""
+    from homecoming.linkage.name_grading import _SCRIPTS, columns_of
     from homecoming.names.parse import readings
 
     parsed = grading_parse(text)
@@ -147,18 +148,7 @@ def reference_columns(text: str) -> dict[str, list[int] | None]:
         and len(patronymics) <= 1
         and all(t.script in _SCRIPTS for t in tokens)
     )
-    spelled = [_spellings(tokens[i]) for i in main] if shaped else []
-    if not shaped or any(s is None for s in spelled):
-        return dict.fromkeys(GRADING_COLUMNS)
-    first, second = (tokens[i] for i in main)
-    patronymic = tokens[patronymics[0]] if patronymics else None
-    return {
-        "grade_first": _meets(first.key, first.forms),
-        "grade_second": _meets(second.key, second.forms),
-        "grade_patronymic": _meets(patronymic.key, patronymic.forms) if patronymic else None,
-        "spell_first": spelled[0],
-        "spell_second": spelled[1],
-    }
+    return columns_of(tokens, shaped)
 
 
 def test_grading_columns_are_those_of_the_full_parse(

@@ -34,15 +34,11 @@ def schema() -> Any:
 
 def _counts(tables: Sequence[Any], column: str) -> dict[str, int]:
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     values = pa.chunked_array(
         [chunk for table in tables for chunk in table.column(column).chunks], type=pa.string()
     )
-    counted = pc.value_counts(values.drop_null())
-    return dict(
-        zip(counted.field("values").to_pylist(), counted.field("counts").to_pylist(), strict=True)
-    )
+    return _key_counts(values.drop_null())
 
 
 def lookup(tables: Sequence[Any], records: int | None = None) -> Any:
@@ -89,6 +85,7 @@ def _unit_keys(table: Any) -> Any:
 
 
 def _key_counts(keys: Any) -> dict[Any, int]:
+    """Records per value of an arrow array (nulls left out by the caller)."""
     import pyarrow.compute as pc
 
     counted = pc.value_counts(keys)

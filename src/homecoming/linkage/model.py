@@ -99,15 +99,19 @@ class LinkageModel:
         self.prior = prior_for(self.link_type, self._sizes)
         if keys is None:
             keys = keys_for(self.link_type, self._sizes)
-        # u of a shared place or unit is this batch's (match.model.SHARED_FIELDS).
-        shared = frequencies.shared_counts(self.tables)
-        self.match_model = default_model().with_shared_rates(shared)
-        self.settings: Any = settings(
-            self.link_type, keys=keys, prior=self.prior, model=self.match_model
-        )
+        # The model it scores with: a saved one as it is (None here), else the shipped one with
+        # the u of a shared place or unit at this batch's rate (match.model.SHARED_FIELDS).
+        self.match_model: MatchModel | None = None
+        self.settings: Any
         if trained is not None:
             dialect = "spark" if isinstance(engine, SparkEngine) else "duckdb"
             self.settings = model_for_dialect(trained, dialect) | {"link_type": self.link_type}
+        else:
+            shared = frequencies.shared_counts(self.tables)
+            self.match_model = default_model().with_shared_rates(shared)
+            self.settings = settings(
+                self.link_type, keys=keys, prior=self.prior, model=self.match_model
+            )
         self.trained = trained is not None
         self.linker = Linker(self._frames, self.settings, log_level=log_level)
         self._log_level = log_level

@@ -23,6 +23,7 @@ checks, on generated records' candidate pairs, that both give the same three lev
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 
 from homecoming.linkage.name_features import _token
@@ -326,7 +327,11 @@ _TIE = 1e-9
 
 def grading_columns(text: str) -> dict[str, list[int] | None]:
     """A name's columns for SQL's shortcut (`None` each: the name is not of the shape)."""
-    tokens, shaped = _shape(text)
+    return columns_of(*_shape(text))
+
+
+def columns_of(tokens: Sequence[NameToken], shaped: bool) -> dict[str, list[int] | None]:
+    """The columns of a name's tokens, of the shape SQL's shortcut reads or not (`_shape`)."""
     main = [t for t in tokens if not t.patronymic]
     patronymics = [t for t in tokens if t.patronymic]
     spelled = [_spellings(t) for t in main] if shaped else []
