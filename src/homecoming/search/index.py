@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -126,6 +126,11 @@ def _pack(date: PartialDate) -> int:
 def _unpack(value: int) -> PartialDate:
     year, month, day = value // 10_000, value // 100 % 100, value % 100
     return PartialDate(year or None, month or None, (day or None) if month else None)
+
+
+# A kept count's key and value (`PersonIndex._counted`).
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 class PersonIndex:
@@ -504,60 +509,63 @@ class PersonIndex:
         return found + self._delta_key_records.get(key, 0)
 
     def _word_records(self, word: str) -> int | None:
-        """Records carrying the word's rarest key (None for a word without keys), kept per word
-        until records are added or compacted: every search asks it of each name it ranks."""
+        """Records carrying the word's rarest key (None for a word without keys): every search
+        asks it of each name it ranks."""
+        return self._counted(self._word_record_counts, word, lambda: self._records_of(word))
+
+    def _records_of(self, word: str) -> int | None:
+        hashes = self._word_hashes(word)
+        return min(self._records_with(k) for k in hashes) if hashes else None
+
+    def _word_hashes(self, word: str) -> tuple[int, ...]:
+        return self.word_keys.get(word) or token_key_hashes(word)
+
+    def _pair_records(self, family: str, given: str) -> int:
+        """Records whose name carries both words' rarest keys (a family name and a given name
+        borne together; both words have keys)."""
+        return self._counted(
+            self._pair_record_counts, (family, given), lambda: self._records_of_both(family, given)
+        )
+
+    def _records_of_both(self, family: str, given: str) -> int:
+        first, second = (
+            min(self._word_hashes(word), key=self._records_with) for word in (family, given)
+        )
+        names = np.intersect1d(self._postings(first), self._postings(second))
+        counts = self._entry_counts
+        found = int(counts[names[names < len(counts)]].sum())
+        return found + sum(len(self._delta_entries.get(n, ())) for n in names.tolist())
+
+    def _counted(self, held: dict[K, tuple[int, V]], key: K, count: Callable[[], V]) -> V:
+        """`count()`, kept in `held` under `key` until records are added or compacted (at most
+        WORD_RECORD_COUNTS kept)."""
         generation = self._records_changed
-        held = self._word_record_counts.get(word)
-        if held is not None and held[0] == generation:
-            return held[1]
-        hashes = self.word_keys.get(word) or token_key_hashes(word)
-        found = min(self._records_with(k) for k in hashes) if hashes else None
+        found = held.get(key)
+        if found is not None and found[0] == generation:
+            return found[1]
+        value = count()
         if self._records_changed == generation:  # no record was added meanwhile
-            if len(self._word_record_counts) >= WORD_RECORD_COUNTS:
-                self._word_record_counts.clear()
-            self._word_record_counts[word] = (generation, found)
-        return found
+            if len(held) >= WORD_RECORD_COUNTS:
+                held.clear()
+            held[key] = (generation, value)
+        return value
 
     def name_frequency(self, name: ParsedName) -> float | None:
         """How common the name is here: its family name's frequency times its given name's
-        (records carrying each word's rarest key; see match.model.term_frequency)."""
+        (records carrying each word's rarest key; see match.model.term_frequency), the given
+        name's also read among the family name's bearers (`_pair_records`)."""
         found: dict[str, int] = {}
+        words: dict[str, str] = {}
         for token, role in zip(name.tokens, name.roles, strict=False):
             if role in ("family", "given") and role not in found and not token.patronymic:
                 count = self._word_records(token.text)
                 if count is None:
                     return None
-                found[role] = count
+                found[role], words[role] = count, token.text
         if len(found) < 2:
             return None
-        words = {
-            role: token.text
-            for token, role in zip(name.tokens, name.roles, strict=False)
-            if role in ("family", "given") and not token.patronymic
-        }
         both = self._pair_records(words["family"], words["given"])
         return name_frequency(found["family"], found["given"], len(self), both)
-
-    def _pair_records(self, family: str, given: str) -> int:
-        """Records whose name carries both words' rarest keys (a family name and a given name
-        borne together), kept per pair of words like `_word_records`."""
-        generation = self._records_changed
-        held = self._pair_record_counts.get((family, given))
-        if held is not None and held[0] == generation:
-            return held[1]
-        keys = []
-        for word in (family, given):
-            hashes = self.word_keys.get(word) or token_key_hashes(word)
-            keys.append(min(hashes, key=self._records_with))
-        names = np.intersect1d(self._postings(keys[0]), self._postings(keys[1]))
-        counts = self._entry_counts
-        found = int(counts[names[names < len(counts)]].sum())
-        found += sum(len(self._delta_entries.get(n, ())) for n in names.tolist())
-        if self._records_changed == generation:
-            if len(self._pair_record_counts) >= WORD_RECORD_COUNTS:
-                self._pair_record_counts.clear()
-            self._pair_record_counts[(family, given)] = (generation, found)
-        return found
 
     def _entries_of(self, name_ids: Sequence[int]) -> list[int]:
         found: list[int] = []
