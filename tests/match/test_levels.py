@@ -49,6 +49,13 @@ NAME_CASES = [
     ("Пeтренко Олег", "Петренко Олег", EXACT),  # a Latin "e" inside a Cyrillic word
     ("Ковалёв Иван", "Ковалев Иван", EXACT),  # ё written е
     ("Хайруллин Магомед-Эмин", "Хайруллін Магомед Емін", EXACT),  # hyphen split
+    ("MAGOMADOV AKHMEDKHAN ISAEVICH", "Магомадов Ахмед-Хан Ісаєвич", EXACT),  # joined, Latin
+    # -аев, -аєв however written: Vakhaev (ISO 9 Vahaev), Vakhaiev (Ukrainian), Vakhayev
+    ("Vahaev Islam", "Вахаєв Іслам", EXACT),
+    ("Vakhaiev Islam", "Вахаев Ислам", EXACT),
+    ("Vakhayev Islam", "Вахаєв Іслам", EXACT),
+    ("Islam Vakhaev", "Вахаєв Іслам", EXACT),
+    ("БУЯН MОНГYШ", "Монгуш Буян", EXACT),  # Latin M and Y typed inside Cyrillic capitals
     ("Nehir Oleksandr", "Oleksandr Nekhir", EXACT),  # order swapped
     # Ukrainian and Russian forms of one name
     ("Ткаченко Андрей Петрович", "Ткаченко Андрій Петрович", FORM),
@@ -76,6 +83,8 @@ NAME_CASES = [
     # a Ukrainian ьо is the Russian ё, written е
     ("Журавльов Валентін", "Журавлев Валентин", FORM),
     ("Герасімов Семьон", "Герасимов Семен", FORM),
+    ("Сайдулаєв Фьодор", "Saidulaev Fedor", FORM),
+    ("Орлов Фьодор", "Орлов Федько", VARIANT),  # Федько: Федір, whose Russian form Фьодор is
     # a short given name one letter off, or a typo on a Russian form of the given name
     ("Абакаров Мрад", "Абакаров Мурад", SLIP),
     ("Спільний Олг", "Спільний Олег", SLIP),
@@ -123,6 +132,10 @@ def test_name_levels(left: str, right: str, expected: str) -> None:
         ("Ткаченко Андрей Петрович", "Ткаченко Андрій Петрович", "patronymic agrees"),
         ("Tkachenko Andrii Petrovych", "Ткаченко Андрій Петрович", "patronymic agrees"),
         ("Ткаченко Андрій Іванович", "Ткаченко Андрій Петрович", "patronymic differs"),
+        # fathers' names in -а: Хома, Іса (the common form reads their "ae" as "e")
+        ("ЖУК ВСЕВОЛОД ХОМАЕВИЧ", "Жук Всеволод Хомович", "patronymic agrees"),
+        ("Анатолий Хомаевич Юзифович", "Юзифович Анатолій Хомович", "patronymic agrees"),
+        ("Magomadov Akhmed Isaevich", "Магомадов Ахмед Ісаєвич", "patronymic agrees"),
         ("Ткаченко Андрій", "Ткаченко Андрій Петрович", "missing"),
     ],
 )

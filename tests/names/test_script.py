@@ -40,6 +40,8 @@ def test_cyrillic_language(text: str, language: str | None) -> None:
 def test_homoglyphs_follow_the_majority_alphabet() -> None:
     assert fix_homoglyphs("Oлександр") == "Олександр"  # Latin O typed on the wrong layout
     assert fix_homoglyphs("Nehіr") == "Nehir"  # Cyrillic і in a Latin word
+    assert fix_homoglyphs("MОНГYШ") == "МОНГУШ"  # Latin M and Y among Cyrillic capitals
+    assert fix_homoglyphs("MОNGУSH") == "MONGYSH"  # Cyrillic О and У among Latin ones
 
 
 @pytest.mark.parametrize(

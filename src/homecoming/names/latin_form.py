@@ -75,12 +75,15 @@ _AFTER_CH = (
     (r"q", "k"),
     (r"ou", "u"),  # French ou (Oumierov = Умєров)
     (r"^mc", "mak"),  # McCrane = Маккрейн
-    (r"(?<=.)ae", "e"),  # German ä written ae (Michelstaedter = Михельштедтер)
     (r"(?<=[aeo])ff?$", "v"),
     (r"[yj]", "i"),
     (r"i+", "i"),
     (r"ie(?!$)", "e"),
     (r"ie$", "i"),  # English -ie is и (Dottie = Дотти)
+    # German ä written ae (Michelstaedter = Михельштедтер), and so the -аєв, -аев of Russian and
+    # Ukrainian names however written (Vakhaev, Vakhaiev, Vakhayev = Вахаєв): after the y and ie
+    # rules, which make an "ae" of "aye" and "aie".
+    (r"(?<=.)ae", "e"),
     (r"(?<=[^aeiou])io", "o"),
     (r"(.)\1+", r"\1"),
 )

@@ -17,8 +17,8 @@ APOSTROPHES = "'’ʼ`´ʹ′\"ʻ"
 
 # Latin letters that look like Cyrillic ones: mixed-alphabet typing (a Latin "o" inside a
 # Cyrillic word) is common in lists typed on two keyboard layouts.
-_LATIN_TO_CYRILLIC = str.maketrans("aceiopxyAEIOPCXHKMTBy", "асеіорхуАЕІОРСХНКМТВу")
-_CYRILLIC_TO_LATIN = str.maketrans("асеіорхуАЕІОРСХНКМТВ", "aceiopxyAEIOPCXHKMTB")
+_LATIN_TO_CYRILLIC = str.maketrans("aceiopxyAEIOPCXHKMTBY", "асеіорхуАЕІОРСХНКМТВУ")
+_CYRILLIC_TO_LATIN = str.maketrans("асеіорхуАЕІОРСХНКМТВУ", "aceiopxyAEIOPCXHKMTBY")
 
 
 def _char_script(ch: str) -> str | None:

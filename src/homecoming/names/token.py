@@ -35,7 +35,9 @@ _STEM_ENDINGS = {
     "ovna": ("", "o", "i", "a"),
     "ivna": ("", "o", "i", "a", "ia"),
 }
-_SOFT_STEM_ENDINGS = ("", "i")  # -евич/-евна follow a soft stem: Сергей -> Сергеевич
+# -евич/-евна follow a soft stem (Сергей -> Сергеевич) or a name in -а, whose "ae" the common
+# form reads as "e" (Хома -> Хомаевич, Іса -> Ісаєвич: homeviC, iseviC).
+_SOFT_STEM_ENDINGS = ("", "i", "a")
 # Short patronymics of fathers' names in -а/-я (Фома -> Фомич, Фоминична; Ілля -> Ілліч;
 # Кузьма -> Кузьмич; Савва -> Саввич): the ending replaces the final vowel, and the feminine
 # form may keep an -ин- (Фоминична). Only fathers' names the tables know count.
@@ -283,7 +285,9 @@ def name_token(text: str) -> NameToken:
             other += _cyrillic_forms(counterpart, _standards_for_token(counterpart))
         groups = name_groups(cased).union(*(name_groups(c) for c in counterparts))
         rare = rare_name_groups(cased).union(*(rare_name_groups(c) for c in counterparts))
-        given_ids = given_name_ids_of_forms(frozenset(primary_forms))
+        # Фьодор is Фёдор as Ukrainian writes it: the given name the Russian spelling is.
+        yo_forms = [f for c in _yo_written(cased) for f in _cyrillic_forms(c, RUSSIAN_STANDARDS)]
+        given_ids = given_name_ids_of_forms(frozenset(primary_forms + yo_forms))
     else:
         primary_forms = _latin_forms(token)
         other = []

@@ -72,7 +72,9 @@ WORD_MASKS = 512
 WARM_BATCH = 64
 SEX_CODES = {"male": 1, "female": 2, "other": 3}
 SEX_NAMES = {code: name for name, code in SEX_CODES.items()}
-SNAPSHOT_VERSION = 3
+# A snapshot holds the names' keys: a change to the names' common forms (latin_form) is a new
+# version, and an older snapshot is rebuilt.
+SNAPSHOT_VERSION = 4
 
 
 @dataclass(frozen=True, slots=True)
