@@ -42,6 +42,7 @@ NAME_CASES = [
     ("Koschtschenko Hennadij", "Кощенко Геннадій", EXACT),  # German standard
     ("Kochtchenko Guennadi", "Кощенко Геннадій", EXACT),  # French
     ("Koŝenko Gennadij", "Кощенко Геннадій", EXACT),  # ISO 9
+    ("KOUTLOUGUILDINE DINIS", "Кутлугільдін Дініс", EXACT),  # French, -ine for -ин
     ("Kovalʹov Serhiĭ", "Ковальов Сергій", EXACT),  # scientific prime, ALA-LC breve
     ("Ko·val·chuk Vitalii", "Ковальчук Віталій", EXACT),  # a middle dot inside the word
     ("Ибрагимов Руслан", "Ібрагімов Руслан", EXACT),  # written by a Ukrainian official
@@ -69,6 +70,8 @@ NAME_CASES = [
     ("Koshcchenko Hennadii", "Кощенко Геннадій", SLIP),
     ("Shevchenko Vlodymyr", "Шевченко Володимир", SLIP),
     ("Shevchenko Sehrii", "Шевченко Сергій", SLIP),
+    # the Russian form rendered and mistyped (Grigoriy, Григорий), the Ukrainian registered
+    ("Kutlugildin Greigoriy", "Кутлугільдін Григорій", SLIP),
     # in one alphabet, two letters apart or more: as often another family's name as a typo
     ("Кальченко Тимофій", "Калоченко Тимофій", SLIP),  # one letter
     ("Кальченко Тимофій", "Калоченков Тимофій", APART),  # two letters

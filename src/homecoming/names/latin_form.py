@@ -74,6 +74,7 @@ _AFTER_CH = (
     (r"w", "v"),
     (r"q", "k"),
     (r"ou", "u"),  # French ou (Oumierov = Умєров)
+    (r"(?<=[^aeiou])ine$", "in"),  # French -ine for -ин (Poutine, Koutlouguildine = Кутлугільдін)
     (r"^mc", "mak"),  # McCrane = Маккрейн
     (r"(?<=[aeo])ff?$", "v"),
     (r"[yj]", "i"),

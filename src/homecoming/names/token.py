@@ -35,9 +35,10 @@ _STEM_ENDINGS = {
     "ovna": ("", "o", "i", "a"),
     "ivna": ("", "o", "i", "a", "ia"),
 }
-# -евич/-евна follow a soft stem (Сергей -> Сергеевич) or a name in -а, whose "ae" the common
-# form reads as "e" (Хома -> Хомаевич, Іса -> Ісаєвич: homeviC, iseviC).
-_SOFT_STEM_ENDINGS = ("", "i", "a")
+_SOFT_STEM_ENDINGS = ("", "i")  # -евич/-евна follow a soft stem: Сергей -> Сергеевич
+# Fathers' names in -а make -аевич, -аєвич (Хома: Хомаевич, Іса: Ісаєвич, Isaevich): the common
+# form reads that "ae" as "e" (homeviC), so the father's -а is read off the word as written.
+_A_FATHER = re.compile(r"(?<=[а-яіїєґ]а)[еє]в(?:ич|на)$|(?<=[a-z]a)(?:y|i)?ev(?:ich|ych|itch|ic|na)$")
 # Short patronymics of fathers' names in -а/-я (Фома -> Фомич, Фоминична; Ілля -> Ілліч;
 # Кузьма -> Кузьмич; Савва -> Саввич): the ending replaces the final vowel, and the feminine
 # form may keep an -ин- (Фоминична). Only fathers' names the tables know count.
@@ -160,6 +161,21 @@ def father_name_ids(forms: frozenset[str]) -> frozenset[str]:
         stems |= {_fleeting_e(s) for s in stems}
         found |= given_name_ids_of_forms(frozenset(stems))
     return frozenset(found)
+
+
+def a_father_name_ids(key: str, script: str) -> frozenset[str]:
+    """Given-name ids of a father's name in -а or -ай behind a patronymic in -аевич, -аєвич,
+    -aevich (Хома, Николай; `key`: the word in lower case, ASCII-folded when Latin; empty when
+    not so shaped)."""
+    found = _A_FATHER.search(key)
+    if found is None:
+        return frozenset()
+    stem = key[: found.start()]
+    if script == "cyrillic":  # Хома, or Николай (Николаевич)
+        forms = cyrillic_forms_of(stem) | cyrillic_forms_of(stem + "й")
+    else:
+        forms = frozenset(common_forms(stem) + common_forms(stem + "i"))
+    return given_name_ids_of_forms(forms)
 
 
 def short_father_name_ids(token: NameToken) -> frozenset[str]:
@@ -306,7 +322,7 @@ def name_token(text: str) -> NameToken:
         groups |= diminutive_ids_of_forms(forms)
         if not given_ids and not surnames:  # Бойко is a surname
             groups |= affectionate_ids(forms)
-    fathers = father_name_ids(forms)
+    fathers = father_name_ids(forms) | a_father_name_ids(key, script)
     if fathers:  # a patronymic: compare it by the father's given name
         groups = fathers
     return NameToken(
