@@ -43,6 +43,8 @@ NAME_CASES = [
     ("Kochtchenko Guennadi", "Кощенко Геннадій", EXACT),  # French
     ("Koŝenko Gennadij", "Кощенко Геннадій", EXACT),  # ISO 9
     ("KOUTLOUGUILDINE DINIS", "Кутлугільдін Дініс", EXACT),  # French, -ine for -ин
+    ("TCYRENOV ZHARGAL", "Циренов Жаргал", EXACT),  # GOST R 52535.1: tc for ц
+    ("Vorontcov Ivan", "Воронцов Іван", EXACT),
     ("Kovalʹov Serhiĭ", "Ковальов Сергій", EXACT),  # scientific prime, ALA-LC breve
     ("Ko·val·chuk Vitalii", "Ковальчук Віталій", EXACT),  # a middle dot inside the word
     ("Ибрагимов Руслан", "Ібрагімов Руслан", EXACT),  # written by a Ukrainian official
@@ -86,6 +88,8 @@ NAME_CASES = [
     # a Ukrainian ьо is the Russian ё, written е
     ("Журавльов Валентін", "Журавлев Валентин", FORM),
     ("Герасімов Семьон", "Герасимов Семен", FORM),
+    ("Кузьмічов Панкрат", "Кузьмичев Панкрат", FORM),  # ё after ч: о in Ukrainian
+    ("Kuzmichev Pankrat", "Кузьмічов Панкрат", FORM),
     ("Сайдулаєв Фьодор", "Saidulaev Fedor", FORM),
     ("Орлов Фьодор", "Орлов Федько", VARIANT),  # Федько: Федір, whose Russian form Фьодор is
     # a short given name one letter off, or a typo on a Russian form of the given name

@@ -67,7 +67,7 @@ _AFTER_CH = (
     (r"kh|gh|g", "h"),
     (r"x", "ks"),
     (r"ck", "k"),
-    (r"ts|tz|c(?=[eiy])|c$", "T"),
+    (r"ts|tz|tc|c(?=[eiy])|c$", "T"),  # tc: GOST R 52535.1 (Vorontcov = Воронцов)
     (r"c", "k"),
     (r"ph", "f"),
     (r"th", "t"),

@@ -247,16 +247,17 @@ def is_patronymic(token: str) -> bool:
     return bool(father_name_ids(_forms_of(fix_homoglyphs(token))))
 
 
-# Ukrainian writes a Russian ё after a consonant as ьо (Семьон, Фьодор, Корольов, Сьома),
-# Russian as ё or, mostly, е (Семён / Семен, Фёдор / Федор): the same name.
-_UKRAINIAN_YO = re.compile(r"(?<=[бвгґджзклмнпрстфхцчшщ])ьо", re.IGNORECASE)
+# Ukrainian writes a Russian ё after a consonant as ьо (Семьон, Фьодор, Корольов, Сьома), and
+# after ж, ч, ш, щ as о (Горбачов, Кузьмічов, Хрущов); Russian as ё or, mostly, е (Семён /
+# Семен, Фёдор / Федор, Горбачёв / Горбачев): the same name.
+_UKRAINIAN_YO = re.compile(r"(?<=[бвгґджзклмнпрстфхцчшщ])ьо|(?<=[жчшщ])о(?=ва?$)", re.IGNORECASE)
 
 
 def _yo_written(cased: str) -> tuple[str, ...]:
-    """A Cyrillic word with a Ukrainian ьо for the Russian ё, as Russian writes it (ё as е)."""
-    if "ьо" not in cased.lower():
-        return ()
-    return (_UKRAINIAN_YO.sub("е", cased),)
+    """A Cyrillic word with a Ukrainian ьо (or о after a hushing consonant, in -ов) for the
+    Russian ё, as Russian writes it (ё as е)."""
+    written = _UKRAINIAN_YO.sub("е", cased)
+    return (written,) if written != cased else ()
 
 
 # Affectionate suffixes, in common forms: -ко (Ігорко, Андрійко), -ка (Никитка), -ик, -чик
