@@ -38,7 +38,9 @@ _STEM_ENDINGS = {
 _SOFT_STEM_ENDINGS = ("", "i")  # -евич/-евна follow a soft stem: Сергей -> Сергеевич
 # Fathers' names in -а make -аевич, -аєвич (Хома: Хомаевич, Іса: Ісаєвич, Isaevich): the common
 # form reads that "ae" as "e" (homeviC), so the father's -а is read off the word as written.
-_A_FATHER = re.compile(r"(?<=[а-яіїєґ]а)[еє]в(?:ич|на)$|(?<=[a-z]a)(?:y|i)?ev(?:ich|ych|itch|ic|na)$")
+_A_FATHER = re.compile(
+    r"(?<=[а-яіїєґ]а)[еє]в(?:ич|на)$|(?<=[a-z]a)(?:y|i)?ev(?:ich|ych|itch|ic|na)$"
+)
 # Short patronymics of fathers' names in -а/-я (Фома -> Фомич, Фоминична; Ілля -> Ілліч;
 # Кузьма -> Кузьмич; Савва -> Саввич): the ending replaces the final vowel, and the feminine
 # form may keep an -ин- (Фоминична). Only fathers' names the tables know count.
