@@ -305,7 +305,9 @@ def name_token(text: str) -> NameToken:
         groups = name_groups(cased).union(*(name_groups(c) for c in counterparts))
         rare = rare_name_groups(cased).union(*(rare_name_groups(c) for c in counterparts))
         # Фьодор is Фёдор as Ukrainian writes it: the given name the Russian spelling is.
-        yo_forms = [f for c in _yo_written(cased) for f in _cyrillic_forms(c, tuple(RUSSIAN_STANDARDS))]
+        yo_forms = [
+            f for c in _yo_written(cased) for f in _cyrillic_forms(c, tuple(RUSSIAN_STANDARDS))
+        ]
         given_ids = given_name_ids_of_forms(frozenset(primary_forms + yo_forms))
     else:
         primary_forms = _latin_forms(token)
