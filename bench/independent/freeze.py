@@ -29,6 +29,7 @@ HELD_OUT = (
     "test10",
     "test11",
     "test12",
+    "test13",
 )
 
 
