@@ -224,8 +224,20 @@ class StoredNames:
         return self.count
 
     def get(self, name_id: int, text: str) -> ParsedName:
-        """The stored parsed name of this id (below `count`), whose text is `text`."""
-        return self.decode(name_id, [text])[0]
+        """The stored parsed name of this id (below `count`), whose text is `text`: one name
+        read alone (a search's first comparison of it), a few microseconds."""
+        if not 0 <= name_id < self.count:
+            raise IndexError("no parsed name is stored under this id")
+        columns, starts = self.columns, self._token_starts
+        ids = columns["tokens"][int(starts[name_id]) : int(starts[name_id + 1])].tolist()
+        values: list[Any] = [text]
+        for name, kind in _STORED_NAME_FIELDS:
+            if kind == "tokens":
+                values.append(tuple([self.tokens[i] for i in ids]))
+            else:
+                table: Sequence[Any] = self.tuples[name] if kind == "tuple" else self.strings
+                values.append(table[int(columns[name][name_id])])
+        return ParsedName(*values)
 
     def decode(self, start: int, texts: Sequence[str]) -> list[ParsedName]:
         """The stored names of ids start, start+1, … (one per text, all below `count`)."""
