@@ -203,3 +203,21 @@ def test_the_engine_version_changes_with_the_names_engine(
         monkeypatch.undo()
         parsed_module.engine_version.cache_clear()
     assert parsed_module.engine_version() == same
+
+
+def test_stored_names_that_do_not_add_up_are_parsed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built = PersonIndex.build(PEOPLE)
+    built.parse_all()
+    path = tmp_path / "index.npz"
+    built.save(path, stamp=7, stamp_hash="ab")
+    with np.load(path) as data:
+        arrays = {k: data[k] for k in data.files}
+    arrays[parsed_module.PREFIX + "family"] = arrays[parsed_module.PREFIX + "family"][:-1]
+    np.savez(tmp_path / "cut.npz", **arrays)
+    parses = _parses(monkeypatch)
+    copy = _loaded(tmp_path / "cut.npz")
+    assert copy._stored is None
+    copy.warm()
+    assert sorted(parses) == sorted(copy.names)

@@ -347,4 +347,30 @@ class StoredNames:
         for name, kind in _STORED_NAME_FIELDS:
             if kind != "tokens":
                 columns[name] = column(name)
+        _check(columns, strings, tokens, tuples)
         return cls(strings, tokens, tuples, columns)
+
+
+def _check(
+    columns: dict[str, npt.NDArray[Any]],
+    strings: list[str],
+    tokens: list[NameToken],
+    tuples: dict[str, list[tuple[str, ...]]],
+) -> None:
+    """ValueError unless every name's columns are as long as the names and every id is in its
+    table: a search then never meets a stored name it cannot read."""
+    count = len(columns["tokens_counts"])
+
+    def within(ids: npt.NDArray[Any], size: int) -> bool:
+        return not len(ids) or int(ids.max()) < size
+
+    if int(columns["tokens_counts"].sum(dtype=np.int64)) != len(columns["tokens"]):
+        raise ValueError("the stored names' tokens do not add up")
+    if not within(columns["tokens"], len(tokens)):
+        raise ValueError("a stored name has a token the table lacks")
+    for name, kind in _STORED_NAME_FIELDS:
+        if kind == "tokens":
+            continue
+        size = len(tuples[name]) if kind == "tuple" else len(strings)
+        if len(columns[name]) != count or not within(columns[name], size):
+            raise ValueError(f"the stored names' {name} do not match their table")
