@@ -132,3 +132,78 @@ def test_a_request_makes_the_warm_up_give_way(
     monkeypatch.setattr(search_module, "time", Clock)
     service._give_way()
     assert len(waited) == 3  # it waited while requests were recent, and went on once idle
+
+
+def test_serve_saves_the_snapshot_with_every_name_parsed_once(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`homecoming serve` saves the snapshot with its names parsed (`save_snapshot(parsed=
+    True)`): a worker reads them back, parsing none, and finds what a fresh index finds. Saved
+    so again with nothing new, the snapshot is not written again; a name added since (the
+    delta) is parsed at the next such save and stored with the others."""
+    from homecoming.names.parse import parse_name
+    from homecoming.search import index as index_module
+
+    _import(
+        db,
+        "UA list",
+        [
+            ("Нехір", "Олександр", PartialDate(1987, 5, 23)),
+            ("Тарасов", "Олександр", PartialDate(1979)),
+        ],
+    )
+    snapshot = tmp_path / "index.npz"
+    SearchService(db, snapshot=snapshot).save_snapshot(parsed=True)
+    written = snapshot.stat().st_mtime_ns
+    SearchService(db, snapshot=snapshot).save_snapshot(parsed=True)
+    assert snapshot.stat().st_mtime_ns == written
+    parsed: list[str] = []
+
+    def counted(text: str, **options: object) -> object:
+        parsed.append(text)
+        return parse_name(text, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(index_module, "parse_name", counted)
+    worker = SearchService(db, snapshot=snapshot)
+    worker.index().warm()
+    assert parsed == []
+    query = Query("Oleksandr Nekhir")
+    assert worker.search(query) == SearchService(db).search(query)
+    _import(db, "RU list", [("Nekhir", "Aleksandr", PartialDate(1987, 5, 23))])
+    expected = SearchService(db).search(query)
+    parsed.clear()
+    assert worker.search(query) == expected  # the delta's name parsed, once
+    assert worker.search(query) == expected
+    assert parsed == [query.text, "Nekhir Aleksandr", query.text]
+    SearchService(db, snapshot=snapshot).save_snapshot(parsed=True)
+    parsed.clear()
+    SearchService(db, snapshot=snapshot).index().warm()
+    assert parsed == []  # the name added since, parsed and stored at that save
+
+
+def test_a_snapshot_of_the_version_before_is_built_again(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A snapshot written before the parsed names (version 3) is not read: the index is built
+    from the store, and the next save writes the current version."""
+    from homecoming.search import index as index_module
+
+    _import(db, "UA list", [("Нехір", "Олександр", PartialDate(1987, 5, 23))])
+    snapshot = tmp_path / "index.npz"
+    monkeypatch.setattr(index_module, "SNAPSHOT_VERSION", 3)
+    SearchService(db, snapshot=snapshot).save_snapshot()
+    monkeypatch.undo()
+    built: list[int] = []
+    real_build = index_module.PersonIndex.build.__func__  # type: ignore[attr-defined]
+
+    def counted(cls: type[index_module.PersonIndex], entries: object) -> object:
+        built.append(1)
+        return real_build(cls, entries)
+
+    monkeypatch.setattr(index_module.PersonIndex, "build", classmethod(counted))
+    service = SearchService(db, snapshot=snapshot)
+    assert service.search(Query("Oleksandr Nekhir"))[0].record_id == 1
+    assert built == [1]
+    service.save_snapshot(parsed=True)
+    loaded = index_module.PersonIndex.load(snapshot)
+    assert loaded is not None and loaded[0]._stored is not None and len(loaded[0]._stored) == 1

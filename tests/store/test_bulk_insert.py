@@ -9,6 +9,7 @@ import gc
 import pytest
 from sqlalchemy import insert, text
 
+from homecoming import memory
 from homecoming.domain.record import Evidence, RecordFields, SourceKind
 from homecoming.errors import InvalidInput, RowProblem
 from homecoming.services import registry
@@ -139,5 +140,5 @@ def test_an_import_collects_fully_less_often_and_restores_the_thresholds_after(
         else:
             registry.import_evidence(db, source=source, rows=rows(bad), actor="r")  # type: ignore[arg-type]
         assert gc.get_threshold() == before
-    assert [t[2] for t in seen] == [max(before[2], registry._FULL_COLLECTION_EVERY)] * 2
+    assert [t[2] for t in seen] == [max(before[2], memory.FULL_COLLECTION_EVERY)] * 2
     assert seen[0][:2] == before[:2]

@@ -44,9 +44,10 @@ def serve(
     db = open_database(ctx)
     count = workers or os.cpu_count() or 1
     # Brought up to date once here, the snapshot is what every worker loads instead of
-    # building its own index from the store (this process keeps neither index nor connection).
+    # building its own index from the store (this process keeps neither index nor connection),
+    # with every name parsed: the workers read them back instead of each parsing them.
     typer.echo("Bringing the search index's snapshot up to date…")
-    SearchService(db, snapshot=settings.data_dir / SNAPSHOT_NAME).save_snapshot()
+    SearchService(db, snapshot=settings.data_dir / SNAPSHOT_NAME).save_snapshot(parsed=True)
     db.dispose()
     typer.echo(
         f"Homecoming on http://{host}:{port}/ with {count} worker(s)  "

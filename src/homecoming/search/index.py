@@ -34,8 +34,10 @@ from homecoming.match.levels import (
     unit_number,
 )
 from homecoming.match.model import MatchModel, default_model, name_frequency
+from homecoming.memory import fewer_full_collections
 from homecoming.names.parse import ParsedName, parse_name, tokenize
 from homecoming.search.keys import token_key_hashes
+from homecoming.search.parsed import StoredNames
 
 IntArray = npt.NDArray[np.int64]
 # Past this many candidate names for the rarest query word, only the first are scored: a
@@ -68,13 +70,16 @@ SEARCH_STEP_COST = 1.7
 WORD_MASK_FROM = 50_000
 WORD_RECORD_COUNTS = 500_000  # words whose record counts are kept, at most
 WORD_MASKS = 512
-# Names a warm-up parses between two calls of its `pause` (a few milliseconds of work).
+# Names a warm-up parses between two calls of its `pause` (a few milliseconds of work), and
+# names it reads back from a snapshot's stored parses (about as long).
 WARM_BATCH = 64
+WARM_STORED_BATCH = 2_048
 SEX_CODES = {"male": 1, "female": 2, "other": 3}
 SEX_NAMES = {code: name for name, code in SEX_CODES.items()}
 # A snapshot holds the names' keys: a change to the names' common forms (latin_form) is a new
-# version, and an older snapshot is rebuilt.
-SNAPSHOT_VERSION = 4
+# version, and a snapshot of an older version is not read (rebuilt). 4: the names parsed
+# (`search.parsed`); 5: the common forms read -аєв/-аев and GOST's tc alike (names.latin_form).
+SNAPSHOT_VERSION = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +163,10 @@ class PersonIndex:
         self.entry_order: IntArray = np.zeros(0, np.int64)  # entries sorted by name id
         self.entry_starts: IntArray = np.zeros(1, np.int64)
         self._base_entries = 0
-        self._parsed: list[ParsedName] = []  # filled by warm(): names parsed ahead of search
+        # Each name parsed (by name id), once a search compared it or the warm-up reached it:
+        # read back from the snapshot's stored parses (`_stored`) where it has them, else parsed.
+        self._parsed: list[ParsedName | None] = []
+        self._stored: StoredNames | None = None
         self.word_keys: dict[str, tuple[int, ...]] = {}  # every indexed word's key hashes
         self._delta_keys: dict[int, list[int]] = {}
         self._delta_entries: dict[int, list[int]] = {}
@@ -467,13 +475,15 @@ class PersonIndex:
     def warm(self, pause: Callable[[], None] | None = None) -> None:
         """Parse every indexed name once, so no search pays a first comparison's parse, and
         make the commonest words' masks (`_word_members`). `pause` is called between batches
-        of names (a server's requests go first: at 1,000,000 records this takes minutes)."""
-        while len(self._parsed) < len(self.names):
-            if pause is not None:
-                pause()
-            start = len(self._parsed)
-            for name_id in range(start, min(start + WARM_BATCH, len(self.names))):
-                self._parsed.append(parse_name(self.names[name_id]))
+        of names (a server's requests go first: at 1,000,000 records parsing takes minutes,
+        reading back the names a snapshot stored parsed seconds; full garbage collections, a
+        few tenths of a second each over such a heap, wait meanwhile)."""
+        start = 0
+        with fewer_full_collections():
+            while start < len(self.names):
+                if pause is not None:
+                    pause()
+                start = self._parse_run(start)
         sizes = np.diff(self.key_starts)
         common: dict[tuple[int, ...], int] = {}
         for hashes in set(self.word_keys.values()) - {()}:
@@ -486,16 +496,62 @@ class PersonIndex:
         for hashes in sorted(common, key=lambda h: (-common[h], h))[:WORD_MASKS]:
             self._word_mask(hashes)
 
-    def _parsed_name(self, name_id: int) -> str | ParsedName:
-        return self._parsed[name_id] if name_id < len(self._parsed) else self.names[name_id]
+    def parse_all(self) -> int:
+        """Parse every name not parsed yet, at once: before a snapshot stores them parsed (a
+        server's workers then read them back instead of each parsing them). How many names
+        the snapshot this index was loaded from did not store parsed."""
+        start = 0
+        with fewer_full_collections():
+            while start < len(self.names):
+                start = self._parse_run(start)
+        return len(self.names) - (len(self._stored) if self._stored is not None else 0)
+
+    def _parse_run(self, start: int) -> int:
+        """Parse a run of names from `start` on (those parsed already are kept): read back at
+        once where the snapshot stored them, else parsed one by one. Where the run ended."""
+        parsed, stored = self._parsed, self._stored
+        if len(parsed) < len(self.names):
+            parsed.extend([None] * (len(self.names) - len(parsed)))
+        if stored is not None and start < len(stored):
+            stop = min(start + WARM_STORED_BATCH, len(stored))
+            if any(parsed[i] is None for i in range(start, stop)):
+                read = stored.decode(start, self.names[start:stop])
+                for name_id, found in enumerate(read, start):
+                    if parsed[name_id] is None:
+                        parsed[name_id] = found
+            return stop
+        stop = min(start + WARM_BATCH, len(self.names))
+        for name_id in range(start, stop):
+            if parsed[name_id] is None:
+                parsed[name_id] = parse_name(self.names[name_id])
+        return stop
+
+    def _parsed_name(self, name_id: int) -> ParsedName:
+        """The name parsed: kept, read back from the snapshot's stored parses, or parsed now
+        (and kept)."""
+        parsed = self._parsed
+        if name_id < len(parsed):
+            found = parsed[name_id]
+            if found is not None:
+                return found
+        else:
+            parsed.extend([None] * (len(self.names) - len(parsed)))
+        text = self.names[name_id]
+        stored = self._stored
+        found = stored.get(name_id, text) if stored is not None and name_id < len(stored) else None
+        if found is None:
+            found = parse_name(text)
+        parsed[name_id] = found
+        return found
+
+    def _held_parse(self, name_id: int) -> ParsedName | None:
+        return self._parsed[name_id] if name_id < len(self._parsed) else None
 
     def _score_names(self, text: str, name_ids: IntArray) -> dict[int, NameEvidence]:
         scored = {}
         query = parse_name(text)
         for name_id in name_ids.tolist():
-            found = self._parsed_name(name_id)
-            other = found if isinstance(found, ParsedName) else parse_name(found)
-            evidence = name_evidence_parsed(query, other)
+            evidence = name_evidence_parsed(query, self._parsed_name(name_id))
             if evidence.name >= MIN_NAME_LEVEL:  # at least one name part agrees
                 scored[name_id] = evidence
         return scored
@@ -721,6 +777,8 @@ class PersonIndex:
         if self.has_delta:
             self.compact()
         services = [(k, i) for k, ids in self.service_numbers.items() for i in ids]
+        with fewer_full_collections():
+            parsed = StoredNames.write(self.names, self._held_parse, self._stored)
         buffer = io.BytesIO()
         np.savez(
             buffer,
@@ -746,6 +804,9 @@ class PersonIndex:
             ),
             service_keys=np.array([k for k, _ in services], dtype=np.str_),
             service_entries=np.array([i for _, i in services], dtype=np.int64),
+            # The names parsed so far (all of them after `parse_all`) from id 0 on, for a
+            # loader to read back instead of parsing them.
+            **parsed,
         )
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(".partial")
@@ -758,6 +819,11 @@ class PersonIndex:
         none); None when missing or of another version."""
         if not path.exists():
             return None
+        with fewer_full_collections():  # it makes a million long-lived objects at once
+            return cls._read(path)
+
+    @classmethod
+    def _read(cls, path: Path) -> tuple[PersonIndex, int, str] | None:
         with np.load(path) as data:
             if int(data["version"]) != SNAPSHOT_VERSION:
                 return None
@@ -790,6 +856,9 @@ class PersonIndex:
                 word: tuple(hashes[a:b])
                 for word, a, b in zip(data["words"].tolist(), starts, bounds, strict=True)
             }
+            stored = StoredNames.load(data)
+            if stored is not None and len(stored) <= len(index.names):
+                index._stored = stored
             stamp = int(data["stamp"])
             stamp_hash = str(data["stamp_hash"]) if "stamp_hash" in data.files else ""
         index._base_names = len(index.names)

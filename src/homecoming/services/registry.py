@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import gc
-import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +21,7 @@ from homecoming.domain.record import (
 )
 from homecoming.errors import AlreadyImported, InvalidInput, NotFound, RowProblem
 from homecoming.formats.pfif import DEFAULTED_KEY, parse_pfif, utc_stamp
+from homecoming.memory import fewer_full_collections
 from homecoming.services import audit
 from homecoming.store.db import (
     Database,
@@ -96,7 +94,7 @@ def import_evidence(
     progress: ProgressCallback | None = None,
 ) -> ImportResult:
     """Write a source and its records in one transaction; any bad row stops it unless skipped."""
-    with _fewer_full_collections(), db.transaction() as session, bulk_loading(session):
+    with fewer_full_collections(), db.transaction() as session, bulk_loading(session):
         _refuse_reimport(session, source, force)
         _require_party(session, source.party)
         row = _add_source(session, source, actor)
@@ -146,35 +144,6 @@ def import_evidence(
             },
         )
     return result
-
-
-# While imports run, Python's full (oldest-generation) collections wait for this many younger
-# ones instead of 10: an import's batches outlive the young collections and, promoted, set off
-# full ones over the whole heap (a sixth of a large import's CPU), which find next to nothing
-# to free (its rows hold no reference cycles). The young collections still run as ever.
-_FULL_COLLECTION_EVERY = 1_000
-_importing = 0
-_importing_lock = threading.Lock()
-_thresholds: tuple[int, int, int] = gc.get_threshold()
-
-
-@contextmanager
-def _fewer_full_collections() -> Iterator[None]:
-    """Rarer full garbage collections while any import runs in this process (then as before)."""
-    global _importing, _thresholds
-    with _importing_lock:
-        if _importing == 0:
-            _thresholds = gc.get_threshold()
-            young, middle, full = _thresholds
-            gc.set_threshold(young, middle, max(full, _FULL_COLLECTION_EVERY))
-        _importing += 1
-    try:
-        yield
-    finally:
-        with _importing_lock:
-            _importing -= 1
-            if _importing == 0:
-                gc.set_threshold(*_thresholds)
 
 
 def record_ids_of(db: Database, source_id: int) -> list[int]:
