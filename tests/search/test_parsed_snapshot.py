@@ -63,6 +63,15 @@ def _held(index: PersonIndex) -> list[object]:
     return [index._parsed[i] if i < len(index._parsed) else None for i in range(len(index.names))]
 
 
+def _saved_parsed(tmp_path: Path) -> Path:
+    """PEOPLE's index with every name parsed, saved: the snapshot's path."""
+    built = PersonIndex.build(PEOPLE)
+    built.parse_all()
+    path = tmp_path / "index.npz"
+    built.save(path, stamp=7, stamp_hash="ab")
+    return path
+
+
 def test_a_snapshot_keeps_every_name_parsed_and_its_loader_parses_none(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -88,10 +97,7 @@ def test_a_snapshot_keeps_every_name_parsed_and_its_loader_parses_none(
 
 
 def test_names_share_their_tokens_and_tuples_once_read_back(tmp_path: Path) -> None:
-    built = PersonIndex.build(PEOPLE)
-    built.parse_all()
-    built.save(tmp_path / "index.npz", stamp=7, stamp_hash="ab")
-    copy = _loaded(tmp_path / "index.npz")
+    copy = _loaded(_saved_parsed(tmp_path))
     copy.warm()
     first, other = copy._parsed_name(0), copy._parsed_name(7)  # Нехір Олександр (Іванович)
     assert first.tokens[0] is other.tokens[0] and first.family is other.family
@@ -144,10 +150,7 @@ def test_a_snapshot_saved_unparsed_stores_the_names_parsed_from_the_first_and_th
 def test_a_snapshot_without_parsed_names_loads_and_parses_them_as_before(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    built = PersonIndex.build(PEOPLE)
-    built.parse_all()
-    path = tmp_path / "index.npz"
-    built.save(path, stamp=7, stamp_hash="ab")
+    path = _saved_parsed(tmp_path)
     with np.load(path) as data:
         kept = {k: data[k] for k in data.files if not k.startswith(parsed_module.PREFIX)}
         assert len(kept) < len(data.files)
@@ -169,10 +172,7 @@ def test_a_snapshot_without_parsed_names_loads_and_parses_them_as_before(
 def test_names_parsed_by_another_names_engine_are_parsed_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    built = PersonIndex.build(PEOPLE)
-    built.parse_all()
-    path = tmp_path / "index.npz"
-    built.save(path, stamp=7, stamp_hash="ab")
+    path = _saved_parsed(tmp_path)
     monkeypatch.setattr(parsed_module, "engine_version", lambda: "another names engine")
     parses = _parses(monkeypatch)
     copy = _loaded(path)
@@ -208,10 +208,7 @@ def test_the_engine_version_changes_with_the_names_engine(
 def test_stored_names_that_do_not_add_up_are_parsed_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    built = PersonIndex.build(PEOPLE)
-    built.parse_all()
-    path = tmp_path / "index.npz"
-    built.save(path, stamp=7, stamp_hash="ab")
+    path = _saved_parsed(tmp_path)
     with np.load(path) as data:
         arrays = {k: data[k] for k in data.files}
     arrays[parsed_module.PREFIX + "family"] = arrays[parsed_module.PREFIX + "family"][:-1]
