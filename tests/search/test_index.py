@@ -308,3 +308,17 @@ def test_namesakes_of_one_family_make_its_name_common(tmp_path: Path) -> None:
     namesakes.save(tmp_path / "index.npz", stamp=1)
     loaded = PersonIndex.load(tmp_path / "index.npz")
     assert loaded is not None and loaded[0].name_frequency(name) == namesakes.name_frequency(name)
+
+
+def test_names_in_both_postings_are_found_by_binary_search_as_by_intersection() -> None:
+    import numpy as np
+
+    from homecoming.search.index import _shared
+
+    rng = np.random.default_rng(7)
+    for _ in range(500):
+        # Postings are sorted name ids, a name twice where two of its words share a key.
+        a = np.sort(rng.integers(0, 300, rng.integers(0, 40)))
+        b = np.sort(rng.integers(0, 300, rng.integers(0, 400)))
+        assert _shared(a, b).tolist() == np.intersect1d(a, b).tolist()
+        assert _shared(b, a).tolist() == np.intersect1d(a, b).tolist()
