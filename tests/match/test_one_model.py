@@ -196,3 +196,16 @@ def test_a_rare_name_alone_resolves_and_against_another_patronymic_does_not() ->
     prior = 1 / records
     assert model.score(alone, prior=prior, tf=tf).probability >= MATCH_SCORE
     assert model.score(other, prior=prior, tf=tf).probability < 0.5
+
+
+def test_a_name_in_the_other_languages_form_weighs_as_the_same_name() -> None:
+    """Олександр against Александр is the same name written in the other language: at any
+    rarity it weighs what the same letters do (match.train.FORM_LEVEL)."""
+    name = default_model().comparison("name")
+    same, form = len(name.labels) - 1, len(name.labels) - 2  # vector values of levels 0 and 1
+    for frequency in (1e-5, 1e-3, 0.02):
+        assert name.weight(form) + name.tf_adjustment(form, frequency) == pytest.approx(
+            name.weight(same) + name.tf_adjustment(same, frequency)
+        )
+    levels = {"name": form, "patronymic": 2}  # Кузьмічов Панкрат Леонідович, no date
+    assert default_model().score(levels, prior=1 / 20_000, tf=1e-5).probability > 0.95
