@@ -478,12 +478,7 @@ class PersonIndex:
         of names (a server's requests go first: at 1,000,000 records parsing takes minutes,
         reading back the names a snapshot stored parsed seconds; full garbage collections, a
         few tenths of a second each over such a heap, wait meanwhile)."""
-        start = 0
-        with fewer_full_collections():
-            while start < len(self.names):
-                if pause is not None:
-                    pause()
-                start = self._parse_run(start)
+        self._parse_every(pause)
         sizes = np.diff(self.key_starts)
         common: dict[tuple[int, ...], int] = {}
         for hashes in set(self.word_keys.values()) - {()}:
@@ -500,11 +495,18 @@ class PersonIndex:
         """Parse every name not parsed yet, at once: before a snapshot stores them parsed (a
         server's workers then read them back instead of each parsing them). How many names
         the snapshot this index was loaded from did not store parsed."""
+        self._parse_every()
+        return len(self.names) - (len(self._stored) if self._stored is not None else 0)
+
+    def _parse_every(self, pause: Callable[[], None] | None = None) -> None:
+        """Every name parsed or read back, run by run (`pause` called before each); full
+        garbage collections wait meanwhile."""
         start = 0
         with fewer_full_collections():
             while start < len(self.names):
+                if pause is not None:
+                    pause()
                 start = self._parse_run(start)
-        return len(self.names) - (len(self._stored) if self._stored is not None else 0)
 
     def _parse_run(self, start: int) -> int:
         """Parse a run of names from `start` on (those parsed already are kept): read back at
@@ -899,8 +901,7 @@ def _shared(a: IntArray, b: IntArray) -> IntArray:
         a, b = b, a
     if not len(a):
         return a
-    at = np.minimum(np.searchsorted(b, a), len(b) - 1)
-    return _unique(a[b[at] == a])
+    return _unique(a[_in_posting(a, b)])
 
 
 def _union(a: IntArray, b: IntArray) -> IntArray:
