@@ -62,6 +62,19 @@ def test_parse_reports_script_and_language() -> None:
     assert parse_name("Тарасов").language == "cyrillic"
 
 
+@pytest.mark.parametrize(
+    "word",
+    ["Микола", "Николай", "Тарасов", "Nikolai", "Мuкола", "НИКОЛАЙ", "Пётр", "Петро", "Ів.", ""],
+)
+def test_a_token_carries_the_language_its_form_votes_for(word: str) -> None:
+    """A name's language is read off its tokens' votes (a snapshot's stored tokens carry
+    them): each is what the word as written says, a Latin letter inside Cyrillic included."""
+    from homecoming.names.token import name_token
+    from homecoming.names.variant_groups import name_form_language
+
+    assert name_token(word).form_language == (name_form_language(word) or "")
+
+
 def test_patronymic_in_the_given_name_field_is_recognised() -> None:
     parsed = from_parts(family="Нехір", given="Олександр Петрович")
     assert parsed.patronymic == ("Петрович",)

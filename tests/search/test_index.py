@@ -322,3 +322,48 @@ def test_names_in_both_postings_are_found_by_binary_search_as_by_intersection() 
         b = np.sort(rng.integers(0, 300, rng.integers(0, 400)))
         assert _shared(a, b).tolist() == np.intersect1d(a, b).tolist()
         assert _shared(b, a).tolist() == np.intersect1d(a, b).tolist()
+
+
+def test_pair_counts_follow_records_added_however_many_names_share_the_pair() -> None:
+    """A family name and a given name borne together, counted after records are added: as an
+    index built with them all counts them, whether the added names are fewer than the names
+    sharing the pair or more."""
+    fathers = ("Іванович", "Петрович", "Сергійович", "Миколайович", "Андрійович", "Олегович")
+    shared = [
+        Entry(20 + n, 120 + n, f"Нехір Олександр {father}", PartialDate(1960 + n))
+        for n, father in enumerate(fathers)
+    ]
+    few = [Entry(40, 140, "Нехір Олександр Тарасович", PartialDate(1990))]
+    # More names added than share the pair (ten): counted the other way round.
+    many = few + [Entry(41 + n, 141 + n, f"Ковал{chr(0x430 + n)}к Іван") for n in range(12)]
+    name = parse_name("Нехір Олександр")
+    for added in (few, many):
+        index = PersonIndex.build(PEOPLE + shared)
+        assert index.name_frequency(name) is not None
+        index.add(added)
+        assert index._delta_entries
+        whole = PersonIndex.build(PEOPLE + shared + added)
+        assert index._pair_records("Нехір", "Олександр") == whole._pair_records(
+            "Нехір", "Олександр"
+        )
+        assert index.name_frequency(name) == whole.name_frequency(name)
+
+
+def test_a_warmed_index_has_read_the_names_engines_tables(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a name comparison loads on first use is loaded by the warm-up, not by a search."""
+    from homecoming.names import comparison, rendering_model, transliterate, variant_groups
+
+    tables = [
+        variant_groups._derived,
+        variant_groups._russian_to_ukrainian,
+        variant_groups._group_table,
+        variant_groups._diminutive_table,
+        rendering_model._table,
+        comparison._given_by_deletion,
+        transliterate._ukrainian_to_russian,
+    ]
+    for table in tables:
+        table.cache_clear()
+    index = PersonIndex.build(PEOPLE)
+    index.warm()
+    assert [table.cache_info().currsize for table in tables] == [1] * len(tables)

@@ -8,6 +8,7 @@ from typing import Any
 
 from rapidfuzz.distance import OSA
 
+from homecoming.names import rendering_model, transliterate, variant_groups
 from homecoming.names.parse import OrderHint, ParsedName, from_parts, parse_name, readings
 from homecoming.names.rendering_model import MAX_CHUNK, spelling_score
 from homecoming.names.token import NameToken, name_token
@@ -160,6 +161,15 @@ def _other_form_similarity(a: NameToken, b: NameToken) -> float:
 
 def _one_deleted(word: str) -> set[str]:
     return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def load_tables() -> None:
+    """Read every table a name's token and comparison use on first use, now: a server's
+    warm-up does, so that no search waits for them (about a quarter of a second)."""
+    variant_groups.load_tables()
+    transliterate.load_tables()
+    rendering_model.load_table()
+    _given_by_deletion()
 
 
 @lru_cache(maxsize=1)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -146,14 +146,12 @@ def _roles(tokens: list[NameToken], order: str) -> list[str]:
     return roles
 
 
-def _language(text: str, raw: list[str]) -> Language:
+def _language(text: str, tokens: Sequence[NameToken]) -> Language:
     language = language_of(text)
     if language != "cyrillic":
         return language
     # No letter decides: let name forms vote (Микола is Ukrainian, Николай Russian).
-    from homecoming.names.variant_groups import name_form_language
-
-    votes = [name_form_language(w) for w in raw]
+    votes = [t.form_language for t in tokens]
     uk, ru = votes.count("uk"), votes.count("ru")
     return "uk" if uk > ru else "ru" if ru > uk else "cyrillic"
 
@@ -321,7 +319,7 @@ def parse_name(
         roles=tuple(roles),
         aliases=aliases,
         script=detect_script(text) if read_language else "empty",
-        language=_language(text, raw) if read_language else "other",
+        language=_language(text, tokens) if read_language else "other",
     )
 
 

@@ -36,6 +36,11 @@ def cyrillic_letters(text: str) -> str:
     return "".join(ch for ch in lowered if "а" <= ch <= "я" or ch == "ё")
 
 
+def load_table() -> None:
+    """Read the learned rendering model now, not on its first use."""
+    _table()
+
+
 @cache
 def _table() -> dict[Context, Chunks]:
     table: dict[Context, Chunks] = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -21,6 +22,7 @@ from homecoming.names.variant_groups import (
     diminutive_ids_of_forms,
     given_name_ids_of_forms,
     groups_of_given_name_id,
+    name_form_language,
     name_groups,
     rare_name_groups,
     ukrainian_forms,
@@ -88,6 +90,9 @@ class NameToken:
     rare_groups: frozenset[str] = frozenset()
     # Common Ukrainian/Russian surnames (Cyrillic, lower case) the word is or spells.
     surnames: frozenset[str] = frozenset()
+    # "uk" or "ru" where the word as written is a name form only one language uses (Микола,
+    # Николай), else "": a Cyrillic name's language is read off its words' votes.
+    form_language: str = ""
 
 
 def _latin_forms(token: str) -> list[str]:
@@ -285,10 +290,28 @@ def affectionate_ids(forms: frozenset[str]) -> frozenset[str]:
     return frozenset(found)
 
 
-# Bounded, so that a million-record run keeps memory flat; a token holds a few small sets.
-@lru_cache(maxsize=100_000)
+# Tokens made elsewhere by this very engine (a search snapshot's stored parses), by text.
+_made_before: dict[str, NameToken] = {}
+
+
+def remember_tokens(tokens: Iterable[NameToken]) -> None:
+    """Tokens this engine made before (a search snapshot stores its names parsed, tokens and
+    all, under the engine's version): `name_token` returns them instead of making them again.
+    A query's words are mostly words of indexed names, and making one costs about a
+    millisecond the first time it is met."""
+    for token in tokens:
+        _made_before.setdefault(token.text, token)
+
+
 def name_token(text: str) -> NameToken:
     """Preprocess one token (cached)."""
+    found = _made_before.get(text)
+    return found if found is not None else _made_token(text)
+
+
+# Bounded, so that a million-record run keeps memory flat; a token holds a few small sets.
+@lru_cache(maxsize=100_000)
+def _made_token(text: str) -> NameToken:
     token = fix_homoglyphs(text.strip(".").strip())
     script = detect_script(token)
     key = ascii_fold(token) if script == "latin" else token.lower().replace("ё", "е")
@@ -348,6 +371,7 @@ def name_token(text: str) -> NameToken:
         letters=_model_letters(token, script, key),
         rare_groups=frozenset() if fathers else rare,
         surnames=surnames,
+        form_language=name_form_language(text) or "",
     )
 
 

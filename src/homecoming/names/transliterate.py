@@ -82,6 +82,11 @@ def render_token(token: str, standard: str) -> str:
     return table(token)
 
 
+def load_tables() -> None:
+    """Read names-translator's dictionaries now, not on their first use."""
+    _ukrainian_to_russian()
+
+
 @cache
 def _ukrainian_to_russian() -> object:
     from names_translator.dicts import default_dicts

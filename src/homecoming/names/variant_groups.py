@@ -212,6 +212,18 @@ def diminutives_of(full_name: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+def load_tables() -> None:
+    """Read the tables a name's token and comparison use now, not on their first use."""
+    _group_table()
+    _rare_table()
+    _russian_to_ukrainian()
+    _given_name_ids_by_form()
+    common_given_name_forms()
+    common_surnames()
+    _diminutive_table()
+    _diminutive_ids_by_form()
+
+
 def name_form_language(token: str) -> str | None:
     """uk or ru when a Cyrillic word is a name form only one language uses (Микола / Николай)."""
     if detect_script(token) != "cyrillic":

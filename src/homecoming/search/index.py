@@ -35,7 +35,9 @@ from homecoming.match.levels import (
 )
 from homecoming.match.model import MatchModel, default_model, name_frequency
 from homecoming.memory import fewer_full_collections
+from homecoming.names.comparison import load_tables
 from homecoming.names.parse import ParsedName, parse_name, tokenize
+from homecoming.names.token import remember_tokens
 from homecoming.search.keys import token_key_hashes
 from homecoming.search.parsed import StoredNames
 
@@ -479,6 +481,7 @@ class PersonIndex:
         reading back the names a snapshot stored parsed seconds; full garbage collections, a
         few tenths of a second each over such a heap, wait meanwhile)."""
         self._parse_every(pause)
+        load_tables()
         sizes = np.diff(self.key_starts)
         common: dict[tuple[int, ...], int] = {}
         for hashes in set(self.word_keys.values()) - {()}:
@@ -594,7 +597,13 @@ class PersonIndex:
         names = _shared(self._postings(first), self._postings(second))
         counts = self._entry_counts
         found = int(counts[names[names < len(counts)]].sum())
-        return found + sum(len(self._delta_entries.get(n, ())) for n in names.tolist())
+        delta = self._delta_entries  # records added since the compaction, by name
+        if not delta or not len(names):
+            return found
+        if len(names) > len(delta):  # a common pair shares thousands of names: look up fewer
+            added = np.fromiter(delta, np.int64, len(delta))
+            return found + sum(len(delta[n]) for n in added[_in_posting(added, names)].tolist())
+        return found + sum(len(delta.get(n, ())) for n in names.tolist())
 
     def _counted(self, held: dict[K, tuple[int, V]], key: K, count: Callable[[], V]) -> V:
         """`count()`, kept in `held` under `key` until records are added or compacted (at most
@@ -861,6 +870,7 @@ class PersonIndex:
             stored = StoredNames.load(data)
             if stored is not None and len(stored) <= len(index.names):
                 index._stored = stored
+                remember_tokens(stored.tokens)
             stamp = int(data["stamp"])
             stamp_hash = str(data["stamp_hash"]) if "stamp_hash" in data.files else ""
         index._base_names = len(index.names)
