@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -66,7 +67,7 @@ _MISTYPED_PATRONYMIC_SHAPE = re.compile(r"[a-zA-Z]{4}(viC|vna)$")
 PATRONYMIC_MIN_LETTERS = 5
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class NameToken:
     """One word of a name with everything comparison needs, computed once."""
 
@@ -292,15 +293,26 @@ def affectionate_ids(forms: frozenset[str]) -> frozenset[str]:
 
 # Tokens made elsewhere by this very engine (a search snapshot's stored parses), by text.
 _made_before: dict[str, NameToken] = {}
+# The tokens made here that are still in use, by text: which of a parse's tokens are as made.
+_made: weakref.WeakValueDictionary[str, NameToken] = weakref.WeakValueDictionary()
 
 
 def remember_tokens(tokens: Iterable[NameToken]) -> None:
-    """Tokens this engine made before (a search snapshot stores its names parsed, tokens and
-    all, under the engine's version): `name_token` returns them instead of making them again.
-    A query's words are mostly words of indexed names, and making one costs about a
-    millisecond the first time it is met."""
+    """Tokens this engine made before, as `name_token` makes them (a search snapshot stores
+    its names parsed, tokens and all, under the engine's version, and marks which tokens are
+    as made: `as_made`): `name_token` returns them instead of making them again. A query's
+    words are mostly words of indexed names, and making one costs about a millisecond the
+    first time it is met."""
     for token in tokens:
         _made_before.setdefault(token.text, token)
+
+
+def as_made(token: NameToken) -> bool:
+    """True when `token` is what `name_token` makes of its text, not a copy a parse changed
+    (a patronymic-shaped word read as a family name, a mistyped patronymic read as one):
+    False too when no token of its text is at hand to tell (it is then not remembered)."""
+    made = _made_before.get(token.text) or _made.get(token.text)
+    return made is not None and (made is token or made == token)
 
 
 def name_token(text: str) -> NameToken:
@@ -312,6 +324,12 @@ def name_token(text: str) -> NameToken:
 # Bounded, so that a million-record run keeps memory flat; a token holds a few small sets.
 @lru_cache(maxsize=100_000)
 def _made_token(text: str) -> NameToken:
+    token = _make_token(text)
+    _made[text] = token
+    return token
+
+
+def _make_token(text: str) -> NameToken:
     token = fix_homoglyphs(text.strip(".").strip())
     script = detect_script(token)
     key = ascii_fold(token) if script == "latin" else token.lower().replace("ё", "е")

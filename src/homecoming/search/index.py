@@ -870,7 +870,9 @@ class PersonIndex:
             stored = StoredNames.load(data)
             if stored is not None and len(stored) <= len(index.names):
                 index._stored = stored
-                remember_tokens(stored.tokens)
+                remember_tokens(
+                    t for t, made in zip(stored.tokens, stored.as_made, strict=True) if made
+                )
             stamp = int(data["stamp"])
             stamp_hash = str(data["stamp_hash"]) if "stamp_hash" in data.files else ""
         index._base_names = len(index.names)

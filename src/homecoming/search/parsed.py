@@ -35,7 +35,7 @@ import numpy.typing as npt
 
 import homecoming.names
 from homecoming.names.parse import ParsedName
-from homecoming.names.token import NameToken
+from homecoming.names.token import NameToken, as_made
 
 IntArray = npt.NDArray[np.int64]
 PREFIX = "parsed_"
@@ -123,6 +123,7 @@ class _Tables:
         self.strings: list[str] = []
         self._string_ids: dict[str, int] = {}
         self.tokens: list[NameToken] = []
+        self.as_made: list[bool] = []  # per token: what `name_token` makes of its text
         self._token_ids: dict[NameToken, int] = {}
         # A token object is met many times: by identity first (hashing one by value hashes
         # its sixteen fields), then by value. The object is kept: its id stays its own.
@@ -149,6 +150,7 @@ class _Tables:
         if found is None:
             found = self._token_ids[token] = len(self.tokens)
             self.tokens.append(token)
+            self.as_made.append(as_made(token))
         self._by_object[id(token)] = (token, found)
         return found
 
@@ -184,6 +186,7 @@ class _Tables:
         for name, table in self.tuples.items():
             counts, flat = _ragged([[self.string(w) for w in t] for t in table])
             columns[f"tuple_{name}_counts"], columns[f"tuple_{name}"] = _small(counts), _small(flat)
+        columns["token_as_made"] = np.array(self.as_made, dtype=bool)
         encoded = json.dumps(self.strings, ensure_ascii=False, separators=(",", ":")).encode()
         columns["strings"] = np.frombuffer(encoded, dtype=np.uint8)
         return columns
@@ -196,6 +199,7 @@ class _Tables:
             tables.string(text)
         for token in stored.tokens:
             tables.token(token)
+        tables.as_made = list(stored.as_made)
         for name, table in stored.tuples.items():
             for words in table:
                 tables.tuple_of(name, words)
@@ -209,11 +213,15 @@ class StoredNames:
         self,
         strings: list[str],
         tokens: list[NameToken],
+        as_made: list[bool],
         tuples: dict[str, list[tuple[str, ...]]],
         columns: dict[str, npt.NDArray[Any]],
     ) -> None:
         self.strings = strings
         self.tokens = tokens
+        # Per token: whether it is what `name_token` makes of its text (a parse changes some:
+        # a patronymic-shaped word read as a family name); those are remembered on loading.
+        self.as_made = as_made
         self.tuples = tuples
         # Per name: its tokens ("tokens_counts", "tokens") and one id for each other field.
         self.columns = columns
@@ -335,6 +343,9 @@ class StoredNames:
             else:
                 token_fields.append([strings[i] for i in column(f"token_{name}").tolist()])
         tokens = list(map(NameToken, *token_fields))
+        made = [bool(v) for v in column("token_as_made").tolist()]
+        if len(made) != len(tokens):
+            raise ValueError("the stored tokens' marks do not add up")
         tuples = {
             name: [
                 tuple(g)
@@ -348,7 +359,7 @@ class StoredNames:
             if kind != "tokens":
                 columns[name] = column(name)
         _check(columns, strings, tokens, tuples)
-        return cls(strings, tokens, tuples, columns)
+        return cls(strings, tokens, made, tuples, columns)
 
 
 def _check(
