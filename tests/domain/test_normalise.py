@@ -89,6 +89,16 @@ HEADER_CASES = [
     ("Адреса для листування", "contact_address"),
     ("№ з/п", IGNORE),
     ("  ПІБ  ", "full_name"),
+    # As lists abbreviate them, and with a hint in brackets after a known header.
+    ("Дата нар.", "date_of_birth"),
+    ("Г.р.", "date_of_birth"),
+    ("Год рожд.", "date_of_birth"),
+    ("Прізвище, ім’я та по батькові", "full_name"),
+    ("Personal No.", "service_number"),
+    ("Дата народження (дд.мм.рррр)", "date_of_birth"),
+    ("Sex (M/F)", "sex"),
+    ("Воинская часть (в/ч)", "unit"),
+    ("Date of birth [DD.MM.YYYY]", "date_of_birth"),
 ]
 
 
@@ -110,6 +120,14 @@ def test_unknown_header_is_an_error_that_suggests_a_mapping_file() -> None:
     assert problem.line == 1
     assert problem.field == "Улюблений колір"
     assert "mapping file" in problem.reason
+
+
+def test_a_bracket_makes_no_unknown_header_known() -> None:
+    """Only a known header's hint is read past: an unknown one stays an error, and a hint
+    inside a header is not cut out."""
+    for header in ("Улюблений колір (M/F)", "Прізвище (латиницею) особи", "(ПІБ)"):
+        problems = plan_headers(["ПІБ", header])
+        assert isinstance(problems, list) and [p.field for p in problems] == [header]
 
 
 def test_unknown_header_may_be_ignored() -> None:

@@ -249,6 +249,10 @@ def _unknown_target_reason(target: str) -> str:
 # --- header plans -----------------------------------------------------------------
 
 
+# A bracketed hint at a header's end (its format, its values, another name of it).
+_HINT = re.compile(r"\s*(\([^()]*\)|\[[^\[\]]*\])\s*$")
+
+
 def plan_headers(
     headers: Sequence[str],
     *,
@@ -262,6 +266,10 @@ def plan_headers(
     for header in headers:
         key = header_key(header)
         target = mapped.get(key) or ALIAS_INDEX.get(key)
+        if target is None:
+            # A known header with a hint in brackets after it: "Дата народження (дд.мм.рррр)",
+            # "Sex (M/F)", "Військова частина (в/ч)".
+            target = ALIAS_INDEX.get(header_key(_HINT.sub("", header)))
         if target is None:
             if not ignore_unknown and key not in reported:
                 problems.append(RowError(HEADER_LINE, header, _unknown_header_reason(header)))

@@ -48,6 +48,8 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "Прізвище ім'я по батькові",
         "Фамилия, имя, отчество",
         "Фамилия имя отчество",
+        "Прізвище, ім'я та по батькові",
+        "Фамилия, имя и отчество",
     ),
     "mother_maiden_name": (
         "Дівоче прізвище матері",
@@ -66,8 +68,13 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "birthdate",
         "date of birth",
         "Д.н.",
+        "Дата нар.",
+        "Дата рожд.",
         "Рік народження",
+        "Рік нар.",
         "Год рождения",
+        "Год рожд.",
+        "Г.р.",
         "year of birth",
     ),
     "place_of_birth": (
@@ -101,6 +108,7 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "service no",
         "serial number",
         "personal number",
+        "personal no",
         "army number",
     ),
     "unit": (
@@ -111,6 +119,8 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "military unit",
         "Підрозділ",
         "Подразделение",
+        "Частина",
+        "Часть",
     ),
     "category": ("Категорія", "Категория", "category"),
     "event_date": (
