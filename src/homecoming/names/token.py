@@ -302,9 +302,13 @@ def remember_tokens(tokens: Iterable[NameToken]) -> None:
     its names parsed, tokens and all, under the engine's version, and marks which tokens are
     as made: `as_made`): `name_token` returns them instead of making them again. A query's
     words are mostly words of indexed names, and making one costs about a millisecond the
-    first time it is met."""
+    first time it is met. They replace those remembered before (the last snapshot loaded:
+    memory stays bounded, and words erased from the registry are not kept)."""
+    remembered: dict[str, NameToken] = {}
     for token in tokens:
-        _made_before.setdefault(token.text, token)
+        remembered.setdefault(token.text, token)
+    _made_before.clear()
+    _made_before.update(remembered)
 
 
 def as_made(token: NameToken) -> bool:
