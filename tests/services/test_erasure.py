@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from homecoming.domain.record import Contact, Evidence, RecordFields, SourceKind
 from homecoming.errors import Conflict, InvalidInput, Unauthorized
+from homecoming.search.index import Query
 from homecoming.services import (
     access_review,
     audit,
@@ -193,3 +194,22 @@ def test_an_erased_case_no_longer_opens_on_the_family_page(db: Database) -> None
             hasher=hasher,
             policy=family.FamilyPolicy(),
         )
+
+
+def test_an_erasure_leaves_no_remembered_token_of_the_erased_name(
+    db: Database, tmp_path: Path
+) -> None:
+    """A search index loaded from a snapshot remembers its names' tokens (so that searches do
+    not make them again): once a name is erased, the process no longer remembers them."""
+    from homecoming.names import token as token_module
+    from homecoming.services.search import SearchService
+
+    found = _inquiry(db, family="Квасоцишин")
+    SearchService(db, snapshot=tmp_path / "index.npz").save_snapshot(parsed=True)
+    service = SearchService(db, snapshot=tmp_path / "index.npz")
+    service.index()
+    assert "Квасоцишин" in token_module._made_before
+    erasure.erase(db, inquiry=found.id, reason="consent withdrawn", actor="officer")
+    service.index()  # caught up with the erasure
+    assert "Квасоцишин" not in token_module._made_before
+    assert service.search(Query("Квасоцишин Олег")) == []

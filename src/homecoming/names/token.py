@@ -303,12 +303,19 @@ def remember_tokens(tokens: Iterable[NameToken]) -> None:
     as made: `as_made`): `name_token` returns them instead of making them again. A query's
     words are mostly words of indexed names, and making one costs about a millisecond the
     first time it is met. They replace those remembered before (the last snapshot loaded:
-    memory stays bounded, and words erased from the registry are not kept)."""
+    memory stays bounded)."""
     remembered: dict[str, NameToken] = {}
     for token in tokens:
         remembered.setdefault(token.text, token)
     _made_before.clear()
     _made_before.update(remembered)
+
+
+def forget_tokens() -> None:
+    """Drop the tokens this process remembers and those `name_token` keeps made (after an
+    erasure: the erased names' words leave these caches with it)."""
+    _made_before.clear()
+    _made_token.cache_clear()
 
 
 def as_made(token: NameToken) -> bool:

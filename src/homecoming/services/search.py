@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from homecoming.domain.dates import PartialDate
+from homecoming.names.token import forget_tokens
 from homecoming.search.index import Entry, Hit, PersonIndex, Query
 from homecoming.services import audit
 from homecoming.store.db import Database
@@ -124,6 +125,7 @@ class SearchService:
                 )
             ).all()
         if any(a.startswith(ERASING_ACTIONS) for a, _ in entries):
+            forget_tokens()  # the erased names' words leave the process's token caches too
             self._index = PersonIndex.build(_entries(self.db, after=0))
             self._audit_seen = head_id
             return
