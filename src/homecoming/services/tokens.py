@@ -58,7 +58,7 @@ class PrincipalCache:
         return principal
 
     def _fresh(
-        self, key: tuple[str, str], mark: tuple[int, str] | None
+        self, key: tuple[str, str], mark: tuple[int, str] | None = None
     ) -> tuple[int, Principal | None]:
         """Catch up with the authentication mark, then what is known of `key` (if valid)."""
         if mark is None:
