@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from homecoming import __version__, api, web
 from homecoming.http import problems
+from homecoming.http.marks import MarksReader
 from homecoming.services import leads as tracing_leads
 from homecoming.services.search import SNAPSHOT_NAME, SearchService
 from homecoming.services.tokens import PrincipalCache
@@ -40,6 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.db, snapshot=settings.data_dir / SNAPSHOT_NAME, warm=True
     )
     app.state.principals = PrincipalCache(app.state.db)
+    app.state.marks = MarksReader(app.state.db)  # each request's audit marks, one read shared
     tracing_leads.subscribe(app.state.db, app.state.search)  # landed records re-match, one index
     problems.install(app)
     app.add_middleware(_Requests, search=app.state.search)
@@ -75,4 +77,5 @@ def served_app() -> FastAPI:
 @asynccontextmanager
 async def _closing_the_database(app: FastAPI) -> AsyncIterator[None]:
     yield
+    app.state.marks.close()
     app.state.db.dispose()

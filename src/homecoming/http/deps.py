@@ -14,6 +14,7 @@ from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBea
 
 from homecoming.errors import Unauthorized
 from homecoming.http import cookies
+from homecoming.http.marks import marks_of
 from homecoming.services.search import SearchService
 from homecoming.services.tokens import PrincipalCache
 from homecoming.services.users import Principal
@@ -86,12 +87,14 @@ async def _current_user(
 ) -> Principal:
     """A bearer token, else a signed session cookie (with the CSRF check on unsafe methods).
 
-    In the event loop: a remembered principal costs one single-row read (services/tokens.py).
+    In the event loop: a remembered principal costs the authentication mark, read off the
+    loop and shared with the requests waiting at the same time (`http/marks.py`).
     The settings are read off the app, not solved as a dependency of their own: every guarded
     request solves this one, and FastAPI's solving of each dependency costs more than the read.
     """
     if bearer is not None and bearer.credentials.strip():
-        return _principals(request).token(bearer.credentials.strip())
+        mark = (await marks_of(request)).authentication
+        return _principals(request).token(bearer.credentials.strip(), mark=mark)
     if "authorization" in request.headers:
         raise Unauthorized("send an API token as `Authorization: Bearer <token>`")
     settings: Settings = request.app.state.settings
@@ -102,7 +105,8 @@ async def _current_user(
         )
     if request.method not in cookies.SAFE_METHODS:
         cookies.check_csrf(request, settings.secret_key, secret)
-    return _principals(request).session(secret)
+    mark = (await marks_of(request)).authentication
+    return _principals(request).session(secret, mark=mark)
 
 
 def session_secret(request: Request, settings: Settings) -> str | None:

@@ -74,9 +74,17 @@ def page_persons(
     return [_view(pid, records) for pid, records in grouped.items()]
 
 
-def search(service: SearchService, query: Query, *, scope: Scope, limit: int = 10) -> list[Hit]:
-    """Search; in a party scope, persons are ranked by that party's records only."""
-    return service.search(dataclasses.replace(query, party=scope.party), limit=limit)
+def search(
+    service: SearchService,
+    query: Query,
+    *,
+    scope: Scope,
+    limit: int = 10,
+    head: tuple[int, str] | None = None,
+) -> list[Hit]:
+    """Search; in a party scope, persons are ranked by that party's records only (`head`:
+    the audit log's head read during the request, `SearchService.index`)."""
+    return service.search(dataclasses.replace(query, party=scope.party), limit=limit, head=head)
 
 
 def sources(db: Database, *, scope: Scope) -> list[Source]:

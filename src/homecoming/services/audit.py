@@ -109,6 +109,24 @@ def head(db: Database) -> tuple[int, str]:
     return (int(row[0]), str(row[1])) if row is not None else (0, "")
 
 
+@dataclass(frozen=True, slots=True)
+class Marks:
+    """The head (`head`) and the authentication mark (`authentication_mark`), read together."""
+
+    head: tuple[int, str]
+    authentication: tuple[int, str]
+
+
+def marks(db: Database) -> Marks:
+    """Both marks of the audit head in one read: what a request's user and its search need."""
+    row = db.read_one(
+        f"SELECT last_id, last_hash, auth_id, auth_hash FROM audit_head WHERE id = {HEAD_ID}"
+    )
+    if row is None:
+        return Marks(head=(0, ""), authentication=(0, ""))
+    return Marks(head=(int(row[0]), str(row[1])), authentication=(int(row[2]), str(row[3])))
+
+
 def _locked_head(session: Session) -> tuple[int, str]:
     """The head's (last id, last hash), its row locked until the transaction ends.
 

@@ -89,11 +89,18 @@ class PersonView:
 def show(db: Database, person_id: int) -> PersonView:
     """A person with its records, derived status and contradictions."""
     with db.glancing() as session:
-        # The records first: a person who has any exists (one read, not two, on the usual path).
-        records = _records_of(session, [person_id]).get(person_id, [])
-        if not records and session.get(Person, person_id) is None:
-            raise NotFound(f"no person {person_id}; `homecoming persons list` shows who exists")
-        return _view(person_id, records)
+        # One read: the person's row joined to its records, so a person left without records
+        # (linkage moved them all to another) is told from no person without a second read.
+        rows = session.execute(
+            select(Person.id, Record)
+            .outerjoin(Record, Record.person_id == Person.id)
+            .options(joinedload(Record.source))
+            .where(Person.id == person_id)
+            .order_by(Record.id)
+        ).all()
+    if not rows:
+        raise NotFound(f"no person {person_id}; `homecoming persons list` shows who exists")
+    return _view(person_id, [record for _, record in rows if record is not None])
 
 
 def count(db: Database) -> int:

@@ -59,14 +59,23 @@ class SearchService:
         while (idle := time.monotonic() - self._busy_at) < WARM_YIELDS_FOR:
             time.sleep(WARM_YIELDS_FOR - idle)
 
-    def search(self, query: Query, *, limit: int = 10) -> list[Hit]:
-        """Persons whose records best fit the query, with scores and reasons."""
-        return self.index().search(query, limit=limit)
+    def search(
+        self, query: Query, *, limit: int = 10, head: tuple[int, str] | None = None
+    ) -> list[Hit]:
+        """Persons whose records best fit the query, with scores and reasons (`head`: as
+        `index`)."""
+        return self.index(head=head).search(query, limit=limit)
 
-    def index(self) -> PersonIndex:
-        """The index, loaded or built on first use and caught up with the store."""
+    def index(self, *, head: tuple[int, str] | None = None) -> PersonIndex:
+        """The index, loaded or built on first use and caught up with the store.
+
+        `head`: the audit log's head as read during the caller's request (`audit.marks`);
+        read here when not given. The index catches up at least to it."""
         with self._lock:
-            head = self._head()
+            if head is None or head[0] < self._audit_seen:
+                # Older than what another request already caught up to (a read that flew
+                # before it): read afresh, for a restore's shorter chain looks the same.
+                head = self._head()
             if self._index is None or self._went_back(head):
                 self._index, self._audit_seen = self._load_or_build(head[0])
                 self._saved_stamp = self._audit_seen

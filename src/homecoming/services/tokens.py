@@ -34,29 +34,35 @@ class PrincipalCache:
         self._generation = 0  # bumped when emptied: a lookup begun before may not be stored
         self._known: dict[tuple[str, str], tuple[Principal, dt.datetime | None]] = {}
 
-    def token(self, secret: str) -> Principal:
-        """The active user behind a live API token, or Unauthorized."""
+    def token(self, secret: str, *, mark: tuple[int, str] | None = None) -> Principal:
+        """The active user behind a live API token, or Unauthorized.
+
+        `mark`: the authentication mark as read during the caller's request (the HTTP edge
+        reads it with the search's head, `audit.marks`); read here when not given."""
         key = ("token", users.digest(secret))
-        generation, known = self._fresh(key)
+        generation, known = self._fresh(key, mark)
         if known is not None:
             return known
         principal = users.authenticate_token(self.db, secret)
         self._remember(generation, key, principal, None)
         return principal
 
-    def session(self, secret: str) -> Principal:
-        """The active user of a live browser session, or Unauthorized."""
+    def session(self, secret: str, *, mark: tuple[int, str] | None = None) -> Principal:
+        """The active user of a live browser session, or Unauthorized (`mark`: as `token`)."""
         key = ("session", users.digest(secret))
-        generation, known = self._fresh(key)
+        generation, known = self._fresh(key, mark)
         if known is not None:
             return known
         principal, expires = users.authenticate_session_until(self.db, secret)
         self._remember(generation, key, principal, expires)
         return principal
 
-    def _fresh(self, key: tuple[str, str]) -> tuple[int, Principal | None]:
+    def _fresh(
+        self, key: tuple[str, str], mark: tuple[int, str] | None = None
+    ) -> tuple[int, Principal | None]:
         """Catch up with the authentication mark, then what is known of `key` (if valid)."""
-        mark = audit.authentication_mark(self.db)
+        if mark is None:
+            mark = audit.authentication_mark(self.db)
         with self._lock:
             if mark != self._seen:
                 self._known.clear()

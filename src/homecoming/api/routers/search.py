@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import TypeAdapter
 from starlette.concurrency import run_in_threadpool
 
@@ -11,6 +11,7 @@ from homecoming.domain.dates import PartialDate
 from homecoming.domain.roles import Capability
 from homecoming.http.deps import SearchDep
 from homecoming.http.guard import requires
+from homecoming.http.marks import marks_of
 from homecoming.search.index import Hit
 from homecoming.search.index import Query as SearchQuery
 from homecoming.services import access
@@ -26,6 +27,7 @@ HITS = TypeAdapter(list[Hit])
 
 @router.get("", response_model=list[SearchHit])
 async def search(
+    request: Request,
     search_service: SearchDep,
     user: Annotated[Principal, requires(Capability.PERSONS_READ)],
     q: Annotated[str, Query(min_length=1, max_length=300, examples=["Oleksandr Nekhir"])],
@@ -43,5 +45,7 @@ async def search(
     query = SearchQuery(
         text=q, born=PartialDate.parse(born), sex=sex, unit=unit, service_number=service_number
     )
-    hits = access.search(search_service, query, scope=user.scope, limit=limit)
+    # The head as read for this request's user (one read of the audit head, off the loop).
+    head = (await marks_of(request)).head
+    hits = access.search(search_service, query, scope=user.scope, limit=limit, head=head)
     return Response(HITS.dump_json(hits), media_type="application/json")
