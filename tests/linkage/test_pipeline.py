@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import json
 from collections import Counter
 from collections.abc import Callable
@@ -268,3 +269,35 @@ def test_namesakes_of_one_town_and_unit_born_years_apart_stay_two_people() -> No
     assert run.clusters["a"] == run.clusters["c"]
     place = run.model.match_model.comparison("place_of_birth")
     assert place.u[0] == pytest.approx(0.25, abs=0.02)
+
+
+def test_the_collector_is_paused_for_the_run_and_back_after(
+    records: list[InputRecord], run: pipeline.LinkageRun, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Python's cyclic collector stays off while names are graded (it walked the run's
+    millions of objects again and again) and is on again after: the same pairs come out."""
+    from homecoming.linkage import comparisons
+
+    seen: list[bool] = []
+    grade = comparisons.PairGrader._grade
+
+    def noting(self: object, left: str, right: str) -> tuple[int, int, int]:
+        seen.append(gc.isenabled())
+        return grade(self, left, right)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(comparisons.PairGrader, "_grade", noting)
+    assert gc.isenabled()
+    again = pipeline.dedupe(records)
+    assert seen and not any(seen)
+    assert gc.isenabled()
+    assert sorted(again.pairs) == sorted(run.pairs) and again.clusters == run.clusters
+
+
+def test_a_paused_collector_stays_off_when_it_was_off() -> None:
+    gc.disable()
+    try:
+        with pipeline.collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
