@@ -10,10 +10,9 @@ from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
-from fastapi.testclient import TestClient
 from sqlalchemy import event, select
+from tests.api.test_app import _client as admin_client
 
-from homecoming.app import create_app
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import Evidence, RecordFields, SourceKind
 from homecoming.domain.roles import Role
@@ -42,23 +41,6 @@ def _import(db: Database, name: str, rows: list[tuple[str, str]]) -> None:
     registry.import_evidence(db, rows=evidence, actor="registrar", source=source)
 
 
-def _client(db: Database, settings: Settings) -> tuple[TestClient, Any]:
-    fast = settings.model_copy(
-        update={"password_hash_time_cost": 1, "password_hash_memory_kib": 8192}
-    )
-    users.add_user(
-        db,
-        username="admin",
-        role=Role.ADMINISTRATOR,
-        password="correct horse battery staple",
-        hasher=users.password_hasher(fast),
-        actor="test",
-    )
-    token = users.issue_token(db, username="admin", name="test", actor="test").secret
-    app = create_app(fast)
-    return TestClient(app, headers={"Authorization": f"Bearer {token}"}), app
-
-
 def test_marks_are_the_head_and_the_authentication_mark(db: Database) -> None:
     assert audit.marks(db) == Marks(head=(0, ""), authentication=(0, ""))
     _import(db, "UA list", [("Нехір", "Олександр")])
@@ -79,7 +61,8 @@ def test_marks_are_the_head_and_the_authentication_mark(db: Database) -> None:
 def test_a_search_reads_the_audit_head_once(db: Database, settings: Settings) -> None:
     """The user's authentication mark and the search's head come from one read (two before)."""
     _import(db, "UA list", [("Нехір", "Олександр"), ("Тарасов", "Олександр")])
-    client, app = _client(db, settings)
+    client = admin_client(db, settings)
+    app: Any = client.app
     assert client.get("/search", params={"q": "Nekhir"}).status_code == 200  # loads the index
     reads: list[str] = []
     read_one = app.state.db.read_one
