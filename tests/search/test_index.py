@@ -367,3 +367,7 @@ def test_a_warmed_index_has_read_the_names_engines_tables(monkeypatch: pytest.Mo
     index = PersonIndex.build(PEOPLE)
     index.warm()
     assert [table.cache_info().currsize for table in tables] == [1] * len(tables)
+    # names-translator's dictionaries and the transliteration libraries' rules, read on first
+    # use: every one of them read.
+    assert all(transliterate._ukrainian_to_russian()._loaded.values())  # type: ignore[attr-defined]
+    assert len(transliterate._ukrainian_to_russian()._loaded) == 4  # type: ignore[attr-defined]

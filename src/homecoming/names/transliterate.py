@@ -83,8 +83,13 @@ def render_token(token: str, standard: str) -> str:
 
 
 def load_tables() -> None:
-    """Read names-translator's dictionaries now, not on their first use."""
-    _ukrainian_to_russian()
+    """Read names-translator's dictionaries and every standard's rules now (both libraries
+    read theirs on first use: a search met them one by one)."""
+    dictionaries = _ukrainian_to_russian()
+    dictionaries.lookup("Олександр")  # type: ignore[attr-defined]
+    dictionaries.lookup("Щщщ")  # type: ignore[attr-defined]  # none found: the general pool
+    for standard in ALL_STANDARDS:
+        render_token("Ґжицький", standard)
 
 
 @cache
