@@ -72,6 +72,17 @@ def _saved_parsed(tmp_path: Path) -> Path:
     return path
 
 
+def _parsed_again(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[PersonIndex, list[str]]:
+    """The snapshot at `path` loaded without stored names, and every name parsed by its
+    warm-up: the copy and the names it parsed."""
+    parses = _parses(monkeypatch)
+    copy = _loaded(path)
+    assert copy._stored is None
+    copy.warm()
+    assert sorted(parses) == sorted(copy.names)
+    return copy, parses
+
+
 def test_a_snapshot_keeps_every_name_parsed_and_its_loader_parses_none(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -155,11 +166,7 @@ def test_a_snapshot_without_parsed_names_loads_and_parses_them_as_before(
         kept = {k: data[k] for k in data.files if not k.startswith(parsed_module.PREFIX)}
         assert len(kept) < len(data.files)
     np.savez(tmp_path / "stripped.npz", **kept)
-    parses = _parses(monkeypatch)
-    copy = _loaded(tmp_path / "stripped.npz")
-    assert copy._stored is None
-    copy.warm()
-    assert sorted(parses) == sorted(copy.names)
+    copy, parses = _parsed_again(tmp_path / "stripped.npz", monkeypatch)
     fresh = PersonIndex.build(PEOPLE)
     for query in QUERIES:
         assert copy.search(query) == fresh.search(query)
@@ -174,11 +181,7 @@ def test_names_parsed_by_another_names_engine_are_parsed_again(
 ) -> None:
     path = _saved_parsed(tmp_path)
     monkeypatch.setattr(parsed_module, "engine_version", lambda: "another names engine")
-    parses = _parses(monkeypatch)
-    copy = _loaded(path)
-    assert copy._stored is None
-    copy.warm()
-    assert sorted(parses) == sorted(copy.names)
+    _parsed_again(path, monkeypatch)
 
 
 def test_the_engine_version_changes_with_the_names_engine(
@@ -213,11 +216,7 @@ def test_stored_names_that_do_not_add_up_are_parsed_again(
         arrays = {k: data[k] for k in data.files}
     arrays[parsed_module.PREFIX + "family"] = arrays[parsed_module.PREFIX + "family"][:-1]
     np.savez(tmp_path / "cut.npz", **arrays)
-    parses = _parses(monkeypatch)
-    copy = _loaded(tmp_path / "cut.npz")
-    assert copy._stored is None
-    copy.warm()
-    assert sorted(parses) == sorted(copy.names)
+    _parsed_again(tmp_path / "cut.npz", monkeypatch)
 
 
 def test_a_loaded_snapshot_makes_no_token_of_a_word_it_stores(

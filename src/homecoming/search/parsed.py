@@ -142,7 +142,9 @@ class _Tables:
             self.strings.append(value)
         return found
 
-    def token(self, token: NameToken) -> int:
+    def token(self, token: NameToken, made: bool | None = None) -> int:
+        """The token's id, added if new; `made`: whether it is as `name_token` makes it, when
+        known (a stored token's mark), else told by `as_made`."""
         held = self._by_object.get(id(token))
         if held is not None and held[0] is token:
             return held[1]
@@ -150,7 +152,7 @@ class _Tables:
         if found is None:
             found = self._token_ids[token] = len(self.tokens)
             self.tokens.append(token)
-            self.as_made.append(as_made(token))
+            self.as_made.append(as_made(token) if made is None else made)
         self._by_object[id(token)] = (token, found)
         return found
 
@@ -197,9 +199,8 @@ class _Tables:
         tables = cls()
         for text in stored.strings:
             tables.string(text)
-        for token in stored.tokens:
-            tables.token(token)
-        tables.as_made = list(stored.as_made)
+        for token, made in zip(stored.tokens, stored.as_made, strict=True):
+            tables.token(token, made)
         for name, table in stored.tuples.items():
             for words in table:
                 tables.tuple_of(name, words)

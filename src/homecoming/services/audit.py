@@ -93,8 +93,7 @@ def authentication_mark(db: Database) -> tuple[int, str]:
     """The id and hash of the last entry about users, tokens or sessions (0, "" before any):
     one row, read cheaply. It moves only with such an entry, and a restore that changes what
     the entries say about users moves it too (the hash chains every entry before it)."""
-    row = db.read_one(f"SELECT auth_id, auth_hash FROM audit_head WHERE id = {HEAD_ID}")
-    return (int(row[0]), str(row[1])) if row is not None else (0, "")
+    return marks(db).authentication
 
 
 def hash_of(db: Database, entry_id: int) -> str:
@@ -105,8 +104,7 @@ def hash_of(db: Database, entry_id: int) -> str:
 
 def head(db: Database) -> tuple[int, str]:
     """The chain's last id and hash, (0, "") before the first entry: one row, read cheaply."""
-    row = db.read_one(f"SELECT last_id, last_hash FROM audit_head WHERE id = {HEAD_ID}")
-    return (int(row[0]), str(row[1])) if row is not None else (0, "")
+    return marks(db).head
 
 
 @dataclass(frozen=True, slots=True)
