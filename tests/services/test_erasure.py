@@ -199,9 +199,11 @@ def test_an_erased_case_no_longer_opens_on_the_family_page(db: Database) -> None
 def test_an_erasure_leaves_no_remembered_token_of_the_erased_name(
     db: Database, tmp_path: Path
 ) -> None:
-    """A search index loaded from a snapshot remembers its names' tokens (so that searches do
-    not make them again): once a name is erased, the process no longer remembers them."""
+    """A search index loaded from a snapshot remembers its names' tokens and their Latin
+    renderings (so that searches do not make them again): once a name is erased, the process
+    no longer remembers them."""
     from homecoming.names import token as token_module
+    from homecoming.names import transliterate
     from homecoming.services.search import SearchService
 
     found = _inquiry(db, family="Квасоцишин")
@@ -209,7 +211,9 @@ def test_an_erasure_leaves_no_remembered_token_of_the_erased_name(
     service = SearchService(db, snapshot=tmp_path / "index.npz")
     service.index()
     assert "Квасоцишин" in token_module._made_before
+    assert "Квасоцишин" in transliterate._rendered_before
     erasure.erase(db, inquiry=found.id, reason="consent withdrawn", actor="officer")
     service.index()  # caught up with the erasure
     assert "Квасоцишин" not in token_module._made_before
+    assert "Квасоцишин" not in transliterate._rendered_before
     assert service.search(Query("Квасоцишин Олег")) == []

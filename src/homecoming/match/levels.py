@@ -20,7 +20,7 @@ from homecoming.names.comparison import NameComparison, compare_parsed
 from homecoming.names.latin_form import ascii_fold
 from homecoming.names.parse import ParsedName, parse_name
 from homecoming.names.token import NameToken, name_token
-from homecoming.names.transliterate import ALL_STANDARDS, render_token, russian_forms
+from homecoming.names.transliterate import latin_renderings, rendering_word
 from homecoming.names.tuning import (
     DIFFERENT_PART,
     EDIT,
@@ -241,27 +241,12 @@ def forms_apart(a: NameToken, b: NameToken) -> int:
     if set(scripts) != {"latin", "cyrillic"}:
         return 0
     latin = ascii_fold(scripts["latin"].text).lower()
-    cyrillic = scripts["cyrillic"].text.strip(".").capitalize()
-    return _closest_rendering(latin, cyrillic)
+    return _closest_rendering(latin, rendering_word(scripts["cyrillic"].text))
 
 
 @lru_cache(maxsize=100_000)
 def _closest_rendering(latin: str, cyrillic: str) -> int:
-    return int(min(OSA.distance(latin, r) for r in _renderings(cyrillic)))
-
-
-@lru_cache(maxsize=100_000)
-def _renderings(cyrillic: str) -> tuple[str, ...]:
-    """A Cyrillic word's distinct non-empty renderings under every standard, ASCII-folded
-    (made once a word: a word meets many Latin words), and those of its Russian forms: a list
-    renders the Russian form of a name the registry holds in Ukrainian (Greigoriy, Grigoriy
-    typed one letter off, against Григорій: one letter from Григорий's Grigoriy)."""
-    words = (cyrillic, *russian_forms(cyrillic))
-    return tuple(
-        sorted(
-            {ascii_fold(render_token(w, s)).lower() for w in words for s in ALL_STANDARDS} - {""}
-        )
-    )
+    return int(min(OSA.distance(latin, r) for r in latin_renderings(cyrillic)))
 
 
 # Letters that differ only between Ukrainian and Russian spelling of one name (Сітніков /

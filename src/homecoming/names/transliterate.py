@@ -6,9 +6,10 @@ systems); none are written by hand here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
 
+from homecoming.names.latin_form import ascii_fold
 from homecoming.names.script import detect_script
 
 Renderer = Callable[[str], str]
@@ -90,6 +91,52 @@ def load_tables() -> None:
     dictionaries.lookup("Щщщ")  # type: ignore[attr-defined]  # none found: the general pool
     for standard in ALL_STANDARDS:
         render_token("Ґжицький", standard)
+
+
+def rendering_word(text: str) -> str:
+    """The form of a Cyrillic word whose renderings `latin_renderings` gives (a list's capitals
+    and an initial's full stop are no part of a spelling)."""
+    return text.strip(".").capitalize()
+
+
+def latin_renderings(word: str) -> tuple[str, ...]:
+    """A Cyrillic word's distinct non-empty renderings under every standard, ASCII-folded and
+    lower-cased, and those of its Russian forms: a list renders the Russian form of a name the
+    registry holds in Ukrainian (Greigoriy, Grigoriy typed one letter off, against Григорій:
+    one letter from Григорий's Grigoriy). `word` as `rendering_word` gives it. Made once a
+    word (a word meets many Latin words; about a third of a millisecond), or read from those
+    a search snapshot stored (`remember_renderings`)."""
+    found = _rendered_before.get(word)
+    return found if found is not None else _made_renderings(word)
+
+
+# The renderings of the words of the last search snapshot loaded, by word (the snapshot stores
+# them: making them is most of a search's first comparison of a Cyrillic word with Latin).
+_rendered_before: dict[str, tuple[str, ...]] = {}
+
+
+def remember_renderings(renderings: Iterable[tuple[str, tuple[str, ...]]]) -> None:
+    """Renderings made before (word, `latin_renderings(word)`), served instead of made again;
+    they replace those remembered before (memory stays bounded)."""
+    _rendered_before.clear()
+    _rendered_before.update(renderings)
+
+
+def forget_renderings() -> None:
+    """Drop every word's renderings this process keeps (after an erasure: the erased names'
+    words leave these caches with it)."""
+    _rendered_before.clear()
+    _made_renderings.cache_clear()
+
+
+@lru_cache(maxsize=100_000)
+def _made_renderings(word: str) -> tuple[str, ...]:
+    words = (word, *russian_forms(word))
+    return tuple(
+        sorted(
+            {ascii_fold(render_token(w, s)).lower() for w in words for s in ALL_STANDARDS} - {""}
+        )
+    )
 
 
 @cache

@@ -38,6 +38,7 @@ from homecoming.memory import fewer_full_collections
 from homecoming.names.comparison import load_tables
 from homecoming.names.parse import ParsedName, parse_name, tokenize
 from homecoming.names.token import remember_tokens
+from homecoming.names.transliterate import remember_renderings
 from homecoming.search.keys import token_key_hashes
 from homecoming.search.parsed import StoredNames
 
@@ -873,6 +874,7 @@ class PersonIndex:
                 remember_tokens(
                     t for t, made in zip(stored.tokens, stored.as_made, strict=True) if made
                 )
+                remember_renderings(stored.remembered_renderings().items())
             stamp = int(data["stamp"])
             stamp_hash = str(data["stamp_hash"]) if "stamp_hash" in data.files else ""
         index._base_names = len(index.names)

@@ -36,6 +36,7 @@ import numpy.typing as npt
 import homecoming.names
 from homecoming.names.parse import ParsedName
 from homecoming.names.token import NameToken, as_made
+from homecoming.names.transliterate import latin_renderings, rendering_word
 
 IntArray = npt.NDArray[np.int64]
 PREFIX = "parsed_"
@@ -124,6 +125,7 @@ class _Tables:
         self._string_ids: dict[str, int] = {}
         self.tokens: list[NameToken] = []
         self.as_made: list[bool] = []  # per token: what `name_token` makes of its text
+        self.renderings: list[tuple[str, ...]] = []  # per token: a Cyrillic word's, else ()
         self._token_ids: dict[NameToken, int] = {}
         # A token object is met many times: by identity first (hashing one by value hashes
         # its sixteen fields), then by value. The object is kept: its id stays its own.
@@ -142,9 +144,15 @@ class _Tables:
             self.strings.append(value)
         return found
 
-    def token(self, token: NameToken, made: bool | None = None) -> int:
+    def token(
+        self,
+        token: NameToken,
+        made: bool | None = None,
+        rendered: tuple[str, ...] | None = None,
+    ) -> int:
         """The token's id, added if new; `made`: whether it is as `name_token` makes it, when
-        known (a stored token's mark), else told by `as_made`."""
+        known (a stored token's mark), else told by `as_made`; `rendered`: its word's Latin
+        renderings, when known (a stored token's), else made (`renderings_of`)."""
         held = self._by_object.get(id(token))
         if held is not None and held[0] is token:
             return held[1]
@@ -153,6 +161,7 @@ class _Tables:
             found = self._token_ids[token] = len(self.tokens)
             self.tokens.append(token)
             self.as_made.append(as_made(token) if made is None else made)
+            self.renderings.append(renderings_of(token) if rendered is None else rendered)
         self._by_object[id(token)] = (token, found)
         return found
 
@@ -189,6 +198,9 @@ class _Tables:
             counts, flat = _ragged([[self.string(w) for w in t] for t in table])
             columns[f"tuple_{name}_counts"], columns[f"tuple_{name}"] = _small(counts), _small(flat)
         columns["token_as_made"] = np.array(self.as_made, dtype=bool)
+        counts, flat = _ragged([[self.string(r) for r in group] for group in self.renderings])
+        columns["token_renderings_counts"] = _small(counts)
+        columns["token_renderings"] = _small(flat)
         encoded = json.dumps(self.strings, ensure_ascii=False, separators=(",", ":")).encode()
         columns["strings"] = np.frombuffer(encoded, dtype=np.uint8)
         return columns
@@ -199,8 +211,10 @@ class _Tables:
         tables = cls()
         for text in stored.strings:
             tables.string(text)
-        for token, made in zip(stored.tokens, stored.as_made, strict=True):
-            tables.token(token, made)
+        for token, made, rendered in zip(
+            stored.tokens, stored.as_made, stored.renderings, strict=True
+        ):
+            tables.token(token, made, rendered)
         for name, table in stored.tuples.items():
             for words in table:
                 tables.tuple_of(name, words)
@@ -215,6 +229,7 @@ class StoredNames:
         strings: list[str],
         tokens: list[NameToken],
         as_made: list[bool],
+        renderings: list[tuple[str, ...]],
         tuples: dict[str, list[tuple[str, ...]]],
         columns: dict[str, npt.NDArray[Any]],
     ) -> None:
@@ -223,6 +238,8 @@ class StoredNames:
         # Per token: whether it is what `name_token` makes of its text (a parse changes some:
         # a patronymic-shaped word read as a family name); those are remembered on loading.
         self.as_made = as_made
+        # Per token: its word's Latin renderings if Cyrillic (`renderings_of`), else ().
+        self.renderings = renderings
         self.tuples = tuples
         # Per name: its tokens ("tokens_counts", "tokens") and one id for each other field.
         self.columns = columns
@@ -345,8 +362,12 @@ class StoredNames:
                 token_fields.append([strings[i] for i in column(f"token_{name}").tolist()])
         tokens = list(map(NameToken, *token_fields))
         made = [bool(v) for v in column("token_as_made").tolist()]
-        if len(made) != len(tokens):
-            raise ValueError("the stored tokens' marks do not add up")
+        renderings = [
+            tuple(g)
+            for g in _split(column("token_renderings_counts"), column("token_renderings"), strings)
+        ]
+        if len(made) != len(tokens) or len(renderings) != len(tokens):
+            raise ValueError("the stored tokens' marks or renderings do not add up")
         tuples = {
             name: [
                 tuple(g)
@@ -360,7 +381,23 @@ class StoredNames:
             if kind != "tokens":
                 columns[name] = column(name)
         _check(columns, strings, tokens, tuples)
-        return cls(strings, tokens, made, tuples, columns)
+        return cls(strings, tokens, made, renderings, tuples, columns)
+
+    def remembered_renderings(self) -> dict[str, tuple[str, ...]]:
+        """Each stored Cyrillic word's renderings, by word (`latin_renderings`' argument)."""
+        return {
+            rendering_word(token.text): rendered
+            for token, rendered in zip(self.tokens, self.renderings, strict=True)
+            if rendered
+        }
+
+
+def renderings_of(token: NameToken) -> tuple[str, ...]:
+    """A Cyrillic token's word's Latin renderings (`latin_renderings`), stored with the token
+    so that a loaded snapshot's workers read them instead of making them (a third of a
+    millisecond a word, on a search's first comparison of it with a Latin word); () for a
+    word in another script."""
+    return latin_renderings(rendering_word(token.text)) if token.script == "cyrillic" else ()
 
 
 def _check(

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from homecoming.domain.dates import PartialDate
 from homecoming.names.token import forget_tokens
+from homecoming.names.transliterate import forget_renderings
 from homecoming.search.index import Entry, Hit, PersonIndex, Query
 from homecoming.services import audit
 from homecoming.store.db import Database
@@ -135,6 +136,7 @@ class SearchService:
             ).all()
         if any(a.startswith(ERASING_ACTIONS) for a, _ in entries):
             forget_tokens()  # the erased names' words leave the process's token caches too
+            forget_renderings()
             self._index = PersonIndex.build(_entries(self.db, after=0))
             self._audit_seen = head_id
             return
