@@ -371,3 +371,34 @@ def test_a_warmed_index_has_read_the_names_engines_tables(monkeypatch: pytest.Mo
     # use: every one of them read.
     assert all(transliterate._ukrainian_to_russian()._loaded.values())  # type: ignore[attr-defined]
     assert len(transliterate._ukrainian_to_russian()._loaded) == 4  # type: ignore[attr-defined]
+
+
+def test_a_search_scores_each_pair_of_words_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A query's words meet the same indexed words in name after name (a common given name,
+    one family in several spellings) and again in each reading of a name: one search scores
+    each pair of words once, with the same hits."""
+    from homecoming.names import comparison
+
+    index = PersonIndex.build(
+        [
+            Entry(1, 101, "Коваль Володимир Петрович", PartialDate(1980)),
+            Entry(2, 102, "Коваль Володимир Іванович", PartialDate(1981)),
+            Entry(3, 103, "Ковальов Володимир", PartialDate(1980)),
+            Entry(4, 104, "Коваль Владимир Петрович", PartialDate(1980)),
+            Entry(5, 105, "Коваленко Володимир Петрович", PartialDate(1979)),
+            Entry(6, 106, "Володимир Петрович", PartialDate(1980)),
+        ]
+    )
+    index.warm()
+    query = Query("KOVAL Volodymyr Petrovych", born=PartialDate(1980))
+    expected = index.search(query)
+    scored: list[tuple[int, int]] = []
+    similarity = comparison.token_similarity
+
+    def counted(a: object, b: object) -> tuple[float, str]:
+        scored.append((id(a), id(b)))
+        return similarity(a, b)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(comparison, "token_similarity", counted)
+    assert index.search(query) == expected
+    assert scored and len(scored) == len(set(scored))

@@ -16,7 +16,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import RecordFields, service_number_key
-from homecoming.names.comparison import NameComparison, compare_parsed
+from homecoming.names.comparison import NameComparison, SimilarityMemo, compare_parsed
 from homecoming.names.latin_form import ascii_fold
 from homecoming.names.parse import ParsedName, parse_name
 from homecoming.names.token import NameToken, name_token
@@ -139,13 +139,16 @@ def _is_patronymic_pair(name: ParsedName, index: int) -> bool:
     return name.tokens[index].patronymic or name.role_of(index) == "patronymic"
 
 
-def name_evidence_parsed(a: ParsedName, b: ParsedName) -> NameEvidence:
-    """Grade two parsed names: family and given names together, the patronymic apart."""
+def name_evidence_parsed(
+    a: ParsedName, b: ParsedName, memo: SimilarityMemo | None = None
+) -> NameEvidence:
+    """Grade two parsed names: family and given names together, the patronymic apart (`memo`:
+    see `compare_parsed`)."""
     main_a = [t for t in a.tokens if not t.patronymic]
     main_b = [t for t in b.tokens if not t.patronymic]
     if not main_a or not main_b:
         return NameEvidence(NULL, NULL, None)
-    comparison = compare_parsed(a, b)
+    comparison = compare_parsed(a, b, memo=memo)
     left, right = comparison.parsed or (a, b)
     grades: list[int] = []
     patronymic: list[float] = []

@@ -289,8 +289,29 @@ def token_similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
     return edit, rule
 
 
+# Two tokens' `token_similarity` by the tokens' identities, kept while one caller compares
+# many names (a search: its query's words meet the same indexed words in name after name and
+# in each reading, two calls in three a repeat). The tokens are held: their ids stay theirs.
+SimilarityMemo = dict[tuple[int, int], tuple[NameToken, NameToken, tuple[float, str]]]
+
+
+def _similarity(a: NameToken, b: NameToken, memo: SimilarityMemo | None) -> tuple[float, str]:
+    if memo is None:
+        return token_similarity(a, b)
+    held = memo.get((id(a), id(b)))
+    if held is not None and held[0] is a and held[1] is b:
+        return held[2]
+    found = token_similarity(a, b)
+    memo[(id(a), id(b))] = (a, b, found)
+    return found
+
+
 def _align(
-    left: list[int], right: list[int], a: ParsedName, b: ParsedName
+    left: list[int],
+    right: list[int],
+    a: ParsedName,
+    b: ParsedName,
+    memo: SimilarityMemo | None = None,
 ) -> tuple[list[tuple[int, int, float, str]], list[int], list[int]]:
     """Greedy best-first one-to-one alignment of token indexes (names are short)."""
     # Words written the same way pair first, without scoring every other pair.
@@ -314,7 +335,7 @@ def _align(
         token_a = a.tokens[i]
         for j in right:
             if j not in used_r:
-                score, rule = token_similarity(token_a, b.tokens[j])
+                score, rule = _similarity(token_a, b.tokens[j], memo)
                 scored.append((-score, i, j, rule))
     scored.sort()
     for neg_score, i, j, rule in scored:
@@ -333,6 +354,7 @@ def _initials_to_patronymics(
     pairs: list[tuple[int, int, float, str]],
     *,
     left_side: bool,
+    memo: SimilarityMemo | None = None,
 ) -> list[int]:
     """Pair spare initials with the other side's patronymics; return what stays unpaired."""
     spare = list(patronymics)
@@ -341,7 +363,7 @@ def _initials_to_patronymics(
         token = own.tokens[i]
         if token.initial and spare:
             j = spare.pop(0)
-            score, rule = token_similarity(token, other.tokens[j])
+            score, rule = _similarity(token, other.tokens[j], memo)
             pairs.append((i, j, score, rule) if left_side else (j, i, score, rule))
         else:
             still.append(i)
@@ -397,15 +419,20 @@ def _main_and_patronymics(name: ParsedName) -> tuple[list[int], list[int]]:
 
 
 def compare_parsed(
-    a: ParsedName, b: ParsedName, *, threshold: float = DEFAULT_THRESHOLD
+    a: ParsedName,
+    b: ParsedName,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    memo: SimilarityMemo | None = None,
 ) -> NameComparison:
     """Compare two parsed names, each in every reading (`parse.readings`): the best of them.
 
     "Гнатюк Андрій (Андрюша) Петрович" meets "Андрюша Гнатюк" and "Гнатюк Андрій" alike (a
     bracketed nickname may stand in for its given name); "OLEH PROKOPOVYCH" meets "Прокопович
     Олег Захарович" (a two-word name's patronymic-shaped word may be its family name).
+    `memo`: the word pairs scored so far, for a caller comparing one name with many.
     """
-    best = _compare_once(a, b, threshold)
+    best = _compare_once(a, b, threshold, memo)
     lefts, rights = readings(a), readings(b)
     if len(lefts) == 1 and len(rights) == 1:
         return best
@@ -413,13 +440,15 @@ def compare_parsed(
         for right in rights:
             if left is a and right is b:
                 continue
-            found = _compare_once(left, right, threshold)
+            found = _compare_once(left, right, threshold, memo)
             if found.score > best.score:
                 best = found
     return best
 
 
-def _compare_once(a: ParsedName, b: ParsedName, threshold: float) -> NameComparison:
+def _compare_once(
+    a: ParsedName, b: ParsedName, threshold: float, memo: SimilarityMemo | None
+) -> NameComparison:
     a_main, a_pat = _main_and_patronymics(a)
     b_main, b_pat = _main_and_patronymics(b)
     if len(a_main) != len(b_main):  # a space lost or typed inside a word changes the count
@@ -430,14 +459,14 @@ def _compare_once(a: ParsedName, b: ParsedName, threshold: float) -> NameCompari
             b_main, b_pat = _main_and_patronymics(b)
     if not a_main or not b_main:  # a name that is all patronymic-looking: compare everything
         a_main, b_main, a_pat, b_pat = a_main + a_pat, b_main + b_pat, [], []
-    pairs, rest_a, rest_b = _align(a_main, b_main, a, b)
+    pairs, rest_a, rest_b = _align(a_main, b_main, a, b, memo)
     if a_pat and b_pat:
-        pat_pairs, _, _ = _align(a_pat, b_pat, a, b)
+        pat_pairs, _, _ = _align(a_pat, b_pat, a, b, memo)
         pairs += pat_pairs
     elif b_pat:  # "Шевченко Т. Г.": a spare initial stands for the patronymic
-        rest_a = _initials_to_patronymics(rest_a, b_pat, a, b, pairs, left_side=True)
+        rest_a = _initials_to_patronymics(rest_a, b_pat, a, b, pairs, left_side=True, memo=memo)
     elif a_pat:
-        rest_b = _initials_to_patronymics(rest_b, a_pat, b, a, pairs, left_side=False)
+        rest_b = _initials_to_patronymics(rest_b, a_pat, b, a, pairs, left_side=False, memo=memo)
     # An initial left over is a middle or patronymic initial: no evidence either way.
     rest_a = [i for i in rest_a if not a.tokens[i].initial]
     rest_b = [j for j in rest_b if not b.tokens[j].initial]

@@ -35,7 +35,7 @@ from homecoming.match.levels import (
 )
 from homecoming.match.model import MatchModel, default_model, name_frequency
 from homecoming.memory import fewer_full_collections
-from homecoming.names.comparison import load_tables
+from homecoming.names.comparison import SimilarityMemo, load_tables
 from homecoming.names.parse import ParsedName, parse_name, tokenize
 from homecoming.names.token import remember_tokens
 from homecoming.names.transliterate import remember_renderings
@@ -185,8 +185,10 @@ class PersonIndex:
         self._key_spans: dict[int, tuple[int, int]] = {}  # key -> its postings' bounds
         # Per word, records carrying its rarest key (`_word_records`), valid while the records
         # counted stay as they were: `_records_changed` moves on whenever they change.
-        self._word_record_counts: dict[str, tuple[int, int | None]] = {}
+        self._word_record_counts: dict[str, tuple[int, tuple[int, int] | None]] = {}
         self._pair_record_counts: dict[tuple[str, str], tuple[int, int]] = {}
+        # The same by the words' rarest keys (spellings of one pair often share them).
+        self._key_pair_record_counts: dict[tuple[int, int], tuple[int, int]] = {}
         self._records_changed = 0
 
     def __len__(self) -> int:
@@ -556,8 +558,9 @@ class PersonIndex:
     def _score_names(self, text: str, name_ids: IntArray) -> dict[int, NameEvidence]:
         scored = {}
         query = parse_name(text)
+        memo: SimilarityMemo = {}  # the query's words meet the same words in many names
         for name_id in name_ids.tolist():
-            evidence = name_evidence_parsed(query, self._parsed_name(name_id))
+            evidence = name_evidence_parsed(query, self._parsed_name(name_id), memo)
             if evidence.name >= MIN_NAME_LEVEL:  # at least one name part agrees
                 scored[name_id] = evidence
         return scored
@@ -575,11 +578,20 @@ class PersonIndex:
     def _word_records(self, word: str) -> int | None:
         """Records carrying the word's rarest key (None for a word without keys): every search
         asks it of each name it ranks."""
+        rarest = self._rarest_key(word)
+        return rarest[0] if rarest is not None else None
+
+    def _rarest_key(self, word: str) -> tuple[int, int] | None:
+        """The records carrying the word's rarest key, and that key (the first of the rarest);
+        None for a word without keys."""
         return self._counted(self._word_record_counts, word, lambda: self._records_of(word))
 
-    def _records_of(self, word: str) -> int | None:
+    def _records_of(self, word: str) -> tuple[int, int] | None:
         hashes = self._word_hashes(word)
-        return min(self._records_with(k) for k in hashes) if hashes else None
+        if not hashes:
+            return None
+        key = min(hashes, key=self._records_with)
+        return self._records_with(key), key
 
     def _word_hashes(self, word: str) -> tuple[int, ...]:
         return self.word_keys.get(word) or token_key_hashes(word)
@@ -592,9 +604,16 @@ class PersonIndex:
         )
 
     def _records_of_both(self, family: str, given: str) -> int:
-        first, second = (
-            min(self._word_hashes(word), key=self._records_with) for word in (family, given)
+        first, second = (self._rarest_key(word) for word in (family, given))
+        if first is None or second is None:
+            raise ValueError("a pair's words must both have keys (`_pair_records`)")
+        return self._counted(
+            self._key_pair_record_counts,
+            (first[1], second[1]),
+            lambda: self._records_with_both(first[1], second[1]),
         )
+
+    def _records_with_both(self, first: int, second: int) -> int:
         names = _shared(self._postings(first), self._postings(second))
         counts = self._entry_counts
         found = int(counts[names[names < len(counts)]].sum())
