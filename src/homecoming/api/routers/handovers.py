@@ -73,7 +73,8 @@ async def record_handover(request: Request, user: Recorder, body: HandoverIn) ->
         scope=user.scope,
     )
     view = await asyncio.shield(asyncio.wrap_future(written))
-    return HandoverOut.model_validate(dataclasses.asdict(view))
+    # Read off the view's attributes: `dataclasses.asdict` deep-copies every field first.
+    return HandoverOut.model_validate(view, from_attributes=True)
 
 
 @router.get("", responses=NOT_FOUND)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import Fate, SourceKind, service_number_key
 from homecoming.match.levels import one_digit_apart
+from homecoming.names.comparison import load_tables
 from homecoming.search.index import Query
 from homecoming.services import audit, inquiries
 from homecoming.services.persons import RECORD_FIELDS_COLUMNS, record_fields
@@ -68,6 +69,14 @@ def subscribe(db: Database, search: SearchService) -> None:
         rematch_for_records(db, record_ids, actor=actor, search=search)
 
     db.subscribe("tracing", landed)
+
+
+def warm(search: SearchService) -> None:
+    """Load now what re-matching loads on first use: the search index (the names' frequencies
+    a score weighs by) and the names' tables (comparison, transliteration). A drainer started
+    cold paid for them in its first drains, while the records it re-matched waited."""
+    search.index()
+    load_tables()
 
 
 @dataclass(frozen=True, slots=True)
