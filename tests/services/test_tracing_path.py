@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from email import message_from_bytes
 from email.header import decode_header, make_header
 from email.message import Message
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -390,3 +391,14 @@ def _watch_scoring(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
 
     monkeypatch.setattr(matching, "score", watched_score)
     return scored_while
+
+
+def test_a_warmed_drainer_has_its_index_before_any_record_lands(
+    db: Database, tmp_path: Path
+) -> None:
+    """`homecoming serve`'s drainer warms up as it starts (`leads.warm`): the search index
+    whose name frequencies a score weighs by is there before the first drain."""
+    search = SearchService(db, snapshot=tmp_path / "search-index.npz")
+    assert not search.ready
+    leads.warm(search)
+    assert search.ready

@@ -8,7 +8,7 @@ import datetime as dt
 from typing import cast
 
 import pytest
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, event, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from homecoming.store.db import Database, Prepared
@@ -90,3 +90,32 @@ def test_prepared_raises_sqlalchemys_errors(db: Database) -> None:
 def test_prepared_names_a_missing_parameter(db: Database) -> None:
     with pytest.raises(Exception, match="entry"), db.transaction() as session:
         Prepared(_READ).first(session.connection(), {})
+
+
+def test_prepared_takes_lists_for_in(db: Database) -> None:
+    """An expanding parameter (`IN` a list) reads what SQLAlchemy reads, with one `?` per value
+    on SQLite, through sqlite3's own cursor (SQLAlchemy's execution is not asked); an empty list
+    reads nothing, as SQLAlchemy's empty set."""
+    by_ids = select(AUDIT_LOG.c.id, AUDIT_LOG.c.details).where(
+        AUDIT_LOG.c.id.in_(bindparam("ids", expanding=True)),
+        AUDIT_LOG.c.actor == bindparam("actor"),
+    )
+    prepared = Prepared(by_ids.order_by(AUDIT_LOG.c.id))
+    with db.transaction() as session:
+        for entry in range(1, 6):
+            Prepared(insert(AUDIT_LOG)).run(session.connection(), {**_ENTRY, "id": entry})
+    sent: list[str] = []
+    event.listen(db.engine, "before_cursor_execute", lambda *args: sent.append(args[2]))
+    with db.reading() as session:
+        connection = session.connection()
+        for ids in ([2], [5, 1, 3], [1, 2, 3, 4, 5], [4, 9]):
+            before = len(sent)
+            mine = prepared.rows(connection, {"ids": ids, "actor": "operator"})
+            assert (len(sent) > before) is (db.dialect != "sqlite")  # SQLite: sqlite3's cursor
+            by_sqlalchemy = connection.execute(
+                by_ids.order_by(AUDIT_LOG.c.id), {"ids": ids, "actor": "operator"}
+            ).all()
+            assert [tuple(r) for r in mine] == [tuple(r) for r in by_sqlalchemy]
+            assert [r.id for r in mine] == sorted(i for i in ids if i <= 5)
+        assert prepared.rows(connection, {"ids": [], "actor": "operator"}) == []
+        assert prepared.rows(connection, {"ids": [1, 2], "actor": "nobody"}) == []

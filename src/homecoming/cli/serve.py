@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import multiprocessing
 import os
 import signal
@@ -15,6 +16,8 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from homecoming.cli.runtime import open_database, settings_of
 from homecoming.settings import SERVE_SETTINGS_VARIABLE, Settings
+
+log = logging.getLogger(__name__)
 
 
 def register(app: typer.Typer) -> None:
@@ -108,7 +111,12 @@ def drain_outbox(given_settings: str) -> None:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())  # Ctrl-C reaches the whole group
     db = Database(settings.effective_database_url)
-    leads.subscribe(db, SearchService(db, snapshot=settings.data_dir / SNAPSHOT_NAME))
+    search = SearchService(db, snapshot=settings.data_dir / SNAPSHOT_NAME)
+    leads.subscribe(db, search)
+    try:
+        leads.warm(search)  # before the first records land, not in their drain
+    except Exception:
+        log.exception("warming the drainer failed; its first drain loads what it needs")
     try:
         db.drain_until(stop)
     finally:

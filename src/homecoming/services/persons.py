@@ -17,8 +17,9 @@ from homecoming.store.db import Database
 from homecoming.store.models import Person, Record
 
 
-def record_fields(row: Record) -> RecordFields:
-    """The normalised fields of a stored record."""
+def record_fields(row: Any) -> RecordFields:
+    """The normalised fields of a stored record (a `Record`, or a row of at least its
+    `RECORD_FIELDS_COLUMNS`)."""
     return RecordFields(
         family_name=row.family_name,
         given_names=row.given_names,
@@ -45,6 +46,41 @@ def record_fields(row: Record) -> RecordFields:
         photo_ref=row.photo_ref,
         notes=row.notes,
     )
+
+
+# The columns `record_fields` reads.
+RECORD_FIELDS_COLUMNS = (
+    Record.family_name,
+    Record.given_names,
+    Record.patronymic,
+    Record.full_name,
+    Record.mother_maiden_name,
+    Record.sex,
+    Record.dob_year,
+    Record.dob_month,
+    Record.dob_day,
+    Record.place_of_birth,
+    Record.nationality,
+    Record.last_residence,
+    Record.rank,
+    Record.service_number,
+    Record.unit,
+    Record.category,
+    Record.event_year,
+    Record.event_month,
+    Record.event_day,
+    Record.event_place,
+    Record.place_of_detention,
+    Record.health,
+    Record.seriously_wounded,
+    Record.distinguishing_marks,
+    Record.fate,
+    Record.fate_year,
+    Record.fate_month,
+    Record.fate_day,
+    Record.photo_ref,
+    Record.notes,
+)
 
 
 def claim(row: Record) -> Claim:

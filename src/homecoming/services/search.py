@@ -8,14 +8,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from homecoming.domain.dates import PartialDate
 from homecoming.names.token import forget_tokens
 from homecoming.names.transliterate import forget_renderings
 from homecoming.search.index import Entry, Hit, PersonIndex, Query
 from homecoming.services import audit
-from homecoming.store.db import Database
+from homecoming.store.db import Database, Prepared
 from homecoming.store.models import AuditEntry, Judgement, Record, Source
 
 # Audit actions after which records may belong to other persons: a linkage run regroups any
@@ -129,11 +129,9 @@ class SearchService:
         if head_id == self._audit_seen:
             return
         with self.db.reading() as session:
-            entries = session.execute(
-                select(AuditEntry.action, AuditEntry.details).where(
-                    AuditEntry.id > self._audit_seen, AuditEntry.id <= head_id
-                )
-            ).all()
+            entries = _ENTRIES_SINCE.rows(
+                session.connection(), {"after": self._audit_seen, "upto": head_id}
+            )
         if any(a.startswith(ERASING_ACTIONS) for a, _ in entries):
             forget_tokens()  # the erased names' words leave the process's token caches too
             forget_renderings()
@@ -148,6 +146,14 @@ class SearchService:
         elif regrouping:
             index.reassign(_assignments_around(self.db, [d for _, d in regrouping]))
         self._audit_seen = head_id
+
+
+# The audit entries an index catches up with (every search's and every drain's): built once.
+_ENTRIES_SINCE = Prepared(
+    select(AuditEntry.action, AuditEntry.details).where(
+        AuditEntry.id > bindparam("after"), AuditEntry.id <= bindparam("upto")
+    )
+)
 
 
 def _entries(db: Database, *, after: int) -> Iterator[Entry]:

@@ -25,6 +25,7 @@ from sqlalchemy import (
     Engine,
     Integer,
     Table,
+    bindparam,
     column,
     create_engine,
     delete,
@@ -467,28 +468,25 @@ class Database:
 
         token = uuid.uuid4().hex
         now = dt.datetime.now(dt.UTC)
-        free = (OUTBOX.c.claimed_by.is_(None)) | (OUTBOX.c.claimed_at < now - self.claim_expires)
-        wanted = select(OUTBOX.c.id).where(free).order_by(OUTBOX.c.id).limit(batch)
+        params: dict[str, Any] = {
+            "token": token,
+            "now": now,
+            "expired": now - self.claim_expires,
+            "batch": batch,
+        }
         if only is not None:
-            wanted = wanted.where(OUTBOX.c.id.in_(list(only)))
-        if self.dialect == "postgresql":
-            wanted = wanted.with_for_update(skip_locked=True)  # claimers pass each other by
-        # `free` again outside: PostgreSQL re-checks it on a row another claimer just took.
-        claim = (
-            sql_update(OUTBOX)
-            .where(OUTBOX.c.id.in_(wanted.scalar_subquery()), free)
-            .values(claimed_by=token, claimed_at=now)
-            .returning(OUTBOX.c.id, OUTBOX.c.actor, OUTBOX.c.record_ids)
-        )
+            params["only"] = list(only)
+        claim = _outbox_statements(OUTBOX, self.dialect, only is not None)[0]
         with self._plain_transaction() as session:
-            rows = sorted(session.execute(claim).all())
+            rows = sorted(claim.rows(connection_of(session), params))
         return token, [(actor, list(record_ids)) for _, actor, record_ids in rows]
 
     def _release(self, token: str) -> None:
         from homecoming.store.models import LANDED_OUTBOX as OUTBOX
 
+        release = _outbox_statements(OUTBOX, self.dialect, False)[1]
         with self._plain_transaction() as session:
-            session.execute(delete(OUTBOX).where(OUTBOX.c.claimed_by == token))
+            release.run(connection_of(session), {"token": token})
 
     @contextmanager
     def _plain_transaction(self) -> Iterator[Session]:
@@ -634,6 +632,27 @@ class Database:
         return f"PostgreSQL: VACUUM {', '.join(tables)}"
 
 
+@lru_cache(maxsize=8)
+def _outbox_statements(outbox: Table, dialect: str, only: bool) -> tuple[Prepared, Prepared]:
+    """The drain's claim of outbox rows (`only`: of the ids given) and its release of them:
+    built once, each drain runs both."""
+    free = outbox.c.claimed_by.is_(None) | (outbox.c.claimed_at < bindparam("expired"))
+    wanted = select(outbox.c.id).where(free).order_by(outbox.c.id).limit(bindparam("batch"))
+    if only:
+        wanted = wanted.where(outbox.c.id.in_(bindparam("only", expanding=True)))
+    if dialect == "postgresql":
+        wanted = wanted.with_for_update(skip_locked=True)  # claimers pass each other by
+    # `free` again outside: PostgreSQL re-checks it on a row another claimer just took.
+    claim = (
+        sql_update(outbox)
+        .where(outbox.c.id.in_(wanted.scalar_subquery()), free)
+        .values(claimed_by=bindparam("token"), claimed_at=bindparam("now"))
+        .returning(outbox.c.id, outbox.c.actor, outbox.c.record_ids)
+    )
+    release = delete(outbox).where(outbox.c.claimed_by == bindparam("token"))
+    return Prepared(claim), Prepared(release)
+
+
 _CONNECTION = "homecoming_connection"  # a write transaction's connection, in its Session.info
 
 
@@ -703,6 +722,9 @@ class Prepared:
     named tuples (attribute, index, `_asdict()`), and a driver's error as SQLAlchemy's.
     Parameters are named as the statement's bind parameters (for an INSERT or UPDATE without
     values, its columns' keys); the same names in the same order hit the same compiled form.
+    An expanding parameter (`bindparam(name, expanding=True)`, a list for `IN`) takes one `?`
+    per value on SQLite, as SQLAlchemy renders it; an empty list runs by SQLAlchemy (which
+    renders an empty set of its own).
     """
 
     __slots__ = ("_plans", "statement")
@@ -719,22 +741,21 @@ class Prepared:
         plan = self._plans.get(key)
         if plan is None:
             plan = self._plans[key] = _Plan.of(self.statement, dialect, key[1])
-        if plan.sql is None:
+        if plan.sql is None or (plan.expanding and plan.empty(given)):
             result = connection.execute(self.statement, dict(given))
             if not result.returns_rows:
                 return []
             shape = plan.shape(tuple(result.keys()))
             return [shape._make(row) for row in result]
         args = plan.args(given)
+        sql = plan.sql if not plan.expanding else plan.expanded(given)
         dbapi = connection.connection.dbapi_connection
         assert dbapi is not None
         try:
-            cursor = dbapi.execute(plan.sql, args)
+            cursor = dbapi.execute(sql, args)
             found = cursor.fetchall() if plan.returns else ()
         except sqlite3.Error as error:
-            raise DBAPIError.instance(
-                plan.sql, args, error, sqlite3.Error, dialect=dialect
-            ) from error
+            raise DBAPIError.instance(sql, args, error, sqlite3.Error, dialect=dialect) from error
         return [plan.row(values) for values in found]
 
     def first(self, connection: Connection, params: Mapping[str, Any] | None = None) -> Any:
@@ -748,16 +769,29 @@ class Prepared:
 
 
 _MISSING = object()
+# How many renderings of a statement with lists for `IN` (one per set of lengths) are kept.
+EXPANDED_KEPT = 256
 
 
 class _Plan:
     """How one statement runs on one dialect for one set of parameter names."""
 
-    __slots__ = ("_binds", "_processors", "_shape", "_shapes", "returns", "sql")
+    __slots__ = (
+        "_binds",
+        "_processors",
+        "_shape",
+        "_shapes",
+        "_sizes",
+        "expanding",
+        "returns",
+        "sql",
+    )
 
     def __init__(self) -> None:
         self.sql: str | None = None  # None: run by SQLAlchemy
         self.returns = False
+        self.expanding: tuple[str, ...] = ()  # the names of the lists given for `IN`
+        self._sizes: dict[tuple[int, ...], str] = {}  # the SQL for these lists' lengths
         self._binds: list[tuple[str, Callable[[Any], Any] | None, Any]] = []
         self._processors: list[tuple[int, Callable[[Any], Any]]] = []
         self._shape: Any = None
@@ -774,11 +808,18 @@ class _Plan:
         prefetch = getattr(compiled, "insert_prefetch", []) or getattr(
             compiled, "update_prefetch", []
         )
-        if prefetch or "POSTCOMPILE" in compiled.string or compiled.positiontup is None:
+        late = compiled.post_compile_params
+        if (
+            prefetch
+            or compiled.positiontup is None
+            or any(not bind.expanding or bind.literal_execute for bind in late)
+            or ("POSTCOMPILE" in compiled.string and not late)
+        ):
             return plan  # defaults to fill in, or parameters rendered late: SQLAlchemy's way
+        plan.expanding = tuple(bind.key for bind in late)
         for name in compiled.positiontup:
             bind = compiled.binds[name]
-            if bind.callable is not None:
+            if bind.callable is not None or (bind.expanding and name not in names):
                 return plan
             default = bind.value if name not in names and not bind.required else _MISSING
             processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
@@ -801,13 +842,34 @@ class _Plan:
         return found
 
     def args(self, given: Mapping[str, Any]) -> list[Any]:
-        args = []
+        args: list[Any] = []
         for name, processor, default in self._binds:
             value = given.get(name, default)
             if value is _MISSING:
                 raise KeyError(f"no value for the bind parameter {name!r} of: {self.sql}")
-            args.append(processor(value) if processor is not None else value)
+            if name in self.expanding:
+                args.extend(map(processor, value) if processor is not None else value)
+            else:
+                args.append(processor(value) if processor is not None else value)
         return args
+
+    def empty(self, given: Mapping[str, Any]) -> bool:
+        """Whether a list given for `IN` is empty (SQLAlchemy renders an empty set)."""
+        return any(not given[name] for name in self.expanding)
+
+    def expanded(self, given: Mapping[str, Any]) -> str:
+        """The SQL with one `?` per value of each list given for `IN`."""
+        sizes = tuple(len(given[name]) for name in self.expanding)
+        sql = self._sizes.get(sizes)
+        if sql is None:
+            assert self.sql is not None
+            sql = self.sql
+            for name, size in zip(self.expanding, sizes, strict=True):
+                sql = sql.replace(f"__[POSTCOMPILE_{name}]", ", ".join("?" * size))
+            if len(self._sizes) >= EXPANDED_KEPT:
+                self._sizes.clear()
+            self._sizes[sizes] = sql
+        return sql
 
     def row(self, values: tuple[Any, ...]) -> Any:
         if self._processors:

@@ -2,18 +2,17 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter
-
 from homecoming.api.schemas import GUARDED, problem
 from homecoming.api.schemas_exchanges import AgreementIn, AgreementOut
 from homecoming.domain.roles import Capability
 from homecoming.exchange.agreement import agreement_from_mapping
 from homecoming.http.deps import DatabaseDep, IdPath
 from homecoming.http.guard import requires
+from homecoming.http.routing import Router
 from homecoming.services import agreements
 from homecoming.services.users import Principal
 
-router = APIRouter(prefix="/agreements", tags=["agreements"], responses=GUARDED)
+router = Router(prefix="/agreements", tags=["agreements"], responses=GUARDED)
 Reader = Annotated[Principal, requires(Capability.EXCHANGES_READ)]
 Writer = Annotated[Principal, requires(Capability.EXCHANGES_WRITE)]
 

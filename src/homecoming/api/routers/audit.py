@@ -1,14 +1,13 @@
 """/audit: verify the tamper-evident chain."""
 
-from fastapi import APIRouter
-
 from homecoming.api.schemas import GUARDED, AuditFault, AuditReport
 from homecoming.domain.roles import Capability
 from homecoming.http.deps import DatabaseDep
 from homecoming.http.guard import requires
+from homecoming.http.routing import Router
 from homecoming.services import audit
 
-router = APIRouter(
+router = Router(
     prefix="/audit",
     tags=["audit"],
     dependencies=[requires(Capability.AUDIT_VERIFY)],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
@@ -14,10 +14,11 @@ from homecoming.errors import Forbidden, InvalidInput, RowProblem
 from homecoming.http import cookies
 from homecoming.http.deps import DatabaseDep, SettingsDep, session_secret
 from homecoming.http.guard import requires
+from homecoming.http.routing import Router
 from homecoming.services import users
 from homecoming.services.users import Principal
 
-router = APIRouter(prefix="/auth", tags=["auth"])
+router = Router(prefix="/auth", tags=["auth"])
 
 _LOGIN_BODY: dict[str, Any] = {
     "requestBody": {

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from pydantic import BaseModel, Field
 
 from homecoming.api.routers.inquiries import InquiryId
@@ -14,11 +14,12 @@ from homecoming.api.schemas import GUARDED, problem
 from homecoming.domain.roles import Capability
 from homecoming.http.deps import DatabaseDep, SettingsDep
 from homecoming.http.guard import requires
+from homecoming.http.routing import Router
 from homecoming.services import cases
 from homecoming.services.cases import ContactKind
 from homecoming.services.users import Principal
 
-router = APIRouter(prefix="/cases", tags=["cases"], responses=GUARDED)
+router = Router(prefix="/cases", tags=["cases"], responses=GUARDED)
 Reader = Annotated[Principal, requires(Capability.INQUIRIES_READ)]
 Writer = Annotated[Principal, requires(Capability.INQUIRIES_WRITE)]
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: problem("No such inquiry")}

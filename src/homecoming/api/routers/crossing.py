@@ -4,7 +4,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, UploadFile
+from fastapi import File, Form, UploadFile
 
 from homecoming.api.schemas import GUARDED, problem
 from homecoming.api.schemas_history import (
@@ -18,10 +18,11 @@ from homecoming.domain.roles import Capability
 from homecoming.formats import tabular
 from homecoming.http.deps import DatabaseDep, IdPath, SearchDep, StageNumber
 from homecoming.http.guard import requires
+from homecoming.http.routing import Router
 from homecoming.services import crossing, handovers, registry
 from homecoming.services.users import Principal
 
-router = APIRouter(prefix="/crossing", tags=["crossing"], responses=GUARDED)
+router = Router(prefix="/crossing", tags=["crossing"], responses=GUARDED)
 Reader = Annotated[Principal, requires(Capability.EXCHANGES_READ)]
 Recorder = Annotated[Principal, requires(Capability.HANDOVERS_RECORD)]
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: problem("No such agreement, stage or member")}

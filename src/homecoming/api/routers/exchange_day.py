@@ -9,18 +9,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from homecoming.api.schemas import GUARDED, problem
 from homecoming.domain.roles import Capability
 from homecoming.http.deps import DatabaseDep, IdPath, SettingsDep, StageNumber
 from homecoming.http.guard import requires
+from homecoming.http.routing import Router
 from homecoming.notify.channels import sms_configured
 from homecoming.services import exchange_day
 from homecoming.services.users import Principal
 
-router = APIRouter(prefix="/stages", tags=["exchange day"], responses=GUARDED)
+router = Router(prefix="/stages", tags=["exchange day"], responses=GUARDED)
 Reader = Annotated[Principal, requires(Capability.INQUIRIES_READ)]
 Verifier = Annotated[Principal, requires(Capability.LEADS_VERIFY)]
 Approver = Annotated[Principal, requires(Capability.NOTIFICATIONS_APPROVE)]

@@ -4,7 +4,7 @@ import asyncio
 import dataclasses
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 
 from homecoming.api.schemas import GUARDED, problem
 from homecoming.api.schemas_exchanges import (
@@ -18,12 +18,13 @@ from homecoming.domain.dates import PartialDate
 from homecoming.domain.roles import Capability
 from homecoming.http.deps import MAX_ID, DatabaseDep
 from homecoming.http.guard import requires
+from homecoming.http.routing import Router
 from homecoming.services import handovers, reconciliation
 from homecoming.services.search import SearchService
 from homecoming.services.users import Principal
 from homecoming.store.db import Database
 
-router = APIRouter(prefix="/handovers", tags=["handovers"], responses=GUARDED)
+router = Router(prefix="/handovers", tags=["handovers"], responses=GUARDED)
 Reader = Annotated[Principal, requires(Capability.EXCHANGES_READ)]
 Recorder = Annotated[Principal, requires(Capability.HANDOVERS_RECORD)]
 Writer = Annotated[Principal, requires(Capability.EXCHANGES_WRITE)]
@@ -72,7 +73,8 @@ async def record_handover(request: Request, user: Recorder, body: HandoverIn) ->
         scope=user.scope,
     )
     view = await asyncio.shield(asyncio.wrap_future(written))
-    return HandoverOut.model_validate(dataclasses.asdict(view))
+    # Read off the view's attributes: `dataclasses.asdict` deep-copies every field first.
+    return HandoverOut.model_validate(view, from_attributes=True)
 
 
 @router.get("", responses=NOT_FOUND)

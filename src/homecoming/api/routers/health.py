@@ -1,12 +1,11 @@
 """/health: answers without login, for load balancers and `make demo`."""
 
-from fastapi import APIRouter
-
 from homecoming import __version__
 from homecoming.api.schemas import Health
 from homecoming.http.deps import DatabaseDep
+from homecoming.http.routing import Router
 
-router = APIRouter(tags=["health"])
+router = Router(tags=["health"])
 
 
 @router.get("/health")

@@ -5,7 +5,7 @@ import dataclasses
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, UploadFile
+from fastapi import File, Form, UploadFile
 
 from homecoming.api.schemas import GUARDED, problem
 from homecoming.api.schemas_history import HistoryEventOut, PersonHistoryOut, ReplyOut
@@ -13,10 +13,11 @@ from homecoming.domain.roles import Capability
 from homecoming.formats import tabular
 from homecoming.http.deps import DatabaseDep, IdPath
 from homecoming.http.guard import requires
+from homecoming.http.routing import Router
 from homecoming.services import negotiation, replies
 from homecoming.services.users import Principal
 
-router = APIRouter(tags=["history"], responses=GUARDED)
+router = Router(tags=["history"], responses=GUARDED)
 PersonReader = Annotated[Principal, requires(Capability.PERSONS_READ)]
 Reader = Annotated[Principal, requires(Capability.EXCHANGES_READ)]
 Writer = Annotated[Principal, requires(Capability.EXCHANGES_WRITE)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Path, Query, Response, UploadFile
+from fastapi import File, Form, Path, Query, Response, UploadFile
 
 from homecoming.api.schemas import GUARDED, problem
 from homecoming.api.schemas_tracing import (
@@ -23,11 +23,12 @@ from homecoming.domain.record import Contact, RecordFields
 from homecoming.domain.roles import Capability
 from homecoming.http.deps import PERSONAL_FILE_HEADERS, DatabaseDep, IdPath, SettingsDep
 from homecoming.http.guard import requires
+from homecoming.http.routing import Router
 from homecoming.services import contacts, erasure, family, inquiries, users
 from homecoming.services.users import Principal
 from homecoming.tracing.inquiry import FamilyStatus, Recipient
 
-router = APIRouter(prefix="/inquiries", tags=["inquiries"], responses=GUARDED)
+router = Router(prefix="/inquiries", tags=["inquiries"], responses=GUARDED)
 Reader = Annotated[Principal, requires(Capability.INQUIRIES_READ)]
 Writer = Annotated[Principal, requires(Capability.INQUIRIES_WRITE)]
 ContactReader = Annotated[Principal, requires(Capability.CONTACTS_READ)]

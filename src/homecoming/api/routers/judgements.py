@@ -2,18 +2,19 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from homecoming.api.schemas import GUARDED, problem
 from homecoming.api.schemas_review import JudgementIn, JudgementOut, JudgementPage, UndoIn
 from homecoming.domain.roles import Capability
 from homecoming.http.deps import MAX_ID, DatabaseDep, IdPath
 from homecoming.http.guard import requires
+from homecoming.http.routing import Router
 from homecoming.services import judgements, review
 from homecoming.services.judgements import Decision
 from homecoming.services.users import Principal
 
-router = APIRouter(prefix="/judgements", tags=["judgements"], responses=GUARDED)
+router = Router(prefix="/judgements", tags=["judgements"], responses=GUARDED)
 Reader = Annotated[Principal, requires(Capability.REVIEW_READ)]
 Judge = Annotated[Principal, requires(Capability.JUDGEMENTS_WRITE)]
 

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from homecoming.api.schemas import GUARDED, problem
 from homecoming.api.schemas_tracing import DecisionIn, DecisionOut, LeadOut
 from homecoming.domain.roles import Capability
 from homecoming.http.deps import DatabaseDep, IdPath
 from homecoming.http.guard import requires
+from homecoming.http.routing import Router
 from homecoming.services import leads
 from homecoming.services.users import Principal
 from homecoming.tracing.inquiry import FamilyStatus
 from homecoming.tracing.lead_rules import Decision, LeadState
 
-router = APIRouter(prefix="/leads", tags=["leads"], responses=GUARDED)
+router = Router(prefix="/leads", tags=["leads"], responses=GUARDED)
 Reader = Annotated[Principal, requires(Capability.INQUIRIES_READ)]
 Verifier = Annotated[Principal, requires(Capability.LEADS_VERIFY)]
 

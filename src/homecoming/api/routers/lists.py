@@ -3,7 +3,7 @@
 import dataclasses
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
+from fastapi import File, Form, Query, Request, Response, UploadFile
 
 from homecoming.api.schemas import GUARDED, problem
 from homecoming.api.schemas_exchanges import (
@@ -25,11 +25,12 @@ from homecoming.exchange.listdiff import DiffEntry
 from homecoming.formats import export
 from homecoming.http.deps import DatabaseDep, IdPath, SearchDep
 from homecoming.http.guard import requires
+from homecoming.http.routing import Router
 from homecoming.services import exchange_lists
 from homecoming.services.exchange_lists import Direction
 from homecoming.services.users import Principal
 
-router = APIRouter(prefix="/lists", tags=["lists"], responses=GUARDED)
+router = Router(prefix="/lists", tags=["lists"], responses=GUARDED)
 Reader = Annotated[Principal, requires(Capability.EXCHANGES_READ)]
 Writer = Annotated[Principal, requires(Capability.EXCHANGES_WRITE)]
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: problem("No such list version")}

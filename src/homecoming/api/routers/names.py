@@ -2,15 +2,16 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from pydantic import BaseModel, Field
 
 from homecoming.api.schemas import GUARDED
 from homecoming.domain.roles import Capability
 from homecoming.http.guard import requires
+from homecoming.http.routing import Router
 from homecoming.services.users import Principal
 
-router = APIRouter(prefix="/names", tags=["names"], responses=GUARDED)
+router = Router(prefix="/names", tags=["names"], responses=GUARDED)
 Reader = Annotated[Principal, requires(Capability.PERSONS_READ)]
 
 

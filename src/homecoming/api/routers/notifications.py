@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from homecoming.api.schemas import GUARDED, problem
 from homecoming.api.schemas_tracing import CancelIn, DeliveryOut, NotificationOut, PrepareIn
@@ -12,6 +12,7 @@ from homecoming.domain.roles import Capability
 from homecoming.errors import Conflict
 from homecoming.http.deps import DatabaseDep, IdPath, SettingsDep
 from homecoming.http.guard import requires
+from homecoming.http.routing import Router
 from homecoming.notify import DeliveryError
 from homecoming.notify.channels import configured, sms_configured
 from homecoming.services import delivery, notifications
@@ -19,7 +20,7 @@ from homecoming.services.notifications import NotificationState
 from homecoming.services.users import Principal
 from homecoming.tracing.templates import TemplateName
 
-router = APIRouter(prefix="/notifications", tags=["notifications"], responses=GUARDED)
+router = Router(prefix="/notifications", tags=["notifications"], responses=GUARDED)
 Reader = Annotated[Principal, requires(Capability.INQUIRIES_READ)]
 Approver = Annotated[Principal, requires(Capability.NOTIFICATIONS_APPROVE)]
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: problem("No such notification")}

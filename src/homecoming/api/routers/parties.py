@@ -2,17 +2,18 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, status
+from fastapi import status
 from pydantic import BaseModel, Field
 
 from homecoming.api.schemas import GUARDED
 from homecoming.domain.roles import Capability
 from homecoming.http.deps import DatabaseDep
 from homecoming.http.guard import requires
+from homecoming.http.routing import Router
 from homecoming.services import registry
 from homecoming.services.users import Principal
 
-router = APIRouter(prefix="/parties", tags=["parties"], responses=GUARDED)
+router = Router(prefix="/parties", tags=["parties"], responses=GUARDED)
 
 
 class PartyOut(BaseModel):

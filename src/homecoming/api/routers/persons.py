@@ -2,16 +2,17 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from homecoming.api.schemas import GUARDED, PersonDetail, PersonPage, PersonSummary, problem
 from homecoming.domain.roles import Capability
 from homecoming.http.deps import MAX_ID, DatabaseDep, IdPath
 from homecoming.http.guard import requires
+from homecoming.http.routing import Router
 from homecoming.services import access, persons
 from homecoming.services.users import Principal
 
-router = APIRouter(prefix="/persons", tags=["persons"], responses=GUARDED)
+router = Router(prefix="/persons", tags=["persons"], responses=GUARDED)
 Reader = Annotated[Principal, requires(Capability.PERSONS_READ)]
 
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from homecoming.api.schemas import GUARDED
 from homecoming.domain.roles import Capability
 from homecoming.http.deps import DatabaseDep
 from homecoming.http.guard import requires
+from homecoming.http.routing import Router
 from homecoming.services import access_review, disclosures
 
-router = APIRouter(
+router = Router(
     tags=["privacy"],
     dependencies=[requires(Capability.DISCLOSURES_READ)],
     responses=GUARDED,

@@ -2,17 +2,16 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter
-
 from homecoming.api.schemas import GUARDED, problem
 from homecoming.api.schemas_exchanges import ReconciliationOut
 from homecoming.domain.roles import Capability
 from homecoming.http.deps import DatabaseDep, IdPath
 from homecoming.http.guard import requires
+from homecoming.http.routing import Router
 from homecoming.services import reconciliation
 from homecoming.services.users import Principal
 
-router = APIRouter(prefix="/reconciliation", tags=["reconciliation"], responses=GUARDED)
+router = Router(prefix="/reconciliation", tags=["reconciliation"], responses=GUARDED)
 Reader = Annotated[Principal, requires(Capability.EXCHANGES_READ)]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from homecoming.api.schemas import GUARDED, Responses, problem
 from homecoming.api.schemas_admin import ContactOut, RecordOut
@@ -12,10 +12,11 @@ from homecoming.domain.record import RecordFields
 from homecoming.domain.roles import Capability
 from homecoming.http.deps import DatabaseDep, IdPath
 from homecoming.http.guard import requires
+from homecoming.http.routing import Router
 from homecoming.services import access, contacts, persons
 from homecoming.services.users import Principal
 
-router = APIRouter(prefix="/records", tags=["records"], responses=GUARDED)
+router = Router(prefix="/records", tags=["records"], responses=GUARDED)
 NO_RECORD: Responses = {404: problem("No such record (or not one this user may see)")}
 
 

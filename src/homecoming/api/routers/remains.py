@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import Path, Query, Response
 
 from homecoming.api.schemas import GUARDED, problem
 from homecoming.api.schemas_remains import (
@@ -30,11 +30,12 @@ from homecoming.domain.roles import Capability, allows
 from homecoming.errors import Forbidden
 from homecoming.http.deps import PERSONAL_FILE_HEADERS, DatabaseDep, IdPath, SettingsDep
 from homecoming.http.guard import requires
+from homecoming.http.routing import Router
 from homecoming.services import remains
 from homecoming.services.users import Principal
 from homecoming.tracing.remains import FORENSIC_STEPS
 
-router = APIRouter(prefix="/remains", tags=["remains"], responses=GUARDED)
+router = Router(prefix="/remains", tags=["remains"], responses=GUARDED)
 Reader = Annotated[Principal, requires(Capability.REMAINS_READ)]
 Recorder = Annotated[Principal, requires(Capability.REMAINS_RECORD)]
 Forensic = Annotated[Principal, requires(Capability.FORENSICS_WRITE)]

@@ -3,7 +3,7 @@
 import dataclasses
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from homecoming.api.schemas import GUARDED, problem
 from homecoming.api.schemas_review import (
@@ -16,11 +16,12 @@ from homecoming.api.schemas_review import (
 from homecoming.domain.roles import Capability
 from homecoming.http.deps import DatabaseDep, IdPath
 from homecoming.http.guard import requires
+from homecoming.http.routing import Router
 from homecoming.services import review
 from homecoming.services.judgements import Decision
 from homecoming.services.users import Principal
 
-router = APIRouter(prefix="/review", tags=["review"], responses=GUARDED)
+router = Router(prefix="/review", tags=["review"], responses=GUARDED)
 Reader = Annotated[Principal, requires(Capability.REVIEW_READ)]
 Judge = Annotated[Principal, requires(Capability.JUDGEMENTS_WRITE)]
 

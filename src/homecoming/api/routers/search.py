@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import Query, Request, Response
 from pydantic import TypeAdapter
 from starlette.concurrency import run_in_threadpool
 
@@ -12,12 +12,13 @@ from homecoming.domain.roles import Capability
 from homecoming.http.deps import SearchDep
 from homecoming.http.guard import requires
 from homecoming.http.marks import marks_of
+from homecoming.http.routing import Router
 from homecoming.search.index import Hit
 from homecoming.search.index import Query as SearchQuery
 from homecoming.services import access
 from homecoming.services.users import Principal
 
-router = APIRouter(prefix="/search", tags=["search"], responses=GUARDED)
+router = Router(prefix="/search", tags=["search"], responses=GUARDED)
 
 
 # A hit has exactly SearchHit's fields (tests/api/test_app.py holds them equal): the

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, UploadFile
+from fastapi import File, Form, UploadFile
 
 from homecoming.api.schemas import GUARDED, SourceOut, problem
 from homecoming.api.schemas_admin import ImportOut, RejectedRow
@@ -17,10 +17,11 @@ from homecoming.errors import InvalidInput, RowProblem
 from homecoming.formats import tabular
 from homecoming.http.deps import DatabaseDep
 from homecoming.http.guard import requires
+from homecoming.http.routing import Router
 from homecoming.services import access, registry
 from homecoming.services.users import Principal
 
-router = APIRouter(prefix="/sources", tags=["sources"], responses=GUARDED)
+router = Router(prefix="/sources", tags=["sources"], responses=GUARDED)
 PFIF_SUFFIXES = frozenset({".xml", ".pfif"})
 
 

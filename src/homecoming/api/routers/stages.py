@@ -3,7 +3,7 @@
 import dataclasses
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from homecoming.api.schemas import GUARDED, problem
 from homecoming.api.schemas_exchanges import (
@@ -19,11 +19,12 @@ from homecoming.domain.roles import Capability
 from homecoming.formats import export
 from homecoming.http.deps import DatabaseDep, IdPath, StageNumber
 from homecoming.http.guard import requires
+from homecoming.http.routing import Router
 from homecoming.services import stages
 from homecoming.services.users import Principal
 from homecoming.store.db import Database
 
-router = APIRouter(prefix="/stages", tags=["stages"], responses=GUARDED)
+router = Router(prefix="/stages", tags=["stages"], responses=GUARDED)
 Reader = Annotated[Principal, requires(Capability.EXCHANGES_READ)]
 Writer = Annotated[Principal, requires(Capability.EXCHANGES_WRITE)]
 Overrider = Annotated[Principal, requires(Capability.PARITY_OVERRIDE)]

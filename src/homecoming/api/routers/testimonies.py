@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter
-
 from homecoming.api.schemas import GUARDED, problem
 from homecoming.api.schemas_tracing import (
     AnswerIn,
@@ -18,10 +16,11 @@ from homecoming.domain.dates import PartialDate
 from homecoming.domain.roles import Capability
 from homecoming.http.deps import DatabaseDep, IdPath
 from homecoming.http.guard import requires
+from homecoming.http.routing import Router
 from homecoming.services import testimonies
 from homecoming.services.users import Principal
 
-router = APIRouter(prefix="/testimonies", tags=["testimonies"], responses=GUARDED)
+router = Router(prefix="/testimonies", tags=["testimonies"], responses=GUARDED)
 Reader = Annotated[Principal, requires(Capability.INQUIRIES_READ)]
 Writer = Annotated[Principal, requires(Capability.INQUIRIES_WRITE)]
 

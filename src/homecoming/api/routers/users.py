@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import Path
 from starlette.concurrency import run_in_threadpool
 
 from homecoming.api.schemas import GUARDED, Responses, problem
@@ -20,10 +20,11 @@ from homecoming.api.schemas_admin import (
 from homecoming.domain.roles import Capability
 from homecoming.http.deps import DatabaseDep, IdPath, SettingsDep
 from homecoming.http.guard import requires
+from homecoming.http.routing import Router
 from homecoming.services import users
 from homecoming.services.users import Principal, TokenInfo, UserInfo
 
-router = APIRouter(prefix="/users", tags=["users"], responses=GUARDED)
+router = Router(prefix="/users", tags=["users"], responses=GUARDED)
 Admin = Annotated[Principal, requires(Capability.USERS_MANAGE)]
 Username = Annotated[str, Path(min_length=1, max_length=64, examples=["olena.k"])]
 NO_USER: Responses = {404: problem("No such user (or token)")}

@@ -2,8 +2,6 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter
-
 from homecoming.api.schemas import GUARDED, problem
 from homecoming.api.schemas_history import (
     ConsentIn,
@@ -15,10 +13,11 @@ from homecoming.api.schemas_history import (
 from homecoming.domain.roles import Capability
 from homecoming.http.deps import DatabaseDep, IdPath
 from homecoming.http.guard import requires
+from homecoming.http.routing import Router
 from homecoming.services import wounded
 from homecoming.services.users import Principal
 
-router = APIRouter(prefix="/wounded", tags=["wounded"], responses=GUARDED)
+router = Router(prefix="/wounded", tags=["wounded"], responses=GUARDED)
 Reader = Annotated[Principal, requires(Capability.EXCHANGES_READ)]
 Writer = Annotated[Principal, requires(Capability.EXCHANGES_WRITE)]
 Recorder = Annotated[Principal, requires(Capability.HANDOVERS_RECORD)]

@@ -34,6 +34,7 @@ from homecoming.services.leads.matching import (
     match_inquiries,
     rematch_for_records,
     subscribe,
+    warm,
 )
 
 __all__ = [
@@ -57,4 +58,5 @@ __all__ = [
     "rematch_for_records",
     "show",
     "subscribe",
+    "warm",
 ]

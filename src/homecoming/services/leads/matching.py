@@ -16,17 +16,18 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import Fate, SourceKind, service_number_key
 from homecoming.match.levels import one_digit_apart
+from homecoming.names.comparison import load_tables
 from homecoming.search.index import Query
 from homecoming.services import audit, inquiries
-from homecoming.services.persons import record_fields
+from homecoming.services.persons import RECORD_FIELDS_COLUMNS, record_fields
 from homecoming.services.search import INDEXED_COLUMNS, SearchService
-from homecoming.store.db import Database
+from homecoming.store.db import Database, Prepared
 from homecoming.store.models import Record, Source
 from homecoming.store.tracing_models import Inquiry, InquiryKey, Lead, Sighting
 from homecoming.tracing.circumstances import birth_years
@@ -68,6 +69,14 @@ def subscribe(db: Database, search: SearchService) -> None:
         rematch_for_records(db, record_ids, actor=actor, search=search)
 
     db.subscribe("tracing", landed)
+
+
+def warm(search: SearchService) -> None:
+    """Load now what re-matching loads on first use: the search index (the names' frequencies
+    a score weighs by) and the names' tables (comparison, transliteration). A drainer started
+    cold paid for them in its first drains, while the records it re-matched waited."""
+    search.index()
+    load_tables()
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,12 +196,17 @@ def _chunked_rows(session: Session, model: Any, column: Any, ids: Sequence[int])
 
 def _any_open_inquiry(db: Database) -> bool:
     with db.reading() as session:
-        return session.scalar(select(Inquiry.id).where(Inquiry.open.is_(True)).limit(1)) is not None
+        return _ANY_OPEN.first(session.connection()) is not None
 
 
 def _new_inquiries(db: Database, record_ids: Sequence[int]) -> list[_Open]:
     """Open inquiries whose own record is among these (just registered)."""
     with db.reading() as session:
+        # Asked first by one prepared read (most drains land no inquiry's record): only when
+        # one is there are the inquiries loaded, as ever.
+        connection = session.connection()
+        if not any(_OPEN_OF_RECORDS.rows(connection, {"ids": c}) for c in _chunks(record_ids)):
+            return []
         rows = _chunked_rows(session, Inquiry, Inquiry.record_id, record_ids)
         return [_open_case(session, row) for row in rows if row.open]
 
@@ -207,23 +221,9 @@ def _open_case(session: Session, row: Inquiry) -> _Open:
 def _open_cases(session: Session, inquiry_ids: Sequence[int]) -> dict[int, _Open]:
     """The open ones among these inquiries, with what their records say, a chunk per query."""
     cases = {}
-    columns = (
-        Inquiry.id,
-        Inquiry.record_id,
-        Inquiry.status,
-        Inquiry.party_code,
-        Inquiry.call_sign,
-        Inquiry.circumstances,
-        Inquiry.created_at,
-        *INDEXED_COLUMNS,
-    )
+    connection = session.connection()
     for chunk in _chunks(inquiry_ids):
-        rows = session.connection().execute(
-            select(*columns)
-            .join(Record, Record.id == Inquiry.record_id)
-            .where(Inquiry.id.in_(chunk), Inquiry.open.is_(True))
-        )
-        for row in rows:
+        for row in _OPEN_CASES.rows(connection, {"ids": chunk}):
             sought = Described(
                 family_name=row.family_name,
                 given_names=row.given_names,
@@ -278,31 +278,26 @@ def _registry_candidates(
 def _load_evidence(session: Session, record_ids: Sequence[int]) -> list[_Evidence]:
     """The records as evidence (a family's inquiry is never evidence for another)."""
     found = []
+    connection = session.connection()
     for chunk in _chunks(record_ids):
-        rows = session.execute(
-            select(Record, Source.kind, Source.party_code, Sighting)
-            .join(Source, Source.id == Record.source_id)
-            .outerjoin(Sighting, Sighting.record_id == Record.id)
-            .where(Record.id.in_(chunk))
-        )
-        for record, kind, party, sighting in rows:
-            if kind == SourceKind.FAMILY_INQUIRY:
+        for row in _EVIDENCE.rows(connection, {"ids": chunk}):
+            if row.source_kind == SourceKind.FAMILY_INQUIRY:
                 continue
-            found.append(_evidence_of(record, SourceKind(kind), party, sighting))
+            found.append(_evidence_of(row, SourceKind(row.source_kind)))
     return found
 
 
-def _evidence_of(
-    record: Record, kind: SourceKind, party: str | None, sighting: Sighting | None
-) -> _Evidence:
+def _evidence_of(row: Any, kind: SourceKind) -> _Evidence:
+    """A row of `_EVIDENCE` (a record's columns, its source's, its sighting's if any)."""
+    sighted = row.sighting_id is not None
     seen = inquiries.described(
-        record_fields(record),
-        call_sign=sighting.call_sign if sighting else "",
-        nickname=sighting.nickname if sighting else "",
+        record_fields(row),
+        call_sign=row.sighting_call_sign if sighted else "",
+        nickname=row.sighting_nickname if sighted else "",
     )
     lead_kind = LeadKind.SIGHTING if kind is SourceKind.TESTIMONY else LeadKind.RECORD
     return _Evidence(
-        record.id, record.person_id, lead_kind, sighting.id if sighting else None, seen, kind, party
+        row.id, row.person_id, lead_kind, row.sighting_id, seen, kind, row.source_party
     )
 
 
@@ -316,13 +311,9 @@ def _pairs(
             by_key[key].append(item)
     pairs: dict[int, dict[int, tuple[_Evidence, bool]]] = defaultdict(dict)
     keys = sorted(by_key)
+    connection = session.connection()
     for chunk in _chunks(keys):
-        rows = session.connection().execute(
-            select(InquiryKey.inquiry_id, InquiryKey.key, InquiryKey.born).where(
-                InquiryKey.key.in_(chunk)
-            )
-        )
-        for inquiry_id, key, born in rows:
+        for inquiry_id, key, born in _KEYED.rows(connection, {"keys": chunk}):
             for item in by_key[key]:
                 if not _born_apart(born, item):
                     pairs[inquiry_id][item.record_id] = (item, False)
@@ -331,16 +322,7 @@ def _pairs(
         if item.person_id is not None:
             by_person[item.person_id].append(item)
     for chunk in _chunks(sorted(by_person)):
-        verified = session.connection().execute(
-            select(Lead.inquiry_id, Lead.person_id)
-            .join(Inquiry, Inquiry.id == Lead.inquiry_id)
-            .where(
-                Lead.person_id.in_(chunk),
-                Lead.state == LeadState.VERIFIED.value,
-                Inquiry.open.is_(True),
-            )
-        )
-        for inquiry_id, person_id in verified:
+        for inquiry_id, person_id in _VERIFIED.rows(connection, {"persons": chunk}):
             for item in by_person.get(person_id or 0, []):
                 pairs[inquiry_id][item.record_id] = (item, True)
     return pairs
@@ -541,10 +523,9 @@ def registry_size(session: Session, *, recount_after: float | None = None) -> in
         counted = _record_counts.setdefault(pool, _RecordCount())
     with counted.lock:
         now = time.monotonic()
+        connection = session.connection()
         if counted.counted_at is not None and now - counted.counted_at < recount_after:
-            highest = select(func.max(Record.id)).scalar_subquery()
-            above = select(func.count()).where(Record.id > counted.last_id).scalar_subquery()
-            last_id, added = session.execute(select(highest, above)).one()
+            last_id, added = _RECORDS_ABOVE.rows(connection, {"last": counted.last_id})[0]
             if (last_id or 0) >= counted.last_id:
                 counted.total += added
                 counted.last_id = last_id or 0
@@ -567,12 +548,9 @@ def _earlier_leads(
 ) -> tuple[dict[tuple[int, int | None], float], set[tuple[int, int]]]:
     best: dict[tuple[int, int | None], float] = {}
     records: set[tuple[int, int]] = set()
+    connection = session.connection()
     for chunk in _chunks(inquiry_ids):
-        rows = session.connection().execute(
-            select(Lead.inquiry_id, Lead.person_id, Lead.record_id, Lead.score, Lead.kind).where(
-                Lead.inquiry_id.in_(chunk)
-            )
-        )
+        rows = _EARLIER_LEADS.rows(connection, {"ids": chunk})
         for inquiry_id, person_id, record_id, lead_score, kind in rows:
             if record_id is not None:
                 records.add((inquiry_id, record_id))
@@ -580,6 +558,73 @@ def _earlier_leads(
                 key = (inquiry_id, person_id)
                 best[key] = max(best.get(key, 0.0), lead_score)
     return best, records
+
+
+# Built once (a drain runs each of them, and building a statement costs more than SQLite takes
+# to run it); prepared: on SQLite run through sqlite3's cursor (`store.db.Prepared`). `IN` takes
+# a list (an expanding parameter).
+_ANY_OPEN = Prepared(select(Inquiry.id).where(Inquiry.open.is_(True)).limit(1))
+_OPEN_OF_RECORDS = Prepared(
+    select(Inquiry.id)
+    .where(Inquiry.record_id.in_(bindparam("ids", expanding=True)), Inquiry.open.is_(True))
+    .limit(1)
+)
+_OPEN_CASES = Prepared(
+    select(
+        Inquiry.id,
+        Inquiry.record_id,
+        Inquiry.status,
+        Inquiry.party_code,
+        Inquiry.call_sign,
+        Inquiry.circumstances,
+        Inquiry.created_at,
+        *INDEXED_COLUMNS,
+    )
+    .join(Record, Record.id == Inquiry.record_id)
+    .where(Inquiry.id.in_(bindparam("ids", expanding=True)), Inquiry.open.is_(True))
+)
+# What `record_fields` reads of a record, with its ids, its source's kind and party and its
+# sighting's (a record has at most one).
+_EVIDENCE = Prepared(
+    select(
+        Record.id,
+        Record.person_id,
+        *RECORD_FIELDS_COLUMNS,
+        Source.kind.label("source_kind"),
+        Source.party_code.label("source_party"),
+        Sighting.id.label("sighting_id"),
+        Sighting.call_sign.label("sighting_call_sign"),
+        Sighting.nickname.label("sighting_nickname"),
+    )
+    .join(Source, Source.id == Record.source_id)
+    .outerjoin(Sighting, Sighting.record_id == Record.id)
+    .where(Record.id.in_(bindparam("ids", expanding=True)))
+)
+_KEYED = Prepared(
+    select(InquiryKey.inquiry_id, InquiryKey.key, InquiryKey.born).where(
+        InquiryKey.key.in_(bindparam("keys", expanding=True))
+    )
+)
+_VERIFIED = Prepared(
+    select(Lead.inquiry_id, Lead.person_id)
+    .join(Inquiry, Inquiry.id == Lead.inquiry_id)
+    .where(
+        Lead.person_id.in_(bindparam("persons", expanding=True)),
+        Lead.state == LeadState.VERIFIED.value,
+        Inquiry.open.is_(True),
+    )
+)
+_EARLIER_LEADS = Prepared(
+    select(Lead.inquiry_id, Lead.person_id, Lead.record_id, Lead.score, Lead.kind).where(
+        Lead.inquiry_id.in_(bindparam("ids", expanding=True))
+    )
+)
+_RECORDS_ABOVE = Prepared(
+    select(
+        select(func.max(Record.id)).scalar_subquery(),
+        select(func.count()).where(Record.id > bindparam("last")).scalar_subquery(),
+    )
+)
 
 
 def _lead_row(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -12,6 +12,7 @@ from homecoming.domain.roles import Capability
 from homecoming.errors import HomecomingError
 from homecoming.http import cookies
 from homecoming.http.deps import DatabaseDep, SettingsDep, session_secret
+from homecoming.http.routing import Router
 from homecoming.services import users
 from homecoming.services.users import Principal
 from homecoming.web.i18n import LANG_COOKIE, LANGUAGES
@@ -24,7 +25,7 @@ from homecoming.web.security import (
 )
 from homecoming.web.templating import render
 
-router = APIRouter(prefix="/ui", include_in_schema=False)
+router = Router(prefix="/ui", include_in_schema=False)
 LANG_COOKIE_AGE = 365 * 24 * 3600
 
 

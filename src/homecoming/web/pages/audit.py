@@ -5,17 +5,18 @@ from __future__ import annotations
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import HTMLResponse
 
 from homecoming.domain.roles import Capability
 from homecoming.http.deps import DatabaseDep
+from homecoming.http.routing import Router
 from homecoming.services import audit, overview
 from homecoming.services.users import Principal
 from homecoming.web.security import page_requires
 from homecoming.web.templating import render
 
-router = APIRouter(prefix="/ui", include_in_schema=False)
+router = Router(prefix="/ui", include_in_schema=False)
 Auditor = Annotated[Principal, page_requires(Capability.AUDIT_VERIFY)]
 
 

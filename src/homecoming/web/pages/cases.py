@@ -7,12 +7,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from homecoming.domain.roles import Capability, allows
 from homecoming.errors import InvalidInput, RowProblem
 from homecoming.http.deps import DatabaseDep, SettingsDep
+from homecoming.http.routing import Router
 from homecoming.services import cases
 from homecoming.services.cases import ContactKind
 from homecoming.services.users import Principal
@@ -22,7 +23,7 @@ from homecoming.web.labels import N_
 from homecoming.web.security import page_requires
 from homecoming.web.templating import render
 
-router = APIRouter(prefix="/ui", include_in_schema=False)
+router = Router(prefix="/ui", include_in_schema=False)
 Reader = Annotated[Principal, page_requires(Capability.INQUIRIES_READ)]
 Writer = Annotated[Principal, page_requires(Capability.INQUIRIES_WRITE)]
 CONTACT_KINDS: dict[str, str] = {

@@ -7,13 +7,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.roles import Capability, allows
 from homecoming.errors import HomecomingError, InvalidInput, NotFound
 from homecoming.http.deps import DatabaseDep, SearchDep
+from homecoming.http.routing import Router
 from homecoming.services import agreements, crossing, handovers
 from homecoming.services.users import Principal
 from homecoming.store.db import Database
@@ -21,7 +22,7 @@ from homecoming.web import forms
 from homecoming.web.security import page_requires
 from homecoming.web.templating import render
 
-router = APIRouter(prefix="/ui", include_in_schema=False)
+router = Router(prefix="/ui", include_in_schema=False)
 Reader = Annotated[Principal, page_requires(Capability.EXCHANGES_READ)]
 Recorder = Annotated[Principal, page_requires(Capability.HANDOVERS_RECORD)]
 PAGE = "/ui/exchanges/{agreement_id}/stages/{number}/crossing"

@@ -11,11 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from homecoming.domain.roles import Capability, allows
 from homecoming.http.deps import DatabaseDep
+from homecoming.http.routing import Router
 from homecoming.services import agreements, overview, reconciliation, review
 from homecoming.services.users import Principal
 from homecoming.store.db import Database
@@ -24,7 +25,7 @@ from homecoming.web.pages.exchanges import OUTCOME_LABELS
 from homecoming.web.security import page_requires
 from homecoming.web.templating import render, translator
 
-router = APIRouter(prefix="/ui", include_in_schema=False)
+router = Router(prefix="/ui", include_in_schema=False)
 Loader = Callable[[Database, Principal, Request], dict[str, Any]]
 
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from homecoming.domain.roles import Capability, allows
 from homecoming.errors import Conflict, Forbidden, HomecomingError, InvalidInput
 from homecoming.http.deps import DatabaseDep, SettingsDep
+from homecoming.http.routing import Router
 from homecoming.notify.channels import sms_configured
 from homecoming.services import exchange_day
 from homecoming.services.users import Principal
@@ -24,7 +25,7 @@ from homecoming.web.pages.tracing import LEAD_STATES, NOTIFICATION_STATES
 from homecoming.web.security import page_requires
 from homecoming.web.templating import render
 
-router = APIRouter(prefix="/ui", include_in_schema=False)
+router = Router(prefix="/ui", include_in_schema=False)
 Reader = Annotated[Principal, page_requires(Capability.INQUIRIES_READ)]
 Verifier = Annotated[Principal, page_requires(Capability.LEADS_VERIFY)]
 Approver = Annotated[Principal, page_requires(Capability.NOTIFICATIONS_APPROVE)]

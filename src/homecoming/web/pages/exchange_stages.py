@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from homecoming.domain.roles import Capability, allows
@@ -20,6 +20,7 @@ from homecoming.exchange.agreement import Agreement
 from homecoming.exchange.parity import Severity
 from homecoming.exchange.reconciliation import Outcome
 from homecoming.http.deps import DatabaseDep, SearchDep
+from homecoming.http.routing import Router
 from homecoming.services import (
     agreements,
     handovers,
@@ -40,7 +41,7 @@ from homecoming.web.pages.exchanges import (
 from homecoming.web.security import page_requires
 from homecoming.web.templating import render
 
-router = APIRouter(prefix="/ui", include_in_schema=False)
+router = Router(prefix="/ui", include_in_schema=False)
 Recorder = Annotated[Principal, page_requires(Capability.HANDOVERS_RECORD)]
 
 

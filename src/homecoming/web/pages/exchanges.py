@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
@@ -27,6 +27,7 @@ from homecoming.errors import (
 from homecoming.exchange.findings import Decision
 from homecoming.formats import tabular
 from homecoming.http.deps import DatabaseDep, SearchDep
+from homecoming.http.routing import Router
 from homecoming.services import (
     agreements,
     exchange_lists,
@@ -40,7 +41,7 @@ from homecoming.web.labels import N_
 from homecoming.web.security import page_requires
 from homecoming.web.templating import render
 
-router = APIRouter(prefix="/ui", include_in_schema=False)
+router = Router(prefix="/ui", include_in_schema=False)
 Reader = Annotated[Principal, page_requires(Capability.EXCHANGES_READ)]
 Writer = Annotated[Principal, page_requires(Capability.EXCHANGES_WRITE)]
 

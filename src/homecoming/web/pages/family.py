@@ -14,12 +14,13 @@ import hashlib
 import hmac
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from homecoming.errors import InvalidInput, TooManyRequests, Unauthorized
 from homecoming.http.deps import DatabaseDep, SettingsDep
+from homecoming.http.routing import Router
 from homecoming.services import family, push, users
 from homecoming.settings import Settings
 from homecoming.store.db import Database
@@ -29,7 +30,7 @@ from homecoming.web.labels import N_
 from homecoming.web.security import new_login_token
 from homecoming.web.templating import _ENV, PAGE_HEADERS, static_url
 
-router = APIRouter(prefix="/family", include_in_schema=False)
+router = Router(prefix="/family", include_in_schema=False)
 PATH = "/family"
 VISIT_COOKIE = "family_visit"
 LANG_COOKIE = "family_lang"

@@ -8,17 +8,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from homecoming.errors import InvalidInput, NotFound
 from homecoming.http.deps import MAX_ID, DatabaseDep, SettingsDep
+from homecoming.http.routing import Router
 from homecoming.services import push
 from homecoming.settings import Settings
 from homecoming.web.pages.family import PATH, _leave, _posting_visit
 from homecoming.web.templating import STATIC
 
-router = APIRouter(prefix="/family", include_in_schema=False)
+router = Router(prefix="/family", include_in_schema=False)
 SERVICE_WORKER = STATIC / "family-sw.js"
 
 

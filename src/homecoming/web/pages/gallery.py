@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from homecoming.domain.dates import DateParseError
 from homecoming.domain.roles import Capability, allows
 from homecoming.errors import HomecomingError, InvalidInput, NotFound
 from homecoming.http.deps import PERSONAL_FILE_HEADERS, DatabaseDep, SettingsDep
+from homecoming.http.routing import Router
 from homecoming.services import (
     inquiries,
     overview,
@@ -29,7 +30,7 @@ from homecoming.web.pages.tracing import (
 )
 from homecoming.web.templating import render
 
-router = APIRouter(prefix="/ui", include_in_schema=False)
+router = Router(prefix="/ui", include_in_schema=False)
 ANSWERS: dict[str, str] = {
     "recognised": N_("Recognised"),
     "not_recognised": N_("Not recognised"),

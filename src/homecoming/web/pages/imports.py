@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
@@ -20,6 +20,7 @@ from homecoming.domain.roles import Capability
 from homecoming.errors import AlreadyImported, InvalidInput, RowProblem
 from homecoming.formats import tabular
 from homecoming.http.deps import DatabaseDep, SettingsDep
+from homecoming.http.routing import Router
 from homecoming.services import access, overview, registry
 from homecoming.services.scope import EVERY_PARTY
 from homecoming.services.users import Principal
@@ -28,7 +29,7 @@ from homecoming.web import labels, staging
 from homecoming.web.security import page_requires
 from homecoming.web.templating import render
 
-router = APIRouter(prefix="/ui", include_in_schema=False)
+router = Router(prefix="/ui", include_in_schema=False)
 Importer = Annotated[Principal, page_requires(Capability.IMPORTS_WRITE)]
 PREVIEW_ROWS = 20
 IMPORTABLE_KINDS = (

@@ -6,19 +6,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from homecoming.domain.roles import Capability
 from homecoming.errors import Conflict, InvalidInput
 from homecoming.http.deps import DatabaseDep, SettingsDep
+from homecoming.http.routing import Router
 from homecoming.services import access_review, disclosures, erasure
 from homecoming.services.users import Principal
 from homecoming.web import forms
 from homecoming.web.security import page_requires
 from homecoming.web.templating import render
 
-router = APIRouter(prefix="/ui", include_in_schema=False)
+router = Router(prefix="/ui", include_in_schema=False)
 Eraser = Annotated[Principal, page_requires(Capability.PERSONAL_DATA_ERASE)]
 Auditor = Annotated[Principal, page_requires(Capability.DISCLOSURES_READ)]
 Day = Annotated[dt.date | None, Query()]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
 from homecoming.domain.dates import DateParseError, PartialDate
@@ -14,6 +14,7 @@ from homecoming.domain.roles import Capability, allows
 from homecoming.errors import HomecomingError
 from homecoming.exchange.wounded import Consent, ExaminingBody, MedicalDecision, Referrer
 from homecoming.http.deps import DatabaseDep, SearchDep
+from homecoming.http.routing import Router
 from homecoming.search.index import Hit
 from homecoming.search.index import Query as SearchQuery
 from homecoming.services import access, negotiation, persons, wounded
@@ -23,7 +24,7 @@ from homecoming.store.db import Database
 from homecoming.web.security import page_requires
 from homecoming.web.templating import render
 
-router = APIRouter(prefix="/ui", include_in_schema=False)
+router = Router(prefix="/ui", include_in_schema=False)
 Reader = Annotated[Principal, page_requires(Capability.PERSONS_READ)]
 SEARCH_LIMIT = 20
 

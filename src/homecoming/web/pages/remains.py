@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from homecoming.domain.roles import Capability, allows
 from homecoming.errors import Conflict, Forbidden, HomecomingError, InvalidInput
 from homecoming.http.deps import DatabaseDep
+from homecoming.http.routing import Router
 from homecoming.services import remains
 from homecoming.services.users import Principal
 from homecoming.store.db import Database
@@ -21,7 +22,7 @@ from homecoming.web.labels import N_
 from homecoming.web.security import page_requires
 from homecoming.web.templating import render
 
-router = APIRouter(prefix="/ui", include_in_schema=False)
+router = Router(prefix="/ui", include_in_schema=False)
 Reader = Annotated[Principal, page_requires(Capability.REMAINS_READ)]
 Forensic = Annotated[Principal, page_requires(Capability.FORENSICS_WRITE)]
 

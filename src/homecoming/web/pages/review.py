@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from homecoming.domain.roles import Capability, allows
 from homecoming.errors import Conflict, InvalidInput
 from homecoming.http.deps import DatabaseDep
+from homecoming.http.routing import Router
 from homecoming.services import review
 from homecoming.services.judgements import Decision
 from homecoming.services.users import Principal
@@ -23,7 +24,7 @@ from homecoming.web.labels import N_
 from homecoming.web.security import page_requires
 from homecoming.web.templating import render
 
-router = APIRouter(prefix="/ui", include_in_schema=False)
+router = Router(prefix="/ui", include_in_schema=False)
 Reader = Annotated[Principal, page_requires(Capability.REVIEW_READ)]
 Judge = Annotated[Principal, page_requires(Capability.JUDGEMENTS_WRITE)]
 PAGE = 25

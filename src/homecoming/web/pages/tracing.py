@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
@@ -20,6 +20,7 @@ from homecoming.domain.record import Category, Contact, RecordFields, Sex
 from homecoming.domain.roles import Capability, allows
 from homecoming.errors import Conflict, Forbidden, HomecomingError, InvalidInput
 from homecoming.http.deps import DatabaseDep, SettingsDep
+from homecoming.http.routing import Router
 from homecoming.notify.channels import sms_configured
 from homecoming.services import (
     contacts,
@@ -40,7 +41,7 @@ from homecoming.web.labels import N_
 from homecoming.web.security import page_requires
 from homecoming.web.templating import render
 
-router = APIRouter(prefix="/ui", include_in_schema=False)
+router = Router(prefix="/ui", include_in_schema=False)
 Reader = Annotated[Principal, page_requires(Capability.INQUIRIES_READ)]
 Writer = Annotated[Principal, page_requires(Capability.INQUIRIES_WRITE)]
 Verifier = Annotated[Principal, page_requires(Capability.LEADS_VERIFY)]

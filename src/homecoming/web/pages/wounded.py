@@ -7,13 +7,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
 from homecoming.domain.roles import Capability
 from homecoming.errors import HomecomingError, InvalidInput, NotFound
 from homecoming.exchange.wounded import Consent, ExaminingBody, MedicalDecision, Referrer
 from homecoming.http.deps import DatabaseDep
+from homecoming.http.routing import Router
 from homecoming.services import wounded
 from homecoming.services.users import Principal
 from homecoming.store.db import Database
@@ -21,7 +22,7 @@ from homecoming.web import forms
 from homecoming.web.pages.registry import person_view
 from homecoming.web.security import page_requires
 
-router = APIRouter(prefix="/ui", include_in_schema=False)
+router = Router(prefix="/ui", include_in_schema=False)
 Writer = Annotated[Principal, page_requires(Capability.EXCHANGES_WRITE)]
 Recorder = Annotated[Principal, page_requires(Capability.HANDOVERS_RECORD)]
 
