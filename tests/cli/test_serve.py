@@ -7,6 +7,7 @@ built exactly as uvicorn would build it.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 from pathlib import Path
@@ -102,16 +103,19 @@ def test_every_connection_is_sent_without_delay() -> None:
     listener.listen()
     client = socket.create_connection(listener.getsockname())
     accepted, _ = listener.accept()
+    # Its own loop: another test's asyncio.run may have left the thread without one.
+    loop = asyncio.new_event_loop()
     try:
         assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 0
         transport = Mock()
         transport.get_extra_info.side_effect = lambda name: accepted if name == "socket" else None
         protocol = NoDelayProtocol(
-            config=_loaded_config(), server_state=ServerState(), app_state={}
+            config=_loaded_config(), server_state=ServerState(), app_state={}, _loop=loop
         )
         protocol.connection_made(transport)
         assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
     finally:
+        loop.close()
         for each in (client, accepted, listener):
             each.close()
 
