@@ -144,6 +144,15 @@ def test_name_levels(left: str, right: str, expected: str) -> None:
         ("Анатолий Хомаевич Юзифович", "Юзифович Анатолій Хомович", "patronymic agrees"),
         ("Magomadov Akhmed Isaevich", "Магомадов Ахмед Ісаєвич", "patronymic agrees"),
         ("Ткаченко Андрій", "Ткаченко Андрій Петрович", "missing"),
+        # another father's name that only the learned rendering model reads as this one, letters
+        # away from any standard's rendering (issue 13, 5.: a namesake with another patronymic)
+        ("Алиев Рамазан Ахмедханович", "Aliev Ramazan Akhmedovich", "patronymic differs"),
+        ("Алиев Рамазан Абдурахманович", "Aliev Ramazan Abdulaevich", "patronymic differs"),
+        ("Алиев Рамазан Гаджимурадович", "Aliev Ramazan Gadzhievich", "patronymic differs"),
+        ("Алиев Рамазан Шамилевич", "Aliev Ramazan Samuilovich", "patronymic differs"),
+        # ... while a rendering a letter or two off is a slip
+        ("Іванов Петро Данилович", "Ivanov Petro Dnylovych", "patronymic a slip apart"),
+        ("Алиев Рамазан Ахмедович", "Aliev Ramazan Akhmedovych", "patronymic agrees"),
     ],
 )
 def test_patronymic_levels(left: str, right: str, expected: str) -> None:
@@ -422,6 +431,13 @@ def test_a_near_surname_with_a_near_date_is_not_resolved() -> None:
         ("Іванов Петро Парменович", "Ivanov Petr Parmenovich", "patronymic agrees"),
         ("Іванов Петро Парменович", "Іванов Петро Семенович", "patronymic differs"),
         ("Петро Парменович Іванов", "Іванов Петро Семенович", "patronymic differs"),
+        # scholarly transliteration: č for ч (a short patronymic of five letters spelled out)
+        # and the signs ʹ and ʺ (issue 13, 2.)
+        ("Кузьмін Касьян Ілліч", "Kuzmin Kasian Ilič", "patronymic agrees"),
+        ("Бобров Лев Ілліч", "BOBROV LEV ILIČ", "patronymic agrees"),
+        ("Бобров Лев Петрович", "Bobrov Lev Ilič", "patronymic differs"),
+        ("Круглик Олександр Дем'янович", "Kruhlyk Oleksandr Demʺjanovyč", "patronymic agrees"),
+        ("Круглик Олександр Віталійович", "Kruhlyk Oleksandr Demʺjanovyč", "patronymic differs"),
     ],
 )
 def test_short_and_unknown_patronymics(left: str, right: str, expected: str) -> None:

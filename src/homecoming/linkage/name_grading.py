@@ -36,6 +36,7 @@ from homecoming.match.levels import (
     _patronymic_level,
     aligned_grade,
     name_evidence_parsed,
+    patronymic_score,
 )
 from homecoming.names.blocking import key_hash
 from homecoming.names.comparison import token_similarity
@@ -175,7 +176,7 @@ class NameGrader:
             # levels._is_patronymic_pair: in a name without initials only a patronymic token
             # has the patronymic's role (`parse._roles` gives it to a second initial alone).
             if tokens_a[i].patronymic and tokens_b[j].patronymic:
-                patronymic.append(score)
+                patronymic.append(patronymic_score(tokens_a[i], tokens_b[j], score, rule))
             elif rule != INITIAL:
                 x, y = tokens_a[i], tokens_b[j]
                 grade = EXACT if rule == SAME else self._grade(x, y, score, rule)
@@ -199,9 +200,9 @@ class NameGrader:
             return self.levels(left, right)[1]
         scores: list[float] = []
         if a.patronymics and b.patronymics:
-            for i, j, score, _ in self._align(a.patronymics, b.patronymics, a, b):
+            for i, j, score, rule in self._align(a.patronymics, b.patronymics, a, b):
                 if a.tokens[i].patronymic and b.tokens[j].patronymic:
-                    scores.append(score)
+                    scores.append(patronymic_score(a.tokens[i], b.tokens[j], score, rule))
         return _patronymic_level(scores, a.shape, b.shape)
 
     def _similarity(self, x: NameToken, y: NameToken) -> tuple[float, str]:

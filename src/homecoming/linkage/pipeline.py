@@ -9,6 +9,7 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from homecoming.linkage import rivals
 from homecoming.linkage.clustering import Edge, cluster
 from homecoming.linkage.engine import LinkageEngine, create_engine
 from homecoming.linkage.features import features_table, narrow_common_keys
@@ -31,16 +32,20 @@ def _silent(description: str, total: int | None) -> Iterator[Advance]:
 
 @dataclass(slots=True)
 class LinkageRun:
-    """What a run found: scored pairs (probability >= the review floor), clusters, the model."""
+    """What a run found: scored pairs (probability >= the review floor), clusters, the model,
+    and the (left, right) links withheld though they reach the threshold (`linkage.rivals`)."""
 
     pairs: list[Edge]
     threshold: float
     model: Any
     clusters: dict[str, str] = field(default_factory=dict)
+    withheld: frozenset[tuple[str, str]] = frozenset()
 
     def links(self) -> list[Edge]:
-        """Pairs at or above the threshold."""
-        return [p for p in self.pairs if p[2] >= self.threshold]
+        """Pairs at or above the threshold, but those withheld."""
+        return [
+            p for p in self.pairs if p[2] >= self.threshold and (p[0], p[1]) not in self.withheld
+        ]
 
 
 @contextmanager
@@ -97,11 +102,14 @@ def run_linkage(
     stage: StageReporter | None = None,
     em: bool = False,
     trained: dict[str, Any] | None = None,
+    withhold_rivals: bool = False,
 ) -> LinkageRun:
     """Deduplicate one table or link two; the run keeps its engine open for explanations.
 
     With `trained` (a model another run saved, on any engine) nothing is trained: the same
-    parameters score the pairs, so two engines given one model find the same links.
+    parameters score the pairs, so two engines given one model find the same links. With
+    `withhold_rivals` (two tables), a record's links to rivals are withheld as
+    `linkage.rivals` says.
     """
     from homecoming.linkage.model import LinkageModel
 
@@ -116,8 +124,17 @@ def run_linkage(
         decided = latest_per_pair(judgements)
         if trained is None:
             _train(model, decided, report, em)
-        pairs = _scored_pairs(model, report, min(REVIEW_FLOOR, threshold))
-    return LinkageRun(pairs=_apply_judgements(pairs, decided), threshold=threshold, model=model)
+        pairs = _apply_judgements(
+            _scored_pairs(model, report, min(REVIEW_FLOOR, threshold)), decided
+        )
+        withheld: frozenset[tuple[str, str]] = frozenset()
+        if withhold_rivals and len(features) == 2:
+            withheld = rivals.withheld(
+                (p for p in pairs if p[2] >= threshold),
+                lambda side, ids: rivals.stated_in(features[side], ids),
+                judged_same=frozenset((j.left_id, j.right_id) for j in decided if j.same),
+            )
+    return LinkageRun(pairs=pairs, threshold=threshold, model=model, withheld=withheld)
 
 
 def _apply_judgements(pairs: list[Edge], judgements: Sequence[PairJudgement]) -> list[Edge]:
@@ -173,7 +190,10 @@ def link(
     em: bool = False,
     trained: dict[str, Any] | None = None,
 ) -> LinkageRun:
-    """Pairs of a left and a right record that are the same person (judgements: left id first)."""
+    """Pairs of a left and a right record that are the same person (judgements: left id first).
+
+    A record's links to rivals, records of the other file that cannot both be it, are withheld
+    as `linkage.rivals` says (`LinkageRun.withheld`; their scores stay in `pairs`)."""
     return run_linkage(
         [left, right],
         engine=engine,
@@ -182,4 +202,5 @@ def link(
         stage=stage,
         em=em,
         trained=trained,
+        withhold_rivals=True,
     )

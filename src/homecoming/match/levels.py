@@ -155,7 +155,7 @@ def name_evidence_parsed(
     family_same = False
     for i, j, score, rule in comparison.pairs:
         if _is_patronymic_pair(left, i) and _is_patronymic_pair(right, j):
-            patronymic.append(score)
+            patronymic.append(patronymic_score(left.tokens[i], right.tokens[j], score, rule))
         elif rule != INITIAL:
             grade = aligned_grade(left.tokens[i], right.tokens[j], score, rule)
             grades.append(grade)
@@ -167,6 +167,22 @@ def name_evidence_parsed(
         comparison,
         family_same,
     )
+
+
+# A Latin patronymic that only the learned rendering model reads as a Cyrillic one, more than
+# this many letters from every standard's rendering of it (and of its Russian form), is another
+# father's name: Cyrenovič / Максиміл'янович (eight), Magomedovich / Магомедрасулович (five).
+# Patronymics are long and a list writes the Russian form mistyped (GRIGORIDEVICH / Григорович:
+# two), so the margin is wider than a name part's one letter (`aligned_grade`).
+PATRONYMIC_RENDERING_APART = 2
+
+
+def patronymic_score(x: NameToken, y: NameToken, score: float, rule: str) -> float:
+    """The score two aligned patronymics count with: their own, or 0 when they met by the
+    learned rendering model alone, too far from any rendering (PATRONYMIC_RENDERING_APART)."""
+    if rule == LEARNED and forms_apart(x, y) > PATRONYMIC_RENDERING_APART:
+        return 0.0
+    return score
 
 
 def aligned_grade(x: NameToken, y: NameToken, score: float, rule: str) -> int:

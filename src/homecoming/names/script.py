@@ -13,7 +13,8 @@ Language = Literal["uk", "ru", "cyrillic", "latin", "other"]
 UKRAINIAN_LETTERS = frozenset("іїєґІЇЄҐ")
 RUSSIAN_LETTERS = frozenset("ыэёъЫЭЁЪ")
 _RUSSIAN_ENDINGS = ("ей", "ьевич", "ьевна", "еевич", "еевна")
-APOSTROPHES = "'’ʼ`´ʹ′\"ʻ"
+# ʹ and ʺ: the soft and hard signs of scholarly transliteration (Demʺjanovyč), not letters.
+APOSTROPHES = "'’ʼ`´ʹʺ′\"ʻ"
 
 # Latin letters that look like Cyrillic ones: mixed-alphabet typing (a Latin "o" inside a
 # Cyrillic word) is common in lists typed on two keyboard layouts.

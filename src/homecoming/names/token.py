@@ -186,13 +186,19 @@ def a_father_name_ids(key: str, script: str) -> frozenset[str]:
     return given_name_ids_of_forms(forms)
 
 
+def spelled_length(token: NameToken) -> int:
+    """A word's letters as spelled out: a Latin word's ISO 9 and scholarly letters count as the
+    letters they stand for (Ilič is Ilich, five: č is ch), others as written."""
+    return len(token.key) if token.script == "latin" else token.length
+
+
 def short_father_name_ids(token: NameToken) -> frozenset[str]:
     """Given-name ids of the father's name in a short patronymic (Фомич, Ілліч; else empty).
 
     Such a word is also a surname (Фомич, Кузьмич, Хомич): parsing reads it as a patronymic
     only by its place in the name (see parse.assign_roles).
     """
-    if token.patronymic or token.length < PATRONYMIC_MIN_LETTERS:
+    if token.patronymic or spelled_length(token) < PATRONYMIC_MIN_LETTERS:
         return frozenset()
     found: set[str] = set()
     for form in token.forms:
