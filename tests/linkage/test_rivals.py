@@ -160,3 +160,10 @@ def test_link_withholds_links_to_rivals(app: typer.Typer, tmp_path: Path) -> Non
         ("a5", "b4"),
         ("a6", "b4"),
     }
+    # What was withheld is written beside the links, for a person to decide.
+    assert {(r["left_id"], r["right_id"]) for r in _rows(tmp_path / "a.withheld.csv")} == {
+        ("a1", "b2"),
+        ("a2", "b1"),
+        ("a4", "b3"),
+    }
+    assert "3 pairs over the threshold withheld" in " ".join(result.output.split())

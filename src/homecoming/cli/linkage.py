@@ -138,13 +138,27 @@ def link_command(
     )
     _say_model(model, em, judgements, run)
     links = sorted(run.links(), key=lambda p: (p[0], p[1]))
+    withheld = sorted((p for p in run.pairs if (p[0], p[1]) in run.withheld), key=lambda p: p[:2])
     _save_model(run, save_model)
     run.model.engine.close()
-    with open(out, "w", encoding="utf-8", newline="") as handle:
+    _write_pairs(out, links)
+    err.print(f"{len(links)} linked pairs written to {out}")
+    if withheld:
+        # A person reads them: a record met two of the other file's that cannot both be it.
+        review = out.with_name(f"{out.stem}.withheld{out.suffix or '.csv'}")
+        _write_pairs(review, withheld)
+        err.print(
+            f"{len(withheld)} pairs over the threshold withheld and written to {review}: each "
+            "record met records of the other file that cannot all be it (another patronymic, "
+            "date of birth, sex or service number). Decide them with --labels."
+        )
+
+
+def _write_pairs(path: Path, pairs: list[Any]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(("left_id", "right_id", "probability"))
-        writer.writerows((a, b, f"{p:.6f}") for a, b, p in links)
-    err.print(f"{len(links)} linked pairs written to {out}")
+        writer.writerows((a, b, f"{p:.6f}") for a, b, p in pairs)
 
 
 def dedupe_command(
