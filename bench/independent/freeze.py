@@ -30,6 +30,7 @@ HELD_OUT = (
     "test11",
     "test12",
     "test13",
+    "test14",
 )
 
 
