@@ -15,7 +15,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import typer
 
+from homecoming.cli.linkage import register
+from homecoming.cli.runtime import ReportingGroup
 from homecoming.generate.csvfile import write_csv
 from homecoming.generate.records import generate_dataset
 
@@ -44,3 +47,11 @@ def generated_csv(tmp_path_factory: pytest.TempPathFactory) -> Callable[[int, in
         return made[(n, seed)]
 
     return make
+
+
+@pytest.fixture(scope="module")
+def app() -> typer.Typer:
+    """The linkage commands (`link`, `dedupe`) as the CLI registers them."""
+    app = typer.Typer(cls=ReportingGroup, pretty_exceptions_enable=False)
+    register(app)
+    return app

@@ -6,19 +6,8 @@ import csv
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 import typer
 from typer.testing import CliRunner
-
-from homecoming.cli.linkage import register
-from homecoming.cli.runtime import ReportingGroup
-
-
-@pytest.fixture(scope="module")
-def app() -> typer.Typer:
-    app = typer.Typer(cls=ReportingGroup, pretty_exceptions_enable=False)
-    register(app)
-    return app
 
 
 def _rows(path: Path) -> list[dict[str, str]]:

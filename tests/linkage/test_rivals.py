@@ -11,8 +11,6 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from homecoming.cli.linkage import register
-from homecoming.cli.runtime import ReportingGroup
 from homecoming.domain.dates import PartialDate
 from homecoming.linkage.rivals import Stated, rivals, withheld
 
@@ -110,13 +108,6 @@ def test_a_pair_judged_the_same_is_never_withheld_and_outweighs_its_rivals() -> 
     links = [("a3", "b3", 0.999986), ("a4", "b3", 0.95)]
     judged = frozenset({("a4", "b3")})
     assert withheld(links, _stated, judged_same=judged) == {("a3", "b3")}
-
-
-@pytest.fixture(scope="module")
-def app() -> typer.Typer:
-    app = typer.Typer(cls=ReportingGroup, pretty_exceptions_enable=False)
-    register(app)
-    return app
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
