@@ -148,6 +148,7 @@ def bench(
     load = time.perf_counter() - started
     started = time.perf_counter()
     index.warm()
+    gc.freeze()  # as a server's worker does once warm (SearchService._warm_up)
     print(
         f"snapshot with the names parsed {path.stat().st_size / 2**20:,.0f} MiB, saved in "
         f"{saved:.1f} s, loaded in {load:.2f} s, warmed (names read back) in "

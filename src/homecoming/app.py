@@ -69,6 +69,7 @@ def served_app() -> FastAPI:
     app = create_app(Settings.model_validate_json(given) if given else None)
     # The drainer process `homecoming serve` runs re-matches what lands, after the responses.
     app.state.db.leave_to_drainer()
+    app.state.search.freeze_when_warm = True  # a process of its own (SearchService._warm_up)
     # The index loads (from the snapshot serve saved) in the background: no search waits long.
     threading.Thread(target=app.state.search.index, daemon=True).start()
     return app

@@ -207,3 +207,27 @@ def test_a_snapshot_of_the_version_before_is_built_again(
     service.save_snapshot(parsed=True)
     loaded = index_module.PersonIndex.load(snapshot)
     assert loaded is not None and loaded[0]._stored is not None and len(loaded[0]._stored) == 1
+
+
+def test_a_servers_worker_keeps_its_warmed_index_out_of_full_collections(
+    db: Database, tmp_path: Path
+) -> None:
+    """Full collections wait while an index loads and warms; the first one after would walk
+    every object it made, on some request (1.8 s at 1,000,000 records). A server's worker
+    freezes what it holds once warm (gc.freeze); a service in a process that makes and drops
+    many (tests, the CLI) does not."""
+    import gc
+
+    _import(db, "list", [("Нехір", "Олександр", PartialDate(1987, 5, 23))])
+    plain = SearchService(db, snapshot=tmp_path / "index.npz")
+    plain._warm_up(plain.index())
+    assert gc.get_freeze_count() == 0
+    worker = SearchService(db, snapshot=tmp_path / "index.npz")  # warmed here, not in a thread
+    worker.freeze_when_warm = True
+    index = worker.index()
+    try:
+        worker._warm_up(index)
+        assert gc.get_freeze_count() > 0
+        assert all(index._held_parse(i) is not None for i in range(len(index.names)))
+    finally:
+        gc.unfreeze()
