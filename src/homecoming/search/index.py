@@ -186,9 +186,9 @@ class PersonIndex:
         # Per word, records carrying its rarest key (`_word_records`), valid while the records
         # counted stay as they were: `_records_changed` moves on whenever they change.
         self._word_record_counts: dict[str, tuple[int, tuple[int, int] | None]] = {}
-        self._pair_record_counts: dict[tuple[str, str], tuple[int, int]] = {}
-        # The same by the words' rarest keys (spellings of one pair often share them).
-        self._key_pair_record_counts: dict[tuple[int, int], tuple[int, int]] = {}
+        # Per pair of rarest keys, records carrying both (`_pair_records`; the spellings of
+        # one pair of names often share their rarest keys).
+        self._pair_record_counts: dict[tuple[int, int], tuple[int, int]] = {}
         self._records_changed = 0
 
     def __len__(self) -> int:
@@ -599,19 +599,11 @@ class PersonIndex:
     def _pair_records(self, family: str, given: str) -> int:
         """Records whose name carries both words' rarest keys (a family name and a given name
         borne together; both words have keys)."""
-        return self._counted(
-            self._pair_record_counts, (family, given), lambda: self._records_of_both(family, given)
-        )
-
-    def _records_of_both(self, family: str, given: str) -> int:
         first, second = (self._rarest_key(word) for word in (family, given))
         if first is None or second is None:
-            raise ValueError("a pair's words must both have keys (`_pair_records`)")
-        return self._counted(
-            self._key_pair_record_counts,
-            (first[1], second[1]),
-            lambda: self._records_with_both(first[1], second[1]),
-        )
+            raise ValueError("a pair's words must both have keys")
+        keys = (first[1], second[1])
+        return self._counted(self._pair_record_counts, keys, lambda: self._records_with_both(*keys))
 
     def _records_with_both(self, first: int, second: int) -> int:
         names = _shared(self._postings(first), self._postings(second))
