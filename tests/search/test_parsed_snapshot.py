@@ -244,11 +244,7 @@ def test_a_loaded_snapshot_makes_no_token_of_a_word_it_stores(
     expected = [built.search(q) for q in queries]
     monkeypatch.setattr(token_module, "_made_before", {})
     loaded = _loaded(tmp_path / "index.npz")
-
-    def make_again(text: str) -> object:
-        raise AssertionError(f"the token of {text!r} was made again")
-
-    monkeypatch.setattr(token_module, "_made_token", make_again)
+    _refuse_to_make(monkeypatch, token_module, "_made_token")
     assert {w: token_module.name_token(w) for w in words} == made
     assert [loaded.search(q) for q in queries] == expected
 
@@ -271,12 +267,17 @@ def test_a_loaded_snapshot_makes_no_latin_rendering_of_a_cyrillic_word_it_stores
     expected = built.search(query)
     monkeypatch.setattr(transliterate, "_rendered_before", {})
     loaded = _loaded(tmp_path / "index.npz")
-
-    def make_again(word: str) -> object:
-        raise AssertionError(f"the renderings of {word!r} were made again")
-
-    monkeypatch.setattr(transliterate, "_made_renderings", make_again)
+    _refuse_to_make(monkeypatch, transliterate, "_made_renderings")
     assert {w: transliterate.latin_renderings(w) for w in made} == made
     assert "koshchenko" in made["Кощенко"]
     hits = loaded.search(query)
     assert hits == expected and hits[0].person_id == 112
+
+
+def _refuse_to_make(monkeypatch: pytest.MonkeyPatch, module: object, maker: str) -> None:
+    """`module.maker(word)` fails the test: what a loaded snapshot stores is not made again."""
+
+    def make_again(word: str) -> object:
+        raise AssertionError(f"{maker}({word!r}) was called: made again, not read back")
+
+    monkeypatch.setattr(module, maker, make_again)
