@@ -309,11 +309,13 @@ class Database:
         process that wait to do work of the same `key` at the same time (group commit).
 
         Whoever takes the lead runs everything of its key that waits, in the order it came,
-        and commits once: SQLite's one writer then takes its turn once for many writes. Each
-        work runs in a savepoint of its own, so one that raises is rolled back alone (its
-        records leave the outbox with it) and its caller gets its error; the others commit.
-        A commit that fails fails every work of the batch. Each caller returns after the
-        commit (and, unless left to a drainer, the drain), like after `transaction()`.
+        and commits once: SQLite's one writer then takes its turn once for many writes. One
+        work that raises is rolled back alone (its records leave the outbox with it) and its
+        caller gets its error; the others commit (`_run_batch`: the batch then runs again,
+        each work in a savepoint of its own, so a work may run twice and must do nothing
+        outside its session). A commit that fails fails every work of the batch. Each caller
+        returns after the commit (and, unless left to a drainer, the drain), like after
+        `transaction()`.
         Works of one key must take their row locks in the same order (on PostgreSQL, a batch
         holds each work's locks until the commit): the key names what they lock first. Never
         call it inside a transaction of this handle: the leader may be another thread, which
@@ -338,9 +340,9 @@ class Database:
 
         For callers that must not block (an event loop): the writer takes everything queued
         when it is free, groups it by key in the order it came, and runs each key's batch as
-        `grouped` runs one (a savepoint each, one commit). A future cancelled before its turn
-        is not run. The same rule as `grouped`: never wait for the future inside a
-        transaction of this handle.
+        `grouped` runs one (one commit; a refused work rolled back alone). A future cancelled
+        before its turn is not run. The same rule as `grouped`: never wait for the future
+        inside a transaction of this handle.
         """
         future: Future[T] = Future()
         with self._writer_lock:
