@@ -1,5 +1,6 @@
 """Group commit (`Database.grouped`): works waiting together share one write transaction, and
-each still succeeds or fails on its own, in a savepoint of its own.
+each still succeeds or fails on its own: a batch runs first without savepoints, and again with
+one per work should any work refuse.
 
 Every test runs on SQLite and PostgreSQL. `gathered` makes the batch without timing: a first
 work holds the lead until every other work waits behind it, so those all form the next batch.
@@ -76,6 +77,21 @@ def savepoints(db: Database) -> Iterator[list[str]]:
         event.remove(db.engine, "savepoint", note)
 
 
+@contextmanager
+def commits(db: Database) -> Iterator[list[object]]:
+    """The commits on the database while the block runs (one per write transaction)."""
+    committed: list[object] = []
+
+    def note(connection: Any) -> None:
+        committed.append(connection)
+
+    event.listen(db.engine, "commit", note)
+    try:
+        yield committed
+    finally:
+        event.remove(db.engine, "commit", note)
+
+
 @pytest.fixture
 def quiet(db: Database) -> Database:
     """The database with nobody listening: what the works land stays in the outbox to read."""
@@ -113,10 +129,12 @@ def test_works_waiting_together_commit_together_each_with_its_own_audit_entry(
     db = quiet
     ran: list[int] = []
     calls = [lambda i=i: db.grouped("k", _work(ran, i)) for i in range(5)]
-    with savepoints(db) as opened:
+    with savepoints(db) as opened, commits(db) as committed:
         outcomes = gathered(db, "k", calls)
     assert outcomes == [0, 1, 2, 3, 4]
-    assert len(opened) == 5  # one batch of five: a work run alone opens none
+    assert len(committed) == 1  # one batch of five (the leader wrote nothing)
+    assert opened == []  # none refused: the batch ran as one, without savepoints
+    assert sorted(ran) == [0, 1, 2, 3, 4]  # each work ran once
     entries = _entries(db, "test.grouped")
     assert [e.subject for e in entries] == [f"work:{i}" for i in ran]  # in the order they ran
     assert audit.verify(db).ok
@@ -129,8 +147,13 @@ def test_a_work_that_raises_is_rolled_back_alone_and_its_caller_gets_its_error(
     db = quiet
     ran: list[int] = []
     calls = [lambda i=i: db.grouped("k", _work(ran, i, fail=i in (1, 3))) for i in range(5)]
-    outcomes = gathered(db, "k", calls)
+    with savepoints(db) as opened:
+        outcomes = gathered(db, "k", calls)
     assert [o for o in outcomes if not isinstance(o, BaseException)] == [0, 2, 4]
+    # The batch ran as one until the first refusal, then again, each work in a savepoint.
+    first, again = ran[:-5], ran[-5:]
+    assert sorted(again) == [0, 1, 2, 3, 4] and len(opened) == 5
+    assert first == again[: len(first)] and first[-1] in (1, 3)
     refused = [o for o in outcomes if isinstance(o, ValueError)]
     assert sorted(str(e) for e in refused) == [
         "work 1 refused after writing",
@@ -138,7 +161,7 @@ def test_a_work_that_raises_is_rolled_back_alone_and_its_caller_gets_its_error(
     ]
     # Nothing of the refused works landed: neither their audit entries nor their records.
     assert [e.subject for e in _entries(db, "test.grouped")] == [
-        f"work:{i}" for i in ran if i not in (1, 3)
+        f"work:{i}" for i in again if i not in (1, 3)
     ]
     assert audit.verify(db).ok
     assert _owed(db) == [1000, 1002, 1004]
@@ -147,7 +170,7 @@ def test_a_work_that_raises_is_rolled_back_alone_and_its_caller_gets_its_error(
 def test_only_works_of_the_same_key_share_a_batch(quiet: Database) -> None:
     db = quiet
     ran: list[int] = []
-    with savepoints(db) as opened:
+    with savepoints(db) as opened, commits(db) as committed:
         outcomes = gathered(
             db,
             "k",
@@ -155,7 +178,8 @@ def test_only_works_of_the_same_key_share_a_batch(quiet: Database) -> None:
         )
         alone = db.grouped("other", _work(ran, 2))
     assert outcomes == [0, 1] and alone == 2
-    assert len(opened) == 2  # the batch of two; the other key's work ran alone
+    assert len(committed) == 2  # the batch of two; the other key's work alone
+    assert opened == []  # none refused: no savepoints
     assert audit.verify(db).ok
 
 
@@ -211,7 +235,7 @@ def test_work_queued_for_the_writer_commits_in_one_batch_each_with_its_own_outco
 def test_the_writer_batches_by_key_and_skips_what_was_cancelled(quiet: Database) -> None:
     db = quiet
     ran: list[int] = []
-    with savepoints(db) as opened:
+    with savepoints(db) as opened, commits(db) as committed:
         with writer_held(db):
             futures = [
                 db.grouped_later("k", _work(ran, 0)),
@@ -221,8 +245,9 @@ def test_the_writer_batches_by_key_and_skips_what_was_cancelled(quiet: Database)
             ]
             assert futures[3].cancel()
         assert [f.result(60) for f in futures[:3]] == [0, 1, 2]
-    assert sorted(ran) == [0, 1, 2]  # the cancelled work never ran
-    assert len(opened) == 2  # "k" as a batch of two; "other" alone, without a savepoint
+    assert sorted(ran) == [0, 1, 2]  # the cancelled work never ran, the others once
+    assert len(committed) == 2  # "k" as a batch of two; "other" alone
+    assert opened == []  # none refused: no savepoints
     assert audit.verify(db).ok
 
 
@@ -233,3 +258,27 @@ def test_dispose_writes_what_was_queued_before_the_writer_ends(quiet: Database) 
         queued = db.grouped_later("k", _work(ran, 5))
     db.dispose()
     assert queued.result(0) == 5 and db._writer is None
+
+
+def test_a_batch_whose_commit_fails_fails_every_work_and_runs_none_again(
+    quiet: Database,
+) -> None:
+    db = quiet
+    ran: list[int] = []
+
+    def refuse_commit(_connection: Any) -> None:
+        if ran:  # the batch's commit, not the leader's
+            raise RuntimeError("the disk is full")
+
+    event.listen(db.engine, "commit", refuse_commit)
+    try:
+        with savepoints(db) as opened:
+            outcomes = gathered(
+                db, "k", [lambda i=i: db.grouped("k", _work(ran, i)) for i in range(3)]
+            )
+    finally:
+        event.remove(db.engine, "commit", refuse_commit)
+    assert all(isinstance(o, RuntimeError) and str(o) == "the disk is full" for o in outcomes)
+    assert sorted(ran) == [0, 1, 2] and opened == []  # each ran once, none again in a savepoint
+    assert _entries(db, "test.grouped") == [] and _owed(db) == []
+    assert audit.verify(db).ok

@@ -1,7 +1,7 @@
 """Dependencies of the API's routes and the UI's pages, as Annotated aliases.
 
 The request's database, settings and search index (set on `app.state` by `homecoming.app`), the
-user of a bearer token or a session cookie (`CurrentUser`), and the id path parameters.
+user of a bearer token or a session cookie (`current_user`), and the id path parameters.
 `guard.requires(capability)` checks what that user may do.
 """
 
@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
-from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import APIKeyCookie, HTTPBearer
+from fastapi.security.utils import get_authorization_scheme_param
 
 from homecoming.errors import Unauthorized
 from homecoming.http import cookies
@@ -66,12 +67,12 @@ SettingsDep = Annotated[Settings, Depends(_settings)]
 SearchDep = Annotated[SearchService, Depends(_search)]
 
 
-# Declared so that /docs offers "Authorize" and the OpenAPI document names both schemes.
-_BEARER = HTTPBearer(auto_error=False, description="A token from `homecoming users token`")
+# Declared so that /docs offers "Authorize" and the OpenAPI document names both schemes: the
+# session cookie as a dependency, the bearer scheme by the guard itself (`http/guard.py`).
+BEARER = HTTPBearer(auto_error=False, description="A token from `homecoming users token`")
 _SESSION = APIKeyCookie(
     name=cookies.SESSION_COOKIE, auto_error=False, description="Set by POST /auth/login"
 )
-BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)]
 SessionCookieDep = Annotated[str | None, Depends(_SESSION)]
 
 
@@ -80,11 +81,16 @@ def _principals(request: Request) -> PrincipalCache:
     return cache
 
 
-async def _current_user(
-    request: Request,
-    bearer: BearerDep,
-    _cookie: SessionCookieDep,
-) -> Principal:
+def bearer_token(request: Request) -> str | None:
+    """The credentials of an `Authorization: Bearer …` header, as `HTTPBearer` reads them
+    (None without one, or for another scheme)."""
+    scheme, credentials = get_authorization_scheme_param(request.headers.get("authorization"))
+    if not (scheme and credentials) or scheme.lower() != "bearer":
+        return None
+    return credentials
+
+
+async def current_user(request: Request, bearer: str | None) -> Principal:
     """A bearer token, else a signed session cookie (with the CSRF check on unsafe methods).
 
     In the event loop: a remembered principal costs the authentication mark, read off the
@@ -92,9 +98,9 @@ async def _current_user(
     The settings are read off the app, not solved as a dependency of their own: every guarded
     request solves this one, and FastAPI's solving of each dependency costs more than the read.
     """
-    if bearer is not None and bearer.credentials.strip():
+    if bearer is not None and bearer.strip():
         mark = (await marks_of(request)).authentication
-        return _principals(request).token(bearer.credentials.strip(), mark=mark)
+        return _principals(request).token(bearer.strip(), mark=mark)
     if "authorization" in request.headers:
         raise Unauthorized("send an API token as `Authorization: Bearer <token>`")
     settings: Settings = request.app.state.settings
@@ -113,6 +119,3 @@ def session_secret(request: Request, settings: Settings) -> str | None:
     """The secret in a validly signed session cookie, if the request carries one."""
     cookie = request.cookies.get(cookies.SESSION_COOKIE)
     return cookies.session_secret(settings.secret_key, cookie) if cookie else None
-
-
-CurrentUser = Annotated[Principal, Depends(_current_user)]

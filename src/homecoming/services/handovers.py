@@ -213,8 +213,9 @@ def _recording(
         )
         return _view(row, number)
 
-    # Recordings of one stage arriving together commit together (group commit), each in a
-    # savepoint of its own: one refused leaves the others to land. A stage's recordings lock
+    # Recordings of one stage arriving together commit together (group commit): one refused
+    # leaves the others to land (the work may then run twice: it writes only in its session,
+    # and what it checks first is read again). A stage's recordings lock
     # its row first, so a batch of them takes its locks in the order a single one does.
     return batch_key(agreement_id, number), work
 

@@ -309,11 +309,13 @@ class Database:
         process that wait to do work of the same `key` at the same time (group commit).
 
         Whoever takes the lead runs everything of its key that waits, in the order it came,
-        and commits once: SQLite's one writer then takes its turn once for many writes. Each
-        work runs in a savepoint of its own, so one that raises is rolled back alone (its
-        records leave the outbox with it) and its caller gets its error; the others commit.
-        A commit that fails fails every work of the batch. Each caller returns after the
-        commit (and, unless left to a drainer, the drain), like after `transaction()`.
+        and commits once: SQLite's one writer then takes its turn once for many writes. One
+        work that raises is rolled back alone (its records leave the outbox with it) and its
+        caller gets its error; the others commit (`_run_batch`: the batch then runs again,
+        each work in a savepoint of its own, so a work may run twice and must do nothing
+        outside its session). A commit that fails fails every work of the batch. Each caller
+        returns after the commit (and, unless left to a drainer, the drain), like after
+        `transaction()`.
         Works of one key must take their row locks in the same order (on PostgreSQL, a batch
         holds each work's locks until the commit): the key names what they lock first. Never
         call it inside a transaction of this handle: the leader may be another thread, which
@@ -338,9 +340,9 @@ class Database:
 
         For callers that must not block (an event loop): the writer takes everything queued
         when it is free, groups it by key in the order it came, and runs each key's batch as
-        `grouped` runs one (a savepoint each, one commit). A future cancelled before its turn
-        is not run. The same rule as `grouped`: never wait for the future inside a
-        transaction of this handle.
+        `grouped` runs one (one commit; a refused work rolled back alone). A future cancelled
+        before its turn is not run. The same rule as `grouped`: never wait for the future
+        inside a transaction of this handle.
         """
         future: Future[T] = Future()
         with self._writer_lock:
@@ -391,6 +393,32 @@ class Database:
                     future.set_exception(RuntimeError("the write was not run"))
 
     def _run_batch(self, batch: list[_Job[Any]]) -> None:
+        """Run a batch of works in one transaction, each succeeding or failing on its own.
+
+        A batch of several runs first as one, without savepoints (each through the ORM
+        session costs more than a handover's own writes). Should a work raise, all of it is
+        rolled back and the batch runs again, each work in a savepoint of its own, which a
+        refusal needs: so a work may run twice, and must do nothing outside its session.
+        A failed commit (or drain) fails every work of the batch, as ever.
+        """
+        if len(batch) > 1:
+            results: list[Any] = []
+            try:
+                with self.transaction() as session:
+                    for job in batch:
+                        results.append(job.work(session))
+            except BaseException as error:
+                if len(results) == len(batch):  # every work ran: the commit or drain failed
+                    self._fail(batch, error)
+                    return
+                if not isinstance(error, Exception):
+                    self._fail(batch, error)
+                    raise
+                # A work refused: nothing was kept; every work runs again below, in savepoints.
+            else:
+                for job, result in zip(batch, results, strict=True):
+                    job.result, job.done = result, True
+                return
         try:
             with self.transaction() as session:
                 if len(batch) == 1:  # alone: its error rolls the transaction back, as ever
@@ -399,14 +427,20 @@ class Database:
                     for job in batch:
                         _run_in_savepoint(session, job)
         except BaseException as error:
-            for job in batch:
-                if job.error is None:
-                    job.result, job.error = None, error
+            self._fail(batch, error)
             if not isinstance(error, Exception):
                 raise
         finally:
             for job in batch:
                 job.done = True
+
+    @staticmethod
+    def _fail(batch: list[_Job[Any]], error: BaseException) -> None:
+        """Every work of the batch without an error of its own fails with this one."""
+        for job in batch:
+            if job.error is None:
+                job.result, job.error = None, error
+            job.done = True
 
     def drain(self, *, only: Sequence[int] | None = None, batch: int = DRAIN_BATCH) -> int:
         """Tell the subscribers of the records the outbox holds; the outbox rows drained.
