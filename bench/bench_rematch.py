@@ -7,7 +7,8 @@ inquiries receives N generated records through `registry.import_evidence`, left 
 then each round re-matches them (`rematch_for_records`) on a fresh copy of that database, once
 scoring every pair and once skipping the hopeless ones, alternating which goes first
 ("before": this code with SKIP_HOPELESS off, or with --before-src the code of another
-checkout's src folder, e.g. `git archive BASE src | tar -x -C DIR`). With
+checkout's src folder as it is, hopeless pairs skipped, e.g. `git archive BASE src | tar -x -C
+DIR`). With
 --as-registry N both sides score with the prior of a registry of N records (tracing's prior
 is one in the registry's records: the share of pairs that cannot lead grows with it). Prints
 the pairs considered, skipped and scored, the seconds of each re-match, and whether the leads
@@ -112,7 +113,7 @@ def _run(
             "--one",
             str(path),
             str(ids),
-            "after" if skip else "before",
+            "after" if skip else "before" if before_src is None else "before-src",
         ]
         + (["--as-registry", str(as_registry)] if as_registry else []),
         check=True,
@@ -173,7 +174,8 @@ def main() -> int:
     if args.one:
         database, listed, side = args.one
         wanted = [int(i) for i in Path(listed).read_text().split()]
-        _one(Path(database), wanted, side == "after", args.as_registry)
+        # Another checkout's code runs as it is, skipping the hopeless pairs as it would.
+        _one(Path(database), wanted, side in ("after", "before-src"), args.as_registry)
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
@@ -217,3 +218,61 @@ def test_an_erasure_leaves_no_remembered_token_of_the_erased_name(
     assert "Квасоцишин" not in token_module._made_before
     assert "Квасоцишин" not in transliterate._rendered_before
     assert service.search(Query("Квасоцишин Олег")) == []
+
+
+def _hold_the_name(family: str) -> list[Any]:
+    """Meet a name as this process's matching does (a comparison, the match model's levels,
+    search keys, tracing's parse, linkage's date) and return the caches now holding it."""
+    from homecoming.linkage import inputs
+    from homecoming.match import levels
+    from homecoming.names import comparison
+    from homecoming.search import keys
+    from homecoming.tracing import matching
+
+    comparison.compare(f"{family} Олег", "Kvasotsyshyn Oleh")
+    levels.name_evidence(f"{family} Олег", "Kvasotsyshin Oleh")
+    keys.token_key_hashes(family)
+    matching._parsed(family, "Олег", "", "")
+    inputs._parse_date("1987-05-23")
+    caches = [
+        comparison._parse_cached,
+        levels.name_evidence,
+        keys.token_key_hashes,
+        matching._parsed,
+        inputs._parse_date,
+    ]
+    assert all(cache.cache_info().currsize for cache in caches)
+    return caches
+
+
+def test_an_erasure_empties_the_caches_that_held_the_erased_name(
+    db: Database, tmp_path: Path
+) -> None:
+    """What a process made of a name (its parse, its words' keys, its levels against another
+    name, tracing's reading of it) is kept in caches keyed by the name: once it is erased, the
+    process that erased forgets them all, and so does a server's worker when its search index
+    catches up with the erasure."""
+    from homecoming.services.search import SearchService
+
+    found = _inquiry(db, family="Квасоцишин")
+    service = SearchService(db, snapshot=tmp_path / "index.npz")
+    assert service.search(Query("Kvasotsyshyn Oleh"))
+    caches = _hold_the_name("Квасоцишин")
+    erasure.erase(db, inquiry=found.id, reason="consent withdrawn", actor="officer")
+    assert [cache.cache_info().currsize for cache in caches] == [0] * len(caches)
+    from homecoming.forgetting import forgettable_caches
+
+    assert not any(cache.cache_info().currsize for cache in forgettable_caches())
+    # Another worker's caches, made before it heard of the erasure: its index, catching up
+    # with the erasure (as before its next search), forgets them.
+    caches = _hold_the_name("Квасоцишин")
+    service.index()
+    assert [cache.cache_info().currsize for cache in caches] == [0] * len(caches)
+    assert service.search(Query("Kvasotsyshyn Oleh")) == []
+
+
+def test_a_retention_run_empties_the_caches_that_held_the_expired_names(db: Database) -> None:
+    _pfif_record(db, "2020-01-01T00:00:00Z")
+    caches = _hold_the_name("Кравчук")
+    assert _policy(db, apply=True).applied
+    assert [cache.cache_info().currsize for cache in caches] == [0] * len(caches)

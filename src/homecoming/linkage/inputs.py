@@ -5,12 +5,12 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from homecoming.domain.dates import DateParseError, PartialDate
 from homecoming.errors import InvalidInput, RowProblem
+from homecoming.forgetting import forgettable
 
 # Columns the linkage reads; any other column is ignored.
 INPUT_COLUMNS: tuple[str, ...] = (
@@ -102,7 +102,7 @@ def _record(text: list[str], line: int, source: str) -> InputRecord:
     )
 
 
-@lru_cache(maxsize=100_000)
+@forgettable(maxsize=100_000)
 def _parse_date(text: str) -> PartialDate:
     return PartialDate.parse(text)
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from functools import lru_cache
 from typing import Any
 
 from homecoming.domain.record import service_number_key
+from homecoming.forgetting import forgettable
 from homecoming.linkage.inputs import InputRecord
 from homecoming.match.levels import neutral_primary, place_forms, unit_number
 from homecoming.names.blocking import key_hash, skeleton
@@ -23,7 +23,7 @@ _HASH_MASK = (1 << 63) - 1
 Parts = tuple[tuple[NameToken, ...], tuple[NameToken, ...], tuple[NameToken, ...]]
 
 
-@lru_cache(maxsize=400_000)
+@forgettable(maxsize=400_000)
 def _field_tokens(text: str) -> tuple[NameToken, ...]:
     """Tokens of one name field (cached: family and given names repeat across records)."""
     return tuple(t for t in (_token(w) for w in tokenize(text)) if t.primary)
@@ -59,7 +59,7 @@ def name_roles(full_name: str) -> tuple[tuple[NameToken, ...], tuple[str, ...]]:
     return tuple(tokens), tuple(roles)
 
 
-@lru_cache(maxsize=200_000)
+@forgettable(maxsize=200_000)
 def _parsed_parts(full_name: str) -> Parts:
     tokens, roles = name_roles(full_name)
     family: list[NameToken] = []
@@ -90,7 +90,7 @@ def _token_forms(token: NameToken) -> frozenset[str]:
     return token.forms | token.other_forms
 
 
-@lru_cache(maxsize=400_000)
+@forgettable(maxsize=400_000)
 def _skeletons(neutral: frozenset[str]) -> frozenset[str]:
     return frozenset(skeleton(form) for form in neutral if form)
 
@@ -126,7 +126,7 @@ def name_features(parts: Parts) -> dict[str, Any]:
     }
 
 
-@lru_cache(maxsize=400_000)
+@forgettable(maxsize=400_000)
 def _pair_keys(part_keys: tuple[frozenset[str], ...]) -> tuple[str, ...]:
     found: set[str] = set()
     for i, left in enumerate(part_keys):

@@ -24,8 +24,8 @@ checks, on generated records' candidate pairs, that both give the same three lev
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 
+from homecoming.forgetting import forgettable
 from homecoming.linkage.name_features import _token
 from homecoming.match.levels import (
     EXACT,
@@ -368,7 +368,7 @@ def _shape(text: str) -> tuple[list[NameToken], bool]:
     return tokens, shaped
 
 
-@lru_cache(maxsize=400_000)
+@forgettable(maxsize=400_000)
 def _meets(key: str, forms: frozenset[str]) -> list[int]:
     """Hashes two words share exactly when they are the same word (`key`) or share a common
     form (a transliteration): what makes `token_similarity` 1.0 for Latin and Cyrillic words
@@ -387,13 +387,13 @@ def _spellings(token: NameToken) -> list[int] | None:
     return _best_spelling_hashes(token.letters)
 
 
-@lru_cache(maxsize=400_000)
+@forgettable(maxsize=400_000)
 def _best_spelling_hashes(letters: str) -> list[int] | None:
     found = best_spellings(letters)
     return None if found is None else sorted({key_hash("\1" + s) for s in found})
 
 
-@lru_cache(maxsize=400_000)
+@forgettable(maxsize=400_000)
 def best_spellings(letters: str) -> frozenset[str] | None:
     """Every Latin spelling of Cyrillic `letters` whose `spelling_score` is 0 (each letter as
     one of its best chunks); None when there are more than MAX_SPELLINGS or a letter's best

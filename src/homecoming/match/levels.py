@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Levenshtein
 
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import RecordFields, service_number_key
+from homecoming.forgetting import forgettable
 from homecoming.names.comparison import NameComparison, SimilarityMemo, compare_parsed
 from homecoming.names.latin_form import ascii_fold
 from homecoming.names.parse import ParsedName, parse_name
@@ -263,7 +263,7 @@ def forms_apart(a: NameToken, b: NameToken) -> int:
     return _closest_rendering(latin, rendering_word(scripts["cyrillic"].text))
 
 
-@lru_cache(maxsize=100_000)
+@forgettable(maxsize=100_000)
 def _closest_rendering(latin: str, cyrillic: str) -> int:
     return int(min(OSA.distance(latin, r) for r in latin_renderings(cyrillic)))
 
@@ -307,13 +307,13 @@ def _patronymic_level(scores: list[float], a: ParsedName, b: ParsedName) -> int:
     return 0
 
 
-@lru_cache(maxsize=200_000)
+@forgettable(maxsize=200_000)
 def parsed(text: str) -> ParsedName:
     """A name as written, parsed once (cached)."""
     return parse_name(text)
 
 
-@lru_cache(maxsize=500_000)
+@forgettable(maxsize=500_000)
 def name_evidence(left: str, right: str) -> NameEvidence:
     """`name_evidence_parsed` of two names as written (cached: batches repeat names)."""
     return name_evidence_parsed(parsed(left), parsed(right))
@@ -458,7 +458,7 @@ def unit_level(a: str | None, b: str | None) -> int:
     return vector_value(UNIT_LEVELS, 0 if a == b else 1)
 
 
-@lru_cache(maxsize=100_000)
+@forgettable(maxsize=100_000)
 def place_forms(text: str) -> frozenset[str]:
     """Common forms of a place name's first word, in every standard (Рівне ~ Rivne ~ Rowno)."""
     words = re.split(r"[\s,()-]+", (text or "").strip())

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from functools import lru_cache
 
+from homecoming.forgetting import forgettable
 from homecoming.names.latin_form import gender_neutral
 from homecoming.names.parse import tokenize
 from homecoming.names.token import NameToken, name_token
@@ -43,7 +43,7 @@ def token_keys(token: NameToken) -> set[str]:
     return found
 
 
-@lru_cache(maxsize=200_000)
+@forgettable(maxsize=200_000)
 def _keys(text: str) -> frozenset[str]:
     found: set[str] = set()
     for word in tokenize(text):

@@ -8,6 +8,7 @@ from typing import Any
 
 from rapidfuzz.distance import OSA
 
+from homecoming.forgetting import forgettable
 from homecoming.names import rendering_model, transliterate, variant_groups
 from homecoming.names.parse import OrderHint, ParsedName, from_parts, parse_name, readings
 from homecoming.names.rendering_model import MAX_CHUNK, spelling_score
@@ -183,7 +184,7 @@ def _given_by_deletion() -> dict[str, frozenset[str]]:
     return {key: frozenset(forms) for key, forms in found.items()}
 
 
-@lru_cache(maxsize=100_000)
+@forgettable(maxsize=100_000)
 def given_neighbours(form: str) -> frozenset[str]:
     """Common given names' forms one edit (a swap of neighbours is one) from `form`."""
     index = _given_by_deletion()
@@ -498,7 +499,7 @@ def _compare_once(
     )
 
 
-@lru_cache(maxsize=100_000)
+@forgettable(maxsize=100_000)
 def _parse_cached(text: str) -> ParsedName:
     return parse_name(text)
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+
+from homecoming.forgetting import forgettable
 
 # Letters that carry a sound of their own in ISO 9 / scholarly systems: spell them out
 # before diacritics are stripped.
@@ -118,7 +119,7 @@ def _apply(rules: tuple[tuple[re.Pattern[str], str], ...], text: str) -> str:
     return text
 
 
-@lru_cache(maxsize=500_000)
+@forgettable(maxsize=500_000)
 def common_forms(token: str) -> tuple[str, ...]:
     """Common forms of one Latin token, most likely first ("ch" is ч in English, х in German)."""
     folded = ascii_fold(token)

@@ -10,8 +10,9 @@ aligns a Latin token to a Cyrillic one with it.
 
 from __future__ import annotations
 
-from functools import cache, lru_cache
+from functools import cache
 
+from homecoming.forgetting import forgettable
 from homecoming.names.tables import MODEL_PATH, TRAIN_MODEL, shipped
 
 __all__ = ["MODEL_PATH", "cyrillic_letters", "spelling_score"]
@@ -67,7 +68,7 @@ def _chunks(table: dict[Context, Chunks], letters: str, i: int) -> Chunks:
     return table.get(("", letter, ""), ())
 
 
-@lru_cache(maxsize=100_000)
+@forgettable(maxsize=100_000)
 def _emissions(letters: str) -> tuple[tuple[dict[str, float], ...], float]:
     """Per letter, the chunk scores in its context (backed off to the letter's own); best total."""
     table = _table()
@@ -83,7 +84,7 @@ def _emissions(letters: str) -> tuple[tuple[dict[str, float], ...], float]:
     return tuple(found), best
 
 
-@lru_cache(maxsize=200_000)
+@forgettable(maxsize=200_000)
 def spelling_score(letters: str, latin: str) -> float:
     """How much less likely `latin` is than the best Latin spelling of Cyrillic `letters`.
 
@@ -114,7 +115,7 @@ def spelling_score(letters: str, latin: str) -> float:
     return (row[m] - best) / (max(len(letters), m) + 1)
 
 
-@lru_cache(maxsize=100_000)
+@forgettable(maxsize=100_000)
 def _latin_chunks(latin: str) -> tuple[tuple[tuple[int, str, float], ...], ...]:
     """Per start in `latin`, each chunk a letter may emit from there: (its end, the chunk, what
     it costs if the letter never emits it)."""

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import unicodedata
-from functools import lru_cache
 from typing import Literal
+
+from homecoming.forgetting import forgettable
 
 Script = Literal["cyrillic", "latin", "mixed", "other", "empty"]
 Language = Literal["uk", "ru", "cyrillic", "latin", "other"]
@@ -34,7 +35,7 @@ def _char_script(ch: str) -> str | None:
     return "latin" if name.startswith("LATIN") else "other"
 
 
-@lru_cache(maxsize=65536)
+@forgettable(maxsize=65536)
 def detect_script(text: str) -> Script:
     """Return the script of `text`: cyrillic, latin, mixed, other or empty."""
     scripts = {s for s in map(_char_script, text) if s is not None}

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from homecoming.forgetting import forgettable, on_forget
 from homecoming.names.latin_form import ascii_fold, common_forms, gender_neutral, vowel_class
 from homecoming.names.script import detect_script, fix_homoglyphs
 from homecoming.names.transliterate import (
@@ -283,7 +284,7 @@ _FULL_ENDINGS = ("", "a", "ia", "o", "i", "ii", "e")
 _AFFECTIONATE_STEM = 3
 
 
-@lru_cache(maxsize=50_000)
+@forgettable(maxsize=50_000)
 def affectionate_ids(forms: frozenset[str]) -> frozenset[str]:
     """Given-name ids of a full name that a word spells with an affectionate suffix added."""
     found: set[str] = set()
@@ -317,6 +318,7 @@ def remember_tokens(tokens: Iterable[NameToken]) -> None:
     _made_before.update(remembered)
 
 
+@on_forget
 def forget_tokens() -> None:
     """Drop the tokens this process remembers and those `name_token` keeps made (after an
     erasure: the erased names' words leave these caches with it)."""

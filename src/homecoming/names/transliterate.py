@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
 
+from homecoming.forgetting import forgettable, on_forget
 from homecoming.names.latin_form import ascii_fold
 from homecoming.names.script import detect_script
 
@@ -76,7 +77,7 @@ RUSSIAN_STANDARDS: dict[str, Renderer] = {
 ALL_STANDARDS: tuple[str, ...] = (*UKRAINIAN_STANDARDS, *RUSSIAN_STANDARDS)
 
 
-@lru_cache(maxsize=200_000)
+@forgettable(maxsize=200_000)
 def render_token(token: str, standard: str) -> str:
     """Render one Cyrillic token under one standard."""
     table = UKRAINIAN_STANDARDS.get(standard) or RUSSIAN_STANDARDS[standard]
@@ -122,6 +123,7 @@ def remember_renderings(renderings: Iterable[tuple[str, tuple[str, ...]]]) -> No
     _rendered_before.update(renderings)
 
 
+@on_forget
 def forget_renderings() -> None:
     """Drop every word's renderings this process keeps (after an erasure: the erased names'
     words leave these caches with it)."""
@@ -146,7 +148,7 @@ def _ukrainian_to_russian() -> object:
     return default_dicts()
 
 
-@lru_cache(maxsize=200_000)
+@forgettable(maxsize=200_000)
 def russian_forms(token: str, category: str | None = None) -> tuple[str, ...]:
     """Russian forms of a Ukrainian name token (names-translator), e.g. Олександр -> Александр."""
     if detect_script(token) != "cyrillic":

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 
+from homecoming.forgetting import forgettable
 from homecoming.names.script import APOSTROPHES, detect_script
 from homecoming.names.tables import DERIVED_PATH, GROUPS_PATH, RARE_GROUPS_PATH, shipped
 from homecoming.names.transliterate import render_token, russian_forms
@@ -32,7 +33,7 @@ def _group_table() -> tuple[dict[str, frozenset[str]], dict[str, tuple[str, ...]
     return {f: frozenset(ids) for f, ids in by_form.items()}, by_group
 
 
-@lru_cache(maxsize=200_000)
+@forgettable(maxsize=200_000)
 def name_groups(token: str) -> frozenset[str]:
     """Wikidata name-group ids (and nickname ids) of the given names a single token spells."""
     # rigour reads Вʼячеслав as вячеслав: its forms carry no apostrophes.
@@ -61,7 +62,7 @@ def _rare_table() -> list[str]:
     return [line for line in lines if not line.startswith("#")]
 
 
-@lru_cache(maxsize=200_000)
+@forgettable(maxsize=200_000)
 def rare_name_groups(token: str) -> frozenset[str]:
     """Wikidata groups of the family names and rarer names a single token spells."""
     from bisect import bisect_left

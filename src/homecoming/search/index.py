@@ -11,7 +11,6 @@ import itertools
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -22,6 +21,7 @@ from rapidfuzz import fuzz, process
 
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import service_number_key
+from homecoming.forgetting import forgettable
 from homecoming.match.levels import (
     NULL,
     NameEvidence,
@@ -893,7 +893,7 @@ class PersonIndex:
         return index, stamp, stamp_hash
 
 
-@lru_cache(maxsize=100_000)
+@forgettable(maxsize=100_000)
 def _folded(name: str) -> str:
     """A name in lower-case ASCII, whatever its script (anyascii), for a rough nearness."""
     return anyascii(name).lower()

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-from functools import lru_cache
 
+from homecoming.forgetting import forgettable
 from homecoming.names.blocking import key_hash, token_keys
 from homecoming.names.token import name_token
 
 
-@lru_cache(maxsize=500_000)
+@forgettable(maxsize=500_000)
 def token_key_hashes(word: str) -> tuple[int, ...]:
     """Stable hashes of one word's keys: common forms, consonant skeletons, name groups."""
     token = name_token(word)

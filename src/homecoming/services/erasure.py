@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from homecoming.domain.audit import ERASURE_ACTION
 from homecoming.errors import Conflict, InvalidInput
+from homecoming.forgetting import forget_personal_data
 from homecoming.services import audit, cases, inquiries, push
 from homecoming.store.db import Database
 from homecoming.store.family_models import FamilyAccess, Nudge
@@ -213,6 +214,7 @@ def erase(
         )
         audit.redact(session, found.audit_entries, erasure_entry_id=entry.id)
         entry_id = entry.id
+    forget_personal_data()  # what this process made of the erased name goes with it
     notes = remove_files(data_dir, photo_paths)
     scrubbed = db.scrub(SCRUBBED_TABLES) if scrub else "not yet scrubbed"
     return ErasureReport(found, entry_id, at, scrubbed, notes)

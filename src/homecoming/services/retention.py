@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from homecoming.domain.audit import EXPIRY_ACTION
 from homecoming.domain.record import SourceKind
+from homecoming.forgetting import forget_personal_data
 from homecoming.services import audit, erasure
 from homecoming.store.db import Database
 from homecoming.store.models import AuditEntry, Record, Source
@@ -183,7 +184,9 @@ def _expire_records(db: Database, records: list[Expired], *, actor: str) -> int:
             },
         )
         audit.redact(session, redacted, erasure_entry_id=entry.id)
-        return entry.id
+        entry_id = entry.id
+    forget_personal_data()  # what this process made of the expired names goes with them
+    return entry_id
 
 
 def _aware(value: dt.datetime) -> dt.datetime:

@@ -12,8 +12,7 @@ from typing import Any
 from sqlalchemy import bindparam, select
 
 from homecoming.domain.dates import PartialDate
-from homecoming.names.token import forget_tokens
-from homecoming.names.transliterate import forget_renderings
+from homecoming.forgetting import forget_personal_data
 from homecoming.search.index import Entry, Hit, PersonIndex, Query
 from homecoming.services import audit
 from homecoming.store.db import Database, Prepared
@@ -147,8 +146,7 @@ class SearchService:
                 session.connection(), {"after": self._audit_seen, "upto": head_id}
             )
         if any(a.startswith(ERASING_ACTIONS) for a, _ in entries):
-            forget_tokens()  # the erased names' words leave the process's token caches too
-            forget_renderings()
+            forget_personal_data()  # the erased names leave the process's caches too
             self._index = PersonIndex.build(_entries(self.db, after=0))
             self._audit_seen = head_id
             return

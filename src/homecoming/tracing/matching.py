@@ -11,11 +11,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import Fate, service_number_key
+from homecoming.forgetting import forgettable
 from homecoming.match.bounds import may_reach
 from homecoming.match.levels import Facts, compare_facts, unit_number
 from homecoming.match.model import default_model
@@ -84,13 +84,13 @@ class Described:
         return _one_word(self.family_name, self.full_name)
 
 
-@lru_cache(maxsize=200_000)
+@forgettable(maxsize=200_000)
 def _one_word(family: str, full: str) -> bool:
     """Whether the name is one word (asked of every pair a re-match weighs: read once)."""
     return len({w.casefold() for w in tokenize(f"{family} {full}")}) == 1
 
 
-@lru_cache(maxsize=200_000)
+@forgettable(maxsize=200_000)
 def _parsed(family: str, given: str, patronymic: str, full: str) -> ParsedName:
     if given or (family and not full):
         return from_parts(family, given, patronymic)
@@ -172,7 +172,7 @@ def _partial(seen: Described) -> bool:
     return seen.surname_only or (not seen.name() and bool(seen.nickname))
 
 
-@lru_cache(maxsize=200_000)
+@forgettable(maxsize=200_000)
 def _facts(described: Described, born: PartialDate | None = None) -> Facts:
     """What the match model reads of a description (read once: a re-match asks of every pair,
     and an inquiry or a record is in many)."""

@@ -305,18 +305,21 @@ def _pairs(
     session: Session, evidence: list[_Evidence]
 ) -> dict[int, dict[int, tuple[_Evidence, bool]]]:
     """inquiry id -> record id -> (evidence, same person as a verified lead)."""
-    by_key: dict[int, list[_Evidence]] = defaultdict(list)
+    by_key: dict[int, _Keyed] = defaultdict(_Keyed)
     for item in evidence:
         for key in evidence_keys(item.seen):
-            by_key[key].append(item)
+            by_key[key].add(item)
     pairs: dict[int, dict[int, tuple[_Evidence, bool]]] = defaultdict(dict)
     keys = sorted(by_key)
     connection = session.connection()
+    near: dict[int, tuple[int, ...]] = {}  # a year of birth -> the years not apart from it
     for chunk in _chunks(keys):
         for inquiry_id, key, born in _KEYED.rows(connection, {"keys": chunk}):
-            for item in by_key[key]:
-                if not _born_apart(born, item):
-                    pairs[inquiry_id][item.record_id] = (item, False)
+            found = pairs[inquiry_id]
+            for item in by_key[key].near(born, near):
+                found[item.record_id] = (item, False)
+            if not found:
+                del pairs[inquiry_id]
     by_person: dict[int, list[_Evidence]] = defaultdict(list)
     for item in evidence:
         if item.person_id is not None:
@@ -326,6 +329,62 @@ def _pairs(
             for item in by_person.get(person_id or 0, []):
                 pairs[inquiry_id][item.record_id] = (item, True)
     return pairs
+
+
+class _Keyed:
+    """The landed evidence carrying one candidate key, by year of birth, so that an inquiry
+    meets only the items `_born_apart` lets through (a common key is carried by thousands of
+    records of a large import; an inquiry's year of birth is near a few dozen years)."""
+
+    __slots__ = ("always", "by_year", "items")
+
+    def __init__(self) -> None:
+        self.items: list[_Evidence] = []
+        # Never apart from any year: no year of birth, a surname alone, or a service number
+        # (`_born_apart` without the inquiry's own number lets any number through).
+        self.always: list[_Evidence] = []
+        self.by_year: dict[int, list[_Evidence]] = defaultdict(list)
+
+    def add(self, item: _Evidence) -> None:
+        self.items.append(item)
+        seen = item.seen
+        year = seen.date_of_birth.year
+        if year is None or seen.service_number or seen.surname_only:
+            self.always.append(item)
+        else:
+            self.by_year[year].append(item)
+
+    def near(self, born: int | None, memo: dict[int, tuple[int, ...]]) -> Iterator[_Evidence]:
+        """The items `_born_apart(born, item)` does not set apart."""
+        if born is None:
+            yield from self.items
+            return
+        if len(self.items) <= FEW_KEYED:
+            yield from (item for item in self.items if not _born_apart(born, item))
+            return
+        yield from self.always
+        years = memo.get(born)
+        if years is None:
+            years = memo[born] = _years_near(born)
+        by_year = self.by_year
+        for year in years:
+            found = by_year.get(year)
+            if found:
+                yield from found
+
+
+# A key carried by this many landed items or fewer is met by asking `_born_apart` of each.
+FEW_KEYED = 16
+
+
+def _years_near(born: int) -> tuple[int, ...]:
+    """Every year `_born_apart` does not set apart from `born` by the years alone: one year off,
+    or one of the last two digits different (`one_digit_apart`)."""
+    decade, century, last = born // 10 * 10, born // 100 * 100, born % 10
+    candidates = {born - 1, born + 1}
+    candidates.update(decade + d for d in range(10))
+    candidates.update(century + 10 * t + last for t in range(10))
+    return tuple(sorted(y for y in candidates if abs(born - y) <= 1 or one_digit_apart(born, y)))
 
 
 def _with_proposed(
