@@ -214,13 +214,16 @@ def aligned_grade(x: NameToken, y: NameToken, score: float, rule: str) -> int:
             grade = APART
         elif grade == APART and apart == 1 and not _two_known_words(x, y):
             grade = SLIP_GRADE  # a short name one letter off: Мрад / Мурад, Олг / Олег
-    elif grade == DIFFERENT and rule in (EDIT, LEARNED) and min(len(x.key), len(y.key)) >= 4:
-        # A short word with two neighbours exchanged or a letter changed scores low by
-        # similarity (Тиотв / Тітов: 0.36), yet is one slip, as in a long word. In a word of
-        # three letters a slip changes a third of it: left as it is (Сат / Саи).
-        apart = letters_apart(x, y) or forms_apart(x, y)
-        if apart == 1 and not _two_known_words(x, y):
-            grade = SLIP_GRADE
+    elif (
+        grade == DIFFERENT
+        and rule in (EDIT, LEARNED)
+        and neighbours_exchanged(x, y)
+        and not _two_known_words(x, y)
+    ):
+        # A short word with two neighbours exchanged scores low by similarity (Тиотв / Тітов:
+        # 0.36), yet is a typing slip. A letter changed is left as graded: in a short word it
+        # is as often another family's name (Сзорык / Скорик).
+        grade = SLIP_GRADE
     return grade
 
 
@@ -274,6 +277,36 @@ def letters_apart(a: NameToken, b: NameToken) -> int:
     return int(OSA.distance(a.key, b.key))
 
 
+def neighbours_exchanged(a: NameToken, b: NameToken) -> bool:
+    """Whether two words of four letters or more are one another with two neighbouring letters
+    exchanged (Тиорв / Тіров; across alphabets, against the closest rendering: Xbaib /
+    Хабіб)."""
+    if a.script == b.script:
+        if not a.key or not b.key:
+            return False
+        if a.script == "cyrillic":
+            return _exchanged(_cyrillic_letters(a.key), _cyrillic_letters(b.key))
+        return _exchanged(a.key, b.key)
+    scripts = {a.script: a, b.script: b}
+    if set(scripts) != {"latin", "cyrillic"}:
+        return False
+    latin = ascii_fold(scripts["latin"].text).lower()
+    cyrillic = rendering_word(scripts["cyrillic"].text)
+    return any(_exchanged(latin, r) for r in _renderings_both(cyrillic))
+
+
+def _exchanged(a: str, b: str) -> bool:
+    if len(a) != len(b) or len(a) < 4:
+        return False
+    apart = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    return (
+        len(apart) == 2
+        and apart[1] == apart[0] + 1
+        and a[apart[0]] == b[apart[1]]
+        and (a[apart[1]] == b[apart[0]])
+    )
+
+
 def forms_apart(a: NameToken, b: NameToken) -> int:
     """How many letters a Latin word is from the closest rendering of a Cyrillic one under the
     transliteration standards (Koshcchenko / Кощенко: one; Shirn / Шиян: three); 0 unless one
@@ -288,11 +321,16 @@ def forms_apart(a: NameToken, b: NameToken) -> int:
 
 @lru_cache(maxsize=100_000)
 def _closest_rendering(latin: str, cyrillic: str) -> int:
+    return int(min(OSA.distance(latin, r) for r in _renderings_both(cyrillic)))
+
+
+def _renderings_both(cyrillic: str) -> tuple[str, ...]:
+    """The word's renderings (`latin_renderings`) and those of its Russian spelling."""
     renderings = latin_renderings(cyrillic)
     russian = _russian_spelling(cyrillic)
     if russian != cyrillic:
         renderings += latin_renderings(russian)
-    return int(min(OSA.distance(latin, r) for r in renderings))
+    return renderings
 
 
 # A list renders the Russian spelling of a name the registry holds in Ukrainian. Where the
