@@ -60,6 +60,21 @@ def test_written_cases_are_graded_as_the_match_model_grades_them() -> None:
             assert grader.levels(left, right) == reference(left, right), (left, right)
 
 
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("Окскар Пахомов Ильич", "Пахомов Оскар Ілліч"),  # family names met as given names
+        ("Олег Кравчнко Петрович", "Кравченко Олег Петрович"),
+        ("Тиорв Лука", "Тіров Лука"),
+        ("Kradaev Ilia", "Кардаєв Ілля"),
+    ],
+)
+def test_slips_are_graded_as_the_match_model_grades_them(left: str, right: str) -> None:
+    grader = NameGrader()
+    assert grader.levels(left, right) == reference(left, right)
+    assert grader.levels(right, left) == reference(right, left)
+
+
 def test_grading_parse_reads_a_name_as_parse_name() -> None:
     for text in filter(None, NAMES):
         fast, full = grading_parse(text), parse_name(text)
@@ -170,10 +185,10 @@ def test_grading_columns_are_those_of_the_full_parse(
 
 def test_a_name_as_the_grader_reads_it_is_its_full_parse() -> None:
     """`NameGrader` reads a name's tokens at once and its roles only when a pair asks: the
-    tokens, nicknames, family roles and full parse are those of `grading_parse`."""
+    tokens, nicknames, roles and full parse are those of `grading_parse`."""
     grader = NameGrader()
     for text in filter(None, NAMES):
         name, full = grader.name(text), grading_parse(text)
         assert (name.tokens, name.shape.aliases) == (full.tokens, full.aliases), text
-        assert name.family() == tuple(full.role_of(i) == "family" for i in range(len(full.tokens)))
+        assert name.roles() == tuple(full.role_of(i) for i in range(len(full.tokens)))
         assert name.parsed() == full

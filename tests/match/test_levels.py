@@ -114,6 +114,14 @@ NAME_CASES = [
     ("Polovih Anton", "Полтавець Антон", APART),  # three letters off Poltavets
     ("Lapina Snizhana", "Лапшина Сніжана", APART),  # two letters off Lapshina: another family
     ("Ghsev Pakhom", "Гусев Пахом", SLIP),  # one letter off Gusev
+    # two neighbours exchanged in a short word: low similarity, still a slip (issue 13)
+    ("Тиорв Лука", "Тіров Лука", SLIP),
+    ("Гиорн Тарас", "Гірон Тарас", SLIP),
+    ("Сат Аяс", "Саи Аяс", ONE_AGREES),  # three letters: a slip changes a third of the word
+    ("Скорик Остап", "Сзорык Остап", ONE_AGREES),  # a letter changed: maybe another family
+    # the Russian spelling (Кардаев) rendered and mistyped, the Ukrainian (Кардаєв) registered
+    ("Kradaev Ilia", "Кардаєв Ілля", SLIP),
+    ("Krdaaev Ilia", "Кардаєв Ілля", APART),  # two letters off Kardaev
     ("Іваненко Іван", "Іваненко Петро", ONE_AGREES),
     ("Іваненко Іван", "Мельник Петро", DIFFERENT),
     # one side gives one part only
@@ -243,6 +251,13 @@ def test_one_digit_apart() -> None:
         ("Кальченко Тимофій", "Калоченков Тимофій", False),  # two letters: another family?
         ("YAREMJO TEREZA", "Яремко Тереза", False),  # a slip across alphabets
         ("Іваненко Іван", "Іваненко Петро", False),
+        # the given name first and mistyped, so read as the family name by its place: the
+        # family names are the same word (issue 13)
+        ("Окскар Пахомов Ильич", "Пахомов Оскар Ілліч", True),
+        ("ИДЬНУР КАМАЛЕТДИНОВ РУСЛАНОВИЧ", "Камалетдінов Ільнур Русланович", True),
+        # ... but a known given name met as the same word leaves the slip in the family name
+        ("Олег Кравчнко Петрович", "Кравченко Олег Петрович", False),
+        ("Нікіта Назарв", "Назаров Нікіта", False),
     ],
 )
 def test_names_agree_enough_for_a_near_date(left: str, right: str, agree: bool) -> None:

@@ -35,6 +35,7 @@ from homecoming.match.levels import (
     _name_level,
     _patronymic_level,
     aligned_grade,
+    family_pair,
     name_evidence_parsed,
     patronymic_score,
 )
@@ -70,9 +71,9 @@ class _Name:
 
     __slots__ = (
         "_bare",
-        "_family",
         "_parsed",
         "_raw",
+        "_roles",
         "keys",
         "main",
         "main_tokens",
@@ -97,7 +98,7 @@ class _Name:
         self.patronymics = tuple(i for i, t in enumerate(tokens) if t.patronymic)
         self.main_tokens = tuple(tokens[i] for i in self.main)
         self.keys = tuple(t.key for t in tokens)
-        self._family: tuple[bool, ...] | None = None
+        self._roles: tuple[str, ...] | None = None
         self._parsed: ParsedName | None = None
 
     @property
@@ -110,13 +111,11 @@ class _Name:
             self._parsed = grading_parse(self.text)
         return self._parsed
 
-    def family(self) -> tuple[bool, ...]:
-        """Per token, whether its role is the family name (`parse.roles_of_tokens`, as
-        `grading_parse` reads it)."""
-        if self._family is None:
-            roles = roles_of_tokens(list(self.tokens), self._raw, self._bare)
-            self._family = tuple(role == "family" for role in roles)
-        return self._family
+    def roles(self) -> tuple[str, ...]:
+        """Per token, its role (`parse.roles_of_tokens`, as `grading_parse` reads it)."""
+        if self._roles is None:
+            self._roles = tuple(roles_of_tokens(list(self.tokens), self._raw, self._bare))
+        return self._roles
 
 
 def _words(text: str) -> tuple[str, tuple[str, ...], list[str], list[NameToken]]:
@@ -186,7 +185,9 @@ class NameGrader:
         name = _name_level(grades, list(a.main_tokens), list(b.main_tokens))
         # The family names being the same counts only beside a slip (`NameEvidence.agree`):
         # the roles are read for those pairs alone.
-        family_same = name == SLIP and any(a.family()[i] and b.family()[j] for i, j in exact)
+        family_same = name == SLIP and any(
+            family_pair(tokens_a[i], tokens_b[j], a.roles()[i], b.roles()[j]) for i, j in exact
+        )
         evidence = NameEvidence(
             name, _patronymic_level(patronymic, a.shape, b.shape), None, family_same
         )

@@ -135,6 +135,20 @@ class NameEvidence:
         return self.name == NAMES_APART
 
 
+def family_pair(x: NameToken, y: NameToken, x_role: str, y_role: str) -> bool:
+    """Whether two words that met as the same word are the pair's family name: both read as
+    the family name, or one read as the family name and the other as the given name while the
+    word is no known given name. A name written given name first with the given name mistyped
+    (ИДЬНУР МУХАМЕТШИН, Нкита Назаров) is read family name first, by position; its family name
+    meets the other side's as its given name. A word that is a known given name (Нікіта in
+    "Нікіта Назарв") may be the given name, with the slip in the family name: not counted."""
+    if x_role == "family" and y_role == "family":
+        return True
+    if {x_role, y_role} != {"family", "given"}:
+        return False
+    return not (x.given_ids or x.common_given or y.given_ids or y.common_given)
+
+
 def _is_patronymic_pair(name: ParsedName, index: int) -> bool:
     return name.tokens[index].patronymic or name.role_of(index) == "patronymic"
 
@@ -159,7 +173,9 @@ def name_evidence_parsed(
         elif rule != INITIAL:
             grade = aligned_grade(left.tokens[i], right.tokens[j], score, rule)
             grades.append(grade)
-            if grade == EXACT and left.role_of(i) == "family" and right.role_of(j) == "family":
+            if grade == EXACT and family_pair(
+                left.tokens[i], right.tokens[j], left.role_of(i), right.role_of(j)
+            ):
                 family_same = True
     return NameEvidence(
         _name_level(grades, main_a, main_b),
@@ -198,6 +214,16 @@ def aligned_grade(x: NameToken, y: NameToken, score: float, rule: str) -> int:
             grade = APART
         elif grade == APART and apart == 1 and not _two_known_words(x, y):
             grade = SLIP_GRADE  # a short name one letter off: Мрад / Мурад, Олг / Олег
+    elif (
+        grade == DIFFERENT
+        and rule in (EDIT, LEARNED)
+        and neighbours_exchanged(x, y)
+        and not _two_known_words(x, y)
+    ):
+        # A short word with two neighbours exchanged scores low by similarity (Тиотв / Тітов:
+        # 0.36), yet is a typing slip. A letter changed is left as graded: in a short word it
+        # is as often another family's name (Сзорык / Скорик).
+        grade = SLIP_GRADE
     return grade
 
 
@@ -251,6 +277,36 @@ def letters_apart(a: NameToken, b: NameToken) -> int:
     return int(OSA.distance(a.key, b.key))
 
 
+def neighbours_exchanged(a: NameToken, b: NameToken) -> bool:
+    """Whether two words of four letters or more are one another with two neighbouring letters
+    exchanged (Тиорв / Тіров; across alphabets, against the closest rendering: Xbaib /
+    Хабіб)."""
+    if a.script == b.script:
+        if not a.key or not b.key:
+            return False
+        if a.script == "cyrillic":
+            return _exchanged(_cyrillic_letters(a.key), _cyrillic_letters(b.key))
+        return _exchanged(a.key, b.key)
+    scripts = {a.script: a, b.script: b}
+    if set(scripts) != {"latin", "cyrillic"}:
+        return False
+    latin = ascii_fold(scripts["latin"].text).lower()
+    cyrillic = rendering_word(scripts["cyrillic"].text)
+    return any(_exchanged(latin, r) for r in _renderings_both(cyrillic))
+
+
+def _exchanged(a: str, b: str) -> bool:
+    if len(a) != len(b) or len(a) < 4:
+        return False
+    apart = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    return (
+        len(apart) == 2
+        and apart[1] == apart[0] + 1
+        and a[apart[0]] == b[apart[1]]
+        and (a[apart[1]] == b[apart[0]])
+    )
+
+
 def forms_apart(a: NameToken, b: NameToken) -> int:
     """How many letters a Latin word is from the closest rendering of a Cyrillic one under the
     transliteration standards (Koshcchenko / Кощенко: one; Shirn / Шиян: three); 0 unless one
@@ -265,7 +321,30 @@ def forms_apart(a: NameToken, b: NameToken) -> int:
 
 @forgettable(maxsize=100_000)
 def _closest_rendering(latin: str, cyrillic: str) -> int:
-    return int(min(OSA.distance(latin, r) for r in latin_renderings(cyrillic)))
+    return int(min(OSA.distance(latin, r) for r in _renderings_both(cyrillic)))
+
+
+def _renderings_both(cyrillic: str) -> tuple[str, ...]:
+    """The word's renderings (`latin_renderings`) and those of its Russian spelling."""
+    renderings = latin_renderings(cyrillic)
+    russian = _russian_spelling(cyrillic)
+    if russian != cyrillic:
+        renderings += latin_renderings(russian)
+    return renderings
+
+
+# A list renders the Russian spelling of a name the registry holds in Ukrainian. Where the
+# names tables know no Russian form (most surnames), the letters Ukrainian spells apart are
+# read as Russian writes them (Баскаєв: Баскаев, so Bsakaev is one slip from Baskaev, not two
+# from Baskaiev).
+_RUSSIAN_LETTERS = str.maketrans(
+    {"і": "и", "ї": "и", "є": "е", "ґ": "г", "ʼ": "ь", "'": "ь", "’": "ь"}
+)
+
+
+def _russian_spelling(word: str) -> str:
+    lower = word.lower().translate(_RUSSIAN_LETTERS)
+    return rendering_word(lower)
 
 
 # Letters that differ only between Ukrainian and Russian spelling of one name (Сітніков /
