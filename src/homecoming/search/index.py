@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import itertools
 import math
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -340,7 +341,7 @@ class PersonIndex:
         # A name shares a word's key with the query when it is in one of that key's postings
         # (base and delta alike): the word's mask, kept for a common word, says so at once.
         shared = np.zeros(len(alike), dtype=np.int64)
-        for hashes in dict.fromkeys(self._name_keys(query.text)):
+        for hashes in dict.fromkeys(self._query_keys(query.text)):
             shared |= self._word_members(alike, hashes, [self._postings(k) for k in hashes])
         found: IntArray = alike[shared > 0]
         return found
@@ -372,6 +373,22 @@ class PersonIndex:
                 found.append(hashes)
         return found
 
+    def _query_keys(self, text: str) -> list[tuple[int, ...]]:
+        """`_name_keys` of a query, each piece of a hyphenated word also keyed as the word
+        joined: a list writes Магомед-Расул where the registry has Магомедрасул, and its
+        record then carries two words fewer than the list's own copy of it; with the joined
+        word's keys on both pieces, the registry's name carries both."""
+        joined = _joined_pieces(text)
+        found = []
+        for word in tokenize(text):
+            hashes = self._word_hashes(word)
+            whole = joined.get(word)
+            if whole is not None:
+                hashes = tuple(dict.fromkeys((*hashes, *self._word_hashes(whole))))
+            if hashes:
+                found.append(hashes)
+        return found
+
     def _base_postings(self, key: int) -> IntArray:
         """Names with this key in the compacted base."""
         span = self._key_spans.get(key)
@@ -388,7 +405,7 @@ class PersonIndex:
         self, text: str, *, next_tier: bool = False
     ) -> tuple[IntArray, list[IntArray]]:
         """Names carrying keys of the most query words, and every query key's postings."""
-        keyed = [(h, [self._postings(key) for key in h]) for h in self._name_keys(text)]
+        keyed = [(h, [self._postings(key) for key in h]) for h in self._query_keys(text)]
         keyed = [(h, w) for h, w in keyed if sum(len(p) for p in w)]
         if not keyed:
             return np.zeros(0, np.int64), []
@@ -891,6 +908,22 @@ class PersonIndex:
         index._base_names = len(index.names)
         index._index_entries()
         return index, stamp, stamp_hash
+
+
+_HYPHENATED = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")
+
+
+def _joined_pieces(text: str) -> dict[str, str]:
+    """Each piece of a hyphenated word of `text` (as `tokenize` gives it) -> the word joined:
+    Магомед-Расул -> {Магомед: МагомедРасул, Расул: МагомедРасул}."""
+    found: dict[str, str] = {}
+    for match in _HYPHENATED.finditer(text):
+        pieces = tokenize(match.group())
+        if len(pieces) > 1:
+            whole = "".join(pieces)  # keys read no case: МагомедРасул is Магомедрасул
+            for piece in pieces:
+                found.setdefault(piece, whole)
+    return found
 
 
 @forgettable(maxsize=100_000)
