@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Hashable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 import pytest
@@ -63,33 +63,29 @@ def gathered(
 
 
 @contextmanager
-def savepoints(db: Database) -> Iterator[list[str]]:
+def _heard(db: Database, name: str) -> Iterator[list[Any]]:
+    """What the engine's `name` event was told each time while the block runs: a savepoint's
+    name, a commit's connection."""
+    heard: list[Any] = []
+
+    def note(connection: Any, *told: Any) -> None:
+        heard.append(told[0] if told else connection)
+
+    event.listen(db.engine, name, note)
+    try:
+        yield heard
+    finally:
+        event.remove(db.engine, name, note)
+
+
+def savepoints(db: Database) -> AbstractContextManager[list[Any]]:
     """The savepoints opened on the database while the block runs (one per work of a batch)."""
-    opened: list[str] = []
-
-    def note(_connection: Any, name: str) -> None:
-        opened.append(name)
-
-    event.listen(db.engine, "savepoint", note)
-    try:
-        yield opened
-    finally:
-        event.remove(db.engine, "savepoint", note)
+    return _heard(db, "savepoint")
 
 
-@contextmanager
-def commits(db: Database) -> Iterator[list[object]]:
+def commits(db: Database) -> AbstractContextManager[list[Any]]:
     """The commits on the database while the block runs (one per write transaction)."""
-    committed: list[object] = []
-
-    def note(connection: Any) -> None:
-        committed.append(connection)
-
-    event.listen(db.engine, "commit", note)
-    try:
-        yield committed
-    finally:
-        event.remove(db.engine, "commit", note)
+    return _heard(db, "commit")
 
 
 @pytest.fixture
