@@ -31,6 +31,7 @@ HELD_OUT = (
     "test12",
     "test13",
     "test14",
+    "test15",
 )
 
 
