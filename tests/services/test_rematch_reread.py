@@ -153,3 +153,32 @@ def test_a_change_between_reading_and_writing_is_followed(
     # The first inquiry's lead is not written (closed, no longer keyed, or led to already);
     # the second's is.
     assert [i for i, _ in _led(db)] == [second]
+
+
+def test_only_the_earlier_leads_to_the_landed_records_and_persons_are_read(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, _ = _two_inquiries(db)
+    _list(db, [("KOVALENKO", "Petro", 1990), ("Kovalenko", "Petr", 1990)])
+    before = _led(db)
+    assert [i for i, _ in before] == [first, first]
+    earlier = matching._earlier_leads
+    read: list[tuple[Any, set[tuple[int, int]]]] = []
+
+    def watched(*args: Any) -> Any:
+        best, records = earlier(*args)
+        read.append((dict(best), set(records)))
+        assert args[1]  # the inquiry met (a namesake born a year apart is scored)
+        return best, records
+
+    monkeypatch.setattr(matching, "_earlier_leads", watched)
+    _list(db, [("Kovalenko", "Ivan", 1991)])
+    with db.reading() as session:
+        (landed,) = session.scalars(select(Record.id).where(Record.given_names == "Ivan"))
+        person = session.scalar(select(Record.person_id).where(Record.id == landed))
+    assert read
+    # The inquiry's two leads are to other records and persons: neither is read again.
+    for best, records in read:
+        assert {r for _, r in records} <= {landed}
+        assert {p for _, p in best} <= {person}
+    assert _led(db) == before  # a namesake born a year later: scored, under the threshold

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import bindparam, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from homecoming.domain.dates import PartialDate
@@ -546,7 +546,7 @@ def _scores(
     """Every score `_score_pairs` would compute for these pairs as the database stands now."""
     scored = _Scored.now(session, search)
     cases = _open_cases(session, sorted(pairs), reread) if pairs else {}
-    _, seen_records = _earlier_leads(session, sorted(cases), reread)
+    _, seen_records = _earlier_leads(session, sorted(cases), reread, _led_by(pairs))
     for _, case, item, verified in _to_score(pairs, cases, seen_records):
         scored.of(case, item, verified)
     return scored
@@ -587,7 +587,7 @@ def _score_pairs(
     if not pairs:
         return []
     cases = _open_cases(session, sorted(pairs), reread)
-    best, seen_records = _earlier_leads(session, sorted(cases), reread)
+    best, seen_records = _earlier_leads(session, sorted(cases), reread, _led_by(pairs))
     scored = scored or _Scored.now(session, search)  # names weigh by how common they are here
     rows: list[dict[str, Any]] = []
     for inquiry_id, case, item, verified in _to_score(pairs, cases, seen_records):
@@ -667,14 +667,48 @@ def _reads_as(item: _Evidence, case: _Open) -> FamilyStatus | None:
     return read(origin, item.seen.fate).family
 
 
+def _led_by(
+    pairs: dict[int, dict[int, tuple[_Evidence, bool]]],
+) -> tuple[list[int], list[int]] | None:
+    """The records and persons of these pairs, whose earlier leads `_to_score` and
+    `_score_pairs` look up; None when too many to name in one query."""
+    records = {r for found in pairs.values() for r in found}
+    persons = {
+        item.person_id
+        for found in pairs.values()
+        for item, _ in found.values()
+        if item.person_id is not None
+    }
+    if len(records) + len(persons) > CHUNK:
+        return None
+    return sorted(records), sorted(persons)
+
+
 def _earlier_leads(
-    session: Session, inquiry_ids: list[int], reread: _Reread | None = None
+    session: Session,
+    inquiry_ids: list[int],
+    reread: _Reread | None = None,
+    led_by: tuple[list[int], list[int]] | None = None,
 ) -> tuple[dict[tuple[int, int | None], float], set[tuple[int, int]]]:
-    """The best score of each (inquiry, person) led to before, and each (inquiry, record)."""
+    """The best score of each (inquiry, person) led to before, and each (inquiry, record).
+
+    `led_by`: (records, persons): only the earlier leads to one of these records or persons,
+    the ones a re-match looks up (an inquiry sharing a common surname has hundreds of leads
+    to others), when they are few enough to name."""
     connection = session.connection()
-    rows = [
-        row for c in _chunks(inquiry_ids) for row in _EARLIER_LEADS.rows(connection, {"ids": c})
-    ]
+    if led_by is None:
+        rows = [
+            row for c in _chunks(inquiry_ids) for row in _EARLIER_LEADS.rows(connection, {"ids": c})
+        ]
+    else:
+        records, persons = led_by
+        rows = [
+            row
+            for c in _chunks(inquiry_ids)
+            for row in _EARLIER_LEADS_OF.rows(
+                connection, {"ids": c, "records": records, "persons": persons}
+            )
+        ]
     kept: tuple[dict[tuple[int, int | None], float], set[tuple[int, int]]] | None = (
         reread.made("earlier leads", rows) if reread else None
     )
@@ -750,6 +784,15 @@ _VERIFIED = Prepared(
 _EARLIER_LEADS = Prepared(
     select(Lead.inquiry_id, Lead.person_id, Lead.record_id, Lead.score, Lead.kind).where(
         Lead.inquiry_id.in_(bindparam("ids", expanding=True))
+    )
+)
+_EARLIER_LEADS_OF = Prepared(
+    select(Lead.inquiry_id, Lead.person_id, Lead.record_id, Lead.score, Lead.kind).where(
+        Lead.inquiry_id.in_(bindparam("ids", expanding=True)),
+        or_(
+            Lead.record_id.in_(bindparam("records", expanding=True)),
+            Lead.person_id.in_(bindparam("persons", expanding=True)),
+        ),
     )
 )
 _RECORDS_ABOVE = Prepared(
