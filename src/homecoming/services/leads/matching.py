@@ -701,12 +701,12 @@ def _earlier_leads(
             row for c in _chunks(inquiry_ids) for row in _EARLIER_LEADS.rows(connection, {"ids": c})
         ]
     else:
-        records, persons = led_by
+        of_records, of_persons = led_by
         rows = [
             row
             for c in _chunks(inquiry_ids)
             for row in _EARLIER_LEADS_OF.rows(
-                connection, {"ids": c, "records": records, "persons": persons}
+                connection, {"ids": c, "records": of_records, "persons": of_persons}
             )
         ]
     kept: tuple[dict[tuple[int, int | None], float], set[tuple[int, int]]] | None = (
