@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import bindparam, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from homecoming.domain.dates import PartialDate
@@ -115,13 +115,19 @@ def rematch_for_records(
     # transaction: on SQLite that holds the one write lock, and every writer (a handover, an
     # import) waited behind the scoring. Records never change; under the lock the pairs, the
     # open cases and the earlier leads are read again, and only a pair new since is scored.
+    # What each read made of its rows is kept (`_Reread`): under the lock, rows equal to the
+    # ones read before give the same pairs, cases and earlier leads, which are not built again.
+    reread = _Reread()
     with db.reading() as session:
         evidence = _load_evidence(session, record_ids)
         proposed = _proposed_for(session, proposals, new_cases)
-        scored = _scores(session, _with_proposed(_pairs(session, evidence), proposed), search)
+        pairs = _with_proposed(_pairs(session, evidence, reread), proposed)
+        scored = _scores(session, pairs, search, reread)
     with db.transaction() as session:
-        pairs = _with_proposed(_pairs(session, evidence), proposed)
-        created = _score_pairs(session, pairs, actor=actor, search=search, scored=scored)
+        pairs = _with_proposed(_pairs(session, evidence, reread), proposed)
+        created = _score_pairs(
+            session, pairs, actor=actor, search=search, scored=scored, reread=reread
+        )
         if created:
             audit.append(
                 session,
@@ -218,28 +224,57 @@ def _open_case(session: Session, row: Inquiry) -> _Open:
     return _Open(row.id, row.record_id, FamilyStatus(row.status), sought, row.party_code)
 
 
-def _open_cases(session: Session, inquiry_ids: Sequence[int]) -> dict[int, _Open]:
+def _open_cases(
+    session: Session, inquiry_ids: Sequence[int], reread: _Reread | None = None
+) -> dict[int, _Open]:
     """The open ones among these inquiries, with what their records say, a chunk per query."""
-    cases = {}
     connection = session.connection()
-    for chunk in _chunks(inquiry_ids):
-        for row in _OPEN_CASES.rows(connection, {"ids": chunk}):
-            sought = Described(
-                family_name=row.family_name,
-                given_names=row.given_names,
-                patronymic=row.patronymic,
-                full_name=row.full_name,
-                date_of_birth=PartialDate(row.dob_year, row.dob_month, row.dob_day),
-                sex=row.sex,
-                unit=row.unit,
-                service_number=row.service_number,
-                call_sign=row.call_sign,
-                born_between=birth_years(row.circumstances or "", row.created_at.date()),
-            )
-            cases[row.id] = _Open(
-                row.id, row.record_id, FamilyStatus(row.status), sought, row.party_code
-            )
+    rows = [row for c in _chunks(inquiry_ids) for row in _OPEN_CASES.rows(connection, {"ids": c})]
+    kept: dict[int, _Open] | None = reread.made("open cases", rows) if reread else None
+    if kept is not None:
+        return kept
+    cases = {}
+    for row in rows:
+        sought = Described(
+            family_name=row.family_name,
+            given_names=row.given_names,
+            patronymic=row.patronymic,
+            full_name=row.full_name,
+            date_of_birth=PartialDate(row.dob_year, row.dob_month, row.dob_day),
+            sex=row.sex,
+            unit=row.unit,
+            service_number=row.service_number,
+            call_sign=row.call_sign,
+            born_between=birth_years(row.circumstances or "", row.created_at.date()),
+        )
+        cases[row.id] = _Open(
+            row.id, row.record_id, FamilyStatus(row.status), sought, row.party_code
+        )
+    if reread is not None:
+        reread.keep("open cases", rows, cases)
     return cases
+
+
+class _Reread:
+    """What a re-match's reads made of their rows, kept from the reading phase for the write
+    transaction, which runs each read again: the pairs, the open cases and the earlier leads
+    are each made of the rows of their queries alone (and of the landed evidence, the same in
+    both), so rows equal to the ones read before give what was made of them then, not built
+    again. Rows that differ in anything (a lead, an inquiry, a key changed in between) are
+    made afresh, as they always were."""
+
+    __slots__ = ("_kept",)
+
+    def __init__(self) -> None:
+        self._kept: dict[str, tuple[Any, Any]] = {}
+
+    def made(self, what: str, rows: Any) -> Any:
+        """What was made of these very rows before, or None."""
+        kept = self._kept.get(what)
+        return kept[1] if kept is not None and kept[0] == rows else None
+
+    def keep(self, what: str, rows: Any, made: Any) -> None:
+        self._kept[what] = (rows, made)
 
 
 def _registry_candidates(
@@ -302,33 +337,59 @@ def _evidence_of(row: Any, kind: SourceKind) -> _Evidence:
 
 
 def _pairs(
-    session: Session, evidence: list[_Evidence]
+    session: Session, evidence: list[_Evidence], reread: _Reread | None = None
 ) -> dict[int, dict[int, tuple[_Evidence, bool]]]:
     """inquiry id -> record id -> (evidence, same person as a verified lead)."""
+    by_key, by_person = _keyed(evidence, reread)
+    connection = session.connection()
+    keyed = [row for c in _chunks(sorted(by_key)) for row in _KEYED.rows(connection, {"keys": c})]
+    verified = [
+        row
+        for c in _chunks(sorted(by_person))
+        for row in _VERIFIED.rows(connection, {"persons": c})
+    ]
+    rows = (keyed, verified)
+    kept: dict[int, dict[int, tuple[_Evidence, bool]]] | None = (
+        reread.made("pairs", rows) if reread else None
+    )
+    if kept is not None:
+        return kept
+    pairs: dict[int, dict[int, tuple[_Evidence, bool]]] = defaultdict(dict)
+    near: dict[int, tuple[int, ...]] = {}  # a year of birth -> the years not apart from it
+    for inquiry_id, key, born in keyed:
+        found = pairs[inquiry_id]
+        for item in by_key[key].near(born, near):
+            found[item.record_id] = (item, False)
+        if not found:
+            del pairs[inquiry_id]
+    for inquiry_id, person_id in verified:
+        for item in by_person.get(person_id or 0, []):
+            pairs[inquiry_id][item.record_id] = (item, True)
+    if reread is not None:
+        reread.keep("pairs", rows, pairs)
+    return pairs
+
+
+def _keyed(
+    evidence: list[_Evidence], reread: _Reread | None
+) -> tuple[dict[int, _Keyed], dict[int, list[_Evidence]]]:
+    """The evidence by candidate key, and by person (made once per re-match)."""
+    kept: tuple[dict[int, _Keyed], dict[int, list[_Evidence]]] | None = (
+        reread.made("keys", evidence) if reread else None
+    )
+    if kept is not None:
+        return kept
     by_key: dict[int, _Keyed] = defaultdict(_Keyed)
     for item in evidence:
         for key in evidence_keys(item.seen):
             by_key[key].add(item)
-    pairs: dict[int, dict[int, tuple[_Evidence, bool]]] = defaultdict(dict)
-    keys = sorted(by_key)
-    connection = session.connection()
-    near: dict[int, tuple[int, ...]] = {}  # a year of birth -> the years not apart from it
-    for chunk in _chunks(keys):
-        for inquiry_id, key, born in _KEYED.rows(connection, {"keys": chunk}):
-            found = pairs[inquiry_id]
-            for item in by_key[key].near(born, near):
-                found[item.record_id] = (item, False)
-            if not found:
-                del pairs[inquiry_id]
     by_person: dict[int, list[_Evidence]] = defaultdict(list)
     for item in evidence:
         if item.person_id is not None:
             by_person[item.person_id].append(item)
-    for chunk in _chunks(sorted(by_person)):
-        for inquiry_id, person_id in _VERIFIED.rows(connection, {"persons": chunk}):
-            for item in by_person.get(person_id or 0, []):
-                pairs[inquiry_id][item.record_id] = (item, True)
-    return pairs
+    if reread is not None:
+        reread.keep("keys", evidence, (by_key, by_person))
+    return by_key, by_person
 
 
 class _Keyed:
@@ -477,12 +538,15 @@ class _Scored:
 
 
 def _scores(
-    session: Session, pairs: dict[int, dict[int, tuple[_Evidence, bool]]], search: SearchService
+    session: Session,
+    pairs: dict[int, dict[int, tuple[_Evidence, bool]]],
+    search: SearchService,
+    reread: _Reread | None = None,
 ) -> _Scored:
     """Every score `_score_pairs` would compute for these pairs as the database stands now."""
     scored = _Scored.now(session, search)
-    cases = _open_cases(session, sorted(pairs)) if pairs else {}
-    _, seen_records = _earlier_leads(session, sorted(cases))
+    cases = _open_cases(session, sorted(pairs), reread) if pairs else {}
+    _, seen_records = _earlier_leads(session, sorted(cases), reread, _led_by(pairs))
     for _, case, item, verified in _to_score(pairs, cases, seen_records):
         scored.of(case, item, verified)
     return scored
@@ -515,14 +579,15 @@ def _score_pairs(
     actor: str,
     search: SearchService,
     scored: _Scored | None = None,
+    reread: _Reread | None = None,
 ) -> list[int]:
     """The leads these pairs give, written. `scored`: scores computed before (`_scores`),
     with the prior and name frequencies they were computed with (a pair not among them is
-    scored here with the same)."""
+    scored here with the same); `reread`: what the reads before made of their rows."""
     if not pairs:
         return []
-    cases = _open_cases(session, sorted(pairs))
-    best, seen_records = _earlier_leads(session, sorted(cases))
+    cases = _open_cases(session, sorted(pairs), reread)
+    best, seen_records = _earlier_leads(session, sorted(cases), reread, _led_by(pairs))
     scored = scored or _Scored.now(session, search)  # names weigh by how common they are here
     rows: list[dict[str, Any]] = []
     for inquiry_id, case, item, verified in _to_score(pairs, cases, seen_records):
@@ -602,20 +667,63 @@ def _reads_as(item: _Evidence, case: _Open) -> FamilyStatus | None:
     return read(origin, item.seen.fate).family
 
 
+def _led_by(
+    pairs: dict[int, dict[int, tuple[_Evidence, bool]]],
+) -> tuple[list[int], list[int]] | None:
+    """The records and persons of these pairs, whose earlier leads `_to_score` and
+    `_score_pairs` look up; None when too many to name in one query."""
+    records = {r for found in pairs.values() for r in found}
+    persons = {
+        item.person_id
+        for found in pairs.values()
+        for item, _ in found.values()
+        if item.person_id is not None
+    }
+    if len(records) + len(persons) > CHUNK:
+        return None
+    return sorted(records), sorted(persons)
+
+
 def _earlier_leads(
-    session: Session, inquiry_ids: list[int]
+    session: Session,
+    inquiry_ids: list[int],
+    reread: _Reread | None = None,
+    led_by: tuple[list[int], list[int]] | None = None,
 ) -> tuple[dict[tuple[int, int | None], float], set[tuple[int, int]]]:
+    """The best score of each (inquiry, person) led to before, and each (inquiry, record).
+
+    `led_by`: (records, persons): only the earlier leads to one of these records or persons,
+    the ones a re-match looks up (an inquiry sharing a common surname has hundreds of leads
+    to others), when they are few enough to name."""
+    connection = session.connection()
+    if led_by is None:
+        rows = [
+            row for c in _chunks(inquiry_ids) for row in _EARLIER_LEADS.rows(connection, {"ids": c})
+        ]
+    else:
+        of_records, of_persons = led_by
+        rows = [
+            row
+            for c in _chunks(inquiry_ids)
+            for row in _EARLIER_LEADS_OF.rows(
+                connection, {"ids": c, "records": of_records, "persons": of_persons}
+            )
+        ]
+    kept: tuple[dict[tuple[int, int | None], float], set[tuple[int, int]]] | None = (
+        reread.made("earlier leads", rows) if reread else None
+    )
+    if kept is not None:
+        return dict(kept[0]), kept[1]  # the best scores are raised by the leads written
     best: dict[tuple[int, int | None], float] = {}
     records: set[tuple[int, int]] = set()
-    connection = session.connection()
-    for chunk in _chunks(inquiry_ids):
-        rows = _EARLIER_LEADS.rows(connection, {"ids": chunk})
-        for inquiry_id, person_id, record_id, lead_score, kind in rows:
-            if record_id is not None:
-                records.add((inquiry_id, record_id))
-            if person_id is not None and kind == LeadKind.RECORD:
-                key = (inquiry_id, person_id)
-                best[key] = max(best.get(key, 0.0), lead_score)
+    for inquiry_id, person_id, record_id, lead_score, kind in rows:
+        if record_id is not None:
+            records.add((inquiry_id, record_id))
+        if person_id is not None and kind == LeadKind.RECORD:
+            key = (inquiry_id, person_id)
+            best[key] = max(best.get(key, 0.0), lead_score)
+    if reread is not None:
+        reread.keep("earlier leads", rows, (dict(best), records))
     return best, records
 
 
@@ -676,6 +784,15 @@ _VERIFIED = Prepared(
 _EARLIER_LEADS = Prepared(
     select(Lead.inquiry_id, Lead.person_id, Lead.record_id, Lead.score, Lead.kind).where(
         Lead.inquiry_id.in_(bindparam("ids", expanding=True))
+    )
+)
+_EARLIER_LEADS_OF = Prepared(
+    select(Lead.inquiry_id, Lead.person_id, Lead.record_id, Lead.score, Lead.kind).where(
+        Lead.inquiry_id.in_(bindparam("ids", expanding=True)),
+        or_(
+            Lead.record_id.in_(bindparam("records", expanding=True)),
+            Lead.person_id.in_(bindparam("persons", expanding=True)),
+        ),
     )
 )
 _RECORDS_ABOVE = Prepared(
