@@ -10,10 +10,9 @@ from typing import Any
 
 import pytest
 from sqlalchemy import delete, insert, select, update
+from tests.services.tracing_world import held_list, inquiry
 
-from homecoming.domain.dates import PartialDate
-from homecoming.domain.record import Contact, Evidence, Fate, RecordFields, Sex, SourceKind
-from homecoming.services import inquiries, leads, registry
+from homecoming.services import leads, registry
 from homecoming.services.leads import matching
 from homecoming.services.search import SearchService
 from homecoming.store.db import Database
@@ -21,44 +20,11 @@ from homecoming.store.models import Record
 from homecoming.store.tracing_models import Inquiry, InquiryKey, Lead
 
 
-def _inquiry(db: Database, family: str, given: str, born: int) -> int:
-    request = inquiries.InquiryRequest(
-        sought=RecordFields(
-            family_name=family,
-            given_names=given,
-            sex=Sex.MALE,
-            date_of_birth=PartialDate(born, 5, 23),
-        ),
-        inquirer=Contact(name=f"{family} Марія", phone="+380501234567"),
-        consent=True,
-        party="UA",
-    )
-    return inquiries.register(db, request=request, actor="liaison").id
-
-
-def _list(db: Database, names: list[tuple[str, str, int]]) -> None:
-    rows = [
-        Evidence(
-            line=line,
-            raw={"Name": f"{family} {given}"},
-            fields=RecordFields(
-                family_name=family,
-                given_names=given,
-                date_of_birth=PartialDate(born, 5, 23),
-                fate=Fate.DETAINED,
-            ),
-        )
-        for line, (family, given, born) in enumerate(names, start=2)
-    ]
-    source = registry.SourceInfo(kind=SourceKind.PARTY_LIST, name="RU: held", party="RU")
-    registry.import_evidence(db, source=source, rows=rows, actor="registrar")
-
-
 def _two_inquiries(db: Database) -> tuple[int, int]:
     registry.ensure_party(db, code="UA", name="Україна", actor="admin")
     registry.ensure_party(db, code="RU", name="Russian Federation", actor="admin")
     leads.subscribe(db, SearchService(db))
-    return _inquiry(db, "Коваленко", "Петро", 1990), _inquiry(db, "Шевчук", "Іван", 1979)
+    return inquiry(db, "Коваленко", "Петро", 1990), inquiry(db, "Шевчук", "Іван", 1979)
 
 
 LANDED = [("KOVALENKO", "Petro", 1990), ("Shevchuk", "Ivan", 1979), ("Bondar", "Oleh", 1985)]
@@ -90,7 +56,7 @@ def test_rows_unchanged_under_the_lock_are_not_built_again(
     first, second = _two_inquiries(db)
     keyed = _counting(monkeypatch, "evidence_keys")
     read = _counting(monkeypatch, "birth_years")
-    _list(db, LANDED)
+    held_list(db, "RU", LANDED, month=5, day=23)
     # Each landed record keyed once and each open case read once, not once more under the lock.
     assert len(keyed) == len(LANDED)
     assert len(read) == 2
@@ -148,7 +114,7 @@ def test_a_change_between_reading_and_writing_is_followed(
         return found
 
     monkeypatch.setattr(matching, "_scores", then_change)
-    _list(db, LANDED)
+    held_list(db, "RU", LANDED, month=5, day=23)
     assert changed
     # The first inquiry's lead is not written (closed, no longer keyed, or led to already);
     # the second's is.
@@ -159,7 +125,9 @@ def test_only_the_earlier_leads_to_the_landed_records_and_persons_are_read(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first, _ = _two_inquiries(db)
-    _list(db, [("KOVALENKO", "Petro", 1990), ("Kovalenko", "Petr", 1990)])
+    held_list(
+        db, "RU", [("KOVALENKO", "Petro", 1990), ("Kovalenko", "Petr", 1990)], month=5, day=23
+    )
     before = _led(db)
     assert [i for i, _ in before] == [first, first]
     earlier = matching._earlier_leads
@@ -172,7 +140,7 @@ def test_only_the_earlier_leads_to_the_landed_records_and_persons_are_read(
         return best, records
 
     monkeypatch.setattr(matching, "_earlier_leads", watched)
-    _list(db, [("Kovalenko", "Ivan", 1991)])
+    held_list(db, "RU", [("Kovalenko", "Ivan", 1991)], month=5, day=23)
     with db.reading() as session:
         (landed,) = session.scalars(select(Record.id).where(Record.given_names == "Ivan"))
         person = session.scalar(select(Record.person_id).where(Record.id == landed))

@@ -10,10 +10,9 @@ from typing import Any
 import pytest
 from sqlalchemy import event, func, insert, select
 from tests.conftest import fresh_database
+from tests.services.tracing_world import held_list, inquiry
 
-from homecoming.domain.dates import PartialDate
-from homecoming.domain.record import Contact, Evidence, Fate, RecordFields, Sex, SourceKind
-from homecoming.services import inquiries, registry
+from homecoming.services import registry
 from homecoming.services.leads import matching
 from homecoming.store.db import Database
 from homecoming.store.models import Record, Source
@@ -43,50 +42,17 @@ def _full_counts(db: Database) -> list[str]:
     return seen
 
 
-def _list(db: Database, party: str, names: list[tuple[str, str, int | None]]) -> None:
-    rows = [
-        Evidence(
-            line=line,
-            raw={"Name": f"{family} {given}"},
-            fields=RecordFields(
-                family_name=family,
-                given_names=given,
-                date_of_birth=PartialDate(born),
-                fate=Fate.DETAINED,
-            ),
-        )
-        for line, (family, given, born) in enumerate(names, start=2)
-    ]
-    source = registry.SourceInfo(kind=SourceKind.PARTY_LIST, name=f"{party}: held", party=party)
-    registry.import_evidence(db, source=source, rows=rows, actor="registrar")
-
-
-def _inquiry(db: Database, family: str, given: str, born: int) -> int:
-    request = inquiries.InquiryRequest(
-        sought=RecordFields(
-            family_name=family,
-            given_names=given,
-            sex=Sex.MALE,
-            date_of_birth=PartialDate(born, 5, 23),
-        ),
-        inquirer=Contact(name=f"{family} Марія", phone="+380501234567"),
-        consent=True,
-        party="UA",
-    )
-    return inquiries.register(db, request=request, actor="liaison").id
-
-
 def _scenario(db: Database) -> tuple[list[tuple[Any, ...]], list[tuple[int, str]]]:
     """Inquiries and lists landing one after another (each drained after its commit): every
     lead as written, and every inquiry's status."""
     registry.ensure_party(db, code="UA", name="Україна", actor="admin")
     registry.ensure_party(db, code="RU", name="Russian Federation", actor="admin")
-    _inquiry(db, "Нехір", "Олександр", 1987)
-    _list(db, "RU", [("NEKHYR", "Oleksadr", 1987), ("KOVALENKO", "Petro", 1990)])
-    _inquiry(db, "Коваленко", "Петро", 1990)
-    _list(db, "RU", [("Kovalenko", "Petr", 1990), ("Shevchuk", "Ivan", 1979)])
-    _inquiry(db, "Шевчук", "Іван", 1979)
-    _list(db, "RU", [("NEKHIR", "Oleksandr", 1987), ("Shevchuk", "Ivan", 1980)])
+    inquiry(db, "Нехір", "Олександр", 1987)
+    held_list(db, "RU", [("NEKHYR", "Oleksadr", 1987), ("KOVALENKO", "Petro", 1990)])
+    inquiry(db, "Коваленко", "Петро", 1990)
+    held_list(db, "RU", [("Kovalenko", "Petr", 1990), ("Shevchuk", "Ivan", 1979)])
+    inquiry(db, "Шевчук", "Іван", 1979)
+    held_list(db, "RU", [("NEKHIR", "Oleksandr", 1987), ("Shevchuk", "Ivan", 1980)])
     with db.reading() as session:
         found = session.execute(
             select(
@@ -109,7 +75,9 @@ def test_the_kept_count_is_the_count_of_records(db: Database) -> None:
     assert _size(db) == _count(db) == 0
     registry.ensure_party(db, code="RU", name="Russian Federation", actor="admin")
     for round_ in range(3):
-        _list(db, "RU", [(f"Petrenko{round_}", "Ivan", 1980), (f"Ivanov{round_}", "Oleh", 1975)])
+        held_list(
+            db, "RU", [(f"Petrenko{round_}", "Ivan", 1980), (f"Ivanov{round_}", "Oleh", 1975)]
+        )
         assert _size(db) == _count(db) == 2 * (round_ + 1)
     # One full count (the first); after it, the records above the highest id counted.
     assert len([s for s in full_counts if "max(records.id)" in s]) == 1
