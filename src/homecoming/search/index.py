@@ -10,7 +10,7 @@ import io
 import itertools
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -360,8 +360,11 @@ class PersonIndex:
             [order[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
         )
 
-    def _name_keys(self, text: str, *, remember: bool = False) -> list[tuple[int, ...]]:
-        """Key hashes of each word, from the index's own table before the names engine."""
+    def _name_keys(
+        self, text: str, *, remember: bool = False, joined: Mapping[str, str] | None = None
+    ) -> list[tuple[int, ...]]:
+        """Key hashes of each word, from the index's own table before the names engine; a word
+        in `joined` also carries the keys of the word it is a piece of (`_query_keys`)."""
         found = []
         for word in tokenize(text):
             hashes = self.word_keys.get(word)
@@ -369,6 +372,9 @@ class PersonIndex:
                 hashes = token_key_hashes(word)
                 if remember:
                     self.word_keys[word] = hashes
+            whole = joined.get(word) if joined else None
+            if whole is not None:
+                hashes = tuple(dict.fromkeys((*hashes, *self._word_hashes(whole))))
             if hashes:
                 found.append(hashes)
         return found
@@ -378,16 +384,7 @@ class PersonIndex:
         joined: a list writes Магомед-Расул where the registry has Магомедрасул, and its
         record then carries two words fewer than the list's own copy of it; with the joined
         word's keys on both pieces, the registry's name carries both."""
-        joined = _joined_pieces(text)
-        found = []
-        for word in tokenize(text):
-            hashes = self._word_hashes(word)
-            whole = joined.get(word)
-            if whole is not None:
-                hashes = tuple(dict.fromkeys((*hashes, *self._word_hashes(whole))))
-            if hashes:
-                found.append(hashes)
-        return found
+        return self._name_keys(text, joined=_joined_pieces(text))
 
     def _base_postings(self, key: int) -> IntArray:
         """Names with this key in the compacted base."""
