@@ -445,7 +445,12 @@ def _years_near(born: int) -> tuple[int, ...]:
     candidates = {born - 1, born + 1}
     candidates.update(decade + d for d in range(10))
     candidates.update(century + 10 * t + last for t in range(10))
-    return tuple(sorted(y for y in candidates if abs(born - y) <= 1 or one_digit_apart(born, y)))
+    return tuple(sorted(y for y in candidates if _years_near_enough(born, y)))
+
+
+def _years_near_enough(a: int, b: int) -> bool:
+    """Years of birth a slip apart: one year off, or one of the last two digits different."""
+    return abs(a - b) <= 1 or one_digit_apart(a, b)
 
 
 def _with_proposed(
@@ -490,7 +495,7 @@ def _born_apart(born: int | None, item: _Evidence, sought_service: str | None = 
     """
     year = item.seen.date_of_birth.year
     # The years first: asked of every pair sharing a key, and most are near enough.
-    if born is None or year is None or abs(born - year) <= 1 or one_digit_apart(born, year):
+    if born is None or year is None or _years_near_enough(born, year):
         return False
     if item.seen.surname_only:
         return False
