@@ -56,6 +56,20 @@ def test_service_number_finds_without_a_name(index: PersonIndex) -> None:
     assert any(r.startswith("service number: service number agrees") for r in hits[0].reasons)
 
 
+def test_a_number_on_another_mans_name_is_weighed_with_the_names(index: PersonIndex) -> None:
+    # A service number copied onto another man's row is a known clerical error of hand-made
+    # lists: the record the number finds is compared by name too, not taken on the number alone.
+    hits = index.search(Query("Гуменюк Ярослав", service_number="АА-123456"))
+    assert all(h.score < 0.5 for h in hits), hits  # no year to tell them apart: a conflict
+    hits = index.search(Query("Гуменюк Ярослав", PartialDate(1979), service_number="АА-123456"))
+    assert [h.person_id for h in hits] == [103]
+    assert any(r.startswith("name: names differ") for r in hits[0].reasons), hits[0].reasons
+    # The man himself, his name misspelt, with his number: found, his name weighed as well.
+    hit = index.search(Query("TARASSOV OLEXANDR", service_number="АА-123456"))[0]
+    assert hit.person_id == 103 and hit.score > 0.99, hit
+    assert any(r.startswith("name:") for r in hit.reasons), hit.reasons
+
+
 def test_hits_explain_themselves(index: PersonIndex) -> None:
     hit = index.search(Query("Oleksandr Nekhir", born=PartialDate(1987, 5, 23)))[0]
     assert any(r.startswith("date of birth: exact") for r in hit.reasons)
