@@ -28,7 +28,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app for these settings; /docs and /openapi.json describe it."""
     settings = settings or Settings()
     app = FastAPI(
-        lifespan=_closing_the_database,
+        lifespan=_lifespan,
         title="Homecoming",
         version=__version__,
         description="Registry, exchange lists and tracing for staged prisoner exchanges. "
@@ -36,6 +36,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "POST /auth/login (writes also send X-CSRF-Token), or `Authorization: Bearer <token>`.",
     )
     app.state.settings = settings
+    app.state.follows_the_store = False  # a server's worker does (`served_app`)
     app.state.db = Database(settings.effective_database_url)
     app.state.search = SearchService(
         app.state.db, snapshot=settings.data_dir / SNAPSHOT_NAME, warm=True
@@ -72,11 +73,17 @@ def served_app() -> FastAPI:
     app.state.search.freeze_when_warm = True  # a process of its own (SearchService._warm_up)
     # The index loads (from the snapshot serve saved) in the background: no search waits long.
     threading.Thread(target=app.state.search.index, daemon=True).start()
+    # And follows the store, searches or not, while it serves (`_lifespan`): an erasure
+    # leaves this worker's memory too.
+    app.state.follows_the_store = True
     return app
 
 
 @asynccontextmanager
-async def _closing_the_database(app: FastAPI) -> AsyncIterator[None]:
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    following = app.state.search.follow() if app.state.follows_the_store else None
     yield
+    if following is not None:
+        following.set()
     app.state.marks.close()
     app.state.db.dispose()

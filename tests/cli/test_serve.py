@@ -96,6 +96,27 @@ def test_serve_runs_a_worker_per_core_by_default_without_an_access_log(
     assert options["http"] is NoDelayProtocol
 
 
+def test_a_served_worker_follows_the_store_while_it_serves(
+    db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Its search index catches up with the store in a thread of its own, searches or not
+    (an erasure leaves the worker's memory), from its start to its shutdown."""
+    import threading
+
+    def following() -> bool:
+        return any(t.name == "homecoming-search-follow" for t in threading.enumerate())
+
+    served = _served(db, monkeypatch, tmp_path, {})
+    assert not following()
+    with TestClient(served) as client:
+        assert client.get("/health").status_code == 200
+        assert following()
+    for thread in threading.enumerate():
+        if thread.name == "homecoming-search-follow":
+            thread.join(timeout=30)
+    assert not following()
+
+
 def test_every_connection_is_sent_without_delay() -> None:
     """uvicorn's workers share a socket it bound with protocol 0, so asyncio sets no NODELAY."""
     listener = socket.socket(socket.AF_INET)  # as uvicorn binds it for its workers

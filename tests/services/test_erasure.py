@@ -271,6 +271,33 @@ def test_an_erasure_empties_the_caches_that_held_the_erased_name(
     assert service.search(Query("Kvasotsyshyn Oleh")) == []
 
 
+def test_a_worker_serving_no_search_forgets_an_erasure_made_elsewhere(
+    db: Database, tmp_path: Path
+) -> None:
+    """A server's worker follows the store whether or not searches come (`follow`): what it
+    made of a name erased by another process leaves its caches and its index without a
+    search to catch it up."""
+    import time
+
+    from homecoming.services.search import SearchService
+
+    found = _inquiry(db, family="Квасоцишин")
+    service = SearchService(db, snapshot=tmp_path / "index.npz")
+    assert service.search(Query("Kvasotsyshyn Oleh"))
+    erasure.erase(db, inquiry=found.id, reason="consent withdrawn", actor="officer")
+    caches = _hold_the_name("Квасоцишин")  # this worker's, made before it heard of it
+    stop = service.follow(every=0.02)
+    try:
+        deadline = time.monotonic() + 30
+        while any(c.cache_info().currsize for c in caches) and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        stop.set()
+    assert [cache.cache_info().currsize for cache in caches] == [0] * len(caches)
+    index = service._index
+    assert index is not None and not any("Квасоцишин" in name for name in index.names)
+
+
 def test_a_retention_run_empties_the_caches_that_held_the_expired_names(db: Database) -> None:
     _pfif_record(db, "2020-01-01T00:00:00Z")
     caches = _hold_the_name("Кравчук")

@@ -218,6 +218,7 @@ def test_a_servers_worker_keeps_its_warmed_index_out_of_full_collections(
     many (tests, the CLI) does not."""
     import gc
 
+    gc.unfreeze()  # a served app built earlier in this process (tests/cli/test_serve.py) froze
     _import(db, "list", [("Нехір", "Олександр", PartialDate(1987, 5, 23))])
     plain = SearchService(db, snapshot=tmp_path / "index.npz")
     plain._warm_up(plain.index())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import logging
 import threading
 import time
 from collections.abc import Iterator
@@ -27,6 +28,11 @@ ERASING_ACTIONS = ("personal_data.",)
 SNAPSHOT_NAME = "search-index.npz"
 # A warm-up waits while the server has had a request within this many seconds.
 WARM_YIELDS_FOR = 0.2
+# A server's worker catches its index up with the store at least this often, searches or not
+# (`SearchService.follow`): an erasure leaves its memory within this many seconds.
+FOLLOW_SECONDS = 10.0
+
+log = logging.getLogger(__name__)
 
 
 class SearchService:
@@ -87,6 +93,26 @@ class SearchService:
                     threading.Thread(target=self._warm_up, args=(self._index,), daemon=True).start()
             self._catch_up(self._index, head)
             return self._index
+
+    def follow(self, every: float = FOLLOW_SECONDS) -> threading.Event:
+        """Catch the index up with the store every `every` seconds, in a thread of its own,
+        until the returned event is set.
+
+        A search catches up before it answers, so what a worker answers never lags; but a
+        worker that serves no search for a while would keep an erased person's name in its
+        index and its caches until its next one. Following the audit head, it forgets them
+        within `every` seconds of the erasure, and the next search has less to catch up."""
+        stop = threading.Event()
+
+        def run() -> None:
+            while not stop.wait(every):
+                try:
+                    self.index()
+                except Exception as exc:  # the database away for a moment: try again later
+                    log.warning("search index could not follow the store: %s", exc)
+
+        threading.Thread(target=run, daemon=True, name="homecoming-search-follow").start()
+        return stop
 
     def _warm_up(self, index: PersonIndex) -> None:
         """Every name parsed or read back, giving way to requests; then, in a server's worker
