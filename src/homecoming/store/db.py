@@ -704,10 +704,19 @@ def connection_of(session: Session) -> Connection:
     return found
 
 
+def transaction_memo(session: Session) -> dict[Any, Any] | None:
+    """What a write transaction (`Database.transaction`) remembers until it ends, or None for
+    any other session: rows it locked, what it read under those locks and has written since
+    (the audit head it moved, a handover sheet's last line). A savepoint rolled back
+    (`_run_in_savepoint`) forgets what was remembered in it, as its writes and locks go."""
+    return session.info if _LANDED in session.info else None
+
+
 def _run_in_savepoint(session: Session, job: _Job[Any]) -> None:
     """Run one work of a batch in a savepoint; its error rolls back only what it wrote."""
     landed: dict[str, list[int]] = session.info[_LANDED]
     before = {actor: len(ids) for actor, ids in landed.items()}
+    remembered = dict(session.info)
     savepoint = session.begin_nested()
     # SQLAlchemy emits the SAVEPOINT when the nested transaction first asks for its connection;
     # the work may not ask (`connection_of` keeps the transaction's): ask here, so it is open.
@@ -716,6 +725,9 @@ def _run_in_savepoint(session: Session, job: _Job[Any]) -> None:
         job.result = job.work(session)
     except Exception as error:
         savepoint.rollback()
+        # What the work remembered (`transaction_memo`) goes with its writes and its locks.
+        session.info.clear()
+        session.info.update(remembered)
         for actor in list(landed):  # the records it noted were rolled back with it
             if actor in before:
                 del landed[actor][before[actor] :]
@@ -915,9 +927,23 @@ class _Plan:
 
 
 def lock_row(session: Session, table: str, key: int) -> None:
-    """Serialise writers on one row (SQLite already serialises them with BEGIN IMMEDIATE)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text(f"SELECT 1 FROM {table} WHERE id = :key FOR UPDATE"), {"key": key})
+    """Serialise writers on one row (SQLite already serialises them with BEGIN IMMEDIATE).
+
+    A write transaction (`Database.transaction`) locks each row once: a lock is held until
+    the transaction ends, so the recordings of a batch (`Database.grouped`) after the first
+    send nothing."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    memo = transaction_memo(session)
+    held = (_LOCKED, table, key)
+    if memo is not None and held in memo:
+        return
+    session.execute(text(f"SELECT 1 FROM {table} WHERE id = :key FOR UPDATE"), {"key": key})
+    if memo is not None:
+        memo[held] = True
+
+
+_LOCKED = "homecoming_locked"  # a row locked in a write transaction, in its transaction_memo
 
 
 def insert_missing(session: Session, table: Table, values: dict[str, Any]) -> None:
