@@ -16,7 +16,7 @@ from collections import namedtuple
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager, suppress
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
@@ -184,6 +184,61 @@ class _SqliteWriters:
 T = TypeVar("T")
 
 
+class _Queued:
+    """What the writer thread (`Database._write_queued`) has been given: the queue, and what
+    it took off the queue but has not run yet (works of another key than the batch's)."""
+
+    def __init__(
+        self, source: queue.SimpleQueue[tuple[Hashable, _Job[Any], Future[Any]] | None]
+    ) -> None:
+        self._source = source
+        self._waiting: list[tuple[Hashable, _Job[Any], Future[Any]]] = []
+        self._ending = False
+
+    def next_batch(self) -> tuple[Hashable, list[tuple[_Job[Any], Future[Any]]]] | None:
+        """The key that waits longest, and its works queued now (not those cancelled before
+        their turn); None once the end was asked for and everything before it was run."""
+        if not self._waiting:
+            first = None if self._ending else self._source.get()
+            if first is None:
+                return None
+            self._waiting.append(first)
+        self._take()
+        key = self._waiting[0][0]
+        jobs = [(job, future) for k, job, future in self._waiting if k == key]
+        self._waiting = [item for item in self._waiting if item[0] != key]
+        return key, [(job, future) for job, future in jobs if future.set_running_or_notify_cancel()]
+
+    def joining(self, key: Hashable, jobs: list[tuple[_Job[Any], Future[Any]]]) -> list[_Job[Any]]:
+        """The works of `key` queued since `jobs` began, added to them (up to
+        `GROUP_AT_MOST` in all): the batch running takes them into its transaction."""
+        if len(jobs) >= GROUP_AT_MOST:
+            return []
+        self._take()
+        joined: list[_Job[Any]] = []
+        others = []
+        for item in self._waiting:
+            if item[0] != key or len(jobs) >= GROUP_AT_MOST:
+                others.append(item)
+            elif item[2].set_running_or_notify_cancel():
+                jobs.append((item[1], item[2]))
+                joined.append(item[1])
+        self._waiting = others
+        return joined
+
+    def _take(self) -> None:
+        """Move what the queue holds now behind what waits; note an end asked for."""
+        while not self._ending:
+            try:
+                item = self._source.get_nowait()
+            except queue.Empty:
+                return
+            if item is None:
+                self._ending = True
+            else:
+                self._waiting.append(item)
+
+
 class _Job(Generic[T]):
     """One caller's work in a shared write transaction (`Database.grouped`), and its outcome."""
 
@@ -201,6 +256,8 @@ RecordsLanded = Callable[[Sequence[int], str], None]
 _LANDED = "homecoming_records_landed"  # the key in a transaction's Session.info
 # How many outbox rows one drain claims at once: the subscribers hear of them together.
 DRAIN_BATCH = 500
+# The most works a writer thread's batch grows to (`Database.grouped_later`) before it commits.
+GROUP_AT_MOST = 64
 
 
 def note_records_landed(session: Session, record_ids: Sequence[int], *, actor: str) -> None:
@@ -355,34 +412,26 @@ class Database:
         return future
 
     def _write_queued(self) -> None:
-        """The writer thread: run what `grouped_later` queued, in batches, until told to end."""
-        while True:
-            first = self._queued.get()
-            if first is None:
-                return
-            waiting = [first]
-            ending = False
-            while True:  # everything queued meanwhile joins the batch
-                try:
-                    more = self._queued.get_nowait()
-                except queue.Empty:
-                    break
-                if more is None:
-                    ending = True
-                    break
-                waiting.append(more)
-            by_key: dict[Hashable, list[tuple[_Job[Any], Future[Any]]]] = {}
-            for key, job, future in waiting:
-                if future.set_running_or_notify_cancel():
-                    by_key.setdefault(key, []).append((job, future))
-            for queued in by_key.values():
-                self._run_queued(queued)
-            if ending:
-                return
+        """The writer thread: run what `grouped_later` queued, in batches, until told to end.
 
-    def _run_queued(self, queued: list[tuple[_Job[Any], Future[Any]]]) -> None:
+        A batch is everything of one key queued when it starts, and grows while it runs
+        (`_Queued.joining`): what is queued for its key while a work runs (on PostgreSQL,
+        while the first waits for the stage's row lock another process's batch holds) joins
+        the same transaction. Work of other keys waits for the next batches, in order.
+        """
+        queued = _Queued(self._queued)
+        while (batch := queued.next_batch()) is not None:
+            key, jobs = batch
+            if jobs:
+                self._run_queued(jobs, partial(queued.joining, key, jobs))
+
+    def _run_queued(
+        self,
+        queued: list[tuple[_Job[Any], Future[Any]]],
+        more: Callable[[], list[_Job[Any]]] | None = None,
+    ) -> None:
         try:
-            self._run_batch([job for job, _ in queued])
+            self._run_batch([job for job, _ in queued], more)
         finally:
             for job, future in queued:
                 if job.error is not None:
@@ -392,28 +441,35 @@ class Database:
                 else:
                     future.set_exception(RuntimeError("the write was not run"))
 
-    def _run_batch(self, batch: list[_Job[Any]]) -> None:
+    def _run_batch(
+        self, batch: list[_Job[Any]], more: Callable[[], list[_Job[Any]]] | None = None
+    ) -> None:
         """Run a batch of works in one transaction, each succeeding or failing on its own.
 
         A batch of several runs first as one, without savepoints (each through the ORM
         session costs more than a handover's own writes). Should a work raise, all of it is
         rolled back and the batch runs again, each work in a savepoint of its own, which a
         refusal needs: so a work may run twice, and must do nothing outside its session.
-        A failed commit (or drain) fails every work of the batch, as ever.
+        A failed commit (or drain) fails every work of the batch, as ever. `more`: after each
+        work, the works that joined the batch meanwhile (run in the same transaction).
         """
-        if len(batch) > 1:
+        if len(batch) > 1 or more is not None:
             results: list[Any] = []
             try:
                 with self.transaction() as session:
-                    for job in batch:
+                    for job in batch:  # the list grows while it runs, by what `more` gives
                         results.append(job.work(session))
+                        if more is not None:
+                            batch.extend(more())
             except BaseException as error:
                 if len(results) == len(batch):  # every work ran: the commit or drain failed
                     self._fail(batch, error)
                     return
-                if not isinstance(error, Exception):
-                    self._fail(batch, error)
-                    raise
+                if not isinstance(error, Exception) or len(batch) == 1:
+                    self._fail(batch, error)  # alone: its own error, and nothing was kept
+                    if not isinstance(error, Exception):
+                        raise
+                    return
                 # A work refused: nothing was kept; every work runs again below, in savepoints.
             else:
                 for job, result in zip(batch, results, strict=True):
