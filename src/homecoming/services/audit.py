@@ -78,9 +78,11 @@ def append(
         "hash": link.digest(),
     }
     connection = connection_of(session)
-    _INSERT_ENTRY.run(connection, values)
+    # Sent with the transaction's next statement or its commit (on PostgreSQL one round trip
+    # for them all: `Prepared.later`); the head stays locked until the end either way.
+    _INSERT_ENTRY.later(connection, values)
     moved = _MOVE_HEAD_AND_MARK if concerns_authentication(action, subject) else _MOVE_HEAD
-    moved.run(connection, {"new_id": link.id, "new_hash": values["hash"]})
+    moved.later(connection, {"new_id": link.id, "new_hash": values["hash"]})
     memo = transaction_memo(session)
     if memo is not None:  # the head stays locked, and is what this entry made it, until the end
         memo[_HEAD_MOVED] = (link.id, values["hash"])

@@ -453,7 +453,7 @@ def _add(
         session, source_id=source_id, evidence=[evidence], person_ids=[person_id], actor=actor
     )
     # A Core update: the sheet's row is never loaded into the session for its count alone.
-    _SHEET_COUNT.run(connection_of(session), {"source": source_id, "count": line - 1})
+    _SHEET_COUNT.later(connection_of(session), {"source": source_id, "count": line - 1})
     return record_id
 
 
