@@ -926,10 +926,10 @@ def _run_postgresql(
                     for write_sql, write_args in waiting:
                         writes.execute(write_sql, write_args)
                 cursor = dbapi.cursor()
-                cursor.execute(sql, args)  # type: ignore[arg-type]
+                cursor.execute(sql, args)
         else:
             cursor = dbapi.cursor()
-            cursor.execute(sql, args)  # type: ignore[arg-type]
+            cursor.execute(sql, args)
         found = cursor.fetchall() if plan.returns else ()
         cursor.close()
     except Exception as error:
@@ -955,7 +955,7 @@ def send_later(connection: Any) -> None:
     try:
         with dbapi.pipeline(), dbapi.cursor() as writes:
             for sql, args in waiting:
-                writes.execute(sql, args)  # type: ignore[arg-type]
+                writes.execute(sql, args)
     except psycopg.Error as error:
         sql, args = waiting[0]
         raise DBAPIError.instance(
