@@ -9,13 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
+from contextlib import contextmanager
+from typing import Any
 
+import psycopg
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import Category, Evidence, Fate, RecordFields, SourceKind
@@ -26,7 +29,7 @@ from homecoming.services import agreements, audit, handovers, registry, stages
 from homecoming.services.scope import Scope
 from homecoming.store.db import Database
 from homecoming.store.exchange_models import AgreementRow, Handover, StageMember
-from homecoming.store.models import AuditEntry, Record
+from homecoming.store.models import AuditEntry, Record, Source
 
 from ..store.test_group_commit import commits, gathered, savepoints, writer_held
 
@@ -349,6 +352,67 @@ def test_handovers_queued_for_the_writer_land_together_and_a_refused_one_fails_a
     landed = [outcomes[0], outcomes[3]]
     assert all(isinstance(v, handovers.HandoverView) for v in landed)
     assert [e.subject for e in _handover_entries(db)] == [f"handover:{v.id}" for v in landed]
+    assert audit.verify(db).ok
+
+
+@contextmanager
+def _statements(db: Database) -> Iterator[list[str]]:
+    """Every statement sent on connections taken from the pool while the block runs, however
+    it is sent (SQLAlchemy's execution, sqlite3's or psycopg's own cursor, psycopg's pipeline)."""
+    sent: list[str] = []
+    traced: list[Any] = []
+
+    class Counted(psycopg.Cursor[Any]):
+        def execute(self, query: Any, params: Any = None, **options: Any) -> Counted:
+            sent.append(str(query))
+            return super().execute(query, params, **options)
+
+    def trace(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        traced.append(dbapi_connection)
+        if db.dialect == "sqlite":
+            dbapi_connection.set_trace_callback(sent.append)
+        else:
+            dbapi_connection.cursor_factory = Counted
+
+    event.listen(db.engine, "checkout", trace)
+    try:
+        yield sent
+    finally:
+        event.remove(db.engine, "checkout", trace)
+        for dbapi_connection in traced:
+            if db.dialect == "sqlite":
+                dbapi_connection.set_trace_callback(None)
+            else:
+                dbapi_connection.cursor_factory = psycopg.Cursor
+
+
+def test_a_batch_of_recordings_reads_the_audit_head_and_its_sheet_once(db: Database) -> None:
+    """A batch's recordings after the first neither lock the stage nor read the audit head or
+    the handover sheet again (the transaction holds their locks and knows what it wrote), and
+    each reads its member, latest handover and listed names in one query; the sheet's lines
+    and the audit chain come out as one recording at a time leaves them."""
+    agreement_id, ua, _ = _stage(db, 4)
+    db.unsubscribe("tracing")
+    with _statements(db) as sent:
+        with writer_held(db):
+            futures = [_later(db, agreement_id, "UA", p) for p in ua]
+        views = [f.result(60) for f in futures]
+    selects = [" ".join(s.split()) for s in sent if s.lstrip().upper().startswith("SELECT")]
+    assert len([s for s in selects if "FROM audit_head" in s]) == 1
+    assert len([s for s in selects if "max(records.line_number)" in s]) == 1
+    assert len([s for s in selects if "FROM exchange_stages WHERE id" in s]) <= 1  # PostgreSQL
+    assert len([s for s in selects if "FROM stage_members" in s]) == len(ua)
+    assert not [s for s in selects if s.startswith("SELECT handovers.id")]  # no read of its own
+    with db.reading() as session:
+        landed = session.execute(
+            select(Record.line_number, Record.person_id, Source.row_count)
+            .join(Source, Source.id == Record.source_id)
+            .where(Source.kind == str(SourceKind.HANDOVER))
+            .order_by(Record.line_number)
+        ).all()
+    assert [(line, person) for line, person, _ in landed] == list(zip(range(2, 6), ua, strict=True))
+    assert {count for _, _, count in landed} == {len(ua)}
+    assert [e.subject for e in _handover_entries(db)] == [f"handover:{v.id}" for v in views]
     assert audit.verify(db).ok
 
 

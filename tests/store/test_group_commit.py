@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Hashable, Iterator
+from concurrent.futures import Future
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
@@ -245,6 +246,35 @@ def test_the_writer_batches_by_key_and_skips_what_was_cancelled(quiet: Database)
     assert len(committed) == 2  # "k" as a batch of two; "other" alone
     assert opened == []  # none refused: no savepoints
     assert audit.verify(db).ok
+
+
+def test_work_queued_while_a_batch_runs_joins_its_transaction(quiet: Database) -> None:
+    """The writer's batch grows while it runs: work of its key queued meanwhile (on PostgreSQL,
+    while the first waits for a row lock) commits with it; other keys' work waits its turn."""
+    db = quiet
+    ran: list[int] = []
+    joined: list[Future[Any]] = []
+
+    def first(session: Session) -> int:
+        done = _work(ran, 0)(session)
+        joined.extend(
+            [
+                db.grouped_later("k", _work(ran, 1)),
+                db.grouped_later("other", _work(ran, 2)),
+                db.grouped_later("k", _work(ran, 3)),
+            ]
+        )
+        return done
+
+    with savepoints(db) as opened, commits(db) as committed:
+        assert db.grouped_later("k", first).result(60) == 0
+        assert [f.result(60) for f in joined] == [1, 2, 3]
+    assert len(committed) == 2  # "k": the first and the two that joined it; then "other"
+    assert opened == []
+    subjects = [e.subject for e in _entries(db, "test.grouped")]
+    assert subjects == ["work:0", "work:1", "work:3", "work:2"]
+    assert audit.verify(db).ok
+    assert _owed(db) == [1000, 1001, 1002, 1003]
 
 
 def test_dispose_writes_what_was_queued_before_the_writer_ends(quiet: Database) -> None:

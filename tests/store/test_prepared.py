@@ -119,3 +119,30 @@ def test_prepared_takes_lists_for_in(db: Database) -> None:
             assert [r.id for r in mine] == sorted(i for i in ids if i <= 5)
         assert prepared.rows(connection, {"ids": [], "actor": "operator"}) == []
         assert prepared.rows(connection, {"ids": [1, 2], "actor": "nobody"}) == []
+
+
+def test_a_write_left_for_later_lands_in_order_and_fails_as_sqlalchemy_does(
+    db: Database,
+) -> None:
+    """`Prepared.later`: on PostgreSQL sent with the transaction's next statement (or before its
+    commit) in one round trip, on SQLite at once. Either way the writes land in order, a rollback
+    to a savepoint drops what was left after it, and an error is SQLAlchemy's, raised at the
+    latest by the statement the write went with."""
+    entry, read = Prepared(insert(AUDIT_LOG)), Prepared(_READ)
+    with db.transaction() as session:
+        connection = session.connection()
+        entry.later(connection, _ENTRY)
+        assert read.first(connection, {"entry": 1}).subject == "handover:1"  # sent with it
+        entry.later(connection, {**_ENTRY, "id": 2, "subject": "handover:2"})  # with the commit
+        savepoint = session.begin_nested()
+        session.connection()
+        entry.later(connection, {**_ENTRY, "id": 3})
+        savepoint.rollback()
+    with pytest.raises(IntegrityError), db.transaction() as session:
+        connection = session.connection()
+        entry.later(connection, {**_ENTRY, "id": 4})
+        entry.later(connection, {**_ENTRY, "id": 4})  # the same id again
+        read.first(connection, {"entry": 4})
+    with db.reading() as session:
+        landed = session.execute(select(AUDIT_LOG.c.id, AUDIT_LOG.c.subject).order_by("id"))
+        assert [tuple(row) for row in landed] == [(1, "handover:1"), (2, "handover:2")]

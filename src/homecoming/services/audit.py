@@ -17,7 +17,13 @@ from homecoming.domain.audit import (
     payload_digest,
     redaction,
 )
-from homecoming.store.db import Database, Prepared, connection_of, insert_missing
+from homecoming.store.db import (
+    Database,
+    Prepared,
+    connection_of,
+    insert_missing,
+    transaction_memo,
+)
 from homecoming.store.models import AuditEntry, AuditHead
 
 HEAD_ID = 1
@@ -72,10 +78,18 @@ def append(
         "hash": link.digest(),
     }
     connection = connection_of(session)
-    _INSERT_ENTRY.run(connection, values)
+    # Sent with the transaction's next statement or its commit (on PostgreSQL one round trip
+    # for them all: `Prepared.later`); the head stays locked until the end either way.
+    _INSERT_ENTRY.later(connection, values)
     moved = _MOVE_HEAD_AND_MARK if concerns_authentication(action, subject) else _MOVE_HEAD
-    moved.run(connection, {"new_id": link.id, "new_hash": values["hash"]})
+    moved.later(connection, {"new_id": link.id, "new_hash": values["hash"]})
+    memo = transaction_memo(session)
+    if memo is not None:  # the head stays locked, and is what this entry made it, until the end
+        memo[_HEAD_MOVED] = (link.id, values["hash"])
     return AuditEntry(**values)
+
+
+_HEAD_MOVED = "homecoming_audit_head"  # the head a write transaction locked and moved
 
 
 # Entries after which a remembered principal (services/tokens.py) may be wrong: anything about a
@@ -130,7 +144,13 @@ def _locked_head(session: Session) -> tuple[int, str]:
 
     Read and locked in one statement (`FOR UPDATE` on PostgreSQL; SQLite's writers are
     serial already): a lock taken before a read would miss a head another writer creates
-    between the two, and the read would then go on unlocked."""
+    between the two, and the read would then go on unlocked. A write transaction that has
+    appended already holds the lock and knows the head it left (`transaction_memo`): the
+    entries of a batch of recordings (`Database.grouped`) after the first read nothing."""
+    memo = transaction_memo(session)
+    moved: tuple[int, str] | None = memo.get(_HEAD_MOVED) if memo is not None else None
+    if moved is not None:
+        return moved
     connection = connection_of(session)
     head = _LOCK_HEAD.first(connection)
     if head is None:

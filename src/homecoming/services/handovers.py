@@ -18,7 +18,8 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import cast
+from types import SimpleNamespace
+from typing import Any, cast
 
 from sqlalchemy import Table, Text, bindparam, func, insert, select, update
 from sqlalchemy import cast as sql_cast
@@ -34,7 +35,7 @@ from homecoming.search.index import Query
 from homecoming.services import agreements, audit, registry, stages
 from homecoming.services.scope import EVERY_PARTY, Scope
 from homecoming.services.search import SearchService
-from homecoming.store.db import Database, Prepared, connection_of, lock_row
+from homecoming.store.db import Database, Prepared, connection_of, lock_row, transaction_memo
 from homecoming.store.exchange_models import (
     AgreementRow,
     Handover,
@@ -182,13 +183,12 @@ def _recording(
     def work(session: Session) -> HandoverView:
         agreement, stage = _stage_of(session, agreement_id, number, scope)
         lock_row(session, "exchange_stages", stage.id)
-        member = stages.current_member(session, stage.id, party, person_id)
+        member, previous, listed = _member_state(session, stage.id, party, person_id)
         if member is None:
             raise NotFound(
                 f"person {person_id} is not on {party}'s side of stage {number}; "
                 "`homecoming stages show` lists who is"
             )
-        previous = latest(session, stage.id, person_id)
         if previous is not None and not correct:
             raise Conflict(
                 f"person {person_id} is already recorded as {previous.outcome} by "
@@ -210,6 +210,7 @@ def _recording(
             substitute_id=substitute_id,
             actor=actor,
             action="handover.corrected" if correct else "handover.recorded",
+            listed=listed,
         )
         return _view(row, number)
 
@@ -276,11 +277,22 @@ def write(
     recorded_at: dt.datetime | None = None,
     field_entry_id: int | None = None,
     details: dict[str, object] | None = None,
+    listed: RecordFields | None = None,
 ) -> Handover:
     """Write one handover row, its landed evidence and its audit entry in the caller's
-    transaction (the stage's row locked); the transaction announces the landed record."""
+    transaction (the stage's row locked); the transaction announces the landed record.
+    `listed`: the names the person was listed under, when the caller read them already."""
     record_id, substitute_id = _land(
-        session, agreement, stage, member, outcome, previous, substitute, substitute_id, actor
+        session,
+        agreement,
+        stage,
+        member,
+        outcome,
+        previous,
+        substitute,
+        substitute_id,
+        actor,
+        listed,
     )
     values = {
         "stage_id": stage.id,
@@ -366,6 +378,7 @@ def _land(
     substitute: Substitute | None,
     substitute_id: int | None,
     actor: str,
+    listed: RecordFields | None = None,
 ) -> tuple[int | None, int | None]:
     """Write the evidence this outcome gives: (record id, the substitute's person id)."""
     day = PartialDate.from_date(stage.day)
@@ -392,7 +405,7 @@ def _land(
         note += f" (correction of handover {previous.id})"
     if fate is None:
         return None, None
-    base = _listed_fields(session, member)
+    base = listed if listed is not None else _listed_fields(session, member)
     fields = dataclasses.replace(base, fate=fate, fate_date=day, notes=note)
     return _add(session, agreement, stage, member.party, fields, member.person_id, actor), None
 
@@ -407,6 +420,11 @@ def _listed_fields(session: Session, member: StageMember) -> RecordFields:
         found = _FIRST_RECORD.first(connection, {"person": member.person_id})
     if found is None:
         return RecordFields()
+    return _fields_of(found)
+
+
+def _fields_of(found: Any) -> RecordFields:
+    """The listed fields of a row read with `_LISTED_COLUMNS`."""
     return RecordFields(
         family_name=found.family_name,
         given_names=found.given_names,
@@ -435,7 +453,7 @@ def _add(
         session, source_id=source_id, evidence=[evidence], person_ids=[person_id], actor=actor
     )
     # A Core update: the sheet's row is never loaded into the session for its count alone.
-    _SHEET_COUNT.run(connection_of(session), {"source": source_id, "count": line - 1})
+    _SHEET_COUNT.later(connection_of(session), {"source": source_id, "count": line - 1})
     return record_id
 
 
@@ -443,8 +461,28 @@ def _handover_source(
     session: Session, agreement: Agreement, stage: StageRow, party: str
 ) -> tuple[int, int]:
     """One source per stage and side, the handover sheet the operators fill in, and its next
-    line: (source id, line), read in one query."""
+    line: (source id, line), read in one query.
+
+    Read once per write transaction (the stage's row locked, so no other writer adds to the
+    sheet until it ends): the recordings of a batch after the first take the lines after it
+    (`transaction_memo`, which forgets a line whose recording a savepoint rolled back)."""
     name = f"{agreement.name}: stage {stage.number} handover by {party}"
+    memo = transaction_memo(session)
+    key = ("handovers.sheet", name)
+    taken: tuple[int, int] | None = memo.get(key) if memo is not None else None
+    if taken is not None:
+        sheet = (taken[0], taken[1] + 1)
+    else:
+        sheet = _read_sheet(session, agreement, stage, party, name)
+    if memo is not None:
+        memo[key] = sheet
+    return sheet
+
+
+def _read_sheet(
+    session: Session, agreement: Agreement, stage: StageRow, party: str, name: str
+) -> tuple[int, int]:
+    """The sheet's source and its next line, read (or the sheet created, at line 2)."""
     found = _SHEET.first(connection_of(session), {"name": name})
     if found is not None:
         return found[0], (found[1] or 1) + 1
@@ -470,6 +508,33 @@ def substitute_name(substitute: Substitute | None) -> str:
     return " ".join(
         p for p in (substitute.family_name, substitute.given_names, substitute.patronymic) if p
     )
+
+
+def _member_state(
+    session: Session, stage_id: int, party: str, person_id: int
+) -> tuple[StageMember | None, Handover | None, RecordFields | None]:
+    """What a recording reads of its person, in one query: the row that put them in the stage
+    for `party` (as `stages.current_member`), their latest handover in it (as `latest`) and
+    the names on the list's line they came from (as `_listed_fields`; None when the member
+    came from no list line, or it has no record: `_listed_fields` then looks further)."""
+    found = _MEMBER_STATE.first(
+        connection_of(session), {"stage": stage_id, "party": party, "person": person_id}
+    )
+    if found is None or found.m_action != "add":
+        return None, None, None
+    cells = found._asdict()
+    member = StageMember(**{name: cells["m_" + name] for name in _MEMBER_NAMES})
+    previous = (
+        Handover(**{name: cells["h_" + name] for name in _HANDOVER_NAMES})
+        if found.h_id is not None
+        else None
+    )
+    listed = (
+        _fields_of(SimpleNamespace(**{name: cells["r_" + name] for name in _LISTED_NAMES}))
+        if found.r_id is not None
+        else None
+    )
+    return member, previous, listed
 
 
 def latest(session: Session, stage_id: int, person_id: int) -> Handover | None:
@@ -540,6 +605,42 @@ _FIRST_RECORD = Prepared(
     select(*_LISTED_COLUMNS)
     .where(Record.person_id == bindparam("person"))
     .order_by(Record.id)
+    .limit(1)
+)
+
+
+# `_member_state`'s one query: the member's last row for the side, the person's latest handover
+# in the stage, and the record of the list line the member came from, each column prefixed.
+_MEMBERS = cast(Table, StageMember.__table__)
+_EARLIER = _HANDOVERS.alias("earlier")
+_LATEST_ID = (
+    select(func.max(_EARLIER.c.id))
+    .where(_EARLIER.c.stage_id == _MEMBERS.c.stage_id, _EARLIER.c.person_id == _MEMBERS.c.person_id)
+    .correlate(_MEMBERS)
+    .scalar_subquery()
+)
+_ENTRIES = cast(Table, ListEntry.__table__)
+_RECORDS = cast(Table, Record.__table__)
+_MEMBER_NAMES = tuple(c.key for c in _MEMBERS.c)
+_HANDOVER_NAMES = tuple(c.key for c in _HANDOVERS.c)
+_LISTED_NAMES = ("id", *(c.key for c in _LISTED_COLUMNS))
+_MEMBER_STATE = Prepared(
+    select(
+        *(_MEMBERS.c[name].label("m_" + name) for name in _MEMBER_NAMES),
+        *(_HANDOVERS.c[name].label("h_" + name) for name in _HANDOVER_NAMES),
+        *(_RECORDS.c[name].label("r_" + name) for name in _LISTED_NAMES),
+    )
+    .select_from(
+        _MEMBERS.outerjoin(_HANDOVERS, _HANDOVERS.c.id == _LATEST_ID)
+        .outerjoin(_ENTRIES, _ENTRIES.c.id == _MEMBERS.c.list_entry_id)
+        .outerjoin(_RECORDS, _RECORDS.c.id == _ENTRIES.c.record_id)
+    )
+    .where(
+        _MEMBERS.c.stage_id == bindparam("stage"),
+        _MEMBERS.c.party == bindparam("party"),
+        _MEMBERS.c.person_id == bindparam("person"),
+    )
+    .order_by(_MEMBERS.c.id.desc())
     .limit(1)
 )
 

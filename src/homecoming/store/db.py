@@ -16,7 +16,7 @@ from collections import namedtuple
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager, suppress
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
@@ -105,7 +105,20 @@ def make_engine(url: str) -> Engine:
         url = str(parsed.set(drivername="postgresql+psycopg"))
     engine = create_engine(url)
     event.listen(engine, "checkout", _postgresql_alive)
+    # Writes left for the next round trip (`Prepared.later`) go before any other statement
+    # and before a commit (a savepoint's SAVEPOINT and RELEASE are statements); a rollback,
+    # of the transaction or to a savepoint, drops the ones it undoes.
+    event.listen(engine, "before_cursor_execute", _send_before)
+    event.listen(engine, "commit", _send_before)
+    event.listen(engine, "rollback", _drop_later)
+    event.listen(engine, "rollback_savepoint", _drop_later)
+    event.listen(engine, "reset", _drop_on_reset)
     return engine
+
+
+def _drop_on_reset(_dbapi_connection: Any, record: Any, _reset_state: Any) -> None:
+    """A connection back in the pool keeps no write for a transaction that ended."""
+    record.info.pop(_LATER, None)
 
 
 def _postgresql_alive(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
@@ -184,6 +197,61 @@ class _SqliteWriters:
 T = TypeVar("T")
 
 
+class _Queued:
+    """What the writer thread (`Database._write_queued`) has been given: the queue, and what
+    it took off the queue but has not run yet (works of another key than the batch's)."""
+
+    def __init__(
+        self, source: queue.SimpleQueue[tuple[Hashable, _Job[Any], Future[Any]] | None]
+    ) -> None:
+        self._source = source
+        self._waiting: list[tuple[Hashable, _Job[Any], Future[Any]]] = []
+        self._ending = False
+
+    def next_batch(self) -> tuple[Hashable, list[tuple[_Job[Any], Future[Any]]]] | None:
+        """The key that waits longest, and its works queued now (not those cancelled before
+        their turn); None once the end was asked for and everything before it was run."""
+        if not self._waiting:
+            first = None if self._ending else self._source.get()
+            if first is None:
+                return None
+            self._waiting.append(first)
+        self._take()
+        key = self._waiting[0][0]
+        jobs = [(job, future) for k, job, future in self._waiting if k == key]
+        self._waiting = [item for item in self._waiting if item[0] != key]
+        return key, [(job, future) for job, future in jobs if future.set_running_or_notify_cancel()]
+
+    def joining(self, key: Hashable, jobs: list[tuple[_Job[Any], Future[Any]]]) -> list[_Job[Any]]:
+        """The works of `key` queued since `jobs` began, added to them (up to
+        `GROUP_AT_MOST` in all): the batch running takes them into its transaction."""
+        if len(jobs) >= GROUP_AT_MOST:
+            return []
+        self._take()
+        joined: list[_Job[Any]] = []
+        others = []
+        for item in self._waiting:
+            if item[0] != key or len(jobs) >= GROUP_AT_MOST:
+                others.append(item)
+            elif item[2].set_running_or_notify_cancel():
+                jobs.append((item[1], item[2]))
+                joined.append(item[1])
+        self._waiting = others
+        return joined
+
+    def _take(self) -> None:
+        """Move what the queue holds now behind what waits; note an end asked for."""
+        while not self._ending:
+            try:
+                item = self._source.get_nowait()
+            except queue.Empty:
+                return
+            if item is None:
+                self._ending = True
+            else:
+                self._waiting.append(item)
+
+
 class _Job(Generic[T]):
     """One caller's work in a shared write transaction (`Database.grouped`), and its outcome."""
 
@@ -201,6 +269,8 @@ RecordsLanded = Callable[[Sequence[int], str], None]
 _LANDED = "homecoming_records_landed"  # the key in a transaction's Session.info
 # How many outbox rows one drain claims at once: the subscribers hear of them together.
 DRAIN_BATCH = 500
+# The most works a writer thread's batch grows to (`Database.grouped_later`) before it commits.
+GROUP_AT_MOST = 64
 
 
 def note_records_landed(session: Session, record_ids: Sequence[int], *, actor: str) -> None:
@@ -355,34 +425,26 @@ class Database:
         return future
 
     def _write_queued(self) -> None:
-        """The writer thread: run what `grouped_later` queued, in batches, until told to end."""
-        while True:
-            first = self._queued.get()
-            if first is None:
-                return
-            waiting = [first]
-            ending = False
-            while True:  # everything queued meanwhile joins the batch
-                try:
-                    more = self._queued.get_nowait()
-                except queue.Empty:
-                    break
-                if more is None:
-                    ending = True
-                    break
-                waiting.append(more)
-            by_key: dict[Hashable, list[tuple[_Job[Any], Future[Any]]]] = {}
-            for key, job, future in waiting:
-                if future.set_running_or_notify_cancel():
-                    by_key.setdefault(key, []).append((job, future))
-            for queued in by_key.values():
-                self._run_queued(queued)
-            if ending:
-                return
+        """The writer thread: run what `grouped_later` queued, in batches, until told to end.
 
-    def _run_queued(self, queued: list[tuple[_Job[Any], Future[Any]]]) -> None:
+        A batch is everything of one key queued when it starts, and grows while it runs
+        (`_Queued.joining`): what is queued for its key while a work runs (on PostgreSQL,
+        while the first waits for the stage's row lock another process's batch holds) joins
+        the same transaction. Work of other keys waits for the next batches, in order.
+        """
+        queued = _Queued(self._queued)
+        while (batch := queued.next_batch()) is not None:
+            key, jobs = batch
+            if jobs:
+                self._run_queued(jobs, partial(queued.joining, key, jobs))
+
+    def _run_queued(
+        self,
+        queued: list[tuple[_Job[Any], Future[Any]]],
+        more: Callable[[], list[_Job[Any]]] | None = None,
+    ) -> None:
         try:
-            self._run_batch([job for job, _ in queued])
+            self._run_batch([job for job, _ in queued], more)
         finally:
             for job, future in queued:
                 if job.error is not None:
@@ -392,28 +454,38 @@ class Database:
                 else:
                     future.set_exception(RuntimeError("the write was not run"))
 
-    def _run_batch(self, batch: list[_Job[Any]]) -> None:
+    def _run_batch(
+        self, batch: list[_Job[Any]], more: Callable[[], list[_Job[Any]]] | None = None
+    ) -> None:
         """Run a batch of works in one transaction, each succeeding or failing on its own.
 
         A batch of several runs first as one, without savepoints (each through the ORM
         session costs more than a handover's own writes). Should a work raise, all of it is
         rolled back and the batch runs again, each work in a savepoint of its own, which a
         refusal needs: so a work may run twice, and must do nothing outside its session.
-        A failed commit (or drain) fails every work of the batch, as ever.
+        A failed commit (or drain) fails every work of the batch, as ever. `more`: after each
+        work, the works that joined the batch meanwhile (run in the same transaction).
         """
-        if len(batch) > 1:
+        if len(batch) > 1 or more is not None:
             results: list[Any] = []
+            ran = False
             try:
                 with self.transaction() as session:
-                    for job in batch:
+                    for job in batch:  # the list grows while it runs, by what `more` gives
                         results.append(job.work(session))
+                        if more is not None:
+                            batch.extend(more())
+                    _send_later_of(session)  # a work's write left for later fails as the work's
+                    ran = True
             except BaseException as error:
-                if len(results) == len(batch):  # every work ran: the commit or drain failed
+                if ran:  # every work ran: the commit or drain failed
                     self._fail(batch, error)
                     return
-                if not isinstance(error, Exception):
-                    self._fail(batch, error)
-                    raise
+                if not isinstance(error, Exception) or len(batch) == 1:
+                    self._fail(batch, error)  # alone: its own error, and nothing was kept
+                    if not isinstance(error, Exception):
+                        raise
+                    return
                 # A work refused: nothing was kept; every work runs again below, in savepoints.
             else:
                 for job, result in zip(batch, results, strict=True):
@@ -704,18 +776,31 @@ def connection_of(session: Session) -> Connection:
     return found
 
 
+def transaction_memo(session: Session) -> dict[Any, Any] | None:
+    """What a write transaction (`Database.transaction`) remembers until it ends, or None for
+    any other session: rows it locked, what it read under those locks and has written since
+    (the audit head it moved, a handover sheet's last line). A savepoint rolled back
+    (`_run_in_savepoint`) forgets what was remembered in it, as its writes and locks go."""
+    return session.info if _LANDED in session.info else None
+
+
 def _run_in_savepoint(session: Session, job: _Job[Any]) -> None:
     """Run one work of a batch in a savepoint; its error rolls back only what it wrote."""
     landed: dict[str, list[int]] = session.info[_LANDED]
     before = {actor: len(ids) for actor, ids in landed.items()}
+    remembered = dict(session.info)
     savepoint = session.begin_nested()
     # SQLAlchemy emits the SAVEPOINT when the nested transaction first asks for its connection;
     # the work may not ask (`connection_of` keeps the transaction's): ask here, so it is open.
     session.connection()
     try:
         job.result = job.work(session)
+        _send_later_of(session)  # its writes left for later fail here, as its own
     except Exception as error:
         savepoint.rollback()
+        # What the work remembered (`transaction_memo`) goes with its writes and its locks.
+        session.info.clear()
+        session.info.update(remembered)
         for actor in list(landed):  # the records it noted were rolled back with it
             if actor in before:
                 del landed[actor][before[actor] :]
@@ -781,6 +866,8 @@ class Prepared:
                 return []
             shape = plan.shape(tuple(result.keys()))
             return [shape._make(row) for row in result]
+        if plan.named:
+            return _run_postgresql(connection, plan, plan.sql, plan.named_args(given))
         args = plan.args(given)
         sql = plan.sql if not plan.expanding else plan.expanded(given)
         dbapi = connection.connection.dbapi_connection
@@ -801,6 +888,95 @@ class Prepared:
         """Run it for its effect."""
         self.rows(connection, params)
 
+    def later(self, connection: Connection, params: Mapping[str, Any] | None = None) -> None:
+        """Run it for its effect; on PostgreSQL inside a transaction, sent with the
+        transaction's next statement (or its commit, or a savepoint's end) in one round trip
+        (psycopg's pipeline), which then raises its error. Elsewhere as `run`."""
+        given = params or {}
+        dialect = connection.dialect
+        if dialect.name != "postgresql" or not connection.in_transaction():
+            self.rows(connection, given)
+            return
+        key = (dialect.name, tuple(given))
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = _Plan.of(self.statement, dialect, key[1])
+        if plan.sql is None or plan.returns:
+            self.rows(connection, given)
+            return
+        connection.info.setdefault(_LATER, []).append((plan.sql, plan.named_args(given)))
+
+
+_LATER = (
+    "homecoming_later"  # a connection's writes waiting for its next round trip (Connection.info)
+)
+
+
+def _run_postgresql(
+    connection: Connection, plan: _Plan, sql: str, args: dict[str, Any]
+) -> list[Any]:
+    """Run one prepared statement by psycopg, with the writes waiting (`Prepared.later`) sent
+    before it in the same round trip; its rows, converted as SQLAlchemy converts them."""
+    dbapi = cast("psycopg.Connection[Any]", connection.connection.dbapi_connection)
+    waiting: list[tuple[str, dict[str, Any]]] = connection.info.pop(_LATER, [])
+    try:
+        if waiting:
+            with dbapi.pipeline():
+                with dbapi.cursor() as writes:
+                    for write_sql, write_args in waiting:
+                        writes.execute(write_sql, write_args)
+                cursor = dbapi.cursor()
+                cursor.execute(sql, args)
+        else:
+            cursor = dbapi.cursor()
+            cursor.execute(sql, args)
+        found = cursor.fetchall() if plan.returns else ()
+        cursor.close()
+    except Exception as error:
+        import psycopg
+
+        if not isinstance(error, psycopg.Error):
+            raise
+        raise DBAPIError.instance(
+            sql, args, error, psycopg.Error, dialect=connection.dialect
+        ) from error
+    return [plan.row(values) for values in found]
+
+
+def send_later(connection: Any) -> None:
+    """Send the writes waiting on this connection (`Prepared.later`) now, in one round trip
+    (PostgreSQL): before a statement that does not carry them, a commit or a savepoint's end."""
+    waiting: list[tuple[str, dict[str, Any]]] | None = connection.info.pop(_LATER, None)
+    if not waiting:
+        return
+    import psycopg
+
+    dbapi = cast("psycopg.Connection[Any]", connection.connection.dbapi_connection)
+    try:
+        with dbapi.pipeline(), dbapi.cursor() as writes:
+            for sql, args in waiting:
+                writes.execute(sql, args)
+    except psycopg.Error as error:
+        sql, args = waiting[0]
+        raise DBAPIError.instance(
+            sql, args, error, psycopg.Error, dialect=connection.dialect
+        ) from error
+
+
+def _send_later_of(session: Session) -> None:
+    """`send_later` on a write transaction's connection, if it has opened one."""
+    connection: Connection | None = session.info.get(_CONNECTION)
+    if connection is not None:
+        send_later(connection)
+
+
+def _send_before(connection: Connection, *_: Any) -> None:
+    send_later(connection)
+
+
+def _drop_later(connection: Connection, *_: Any) -> None:
+    connection.info.pop(_LATER, None)
+
 
 _MISSING = object()
 # How many renderings of a statement with lists for `IN` (one per set of lengths) are kept.
@@ -817,12 +993,14 @@ class _Plan:
         "_shapes",
         "_sizes",
         "expanding",
+        "named",
         "returns",
         "sql",
     )
 
     def __init__(self) -> None:
         self.sql: str | None = None  # None: run by SQLAlchemy
+        self.named = False  # parameters by name (PostgreSQL), not by position (SQLite)
         self.returns = False
         self.expanding: tuple[str, ...] = ()  # the names of the lists given for `IN`
         self._sizes: dict[tuple[int, ...], str] = {}  # the SQL for these lists' lengths
@@ -834,6 +1012,8 @@ class _Plan:
     @classmethod
     def of(cls, statement: Executable, dialect: Dialect, names: tuple[str, ...]) -> _Plan:
         plan = cls()
+        if dialect.name == "postgresql":
+            return cls._of_postgresql(statement, dialect, names)
         if dialect.name != "sqlite":
             return plan
         compiled: Any = cast(ClauseElement, statement).compile(
@@ -858,15 +1038,58 @@ class _Plan:
             default = bind.value if name not in names and not bind.required else _MISSING
             processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
             plan._binds.append((name, processor, default))
+        plan._results(compiled, dialect)
+        plan.sql = compiled.string
+        return plan
+
+    @classmethod
+    def _of_postgresql(
+        cls, statement: Executable, dialect: Dialect, names: tuple[str, ...]
+    ) -> _Plan:
+        """On PostgreSQL: the SQL psycopg takes, with its parameters by name."""
+        plan = cls()
+        compiled: Any = cast(ClauseElement, statement).compile(
+            dialect=dialect, column_keys=list(names) or None
+        )
+        prefetch = getattr(compiled, "insert_prefetch", []) or getattr(
+            compiled, "update_prefetch", []
+        )
+        if (
+            prefetch
+            or compiled.post_compile_params
+            or compiled.escaped_bind_names
+            or "POSTCOMPILE" in compiled.string
+        ):
+            return plan  # defaults to fill in, or parameters rendered late: SQLAlchemy's way
+        for name, bind in compiled.binds.items():
+            if bind.callable is not None or bind.expanding:
+                return plan
+            default = bind.value if name not in names and not bind.required else _MISSING
+            processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            plan._binds.append((name, processor, default))
+        plan.named = True
+        plan._results(compiled, dialect)
+        plan.sql = compiled.string
+        return plan
+
+    def _results(self, compiled: Any, dialect: Dialect) -> None:
         columns = list(compiled._result_columns)
-        plan.returns = bool(columns)
+        self.returns = bool(columns)
         for i, result_column in enumerate(columns):
             processor = result_column.type.dialect_impl(dialect).result_processor(dialect, None)
             if processor is not None:
-                plan._processors.append((i, processor))
-        plan._shape = plan.shape(tuple(result_column.keyname for result_column in columns))
-        plan.sql = compiled.string
-        return plan
+                self._processors.append((i, processor))
+        self._shape = self.shape(tuple(result_column.keyname for result_column in columns))
+
+    def named_args(self, given: Mapping[str, Any]) -> dict[str, Any]:
+        """The parameters by name, converted as SQLAlchemy converts them (PostgreSQL)."""
+        args: dict[str, Any] = {}
+        for name, processor, default in self._binds:
+            value = given.get(name, default)
+            if value is _MISSING:
+                raise KeyError(f"no value for the bind parameter {name!r} of: {self.sql}")
+            args[name] = processor(value) if processor is not None else value
+        return args
 
     def shape(self, keys: tuple[str, ...]) -> Any:
         """The named tuple of rows with these columns."""
@@ -915,9 +1138,23 @@ class _Plan:
 
 
 def lock_row(session: Session, table: str, key: int) -> None:
-    """Serialise writers on one row (SQLite already serialises them with BEGIN IMMEDIATE)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text(f"SELECT 1 FROM {table} WHERE id = :key FOR UPDATE"), {"key": key})
+    """Serialise writers on one row (SQLite already serialises them with BEGIN IMMEDIATE).
+
+    A write transaction (`Database.transaction`) locks each row once: a lock is held until
+    the transaction ends, so the recordings of a batch (`Database.grouped`) after the first
+    send nothing."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    memo = transaction_memo(session)
+    held = (_LOCKED, table, key)
+    if memo is not None and held in memo:
+        return
+    session.execute(text(f"SELECT 1 FROM {table} WHERE id = :key FOR UPDATE"), {"key": key})
+    if memo is not None:
+        memo[held] = True
+
+
+_LOCKED = "homecoming_locked"  # a row locked in a write transaction, in its transaction_memo
 
 
 def insert_missing(session: Session, table: Table, values: dict[str, Any]) -> None:
@@ -949,9 +1186,20 @@ def bulk_insert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     if dialect.name == "sqlite" and not _defaults_left_out(table, tuple(rows[0])):
         _sqlite_executemany(session, table, rows)
         return
-    if len(rows) < COPY_FROM or dialect.name != "postgresql":
+    if dialect.name == "postgresql" and len(rows) < COPY_FROM:
+        if _defaults_left_out(table, tuple(rows[0])):
+            session.execute(insert(table), list(rows))
+            return
+        # A handover's record: sent with the transaction's next statement (`Prepared.later`).
+        prepared = _insert_of(table, tuple(rows[0]))
+        connection = connection_of(session)
+        for row in rows:
+            prepared.later(connection, row)
+        return
+    if dialect.name != "postgresql":
         session.execute(insert(table), list(rows))
         return
+    send_later(connection_of(session))  # COPY goes by psycopg, around SQLAlchemy's events
     columns = list(rows[0])
     as_json = [isinstance(table.c[name].type, JSON) for name in columns]
     names = ", ".join(f'"{name}"' for name in columns)
@@ -1001,6 +1249,12 @@ def bulk_loading(session: Session) -> Iterator[None]:
     finally:
         with suppress(sqlite3.Error):  # a connection already gone keeps no cache to shrink
             dbapi.execute(f"PRAGMA cache_size = {int(before)}")
+
+
+@lru_cache(maxsize=256)
+def _insert_of(table: Table, columns: tuple[str, ...]) -> Prepared:
+    """The INSERT of these columns of the table, prepared once."""
+    return Prepared(insert(table))
 
 
 @lru_cache(maxsize=256)
