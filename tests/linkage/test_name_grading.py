@@ -10,9 +10,16 @@ from tests.linkage.test_comparisons import NAMES
 
 from homecoming.generate.csvfile import write_csv
 from homecoming.generate.records import generate_dataset
+from homecoming.linkage import name_grading
 from homecoming.linkage.features import features_table
 from homecoming.linkage.inputs import read_table
-from homecoming.linkage.name_grading import NameGrader, grading_parse
+from homecoming.linkage.name_grading import (
+    WRITTEN_WORDS,
+    NameGrader,
+    _Name,
+    grading_parse,
+    written_words,
+)
 from homecoming.match.levels import name_evidence_parsed
 from homecoming.names.parse import parse_name
 
@@ -192,3 +199,66 @@ def test_a_name_as_the_grader_reads_it_is_its_full_parse() -> None:
         assert (name.tokens, name.shape.aliases) == (full.tokens, full.aliases), text
         assert name.roles() == tuple(full.role_of(i) for i in range(len(full.tokens)))
         assert name.parsed() == full
+
+
+# A name as written -> its words as the features stage hands them to the grader (None: the
+# grader reads the name itself, as some word's token is not the word's own or it has a nickname).
+WRITTEN = {
+    "Іваненко Петро Степанович": "Іваненко Петро Степанович",
+    "Ivanenko Petro Stepanovych": "Ivanenko Petro Stepanovych",
+    "Іваненко П. С.": "Іваненко П С",
+    "Петренко-Бойко Олена": "Петренко Бойко Олена",
+    "Mr Ivan Koval": "Ivan Koval",
+    "al-Assad Bashar": "Assad Bashar",
+    "OLEH PROKOPOVYCH": "OLEH PROKOPOVYCH",
+    "Коваль,Олена": "Коваль Олена",
+    "Гнатюк Андрій (Андрюша) Петрович": None,  # a nickname
+    "Бернатович Денис Устимович": None,  # a family name shaped as a patronymic
+    "Василевич Денис": None,
+    "Петро Парменович Іванов": None,  # a patronymic by its place
+    "Muhammad bin Salman": None,  # a father's name
+}
+
+
+def test_a_name_read_from_its_written_words_is_its_full_parse() -> None:
+    """The grader makes a name's tokens from the words the features stage read: the same
+    tokens, nicknames, roles and full parse as reading the name, and the same levels."""
+    assert {text: written_words(text) for text in WRITTEN} == WRITTEN
+    texts = [*WRITTEN, *filter(None, NAMES)]
+    for text in texts:
+        name, full = _Name(text, written_words(text)), grading_parse(text)
+        assert (name.tokens, name.shape.aliases) == (full.tokens, full.aliases), text
+        assert name.roles() == tuple(full.role_of(i) for i in range(len(full.tokens)))
+        assert name.parsed() == full
+    grader = NameGrader()
+    before = dict(WRITTEN_WORDS)
+    WRITTEN_WORDS.update((t, w) for t in texts if (w := written_words(t)) is not None)
+    try:
+        for left in texts:
+            for right in texts:
+                assert grader.levels(left, right) == reference(left, right), (left, right)
+    finally:
+        WRITTEN_WORDS.clear()
+        WRITTEN_WORDS.update(before)
+
+
+def test_the_grader_reads_the_words_the_features_stage_read(
+    candidate_pairs: list[tuple[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After `features_table` (the candidate pairs' fixture made it), most names are graded
+    from their written words without being read again (read: names without written words,
+    and a slip's roles)."""
+    read: list[str] = []
+    words = name_grading._words
+
+    def reading(text: str) -> object:
+        read.append(text)
+        return words(text)
+
+    monkeypatch.setattr(name_grading, "_words", reading)
+    grader = NameGrader()
+    names = {n for pair in candidate_pairs for n in pair}
+    for left, right in candidate_pairs:
+        grader.levels(left, right)
+    assert len(names) > 1_000
+    assert len(read) < 0.25 * len(names)

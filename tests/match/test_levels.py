@@ -27,6 +27,7 @@ from homecoming.match.levels import (
     unit_number,
     vector_value,
 )
+from homecoming.names.token import NameToken
 
 
 def name_label(left: str, right: str) -> str:
@@ -460,3 +461,28 @@ def test_short_and_unknown_patronymics(left: str, right: str, expected: str) -> 
         value = name_evidence(a, b).patronymic
         assert PATRONYMIC_LEVELS[len(PATRONYMIC_LEVELS) - 1 - value] == expected
     assert name_label(left, right) in (EXACT, FORM)
+
+
+def test_two_known_names_a_slip_apart_are_apart_without_rendering_either(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two known names are two names whatever the letters between them (`aligned_grade`): the
+    letters are not counted, so the Cyrillic word is not rendered under every standard."""
+    from homecoming.match import levels
+    from homecoming.names.comparison import token_similarity
+    from homecoming.names.token import name_token
+
+    counted: list[tuple[str, str]] = []
+
+    def forms_apart(x: NameToken, y: NameToken) -> int:
+        counted.append((x.text, y.text))
+        return 1
+
+    monkeypatch.setattr(levels, "forms_apart", forms_apart)
+    for cyrillic, latin in (("Равіль", "Ramil"), ("Сафонов", "Sazonov")):
+        x, y = name_token(cyrillic), name_token(latin)
+        score, rule = token_similarity(x, y)
+        assert levels.part_grade(score, rule) == levels.SLIP_GRADE
+        assert levels.aligned_grade(x, y, score, rule) == levels.APART
+        assert levels.aligned_grade(y, x, score, rule) == levels.APART
+    assert counted == []

@@ -36,7 +36,12 @@ from homecoming.linkage.name_features import (
     pair_hash,
     record_features,
 )
-from homecoming.linkage.name_grading import GRADING_COLUMNS, grading_columns
+from homecoming.linkage.name_grading import (
+    GRADING_COLUMNS,
+    NAMES_KEPT,
+    WRITTEN_WORDS,
+    grading_row,
+)
 from homecoming.match.levels import neutral_primary, place_forms, unit_number
 from homecoming.names.parse import assign_roles, name_words, tokenize
 from homecoming.names.token import NameToken, name_token
@@ -178,7 +183,7 @@ def _unit_row(text: str) -> dict[str, Any]:
 
 
 def _grading_row(text: str) -> dict[str, Any]:
-    return {"text": text, **grading_columns(text)}
+    return {"text": text, **grading_row(text)}
 
 
 # Distinct-value table -> (row of one value, its columns).
@@ -187,7 +192,7 @@ _DISTINCT: dict[str, tuple[Callable[[str], dict[str, Any]], dict[str, str]]] = {
     "full_names": (_full_name_row, FULL_NAME_COLUMNS),
     "name_texts": (
         _grading_row,
-        {"text": "string", **dict.fromkeys(GRADING_COLUMNS, "forms")},
+        {"text": "string", **dict.fromkeys(GRADING_COLUMNS, "forms"), "words": "string"},
     ),
     "places": (_place_row, {"place": "string", "place_forms": "forms"}),
     "units": (_unit_row, {"unit": "string", "unit_number": "string"}),
@@ -286,7 +291,20 @@ def _distinct_tables(table: Any, workers: int | None = None) -> dict[str, Any]:
         values["field_values"].extend(split.column(column).to_pylist())
     values["field_values"] = sorted(set(values["field_values"]))
     tables.update(run(values, workers))
+    _remember_words(tables["name_texts"])
     return tables
+
+
+def _remember_words(names: Any) -> None:
+    """Each name's words as the workers read them, for the grader (`WRITTEN_WORDS`); kept
+    beside the other table's of a link (a name's words depend on the name alone)."""
+    import pyarrow.compute as pc
+
+    read = names.filter(pc.is_valid(names.column("words")))
+    if len(WRITTEN_WORDS) + read.num_rows > NAMES_KEPT:
+        WRITTEN_WORDS.clear()
+    texts, words = read.column("text").to_pylist(), read.column("words").to_pylist()
+    WRITTEN_WORDS.update(zip(texts, words, strict=True))
 
 
 def _here(values: dict[str, list[str]], workers: int) -> dict[str, Any]:

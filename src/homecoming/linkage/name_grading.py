@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from homecoming.forgetting import forgettable
+from homecoming.forgetting import forgettable, on_forget
 from homecoming.linkage.name_features import _token
 from homecoming.match.levels import (
     EXACT,
@@ -66,13 +66,12 @@ def grading_parse(text: str) -> ParsedName:
 
 class _Name:
     """One name as the fast path reads it: its tokens as `grading_parse` gives them, found at
-    once; the roles (read only for a pair whose names are a slip apart) and the full parse
+    once (from its words as the features stage read them, `written_words`, when it gave
+    them); the roles (read only for a pair whose names are a slip apart) and the full parse
     (read only by `name_evidence_parsed`) when first asked for."""
 
     __slots__ = (
-        "_bare",
         "_parsed",
-        "_raw",
         "_roles",
         "keys",
         "main",
@@ -83,10 +82,14 @@ class _Name:
         "text",
     )
 
-    def __init__(self, text: str) -> None:
-        bare, aliases, raw, words = _words(text)
-        tokens = tuple(words)
-        self.text, self._bare, self._raw = text, bare, raw
+    def __init__(self, text: str, words: str | None = None) -> None:
+        if words is None:
+            _, aliases, _, found = _words(text)
+            tokens = tuple(found)
+        else:
+            # `_words(text)` would give these words their own tokens and no nickname.
+            tokens, aliases = tuple([_token(w) for w in words.split(" ")]), ()
+        self.text = text
         # The name's tokens and nicknames without roles: all that `parse.family_reading` and
         # `levels._patronymic_level` read of a parsed name.
         self.shape = ParsedName(text=text, tokens=tokens, aliases=aliases)
@@ -114,7 +117,8 @@ class _Name:
     def roles(self) -> tuple[str, ...]:
         """Per token, its role (`parse.roles_of_tokens`, as `grading_parse` reads it)."""
         if self._roles is None:
-            self._roles = tuple(roles_of_tokens(list(self.tokens), self._raw, self._bare))
+            bare, _, raw, _ = _words(self.text)
+            self._roles = tuple(roles_of_tokens(list(self.tokens), raw, bare))
         return self._roles
 
 
@@ -124,6 +128,28 @@ def _words(text: str) -> tuple[str, tuple[str, ...], list[str], list[NameToken]]
     bare, aliases = split_aliases(text)
     raw, fathers = name_words(bare)
     return bare, aliases, raw, tokens_of_words(raw, fathers=fathers, token=_token)
+
+
+def written_words(text: str) -> str | None:
+    """The words of a name as `_words(text)` reads them, space-separated, when each word's
+    token is the word's own (`name_features._token`: no word marked a patronymic or a family
+    name by its place, no father's name) and there is no nickname; else None. The features
+    stage reads every name so (`grading_row`); the grader then makes the name's tokens from
+    its words (`WRITTEN_WORDS`) without reading the name again."""
+    _, aliases, raw, tokens = _words(text)
+    return _written(aliases, raw, tokens)
+
+
+def _written(aliases: tuple[str, ...], raw: list[str], tokens: list[NameToken]) -> str | None:
+    if aliases or any(t is not _token(w) or " " in w for w, t in zip(raw, tokens, strict=True)):
+        return None
+    return " ".join(raw)
+
+
+# Names of the features tables made, as written -> `written_words` (None left out): the grader
+# reads them rather than each name again. Started again past NAMES_KEPT; emptied on forgetting.
+WRITTEN_WORDS: dict[str, str] = {}
+on_forget(WRITTEN_WORDS.clear)
 
 
 def _one_reading(parsed: ParsedName) -> bool:
@@ -154,7 +180,7 @@ class NameGrader:
                 self._names.clear()
                 self._similar.clear()
                 self._grades.clear()
-            found = self._names[text] = _Name(text)
+            found = self._names[text] = _Name(text, WRITTEN_WORDS.get(text))
         return found
 
     def levels(self, left: str, right: str) -> Levels:
@@ -329,7 +355,14 @@ _TIE = 1e-9
 
 def grading_columns(text: str) -> dict[str, list[int] | None]:
     """A name's columns for SQL's shortcut (`None` each: the name is not of the shape)."""
-    return columns_of(*_shape(text))
+    return columns_of(*_shape(text)[:2])
+
+
+def grading_row(text: str) -> dict[str, str | list[int] | None]:
+    """A name's columns for SQL's shortcut and its words for the grader (`written_words`),
+    reading the name once."""
+    tokens, shaped, words = _shape(text)
+    return {**columns_of(tokens, shaped), "words": words}
 
 
 def columns_of(tokens: Sequence[NameToken], shaped: bool) -> dict[str, list[int] | None]:
@@ -351,13 +384,13 @@ def columns_of(tokens: Sequence[NameToken], shaped: bool) -> dict[str, list[int]
     }
 
 
-def _shape(text: str) -> tuple[list[NameToken], bool]:
-    """The tokens `grading_parse(text)` gives, and whether the name is of the shape SQL's
+def _shape(text: str) -> tuple[list[NameToken], bool, str | None]:
+    """The tokens `grading_parse(text)` gives, whether the name is of the shape SQL's
     shortcut reads: one reading (`_Name.simple`), two name parts, at most one patronymic, Latin
-    or Cyrillic words only. Found without the roles (the shape does not read them): a name of
-    two parts and no bracketed nickname has one reading (`parse.family_reading` reads only a
-    name of one part and a patronymic)."""
-    _, aliases, _, tokens = _words(text)
+    or Cyrillic words only, and its words for the grader (`written_words`). Found without the
+    roles (the shape does not read them): a name of two parts and no bracketed nickname has one
+    reading (`parse.family_reading` reads only a name of one part and a patronymic)."""
+    _, aliases, raw, tokens = _words(text)
     patronymics = sum(1 for t in tokens if t.patronymic)
     shaped = (
         not aliases
@@ -366,7 +399,7 @@ def _shape(text: str) -> tuple[list[NameToken], bool]:
         and not any(t.initial for t in tokens)
         and all(t.script in _SCRIPTS for t in tokens)
     )
-    return tokens, shaped
+    return tokens, shaped, _written(aliases, raw, tokens)
 
 
 @forgettable(maxsize=400_000)

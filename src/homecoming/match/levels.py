@@ -206,19 +206,23 @@ def aligned_grade(x: NameToken, y: NameToken, score: float, rule: str) -> int:
     with `score`: `part_grade`, with the letters they are apart counted."""
     grade = part_grade(score, rule)
     if grade in (SLIP_GRADE, APART) and rule != TYPO_OF_FORM:
+        if _two_known_words(x, y):
+            # Two known names a letter apart are two names, however many letters apart
+            # (read first: counting the letters renders a Cyrillic word under every standard).
+            return APART
         # Across alphabets, a pair met by edit distance or the learned renderings alone
         # is counted against the closest transliteration (Shirn / Шиян: three;
         # Shukhebich / Шухевич: one; Polovih / Полтавець: three).
         apart = letters_apart(x, y) or (forms_apart(x, y) if rule in (EDIT, LEARNED) else 0)
-        if grade == SLIP_GRADE and (apart > 1 or _two_known_words(x, y)):
+        if grade == SLIP_GRADE and apart > 1:
             grade = APART
-        elif grade == APART and apart == 1 and not _two_known_words(x, y):
+        elif grade == APART and apart == 1:
             grade = SLIP_GRADE  # a short name one letter off: Мрад / Мурад, Олг / Олег
     elif (
         grade == DIFFERENT
         and rule in (EDIT, LEARNED)
-        and neighbours_exchanged(x, y)
         and not _two_known_words(x, y)
+        and neighbours_exchanged(x, y)
     ):
         # A short word with two neighbours exchanged scores low by similarity (Тиотв / Тітов:
         # 0.36), yet is a typing slip. A letter changed is left as graded: in a short word it

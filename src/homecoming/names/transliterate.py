@@ -134,11 +134,9 @@ def forget_renderings() -> None:
 @lru_cache(maxsize=100_000)
 def _made_renderings(word: str) -> tuple[str, ...]:
     words = (word, *russian_forms(word))
-    return tuple(
-        sorted(
-            {ascii_fold(render_token(w, s)).lower() for w in words for s in ALL_STANDARDS} - {""}
-        )
-    )
+    # Most standards render a word alike: each distinct rendering is folded once.
+    rendered = {render_token(w, s) for w in words for s in ALL_STANDARDS}
+    return tuple(sorted({ascii_fold(r).lower() for r in rendered} - {""}))
 
 
 @cache
