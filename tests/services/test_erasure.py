@@ -271,6 +271,18 @@ def test_an_erasure_empties_the_caches_that_held_the_erased_name(
     assert service.search(Query("Kvasotsyshyn Oleh")) == []
 
 
+def test_an_erasure_empties_the_word_tokens_a_linkage_run_left(db: Database) -> None:
+    """A batch linkage run leaves its words' tokens for the grader until the next run
+    (`linkage.name_features._TOKENS`, filled by its forked workers); an erasure empties them
+    with the other caches."""
+    from homecoming.linkage import name_features
+
+    found = _inquiry(db, family="Квасоцишин")
+    name_features._TOKENS["Квасоцишин"] = name_features._token("Квасоцишин")  # as a run leaves
+    erasure.erase(db, inquiry=found.id, reason="consent withdrawn", actor="officer")
+    assert "Квасоцишин" not in name_features._TOKENS
+
+
 def test_a_worker_serving_no_search_forgets_an_erasure_made_elsewhere(
     db: Database, tmp_path: Path
 ) -> None:

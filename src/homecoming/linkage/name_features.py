@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import Any
 
 from homecoming.domain.record import service_number_key
-from homecoming.forgetting import forgettable
+from homecoming.forgetting import forgettable, on_forget
 from homecoming.linkage.inputs import InputRecord
 from homecoming.match.levels import neutral_primary, place_forms, unit_number
 from homecoming.names.blocking import key_hash, skeleton
@@ -45,6 +45,7 @@ def name_parts(record: InputRecord) -> Parts:
 
 # Name tokens made by forked workers, by word: read before the names engine's own cache.
 _TOKENS: dict[str, NameToken] = {}
+on_forget(_TOKENS.clear)  # words of names: an erasure empties it (homecoming.forgetting)
 
 
 def _token(word: str) -> NameToken:
