@@ -314,13 +314,14 @@ class PersonIndex:
         if len(names) > COMPARED_CAP:
             names = _most_keys(names, postings, len(self.names))[:COMPARED_CAP]
         names = _union(names, self._born_alike(query))
-        scored = self._score_names(query.text, names)
+        scored = self._score_names(query.text, names.tolist())
         entries = self._entries_of(list(scored))
         numbered = self.service_numbers.get(service_number_key(query.service_number), [])
         if numbered:
             # A record found by its service number alone is weighed with its name as well: a
             # number copied onto another man's row must meet the names' disagreement.
-            unscored = [n for n in self.name_of[numbered].tolist() if n not in scored]
+            names_of_number = dict.fromkeys(self.name_of[numbered].tolist())
+            unscored = [n for n in names_of_number if n not in scored]
             scored.update(self._score_names(query.text, unscored, at_least=None))
             entries.extend(numbered)
         return self._rank(query, scored, entries, limit)
@@ -576,15 +577,14 @@ class PersonIndex:
         return self._parsed[name_id] if name_id < len(self._parsed) else None
 
     def _score_names(
-        self, text: str, name_ids: IntArray | list[int], at_least: int | None = MIN_NAME_LEVEL
+        self, text: str, name_ids: Iterable[int], at_least: int | None = MIN_NAME_LEVEL
     ) -> dict[int, NameEvidence]:
         """The names' evidence against the query's name, of the names whose level is at least
         `at_least` (None: of every name)."""
         scored = {}
         query = parse_name(text)
         memo: SimilarityMemo = {}  # the query's words meet the same words in many names
-        ids = name_ids.tolist() if isinstance(name_ids, np.ndarray) else name_ids
-        for name_id in ids:
+        for name_id in name_ids:
             evidence = name_evidence_parsed(query, self._parsed_name(name_id), memo)
             if at_least is None or evidence.name >= at_least:  # at least one name part agrees
                 scored[name_id] = evidence
