@@ -69,6 +69,21 @@ def evidence(rows: list[Row], fate: Fate | None = Fate.DETAINED) -> list[Evidenc
     ]
 
 
+def import_icrc_visit(db: Database, party: str, rows: list[Evidence]) -> None:
+    """An ICRC visit's list of the people `party` holds, received on 2025-04-01."""
+    registry.import_evidence(
+        db,
+        source=registry.SourceInfo(
+            kind=SourceKind.ICRC_VISIT,
+            name=f"ICRC visit, held by {party}",
+            party=party,
+            received_at=dt.datetime(2025, 4, 1, tzinfo=dt.UTC),
+        ),
+        rows=rows,
+        actor="test",
+    )
+
+
 # RU people held by UA (UA hands them over), and UA people held by RU.
 HELD_BY_UA: list[Row] = [
     ("Иванов", "Сергей", PartialDate(1990, 3, 1), SOLDIER, "12345", False),
@@ -110,17 +125,7 @@ def build_registry(db: Database) -> None:
     registry.ensure_party(db, code="UA", name="Ukraine", actor="test")
     registry.ensure_party(db, code="RU", name="Russian Federation", actor="test")
     for party, rows in (("UA", HELD_BY_UA), ("RU", HELD_BY_RU)):
-        registry.import_evidence(
-            db,
-            source=registry.SourceInfo(
-                kind=SourceKind.ICRC_VISIT,
-                name=f"ICRC visit, held by {party}",
-                party=party,
-                received_at=dt.datetime(2025, 4, 1, tzinfo=dt.UTC),
-            ),
-            rows=evidence(rows),
-            actor="test",
-        )
+        import_icrc_visit(db, party, evidence(rows))
     registry.import_evidence(
         db,
         source=registry.SourceInfo(

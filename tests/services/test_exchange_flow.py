@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from homecoming.domain.dates import PartialDate
-from homecoming.domain.record import Category, Evidence, RecordFields, SourceKind
+from homecoming.domain.record import Category, Evidence, RecordFields
 from homecoming.errors import AlreadyImported, Conflict, Forbidden, InvalidInput
 from homecoming.exchange.findings import Decision
 from homecoming.exchange.reconciliation import Outcome
@@ -33,6 +33,7 @@ from ..exchange.world import (
     SOLDIER,
     UA_OFFER_V1,
     build_world,
+    import_icrc_visit,
     import_list,
 )
 
@@ -266,16 +267,8 @@ def _registry_of_many(db: Database) -> None:
     ]
     registry.ensure_party(db, code="UA", name="Ukraine", actor="test")
     registry.ensure_party(db, code="RU", name="Russian Federation", actor="test")
-    registry.import_evidence(
-        db,
-        source=registry.SourceInfo(
-            kind=SourceKind.ICRC_VISIT,
-            name="ICRC visit",
-            party="RU",
-            received_at=dt.datetime(2025, 4, 1, tzinfo=dt.UTC),
-        ),
-        rows=[Evidence(line=n + 2, raw={}, fields=f) for n, f in enumerate(rows)],
-        actor="test",
+    import_icrc_visit(
+        db, "RU", [Evidence(line=n + 2, raw={}, fields=f) for n, f in enumerate(rows)]
     )
 
 
