@@ -63,6 +63,14 @@ LEFT = [
     InputRecord("a12", full_name="Прокопович Олег Захарович"),
     # the number beside a family name two letters off, no date: a neighbouring row's number
     InputRecord("a14", full_name="ТАРНАВСЬКИЙ ЗІНОВІЙ", service_number="К-731264"),
+    # namesakes a slip apart, born a year apart, with numbers that differ in every digit: the
+    # numbers differ (not the conflict level, which is for numbers that agree)
+    InputRecord(
+        "a15",
+        full_name="Гарипов Ренат Ільдарович",
+        service_number="А-688427",
+        date_of_birth=PartialDate(1970, 7, 1),
+    ),
 ]
 RIGHT = [
     InputRecord("b1", full_name="KOSHCCHENKO HENNADII", date_of_birth=PartialDate(1979, 3, 14)),
@@ -108,6 +116,12 @@ RIGHT = [
         full_name="Тарновецький Зіновій Петрович",
         service_number="К-731264",
         date_of_birth=PartialDate(1985, 9, 12),
+    ),
+    InputRecord(
+        "b15",
+        full_name="Гарпов Ренат Ільдарович",
+        service_number="Ж-206751",
+        date_of_birth=PartialDate(1971, 1, 26),
     ),
 ]
 # The rest of a registry of 200: as in a real list, two random records are rarely one person.

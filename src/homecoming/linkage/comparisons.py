@@ -309,9 +309,9 @@ def service_number_comparison(weights: ComparisonWeights | None = None) -> Any:
     name = f"coalesce({_NAME}, -1)"
     disagree = ", ".join(str(level) for level in (*NAMES_DISAGREE, NAMES_APART))
     conflict = (
-        f"coalesce({_PATRONYMIC}, -1) = {PATRONYMIC_DIFFERS} or (not ({_AGREE})"
+        f"(coalesce({_PATRONYMIC}, -1) = {PATRONYMIC_DIFFERS} or (not ({_AGREE})"
         f" and ((({y}_l is null or {y}_r is null) and {name} in ({disagree}))"
-        f" or coalesce({y}_l <> {y}_r, false)))"
+        f" or coalesce({y}_l <> {y}_r, false))))"
     )
     near = (
         "(service_number_l = service_number_r"
