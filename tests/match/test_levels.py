@@ -296,10 +296,48 @@ def test_a_service_number_against_names_and_years_that_disagree() -> None:
     label = {v: SERVICE_LEVELS[len(SERVICE_LEVELS) - 1 - v] for v in range(len(SERVICE_LEVELS))}
     assert label[agrees["service_number"]] == "service number agrees"
     assert label[copied["service_number"]] == SERVICE_LEVELS[2]
-    # A near name with the number and no date to tell: the same man misspelt.
-    assert label[no_date["service_number"]] == "service number agrees"
+    # A name two letters off with the number and no date to tell: as often a near-namesake on
+    # the neighbouring row of a list sorted by name, the number copied, as the same man misspelt.
+    assert label[no_date["service_number"]] == SERVICE_LEVELS[2]
+    one_slip_no_date, _ = compare_facts(
+        Facts("Шведченко Леонід", service_number=number),
+        Facts("Шведенко Леонід", D(1964, 3, 18), service_number=number),
+    )
+    # One slip with the number and no date: the same man misspelt.
+    assert label[one_slip_no_date["service_number"]] == "service number agrees"
     # A brother's row: the family name, another given name, no date to tell.
     assert label[brother_no_date["service_number"]] == SERVICE_LEVELS[2]
+
+
+# A number that agrees beside a patronymic that differs: another father's son with the number
+# copied onto his row, or one man with a wrong patronymic; the number is a hint, not proof
+# (the conflict level), whatever the family and given names. Cyrillic and Latin side by side.
+@pytest.mark.parametrize(
+    ("left", "right", "expected"),
+    [
+        ("Гнатюк Остап Іларіонович", "Гнатюк Остап Бориславович", SERVICE_LEVELS[2]),
+        ("Гнатюк Остап Іларіонович", "GNATIUK OSTAP BORYSLAVOVYCH", SERVICE_LEVELS[2]),
+        ("Гнатюк Остап Іларіонович", "Гнатюк Остап Іларионович", "service number agrees"),
+        ("Гнатюк Остап Іларіонович", "Hnatiuk Ostap Ilarionovych", "service number agrees"),
+        ("Гнатюк Остап Іларіонович", "Гнатюк Остап", "service number agrees"),
+        ("Гнатюк Остап Іларіонович", "Гнатюк Остап Іларонович", "service number agrees"),
+        ("Мурзабеков Айдар Рінатович", "Мурзабєков Айдар Тимурович", SERVICE_LEVELS[2]),
+        ("Мурзабеков Айдар Рінатович", "Murzabekov Ajdar Timurovič", SERVICE_LEVELS[2]),
+        ("Мурзабеков Айдар Рінатович", "Мурзабєков Айдар Ринатович", "service number agrees"),
+        # no date, no patronymic, the family name two letters off: a neighbour's row
+        ("Мурзабеков Айдар Рінатович", "МУРЗАКЕГОВ АЙДАР", SERVICE_LEVELS[2]),
+        ("Мурзабеков Айдар Рінатович", "MURZAKEGOV AIDAR", SERVICE_LEVELS[2]),
+        ("Мурзабеков Айдар Рінатович", "МУРЗАБЕКОВ АЙДАР", "service number agrees"),
+        ("Мурзабеков Айдар Рінатович", "MURZABEKOV AIDAR", "service number agrees"),
+    ],
+)
+def test_a_service_number_as_a_hint_not_proof(left: str, right: str, expected: str) -> None:
+    number = "К-418093"
+    levels, _ = compare_facts(
+        Facts(left, D(1991, 4, 7), service_number=number), Facts(right, service_number=number)
+    )
+    label = {v: SERVICE_LEVELS[len(SERVICE_LEVELS) - 1 - v] for v in range(len(SERVICE_LEVELS))}
+    assert label[levels["service_number"]] == expected
 
 
 @pytest.mark.parametrize(

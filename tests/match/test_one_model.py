@@ -61,6 +61,16 @@ LEFT = [
     InputRecord("a10", full_name="Кравець Степан", service_number="МК552310"),
     # a family name shaped as a patronymic, against a two-word name without dates
     InputRecord("a12", full_name="Прокопович Олег Захарович"),
+    # the number beside a family name two letters off, no date: a neighbouring row's number
+    InputRecord("a14", full_name="ТАРНАВСЬКИЙ ЗІНОВІЙ", service_number="К-731264"),
+    # namesakes a slip apart, born a year apart, with numbers that differ in every digit: the
+    # numbers differ (not the conflict level, which is for numbers that agree)
+    InputRecord(
+        "a15",
+        full_name="Гарипов Ренат Ільдарович",
+        service_number="А-688427",
+        date_of_birth=PartialDate(1970, 7, 1),
+    ),
 ]
 RIGHT = [
     InputRecord("b1", full_name="KOSHCCHENKO HENNADII", date_of_birth=PartialDate(1979, 3, 14)),
@@ -100,6 +110,18 @@ RIGHT = [
         full_name="Кравець Назар Степанович",
         service_number="МК 552310",
         date_of_birth=PartialDate(1979, 4, 2),
+    ),
+    InputRecord(
+        "b14",
+        full_name="Тарновецький Зіновій Петрович",
+        service_number="К-731264",
+        date_of_birth=PartialDate(1985, 9, 12),
+    ),
+    InputRecord(
+        "b15",
+        full_name="Гарпов Ренат Ільдарович",
+        service_number="Ж-206751",
+        date_of_birth=PartialDate(1971, 1, 26),
     ),
 ]
 # The rest of a registry of 200: as in a real list, two random records are rarely one person.
@@ -173,6 +195,9 @@ def test_the_cases_are_decided_as_a_person_would() -> None:
     assert ("a10", "b10") not in linked
     # the only Prokopovych Oleh there, his family name read from a two-word name
     assert ("a12", "b12") in linked
+    # a service number beside a family name two letters off with no date to tell: a hint for a
+    # person's review, not proof
+    assert ("a14", "b14") not in linked
 
 
 def test_probability_of_a_weight() -> None:

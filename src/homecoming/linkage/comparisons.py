@@ -16,6 +16,7 @@ from homecoming.match.levels import (
     NAMES_APART,
     NAMES_DISAGREE,
     NULL,
+    PATRONYMIC_DIFFERS,
     PATRONYMIC_LEVELS,
     PLACE_LEVELS,
     SERVICE_LEVELS,
@@ -306,10 +307,11 @@ def service_number_comparison(weights: ComparisonWeights | None = None) -> Any:
     dates (SQL twin of match.levels.service_level and service_conflict)."""
     y = "dob_year"
     name = f"coalesce({_NAME}, -1)"
-    disagree = ", ".join(str(level) for level in NAMES_DISAGREE)
+    disagree = ", ".join(str(level) for level in (*NAMES_DISAGREE, NAMES_APART))
     conflict = (
-        f"not ({_AGREE}) and ((({y}_l is null or {y}_r is null) and {name} in ({disagree}))"
-        f" or coalesce({y}_l <> {y}_r, false))"
+        f"(coalesce({_PATRONYMIC}, -1) = {PATRONYMIC_DIFFERS} or (not ({_AGREE})"
+        f" and ((({y}_l is null or {y}_r is null) and {name} in ({disagree}))"
+        f" or coalesce({y}_l <> {y}_r, false))))"
     )
     near = (
         "(service_number_l = service_number_r"

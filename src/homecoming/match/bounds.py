@@ -8,9 +8,10 @@ term-frequency adjustment (`ComparisonWeights.most`: the rarest name, or no adju
 frequency can only lower it), and for the other comparisons their own levels: those read the
 names only through whether they agree (`NameEvidence.agree`), are two letters apart
 (`.apart`) or disagree (NAMES_DISAGREE), so each of those few outcomes is tried with the best
-name level that gives it (`levels.levels_with_names`). Whatever the names turn out to be and
-however common they are, the pair's match weight is at most that; a pair whose bound is under
-a floor's weight never reaches the floor, and its names need not be compared.
+name level that gives it (`levels.levels_with_names`; the patronymic is tried unknown: a
+patronymic that differs only lowers the service number's level). Whatever the names turn out
+to be and however common they are, the pair's match weight is at most that; a pair whose bound
+is under a floor's weight never reaches the floor, and its names need not be compared.
 
 Batch linkage prunes its candidate pairs the same way in SQL, over Splink's comparisons
 (`linkage.bounds`); both keep MARGIN bits for the order in which floating-point sums are added.

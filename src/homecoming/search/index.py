@@ -810,7 +810,11 @@ class PersonIndex:
                 wanted_service or None,
                 service,
                 conflict=service_conflict(
-                    agree, evidence.name if evidence is not None else NULL, query.born, born
+                    agree,
+                    evidence.name if evidence is not None else NULL,
+                    query.born,
+                    born,
+                    evidence.patronymic if evidence is not None else NULL,
                 ),
             ),
             # No unit in the query is no evidence, whatever the record's (unit_level).
