@@ -200,7 +200,7 @@ def _recording(
         if refused is not None:
             raise refused
         assert member is not None  # `_refusal` refuses a person who is not a member
-        _reserve_for_batch(session, stage.id)
+        _reserve_for_batch(session, stage.id, agreement.name, number)
         row = write(
             session,
             agreement=agreement,
@@ -523,24 +523,39 @@ def _handover_source(
     Read once per write transaction (the stage's row locked, so no other writer adds to the
     sheet until it ends): the recordings of a batch after the first take the lines after it
     (`transaction_memo`, which forgets a line whose recording a savepoint rolled back)."""
-    name = f"{agreement.name}: stage {stage.number} handover by {party}"
+    name = _sheet_name(agreement.name, stage.number, party)
     memo = transaction_memo(session)
     key = ("handovers.sheet", name)
     taken: tuple[int, int] | None = memo.get(key) if memo is not None else None
     if taken is not None:
         sheet = (taken[0], taken[1] + 1)
     else:
-        sheet = _read_sheet(session, agreement, stage, party, name)
+        missing = memo is not None and (_NO_SHEET, name) in memo
+        sheet = _read_sheet(session, agreement, stage, party, name, missing=missing)
     if memo is not None:
         memo[key] = sheet
     return sheet
 
 
+def _sheet_name(agreement_name: str, number: int, party: str) -> str:
+    return f"{agreement_name}: stage {number} handover by {party}"
+
+
+_NO_SHEET = "handovers.no_sheet"  # a sheet this transaction found missing, by name
+
+
 def _read_sheet(
-    session: Session, agreement: Agreement, stage: StageRow, party: str, name: str
+    session: Session,
+    agreement: Agreement,
+    stage: StageRow,
+    party: str,
+    name: str,
+    *,
+    missing: bool = False,
 ) -> tuple[int, int]:
-    """The sheet's source and its next line, read (or the sheet created, at line 2)."""
-    found = _SHEET.first(connection_of(session), {"name": name})
+    """The sheet's source and its next line, read (or the sheet created, at line 2).
+    `missing`: read already under the stage's lock and not found."""
+    found = None if missing else _SHEET.first(connection_of(session), {"name": name})
     if found is not None:
         return found[0], (found[1] or 1) + 1
     source = Source(
@@ -663,12 +678,14 @@ _MEMBER_MEMO = "handovers.member"  # (member, listed names) by stage, party and 
 _LATEST_MEMO = "handovers.latest"  # a person's latest handover in the stage, by stage and person
 
 
-def _reserve_for_batch(session: Session, stage_id: int) -> None:
+def _reserve_for_batch(session: Session, stage_id: int, agreement_name: str, number: int) -> None:
     """On PostgreSQL, when this transaction has no handover id reserved: reserve in one
     statement (`store.db.reserve_ids`) the handover and record ids this recording and the
     batch's after it will take, counted by the same checks on what the batch read
     (`_batch_state`). A count that comes out short costs the rest a `nextval` each; one that
-    comes out long leaves the ids unused, as a rolled-back transaction does."""
+    comes out long leaves the ids unused, as a rolled-back transaction does. The handover
+    sheets' last lines (`_handover_source`) and the audit head's lock (`audit.append`), which
+    this recording needs next, are read in the same round trip, under the stage's lock."""
     if session.get_bind().dialect.name != "postgresql" or reserved_count(session, "handovers"):
         return
     memo = transaction_memo(session)
@@ -688,7 +705,26 @@ def _reserve_for_batch(session: Session, stage_id: int) -> None:
         lands = _lands_record(hint.outcome, previous)
         records += lands
         latest[hint.person_id] = _COUNTED_WITH if lands else _COUNTED_WITHOUT
-    reserve_ids(session, {"handovers": handovers, "records": records})
+    # The handover sheets' last lines and the audit head, which the first recording reads
+    # next, go in the same round trip (each read under the stage's lock, as before).
+    alongside: list[tuple[Prepared, dict[str, Any]]] = []
+    names = []
+    if handovers:
+        for party in sorted({hint.party for hint in _hints(session)}):
+            name = _sheet_name(agreement_name, number, party)
+            if ("handovers.sheet", name) not in memo:
+                names.append(name)
+                alongside.append((_SHEET, {"name": name}))
+        if not audit.head_known(session):
+            alongside.append(audit.head_lock())
+    found = reserve_ids(session, {"handovers": handovers, "records": records}, alongside)
+    for name, rows in zip(names, found, strict=False):
+        if rows:
+            memo[("handovers.sheet", name)] = (rows[0][0], rows[0][1] or 1)
+        else:  # not made yet: its first recording makes it (`_read_sheet`), reading nothing
+            memo[(_NO_SHEET, name)] = True
+    if len(found) > len(names):
+        audit.took_head(session, found[-1])
 
 
 @dataclass(frozen=True, slots=True)

@@ -921,23 +921,76 @@ class Prepared:
         """Run it for its effect."""
         self.rows(connection, params)
 
-    def later(self, connection: Connection, params: Mapping[str, Any] | None = None) -> None:
+    def later(
+        self,
+        connection: Connection,
+        params: Mapping[str, Any] | None = None,
+        *,
+        discard: bool = False,
+    ) -> None:
         """Run it for its effect; on PostgreSQL inside a transaction, sent with the
         transaction's next statement (or its commit, or a savepoint's end) in one round trip
-        (psycopg's pipeline), which then raises its error. Elsewhere as `run`."""
+        (psycopg's pipeline), which then raises its error. Elsewhere as `run`. `discard`: a
+        statement that returns rows (a `FOR UPDATE` lock), whose rows nobody reads."""
         given = params or {}
         dialect = connection.dialect
         if dialect.name != "postgresql" or not connection.in_transaction():
             self.rows(connection, given)
             return
+        plan = self._plan(dialect, given)
+        if plan.sql is None or (plan.returns and not discard):
+            self.rows(connection, given)
+            return
+        connection.info.setdefault(_LATER, []).append((plan.sql, plan.named_args(given)))
+
+    def _plan(self, dialect: Dialect, given: Mapping[str, Any]) -> _Plan:
         key = (dialect.name, tuple(given))
         plan = self._plans.get(key)
         if plan is None:
             plan = self._plans[key] = _Plan.of(self.statement, dialect, key[1])
-        if plan.sql is None or plan.returns:
-            self.rows(connection, given)
-            return
-        connection.info.setdefault(_LATER, []).append((plan.sql, plan.named_args(given)))
+        return plan
+
+
+def together(
+    connection: Connection, calls: Sequence[tuple[Prepared, Mapping[str, Any]]]
+) -> list[list[Any]]:
+    """The rows of each of these statements; on PostgreSQL all sent in one round trip (with
+    the writes waiting, `Prepared.later`, before them: psycopg's pipeline), one after another
+    in this order. Elsewhere, and for a statement run by SQLAlchemy, one at a time."""
+    if not calls:
+        return []
+    dialect = connection.dialect
+    plans = [prepared._plan(dialect, params) for prepared, params in calls]
+    if dialect.name != "postgresql" or any(plan.sql is None or not plan.named for plan in plans):
+        return [prepared.rows(connection, params) for prepared, params in calls]
+    import psycopg
+
+    dbapi = cast("psycopg.Connection[Any]", connection.connection.dbapi_connection)
+    waiting: list[tuple[str, dict[str, Any]]] = connection.info.pop(_LATER, [])
+    sent = [
+        (plan, cast(str, plan.sql), plan.named_args(params))
+        for plan, (_, params) in zip(plans, calls, strict=True)
+    ]
+    try:
+        with dbapi.pipeline():
+            if waiting:
+                with dbapi.cursor() as writes:
+                    for write_sql, write_args in waiting:
+                        writes.execute(write_sql, write_args)
+            cursors = []
+            for _, sql, args in sent:
+                cursor = dbapi.cursor()
+                cursor.execute(sql, args)
+                cursors.append(cursor)
+        found = []
+        for (plan, _, _), cursor in zip(sent, cursors, strict=True):
+            rows = cursor.fetchall() if plan.returns else ()
+            cursor.close()
+            found.append([plan.row(values) for values in rows])
+    except psycopg.Error as error:
+        sql, args = (sent[0][1], sent[0][2]) if not waiting else waiting[0]
+        raise DBAPIError.instance(sql, args, error, psycopg.Error, dialect=dialect) from error
+    return found
 
 
 _LATER = (
@@ -1175,19 +1228,33 @@ def lock_row(session: Session, table: str, key: int) -> None:
 
     A write transaction (`Database.transaction`) locks each row once: a lock is held until
     the transaction ends, so the recordings of a batch (`Database.grouped`) after the first
-    send nothing."""
+    send nothing. There the lock goes with the transaction's next statement (`Prepared.later`),
+    which PostgreSQL runs after it: whatever follows runs under the lock."""
     if session.get_bind().dialect.name != "postgresql":
         return
     memo = transaction_memo(session)
     held = (_LOCKED, table, key)
     if memo is not None and held in memo:
         return
-    session.execute(text(f"SELECT 1 FROM {table} WHERE id = :key FOR UPDATE"), {"key": key})
-    if memo is not None:
-        memo[held] = True
+    if memo is None:
+        session.execute(text(f"SELECT 1 FROM {table} WHERE id = :key FOR UPDATE"), {"key": key})
+        return
+    # Sent with the transaction's next statement, which PostgreSQL runs after it, under the
+    # lock (`Prepared.later`): one round trip fewer.
+    _row_lock(table).later(connection_of(session), {"key": key}, discard=True)
+    memo[held] = True
 
 
 _LOCKED = "homecoming_locked"  # a row locked in a write transaction, in its transaction_memo
+
+
+@lru_cache(maxsize=16)
+def _row_lock(table: str) -> Prepared:
+    return Prepared(
+        text(f"SELECT 1 AS locked FROM {table} WHERE id = :key FOR UPDATE").columns(
+            column("locked", Integer)
+        )
+    )
 
 
 def insert_missing(session: Session, table: Table, values: dict[str, Any]) -> None:
@@ -1380,24 +1447,31 @@ def allocate_ids(session: Session, table: str, count: int) -> range | list[int]:
 _HIGHEST_ID: dict[str, Prepared] = {}
 
 
-def reserve_ids(session: Session, counts: Mapping[str, int]) -> None:
+def reserve_ids(
+    session: Session,
+    counts: Mapping[str, int],
+    alongside: Sequence[tuple[Prepared, Mapping[str, Any]]] = (),
+) -> list[list[Any]]:
     """On PostgreSQL, in a write transaction (`Database.transaction`), take ids from the
     sequences of these tables (table name -> how many) in one statement, for the inserts the
     transaction will make: `allocate_ids` and `reserved_id` hand them out in order. Ids a
     savepoint's rollback took back are handed out again (`transaction_memo`); ids never handed
     out are lost, as a rolled-back `nextval`'s are. Nothing elsewhere: SQLite numbers from the
-    table's highest id under its one writer's lock."""
+    table's highest id under its one writer's lock.
+    `alongside`: statements sent after it in the same round trip (`together`); their rows."""
     memo = transaction_memo(session)
     wanted = tuple((table, n) for table, n in counts.items() if n > 0)
+    connection = connection_of(session)
     if memo is None or not wanted or session.get_bind().dialect.name != "postgresql":
-        return
+        return together(connection, alongside)
     tables = tuple(table for table, _ in wanted)
     params = {f"n{i}": n for i, (_, n) in enumerate(wanted)}
     params["n"] = max(n for _, n in wanted)
-    rows = _reserving(tables).rows(connection_of(session), params)
+    rows, *others = together(connection, [(_reserving(tables), params), *alongside])
     for i, table in enumerate(tables):
         fresh = sorted(row[i] for row in rows if row[i] is not None)
         memo[(_RESERVED, table)] = (*memo.get((_RESERVED, table), ()), *fresh)
+    return others
 
 
 def reserved_id(session: Session, table: str) -> int | None:
