@@ -660,11 +660,22 @@ def _read_states(
         if key in wanted and (key not in found or row.m_id > found[key].m_id):
             found[key] = row  # the member's last row for the side, as `_member_state` reads
     for key in wanted:
-        member, previous, listed = _state_of(found.get(key))
+        row = found.get(key)
+        member, previous, listed = _state_of(row)
+        if member is not None and listed is None:  # as `_listed_fields` reads it
+            listed = _first_listed(row)
         memo[(_MEMBER_MEMO, stage_id, *key)] = (member, listed)
         latest_key = (_LATEST_MEMO, stage_id, key[1])
         if member is not None and latest_key not in memo:
             memo[latest_key] = previous
+
+
+def _first_listed(row: Any) -> RecordFields:
+    """The names of the person's first record, read by `_MEMBER_STATES` (f_*), or none."""
+    if row.f_id is None:
+        return RecordFields()
+    cells = row._asdict()
+    return _fields_of(SimpleNamespace(**{name: cells["f_" + name] for name in _LISTED_NAMES}))
 
 
 def _remember_latest(session: Session, stage_id: int, row: Handover) -> None:
@@ -853,15 +864,27 @@ _MEMBER_STATE = Prepared(
 
 # `_read_states`' one query for a batch's persons: every member row of theirs in the stage (the
 # last one per side counts), each with its person's latest handover and listed names.
+# A member who came from no list line (or whose line has no record) is listed under their
+# person's first record (`_listed_fields`): read in the same query, as f_*.
+_FIRST = _RECORDS.alias("first_record")
+_EARLIEST = _RECORDS.alias("earliest")
+_FIRST_ID = (
+    select(func.min(_EARLIEST.c.id))
+    .where(_EARLIEST.c.person_id == _MEMBERS.c.person_id)
+    .correlate(_MEMBERS)
+    .scalar_subquery()
+)
 _STATE_COLUMNS = (
     *(_MEMBERS.c[name].label("m_" + name) for name in _MEMBER_NAMES),
     *(_HANDOVERS.c[name].label("h_" + name) for name in _HANDOVER_NAMES),
     *(_RECORDS.c[name].label("r_" + name) for name in _LISTED_NAMES),
+    *(_FIRST.c[name].label("f_" + name) for name in _LISTED_NAMES),
 )
 _STATES_FROM = (
     _MEMBERS.outerjoin(_HANDOVERS, _HANDOVERS.c.id == _LATEST_ID)
     .outerjoin(_ENTRIES, _ENTRIES.c.id == _MEMBERS.c.list_entry_id)
     .outerjoin(_RECORDS, _RECORDS.c.id == _ENTRIES.c.record_id)
+    .outerjoin(_FIRST, (_RECORDS.c.id.is_(None)) & (_FIRST.c.id == _FIRST_ID))
 )
 _MEMBER_STATES = Prepared(  # SQLite: one `?` per person
     select(*_STATE_COLUMNS)
