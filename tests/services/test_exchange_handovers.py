@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -669,3 +670,44 @@ def test_a_write_the_database_refuses_in_a_batch_fails_alone_and_leaves_nothing(
         released = session.scalars(select(Record).where(Record.fate == "released")).all()
     assert [(r.person_id, r.recorded_by) for r in rows] == [(ua[0], "first"), (ua[2], "third")]
     assert sorted(r.id for r in released) == sorted(v.record_id for v in landed)
+
+
+def _round_trips(db: Database, tmp_path: Path, agreement_id: int, people: list[int]) -> int:
+    """The round trips (libpq's trace: each Sync or simple Query the client sends waits for
+    the server) of one batch recording these people, queued for the writer at once."""
+    trace_path = tmp_path / f"trace-{len(people)}"
+    traced: list[Any] = []
+    with trace_path.open("w") as trace:
+
+        def start(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+            dbapi_connection.pgconn.trace(trace.fileno())
+            traced.append(dbapi_connection)
+
+        with writer_held(db):
+            event.listen(db.engine, "checkout", start)
+            futures = [_later(db, agreement_id, "UA", p) for p in people]
+        try:
+            for future in futures:
+                future.result(60)
+        finally:
+            event.remove(db.engine, "checkout", start)
+            for dbapi_connection in traced:
+                dbapi_connection.pgconn.untrace()
+    sent = [line.split("\t") for line in trace_path.read_text().splitlines()]
+    return sum(1 for cells in sent if cells[1:2] == ["F"] and cells[3:4] in (["Sync"], ["Query"]))
+
+
+@pytest.mark.parametrize(
+    "db", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+def test_a_batch_sends_as_many_round_trips_whatever_its_size(db: Database, tmp_path: Path) -> None:
+    """On PostgreSQL a batch reads all its persons in one query, takes all its ids in one
+    statement and sends its writes together before the commit: a batch of nine recordings (of
+    nine operators) costs the round trips of a batch of one."""
+    agreement_id, ua, _ = _stage(db, 12)
+    db.unsubscribe("tracing")
+    _later(db, agreement_id, "UA", ua[11]).result(60)  # the sheet and the statements exist
+    _round_trips(db, tmp_path, agreement_id, ua[10:11])  # psycopg prepares what runs often
+    one = _round_trips(db, tmp_path, agreement_id, ua[9:10])
+    nine = _round_trips(db, tmp_path, agreement_id, ua[:9])
+    assert one > 0 and nine == one
