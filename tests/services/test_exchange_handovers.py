@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -388,9 +390,11 @@ def _statements(db: Database) -> Iterator[list[str]]:
 
 def test_a_batch_of_recordings_reads_the_audit_head_and_its_sheet_once(db: Database) -> None:
     """A batch's recordings after the first neither lock the stage nor read the audit head or
-    the handover sheet again (the transaction holds their locks and knows what it wrote), and
-    each reads its member, latest handover and listed names in one query; the sheet's lines
-    and the audit chain come out as one recording at a time leaves them."""
+    the handover sheet again (the transaction holds their locks and knows what it wrote); the
+    batch reads every recording's member, latest handover and listed names in one query, and
+    on PostgreSQL takes the ids of all its handovers and records in one statement (no
+    `nextval` nor `RETURNING` per recording); the sheet's lines and the audit chain come out
+    as one recording at a time leaves them."""
     agreement_id, ua, _ = _stage(db, 4)
     db.unsubscribe("tracing")
     with _statements(db) as sent:
@@ -401,8 +405,12 @@ def test_a_batch_of_recordings_reads_the_audit_head_and_its_sheet_once(db: Datab
     assert len([s for s in selects if "FROM audit_head" in s]) == 1
     assert len([s for s in selects if "max(records.line_number)" in s]) == 1
     assert len([s for s in selects if "FROM exchange_stages WHERE id" in s]) <= 1  # PostgreSQL
-    assert len([s for s in selects if "FROM stage_members" in s]) == len(ua)
+    assert len([s for s in selects if "FROM stage_members" in s]) == 1
     assert not [s for s in selects if s.startswith("SELECT handovers.id")]  # no read of its own
+    if db.dialect == "postgresql":
+        assert len([s for s in selects if "nextval" in s]) == 1
+        inserts = [" ".join(s.split()) for s in sent if "INSERT INTO handovers" in s]
+        assert len(inserts) == len(ua) and not [s for s in inserts if "RETURNING" in s]
     with db.reading() as session:
         landed = session.execute(
             select(Record.line_number, Record.person_id, Source.row_count)
@@ -459,3 +467,247 @@ def test_a_recording_reads_the_agreement_as_stored_now_and_in_the_scope(db: Data
             outcome=Outcome.DELIVERED,
             actor="someone",
         )
+
+
+# The recordings of `test_a_batch_records_what_one_at_a_time_records`: (party, which member
+# (-1: the other side's first), outcome, correct), in two batches: every one of the first lands
+# (corrections of the batch's own recordings among them), the second mixes in refusals.
+_LANDING = [
+    ("UA", 0, Outcome.DELIVERED, False),
+    ("RU", 0, Outcome.DELIVERED, False),
+    ("UA", 1, Outcome.NOT_DELIVERED, False),
+    ("UA", 0, Outcome.NOT_DELIVERED, True),  # a correction of this batch's first
+    ("RU", 1, Outcome.DECEASED, False),
+    ("UA", 2, Outcome.SUBSTITUTED, False),
+    ("RU", 2, Outcome.DECLINED, False),
+    ("UA", 0, Outcome.DELIVERED, True),  # and again
+    ("UA", 1, Outcome.DELIVERED, True),
+    ("RU", 3, Outcome.DELIVERED, False),
+]
+_REFUSING = [
+    ("UA", 3, Outcome.DELIVERED, False),
+    ("UA", 3, Outcome.DELIVERED, False),  # already recorded in this batch
+    ("UA", -1, Outcome.DELIVERED, False),  # not on UA's side
+    ("RU", 4, Outcome.DELIVERED, True),  # nothing to correct
+    ("RU", 0, Outcome.NOT_DELIVERED, True),
+    ("UA", 4, Outcome.DECEASED, False),
+    ("RU", 0, Outcome.DELIVERED, False),  # recorded before: only a correction may follow
+]
+
+
+def _record_all(
+    db: Database, batches: list[list[tuple[str, int, Outcome, bool]]], *, queued: bool
+) -> tuple[list[Any], list[Any], list[Any]]:
+    """Make these recordings on a fresh stage, one at a time or each batch queued for the
+    writer at once; what they return, and what they leave (handovers with their records, and
+    audit entries), with every id made relative (persons by side and place, handovers and
+    records by the order they were written, the agreement by name) so two runs compare."""
+    agreement_id, ua, ru = _stage(db, 5)
+    members = {"UA": ua, "RU": ru}
+    others = {"UA": ru[0], "RU": ua[0]}
+    before = max([e.id for e in _handover_entries(db)], default=0)
+    outcomes: list[Any] = []
+    for batch in batches:
+
+        def call(party: str, pick: int, outcome: Outcome, correct: bool) -> Any:
+            return (handovers.record_handover_later if queued else handovers.record_handover)(
+                db,
+                None,
+                agreement_id=agreement_id,
+                number=1,
+                party=party,
+                person_id=members[party][pick] if pick >= 0 else others[party],
+                outcome=outcome,
+                actor=f"operator-{party}",
+                evidence="ICRC interview" if outcome is Outcome.DECLINED else "",
+                substitute=(
+                    handovers.Substitute("Інший", "Іван")
+                    if outcome is Outcome.SUBSTITUTED
+                    else None
+                ),
+                correct=correct,
+            )
+
+        if queued:
+            with writer_held(db):
+                futures = [call(*recording) for recording in batch]
+            outcomes += [f.exception(60) or f.result() for f in futures]
+        else:
+            for recording in batch:
+                try:
+                    outcomes.append(call(*recording))
+                except (Conflict, NotFound, InvalidInput) as refused:
+                    outcomes.append(refused)
+    with db.reading() as session:
+        stage_id = agreements.stage_row(session, agreement_id, 1).id
+        rows = session.scalars(
+            select(Handover).where(Handover.stage_id == stage_id).order_by(Handover.id)
+        ).all()
+        records = {
+            r.id: r
+            for r in session.scalars(
+                select(Record).where(Record.id.in_([h.record_id for h in rows if h.record_id]))
+            )
+        }
+        entries = [e for e in _handover_entries(db) if e.id > before]
+    people = {p: (party, i) for party in ("UA", "RU") for i, p in enumerate(members[party])}
+    handover_at = {h.id: i for i, h in enumerate(rows)}
+    record_at = {h.record_id: i for i, h in enumerate(rows) if h.record_id}
+    substitutes: dict[int, int] = {}
+
+    def person(pid: int | None) -> Any:
+        if pid is None or pid in people:
+            return people.get(pid) if pid is not None else None
+        return ("substitute", substitutes.setdefault(pid, len(substitutes)))
+
+    def _relative(found: re.Match[str]) -> str:
+        if found[1] == "handover":
+            return f"handover @{handover_at[int(found[2])]}"
+        return f"person {person(int(found[2]))}" if found[1] else "#"
+
+    def record(rid: int | None) -> Any:
+        if rid is None:
+            return None
+        r = records[rid]
+        return (
+            record_at[rid],
+            person(r.person_id),
+            r.fate,
+            (r.fate_year, r.fate_month, r.fate_day),
+            r.family_name,
+            r.given_names,
+            r.line_number,
+            re.sub(r"#\d+|(handover|person) (\d+)", _relative, r.notes),
+        )
+
+    landed = [
+        (
+            h.party,
+            person(h.person_id),
+            h.category_code,
+            h.outcome,
+            person(h.substitute_person_id),
+            h.substitute_name,
+            h.evidence,
+            record(h.record_id),
+            handover_at.get(h.corrects_id) if h.corrects_id else None,
+            h.recorded_by,
+        )
+        for h in rows
+    ]
+    audited = [
+        (
+            e.actor,
+            e.action,
+            handover_at[int(e.subject.split(":")[1])],
+            {
+                **e.details,
+                "agreement": None,
+                "person": person(e.details["person"]),
+                "substitute_person": person(e.details["substitute_person"]),
+                "record": record_at.get(e.details["record"]),
+                "corrects": handover_at.get(e.details["corrects"]),
+            },
+        )
+        for e in entries
+    ]
+    returned = [
+        type(o).__name__
+        if isinstance(o, Exception)
+        else (handover_at[o.id], person(o.person_id), o.outcome, record_at.get(o.record_id))
+        for o in outcomes
+    ]
+    return returned, landed, audited
+
+
+def test_a_batch_records_what_one_at_a_time_records(db: Database) -> None:
+    """The same recordings queued for the writer in two batches (the first lands whole, the
+    second has refusals among them) and made one at a time leave the same handovers, records
+    and audit entries, and each recording gets the same answer."""
+    db.unsubscribe("tracing")
+    alone = _record_all(db, [_LANDING, _REFUSING], queued=False)
+    together = _record_all(db, [_LANDING, _REFUSING], queued=True)
+    assert together == alone
+    assert alone[0].count("Conflict") == 2 and "NotFound" in alone[0]
+    assert len(alone[1]) == len(_LANDING) + 3
+    assert audit.verify(db).ok
+
+
+@pytest.mark.parametrize(
+    "db", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+def test_a_write_the_database_refuses_in_a_batch_fails_alone_and_leaves_nothing(
+    db: Database,
+) -> None:
+    """A recording whose writes PostgreSQL refuses only when they are sent (with the batch's
+    others, before its commit: here a `recorded_by` longer than its column) fails alone; the
+    others land whole, each with its record and audit entry, and the chain verifies."""
+    agreement_id, ua, _ = _stage(db, 3)
+    db.unsubscribe("tracing")
+
+    def later(person: int, actor: str) -> Future[handovers.HandoverView]:
+        return handovers.record_handover_later(
+            db,
+            None,
+            agreement_id=agreement_id,
+            number=1,
+            party="UA",
+            person_id=person,
+            outcome=Outcome.DELIVERED,
+            actor=actor,
+        )
+
+    with writer_held(db):
+        futures = [later(ua[0], "first"), later(ua[1], "x" * 150), later(ua[2], "third")]
+    outcomes = [f.exception(60) or f.result() for f in futures]
+    assert not isinstance(outcomes[1], handovers.HandoverView)
+    landed = [outcomes[0], outcomes[2]]
+    assert all(isinstance(v, handovers.HandoverView) for v in landed)
+    assert [e.subject for e in _handover_entries(db)] == [f"handover:{v.id}" for v in landed]
+    assert audit.verify(db).ok
+    with db.reading() as session:
+        rows = session.scalars(select(Handover).order_by(Handover.id)).all()
+        released = session.scalars(select(Record).where(Record.fate == "released")).all()
+    assert [(r.person_id, r.recorded_by) for r in rows] == [(ua[0], "first"), (ua[2], "third")]
+    assert sorted(r.id for r in released) == sorted(v.record_id for v in landed)
+
+
+def _round_trips(db: Database, tmp_path: Path, agreement_id: int, people: list[int]) -> int:
+    """The round trips (libpq's trace: each Sync or simple Query the client sends waits for
+    the server) of one batch recording these people, queued for the writer at once."""
+    trace_path = tmp_path / f"trace-{len(people)}"
+    traced: list[Any] = []
+    with trace_path.open("w") as trace:
+
+        def start(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+            dbapi_connection.pgconn.trace(trace.fileno())
+            traced.append(dbapi_connection)
+
+        with writer_held(db):
+            event.listen(db.engine, "checkout", start)
+            futures = [_later(db, agreement_id, "UA", p) for p in people]
+        try:
+            for future in futures:
+                future.result(60)
+        finally:
+            event.remove(db.engine, "checkout", start)
+            for dbapi_connection in traced:
+                dbapi_connection.pgconn.untrace()
+    sent = [line.split("\t") for line in trace_path.read_text().splitlines()]
+    return sum(1 for cells in sent if cells[1:2] == ["F"] and cells[3:4] in (["Sync"], ["Query"]))
+
+
+@pytest.mark.parametrize(
+    "db", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+def test_a_batch_sends_as_many_round_trips_whatever_its_size(db: Database, tmp_path: Path) -> None:
+    """On PostgreSQL a batch reads all its persons in one query, takes all its ids in one
+    statement and sends its writes together before the commit: a batch of nine recordings (of
+    nine operators) costs the round trips of a batch of one."""
+    agreement_id, ua, _ = _stage(db, 12)
+    db.unsubscribe("tracing")
+    _later(db, agreement_id, "UA", ua[11]).result(60)  # the sheet and the statements exist
+    _round_trips(db, tmp_path, agreement_id, ua[10:11])  # psycopg prepares what runs often
+    one = _round_trips(db, tmp_path, agreement_id, ua[9:10])
+    nine = _round_trips(db, tmp_path, agreement_id, ua[:9])
+    assert one > 0 and nine == one

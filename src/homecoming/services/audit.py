@@ -139,6 +139,27 @@ def marks(db: Database) -> Marks:
     return Marks(head=(int(row[0]), str(row[1])), authentication=(int(row[2]), str(row[3])))
 
 
+def head_lock() -> tuple[Prepared, dict[str, Any]]:
+    """The statement that reads and locks the head (`_locked_head`), for a caller that sends
+    it with others in one round trip (`store.db.together`); `took_head` keeps what it read."""
+    return _LOCK_HEAD, {}
+
+
+def took_head(session: Session, rows: list[Any]) -> None:
+    """Keep the head the caller read and locked by `head_lock` in this write transaction: its
+    next entry chains on it (as `_locked_head` would have read it). No row: nothing kept
+    (the first append creates the head)."""
+    memo = transaction_memo(session)
+    if memo is not None and rows and _HEAD_MOVED not in memo:
+        memo[_HEAD_MOVED] = (int(rows[0][0]), str(rows[0][1]))
+
+
+def head_known(session: Session) -> bool:
+    """Whether this write transaction holds the head's lock and knows it (`_locked_head`)."""
+    memo = transaction_memo(session)
+    return memo is not None and _HEAD_MOVED in memo
+
+
 def _locked_head(session: Session) -> tuple[int, str]:
     """The head's (last id, last hash), its row locked until the transaction ends.
 

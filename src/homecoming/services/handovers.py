@@ -21,8 +21,9 @@ from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy import Table, Text, bindparam, func, insert, select, update
+from sqlalchemy import Integer, Table, Text, any_, bindparam, func, insert, select, update
 from sqlalchemy import cast as sql_cast
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from homecoming.domain.dates import PartialDate
@@ -35,7 +36,17 @@ from homecoming.search.index import Query
 from homecoming.services import agreements, audit, registry, stages
 from homecoming.services.scope import EVERY_PARTY, Scope
 from homecoming.services.search import SearchService
-from homecoming.store.db import Database, Prepared, connection_of, lock_row, transaction_memo
+from homecoming.store.db import (
+    Database,
+    Prepared,
+    batch_hints,
+    connection_of,
+    lock_row,
+    reserve_ids,
+    reserved_count,
+    reserved_id,
+    transaction_memo,
+)
 from homecoming.store.exchange_models import (
     AgreementRow,
     Handover,
@@ -172,8 +183,9 @@ def _recording(
     substitute: Substitute | None = None,
     correct: bool = False,
     scope: Scope = EVERY_PARTY,
-) -> tuple[tuple[str, int, int], Callable[[Session], HandoverView]]:
-    """What a recording shares its write transaction by (`batch_key`), and its work."""
+) -> tuple[tuple[str, int, int], Callable[[Session], HandoverView], _Hint]:
+    """What a recording shares its write transaction by (`batch_key`), its work, and what
+    it will read and write (the batch's hint)."""
     party = party.upper()
     check_outcome(outcome, evidence, substitute)
     substitute_id = (
@@ -183,20 +195,12 @@ def _recording(
     def work(session: Session) -> HandoverView:
         agreement, stage = _stage_of(session, agreement_id, number, scope)
         lock_row(session, "exchange_stages", stage.id)
-        member, previous, listed = _member_state(session, stage.id, party, person_id)
-        if member is None:
-            raise NotFound(
-                f"person {person_id} is not on {party}'s side of stage {number}; "
-                "`homecoming stages show` lists who is"
-            )
-        if previous is not None and not correct:
-            raise Conflict(
-                f"person {person_id} is already recorded as {previous.outcome} by "
-                f"{previous.recorded_by} at {previous.recorded_at:%H:%M:%S}; record a "
-                "correction (--correct) if that was wrong"
-            )
-        if previous is None and correct:
-            raise InvalidInput(f"nothing recorded yet for person {person_id}: nothing to correct")
+        member, previous, listed = _batch_state(session, stage.id, party, person_id)
+        refused = _refusal(member, previous, correct, party, person_id, number)
+        if refused is not None:
+            raise refused
+        assert member is not None  # `_refusal` refuses a person who is not a member
+        _reserve_for_batch(session, stage.id, agreement.name, number)
         row = write(
             session,
             agreement=agreement,
@@ -212,13 +216,51 @@ def _recording(
             action="handover.corrected" if correct else "handover.recorded",
             listed=listed,
         )
+        _remember_latest(session, stage.id, row)
         return _view(row, number)
 
     # Recordings of one stage arriving together commit together (group commit): one refused
     # leaves the others to land (the work may then run twice: it writes only in its session,
     # and what it checks first is read again). A stage's recordings lock
-    # its row first, so a batch of them takes its locks in the order a single one does.
-    return batch_key(agreement_id, number), work
+    # its row first, so a batch of them takes its locks in the order a single one does. The
+    # hint lets the batch's first recording read every recording's person at once.
+    return batch_key(agreement_id, number), work, _Hint(party, person_id, outcome, correct)
+
+
+@dataclass(frozen=True, slots=True)
+class _Hint:
+    """What a queued recording will read and write (`Database.grouped`'s hint)."""
+
+    party: str
+    person_id: int
+    outcome: Outcome
+    correct: bool
+
+
+def _refusal(
+    member: StageMember | None,
+    previous: Handover | None,
+    correct: bool,
+    party: str,
+    person_id: int,
+    number: int,
+) -> Exception | None:
+    """Why this recording is refused, or None: the one rule, for the recording and for the
+    batch's count of the ids it will need (`_reserve_for_batch`)."""
+    if member is None:
+        return NotFound(
+            f"person {person_id} is not on {party}'s side of stage {number}; "
+            "`homecoming stages show` lists who is"
+        )
+    if previous is not None and not correct:
+        return Conflict(
+            f"person {person_id} is already recorded as {previous.outcome} by "
+            f"{previous.recorded_by} at {previous.recorded_at:%H:%M:%S}; record a "
+            "correction (--correct) if that was wrong"
+        )
+    if previous is None and correct:
+        return InvalidInput(f"nothing recorded yet for person {person_id}: nothing to correct")
+    return None
 
 
 def batch_key(agreement_id: int, number: int) -> tuple[str, int, int]:
@@ -312,7 +354,11 @@ def write(
     # A Core insert (an ORM flush of one row costs several times what SQLite takes to write
     # it); what was written comes back as a row outside the session.
     session.flush()  # what the caller added lands first, as an ORM flush would have
-    ((handover_id,),) = _INSERT.rows(connection_of(session), values)
+    handover_id = reserved_id(session, "handovers")
+    if handover_id is not None:  # numbered already (PostgreSQL): sent with what follows
+        _INSERT_NUMBERED.later(connection_of(session), {"id": handover_id, **values})
+    else:
+        ((handover_id,),) = _INSERT.rows(connection_of(session), values)
     row = Handover(id=handover_id, **values)
     audit.append(
         session,
@@ -399,7 +445,7 @@ def _land(
             landed = session.get(Record, record_id)
             substitute_id = landed.person_id if landed is not None else None
         return record_id, substitute_id
-    fate = {Outcome.DELIVERED: Fate.RELEASED, Outcome.DECEASED: Fate.DECEASED}.get(outcome)
+    fate = _FATES.get(outcome)
     if fate is None and previous is not None and previous.record_id is not None:
         fate = Fate.DETAINED  # a correction: the earlier "released" no longer holds
         note += f" (correction of handover {previous.id})"
@@ -408,6 +454,17 @@ def _land(
     base = listed if listed is not None else _listed_fields(session, member)
     fields = dataclasses.replace(base, fate=fate, fate_date=day, notes=note)
     return _add(session, agreement, stage, member.party, fields, member.person_id, actor), None
+
+
+_FATES = {Outcome.DELIVERED: Fate.RELEASED, Outcome.DECEASED: Fate.DECEASED}
+
+
+def _lands_record(outcome: Outcome, previous: Handover | None) -> bool:
+    """Whether a recording that passed its checks writes a record (`_land`): a substitution
+    (its substitute), a delivered or deceased person, or a correction of one that did."""
+    if outcome is Outcome.SUBSTITUTED or outcome in _FATES:
+        return True
+    return previous is not None and previous.record_id is not None
 
 
 def _listed_fields(session: Session, member: StageMember) -> RecordFields:
@@ -466,24 +523,39 @@ def _handover_source(
     Read once per write transaction (the stage's row locked, so no other writer adds to the
     sheet until it ends): the recordings of a batch after the first take the lines after it
     (`transaction_memo`, which forgets a line whose recording a savepoint rolled back)."""
-    name = f"{agreement.name}: stage {stage.number} handover by {party}"
+    name = _sheet_name(agreement.name, stage.number, party)
     memo = transaction_memo(session)
     key = ("handovers.sheet", name)
     taken: tuple[int, int] | None = memo.get(key) if memo is not None else None
     if taken is not None:
         sheet = (taken[0], taken[1] + 1)
     else:
-        sheet = _read_sheet(session, agreement, stage, party, name)
+        missing = memo is not None and (_NO_SHEET, name) in memo
+        sheet = _read_sheet(session, agreement, stage, party, name, missing=missing)
     if memo is not None:
         memo[key] = sheet
     return sheet
 
 
+def _sheet_name(agreement_name: str, number: int, party: str) -> str:
+    return f"{agreement_name}: stage {number} handover by {party}"
+
+
+_NO_SHEET = "handovers.no_sheet"  # a sheet this transaction found missing, by name
+
+
 def _read_sheet(
-    session: Session, agreement: Agreement, stage: StageRow, party: str, name: str
+    session: Session,
+    agreement: Agreement,
+    stage: StageRow,
+    party: str,
+    name: str,
+    *,
+    missing: bool = False,
 ) -> tuple[int, int]:
-    """The sheet's source and its next line, read (or the sheet created, at line 2)."""
-    found = _SHEET.first(connection_of(session), {"name": name})
+    """The sheet's source and its next line, read (or the sheet created, at line 2).
+    `missing`: read already under the stage's lock and not found."""
+    found = None if missing else _SHEET.first(connection_of(session), {"name": name})
     if found is not None:
         return found[0], (found[1] or 1) + 1
     source = Source(
@@ -520,6 +592,14 @@ def _member_state(
     found = _MEMBER_STATE.first(
         connection_of(session), {"stage": stage_id, "party": party, "person": person_id}
     )
+    return _state_of(found)
+
+
+def _state_of(
+    found: Any,
+) -> tuple[StageMember | None, Handover | None, RecordFields | None]:
+    """A row of `_MEMBER_STATE` (or `_MEMBER_STATES`) as (member, latest handover, listed
+    names); a person whose last row for the side is no "add" is no member."""
     if found is None or found.m_action != "add":
         return None, None, None
     cells = found._asdict()
@@ -535,6 +615,143 @@ def _member_state(
         else None
     )
     return member, previous, listed
+
+
+def _batch_state(
+    session: Session, stage_id: int, party: str, person_id: int
+) -> tuple[StageMember | None, Handover | None, RecordFields | None]:
+    """`_member_state`, read for the whole batch at once: the first recording of a batch
+    (`Database.grouped`) that finds its person unread reads every person the batch's
+    recordings from it on name (`batch_hints`) in one query, under the stage's lock; the
+    transaction remembers them (`transaction_memo`), and each recording's handover becomes
+    its person's latest (`_remember_latest`). Outside a write transaction: `_member_state`."""
+    memo = transaction_memo(session)
+    if memo is None:
+        return _member_state(session, stage_id, party, person_id)
+    member_key = (_MEMBER_MEMO, stage_id, party, person_id)
+    if member_key not in memo:
+        wanted = {(party, person_id)}
+        wanted.update((hint.party, hint.person_id) for hint in _hints(session))
+        _read_states(session, memo, stage_id, wanted)
+    member, listed = memo[member_key]
+    if member is None:
+        return None, None, None
+    previous: Handover | None = memo[(_LATEST_MEMO, stage_id, person_id)]
+    return member, previous, listed
+
+
+def _hints(session: Session) -> list[_Hint]:
+    return [hint for hint in batch_hints(session) if isinstance(hint, _Hint)]
+
+
+def _read_states(
+    session: Session, memo: dict[Any, Any], stage_id: int, wanted: set[tuple[str, int]]
+) -> None:
+    """Read the member rows, latest handovers and listed names of these (party, person) in
+    one query, and remember them; what the transaction remembers already stays as it is."""
+    wanted = {key for key in wanted if (_MEMBER_MEMO, stage_id, *key) not in memo}
+    persons = sorted({person for _, person in wanted})
+    statement = (
+        _MEMBER_STATES_PG if session.get_bind().dialect.name == "postgresql" else _MEMBER_STATES
+    )
+    found: dict[tuple[str, int], Any] = {}
+    for row in statement.rows(connection_of(session), {"stage": stage_id, "persons": persons}):
+        key = (row.m_party, row.m_person_id)
+        if key in wanted and (key not in found or row.m_id > found[key].m_id):
+            found[key] = row  # the member's last row for the side, as `_member_state` reads
+    for key in wanted:
+        row = found.get(key)
+        member, previous, listed = _state_of(row)
+        if member is not None and listed is None:  # as `_listed_fields` reads it
+            listed = _first_listed(row)
+        memo[(_MEMBER_MEMO, stage_id, *key)] = (member, listed)
+        latest_key = (_LATEST_MEMO, stage_id, key[1])
+        if member is not None and latest_key not in memo:
+            memo[latest_key] = previous
+
+
+def _first_listed(row: Any) -> RecordFields:
+    """The names of the person's first record, read by `_MEMBER_STATES` (f_*), or none."""
+    if row.f_id is None:
+        return RecordFields()
+    cells = row._asdict()
+    return _fields_of(SimpleNamespace(**{name: cells["f_" + name] for name in _LISTED_NAMES}))
+
+
+def _remember_latest(session: Session, stage_id: int, row: Handover) -> None:
+    """This transaction's handover is now its person's latest in the stage (`_batch_state`)."""
+    memo = transaction_memo(session)
+    if memo is not None:
+        memo[(_LATEST_MEMO, stage_id, row.person_id)] = row
+
+
+_MEMBER_MEMO = "handovers.member"  # (member, listed names) by stage, party and person
+_LATEST_MEMO = "handovers.latest"  # a person's latest handover in the stage, by stage and person
+
+
+def _reserve_for_batch(session: Session, stage_id: int, agreement_name: str, number: int) -> None:
+    """On PostgreSQL, when this transaction has no handover id reserved: reserve in one
+    statement (`store.db.reserve_ids`) the handover and record ids this recording and the
+    batch's after it will take, counted by the same checks on what the batch read
+    (`_batch_state`). A count that comes out short costs the rest a `nextval` each; one that
+    comes out long leaves the ids unused, as a rolled-back transaction does. The handover
+    sheets' last lines (`_handover_source`) and the audit head's lock (`audit.append`), which
+    this recording needs next, are read in the same round trip, under the stage's lock."""
+    if session.get_bind().dialect.name != "postgresql" or reserved_count(session, "handovers"):
+        return
+    memo = transaction_memo(session)
+    if memo is None:
+        return
+    latest: dict[int, Handover | None] = {}
+    handovers = records = 0
+    for hint in _hints(session):
+        known = memo.get((_MEMBER_MEMO, stage_id, hint.party, hint.person_id))
+        if known is None:
+            continue  # not read (a hint of another kind): it asks the sequence itself
+        member = known[0]
+        previous = latest.get(hint.person_id, memo.get((_LATEST_MEMO, stage_id, hint.person_id)))
+        if _refusal(member, previous, hint.correct, hint.party, hint.person_id, 0) is not None:
+            continue
+        handovers += 1
+        lands = _lands_record(hint.outcome, previous)
+        records += lands
+        latest[hint.person_id] = _COUNTED_WITH if lands else _COUNTED_WITHOUT
+    # The handover sheets' last lines and the audit head, which the first recording reads
+    # next, go in the same round trip (each read under the stage's lock, as before).
+    alongside: list[tuple[Prepared, dict[str, Any]]] = []
+    names = []
+    if handovers:
+        for party in sorted({hint.party for hint in _hints(session)}):
+            name = _sheet_name(agreement_name, number, party)
+            if ("handovers.sheet", name) not in memo:
+                names.append(name)
+                alongside.append((_SHEET, {"name": name}))
+        if not audit.head_known(session):
+            alongside.append(audit.head_lock())
+    found = reserve_ids(session, {"handovers": handovers, "records": records}, alongside)
+    for name, rows in zip(names, found, strict=False):
+        if rows:
+            memo[("handovers.sheet", name)] = (rows[0][0], rows[0][1] or 1)
+        else:  # not made yet: its first recording makes it (`_read_sheet`), reading nothing
+            memo[(_NO_SHEET, name)] = True
+    if len(found) > len(names):
+        audit.took_head(session, found[-1])
+
+
+@dataclass(frozen=True, slots=True)
+class _Counted:
+    """A handover `_reserve_for_batch` counts as written (with a record or without): what
+    `_refusal` and `_lands_record` read of a previous handover."""
+
+    record_id: int | None
+    id: int = 0
+    outcome: str = ""
+    recorded_by: str = ""
+    recorded_at: dt.datetime = dt.datetime.min
+
+
+_COUNTED_WITH = cast(Handover, _Counted(record_id=0))
+_COUNTED_WITHOUT = cast(Handover, _Counted(record_id=None))
 
 
 def latest(session: Session, stage_id: int, person_id: int) -> Handover | None:
@@ -643,6 +860,49 @@ _MEMBER_STATE = Prepared(
     .order_by(_MEMBERS.c.id.desc())
     .limit(1)
 )
+
+
+# `_read_states`' one query for a batch's persons: every member row of theirs in the stage (the
+# last one per side counts), each with its person's latest handover and listed names.
+# A member who came from no list line (or whose line has no record) is listed under their
+# person's first record (`_listed_fields`): read in the same query, as f_*.
+_FIRST = _RECORDS.alias("first_record")
+_EARLIEST = _RECORDS.alias("earliest")
+_FIRST_ID = (
+    select(func.min(_EARLIEST.c.id))
+    .where(_EARLIEST.c.person_id == _MEMBERS.c.person_id)
+    .correlate(_MEMBERS)
+    .scalar_subquery()
+)
+_STATE_COLUMNS = (
+    *(_MEMBERS.c[name].label("m_" + name) for name in _MEMBER_NAMES),
+    *(_HANDOVERS.c[name].label("h_" + name) for name in _HANDOVER_NAMES),
+    *(_RECORDS.c[name].label("r_" + name) for name in _LISTED_NAMES),
+    *(_FIRST.c[name].label("f_" + name) for name in _LISTED_NAMES),
+)
+_STATES_FROM = (
+    _MEMBERS.outerjoin(_HANDOVERS, _HANDOVERS.c.id == _LATEST_ID)
+    .outerjoin(_ENTRIES, _ENTRIES.c.id == _MEMBERS.c.list_entry_id)
+    .outerjoin(_RECORDS, _RECORDS.c.id == _ENTRIES.c.record_id)
+    .outerjoin(_FIRST, (_RECORDS.c.id.is_(None)) & (_FIRST.c.id == _FIRST_ID))
+)
+_MEMBER_STATES = Prepared(  # SQLite: one `?` per person
+    select(*_STATE_COLUMNS)
+    .select_from(_STATES_FROM)
+    .where(
+        _MEMBERS.c.stage_id == bindparam("stage"),
+        _MEMBERS.c.person_id.in_(bindparam("persons", expanding=True)),
+    )
+)
+_MEMBER_STATES_PG = Prepared(  # PostgreSQL: the persons as one array (`= ANY`)
+    select(*_STATE_COLUMNS)
+    .select_from(_STATES_FROM)
+    .where(
+        _MEMBERS.c.stage_id == bindparam("stage"),
+        _MEMBERS.c.person_id == any_(bindparam("persons", type_=ARRAY(Integer))),
+    )
+)
+_INSERT_NUMBERED = Prepared(insert(Handover))  # with its id reserved (`reserve_ids`)
 
 
 def _view(row: Handover, number: int) -> HandoverView:

@@ -255,10 +255,11 @@ class _Queued:
 class _Job(Generic[T]):
     """One caller's work in a shared write transaction (`Database.grouped`), and its outcome."""
 
-    __slots__ = ("done", "error", "result", "work")
+    __slots__ = ("done", "error", "hint", "result", "work")
 
-    def __init__(self, work: Callable[[Session], T]) -> None:
+    def __init__(self, work: Callable[[Session], T], hint: Any = None) -> None:
         self.work = work
+        self.hint = hint  # what the work will need, for the batch to read at once (`batch_hints`)
         self.done = False
         self.result: T | None = None
         self.error: BaseException | None = None
@@ -374,7 +375,7 @@ class Database:
         if not self._left_to_drainer:
             self.drain(only=owed)
 
-    def grouped(self, key: Hashable, work: Callable[[Session], T]) -> T:
+    def grouped(self, key: Hashable, work: Callable[[Session], T], hint: Any = None) -> T:
         """`work(session)` in a write transaction shared with the other threads of this
         process that wait to do work of the same `key` at the same time (group commit).
 
@@ -390,8 +391,10 @@ class Database:
         holds each work's locks until the commit): the key names what they lock first. Never
         call it inside a transaction of this handle: the leader may be another thread, which
         would wait for that transaction's lock while the caller waits for the leader.
+        `hint`: what the work will read or write, told to the batch's works (`batch_hints`) so
+        that one of them can read for all at once.
         """
-        job: _Job[T] = _Job(work)
+        job: _Job[T] = _Job(work, hint)
         with self._waiting_lock:
             self._waiting.setdefault(key, []).append(job)
         with self._leading:
@@ -403,7 +406,9 @@ class Database:
             raise job.error
         return cast(T, job.result)
 
-    def grouped_later(self, key: Hashable, work: Callable[[Session], T]) -> Future[T]:
+    def grouped_later(
+        self, key: Hashable, work: Callable[[Session], T], hint: Any = None
+    ) -> Future[T]:
         """`grouped`, done by this handle's writer thread: the future holds what `work`
         returned (or its error) once its batch has committed, or been drained where this
         handle drains.
@@ -421,7 +426,7 @@ class Database:
                     target=self._write_queued, name="homecoming-writer", daemon=True
                 )
                 self._writer.start()
-            self._queued.put((key, _Job(work), future))
+            self._queued.put((key, _Job(work, hint), future))
         return future
 
     def _write_queued(self) -> None:
@@ -471,8 +476,11 @@ class Database:
             ran = False
             try:
                 with self.transaction() as session:
-                    for job in batch:  # the list grows while it runs, by what `more` gives
-                        results.append(job.work(session))
+                    running = session.info[_RUNNING] = _Running(batch)
+                    # The list grows while it runs, by what `more` gives.
+                    while running.at < len(batch):
+                        results.append(batch[running.at].work(session))
+                        running.at += 1
                         if more is not None:
                             batch.extend(more())
                     _send_later_of(session)  # a work's write left for later fails as the work's
@@ -493,10 +501,11 @@ class Database:
                 return
         try:
             with self.transaction() as session:
+                running = session.info[_RUNNING] = _Running(batch)
                 if len(batch) == 1:  # alone: its error rolls the transaction back, as ever
                     batch[0].result = batch[0].work(session)
                 else:
-                    for job in batch:
+                    for running.at, job in enumerate(batch):
                         _run_in_savepoint(session, job)
         except BaseException as error:
             self._fail(batch, error)
@@ -776,6 +785,30 @@ def connection_of(session: Session) -> Connection:
     return found
 
 
+class _Running:
+    """The works of a batch (`Database._run_batch`) and which of them runs now."""
+
+    __slots__ = ("at", "jobs")
+
+    def __init__(self, jobs: list[_Job[Any]]) -> None:
+        self.jobs = jobs
+        self.at = 0
+
+
+_RUNNING = "homecoming_running"  # a batch's works, in its transaction's Session.info
+
+
+def batch_hints(session: Session) -> list[Any]:
+    """The hints (`Database.grouped`'s `hint`) of the work running in this transaction and of
+    the works of its batch after it, in the order they run (those given none left out); an
+    empty list outside a batch. A work may read for all of them at once, under the locks it
+    took: what it reads must stay true until they run (their own writes aside)."""
+    running: _Running | None = session.info.get(_RUNNING)
+    if running is None:
+        return []
+    return [job.hint for job in running.jobs[running.at :] if job.hint is not None]
+
+
 def transaction_memo(session: Session) -> dict[Any, Any] | None:
     """What a write transaction (`Database.transaction`) remembers until it ends, or None for
     any other session: rows it locked, what it read under those locks and has written since
@@ -822,8 +855,9 @@ def _owe(session: Session, landed: dict[str, list[int]]) -> list[int]:
     global _OWE
     if _OWE is None:
         _OWE = Prepared(insert(LANDED_OUTBOX).returning(LANDED_OUTBOX.c.id))
-    connection = connection_of(session)
-    return [_OWE.rows(connection, {**row, "created_at": now})[0][0] for row in rows]
+    # One round trip for them all on PostgreSQL (a row per actor: a batch of several users').
+    owed = together(connection_of(session), [(_OWE, {**row, "created_at": now}) for row in rows])
+    return [found[0][0] for found in owed]
 
 
 _OWE: Prepared | None = None  # the outbox's insert (built on first use: models import this)
@@ -888,23 +922,76 @@ class Prepared:
         """Run it for its effect."""
         self.rows(connection, params)
 
-    def later(self, connection: Connection, params: Mapping[str, Any] | None = None) -> None:
+    def later(
+        self,
+        connection: Connection,
+        params: Mapping[str, Any] | None = None,
+        *,
+        discard: bool = False,
+    ) -> None:
         """Run it for its effect; on PostgreSQL inside a transaction, sent with the
         transaction's next statement (or its commit, or a savepoint's end) in one round trip
-        (psycopg's pipeline), which then raises its error. Elsewhere as `run`."""
+        (psycopg's pipeline), which then raises its error. Elsewhere as `run`. `discard`: a
+        statement that returns rows (a `FOR UPDATE` lock), whose rows nobody reads."""
         given = params or {}
         dialect = connection.dialect
         if dialect.name != "postgresql" or not connection.in_transaction():
             self.rows(connection, given)
             return
+        plan = self._plan(dialect, given)
+        if plan.sql is None or (plan.returns and not discard):
+            self.rows(connection, given)
+            return
+        connection.info.setdefault(_LATER, []).append((plan.sql, plan.named_args(given)))
+
+    def _plan(self, dialect: Dialect, given: Mapping[str, Any]) -> _Plan:
         key = (dialect.name, tuple(given))
         plan = self._plans.get(key)
         if plan is None:
             plan = self._plans[key] = _Plan.of(self.statement, dialect, key[1])
-        if plan.sql is None or plan.returns:
-            self.rows(connection, given)
-            return
-        connection.info.setdefault(_LATER, []).append((plan.sql, plan.named_args(given)))
+        return plan
+
+
+def together(
+    connection: Connection, calls: Sequence[tuple[Prepared, Mapping[str, Any]]]
+) -> list[list[Any]]:
+    """The rows of each of these statements; on PostgreSQL all sent in one round trip (with
+    the writes waiting, `Prepared.later`, before them: psycopg's pipeline), one after another
+    in this order. Elsewhere, and for a statement run by SQLAlchemy, one at a time."""
+    if not calls:
+        return []
+    dialect = connection.dialect
+    plans = [prepared._plan(dialect, params) for prepared, params in calls]
+    if dialect.name != "postgresql" or any(plan.sql is None or not plan.named for plan in plans):
+        return [prepared.rows(connection, params) for prepared, params in calls]
+    import psycopg
+
+    dbapi = cast("psycopg.Connection[Any]", connection.connection.dbapi_connection)
+    waiting: list[tuple[str, dict[str, Any]]] = connection.info.pop(_LATER, [])
+    sent = [
+        (plan, cast(str, plan.sql), plan.named_args(params))
+        for plan, (_, params) in zip(plans, calls, strict=True)
+    ]
+    try:
+        with dbapi.pipeline():
+            if waiting:
+                with dbapi.cursor() as writes:
+                    for write_sql, write_args in waiting:
+                        writes.execute(write_sql, write_args)
+            cursors = []
+            for _, sql, args in sent:
+                cursor = dbapi.cursor()
+                cursor.execute(sql, args)
+                cursors.append(cursor)
+        found = []
+        for (plan, _, _), cursor in zip(sent, cursors, strict=True):
+            rows = cursor.fetchall() if plan.returns else ()
+            cursor.close()
+            found.append([plan.row(values) for values in rows])
+    except psycopg.Error as error:
+        sql, args = (sent[0][1], sent[0][2]) if not waiting else waiting[0]
+        raise DBAPIError.instance(sql, args, error, psycopg.Error, dialect=dialect) from error
+    return found
 
 
 _LATER = (
@@ -1142,19 +1229,33 @@ def lock_row(session: Session, table: str, key: int) -> None:
 
     A write transaction (`Database.transaction`) locks each row once: a lock is held until
     the transaction ends, so the recordings of a batch (`Database.grouped`) after the first
-    send nothing."""
+    send nothing. There the lock goes with the transaction's next statement (`Prepared.later`),
+    which PostgreSQL runs after it: whatever follows runs under the lock."""
     if session.get_bind().dialect.name != "postgresql":
         return
     memo = transaction_memo(session)
     held = (_LOCKED, table, key)
     if memo is not None and held in memo:
         return
-    session.execute(text(f"SELECT 1 FROM {table} WHERE id = :key FOR UPDATE"), {"key": key})
-    if memo is not None:
-        memo[held] = True
+    if memo is None:
+        session.execute(text(f"SELECT 1 FROM {table} WHERE id = :key FOR UPDATE"), {"key": key})
+        return
+    # Sent with the transaction's next statement, which PostgreSQL runs after it, under the
+    # lock (`Prepared.later`): one round trip fewer.
+    _row_lock(table).later(connection_of(session), {"key": key}, discard=True)
+    memo[held] = True
 
 
 _LOCKED = "homecoming_locked"  # a row locked in a write transaction, in its transaction_memo
+
+
+@lru_cache(maxsize=16)
+def _row_lock(table: str) -> Prepared:
+    return Prepared(
+        text(f"SELECT 1 AS locked FROM {table} WHERE id = :key FOR UPDATE").columns(
+            column("locked", Integer)
+        )
+    )
 
 
 def insert_missing(session: Session, table: Table, values: dict[str, Any]) -> None:
@@ -1308,10 +1409,17 @@ def _sqlite_insert_of(
 
 
 def allocate_ids(session: Session, table: str, count: int) -> range | list[int]:
-    """Reserve `count` primary keys, so bulk inserts need no RETURNING round trips."""
+    """Reserve `count` primary keys, so bulk inserts need no RETURNING round trips.
+
+    On PostgreSQL the ids a write transaction reserved before (`reserve_ids`) are taken first,
+    in order; only what they lack is asked of the table's sequence."""
     if count == 0:
         return []
     if session.get_bind().dialect.name == "postgresql":
+        taken = _take_reserved(session, table, count)
+        if len(taken) == count:
+            return taken
+        count -= len(taken)
         ids = (
             session.execute(
                 text(
@@ -1323,7 +1431,7 @@ def allocate_ids(session: Session, table: str, count: int) -> range | list[int]:
             .scalars()
             .all()
         )
-        return sorted(ids)
+        return taken + sorted(ids)
     # SQLite: BEGIN IMMEDIATE holds the only write lock, so max(id) cannot move under us.
     highest = _HIGHEST_ID.get(table)
     if highest is None:
@@ -1338,6 +1446,73 @@ def allocate_ids(session: Session, table: str, count: int) -> range | list[int]:
 
 # allocate_ids's read of a table's highest id on SQLite, by table.
 _HIGHEST_ID: dict[str, Prepared] = {}
+
+
+def reserve_ids(
+    session: Session,
+    counts: Mapping[str, int],
+    alongside: Sequence[tuple[Prepared, Mapping[str, Any]]] = (),
+) -> list[list[Any]]:
+    """On PostgreSQL, in a write transaction (`Database.transaction`), take ids from the
+    sequences of these tables (table name -> how many) in one statement, for the inserts the
+    transaction will make: `allocate_ids` and `reserved_id` hand them out in order. Ids a
+    savepoint's rollback took back are handed out again (`transaction_memo`); ids never handed
+    out are lost, as a rolled-back `nextval`'s are. Nothing elsewhere: SQLite numbers from the
+    table's highest id under its one writer's lock.
+    `alongside`: statements sent after it in the same round trip (`together`); their rows."""
+    memo = transaction_memo(session)
+    wanted = tuple((table, n) for table, n in counts.items() if n > 0)
+    connection = connection_of(session)
+    if memo is None or not wanted or session.get_bind().dialect.name != "postgresql":
+        return together(connection, alongside)
+    tables = tuple(table for table, _ in wanted)
+    params = {f"n{i}": n for i, (_, n) in enumerate(wanted)}
+    params["n"] = max(n for _, n in wanted)
+    rows, *others = together(connection, [(_reserving(tables), params), *alongside])
+    for i, table in enumerate(tables):
+        fresh = sorted(row[i] for row in rows if row[i] is not None)
+        memo[(_RESERVED, table)] = (*memo.get((_RESERVED, table), ()), *fresh)
+    return others
+
+
+def reserved_id(session: Session, table: str) -> int | None:
+    """The next id reserved for this table in this transaction (`reserve_ids`), or None."""
+    taken = _take_reserved(session, table, 1)
+    return taken[0] if taken else None
+
+
+def reserved_count(session: Session, table: str) -> int:
+    """How many ids reserved for this table (`reserve_ids`) this transaction has left."""
+    memo = transaction_memo(session)
+    return len(memo.get((_RESERVED, table), ())) if memo is not None else 0
+
+
+def _take_reserved(session: Session, table: str, count: int) -> list[int]:
+    memo = transaction_memo(session)
+    if memo is None:
+        return []
+    pool: tuple[int, ...] = memo.get((_RESERVED, table), ())
+    if not pool:
+        return []
+    memo[(_RESERVED, table)] = pool[count:]  # a new tuple: a savepoint's rollback restores it
+    return list(pool[:count])
+
+
+_RESERVED = "homecoming_reserved_ids"  # ids reserved in a write transaction, by table
+
+
+@lru_cache(maxsize=16)
+def _reserving(tables: tuple[str, ...]) -> Prepared:
+    """One statement that takes :n0 ids of the first table's sequence, :n1 of the second's, …
+    (a column each; CASE evaluates `nextval` only on the rows wanted)."""
+    cells = ", ".join(
+        f"CASE WHEN g <= :n{i} THEN nextval(pg_get_serial_sequence('{table}', 'id')) END AS t{i}"
+        for i, table in enumerate(tables)
+    )
+    columns = [column(f"t{i}", Integer) for i in range(len(tables))]
+    return Prepared(
+        text(f"SELECT {cells} FROM generate_series(1, :n) AS g ORDER BY g").columns(*columns)
+    )
 
 
 @lru_cache(maxsize=1)
