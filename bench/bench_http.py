@@ -72,6 +72,9 @@ if __name__ == "__main__":
     run(
         "floor_app:app", host="127.0.0.1", port=int(sys.argv[1]), workers=int(sys.argv[2]),
         access_log=False, log_level="warning", timeout_keep_alive=75,
+        # As long as `homecoming serve` waits for its workers (WORKER_HEALTHCHECK_SECONDS): on a
+        # loaded machine a worker still importing after uvicorn's 5 s is restarted over and over.
+        timeout_worker_healthcheck=60,
     )
 """
 # Each wrk thread seeds its own random numbers, so the threads draw different requests.
