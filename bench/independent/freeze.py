@@ -32,6 +32,7 @@ HELD_OUT = (
     "test13",
     "test14",
     "test15",
+    "test16",
 )
 
 
