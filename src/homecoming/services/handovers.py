@@ -582,24 +582,12 @@ def substitute_name(substitute: Substitute | None) -> str:
     )
 
 
-def _member_state(
-    session: Session, stage_id: int, party: str, person_id: int
-) -> tuple[StageMember | None, Handover | None, RecordFields | None]:
-    """What a recording reads of its person, in one query: the row that put them in the stage
-    for `party` (as `stages.current_member`), their latest handover in it (as `latest`) and
-    the names on the list's line they came from (as `_listed_fields`; None when the member
-    came from no list line, or it has no record: `_listed_fields` then looks further)."""
-    found = _MEMBER_STATE.first(
-        connection_of(session), {"stage": stage_id, "party": party, "person": person_id}
-    )
-    return _state_of(found)
-
-
 def _state_of(
     found: Any,
 ) -> tuple[StageMember | None, Handover | None, RecordFields | None]:
-    """A row of `_MEMBER_STATE` (or `_MEMBER_STATES`) as (member, latest handover, listed
-    names); a person whose last row for the side is no "add" is no member."""
+    """A row of `_MEMBER_STATES` as (member, latest handover, the names on the list's line
+    the member came from: None when there is none, or it has no record); a person whose last
+    row for the side is no "add" is no member."""
     if found is None or found.m_action != "add":
         return None, None, None
     cells = found._asdict()
@@ -620,14 +608,17 @@ def _state_of(
 def _batch_state(
     session: Session, stage_id: int, party: str, person_id: int
 ) -> tuple[StageMember | None, Handover | None, RecordFields | None]:
-    """`_member_state`, read for the whole batch at once: the first recording of a batch
-    (`Database.grouped`) that finds its person unread reads every person the batch's
-    recordings from it on name (`batch_hints`) in one query, under the stage's lock; the
-    transaction remembers them (`transaction_memo`), and each recording's handover becomes
-    its person's latest (`_remember_latest`). Outside a write transaction: `_member_state`."""
+    """What a recording reads of its person: the row that put them in the stage for `party`
+    (as `stages.current_member`), their latest handover in it (as `latest`) and the names they
+    were listed under (as `_listed_fields`), read for the whole batch at once: the first
+    recording of a batch (`Database.grouped`) that finds its person unread reads every person
+    the batch's recordings from it on name (`batch_hints`) in one query, under the stage's
+    lock; the transaction remembers them (`transaction_memo`), and each recording's handover
+    becomes its person's latest (`_remember_latest`). Outside a write transaction: this
+    person alone, remembered nowhere."""
     memo = transaction_memo(session)
     if memo is None:
-        return _member_state(session, stage_id, party, person_id)
+        memo = {}
     member_key = (_MEMBER_MEMO, stage_id, party, person_id)
     if member_key not in memo:
         wanted = {(party, person_id)}
@@ -658,7 +649,7 @@ def _read_states(
     for row in statement.rows(connection_of(session), {"stage": stage_id, "persons": persons}):
         key = (row.m_party, row.m_person_id)
         if key in wanted and (key not in found or row.m_id > found[key].m_id):
-            found[key] = row  # the member's last row for the side, as `_member_state` reads
+            found[key] = row  # the member's last row for the side
     for key in wanted:
         row = found.get(key)
         member, previous, listed = _state_of(row)
@@ -826,8 +817,8 @@ _FIRST_RECORD = Prepared(
 )
 
 
-# `_member_state`'s one query: the member's last row for the side, the person's latest handover
-# in the stage, and the record of the list line the member came from, each column prefixed.
+# What `_MEMBER_STATES` joins: the member's rows for the side, the person's latest handover in
+# the stage, and the record of the list line the member came from, each column prefixed.
 _MEMBERS = cast(Table, StageMember.__table__)
 _EARLIER = _HANDOVERS.alias("earlier")
 _LATEST_ID = (
@@ -841,26 +832,6 @@ _RECORDS = cast(Table, Record.__table__)
 _MEMBER_NAMES = tuple(c.key for c in _MEMBERS.c)
 _HANDOVER_NAMES = tuple(c.key for c in _HANDOVERS.c)
 _LISTED_NAMES = ("id", *(c.key for c in _LISTED_COLUMNS))
-_MEMBER_STATE = Prepared(
-    select(
-        *(_MEMBERS.c[name].label("m_" + name) for name in _MEMBER_NAMES),
-        *(_HANDOVERS.c[name].label("h_" + name) for name in _HANDOVER_NAMES),
-        *(_RECORDS.c[name].label("r_" + name) for name in _LISTED_NAMES),
-    )
-    .select_from(
-        _MEMBERS.outerjoin(_HANDOVERS, _HANDOVERS.c.id == _LATEST_ID)
-        .outerjoin(_ENTRIES, _ENTRIES.c.id == _MEMBERS.c.list_entry_id)
-        .outerjoin(_RECORDS, _RECORDS.c.id == _ENTRIES.c.record_id)
-    )
-    .where(
-        _MEMBERS.c.stage_id == bindparam("stage"),
-        _MEMBERS.c.party == bindparam("party"),
-        _MEMBERS.c.person_id == bindparam("person"),
-    )
-    .order_by(_MEMBERS.c.id.desc())
-    .limit(1)
-)
-
 
 # `_read_states`' one query for a batch's persons: every member row of theirs in the stage (the
 # last one per side counts), each with its person's latest handover and listed names.
