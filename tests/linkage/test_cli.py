@@ -6,6 +6,7 @@ import csv
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 import typer
 from typer.testing import CliRunner
 
@@ -220,3 +221,100 @@ def test_em_learns_the_same_model_in_every_process(
         assert done.returncode == 0, done.stderr
         learnt.append(done.stdout)
     assert learnt[0] == learnt[1]
+
+
+# One small list, as a bureau's office saves it: the same rows in each of these files.
+_REGISTRY = [
+    ("r1", "Кощенко", "Геннадій", "Фомич", "14.03.1979"),
+    ("r2", "Ткаченко", "Андрій", "Петрович", "1985"),
+    ("r3", "Нехір", "Олександр", "", "23.05.1987"),
+]
+_LIST = "id,full_name,dob\na,KOSHCHENKO HENNADII,1979-03-14\nc,Nehir Alexander,23/05/1987\n"
+
+
+def _office_files(tmp_path: Path) -> dict[str, Path]:
+    """The registry as UTF-8 with commas, cp1251 with semicolons (Excel's "CSV" in a
+    Ukrainian locale), UTF-8 with tabs, and XLSX; headers as the office writes them."""
+    import openpyxl
+
+    header = ["ID запису", "Прізвище", "Ім'я", "По батькові", "Дата народження (дд.мм.рррр)"]
+    files = {
+        "comma": ("utf-8", ",", tmp_path / "registry.csv"),
+        "semicolon": ("cp1251", ";", tmp_path / "registry_1251.csv"),
+        "tab": ("utf-8", "\t", tmp_path / "registry.tsv"),
+    }
+    for encoding, delimiter, path in files.values():
+        with open(path, "w", encoding=encoding, newline="") as handle:
+            writer = csv.writer(handle, delimiter=delimiter)
+            writer.writerow(header)
+            writer.writerows(_REGISTRY)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in [header, *_REGISTRY]:
+        sheet.append(list(row))
+    book.save(tmp_path / "registry.xlsx")
+    return {kind: path for kind, (_, _, path) in files.items()} | {
+        "xlsx": tmp_path / "registry.xlsx"
+    }
+
+
+def test_link_reads_a_list_in_any_encoding_delimiter_or_as_a_workbook(
+    app: typer.Typer, tmp_path: Path
+) -> None:
+    """A semicolon-separated cp1251 file, a tab-separated one and a workbook, headed in
+    Ukrainian with a hint in brackets, link exactly as the same rows in UTF-8 with commas: they
+    were refused ("no 'id' column") or not read at all."""
+    listed = tmp_path / "list.csv"
+    listed.write_text(_LIST, encoding="utf-8")
+    written = {}
+    for kind, registry in _office_files(tmp_path).items():
+        out = tmp_path / f"links_{kind}.csv"
+        result = CliRunner().invoke(app, ["link", str(registry), str(listed), "--out", str(out)])
+        assert result.exit_code == 0, (kind, result.output)
+        written[kind] = out.read_bytes()
+    assert {(r["left_id"], r["right_id"]) for r in _rows(tmp_path / "links_comma.csv")} == {
+        ("r1", "a"),
+        ("r3", "c"),
+    }
+    assert set(written.values()) == {written["comma"]}
+
+
+def test_a_semicolon_file_says_which_line_is_wrong(app: typer.Typer, tmp_path: Path) -> None:
+    source = tmp_path / "bad.csv"
+    source.write_bytes(
+        "id;ПІБ;Дата народження\n\na;Нехір Олександр;1987\nb;X;31.02.1990\n".encode("cp1251")
+    )
+    result = CliRunner().invoke(app, ["dedupe", str(source), "--out", str(tmp_path / "o.csv")])
+    assert result.exit_code == 1
+    assert f"{source}, line 4, column 'date_of_birth'" in result.stderr
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "o.csv").exists()
+
+
+@pytest.mark.parametrize("rows", [1, 2])
+def test_dedupe_of_one_or_two_rows(app: typer.Typer, tmp_path: Path, rows: int) -> None:
+    """One or two rows made the prior a certainty and the bound's SQL `-inf`: DuckDB refused it."""
+    source, out = tmp_path / "few.csv", tmp_path / "out.csv"
+    lines = ["id,full_name", "1,Кощенко Геннадій", "2,Koshchenko Hennadii"][: rows + 1]
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["dedupe", str(source), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert [r["cluster_id"] for r in _rows(out)] == ["1"] * rows
+
+
+def test_link_at_a_threshold_of_zero_writes_every_scored_pair(
+    app: typer.Typer, tmp_path: Path
+) -> None:
+    """A floor of 0 has no match weight (log of 0): the bound stopped with a math error."""
+    registry, listed, out = tmp_path / "registry.csv", tmp_path / "list.csv", tmp_path / "out.csv"
+    registry.write_text(
+        "id,family_name,given_name,patronymic,date_of_birth\n"
+        + "".join(",".join(row) + "\n" for row in _REGISTRY),
+        encoding="utf-8",
+    )
+    listed.write_text(_LIST, encoding="utf-8")
+    args = ["link", str(registry), str(listed), "--out", str(out), "--threshold", "0"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert {("r1", "a"), ("r3", "c")} <= {(r["left_id"], r["right_id"]) for r in _rows(out)}

@@ -253,6 +253,14 @@ def _unknown_target_reason(target: str) -> str:
 _HINT = re.compile(r"\s*(\([^()]*\)|\[[^\[\]]*\])\s*$")
 
 
+def known_field(header: str) -> str | None:
+    """The field a header names, as operators write it (Ukrainian, Russian, English), also
+    with a hint in brackets after it: "Дата народження (дд.мм.рррр)", "Sex (M/F)",
+    "Військова частина (в/ч)"; IGNORE for a column known to hold nothing we read; None if
+    unknown."""
+    return ALIAS_INDEX.get(header_key(header)) or ALIAS_INDEX.get(header_key(_HINT.sub("", header)))
+
+
 def plan_headers(
     headers: Sequence[str],
     *,
@@ -265,11 +273,7 @@ def plan_headers(
     columns: dict[str, str] = {}
     for header in headers:
         key = header_key(header)
-        target = mapped.get(key) or ALIAS_INDEX.get(key)
-        if target is None:
-            # A known header with a hint in brackets after it: "Дата народження (дд.мм.рррр)",
-            # "Sex (M/F)", "Військова частина (в/ч)".
-            target = ALIAS_INDEX.get(header_key(_HINT.sub("", header)))
+        target = mapped.get(key) or known_field(header)
         if target is None:
             if not ignore_unknown and key not in reported:
                 problems.append(RowError(HEADER_LINE, header, _unknown_header_reason(header)))

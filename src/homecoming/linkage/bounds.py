@@ -188,8 +188,10 @@ def guard(settings: Any, floor: float) -> str | None:
         for level in comparison.comparison_levels:
             if level._match_weight is None:
                 return None
-    prior = prob_to_match_weight(settings._probability_two_random_records_match)
-    need = prob_to_match_weight(floor) - prior - MARGIN
+    chance = settings._probability_two_random_records_match
+    if not (0.0 < floor < 1.0 and 0.0 < chance < 1.0):
+        return None  # every pair reaches a floor of 0; none but a certain one a floor of 1
+    need = prob_to_match_weight(floor) - prob_to_match_weight(chance) - MARGIN
     bounds = [_BOUNDS[c.output_column_name](c) for c in comparisons]
     return f"({' + '.join(bounds)}) >= {_num(need)}"
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from homecoming.domain.dates import DateParseError, PartialDate
+from homecoming.domain.normalise import EXTERNAL_ID, known_field
 from homecoming.errors import InvalidInput, RowProblem
 from homecoming.forgetting import forgettable
 
@@ -43,12 +44,30 @@ COLUMN_ALIASES: dict[str, str] = {
 
 def input_header(header: Sequence[str], source: str) -> list[str]:
     """The header's cells as input column names (aliases read as the column they stand for);
-    refused, line 1, without an `id` column."""
+    refused, line 1, without an `id` column.
+
+    A header that is none of the input columns or their aliases is read as the import reads
+    it (`Прізвище`, `Дата народження (дд.мм.рррр)`, `ФИО`, `Record ID`: `domain.normalise`'s
+    header aliases), when no other column already gives that field.
+    """
     folded = [h.strip().lower().replace(" ", "_").replace("-", "_") for h in header]
     named = [COLUMN_ALIASES.get(h, h) if COLUMN_ALIASES.get(h) not in folded else h for h in folded]
+    taken = {n for n in named if n in INPUT_COLUMNS}
+    for at, (cell, name) in enumerate(zip(header, named, strict=True)):
+        if name in INPUT_COLUMNS:
+            continue
+        known = known_field(cell)
+        field = _IMPORT_FIELDS.get(known, known) if known else None
+        if field in INPUT_COLUMNS and field not in taken:
+            named[at] = field
+            taken.add(field)
     if "id" not in named:
         raise _problem(source, 1, "id", "the header has no 'id' column")
     return named
+
+
+# The import's fields (domain.normalise) whose input column has another name.
+_IMPORT_FIELDS = {"given_names": "given_name", EXTERNAL_ID: "id"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +139,23 @@ def records_from_rows(rows: Iterable[Mapping[str, str]], *, source: str) -> list
         (record_from_cells(cells, line=line, source=source), line)
         for line, cells in enumerate(rows, start=2)
     )
+    return _checked(found, source)
+
+
+def records_from_lines(
+    rows: Iterable[tuple[int, Mapping[str, str]]], *, source: str
+) -> list[InputRecord]:
+    """Validate rows numbered as a person sees the file (a reader of spreadsheets and of CSV in
+    any encoding or delimiter yields them: header → cell, every row with every header) into
+    records; an error names the row's own line."""
+    found: list[tuple[InputRecord, int]] = []
+    columns: dict[str, str] | None = None
+    for line, cells in rows:
+        if columns is None:
+            headers = list(cells)
+            columns = dict(zip(headers, input_header(headers, source), strict=True))
+        wanted = {columns.get(header, ""): text for header, text in cells.items()}
+        found.append((record_from_cells(wanted, line=line, source=source), line))
     return _checked(found, source)
 
 

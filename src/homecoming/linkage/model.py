@@ -38,9 +38,11 @@ def prior_for(link_type: LinkType, sizes: Sequence[int]) -> float:
     larger: 1 / size of the larger. Deduplicating, each record has about one other record of
     its person among N: 1 / N. Fixed by the sizes, not estimated, so that three rows and a
     million are scored by the same evidence rules and the same input gives the same output.
+    Never certainty: a file of one or two rows is scored as one of three (an even chance).
     """
-    largest = max([*sizes, 2])
-    return 1.0 / (largest if link_type == "link_only" else largest - 1)
+    if link_type == "link_only":
+        return 1.0 / max([*sizes, 2])
+    return 1.0 / (max([*sizes, 3]) - 1)
 
 
 def settings(
