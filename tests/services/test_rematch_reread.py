@@ -101,6 +101,8 @@ def test_a_change_between_reading_and_writing_is_followed(
     monkeypatch: pytest.MonkeyPatch,
     change: Callable[[Database, int, int], None],
 ) -> None:
+    # The two phases (PostgreSQL reads, scores and writes at once unless told otherwise).
+    monkeypatch.setattr(matching, "AT_ONCE_ON_POSTGRESQL", False)
     first, second = _two_inquiries(db)
     scores = matching._scores
     changed: list[int] = []

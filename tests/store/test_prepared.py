@@ -94,8 +94,9 @@ def test_prepared_names_a_missing_parameter(db: Database) -> None:
 
 def test_prepared_takes_lists_for_in(db: Database) -> None:
     """An expanding parameter (`IN` a list) reads what SQLAlchemy reads, with one `?` per value
-    on SQLite, through sqlite3's own cursor (SQLAlchemy's execution is not asked); an empty list
-    reads nothing, as SQLAlchemy's empty set."""
+    on SQLite, through sqlite3's own cursor, and as one array on PostgreSQL, through psycopg's
+    (SQLAlchemy's execution is not asked on either); an empty list reads nothing, as
+    SQLAlchemy's empty set."""
     by_ids = select(AUDIT_LOG.c.id, AUDIT_LOG.c.details).where(
         AUDIT_LOG.c.id.in_(bindparam("ids", expanding=True)),
         AUDIT_LOG.c.actor == bindparam("actor"),
@@ -111,7 +112,7 @@ def test_prepared_takes_lists_for_in(db: Database) -> None:
         for ids in ([2], [5, 1, 3], [1, 2, 3, 4, 5], [4, 9]):
             before = len(sent)
             mine = prepared.rows(connection, {"ids": ids, "actor": "operator"})
-            assert (len(sent) > before) is (db.dialect != "sqlite")  # SQLite: sqlite3's cursor
+            assert len(sent) == before  # sqlite3's cursor, or psycopg's
             by_sqlalchemy = connection.execute(
                 by_ids.order_by(AUDIT_LOG.c.id), {"ids": ids, "actor": "operator"}
             ).all()
@@ -146,3 +147,35 @@ def test_a_write_left_for_later_lands_in_order_and_fails_as_sqlalchemy_does(
     with db.reading() as session:
         landed = session.execute(select(AUDIT_LOG.c.id, AUDIT_LOG.c.subject).order_by("id"))
         assert [tuple(row) for row in landed] == [(1, "handover:1"), (2, "handover:2")]
+
+
+def test_a_list_for_in_is_one_array_on_postgresql(db: Database) -> None:
+    """On PostgreSQL a list for `IN` (or `NOT IN`) is sent as one array parameter: the
+    statement's text is the same whatever the list's length (psycopg converts and prepares it
+    once), and it reads what SQLAlchemy's execution reads, an empty list included."""
+    if db.dialect != "postgresql":
+        pytest.skip("PostgreSQL's arrays")
+    with db.transaction() as session:
+        for entry in range(1, 6):
+            Prepared(insert(AUDIT_LOG)).run(session.connection(), {**_ENTRY, "id": entry})
+    statement = (
+        select(AUDIT_LOG.c.id, AUDIT_LOG.c.actor)
+        .where(
+            AUDIT_LOG.c.id.in_(bindparam("ids", expanding=True)),
+            AUDIT_LOG.c.actor.not_in(bindparam("actors", expanding=True)),
+        )
+        .order_by(AUDIT_LOG.c.id)
+    )
+    prepared = Prepared(statement)
+    sent: list[str] = []
+    event.listen(db.engine, "before_cursor_execute", lambda *args: sent.append(args[2]))
+    cases = (([2], ["x"]), ([5, 1, 3], ["operator"]), ([1, 2, 3, 4, 9], []), ([], ["x"]))
+    with db.reading() as session:
+        connection = session.connection()
+        for ids, actors in cases:
+            mine = prepared.rows(connection, {"ids": ids, "actors": actors})
+            by_sqlalchemy = connection.execute(statement, {"ids": ids, "actors": actors}).all()
+            assert [tuple(r) for r in mine] == [tuple(r) for r in by_sqlalchemy]
+    assert len(sent) == len(cases)  # SQLAlchemy's own executions alone
+    (plan,) = prepared._plans.values()  # one text for every length, run by psycopg
+    assert plan.sql is not None and "= ANY" in plan.sql and "<> ALL" in plan.sql

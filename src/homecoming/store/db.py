@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 from sqlalchemy import (
     JSON,
     Engine,
+    Float,
     Integer,
     Table,
     bindparam,
@@ -548,6 +549,8 @@ class Database:
                     subscriber(record_ids, actor)
             self._release(token)
             drained += len(rows)
+            if len(rows) < batch:  # the claim took every row there was: not asked again
+                return drained
 
     def pending(self) -> int:
         """How many outbox rows wait for a drain (claimed ones included)."""
@@ -1066,6 +1069,30 @@ def _drop_later(connection: Connection, *_: Any) -> None:
 
 
 _MISSING = object()
+_DOUBLE_PRECISION = 701  # PostgreSQL's type code of a Float column (`double precision`)
+
+
+def _as_arrays(sql: str, late: Sequence[Any], dialect: Dialect) -> str | None:
+    """PostgreSQL: each list given for `IN` (an expanding parameter) sent as one array,
+    `x IN (…)` as `x = ANY (CAST(%(name)s AS type[]))` (`NOT IN` as `<> ALL`), so that the
+    statement's text is the same whatever the lists' lengths: psycopg converts it once and
+    prepares it on the server, and no list is rendered one parameter per value. None when a
+    list sits anywhere but right of an `IN` (SQLAlchemy's way then)."""
+    for bind in late:
+        marker = f"__[POSTCOMPILE_{bind.key}]"
+        array = f"CAST(%({bind.key})s AS {dialect.type_compiler_instance.process(bind.type)}[])"
+        sql = sql.replace(f" NOT IN ({marker})", f" <> ALL ({array})")
+        sql = sql.replace(f" IN ({marker})", f" = ANY ({array})")
+    return None if "POSTCOMPILE" in sql else sql
+
+
+def _each(processor: Callable[[Any], Any] | None) -> Callable[[Any], Any]:
+    """A list's values converted one by one (an array parameter on PostgreSQL)."""
+    if processor is None:
+        return list
+    return lambda values: [processor(value) for value in values]
+
+
 # How many renderings of a statement with lists for `IN` (one per set of lengths) are kept.
 EXPANDED_KEPT = 256
 
@@ -1125,7 +1152,8 @@ class _Plan:
             default = bind.value if name not in names and not bind.required else _MISSING
             processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
             plan._binds.append((name, processor, default))
-        plan._results(compiled, dialect)
+        if not plan._results(compiled, dialect):
+            return cls()
         plan.sql = compiled.string
         return plan
 
@@ -1141,32 +1169,48 @@ class _Plan:
         prefetch = getattr(compiled, "insert_prefetch", []) or getattr(
             compiled, "update_prefetch", []
         )
+        late = compiled.post_compile_params
         if (
             prefetch
-            or compiled.post_compile_params
             or compiled.escaped_bind_names
-            or "POSTCOMPILE" in compiled.string
+            or any(not bind.expanding or bind.literal_execute for bind in late)
+            or ("POSTCOMPILE" in compiled.string and not late)
         ):
             return plan  # defaults to fill in, or parameters rendered late: SQLAlchemy's way
+        sql = _as_arrays(compiled.string, late, dialect)
+        if sql is None:
+            return plan
+        arrays = {bind.key for bind in late}
         for name, bind in compiled.binds.items():
-            if bind.callable is not None or bind.expanding:
+            if bind.callable is not None or (bind.expanding and name not in names):
                 return plan
             default = bind.value if name not in names and not bind.required else _MISSING
             processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            if name in arrays:
+                processor = _each(processor)
             plan._binds.append((name, processor, default))
+        if not plan._results(compiled, dialect):
+            return cls()
         plan.named = True
-        plan._results(compiled, dialect)
-        plan.sql = compiled.string
+        plan.sql = sql
         return plan
 
-    def _results(self, compiled: Any, dialect: Dialect) -> None:
+    def _results(self, compiled: Any, dialect: Dialect) -> bool:
+        """The result columns' conversions; False when one cannot be known before a run."""
         columns = list(compiled._result_columns)
         self.returns = bool(columns)
         for i, result_column in enumerate(columns):
-            processor = result_column.type.dialect_impl(dialect).result_processor(dialect, None)
+            impl = result_column.type.dialect_impl(dialect)
+            try:
+                processor = impl.result_processor(dialect, None)
+            except TypeError:  # psycopg's numeric types ask for the column's type code
+                if not isinstance(result_column.type, Float) or result_column.type.asdecimal:
+                    return False
+                processor = impl.result_processor(dialect, _DOUBLE_PRECISION)
             if processor is not None:
                 self._processors.append((i, processor))
         self._shape = self.shape(tuple(result_column.keyname for result_column in columns))
+        return True
 
     def named_args(self, given: Mapping[str, Any]) -> dict[str, Any]:
         """The parameters by name, converted as SQLAlchemy converts them (PostgreSQL)."""
