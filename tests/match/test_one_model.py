@@ -234,3 +234,58 @@ def test_a_name_in_the_other_languages_form_weighs_as_the_same_name() -> None:
         )
     levels = {"name": form, "patronymic": 2}  # Кузьмічов Панкрат Леонідович, no date
     assert default_model().score(levels, prior=1 / 20_000, tf=1e-5).probability > 0.95
+
+
+# A list names a man by his everyday given name (what his comrades or his family call him);
+# the registry holds the name in full. Each row: the registry's record, the list's entry
+# (Cyrillic and Latin side by side), and the evidence beside the name: a year one off with the
+# day and month exact, a year only, or no date with the patronymic.
+EVERYDAY_NAME_ENTRIES = [
+    ("Гнатюк Максим Петрович", (1970, 3, 12), "Гнатюк Макс", (1971, 3, 12)),
+    ("Гнатюк Максим Петрович", (1970, 3, 12), "Hnatiuk Maks", (1971, 3, 12)),
+    ("Стельмах Василь Іванович", (1981, 6, 2), "Стельмах Вася", (1982, 6, 2)),
+    ("Стельмах Василь Іванович", (1981, 6, 2), "Stelmakh Vasia", (1980, 6, 2)),
+    ("Ковальчук Сергій Андрійович", (1975, 9, 30), "Ковальчук Серёжа", (1975,)),
+    ("Ковальчук Сергій Андрійович", (1975, 9, 30), "KOVALCHUK SERYOZHA", (1975,)),
+    ("Мельничук Ілля Романович", (1990, 1, 4), "Мельничук Илюша Романович", ()),
+    ("Мельничук Ілля Романович", (1990, 1, 4), "Melnychuk Iliusha Romanovych", ()),
+]
+
+
+@pytest.mark.parametrize(("registered", "born", "listed", "listed_born"), EVERYDAY_NAME_ENTRIES)
+def test_an_everyday_given_name_weighs_as_the_name_written_in_full(
+    registered: str, born: tuple[int, ...], listed: str, listed_born: tuple[int, ...]
+) -> None:
+    """Макс for Максим, Vasia for Василь: the variant level is weighed by the name's rarity
+    as the full name is (match.train.VARIANT_LEVEL), so an entry that names a man by his
+    everyday name resolves where the full name would, and a namesake with another
+    patronymic or another date does not."""
+    from homecoming.exchange.findings import MATCH_SCORE
+    from homecoming.match.model import name_frequency
+
+    model = default_model()
+    records = 20_000
+    tf = name_frequency(15, 800, records)  # a common family name and a common given name
+    prior = 1 / records
+    registry = Facts(registered, PartialDate(*born))
+    entry = Facts(listed, PartialDate(*listed_born))
+    levels, names = compare_facts(registry, entry)
+    assert names.name == len(model.comparison("name").labels) - 3  # the variant level
+    assert model.score(levels, prior=prior, tf=tf).probability >= MATCH_SCORE
+    full = compare_facts(registry, Facts(registered.rsplit(" ", 1)[0], PartialDate(*listed_born)))
+    assert model.weight(levels, prior=prior, tf=tf) == pytest.approx(
+        model.weight(full[0] | {"patronymic": levels["patronymic"]}, prior=prior, tf=tf)
+    )
+    namesake = Facts(registered.rsplit(" ", 1)[0] + " Олегович", PartialDate(1966, 11, 20))
+    other, _ = compare_facts(namesake, entry)
+    assert model.score(other, prior=prior, tf=tf).probability < 0.5
+
+
+def test_the_variant_level_takes_the_m_of_the_same_name() -> None:
+    """At any rarity a variant, diminutive or feminine form weighs what the same letters do."""
+    name = default_model().comparison("name")
+    same, variant = len(name.labels) - 1, len(name.labels) - 3
+    for frequency in (1e-5, 1e-3, 0.02):
+        assert name.weight(variant) + name.tf_adjustment(variant, frequency) == pytest.approx(
+            name.weight(same) + name.tf_adjustment(same, frequency)
+        )
