@@ -168,6 +168,33 @@ def test_a_handle_that_leaves_its_rows_to_a_drainer_elsewhere(db: Database) -> N
     assert len(leads.queue(db)) == 1
 
 
+def test_a_stream_of_commits_is_drained_in_gathered_batches(db: Database) -> None:
+    """Under a stream of writes the drainer lets rows gather after a drain that found some,
+    rather than drain each commit's one row as it lands: a drain's fixed cost (its claim, the
+    open inquiries read) was paid once a handover."""
+    _parties(db)
+    writer = _silent(db)
+    heard: list[int] = []
+    db.subscribe("tracing", lambda record_ids, actor: heard.append(len(record_ids)))
+    stop = threading.Event()
+    drainer = threading.Thread(
+        target=db.drain_until, args=(stop,), kwargs={"every": 0.005, "gather": 0.5}
+    )
+    drainer.start()
+    try:
+        for n in range(30):
+            _land(writer, f"RU: list {n}")
+            time.sleep(0.01)
+        deadline = time.monotonic() + 60
+        while db.pending() and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        drainer.join()
+    assert sum(heard) == 30 and db.pending() == 0
+    assert len(heard) <= 10, heard  # drained as each landed: one row a drain, 30 drains
+
+
 def test_a_rolled_back_transaction_owes_nothing(db: Database) -> None:
     with pytest.raises(NotFound, match="unknown party"):
         _land(db)  # no parties registered: the import's transaction rolls back

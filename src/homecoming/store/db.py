@@ -271,6 +271,10 @@ RecordsLanded = Callable[[Sequence[int], str], None]
 _LANDED = "homecoming_records_landed"  # the key in a transaction's Session.info
 # How many outbox rows one drain claims at once: the subscribers hear of them together.
 DRAIN_BATCH = 500
+# How long a drainer lets landed rows gather after a drain that found some (`drain_until`):
+# the leads of a handover come this much later, and a stream of handovers is re-matched in
+# drains of many records instead of a few (docs/benchmarks.md, 2026-12-07).
+DRAIN_GATHER = 0.1
 # The most works a writer thread's batch grows to (`Database.grouped_later`) before it commits.
 GROUP_AT_MOST = 64
 
@@ -564,20 +568,24 @@ class Database:
         """From now on a commit leaves its rows to a drainer elsewhere (`drain_until`)."""
         self._left_to_drainer = True
 
-    def drain_until(self, stop: threading.Event, *, every: float = 0.5) -> None:
-        """Drain, again and again, until `stop` is set; look every `every` s when idle.
+    def drain_until(
+        self, stop: threading.Event, *, every: float = 0.5, gather: float = DRAIN_GATHER
+    ) -> None:
+        """Drain, again and again, until `stop` is set; look every `every` s when idle, and
+        `gather` s after a drain that found rows.
 
         What a burst of commits left is drained together: re-matching many records at once
-        costs a fraction of re-matching each alone. An error is logged and the loop goes on
-        (the rows stay claimed until the claim expires)."""
+        costs a fraction of re-matching each alone (a drain's fixed cost is several records'),
+        so under a stream of writes the drainer lets `gather` s of them gather rather than
+        drain each commit's few as it lands. An error is logged and the loop goes on (the rows
+        stay claimed until the claim expires)."""
         while not stop.is_set():
             try:
                 drained = self.drain()
             except Exception:
                 log.exception("draining the landed records' outbox failed; retrying later")
                 drained = 0
-            if not drained:
-                stop.wait(every)
+            stop.wait(gather if drained else every)
 
     def _claim(
         self, only: Sequence[int] | None, batch: int
