@@ -201,9 +201,13 @@ class LinkageModel:
         if keys is not None:
             # The candidate pairs made here, each pair's bound tested once (not once per key
             # it shares), and handed to Splink to score: the same pairs its rules would find.
-            linker.table_management.register_blocked_pairs_for_predict(
-                self._candidate_pairs(keys, condition)
+            from splink.internals.chunking import _blocked_pairs_cache_key
+
+            made = self._candidate_pairs(keys, condition)
+            pairs = self.engine.db_api.table_to_splink_dataframe(
+                "__splink__blocked_id_pairs", made.physical_name
             )
+            linker._intermediate_table_cache[_blocked_pairs_cache_key()] = pairs
         return linker
 
     def _candidate_pairs(self, keys: Sequence[BlockingKey], condition: str) -> Any:
