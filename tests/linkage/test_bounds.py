@@ -3,20 +3,23 @@ else changes: the bound is at least Splink's own weight on every candidate pair.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
+from splink import Linker
 from splink.internals.misc import prob_to_match_weight
 
 from homecoming.generate.csvfile import write_csv
 from homecoming.generate.records import generate_dataset
-from homecoming.linkage import bounds, comparisons, pipeline
+from homecoming.linkage import bounds, comparisons, frequencies, pipeline
+from homecoming.linkage.blocking import PREDICTION_KEYS
 from homecoming.linkage.engine import create_engine
-from homecoming.linkage.features import features_table
+from homecoming.linkage.features import features_table, narrow_common_keys
 from homecoming.linkage.inputs import InputRecord, read_table
-from homecoming.linkage.model import LinkageModel, _with_frequency
+from homecoming.linkage.model import LinkageModel, _plain_keys, _with_frequency
 from homecoming.linkage.pipeline import REVIEW_FLOOR
 
 
@@ -117,6 +120,56 @@ def test_the_bound_is_at_least_the_weight_of_every_candidate_pair(records_csv: P
     floor = prob_to_match_weight(REVIEW_FLOOR)
     below = sum(1 for _, most in rows if most < floor)
     assert below > 50  # the bound is tight enough to leave pairs out
+
+
+def _blocked(linker: Any) -> list[tuple[str, str, str]]:
+    frame = linker.inference.compute_blocked_pairs_for_predict()
+    rows = frame.as_duckdbpyrelation().select("match_key, join_key_l, join_key_r").fetchall()
+    return [tuple(row) for row in rows]
+
+
+def test_the_distinct_pairs_are_the_pairs_splink_blocks(records_csv: Path) -> None:
+    """Splink would find with the guarded rules exactly the candidate pairs made outside it
+    (each once, with its first key's match key), and prediction scores those."""
+    features = narrow_common_keys([features_table(read_table(records_csv))])
+    model = LinkageModel(create_engine("duckdb"), features)
+    condition = bounds.guard(model.linker._settings_obj, REVIEW_FLOOR)
+    assert condition is not None
+    settings = model.model_json()
+    rules = settings["blocking_rules_to_generate_predictions"]
+    keys = _plain_keys(rules)
+    assert keys is not None
+    assert [key.column for key in keys] == [key.column for key in PREDICTION_KEYS]
+    settings["blocking_rules_to_generate_predictions"] = bounds.guarded_rules(rules, condition)
+    splink = Linker(model._frames, settings, log_level=logging.ERROR)
+    frequencies.register(splink, model.engine, model.frequencies)
+    expected = _blocked(splink)
+    made = [
+        tuple(row)
+        for row in model._candidate_pairs(keys, condition)
+        .as_duckdbpyrelation()
+        .select("match_key, join_key_l, join_key_r")
+        .fetchall()
+    ]
+    assert len(made) == len(set(made))  # no pair twice
+    assert sorted(made) == sorted(expected)  # none dropped, none added, the same match key
+    assert len({key for key, _, _ in made}) == 3 and len(made) > 2_000
+    assert sorted(_blocked(model._predicting(REVIEW_FLOOR))) == sorted(expected)
+
+
+def test_only_one_key_equalities_are_blocked_outside_splink() -> None:
+    plain = [key.rule().create_blocking_rule_dict("duckdb") for key in PREDICTION_KEYS]
+    assert [key.column for key in _plain_keys(plain) or []] == [
+        "bk_names",
+        "bk_name_dob",
+        "service_number",
+    ]
+    other = [
+        *plain[:2],
+        {"blocking_rule": 'l."dob_year" = r."dob_year" and l.sex = r.sex', "sql_dialect": "duckdb"},
+    ]
+    assert _plain_keys(other) is None
+    assert _plain_keys([plain[0] | {"arrays_to_explode": ["bk_names", "bk_name_dob"]}]) is None
 
 
 def test_a_model_with_other_comparisons_is_not_pruned() -> None:

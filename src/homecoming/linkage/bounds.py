@@ -31,8 +31,10 @@ import hashlib
 import json
 import math
 import re
+from collections.abc import Sequence
 from typing import Any
 
+from homecoming.linkage.blocking import BlockingKey
 from homecoming.linkage.comparisons import date_parts
 from homecoming.match.bounds import MARGIN
 from homecoming.match.levels import DOB_LEVELS, SERVICE_LEVELS
@@ -201,6 +203,40 @@ def bound_sql(settings: Any) -> str | None:
     if fingerprint(settings) != FINGERPRINT:
         return None
     return " + ".join(_BOUNDS[c.output_column_name](c) for c in settings.comparisons)
+
+
+def candidate_pairs_sql(keys: Sequence[BlockingKey], table: str, condition: str) -> str:
+    """SQL for the candidate pairs of a deduplicated table that may reach the floor, as
+    Splink's blocked pairs (`match_key`, `join_key_l`, `join_key_r`): the pairs that
+    `guarded_rules` makes Splink find, each found once and its bound tested once.
+
+    Splink joins each exploded key and tests a rule's condition on every key match before
+    `distinct` (a pair that shares several name keys is tested once for each); here the keys'
+    matches are joined narrow (ids only), made distinct across all keys (a pair's `match_key`
+    is its first key's, as Splink's `min(match_key)`), and only then joined to the records
+    and tested against `condition`.
+    """
+    matches = []
+    for number, key in enumerate(keys):
+        if key.array:
+            exploded = f'select unique_id as id, unnest("{key.column}") as k from {table}'
+        else:
+            exploded = (
+                f'select unique_id as id, "{key.column}" as k from {table}'
+                f' where "{key.column}" is not null'
+            )
+        matches.append(
+            f"select a.id as l, b.id as r, {number} as key_number"
+            f" from ({exploded}) as a join ({exploded}) as b on a.k = b.k and a.id < b.id"
+        )
+    union = " union all ".join(matches)
+    return (
+        "select cast(p.key_number as varchar) as match_key,"
+        " p.l as join_key_l, p.r as join_key_r"
+        f" from (select l, r, min(key_number) as key_number from ({union}) group by l, r) as p"
+        f" join {table} as l on l.unique_id = p.l join {table} as r on r.unique_id = p.r"
+        f" where {condition}"
+    )
 
 
 def guarded_rules(rules: list[dict[str, Any]], condition: str) -> list[dict[str, Any]]:

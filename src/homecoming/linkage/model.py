@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -194,10 +195,34 @@ class LinkageModel:
             return self.linker
         model = self.model_json()
         rules = model["blocking_rules_to_generate_predictions"]
-        model["blocking_rules_to_generate_predictions"] = bounds.guarded_rules(rules, condition)
+        keys = _plain_keys(rules) if self.link_type == "dedupe_only" else None
+        if keys is None:
+            model["blocking_rules_to_generate_predictions"] = bounds.guarded_rules(rules, condition)
         linker = Linker(self._frames, model, log_level=self._log_level)
         frequencies.register(linker, self.engine, self.frequencies)
+        if keys is not None:
+            # The candidate pairs made here, each pair's bound tested once (not once per key
+            # it shares), and handed to Splink to score: the same pairs its rules would find.
+            from splink.internals.chunking import _blocked_pairs_cache_key
+
+            made = self._candidate_pairs(keys, condition)
+            pairs = self.engine.db_api.table_to_splink_dataframe(
+                "__splink__blocked_id_pairs", made.physical_name
+            )
+            linker._intermediate_table_cache[_blocked_pairs_cache_key()] = pairs
         return linker
+
+    def _candidate_pairs(self, keys: Sequence[BlockingKey], condition: str) -> Any:
+        """The deduplicated table's candidate pairs that may reach the floor, as Splink's
+        blocked pairs (`bounds.candidate_pairs_sql`), materialised in the engine."""
+        from splink.internals.pipeline import CTEPipeline
+
+        from homecoming.linkage import bounds
+
+        pipeline = CTEPipeline()
+        sql = bounds.candidate_pairs_sql(keys, self._frames[0].physical_name, condition)
+        pipeline.enqueue_sql(sql, "homecoming_candidate_pairs")
+        return self.engine.db_api.sql_pipeline_to_splink_dataframe(pipeline)
 
     # -- explanations -----------------------------------------------------------------------
 
@@ -270,6 +295,27 @@ class LinkageModel:
 
             raise NotFound(f"no record with id {record_id!r}")
         return dict(rows[0])
+
+
+def _plain_keys(rules: Sequence[dict[str, Any]]) -> list[BlockingKey] | None:
+    """The blocking keys of a model's rules when each rule is one key's equality
+    (`BlockingKey.rule`), in their order; None for any other rule."""
+    keys = []
+    for rule in rules:
+        exploded = list(rule.get("arrays_to_explode") or [])
+        column = exploded[0] if exploded else None
+        if column is None:
+            found = _EQUALITY.fullmatch(str(rule.get("blocking_rule", "")))
+            column = found.group(1) if found else None
+        if column is None or rule.get("blocking_rule") != f'l."{column}" = r."{column}"':
+            return None
+        if len(exploded) > 1 or set(rule) - {"blocking_rule", "sql_dialect", "arrays_to_explode"}:
+            return None
+        keys.append(BlockingKey(column, column, array=bool(exploded)))
+    return keys or None
+
+
+_EQUALITY = re.compile(r'l\."([a-z_]+)" = r\."\1"')
 
 
 def _m_by_level(comparisons: Sequence[Any]) -> dict[tuple[str, int], float]:
