@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import pytest
 
@@ -154,18 +155,26 @@ def test_a_handle_that_leaves_its_rows_to_a_drainer_elsewhere(db: Database) -> N
     worker.leave_to_drainer()  # as `homecoming serve`'s workers do
     _land(worker)
     assert db.pending() == 1 and leads.queue(db) == []
+    with _draining(db, every=0.05):
+        pass
+    assert db.pending() == 0
+    assert len(leads.queue(db)) == 1
+
+
+@contextmanager
+def _draining(db: Database, **timing: float) -> Iterator[None]:
+    """`drain_until` in a thread while the block runs, then until the outbox is empty."""
     stop = threading.Event()
-    drainer = threading.Thread(target=db.drain_until, args=(stop,), kwargs={"every": 0.05})
+    drainer = threading.Thread(target=db.drain_until, args=(stop,), kwargs=timing)
     drainer.start()
     try:
+        yield
         deadline = time.monotonic() + 60
         while db.pending() and time.monotonic() < deadline:
             time.sleep(0.05)
     finally:
         stop.set()
         drainer.join()
-    assert db.pending() == 0
-    assert len(leads.queue(db)) == 1
 
 
 def test_a_stream_of_commits_is_drained_in_gathered_batches(db: Database) -> None:
@@ -176,21 +185,10 @@ def test_a_stream_of_commits_is_drained_in_gathered_batches(db: Database) -> Non
     writer = _silent(db)
     heard: list[int] = []
     db.subscribe("tracing", lambda record_ids, actor: heard.append(len(record_ids)))
-    stop = threading.Event()
-    drainer = threading.Thread(
-        target=db.drain_until, args=(stop,), kwargs={"every": 0.005, "gather": 0.5}
-    )
-    drainer.start()
-    try:
+    with _draining(db, every=0.005, gather=0.5):
         for n in range(30):
             _land(writer, f"RU: list {n}")
             time.sleep(0.01)
-        deadline = time.monotonic() + 60
-        while db.pending() and time.monotonic() < deadline:
-            time.sleep(0.05)
-    finally:
-        stop.set()
-        drainer.join()
     assert sum(heard) == 30 and db.pending() == 0
     assert len(heard) <= 10, heard  # drained as each landed: one row a drain, 30 drains
 
