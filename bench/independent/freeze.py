@@ -33,6 +33,7 @@ HELD_OUT = (
     "test14",
     "test15",
     "test16",
+    "test17",
 )
 
 
