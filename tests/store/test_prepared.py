@@ -179,3 +179,35 @@ def test_a_list_for_in_is_one_array_on_postgresql(db: Database) -> None:
     assert len(sent) == len(cases)  # SQLAlchemy's own executions alone
     (plan,) = prepared._plans.values()  # one text for every length, run by psycopg
     assert plan.sql is not None and "= ANY" in plan.sql and "<> ALL" in plan.sql
+
+
+def test_statements_sent_together_name_the_one_that_failed(db: Database) -> None:
+    """On PostgreSQL `together` sends several statements, and the writes waiting before them,
+    in one round trip: the error names the statement that failed (it named the first one
+    sent, or the first write waiting), and so does a statement sent with writes waiting (it
+    named itself)."""
+    from sqlalchemy.exc import DataError
+
+    from homecoming.store.db import together
+
+    if db.dialect != "postgresql":
+        pytest.skip("one round trip on PostgreSQL only")
+    entry, read = Prepared(insert(AUDIT_LOG)), Prepared(_READ)
+    by_subject = Prepared(select(AUDIT_LOG.c.id).where(AUDIT_LOG.c.subject == bindparam("s")))
+    with db.transaction() as session:
+        entry.run(session.connection(), _ENTRY)
+    with pytest.raises(DataError) as caught, db.transaction() as session:
+        connection = session.connection()
+        entry.later(connection, {**_ENTRY, "id": 2})
+        together(connection, [(by_subject, {"s": "x"}), (read, {"entry": "not a number"})])
+    named = caught.value.statement or ""
+    assert "WHERE audit_log.id =" in named and "audit_log.subject =" not in named
+    for sent in (
+        lambda connection: together(connection, [(by_subject, {"s": "x"}), (read, {"entry": 1})]),
+        lambda connection: read.first(connection, {"entry": 1}),
+    ):
+        with pytest.raises(IntegrityError) as duplicate, db.transaction() as session:
+            connection = session.connection()
+            entry.later(connection, _ENTRY)  # the same id again: the write waiting fails
+            sent(connection)
+        assert (duplicate.value.statement or "").startswith("INSERT INTO audit_log")

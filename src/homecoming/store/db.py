@@ -975,34 +975,48 @@ def together(
     plans = [prepared._plan(dialect, params) for prepared, params in calls]
     if dialect.name != "postgresql" or any(plan.sql is None or not plan.named for plan in plans):
         return [prepared.rows(connection, params) for prepared, params in calls]
-    import psycopg
-
-    dbapi = cast("psycopg.Connection[Any]", connection.connection.dbapi_connection)
-    waiting: list[tuple[str, dict[str, Any]]] = connection.info.pop(_LATER, [])
     sent = [
         (plan, cast(str, plan.sql), plan.named_args(params))
         for plan, (_, params) in zip(plans, calls, strict=True)
     ]
+    return _sent_together(connection, sent)
+
+
+def _sent_together(
+    connection: Connection, sent: Sequence[tuple[_Plan, str, dict[str, Any]]]
+) -> list[list[Any]]:
+    """Run these prepared statements by psycopg, with the writes waiting (`Prepared.later`)
+    before them, in one round trip (psycopg's pipeline); each one's rows, converted as
+    SQLAlchemy converts them. An error is SQLAlchemy's, naming the statement that failed."""
+    import psycopg
+
+    dbapi = cast("psycopg.Connection[Any]", connection.connection.dbapi_connection)
+    waiting: list[tuple[str, dict[str, Any]]] = connection.info.pop(_LATER, [])
+    statements = [*waiting, *((sql, args) for _, sql, args in sent)]
+    cursors: list[psycopg.Cursor[Any]] = []  # one a statement: the failed one has no result
     try:
-        with dbapi.pipeline():
-            if waiting:
-                with dbapi.cursor() as writes:
-                    for write_sql, write_args in waiting:
-                        writes.execute(write_sql, write_args)
-            cursors = []
-            for _, sql, args in sent:
-                cursor = dbapi.cursor()
-                cursor.execute(sql, args)
-                cursors.append(cursor)
-        found = []
-        for (plan, _, _), cursor in zip(sent, cursors, strict=True):
-            rows = cursor.fetchall() if plan.returns else ()
-            cursor.close()
-            found.append([plan.row(values) for values in rows])
+        if len(statements) == 1:
+            cursors.append(dbapi.cursor())
+            cursors[0].execute(*statements[0])
+        else:
+            with dbapi.pipeline():
+                for sql, args in statements:
+                    cursors.append(dbapi.cursor())
+                    cursors[-1].execute(sql, args)
+        return [
+            [plan.row(values) for values in (cursor.fetchall() if plan.returns else ())]
+            for (plan, _, _), cursor in zip(sent, cursors[len(waiting) :], strict=True)
+        ]
     except psycopg.Error as error:
-        sql, args = (sent[0][1], sent[0][2]) if not waiting else waiting[0]
-        raise DBAPIError.instance(sql, args, error, psycopg.Error, dialect=dialect) from error
-    return found
+        # The statement that failed: the first without a result (those after it were not run).
+        failed = next((at for at, cursor in enumerate(cursors) if cursor.pgresult is None), 0)
+        sql, args = statements[failed]
+        raise DBAPIError.instance(
+            sql, args, error, psycopg.Error, dialect=connection.dialect
+        ) from error
+    finally:
+        for cursor in cursors:
+            cursor.close()
 
 
 _LATER = (
@@ -1015,30 +1029,7 @@ def _run_postgresql(
 ) -> list[Any]:
     """Run one prepared statement by psycopg, with the writes waiting (`Prepared.later`) sent
     before it in the same round trip; its rows, converted as SQLAlchemy converts them."""
-    dbapi = cast("psycopg.Connection[Any]", connection.connection.dbapi_connection)
-    waiting: list[tuple[str, dict[str, Any]]] = connection.info.pop(_LATER, [])
-    try:
-        if waiting:
-            with dbapi.pipeline():
-                with dbapi.cursor() as writes:
-                    for write_sql, write_args in waiting:
-                        writes.execute(write_sql, write_args)
-                cursor = dbapi.cursor()
-                cursor.execute(sql, args)
-        else:
-            cursor = dbapi.cursor()
-            cursor.execute(sql, args)
-        found = cursor.fetchall() if plan.returns else ()
-        cursor.close()
-    except Exception as error:
-        import psycopg
-
-        if not isinstance(error, psycopg.Error):
-            raise
-        raise DBAPIError.instance(
-            sql, args, error, psycopg.Error, dialect=connection.dialect
-        ) from error
-    return [plan.row(values) for values in found]
+    return _sent_together(connection, [(plan, sql, args)])[0]
 
 
 def send_later(connection: Any) -> None:
