@@ -172,9 +172,11 @@ class SearchService:
                 session.connection(), {"after": self._audit_seen, "upto": head_id}
             )
         if any(a.startswith(ERASING_ACTIONS) for a, _ in entries):
-            forget_personal_data()  # the erased names leave the process's caches too
             self._index = PersonIndex.build(_entries(self.db, after=0))
             self._audit_seen = head_id
+            # The erased names leave the process's caches too: once the new index is in place,
+            # so that no moment sees the caches emptied and the old index still holding them.
+            forget_personal_data()
             return
         last = int(index.record_ids[-1]) if len(index) else 0
         index.add(_entries(self.db, after=last))
