@@ -119,28 +119,28 @@ def _read(path: Path) -> Any:
 
 
 def _plain_csv(path: Path) -> bool:
-    """Whether the file is UTF-8 text whose first line is split by commas."""
+    """Whether the file is UTF-8 text, every byte of it, whose first line is split by commas
+    (not a workbook: `tabular`'s own tests of a file's kind)."""
     import codecs
 
     from homecoming.formats import tabular
 
+    if path.suffix.casefold() in tabular.XLSX_SUFFIXES:
+        return False
     decoder = codecs.getincrementaldecoder("utf-8")()
-    first = ""
     with open(path, "rb") as handle:
-        head = handle.read(4)
-        if head.startswith(b"PK\x03\x04") or path.suffix.casefold() in tabular.XLSX_SUFFIXES:
+        head = chunk = handle.read(1 << 20)
+        if head.startswith(tabular._ZIP_MAGIC):
             return False
-        chunk = head
         try:
             while chunk:
-                text = decoder.decode(chunk)
-                if not first or "\n" not in first:
-                    first += text
+                decoder.decode(chunk)
                 chunk = handle.read(1 << 20)
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             return False
-    return tabular.sniff_delimiter(first.removeprefix("\ufeff")) == ","
+    first = head.decode("utf-8", "ignore").removeprefix("\ufeff")
+    return tabular.sniff_delimiter(first) == ","
 
 
 @contextmanager
