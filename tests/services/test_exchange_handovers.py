@@ -20,7 +20,7 @@ import psycopg
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
 
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import Category, Evidence, Fate, RecordFields, SourceKind
@@ -711,3 +711,22 @@ def test_a_batch_sends_as_many_round_trips_whatever_its_size(db: Database, tmp_p
     one = _round_trips(db, tmp_path, agreement_id, ua[9:10])
     nine = _round_trips(db, tmp_path, agreement_id, ua[:9])
     assert one > 0 and nine == one
+
+
+@pytest.mark.parametrize(
+    "db", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+def test_a_batch_runs_its_statements_by_their_generic_plans(db: Database, tmp_path: Path) -> None:
+    """On PostgreSQL a batch's transaction plans its prepared statements once (`SET LOCAL
+    plan_cache_mode`, sent with the batch's read, no round trip more): PostgreSQL otherwise
+    planned the persons' read afresh for each batch. The setting ends with the transaction."""
+    agreement_id, ua, _ = _stage(db, 3)
+    db.unsubscribe("tracing")
+    _round_trips(db, tmp_path, agreement_id, ua[:2])
+    trace = (tmp_path / "trace-2").read_text()
+    assert "plan_cache_mode = force_generic_plan" in trace
+    assert trace.index("plan_cache_mode") < trace.index("stage_members")  # before the read
+    with db.reading() as session:
+        assert session.execute(text("SHOW plan_cache_mode")).scalar() == "auto"
+    with db.transaction() as session:
+        assert session.execute(text("SHOW plan_cache_mode")).scalar() == "auto"

@@ -21,7 +21,7 @@ from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy import Integer, Table, Text, any_, bindparam, func, insert, select, update
+from sqlalchemy import Integer, Table, Text, any_, bindparam, func, insert, select, text, update
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
@@ -642,9 +642,13 @@ def _read_states(
     one query, and remember them; what the transaction remembers already stays as it is."""
     wanted = {key for key in wanted if (_MEMBER_MEMO, stage_id, *key) not in memo}
     persons = sorted({person for _, person in wanted})
-    statement = (
-        _MEMBER_STATES_PG if session.get_bind().dialect.name == "postgresql" else _MEMBER_STATES
-    )
+    statement = _MEMBER_STATES
+    if session.get_bind().dialect.name == "postgresql":
+        statement = _MEMBER_STATES_PG
+        if transaction_memo(session) is not None and _GENERIC_PLANS not in memo:
+            # Sent with the read, in its round trip (`Prepared.later`); ends with the transaction.
+            _GENERIC_PLANS_ON.later(connection_of(session))
+            memo[_GENERIC_PLANS] = True
     found: dict[tuple[str, int], Any] = {}
     for row in statement.rows(connection_of(session), {"stage": stage_id, "persons": persons}):
         key = (row.m_party, row.m_person_id)
@@ -677,6 +681,13 @@ def _remember_latest(session: Session, stage_id: int, row: Handover) -> None:
 
 
 _MEMBER_MEMO = "handovers.member"  # (member, listed names) by stage, party and person
+# A write transaction's prepared statements run by their generic plan (`SET LOCAL`: until its
+# end). psycopg prepares `_MEMBER_STATES_PG` on the server from its fifth run; with the tables'
+# statistics PostgreSQL then kept planning it afresh for every batch (a custom plan: 0.5–0.9 ms
+# of the server's CPU each time, its run 0.3 ms), as its generic plan, the same index scans,
+# is costed higher for an array of unknown length (docs/benchmarks.md, 2026-12-07).
+_GENERIC_PLANS = "handovers.generic_plans"
+_GENERIC_PLANS_ON = Prepared(text("SET LOCAL plan_cache_mode = force_generic_plan"))
 _LATEST_MEMO = "handovers.latest"  # a person's latest handover in the stage, by stage and person
 
 
