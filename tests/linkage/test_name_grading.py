@@ -74,6 +74,11 @@ def test_written_cases_are_graded_as_the_match_model_grades_them() -> None:
         ("Олег Кравчнко Петрович", "Кравченко Олег Петрович"),
         ("Тиорв Лука", "Тіров Лука"),
         ("Kradaev Ilia", "Кардаєв Ілля"),
+        # a family name with two neighbouring letters exchanged agrees (issue 13)
+        ("Гайеднко Петро Іванович", "Гайденко Петро Іванович"),
+        ("HAIEDNKO PETRO", "Гайденко Петро"),
+        ("Нікіта Назраов", "Назаров Нікіта"),
+        ("Пнтров Євсей", "Петров Євсей"),
     ],
 )
 def test_slips_are_graded_as_the_match_model_grades_them(left: str, right: str) -> None:

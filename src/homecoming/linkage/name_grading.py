@@ -31,12 +31,14 @@ from homecoming.match.levels import (
     EXACT,
     NULL,
     SLIP,
+    SLIP_GRADE,
     NameEvidence,
     _name_level,
     _patronymic_level,
     aligned_grade,
     family_pair,
     name_evidence_parsed,
+    neighbours_exchanged,
     patronymic_score,
 )
 from homecoming.names.blocking import key_hash
@@ -196,6 +198,7 @@ class NameGrader:
         grades: list[int] = []
         patronymic: list[float] = []
         exact: list[tuple[int, int]] = []
+        slips: list[tuple[int, int]] = []
         tokens_a, tokens_b = a.tokens, b.tokens
         for i, j, score, rule in pairs:
             # levels._is_patronymic_pair: in a name without initials only a patronymic token
@@ -208,12 +211,20 @@ class NameGrader:
                 grades.append(grade)
                 if grade == EXACT:
                     exact.append((i, j))
+                elif grade == SLIP_GRADE:
+                    slips.append((i, j))
         name = _name_level(grades, list(a.main_tokens), list(b.main_tokens))
         # The family names being the same counts only beside a slip (`NameEvidence.agree`):
-        # the roles are read for those pairs alone.
+        # the roles are read for those pairs alone. So does a family name's own slip, when it
+        # is the only one and two neighbouring letters exchanged (`NameEvidence.agree`).
         family_same = name == SLIP and any(
             family_pair(tokens_a[i], tokens_b[j], a.roles()[i], b.roles()[j]) for i, j in exact
         )
+        if name == SLIP and len(slips) == 1 and not family_same:
+            i, j = slips[0]
+            x, y = tokens_a[i], tokens_b[j]
+            family = family_pair(x, y, a.roles()[i], b.roles()[j])
+            family_same = family and neighbours_exchanged(x, y)
         evidence = NameEvidence(
             name, _patronymic_level(patronymic, a.shape, b.shape), None, family_same
         )

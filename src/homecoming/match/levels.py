@@ -117,7 +117,8 @@ class NameEvidence:
     """The names' two levels (vector values) and the comparison they came from.
 
     `family_same`: the family names met as the same word or a transliteration (so a slip, if
-    any, is in another part).
+    any, is in another part), or as one another with two neighbouring letters exchanged
+    (`neighbours_exchanged`) while every other part agrees (the pair's only slip).
     """
 
     name: int
@@ -128,9 +129,12 @@ class NameEvidence:
     @property
     def agree(self) -> bool:
         """Names that let a near date count (see NAMES_AGREE): a variant form at worst, or one
-        slip outside a family name that is the same. A family name a letter off with a near date
-        stays the joint level: as often a near-namesake as two slips, and a false match costs
-        nine misses (docs/linkage.md, thresholds)."""
+        slip outside a family name that is the same, or a family name with two neighbouring
+        letters exchanged (Гайеднко / Гайденко) beside parts that agree: a typing slip, not
+        another family's name. A family name a letter off otherwise, with a near date, stays
+        the joint level: as often a near-namesake as two slips (a letter struck for the key
+        beside it too: Носачев / НГСАЧЕВ), and a false match costs nine misses
+        (docs/linkage.md, thresholds)."""
         return self.name >= NAMES_AGREE or (self.name == SLIP and self.family_same)
 
     @property
@@ -171,22 +175,27 @@ def name_evidence_parsed(
     grades: list[int] = []
     patronymic: list[float] = []
     family_same = False
+    slips: list[tuple[int, int]] = []
     for i, j, score, rule in comparison.pairs:
         if _is_patronymic_pair(left, i) and _is_patronymic_pair(right, j):
             patronymic.append(patronymic_score(left.tokens[i], right.tokens[j], score, rule))
         elif rule != INITIAL:
             grade = aligned_grade(left.tokens[i], right.tokens[j], score, rule)
             grades.append(grade)
+            if grade == SLIP_GRADE:
+                slips.append((i, j))
             if grade == EXACT and family_pair(
                 left.tokens[i], right.tokens[j], left.role_of(i), right.role_of(j)
             ):
                 family_same = True
-    return NameEvidence(
-        _name_level(grades, main_a, main_b),
-        _patronymic_level(patronymic, left, right),
-        comparison,
-        family_same,
-    )
+    name = _name_level(grades, main_a, main_b)
+    if name == SLIP and len(slips) == 1 and not family_same:
+        # The one slip may be the family name's own: two neighbouring letters exchanged.
+        i, j = slips[0]
+        x, y = left.tokens[i], right.tokens[j]
+        family = family_pair(x, y, left.role_of(i), right.role_of(j))
+        family_same = family and neighbours_exchanged(x, y)
+    return NameEvidence(name, _patronymic_level(patronymic, left, right), comparison, family_same)
 
 
 # A Latin patronymic that only the learned rendering model reads as a Cyrillic one, more than
