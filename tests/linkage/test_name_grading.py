@@ -34,7 +34,10 @@ def candidate_pairs(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str,
     """Names of the candidate pairs `dedupe` scores on 3,000 generated records."""
     path = Path(tmp_path_factory.mktemp("grading")) / "records.csv"
     write_csv(generate_dataset(3_000, seed=11), path)
-    features = features_table(read_table(path))
+    return _names_of_pairs(features_table(read_table(path)))
+
+
+def _names_of_pairs(features: object) -> list[tuple[str, str]]:
     con = duckdb.connect()
     con.register("f", features)
     rows = con.execute(
@@ -267,3 +270,34 @@ def test_the_grader_reads_the_words_the_features_stage_read(
         grader.levels(left, right)
     assert len(names) > 1_000
     assert len(read) < 0.25 * len(names)
+
+
+def test_the_workers_render_the_cyrillic_words_that_grading_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the features stage in forked workers, the Cyrillic words' Latin renderings are made
+    there (the tuples this process would make), and grading the candidate pairs renders no
+    word again here."""
+    from homecoming.linkage import features
+    from homecoming.match import levels
+    from homecoming.names import transliterate
+
+    monkeypatch.setattr(features, "PARALLEL_FROM", 0)
+    path = tmp_path / "records.csv"
+    write_csv(generate_dataset(1_000, seed=13), path)
+    table = features_table(read_table(path), workers=2)
+    made = dict(transliterate._rendered_run)
+    assert len(made) > 100
+    for word, found in made.items():
+        assert found == transliterate._made_renderings.__wrapped__(word), word
+    rendered: list[str] = []
+    read: list[str] = []
+    reading = levels.latin_renderings
+    monkeypatch.setattr(transliterate, "_made_renderings", rendered.append)
+    monkeypatch.setattr(levels, "latin_renderings", lambda w: read.append(w) or reading(w))
+    levels._closest_rendering.cache_clear()
+    grader = NameGrader()
+    for left, right in _names_of_pairs(table):
+        grader.levels(left, right)
+    assert read  # some pairs were a slip apart across alphabets
+    assert rendered == []

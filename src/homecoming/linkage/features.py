@@ -42,9 +42,10 @@ from homecoming.linkage.name_grading import (
     WRITTEN_WORDS,
     grading_row,
 )
-from homecoming.match.levels import neutral_primary, place_forms, unit_number
+from homecoming.match.levels import neutral_primary, place_forms, renderings_read, unit_number
 from homecoming.names.parse import assign_roles, name_words, tokenize
 from homecoming.names.token import NameToken, name_token
+from homecoming.names.transliterate import remember_run_renderings, rendering_word
 
 # Column name -> kind; the order is the order of the table Splink gets. Forms are compared as
 # 64-bit hashes ("forms"): DuckDB intersects integer lists ~3x faster than string lists. The
@@ -274,16 +275,19 @@ def _distinct_tables(table: Any, workers: int | None = None) -> dict[str, Any]:
         and "fork" in multiprocessing.get_all_start_methods()
     )
     run = _in_workers if parallel else _here
-    # The words' tokens stay until the next run: grading the candidate pairs reads them
-    # (`linkage.name_grading`) rather than making every token again in this process.
+    # The words' tokens (and the Cyrillic words' renderings) stay until the next run: grading
+    # the candidate pairs reads them (`linkage.name_grading`, `match.levels.forms_apart`)
+    # rather than making them again in this process.
     _TOKENS.clear()
+    remember_run_renderings((), first=True)
     if parallel:
         name_token("Олександр")  # load the name tables before the fork
         words = _name_words(values)
         chunks = [words[i : i + CHUNK] for i in range(0, len(words), CHUNK)]
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for made in pool.imap_unordered(_tokens_of, chunks):
+            for made, rendered in pool.imap_unordered(_tokens_and_renderings, chunks):
                 _TOKENS.update(made)
+                remember_run_renderings(rendered)
     full_names = values.pop("full_names")
     tables = run({"full_names": full_names}, workers)
     split = tables["full_names"]
@@ -342,6 +346,23 @@ def _name_words(values: dict[str, list[str]]) -> list[str]:
 
 def _tokens_of(words: Sequence[str]) -> dict[str, NameToken]:
     return {word: name_token(word) for word in words}
+
+
+def _tokens_and_renderings(
+    words: Sequence[str],
+) -> tuple[dict[str, NameToken], list[tuple[str, tuple[str, ...]]]]:
+    """The words' tokens, and the Latin renderings that grading a pair reads of each Cyrillic
+    word (`levels.renderings_read`): made here, beside the token, which has just rendered the
+    word under its standards (`names.transliterate.render_token`'s cache), rather than in the
+    process that grades the pairs, where every standard would render it again."""
+    tokens = _tokens_of(words)
+    rendered = [
+        found
+        for token in tokens.values()
+        if token.script == "cyrillic"
+        for found in renderings_read(rendering_word(token.text))
+    ]
+    return tokens, rendered
 
 
 def _or_none(sql: str) -> str:

@@ -341,6 +341,14 @@ def _closest_rendering(latin: str, cyrillic: str) -> int:
     return int(min(OSA.distance(latin, r) for r in _renderings_both(cyrillic)))
 
 
+def renderings_read(cyrillic: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The renderings `forms_apart` and `neighbours_exchanged` read for a Cyrillic word as
+    `rendering_word` gives it: (word, `latin_renderings(word)`) for it and its Russian
+    spelling."""
+    words = dict.fromkeys((cyrillic, _russian_spelling(cyrillic)))
+    return tuple((word, latin_renderings(word)) for word in words)
+
+
 def _renderings_both(cyrillic: str) -> tuple[str, ...]:
     """The word's renderings (`latin_renderings`) and those of its Russian spelling."""
     renderings = latin_renderings(cyrillic)

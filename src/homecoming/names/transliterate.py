@@ -106,8 +106,11 @@ def latin_renderings(word: str) -> tuple[str, ...]:
     registry holds in Ukrainian (Greigoriy, Grigoriy typed one letter off, against Григорій:
     one letter from Григорий's Grigoriy). `word` as `rendering_word` gives it. Made once a
     word (a word meets many Latin words; about a third of a millisecond), or read from those
-    a search snapshot stored (`remember_renderings`)."""
+    a search snapshot stored (`remember_renderings`) or a linkage run's workers made
+    (`remember_run_renderings`)."""
     found = _rendered_before.get(word)
+    if found is None:
+        found = _rendered_run.get(word)
     return found if found is not None else _made_renderings(word)
 
 
@@ -123,11 +126,28 @@ def remember_renderings(renderings: Iterable[tuple[str, tuple[str, ...]]]) -> No
     _rendered_before.update(renderings)
 
 
+# The renderings of a linkage run's Cyrillic words, made by the features stage's forked
+# workers beside the words' tokens (`linkage.features`): the same tuples `_made_renderings`
+# gives, read instead of rendering each word again in the process that grades the pairs.
+_rendered_run: dict[str, tuple[str, ...]] = {}
+
+
+def remember_run_renderings(
+    renderings: Iterable[tuple[str, tuple[str, ...]]], *, first: bool = False
+) -> None:
+    """Renderings a linkage run's workers made (word, `latin_renderings(word)`), served instead
+    of made again; `first`: those of the run before are dropped (memory stays bounded)."""
+    if first:
+        _rendered_run.clear()
+    _rendered_run.update(renderings)
+
+
 @on_forget
 def forget_renderings() -> None:
     """Drop every word's renderings this process keeps (after an erasure: the erased names'
     words leave these caches with it)."""
     _rendered_before.clear()
+    _rendered_run.clear()
     _made_renderings.cache_clear()
 
 
