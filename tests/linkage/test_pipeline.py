@@ -119,6 +119,40 @@ def test_three_name_only_rows_link_and_dedupe_without_training() -> None:
     assert [(a, b) for a, b, _ in links] == [("1", "2")]
 
 
+# Name-only files (issue 13's name-only pairs): a family name one letter off beside the same
+# given name and patronymic, Cyrillic and Latin side by side. A key beside the one meant, a
+# letter dropped or two exchanged is a typing slip and links; a letter far from the one meant
+# on every keyboard (ЙЦУКЕН, QWERTY) is as often another family's name, and without a date to
+# tell, `link` says nothing.
+NEAR_SURNAMES = [
+    ("Трофімов Олег Семенович", "Тролимов Олег Семенович", False),  # ф / л
+    ("Трофімов Олег Семенович", "Trolimov Oleh Semenovych", False),
+    ("Стус Марта Феофанівна", "Суус Марта Феофанівна", False),  # т / у
+    ("Пастир Руслан Зорянович", "Prstyr Ruslan Zorianovych", False),  # a / r
+    ("Трофімов Олег Семенович", "Трофімлв Олег Семенович", True),  # л beside о
+    ("Трофімов Олег Семенович", "Trofimpv Oleh Semenovych", True),  # p beside o
+    ("Стус Марта Феофанівна", "Стсу Марта Феофанівна", True),  # two letters exchanged
+    ("Пастир Руслан Зорянович", "Psstyr Ruslan Zorianovych", True),  # s beside a
+]
+
+
+@pytest.mark.parametrize(("left", "right", "linked"), NEAR_SURNAMES)
+def test_a_name_only_family_name_off_the_keyboard_is_not_linked(
+    left: str, right: str, linked: bool
+) -> None:
+    # the prior is one in the larger file's size: a list of a thousand names, as the pairs'
+    families = ("Бондар", "Ковальчук", "Мельник", "Ткачук", "Гончар", "Кравець", "Лисенко")
+    givens = ("Іван", "Петро", "Андрій", "Михайло", "Василь", "Юрій", "Роман")
+    others = [
+        InputRecord(f"o{i}", full_name=f"{families[i % 7]} {givens[i // 7 % 7]}")
+        for i in range(999)
+    ]
+    run = pipeline.link(
+        [InputRecord("a", full_name=left)], [InputRecord("b", full_name=right), *others]
+    )
+    assert [(a, b) for a, b, _ in run.links()] == ([("a", "b")] if linked else [])
+
+
 def test_a_small_file_deduplicated_compares_what_linking_it_would() -> None:
     """A family name mistyped in a file without dates (one name part agrees, so no two-part
     key joins them): `dedupe` of a small file blocks as `link` does, and finds the pair."""

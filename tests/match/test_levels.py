@@ -212,7 +212,11 @@ UNDATED_APART = "no date to compare, and one name part two letters off or more"
         ("Самсонов Олег Миколайович", "Самстдонов Олег Николаевич", UNDATED_APART),
         # One slip without a date says nothing either way.
         ("Шило Роман Захарович", "SHIKO ROMAN ZAKHAROVICH", None),
-        ("Морозов Прокл Александрович", "МОРОЯОВ ПРОКЛ АЛЕКСАНДРОВИЧ", None),
+        ("Морозов Прокл Александрович", "МОРОЩОВ ПРОКЛ АЛЕКСАНДРОВИЧ", None),  # щ beside з
+        # A family name one letter off by a letter no key beside it types: another family's name
+        # as often as a typo, and no date to tell.
+        ("Морозов Прокл Александрович", "МОРОЯОВ ПРОКЛ АЛЕКСАНДРОВИЧ", UNDATED_APART),
+        ("Трофімов Олег Семенович", "Trolimov Oleh Semenovych", UNDATED_APART),
     ],
 )
 def test_no_date_and_a_name_two_letters_off(left: str, right: str, expected: str | None) -> None:
@@ -550,3 +554,40 @@ def test_two_known_names_a_slip_apart_are_apart_without_rendering_either(
         assert levels.aligned_grade(x, y, score, rule) == levels.APART
         assert levels.aligned_grade(y, x, score, rule) == levels.APART
     assert counted == []
+
+
+# A family name one letter off (issue 13's name-only pairs): a typing slip drops, doubles or
+# exchanges letters or hits a key beside the one meant (ЙЦУКЕН and QWERTY); a letter replaced
+# by one far from it on every keyboard is as often another family's name (Тролимов beside
+# Трофімов, Суус beside Стус) and is graded "two parts, one differs more", not one slip.
+OFF_KEYBOARD_CASES = [
+    # another family's name: ф and л, т and у, а and р are far apart on the keyboards
+    ("Трофімов Олег", "Тролимов Олег", APART),
+    ("Трофімов Олег", "Trolimov Oleh", APART),
+    ("Стус Марта", "Суус Марта", APART),
+    ("Stus Marta", "Suus Marta", APART),
+    ("Пастир Руслан", "Prstyr Ruslan", APART),
+    ("Пастир Руслан", "Пррстир Руслан", APART),  # two letters off, as before
+    # a slip: a key beside the one meant
+    ("Трофімов Олег", "Трофімлв Олег", SLIP),  # л beside о
+    ("Trofimov Oleh", "Trofimpv Oleh", SLIP),  # p beside o
+    ("Пастир Руслан", "Psstyr Ruslan", SLIP),  # s beside a
+    ("Котов Роман", "Котоы Роман", SLIP),  # ы beside в on the Russian keys
+    # the list types и where the registry has і, and м beside и
+    ("Кіселев Руслан", "Кмселев Руслан", SLIP),
+    # a letter dropped, doubled or exchanged with its neighbour
+    ("Трофімов Олег", "Трофмов Олег", SLIP),
+    ("Стус Марта", "Стсу Марта", SLIP),
+    ("Trofimov Oleh", "Torfimov Oleh", SLIP),
+    # a doubled letter is no slip at all
+    ("Трофімов Олег", "Трофімовв Олег", EXACT),
+    # a given name mistyped stays one slip, whatever key was hit (the names' own tables)
+    ("Шевченко Сергій", "Шевченко Серлій", SLIP),
+    ("Шевченко Сергій", "Shevchenko Serlii", SLIP),
+]
+
+
+@pytest.mark.parametrize(("left", "right", "expected"), OFF_KEYBOARD_CASES)
+def test_a_letter_replaced_off_the_keyboard(left: str, right: str, expected: str) -> None:
+    assert name_label(left, right) == expected
+    assert name_label(right, left) == expected

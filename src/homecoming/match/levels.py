@@ -231,6 +231,10 @@ def aligned_grade(x: NameToken, y: NameToken, score: float, rule: str) -> int:
             grade = APART
         elif grade == APART and apart == 1:
             grade = SLIP_GRADE  # a short name one letter off: Мрад / Мурад, Олг / Олег
+        if grade == SLIP_GRADE and not _given_name_either(x, y) and off_keyboard(x, y):
+            # One letter of a family name replaced by one no key beside it types is as often
+            # another family's name as a typo (Трофімов / Тролимов, Стус / Суус; docs/linkage.md).
+            grade = APART
     elif (
         grade == DIFFERENT
         and rule in (EDIT, LEARNED)
@@ -274,6 +278,92 @@ def _two_known_words(a: NameToken, b: NameToken) -> bool:
         return names_a.isdisjoint(names_b) and a.given_ids.isdisjoint(b.given_ids)
     return (a.common_given and b.common_given) or (
         bool(a.surnames) and bool(b.surnames) and a.surnames.isdisjoint(b.surnames)
+    )
+
+
+def _given_name_either(a: NameToken, b: NameToken) -> bool:
+    """Whether either word is a known given name, common or a Wikidata given name (given names
+    are a closed set, their slips graded by the names' own tables; names-translator's tables
+    alone also hold surnames and misspellings: Суус)."""
+    return bool(a.common_given or b.common_given or _wikidata_names(a) or _wikidata_names(b))
+
+
+# The keyboards lists are typed on, rows as their keys lie (Ukrainian and Russian ЙЦУКЕН,
+# QWERTY): a typing slip that replaces a letter mostly types a key beside it.
+_KEYBOARD_ROWS = (
+    ("йцукенгшщзхї", "фівапролджє", "ячсмитьбю"),
+    ("йцукенгшщзхъ", "фывапролджэ", "ячсмитьбю"),
+    ("qwertyuiop", "asdfghjkl", "zxcvbnm"),
+)
+
+
+def _neighbour_keys() -> dict[str, frozenset[str]]:
+    """Each letter's keys beside it: on its row, and on the rows above and below as the keys
+    are staggered (`s` touches `w e a d z x`)."""
+    found: dict[str, set[str]] = {}
+    for rows in _KEYBOARD_ROWS:
+        for r, row in enumerate(rows):
+            for i, key in enumerate(row):
+                near = found.setdefault(key, set())
+                near.update(row[j] for j in (i - 1, i + 1) if 0 <= j < len(row))
+                if r + 1 < len(rows):
+                    below = rows[r + 1]
+                    for j in (i - 1, i):
+                        if 0 <= j < len(below):
+                            near.add(below[j])
+                            found.setdefault(below[j], set()).add(key)
+    return {key: frozenset(near) for key, near in found.items()}
+
+
+NEIGHBOUR_KEYS = _neighbour_keys()
+
+
+def off_keyboard(a: NameToken, b: NameToken) -> bool:
+    """Whether two words are one another with one letter replaced by a letter that no key
+    beside it types (Трофімов / Тролимов, Пастир / Prstyr); across alphabets, against every
+    rendering one letter off. A letter dropped, doubled or exchanged with its neighbour, a key
+    beside it, or a letter Ukrainian and Russian spell apart (Котов / Котоы, Сітніков /
+    Ситников) is a slip: False."""
+    if a.script == b.script:
+        if not a.key or not b.key:
+            return False
+        if a.script == "cyrillic":
+            return _replaced_off_keyboard(_SIGNS.sub("", a.key), _SIGNS.sub("", b.key), True)
+        if a.script == "latin":
+            return _replaced_off_keyboard(ascii_fold(a.text).lower(), ascii_fold(b.text).lower())
+        return False
+    scripts = {a.script: a, b.script: b}
+    if set(scripts) != {"latin", "cyrillic"}:
+        return False
+    latin = ascii_fold(scripts["latin"].text).lower()
+    return _rendering_off_keyboard(latin, rendering_word(scripts["cyrillic"].text))
+
+
+@forgettable(maxsize=100_000)
+def _rendering_off_keyboard(latin: str, cyrillic: str) -> bool:
+    near = [r for r in _renderings_both(cyrillic) if OSA.distance(latin, r) == 1]
+    return bool(near) and all(_replaced_off_keyboard(r, latin) for r in near)
+
+
+def _replaced_off_keyboard(a: str, b: str, cyrillic: bool = False) -> bool:
+    if len(a) != len(b):
+        return False
+    apart = [
+        (x, y)
+        for x, y in zip(a, b, strict=True)
+        if x != y and not (cyrillic and x.translate(_UK_RU_LETTERS) == y.translate(_UK_RU_LETTERS))
+    ]
+    if len(apart) != 1:
+        return False
+    x, y = apart[0]
+    if not cyrillic:
+        return y not in NEIGHBOUR_KEYS.get(x, frozenset())
+    # A letter stands for each it is spelt as in the other language (a list types "и" where the
+    # registry has "і"): its neighbours are theirs too.
+    return not any(
+        v in NEIGHBOUR_KEYS.get(u, frozenset())
+        for u in _SPELT_AS.get(x, x)
+        for v in _SPELT_AS.get(y, y)
     )
 
 
@@ -376,6 +466,11 @@ def _russian_spelling(word: str) -> str:
 # Ситников, Кадиргулов / Кадыргулов, Євсєєв / Евсеев, Вʼячеслав / Вячеслав) are no typo.
 _UK_RU_LETTERS = str.maketrans({"і": "и", "ы": "и", "ї": "и", "є": "е", "э": "е", "ґ": "г"})
 _SIGNS = re.compile("[ьъʼ'’]")
+# Each letter and the letters it is spelt as in the other language (і, ї, ы, и; є, э, е; ґ, г).
+_SPELT_AS = {
+    x: "".join(y for y in "іїыиєэеґг" if y.translate(_UK_RU_LETTERS) == x.translate(_UK_RU_LETTERS))
+    for x in "іїыиєэеґг"
+}
 
 
 def _cyrillic_letters(key: str) -> str:
