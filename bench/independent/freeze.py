@@ -34,6 +34,7 @@ HELD_OUT = (
     "test15",
     "test16",
     "test17",
+    "test18",
 )
 
 
