@@ -120,17 +120,15 @@ def _read(path: Path) -> Any:
 
 def _plain_csv(path: Path) -> bool:
     """Whether the file is UTF-8 text, every byte of it, whose first line is split by commas
-    (not a workbook: `tabular`'s own tests of a file's kind)."""
+    (not a workbook: `tabular.is_workbook`, as `homecoming import` tells one)."""
     import codecs
 
     from homecoming.formats import tabular
 
-    if path.suffix.casefold() in tabular.XLSX_SUFFIXES:
-        return False
     decoder = codecs.getincrementaldecoder("utf-8")()
     with open(path, "rb") as handle:
         head = chunk = handle.read(1 << 20)
-        if head.startswith(tabular._ZIP_MAGIC):
+        if tabular.is_workbook(path.name, head):
             return False
         try:
             while chunk:

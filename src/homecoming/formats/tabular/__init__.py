@@ -39,6 +39,7 @@ from homecoming.formats.tabular.delimited import (
     sniff_delimiter,
 )
 from homecoming.formats.tabular.dispatch import (
+    is_workbook,
     read_data,
     read_mapping,
     read_table,
@@ -73,6 +74,7 @@ __all__ = [
     "decode_text",
     "detect_encoding",
     "file_hash",
+    "is_workbook",
     "read_csv",
     "read_data",
     "read_mapping",

@@ -48,9 +48,15 @@ def read_data(
     delimiter: str | None = None,
 ) -> Iterator[Row]:
     """`read_table` of a file's bytes (an upload), named `name` in every message."""
-    if name.casefold().endswith(tuple(XLSX_SUFFIXES)) or data.startswith(_ZIP_MAGIC):
+    if is_workbook(name, data):
         return read_xlsx(data, name=name, sheet=sheet)
     return read_csv(data, name=name, encoding=encoding, delimiter=delimiter)
+
+
+def is_workbook(name: str, head: bytes) -> bool:
+    """Whether a file named `name` whose bytes start with `head` is read as XLSX: by its name,
+    or by its content (a zip archive) whatever it is named."""
+    return name.casefold().endswith(tuple(XLSX_SUFFIXES)) or head.startswith(_ZIP_MAGIC)
 
 
 def read_mapping(path: Path) -> dict[str, str]:
