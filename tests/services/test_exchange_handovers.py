@@ -14,13 +14,13 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import psycopg
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import event, select, text
+from sqlalchemy import Select, event, select, text
 
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import Category, Evidence, Fate, RecordFields, SourceKind
@@ -711,6 +711,44 @@ def test_a_batch_sends_as_many_round_trips_whatever_its_size(db: Database, tmp_p
     one = _round_trips(db, tmp_path, agreement_id, ua[9:10])
     nine = _round_trips(db, tmp_path, agreement_id, ua[:9])
     assert one > 0 and nine == one
+
+
+@pytest.mark.parametrize(
+    "db", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+def test_a_batch_reads_a_much_corrected_persons_latest_row_off_an_index(db: Database) -> None:
+    """A recording reads its person's latest handover in the stage and first record (`max` and
+    `min` of the id): PostgreSQL takes each off an index's end (migration 0016), not by
+    visiting every earlier row of the person, however often they were corrected."""
+    agreement_id, ua, _ = _stage(db, 2)
+    db.unsubscribe("tracing")
+    _later(db, agreement_id, "UA", ua[0]).result(60)
+    for _ in range(30):
+        _later(db, agreement_id, "UA", ua[0], correct=True).result(60)
+    stage_id = _stage_id(db, agreement_id)
+    with db.transaction() as session:
+        connection = session.connection()
+        connection.exec_driver_sql("ANALYZE handovers, records, stage_members")
+        statement = cast(Select[Any], handovers._MEMBER_STATES_PG.statement)
+        sql = str(statement.compile(dialect=connection.dialect))
+        (plan,) = connection.exec_driver_sql(
+            "EXPLAIN (ANALYZE, FORMAT JSON) " + sql, {"stage": stage_id, "persons": ua}
+        ).one()
+
+    def in_subplans(node: dict[str, Any], within: bool = False) -> Iterator[dict[str, Any]]:
+        within = within or "Subplan Name" in node  # the `max` and `min` of each member
+        if within:
+            yield node
+        for child in node.get("Plans", ()):
+            yield from in_subplans(child, within)
+
+    scans = [n for n in in_subplans(plan[0]["Plan"]) if "Relation Name" in n]
+    assert {n["Relation Name"] for n in scans} == {"handovers", "records"}
+    # Each scan came on its row at once: none read past rows of the person's, nor others'.
+    read = [
+        (n.get("Index Name"), n["Actual Rows"] + n.get("Rows Removed by Filter", 0)) for n in scans
+    ]
+    assert max(rows for _, rows in read) <= 1, read
 
 
 @pytest.mark.parametrize(

@@ -149,6 +149,40 @@ def test_a_write_left_for_later_lands_in_order_and_fails_as_sqlalchemy_does(
         assert [tuple(row) for row in landed] == [(1, "handover:1"), (2, "handover:2")]
 
 
+def test_an_update_whose_last_run_alone_counts_is_sent_once(db: Database) -> None:
+    """`Prepared.later(..., last_by=...)`: of the runs of an update still waiting with the same
+    values of those parameters only the last is sent (PostgreSQL), and the rows end as if every
+    run had been; other values, and the other statements, are sent as before. On SQLite every
+    run runs at once."""
+    rename = Prepared(
+        update(AUDIT_LOG).where(AUDIT_LOG.c.id == bindparam("entry")).values(subject=bindparam("s"))
+    )
+    entry = Prepared(insert(AUDIT_LOG))
+    with db.transaction() as session:
+        connection = session.connection()
+        for i in (1, 2):
+            entry.later(connection, {**_ENTRY, "id": i})
+    # PostgreSQL's counts of rows written (those of earlier transactions not yet reported too).
+    written = (
+        "SELECT n_tup_upd, n_tup_ins FROM pg_stat_xact_user_tables WHERE relname = 'audit_log'"
+    )
+    with db.transaction() as session:
+        connection = session.connection()
+        before = connection.exec_driver_sql(written).one() if db.dialect == "postgresql" else None
+        for subject in ("a", "b", "c"):
+            rename.later(connection, {"entry": 1, "s": subject}, last_by=("entry",))
+        rename.later(connection, {"entry": 2, "s": "d"}, last_by=("entry",))
+        entry.later(connection, {**_ENTRY, "id": 3, "subject": "between"})
+        rename.later(connection, {"entry": 1, "s": "e"}, last_by=("entry",))
+        if before is not None:
+            after = connection.exec_driver_sql(written).one()
+            # one update of entry 1 and one of entry 2 sent; entry 3 inserted
+            assert (after[0] - before[0], after[1] - before[1]) == (2, 1)
+    with db.reading() as session:
+        landed = session.execute(select(AUDIT_LOG.c.id, AUDIT_LOG.c.subject).order_by("id"))
+        assert [tuple(row) for row in landed] == [(1, "e"), (2, "d"), (3, "between")]
+
+
 def test_a_list_for_in_is_one_array_on_postgresql(db: Database) -> None:
     """On PostgreSQL a list for `IN` (or `NOT IN`) is sent as one array parameter: the
     statement's text is the same whatever the list's length (psycopg converts and prepares it

@@ -82,7 +82,8 @@ def append(
     # for them all: `Prepared.later`); the head stays locked until the end either way.
     _INSERT_ENTRY.later(connection, values)
     moved = _MOVE_HEAD_AND_MARK if concerns_authentication(action, subject) else _MOVE_HEAD
-    moved.later(connection, {"new_id": link.id, "new_hash": values["hash"]})
+    # The head's last move alone counts: a batch of entries moves it once (`last_by`).
+    moved.later(connection, {"new_id": link.id, "new_hash": values["hash"]}, last_by=())
     memo = transaction_memo(session)
     if memo is not None:  # the head stays locked, and is what this entry made it, until the end
         memo[_HEAD_MOVED] = (link.id, values["hash"])

@@ -510,7 +510,10 @@ def _add(
         session, source_id=source_id, evidence=[evidence], person_ids=[person_id], actor=actor
     )
     # A Core update: the sheet's row is never loaded into the session for its count alone.
-    _SHEET_COUNT.later(connection_of(session), {"source": source_id, "count": line - 1})
+    # Its last run alone counts: a batch's recordings on one sheet send one (`last_by`).
+    _SHEET_COUNT.later(
+        connection_of(session), {"source": source_id, "count": line - 1}, last_by=("source",)
+    )
     return record_id
 
 

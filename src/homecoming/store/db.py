@@ -939,11 +939,18 @@ class Prepared:
         params: Mapping[str, Any] | None = None,
         *,
         discard: bool = False,
+        last_by: Sequence[str] | None = None,
     ) -> None:
         """Run it for its effect; on PostgreSQL inside a transaction, sent with the
         transaction's next statement (or its commit, or a savepoint's end) in one round trip
         (psycopg's pipeline), which then raises its error. Elsewhere as `run`. `discard`: a
-        statement that returns rows (a `FOR UPDATE` lock), whose rows nobody reads."""
+        statement that returns rows (a `FOR UPDATE` lock), whose rows nobody reads.
+
+        `last_by`: an update whose last run alone counts (a count or a head set to a value):
+        a run of it still waiting with the same values of these parameters (all its runs for
+        none) is dropped, so a batch that moves one row many times sends the last move only.
+        Its caller must not read the row between the runs by other means than this
+        connection's statements (which send what waits first)."""
         given = params or {}
         dialect = connection.dialect
         if dialect.name != "postgresql" or not connection.in_transaction():
@@ -953,7 +960,15 @@ class Prepared:
         if plan.sql is None or (plan.returns and not discard):
             self.rows(connection, given)
             return
-        connection.info.setdefault(_LATER, []).append((plan.sql, plan.named_args(given)))
+        args = plan.named_args(given)
+        waiting: list[tuple[str, dict[str, Any]]] = connection.info.setdefault(_LATER, [])
+        if last_by is not None:
+            for at in range(len(waiting) - 1, -1, -1):
+                sql, earlier = waiting[at]
+                if sql == plan.sql and all(earlier[name] == args[name] for name in last_by):
+                    del waiting[at]
+                    break
+        waiting.append((plan.sql, args))
 
     def _plan(self, dialect: Dialect, given: Mapping[str, Any]) -> _Plan:
         key = (dialect.name, tuple(given))

@@ -199,8 +199,9 @@ class Handover(Base):
     """What happened to one listed person at the crossing. A correction is a new row."""
 
     __tablename__ = "handovers"
-    # A person's latest row in a stage, read by every recording (migration 0014).
-    __table_args__ = (Index("ix_handovers_stage_id_person_id", "stage_id", "person_id"),)
+    # A person's latest row in a stage, read by every recording off the index's end (`max(id)`:
+    # migrations 0014 and 0016).
+    __table_args__ = (Index("ix_handovers_stage_id_person_id_id", "stage_id", "person_id", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     stage_id: Mapped[int] = mapped_column(ForeignKey("exchange_stages.id"), index=True)

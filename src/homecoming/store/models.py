@@ -89,6 +89,8 @@ class Record(Base):
     __table_args__ = (
         UniqueConstraint("source_id", "line_number"),
         Index("ix_records_family_name_given_names", "family_name", "given_names"),
+        # A person's records, and the first of them off the index's start (migration 0016).
+        Index("ix_records_person_id_id", "person_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -97,7 +99,7 @@ class Record(Base):
     # Indexed: a PFIF import looks up the records it may already hold by their record ids.
     external_id: Mapped[str] = mapped_column(String(200), default="", index=True)
     raw: Mapped[dict[str, Any]] = mapped_column(JsonType)
-    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     family_name: Mapped[str] = mapped_column(String(200), default="")
