@@ -9,11 +9,12 @@ import pytest
 from homecoming.domain.record import Contact, RecordFields
 from homecoming.errors import Conflict, InvalidInput
 from homecoming.exchange.reconciliation import Outcome
-from homecoming.services import exchange_day, handovers, inquiries, notifications, stages
+from homecoming.services import exchange_day, handovers, inquiries, leads, notifications, stages
 from homecoming.services.persons import record_fields
 from homecoming.settings import Settings
 from homecoming.store.db import Database
 from homecoming.store.models import Record
+from homecoming.tracing.lead_rules import Decision
 
 from ..web.conftest import build_exchange, seed
 
@@ -186,3 +187,51 @@ def test_a_death_is_never_approved_in_a_batch(db: Database, settings: Settings) 
             actor="liaison",
         )
     assert notifications.show(db, notification_id).state == "prepared"
+
+
+def test_a_lead_on_a_corrected_handover_is_never_verified(db: Database, settings: Settings) -> None:
+    """A handover recorded as delivered, then corrected (not delivered after all): the lead its
+    record gave ("released") no longer holds, and verifying it, from the leads queue as from the
+    exchange day, is refused, naming both handovers. The correction's own lead can be verified;
+    rejecting the old one works as for any lead."""
+    agreement_id = handed_over_with_inquiries(db, settings, families=1)
+    (first,) = exchange_day.rows(db, agreement_id=agreement_id, number=1)
+    assert (first.lead_state, first.outcome) == ("pending", "delivered")
+    handovers.record_handover(
+        db,
+        None,
+        agreement_id=agreement_id,
+        number=1,
+        party=handovers.list_handovers(db, agreement_id=agreement_id, number=1)[0].party,
+        person_id=first.person_id,
+        outcome=Outcome.NOT_DELIVERED,
+        correct=True,
+        actor="registrar",
+    )
+    with pytest.raises(Conflict, match=r"rests on the record of handover \d+, which handover \d+"):
+        leads.decide(db, lead_id=first.lead_id, decision=Decision.VERIFY, reason="", actor="t")
+    assert leads.show(db, first.lead_id).state == "pending"
+    # The exchange day lists the stage's latest handovers' leads only: the old one is not there.
+    assert first.lead_id not in {
+        r.lead_id for r in exchange_day.rows(db, agreement_id=agreement_id, number=1)
+    }
+    correction = handovers.list_handovers(db, agreement_id=agreement_id, number=1, latest_only=True)
+    (record_id,) = [h.record_id for h in correction if h.person_id == first.person_id]
+    (newer,) = [
+        lead
+        for lead in leads.queue(db, inquiry=first.inquiry_id, state=None)
+        if lead.record_id == record_id
+    ]
+    assert newer.fate == "detained"
+    decided = leads.decide(
+        db, lead_id=newer.id, decision=Decision.VERIFY, reason="corrected", actor="t"
+    )
+    assert decided.lead.state == "verified"
+    rejected = leads.decide(
+        db,
+        lead_id=first.lead_id,
+        decision=Decision.REJECT,
+        reason="the handover was corrected",
+        actor="t",
+    )
+    assert rejected.lead.state == "rejected"
