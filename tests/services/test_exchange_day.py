@@ -235,3 +235,47 @@ def test_a_lead_on_a_corrected_handover_is_never_verified(db: Database, settings
         actor="t",
     )
     assert rejected.lead.state == "rejected"
+
+
+def test_a_message_prepared_before_its_handover_was_corrected_is_never_sent(
+    db: Database, settings: Settings
+) -> None:
+    """The lead was verified and its message ("released") prepared; then the handover was
+    corrected. The second person's approval is refused, naming the correction (and the exchange
+    day's batch no longer holds it); the message is cancelled once the family has been told in
+    person."""
+    agreement_id = handed_over_with_inquiries(db, settings, families=1)
+    (first,) = exchange_day.rows(db, agreement_id=agreement_id, number=1)
+    verified = exchange_day.verify(
+        db, agreement_id=agreement_id, number=1, lead_ids=[first.lead_id], actor="tracer"
+    )
+    (notification_id,) = verified.notifications
+    handovers.record_handover(
+        db,
+        None,
+        agreement_id=agreement_id,
+        number=1,
+        party=handovers.list_handovers(db, agreement_id=agreement_id, number=1)[0].party,
+        person_id=first.person_id,
+        outcome=Outcome.NOT_DELIVERED,
+        correct=True,
+        actor="registrar",
+    )
+    corrected = r"rests on lead \d+, the record of handover \d+, which handover \d+ corrected"
+    with pytest.raises(Conflict, match=corrected):
+        notifications.approve(db, notification_id=notification_id, actor="liaison", sms=True)
+    # The exchange day lists the latest handovers' leads only: its batch does not hold it.
+    with pytest.raises(Conflict, match="not of stage 1's handovers"):
+        exchange_day.approve(
+            db,
+            agreement_id=agreement_id,
+            number=1,
+            notification_ids=[notification_id],
+            actor="liaison",
+            sms=True,
+        )
+    assert notifications.show(db, notification_id).state == "prepared"
+    cancelled = notifications.cancel(
+        db, notification_id=notification_id, reason="told in person", actor="liaison"
+    )
+    assert cancelled.state == "cancelled"

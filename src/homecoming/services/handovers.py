@@ -939,6 +939,24 @@ def latest_rows(session: Session, stage_id: int) -> list[Handover]:
     return list(latest.values())
 
 
+def corrected_by(session: Session, record_id: int) -> tuple[int, int] | None:
+    """(the handover, the later one that corrected it) when this record is what a handover
+    landed and a correction has since replaced that handover, else None: its fate no longer
+    holds, and nothing a family is told may rest on it (`leads.decide`, `notifications`)."""
+    found = _CORRECTED_BY.first(connection_of(session), {"record": record_id})
+    return (found[0], found[1]) if found is not None else None
+
+
+_LATER_ROW = _HANDOVERS.alias("later")
+_CORRECTED_BY = Prepared(
+    select(_HANDOVERS.c.id, _LATER_ROW.c.id)
+    .join(_LATER_ROW, _LATER_ROW.c.corrects_id == _HANDOVERS.c.id)
+    .where(_HANDOVERS.c.record_id == bindparam("record"))
+    .order_by(_LATER_ROW.c.id)
+    .limit(1)
+)
+
+
 def substitute_of(note: str) -> Substitute:
     """Who came instead, as typed: "Family Given Patronymic, 1992-10-10" (the date optional)."""
     name, _, born = note.partition(",")

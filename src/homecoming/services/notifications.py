@@ -20,11 +20,11 @@ from sqlalchemy.orm import Session
 
 from homecoming.errors import Conflict, Forbidden, InvalidInput, NotFound
 from homecoming.notify import Channel, DeliveryError, OutgoingMessage
-from homecoming.services import audit, contacts, disclosures, inquiries
+from homecoming.services import audit, contacts, disclosures, handovers, inquiries
 from homecoming.services.persons import record_fields
 from homecoming.store.db import Database
 from homecoming.store.models import Contact, Record
-from homecoming.store.tracing_models import Inquiry, Notification, OutboxMessage
+from homecoming.store.tracing_models import Inquiry, Lead, Notification, OutboxMessage
 from homecoming.tracing.inquiry import FamilyStatus
 from homecoming.tracing.templates import TEMPLATE_FOR_STATUS, TemplateName, render
 
@@ -153,6 +153,7 @@ def approve_in(session: Session, *, notification_id: int, actor: str, sms: bool 
         raise Conflict(f"notification {row.id} is {row.state}; only a prepared one is approved")
     if row.prepared_by == actor:
         raise Forbidden(f"{actor} prepared notification {row.id}: a second person must approve it")
+    _refuse_corrected_evidence(session, row)
     inquiry = session.get(Inquiry, row.inquiry_id)
     assert inquiry is not None
     contact_id = _email_contact(session, inquiry)
@@ -180,6 +181,24 @@ def approve_in(session: Session, *, notification_id: int, actor: str, sms: bool 
             "channels": sorted(set(channels)),
         },
     )
+
+
+def _refuse_corrected_evidence(session: Session, row: Notification) -> None:
+    """A message prepared from a lead whose evidence is a handover since corrected (verified
+    before the correction) is never sent: it would tell the family what an operator took back."""
+    if row.lead_id is None:
+        return
+    lead = session.get(Lead, row.lead_id)
+    if lead is None or lead.record_id is None:
+        return
+    corrected = handovers.corrected_by(session, lead.record_id)
+    if corrected is not None:
+        raise Conflict(
+            f"notification {row.id} rests on lead {lead.id}, the record of handover "
+            f"{corrected[0]}, which handover {corrected[1]} corrected: it no longer holds. A "
+            "family liaison officer tells the family in person what is known, then cancels "
+            "this notification with that as the reason"
+        )
 
 
 def _email_contact(session: Session, inquiry: Inquiry) -> int | None:

@@ -7,15 +7,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from homecoming.domain.record import Fate, SourceKind
 from homecoming.errors import Conflict, InvalidInput, NotFound
-from homecoming.services import audit, inquiries, notifications
+from homecoming.services import audit, handovers, inquiries, notifications
 from homecoming.services.leads.matching import _insert_leads
 from homecoming.services.persons import record_fields
 from homecoming.store.db import Database
-from homecoming.store.exchange_models import Handover
 from homecoming.store.models import Record, Source
 from homecoming.store.tracing_models import Inquiry, Lead, LeadDecision, Sighting
 from homecoming.tracing.evidence import CLOSED, Origin, origin_of, read
@@ -224,7 +223,7 @@ def decide_in(
     if decision is Decision.REOPEN and current is LeadState.PENDING:
         raise Conflict(f"lead {lead_id} is pending: there is nothing to reopen")
     if decision is Decision.VERIFY and row.record_id is not None:
-        corrected = _corrected_handover(session, row.record_id)
+        corrected = handovers.corrected_by(session, row.record_id)
         if corrected is not None:
             # The family would be told what an operator has since taken back.
             raise Conflict(
@@ -310,20 +309,6 @@ def add_remains_lead(
         ],
     )
     return lead_id
-
-
-def _corrected_handover(session: Session, record_id: int) -> tuple[int, int] | None:
-    """(the handover, the later one that corrected it) when this record is what a handover
-    landed and a correction has since replaced that handover; else None."""
-    later = aliased(Handover)
-    found = session.execute(
-        select(Handover.id, later.id)
-        .join(later, later.corrects_id == Handover.id)
-        .where(Handover.record_id == record_id)
-        .order_by(later.id)
-        .limit(1)
-    ).first()
-    return (found[0], found[1]) if found is not None else None
 
 
 def refresh_status(session: Session, inquiry: Inquiry) -> str:
