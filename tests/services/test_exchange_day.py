@@ -197,17 +197,7 @@ def test_a_lead_on_a_corrected_handover_is_never_verified(db: Database, settings
     agreement_id = handed_over_with_inquiries(db, settings, families=1)
     (first,) = exchange_day.rows(db, agreement_id=agreement_id, number=1)
     assert (first.lead_state, first.outcome) == ("pending", "delivered")
-    handovers.record_handover(
-        db,
-        None,
-        agreement_id=agreement_id,
-        number=1,
-        party=handovers.list_handovers(db, agreement_id=agreement_id, number=1)[0].party,
-        person_id=first.person_id,
-        outcome=Outcome.NOT_DELIVERED,
-        correct=True,
-        actor="registrar",
-    )
+    _not_delivered_after_all(db, agreement_id, first.person_id)
     with pytest.raises(Conflict, match=r"rests on the record of handover \d+, which handover \d+"):
         leads.decide(db, lead_id=first.lead_id, decision=Decision.VERIFY, reason="", actor="t")
     assert leads.show(db, first.lead_id).state == "pending"
@@ -250,18 +240,8 @@ def test_a_message_prepared_before_its_handover_was_corrected_is_never_sent(
         db, agreement_id=agreement_id, number=1, lead_ids=[first.lead_id], actor="tracer"
     )
     (notification_id,) = verified.notifications
-    handovers.record_handover(
-        db,
-        None,
-        agreement_id=agreement_id,
-        number=1,
-        party=handovers.list_handovers(db, agreement_id=agreement_id, number=1)[0].party,
-        person_id=first.person_id,
-        outcome=Outcome.NOT_DELIVERED,
-        correct=True,
-        actor="registrar",
-    )
-    corrected = r"rests on lead \d+, the record of handover \d+, which handover \d+ corrected"
+    _not_delivered_after_all(db, agreement_id, first.person_id)
+    corrected = r"notification \d+ \(lead \d+\) rests on the record of handover \d+, which"
     with pytest.raises(Conflict, match=corrected):
         notifications.approve(db, notification_id=notification_id, actor="liaison", sms=True)
     # The exchange day lists the latest handovers' leads only: its batch does not hold it.
@@ -279,3 +259,23 @@ def test_a_message_prepared_before_its_handover_was_corrected_is_never_sent(
         db, notification_id=notification_id, reason="told in person", actor="liaison"
     )
     assert cancelled.state == "cancelled"
+
+
+def _not_delivered_after_all(db: Database, agreement_id: int, person_id: int) -> None:
+    """The operator corrects the person's handover of stage 1: not delivered after all."""
+    (party,) = {
+        h.party
+        for h in handovers.list_handovers(db, agreement_id=agreement_id, number=1)
+        if h.person_id == person_id
+    }
+    handovers.record_handover(
+        db,
+        None,
+        agreement_id=agreement_id,
+        number=1,
+        party=party,
+        person_id=person_id,
+        outcome=Outcome.NOT_DELIVERED,
+        correct=True,
+        actor="registrar",
+    )

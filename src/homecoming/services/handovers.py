@@ -942,9 +942,20 @@ def latest_rows(session: Session, stage_id: int) -> list[Handover]:
 def corrected_by(session: Session, record_id: int) -> tuple[int, int] | None:
     """(the handover, the later one that corrected it) when this record is what a handover
     landed and a correction has since replaced that handover, else None: its fate no longer
-    holds, and nothing a family is told may rest on it (`leads.decide`, `notifications`)."""
+    holds, and nothing a family is told may rest on it (`refuse_corrected`)."""
     found = _CORRECTED_BY.first(connection_of(session), {"record": record_id})
     return (found[0], found[1]) if found is not None else None
+
+
+def refuse_corrected(session: Session, record_id: int, *, what: str, then: str) -> None:
+    """Refuse what would tell a family something on the record of a corrected handover (`what`
+    rests on it: a lead verified, a message approved), saying what to do instead (`then`)."""
+    corrected = corrected_by(session, record_id)
+    if corrected is not None:
+        raise Conflict(
+            f"{what} rests on the record of handover {corrected[0]}, which handover "
+            f"{corrected[1]} corrected: it no longer holds. {then}"
+        )
 
 
 _LATER_ROW = _HANDOVERS.alias("later")

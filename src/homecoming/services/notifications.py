@@ -186,18 +186,14 @@ def approve_in(session: Session, *, notification_id: int, actor: str, sms: bool 
 def _refuse_corrected_evidence(session: Session, row: Notification) -> None:
     """A message prepared from a lead whose evidence is a handover since corrected (verified
     before the correction) is never sent: it would tell the family what an operator took back."""
-    if row.lead_id is None:
-        return
-    lead = session.get(Lead, row.lead_id)
-    if lead is None or lead.record_id is None:
-        return
-    corrected = handovers.corrected_by(session, lead.record_id)
-    if corrected is not None:
-        raise Conflict(
-            f"notification {row.id} rests on lead {lead.id}, the record of handover "
-            f"{corrected[0]}, which handover {corrected[1]} corrected: it no longer holds. A "
-            "family liaison officer tells the family in person what is known, then cancels "
-            "this notification with that as the reason"
+    lead = session.get(Lead, row.lead_id) if row.lead_id is not None else None
+    if lead is not None and lead.record_id is not None:
+        handovers.refuse_corrected(
+            session,
+            lead.record_id,
+            what=f"notification {row.id} (lead {lead.id})",
+            then="A family liaison officer tells the family in person what is known, then "
+            "cancels this notification with that as the reason",
         )
 
 

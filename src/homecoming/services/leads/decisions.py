@@ -223,14 +223,14 @@ def decide_in(
     if decision is Decision.REOPEN and current is LeadState.PENDING:
         raise Conflict(f"lead {lead_id} is pending: there is nothing to reopen")
     if decision is Decision.VERIFY and row.record_id is not None:
-        corrected = handovers.corrected_by(session, row.record_id)
-        if corrected is not None:
-            # The family would be told what an operator has since taken back.
-            raise Conflict(
-                f"lead {lead_id} rests on the record of handover {corrected[0]}, which handover "
-                f"{corrected[1]} corrected: it no longer holds. Reject this lead; the "
-                "correction's own record has a lead of its own if it answers this inquiry"
-            )
+        # The family would be told what an operator has since taken back.
+        handovers.refuse_corrected(
+            session,
+            row.record_id,
+            what=f"lead {lead_id}",
+            then="Reject this lead; the correction's own record has a lead of its own if it "
+            "answers this inquiry",
+        )
     session.add(
         LeadDecision(lead_id=row.id, decision=decision.value, reason=reason, decided_by=actor)
     )
