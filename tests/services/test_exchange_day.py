@@ -9,7 +9,16 @@ import pytest
 from homecoming.domain.record import Contact, RecordFields
 from homecoming.errors import Conflict, InvalidInput
 from homecoming.exchange.reconciliation import Outcome
-from homecoming.services import exchange_day, handovers, inquiries, leads, notifications, stages
+from homecoming.notify import OutgoingMessage
+from homecoming.services import (
+    exchange_day,
+    handovers,
+    inquiries,
+    leads,
+    notifications,
+    push,
+    stages,
+)
 from homecoming.services.persons import record_fields
 from homecoming.settings import Settings
 from homecoming.store.db import Database
@@ -259,6 +268,56 @@ def test_a_message_prepared_before_its_handover_was_corrected_is_never_sent(
         db, notification_id=notification_id, reason="told in person", actor="liaison"
     )
     assert cancelled.state == "cancelled"
+
+
+class _Kept:
+    """A channel that keeps what it is given."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.sent: list[OutgoingMessage] = []
+
+    def send(self, message: OutgoingMessage) -> None:
+        self.sent.append(message)
+
+
+def test_an_approved_message_whose_handover_is_then_corrected_is_held_back(
+    db: Database, settings: Settings
+) -> None:
+    """Approved, waiting in the outbox (an e-mail; a text for the family that left a phone),
+    then the handover is corrected: neither the e-mail nor the text goes out, each failing with
+    the correction as its reason until the message is cancelled; cancelling cancels the text."""
+    agreement_id = handed_over_with_inquiries(db, settings, families=2)
+    day = exchange_day.rows(db, agreement_id=agreement_id, number=1)
+    verified = exchange_day.verify(
+        db, agreement_id=agreement_id, number=1, lead_ids=[r.lead_id for r in day], actor="tracer"
+    )
+    exchange_day.approve(
+        db,
+        agreement_id=agreement_id,
+        number=1,
+        notification_ids=verified.notifications,
+        actor="liaison",
+        sms=True,
+    )
+    for row in day:
+        _not_delivered_after_all(db, agreement_id, row.person_id)
+    email, sms = _Kept("email"), _Kept("sms")
+    mailed = notifications.deliver(db, channel=email, actor="cli")
+    texted = push.deliver(db, channel=sms, actor="cli")
+    assert email.sent == [] and sms.sent == []
+    assert len(mailed.failed) == 1 and len(texted.failed) == 1
+    assert all(
+        "corrected: it no longer holds" in e
+        for e in [*mailed.failed.values(), *texted.failed.values()]
+    )
+    for notification_id in verified.notifications:
+        notifications.cancel(
+            db, notification_id=notification_id, reason="told in person", actor="liaison"
+        )
+    assert notifications.deliver(db, channel=email, actor="cli").failed == {}
+    assert push.deliver(db, channel=sms, actor="cli").failed == {}
+    assert email.sent == [] and sms.sent == []
 
 
 def _not_delivered_after_all(db: Database, agreement_id: int, person_id: int) -> None:

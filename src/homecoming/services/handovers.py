@@ -55,6 +55,7 @@ from homecoming.store.exchange_models import (
     StageRow,
 )
 from homecoming.store.models import SOURCES, Record, Source, utcnow
+from homecoming.store.tracing_models import Lead, Notification
 
 
 @dataclass(frozen=True, slots=True)
@@ -950,12 +951,36 @@ def corrected_by(session: Session, record_id: int) -> tuple[int, int] | None:
 def refuse_corrected(session: Session, record_id: int, *, what: str, then: str) -> None:
     """Refuse what would tell a family something on the record of a corrected handover (`what`
     rests on it: a lead verified, a message approved), saying what to do instead (`then`)."""
+    refused = _corrected_reason(session, record_id, what, then)
+    if refused:
+        raise Conflict(refused)
+
+
+def message_held_back(session: Session, notification: Notification) -> str:
+    """Why a message to a family may not be approved or go out now, or "": the lead it was
+    prepared from rests on the record of a handover corrected since (verified before the
+    correction). Its approval is refused, and its e-mail and nudges fail with this reason
+    until it is cancelled (`notifications`, `push`)."""
+    lead = session.get(Lead, notification.lead_id) if notification.lead_id is not None else None
+    if lead is None or lead.record_id is None:
+        return ""
+    return _corrected_reason(
+        session,
+        lead.record_id,
+        f"notification {notification.id} (lead {lead.id})",
+        "A family liaison officer tells the family in person what is known, then cancels this "
+        "notification with that as the reason",
+    )
+
+
+def _corrected_reason(session: Session, record_id: int, what: str, then: str) -> str:
     corrected = corrected_by(session, record_id)
-    if corrected is not None:
-        raise Conflict(
-            f"{what} rests on the record of handover {corrected[0]}, which handover "
-            f"{corrected[1]} corrected: it no longer holds. {then}"
-        )
+    if corrected is None:
+        return ""
+    return (
+        f"{what} rests on the record of handover {corrected[0]}, which handover "
+        f"{corrected[1]} corrected: it no longer holds. {then}"
+    )
 
 
 _LATER_ROW = _HANDOVERS.alias("later")

@@ -23,8 +23,9 @@ from homecoming.notify import Channel, DeliveryError, OutgoingMessage
 from homecoming.services import audit, contacts, disclosures, handovers, inquiries
 from homecoming.services.persons import record_fields
 from homecoming.store.db import Database
+from homecoming.store.family_models import Nudge
 from homecoming.store.models import Contact, Record
-from homecoming.store.tracing_models import Inquiry, Lead, Notification, OutboxMessage
+from homecoming.store.tracing_models import Inquiry, Notification, OutboxMessage
 from homecoming.tracing.inquiry import FamilyStatus
 from homecoming.tracing.templates import TEMPLATE_FOR_STATUS, TemplateName, render
 
@@ -153,7 +154,9 @@ def approve_in(session: Session, *, notification_id: int, actor: str, sms: bool 
         raise Conflict(f"notification {row.id} is {row.state}; only a prepared one is approved")
     if row.prepared_by == actor:
         raise Forbidden(f"{actor} prepared notification {row.id}: a second person must approve it")
-    _refuse_corrected_evidence(session, row)
+    held = handovers.message_held_back(session, row)
+    if held:
+        raise Conflict(held)
     inquiry = session.get(Inquiry, row.inquiry_id)
     assert inquiry is not None
     contact_id = _email_contact(session, inquiry)
@@ -183,20 +186,6 @@ def approve_in(session: Session, *, notification_id: int, actor: str, sms: bool 
     )
 
 
-def _refuse_corrected_evidence(session: Session, row: Notification) -> None:
-    """A message prepared from a lead whose evidence is a handover since corrected (verified
-    before the correction) is never sent: it would tell the family what an operator took back."""
-    lead = session.get(Lead, row.lead_id) if row.lead_id is not None else None
-    if lead is not None and lead.record_id is not None:
-        handovers.refuse_corrected(
-            session,
-            lead.record_id,
-            what=f"notification {row.id} (lead {lead.id})",
-            then="A family liaison officer tells the family in person what is known, then "
-            "cancels this notification with that as the reason",
-        )
-
-
 def _email_contact(session: Session, inquiry: Inquiry) -> int | None:
     return session.scalars(
         select(Contact.id)
@@ -220,6 +209,10 @@ def cancel(db: Database, *, notification_id: int, reason: str, actor: str) -> No
         outbox = _outbox_of(session, row.id)
         if outbox is not None:
             outbox.state = NotificationState.CANCELLED.value
+        for nudge in session.scalars(
+            select(Nudge).where(Nudge.notification_id == row.id, Nudge.state != "sent")
+        ):
+            nudge.state = "cancelled"  # no notice of a message that will not come
         audit.append(
             session,
             actor=actor,
@@ -275,20 +268,25 @@ def _deliver_one(
             inquiry.reference,
             outbox.contact_id,
         )
-    found = contacts.read_contacts(
-        db, record_id=record_id, actor=actor, purpose=f"deliver notification {notification_id}"
-    )
-    address = next((c.email for c in found if c.id == contact_id and c.email), "")
-    error = ""
-    try:
-        if not address:
-            raise DeliveryError("the contact's e-mail address is gone")
-        channel.send(OutgoingMessage(to=address, subject=subject, body=body, reference=reference))
-    except DeliveryError as failure:
-        # A channel's reason must never carry the family's address: it is kept in the outbox,
-        # shown to readers without contacts.read, logged and audited.
-        error = str(failure).replace(address, "[recipient]") if address else str(failure)
-        log.warning("notification %s not delivered: %s", notification_id, error)
+        error = handovers.message_held_back(session, row)
+    if error:
+        log.warning("notification %s held back: %s", notification_id, error)
+    else:
+        found = contacts.read_contacts(
+            db, record_id=record_id, actor=actor, purpose=f"deliver notification {notification_id}"
+        )
+        address = next((c.email for c in found if c.id == contact_id and c.email), "")
+        try:
+            if not address:
+                raise DeliveryError("the contact's e-mail address is gone")
+            channel.send(
+                OutgoingMessage(to=address, subject=subject, body=body, reference=reference)
+            )
+        except DeliveryError as failure:
+            # A channel's reason must never carry the family's address: it is kept in the
+            # outbox, shown to readers without contacts.read, logged and audited.
+            error = str(failure).replace(address, "[recipient]") if address else str(failure)
+            log.warning("notification %s not delivered: %s", notification_id, error)
     with db.transaction() as session:
         outbox = session.get(OutboxMessage, outbox_id)
         row = _get(session, notification_id)

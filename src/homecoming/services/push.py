@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from homecoming.errors import InvalidInput, NotFound, RowProblem
 from homecoming.notify import Channel, DeliveryError, OutgoingMessage, RecipientGone
-from homecoming.services import audit, contacts, disclosures
+from homecoming.services import audit, contacts, disclosures, handovers
 from homecoming.store.db import Database
 from homecoming.store.family_models import Nudge, PushSubscription
 from homecoming.store.models import Contact
@@ -230,6 +230,10 @@ def _deliver_one(db: Database, channel: Channel, nudge_id: int, actor: str) -> s
             session.get(PushSubscription, row.subscription_id) if row.subscription_id else None
         )
         contact_id = row.contact_id
+        held = handovers.message_held_back(session, notification)
+    if held:
+        log.warning("nudge %s (%s) held back: %s", nudge_id, channel.name, held)
+        return _land(db, channel, nudge_id, actor, held, gone=False)
     address = ""
     if channel.name == WEBPUSH and subscription is not None:
         address = json.dumps(
@@ -259,6 +263,13 @@ def _deliver_one(db: Database, channel: Channel, nudge_id: int, actor: str) -> s
         error = str(failure).replace(address, "[recipient]") if address else str(failure)
         gone = isinstance(failure, RecipientGone)
         log.warning("nudge %s (%s) not delivered: %s", nudge_id, channel.name, error)
+    return _land(db, channel, nudge_id, actor, error, gone=gone)
+
+
+def _land(
+    db: Database, channel: Channel, nudge_id: int, actor: str, error: str, *, gone: bool
+) -> str:
+    """Write what became of one nudge (sent, or failed with `error`), with its audit entry."""
     with db.transaction() as session:
         row = session.get(Nudge, nudge_id)
         assert row is not None
