@@ -36,9 +36,9 @@ from homecoming.match.levels import (
     _name_level,
     _patronymic_level,
     aligned_grade,
+    family_letters_exchanged,
     family_pair,
     name_evidence_parsed,
-    neighbours_exchanged,
     patronymic_score,
 )
 from homecoming.names.blocking import key_hash
@@ -222,9 +222,9 @@ class NameGrader:
         )
         if name == SLIP and len(slips) == 1 and not family_same:
             i, j = slips[0]
-            x, y = tokens_a[i], tokens_b[j]
-            family = family_pair(x, y, a.roles()[i], b.roles()[j])
-            family_same = family and neighbours_exchanged(x, y)
+            family_same = family_letters_exchanged(
+                tokens_a[i], tokens_b[j], a.roles()[i], b.roles()[j]
+            )
         evidence = NameEvidence(
             name, _patronymic_level(patronymic, a.shape, b.shape), None, family_same
         )

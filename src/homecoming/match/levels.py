@@ -190,12 +190,19 @@ def name_evidence_parsed(
                 family_same = True
     name = _name_level(grades, main_a, main_b)
     if name == SLIP and len(slips) == 1 and not family_same:
-        # The one slip may be the family name's own: two neighbouring letters exchanged.
         i, j = slips[0]
-        x, y = left.tokens[i], right.tokens[j]
-        family = family_pair(x, y, left.role_of(i), right.role_of(j))
-        family_same = family and neighbours_exchanged(x, y)
+        family_same = family_letters_exchanged(
+            left.tokens[i], right.tokens[j], left.role_of(i), right.role_of(j)
+        )
     return NameEvidence(name, _patronymic_level(patronymic, left, right), comparison, family_same)
+
+
+def family_letters_exchanged(x: NameToken, y: NameToken, x_role: str, y_role: str) -> bool:
+    """Whether the pair's one slip is the family name's own, two neighbouring letters exchanged
+    (`family_pair`, `neighbours_exchanged`): then the family names count as the same
+    (`NameEvidence.family_same`). Read by `name_evidence_parsed` and by batch linkage's
+    grading of the same pairs (`linkage.name_grading`)."""
+    return family_pair(x, y, x_role, y_role) and neighbours_exchanged(x, y)
 
 
 # A Latin patronymic that only the learned rendering model reads as a Cyrillic one, more than
