@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import combinations
 from typing import Any
 
 from homecoming.domain.dates import PartialDate
@@ -118,15 +119,38 @@ def cluster(
 def _born_apart_components(
     labels: Any, index: Mapping[str, int], born: Mapping[str, PartialDate]
 ) -> set[int]:
-    """Labels of the components that hold two dates of birth far apart."""
-    dates: dict[int, set[PartialDate]] = {}
+    """Labels of the components that hold two dates of birth far apart.
+
+    Only a component holding two different dates can: those are found in integers with numpy
+    (a date as year, month and day in one number), and only their dates are compared."""
+    import numpy as np
+
+    nodes, codes, dates = [], [], []
     for node, date in born.items():
-        if node in index:
-            dates.setdefault(int(labels[index[node]]), set()).add(date)
+        at = index.get(node)
+        if at is not None:
+            nodes.append(at)
+            codes.append(((date.year or 0) * 100 + (date.month or 0)) * 100 + (date.day or 0))
+            dates.append(date)
+    if not nodes:
+        return set()
+    held = labels[np.asarray(nodes, dtype=np.int64)]
+    code = np.asarray(codes, dtype=np.int64)
+    order = np.lexsort((code, held))
+    held, code = held[order], code[order]
+    # Components with a second, different date: the label's sorted run changes code inside.
+    differs = (held[1:] == held[:-1]) & (code[1:] != code[:-1])
+    mixed = np.unique(held[1:][differs])
+    if not mixed.size:
+        return set()
+    chosen = np.isin(held, mixed)
+    found: dict[int, set[PartialDate]] = {}
+    for label, at in zip(held[chosen].tolist(), order[chosen].tolist(), strict=True):
+        found.setdefault(label, set()).add(dates[at])
     return {
         label
-        for label, held in dates.items()
-        if len(held) > 1 and any(far_apart(x, y) for x in held for y in held)
+        for label, within in found.items()
+        if any(far_apart(x, y) for x, y in combinations(within, 2))
     }
 
 

@@ -98,7 +98,7 @@ def _has(left: str, right: str) -> str:
     return f"list_has_any({left}_l, {right}_r)"
 
 
-def _same_names() -> str:
+def same_names_sql() -> str:
     """SQL: both names are two words each way the same or a transliteration, and no other
     pair of words meets at 1.0 (linkage.name_grading's shortcut: name level 7, names agree)."""
     meets = {
@@ -127,7 +127,7 @@ def _same_names() -> str:
     return f"({_SHAPED} and (({only(straight, crossed)}) or ({only(crossed, straight)})))"
 
 
-def _patronymics_decided() -> tuple[str, str]:
+def patronymics_decided_sql() -> tuple[str, str]:
     """SQL: a side without a patronymic; both patronymics the same word or a transliteration
     (for names of linkage.name_grading's shape)."""
     absent = "(grade_patronymic_l is null or grade_patronymic_r is null)"
@@ -146,8 +146,8 @@ def _calls(dialect: str) -> dict[str, str]:
     name, patronymic, agree = (f"{udf}({_NAMES})" for udf in (NAME_UDF, PATRONYMIC_UDF, AGREE_UDF))
     if dialect == "spark":
         return {_NAME: name, _PATRONYMIC: patronymic, _AGREE_LEVEL: agree}
-    same = _same_names()
-    absent, agreeing = _patronymics_decided()
+    same = same_names_sql()
+    absent, agreeing = patronymics_decided_sql()
     return {
         _NAME: f"(case when {same} then {vector_value(NAME_LEVELS, 0)} else {name} end)",
         _PATRONYMIC: (
@@ -407,9 +407,9 @@ class PairGrader:
     The name comparison calls its function in the null level and in each of its levels, the date
     and service number comparisons call theirs again: each pair is graded once and the other
     calls read the result. Names are parsed once a run and most pairs are graded from what
-    each name and each pair of words gives once (`linkage.name_grading`). (Grading in forked
-    worker processes was measured and left out: each worker parses the names of its own pairs,
-    about 40 % more CPU, and on two shared cores no faster; docs/benchmarks.md.)
+    each name and each pair of words gives once (`linkage.name_grading`). A large deduplication's
+    pairs of names are graded ahead in forked worker processes (`linkage.pregrading`), and the
+    functions read what they found (`read_ahead`).
     """
 
     def __init__(self) -> None:
@@ -417,13 +417,23 @@ class PairGrader:
 
         self._names = NameGrader()
         self._graded: dict[tuple[str, str], Levels] = {}
+        # What forked workers graded ahead of a run's scoring (`linkage.pregrading`).
+        self._ahead: dict[tuple[str, str], Levels] = {}
+        self._patronymics_ahead: dict[tuple[str, str], int] = {}
+
+    def read_ahead(
+        self, levels: dict[tuple[str, str], Levels], patronymics: dict[tuple[str, str], int]
+    ) -> None:
+        """Levels of pairs of names graded elsewhere by the same functions (`levels`, and
+        `patronymic` for `patronymics`), read before grading; empty dicts let them go."""
+        self._ahead, self._patronymics_ahead = levels, patronymics
 
     def levels(self, left: str | None, right: str | None) -> Levels:
         """(name level, patronymic level, names agree) of two names as written."""
         if not left or not right:
             return _NO_NAME
         key = (left, right)
-        found = self._graded.get(key)
+        found = self._ahead.get(key) or self._graded.get(key)
         if found is None:
             if len(self._graded) >= GRADED_PAIRS:
                 self._graded.clear()
@@ -452,7 +462,11 @@ class PairGrader:
         """The patronymic level alone (`NameGrader.patronymic_level`)."""
         if not left or not right:
             return NULL
-        found = self._graded.get((left, right))
+        key = (left, right)
+        ahead = self._patronymics_ahead.get(key)
+        if ahead is not None:
+            return ahead
+        found = self._ahead.get(key) or self._graded.get(key)
         return found[1] if found is not None else self._names.patronymic_level(left, right)
 
 

@@ -62,8 +62,14 @@ class DuckDBEngine(LinkageEngine):
         if memory_limit:
             self._con.execute(f"set memory_limit = '{memory_limit}'")
         self._con.execute("set preserve_insertion_order = false")
-        register_duckdb(self._con)
+        # The names' level functions SQL calls, and the grader behind them.
+        self.grader = register_duckdb(self._con)
         self._api = DuckDBAPI(self._con)
+
+    @property
+    def connection(self) -> Any:
+        """The DuckDB connection Splink runs on."""
+        return self._con
 
     @property
     def db_api(self) -> Any:

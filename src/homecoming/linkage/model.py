@@ -13,6 +13,7 @@ import logging
 import math
 import re
 from collections.abc import Sequence
+from contextlib import nullcontext
 from typing import Any, Literal
 
 from homecoming.linkage import frequencies
@@ -23,7 +24,7 @@ from homecoming.linkage.blocking import (
     keys_for,
 )
 from homecoming.linkage.comparisons import comparisons
-from homecoming.linkage.engine import LinkageEngine, SparkEngine
+from homecoming.linkage.engine import DuckDBEngine, LinkageEngine, SparkEngine
 from homecoming.linkage.explain import model_for_dialect, waterfall_bars
 from homecoming.linkage.judgements import PairJudgement
 from homecoming.match.model import MatchModel, default_model
@@ -120,6 +121,8 @@ class LinkageModel:
         self._log_level = log_level
         frequencies.register(self.linker, engine, self.frequencies)
         self._levels: dict[str, dict[int, tuple[str, float]]] | None = None
+        # A deduplication's candidate pairs, when prediction made them (`_predicting`).
+        self._candidates: Any = None
         # The levels of disagreement whose weight EM would have moved towards a match
         # ("comparison: level"), held at the shipped model's (`_hold_disagreement`).
         self.em_held: list[str] = []
@@ -178,10 +181,25 @@ class LinkageModel:
 
     def predict(self, *, threshold: float) -> Any:
         """Scored candidate pairs at or above the threshold, as an arrow table."""
-        frame = self._predicting(threshold).inference.predict(
-            threshold_match_probability=threshold, warning_mode="never"
+        from homecoming.linkage.pregrading import graded_ahead
+
+        self._candidates = None
+        linker = self._predicting(threshold)
+        ahead = (
+            graded_ahead(
+                self.engine.connection,
+                self.engine.grader,
+                self._candidates.physical_name,
+                self._frames[0].physical_name,
+            )
+            if self._candidates is not None and isinstance(self.engine, DuckDBEngine)
+            else nullcontext()
         )
-        return self.engine.to_arrow(frame)
+        with ahead:
+            frame = linker.inference.predict(
+                threshold_match_probability=threshold, warning_mode="never"
+            )
+            return self.engine.to_arrow(frame)
 
     def _predicting(self, threshold: float) -> Any:
         """The linker that predicts: on DuckDB, one whose blocking also requires that a pair
@@ -205,7 +223,7 @@ class LinkageModel:
             # it shares), and handed to Splink to score: the same pairs its rules would find.
             from splink.internals.chunking import _blocked_pairs_cache_key
 
-            made = self._candidate_pairs(keys, condition)
+            made = self._candidates = self._candidate_pairs(keys, condition)
             pairs = self.engine.db_api.table_to_splink_dataframe(
                 "__splink__blocked_id_pairs", made.physical_name
             )
