@@ -64,3 +64,38 @@ def test_spelling_score_is_the_alignment_as_first_written() -> None:
     for letters in cyrillic[:80]:
         for word in latin[:80]:
             assert spelling_score.__wrapped__(letters, word) == reference_score(letters, word)
+
+
+@pytest.mark.parametrize("floor", [-0.5, -1.5, -3.0, -6.9])
+def test_a_score_above_a_floor_is_the_score_and_none_below_it(floor: float) -> None:
+    """`spelling_score_above` gives `spelling_score`'s float, to the last bit, wherever it
+    reaches the floor, and None wherever it does not: on generated words paired with each
+    other and with each word's own best spellings a letter off."""
+    from homecoming.generate.records import generate_dataset
+    from homecoming.linkage.name_grading import best_spellings
+    from homecoming.names.parse import tokenize
+    from homecoming.names.rendering_model import spelling_score_above
+
+    words = {
+        w
+        for r in generate_dataset(300, seed=6)
+        for text in (r.fields.full_name, r.fields.family_name, r.fields.given_names)
+        for w in tokenize(text or "")
+    }
+    cyrillic = sorted({cyrillic_letters(w) for w in words} - {""})[:60]
+    latin = sorted({w.lower() for w in words if w.isascii() and w.isalpha()})[:60]
+    pairs = [(c, w) for c in cyrillic for w in latin]
+    for letters in cyrillic:
+        for spelt in sorted(best_spellings(letters) or ())[:2]:
+            pairs += [(letters, spelt), (letters, spelt[1:]), (letters, spelt + "a")]
+    above = below = 0
+    for letters, word in pairs:
+        score = spelling_score.__wrapped__(letters, word)
+        found = spelling_score_above.__wrapped__(letters, word, floor)
+        if score >= floor:
+            above += 1
+            assert found == score, (letters, word)
+        else:
+            below += 1
+            assert found is None, (letters, word)
+    assert above > 20 and below > 20

@@ -11,7 +11,7 @@ from rapidfuzz.distance import OSA
 from homecoming.forgetting import forgettable
 from homecoming.names import rendering_model, transliterate, variant_groups
 from homecoming.names.parse import OrderHint, ParsedName, from_parts, parse_name, readings
-from homecoming.names.rendering_model import MAX_CHUNK, spelling_score
+from homecoming.names.rendering_model import MAX_CHUNK, spelling_score, spelling_score_above
 from homecoming.names.token import NameToken, name_token
 from homecoming.names.tuning import (
     CROSS_SCRIPT_EDIT_COST,
@@ -216,8 +216,11 @@ def written_similarity(a: NameToken, b: NameToken) -> float:
     return max(0.0, 1.0 - EDIT_COST * OSA.distance(a.key, b.key) / longest)
 
 
-def learned_similarity(a: NameToken, b: NameToken) -> float:
-    """Similarity of a Latin and a Russian Cyrillic token under the learned rendering model."""
+def learned_similarity(a: NameToken, b: NameToken, *, above: float | None = None) -> float:
+    """Similarity of a Latin and a Russian Cyrillic token under the learned rendering model.
+
+    With `above`, the similarity when it is above `above`, else 0.0 (found without following
+    the alignments that cannot reach it: `rendering_model.spelling_score_above`)."""
     cyrillic, latin = (a, b) if a.script == "cyrillic" else (b, a)
     if cyrillic.script != "cyrillic" or latin.script != "latin":
         return 0.0
@@ -228,7 +231,20 @@ def learned_similarity(a: NameToken, b: NameToken) -> float:
         return 0.0
     if len(cyrillic.letters) > 2 * len(latin.letters) + 1:
         return 0.0
-    return max(0.0, 1.0 + LEARNED_SLOPE * spelling_score(cyrillic.letters, latin.letters))
+    if above is None:
+        score = spelling_score(cyrillic.letters, latin.letters)
+    else:
+        # 1 + slope * score > above: the score's floor, a little lower so that the comparison
+        # the caller makes decides every case it decided before.
+        floor = (above - 1.0) / LEARNED_SLOPE - _FLOOR_SLACK
+        found = spelling_score_above(cyrillic.letters, latin.letters, floor)
+        if found is None:
+            return 0.0
+        score = found
+    return max(0.0, 1.0 + LEARNED_SLOPE * score)
+
+
+_FLOOR_SLACK = 1e-9
 
 
 def surname_similarity(a: NameToken, b: NameToken) -> float:
@@ -274,7 +290,7 @@ def token_similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
         return max(RULE_SCORES[VARIANT], edit), VARIANT
     rule = EDIT
     if LEARNED_FLOOR <= edit < RULE_SCORES[LEARNED] and a.script != b.script:
-        learned = learned_similarity(a, b)
+        learned = learned_similarity(a, b, above=edit)
         if learned > edit:
             edit, rule = learned, LEARNED
     if a.surnames and b.surnames and a.script != b.script and a.surnames.isdisjoint(b.surnames):

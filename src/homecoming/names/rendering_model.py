@@ -10,12 +10,13 @@ aligns a Latin token to a Cyrillic one with it.
 
 from __future__ import annotations
 
+import math
 from functools import cache
 
 from homecoming.forgetting import forgettable
 from homecoming.names.tables import MODEL_PATH, TRAIN_MODEL, shipped
 
-__all__ = ["MODEL_PATH", "cyrillic_letters", "spelling_score"]
+__all__ = ["MODEL_PATH", "cyrillic_letters", "spelling_score", "spelling_score_above"]
 BOUNDARY = "#"
 MAX_CHUNK = 4
 # A letter's chunk seen only outside this context costs a little more. A chunk never seen
@@ -94,25 +95,66 @@ def spelling_score(letters: str, latin: str) -> float:
     each Cyrillic letter emits a chunk of up to four Latin letters, chunks the table never
     saw cost UNSEEN.
     """
+    found = _aligned(letters, latin, -math.inf)
+    assert found is not None  # nothing is below no floor
+    return found
+
+
+# How far below the floor a path may fall before it is dropped: float sums of the same path in
+# another order agree far closer than this.
+_SLACK = 1e-6
+
+
+@forgettable(maxsize=200_000)
+def spelling_score_above(letters: str, latin: str, floor: float) -> float | None:
+    """`spelling_score(letters, latin)` when it is at least `floor`, else None.
+
+    The same alignment, but a partial alignment that could not reach `floor` even if every
+    letter still to come emitted its best chunk is not followed: many alignments pass through
+    chunks the table never saw (UNSEEN), and a caller that only uses a score above some value
+    (`comparison.learned_similarity`) need not follow them. Any alignment that reaches the floor
+    keeps every partial alignment on its way, so the score found is the one `spelling_score`
+    gives.
+    """
+    return _aligned(letters, latin, floor)
+
+
+def _aligned(letters: str, latin: str, floor: float) -> float | None:
     if not letters or not latin or not _table():
-        return UNSEEN
+        return UNSEEN if floor <= UNSEEN else None
     emissions, best = _emissions(letters)
     m = len(latin)
+    needed = floor * (max(len(letters), m) + 1) + best - _SLACK
+    # With no floor, every partial alignment is followed (and the bounds need not be summed).
+    rest = _best_from(emissions) if floor > -math.inf else (0.0,) * len(emissions)
     worst = -1e9
     chunks = _latin_chunks(latin)
     row = [0.0] + [worst] * m
-    for scores in emissions:
+    for scores, ahead in zip(emissions, rest, strict=True):
         get = scores.get
         following = [worst] * (m + 1)
+        alive = needed - ahead
         for start, ends in zip(row, chunks, strict=True):
-            if start <= worst:
+            if start <= worst or start < alive:
                 continue
             for end, chunk, unseen in ends:
                 score = start + get(chunk, unseen)
                 if score > following[end]:
                     following[end] = score
         row = following
-    return (row[m] - best) / (max(len(letters), m) + 1)
+    if row[m] < needed:
+        return None
+    found = (row[m] - best) / (max(len(letters), m) + 1)
+    return found if found >= floor else None
+
+
+def _best_from(emissions: tuple[dict[str, float], ...]) -> tuple[float, ...]:
+    """Per letter, the most that it and the letters after it can add to an alignment (a chunk
+    the table never saw adds at most UNSEEN)."""
+    found = [0.0]
+    for scores in reversed(emissions):
+        found.append(found[-1] + max(max(scores.values(), default=UNSEEN), UNSEEN))
+    return tuple(reversed(found[1:]))
 
 
 @forgettable(maxsize=100_000)
