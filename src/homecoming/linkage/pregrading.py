@@ -2,12 +2,12 @@
 
 Scoring calls the names' level functions from DuckDB (`comparisons.register_duckdb`), and they
 are Python: one core grades every pair while the other waits (at 1,000,000 generated records,
-about 68 of the scoring stage's 73 seconds, docs/benchmarks.md). When the candidate pairs are made before Splink
-scores them (`LinkageModel._candidate_pairs`), the distinct pairs of names that will call
-Python are known: they are graded here, split across one forked worker a core, and the level
-functions then read what the workers found (`PairGrader.read_ahead`). The same functions
-grade the same pairs (`PairGrader.levels`, `NameGrader.patronymic_level`): the scores, and the
-bytes out, are the ones grading in the scoring stage gives.
+about 68 of the scoring stage's 73 seconds, docs/benchmarks.md). When the candidate pairs are
+made before Splink scores them (`LinkageModel._candidate_pairs`), the distinct pairs of names
+that will call Python are known: they are graded here, split across one forked worker a core,
+and the level functions then read what the workers found (`PairGrader.read_ahead`). The same
+functions grade the same pairs (`PairGrader.levels`, `NameGrader.patronymic_level`): the
+scores, and the bytes out, are the ones grading in the scoring stage gives.
 
 The workers are forked from a process whose DuckDB is open; they read only Python objects
 (the names engine's tokens and the features stage's words, shared by the fork) and never
