@@ -35,6 +35,8 @@ from homecoming.linkage.name_grading import GRADING_COLUMNS
 PARALLEL_FROM = 20_000
 # Worker processes: one a core unless set.
 WORKERS: int | None = None
+# Buckets of family names dealt out to the workers (`pairs_to_grade_sql`).
+BUCKETS = 1024
 # What a pair of names needs (`_KIND`): all three levels (the name's level function is called),
 # or the patronymic's level alone (names decided in SQL, patronymics not).
 LEVELS, PATRONYMIC = 1, 2
@@ -96,8 +98,6 @@ def pairs_to_grade_sql(pairs: str, records: str, workers: int) -> str:
     """
 
 
-# Buckets of family names dealt out to the workers.
-BUCKETS = 1024
 # The pairs forked workers read their parts from (set just before the fork).
 _SHARED: tuple[list[str], list[str], list[int]] = ([], [], [])
 
