@@ -126,7 +126,7 @@ def _aligned(letters: str, latin: str, floor: float) -> float | None:
     m = len(latin)
     needed = floor * (max(len(letters), m) + 1) + best - _SLACK
     # With no floor, every partial alignment is followed (and the bounds need not be summed).
-    rest = _best_from(emissions) if floor > -math.inf else (0.0,) * len(emissions)
+    rest = _best_from(letters) if floor > -math.inf else (0.0,) * len(emissions)
     worst = -1e9
     chunks = _latin_chunks(latin)
     row = [0.0] + [worst] * m
@@ -148,11 +148,12 @@ def _aligned(letters: str, latin: str, floor: float) -> float | None:
     return found if found >= floor else None
 
 
-def _best_from(emissions: tuple[dict[str, float], ...]) -> tuple[float, ...]:
+@forgettable(maxsize=100_000)
+def _best_from(letters: str) -> tuple[float, ...]:
     """Per letter, the most that it and the letters after it can add to an alignment (a chunk
-    the table never saw adds at most UNSEEN)."""
+    the table never saw adds at most UNSEEN): once per Cyrillic word, as its emissions are."""
     found = [0.0]
-    for scores in reversed(emissions):
+    for scores in reversed(_emissions(letters)[0]):
         found.append(found[-1] + max(max(scores.values(), default=UNSEEN), UNSEEN))
     return tuple(reversed(found[1:]))
 
