@@ -121,8 +121,6 @@ class LinkageModel:
         self._log_level = log_level
         frequencies.register(self.linker, engine, self.frequencies)
         self._levels: dict[str, dict[int, tuple[str, float]]] | None = None
-        # A deduplication's candidate pairs, when prediction made them (`_predicting`).
-        self._candidates: Any = None
         # The levels of disagreement whose weight EM would have moved towards a match
         # ("comparison: level"), held at the shipped model's (`_hold_disagreement`).
         self.em_held: list[str] = []
@@ -183,16 +181,15 @@ class LinkageModel:
         """Scored candidate pairs at or above the threshold, as an arrow table."""
         from homecoming.linkage.pregrading import graded_ahead
 
-        self._candidates = None
-        linker = self._predicting(threshold)
+        linker, candidates = self._predicting(threshold)
         ahead = (
             graded_ahead(
                 self.engine.connection,
                 self.engine.grader,
-                self._candidates.physical_name,
+                candidates.physical_name,
                 self._frames[0].physical_name,
             )
-            if self._candidates is not None and isinstance(self.engine, DuckDBEngine)
+            if candidates is not None and isinstance(self.engine, DuckDBEngine)
             else nullcontext()
         )
         with ahead:
@@ -201,16 +198,17 @@ class LinkageModel:
             )
             return self.engine.to_arrow(frame)
 
-    def _predicting(self, threshold: float) -> Any:
+    def _predicting(self, threshold: float) -> tuple[Any, Any]:
         """The linker that predicts: on DuckDB, one whose blocking also requires that a pair
-        may reach `threshold` whatever its names (`linkage.bounds`; the same pairs out)."""
+        may reach `threshold` whatever its names (`linkage.bounds`; the same pairs out); and a
+        deduplication's candidate pairs when they are made here (else None)."""
         from splink import Linker
 
         from homecoming.linkage import bounds
 
         condition = bounds.guard(self.linker._settings_obj, threshold) if self._prunes else None
         if condition is None or threshold <= 0:
-            return self.linker
+            return self.linker, None
         model = self.model_json()
         rules = model["blocking_rules_to_generate_predictions"]
         keys = _plain_keys(rules) if self.link_type == "dedupe_only" else None
@@ -223,12 +221,13 @@ class LinkageModel:
             # it shares), and handed to Splink to score: the same pairs its rules would find.
             from splink.internals.chunking import _blocked_pairs_cache_key
 
-            made = self._candidates = self._candidate_pairs(keys, condition)
+            made = self._candidate_pairs(keys, condition)
             pairs = self.engine.db_api.table_to_splink_dataframe(
                 "__splink__blocked_id_pairs", made.physical_name
             )
             linker._intermediate_table_cache[_blocked_pairs_cache_key()] = pairs
-        return linker
+            return linker, made
+        return linker, None
 
     def _candidate_pairs(self, keys: Sequence[BlockingKey], condition: str) -> Any:
         """The deduplicated table's candidate pairs that may reach the floor, as Splink's

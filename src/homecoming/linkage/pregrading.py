@@ -22,6 +22,7 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
 from homecoming.linkage.comparisons import (
@@ -42,11 +43,10 @@ BUCKETS = 1024
 LEVELS, PATRONYMIC = 1, 2
 
 # As `comparisons._calls` writes the level functions' calls (a CASE, so NULL counts as false).
+_ABSENT, _AGREEING = patronymics_decided_sql()
 _KIND = f"""
 case when {same_names_sql()} then (
-    case when {patronymics_decided_sql()[0]} then 0
-        when {patronymics_decided_sql()[1]} then 0
-        else {PATRONYMIC} end
+    case when {_ABSENT} then 0 when {_AGREEING} then 0 else {PATRONYMIC} end
 ) else {LEVELS} end
 """
 
@@ -120,13 +120,10 @@ def _grade_part(task: tuple[int, int]) -> tuple[bytes, bytes]:
     return levels.tobytes(), patronymics.tobytes()
 
 
-_GRADER: list[PairGrader] = []
-
-
+@cache
 def _worker_grader() -> PairGrader:
-    if not _GRADER:
-        _GRADER.append(PairGrader())
-    return _GRADER[0]
+    """A worker's grader, made at its first part (the parent never grades here)."""
+    return PairGrader()
 
 
 def grade_in_workers(
