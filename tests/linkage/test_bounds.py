@@ -133,8 +133,9 @@ def test_the_distinct_pairs_are_the_pairs_splink_blocks(records_csv: Path) -> No
     (each once, with its first key's match key), and prediction scores those."""
     features = narrow_common_keys([features_table(read_table(records_csv))])
     model = LinkageModel(create_engine("duckdb"), features)
-    condition = bounds.guard(model.linker._settings_obj, REVIEW_FLOOR)
-    assert condition is not None
+    bound = bounds.bound(model.linker._settings_obj, REVIEW_FLOOR)
+    assert bound is not None
+    condition = bound.condition()
     settings = model.model_json()
     rules = settings["blocking_rules_to_generate_predictions"]
     keys = _plain_keys(rules)
@@ -146,7 +147,7 @@ def test_the_distinct_pairs_are_the_pairs_splink_blocks(records_csv: Path) -> No
     expected = _blocked(splink)
     made = [
         tuple(row)
-        for row in model._candidate_pairs(keys, condition)
+        for row in model._candidate_pairs(keys, bound)
         .as_duckdbpyrelation()
         .select("match_key, join_key_l, join_key_r")
         .fetchall()
@@ -188,3 +189,38 @@ def read_table_rows() -> list[InputRecord]:
         InputRecord("2", full_name="Oleksandr Nekhir"),
         InputRecord("3", full_name="Іван Петренко"),
     ]
+
+
+def test_the_bound_with_the_names_levels_is_each_pairs_weight_at_most(records_csv: Path) -> None:
+    """Once a pair's names are graded, its names' comparisons weigh what Splink gives their
+    levels (with the pair's name frequency) and the rest at most their bound: at least Splink's
+    own weight on every candidate pair, and that weight itself where the rest is exact."""
+    features = features_table(read_table(records_csv))
+    model = LinkageModel(create_engine("duckdb"), [features])
+    bound = bounds.bound(model.linker._settings_obj, REVIEW_FLOOR)
+    assert bound is not None
+    settings = model.model_json() | {"retain_matching_columns": True}
+    linker = Linker(model._frames, settings, log_level=logging.ERROR)
+    frequencies.register(linker, model.engine, model.frequencies)
+    scored = model.engine.to_arrow(linker.inference.predict())  # every candidate pair
+    con = duckdb.connect()
+    con.register("f", _with_frequency(features, model.frequencies))
+    con.register(
+        "p",
+        scored.select(
+            ["unique_id_l", "unique_id_r", "match_weight", "gamma_name", "gamma_patronymic"]
+        ),
+    )
+    levels = {"name": "p.gamma_name", "patronymic": "p.gamma_patronymic"}
+    frequency = (f'l."{bounds.FREQUENCY_COLUMN}"', f'r."{bounds.FREQUENCY_COLUMN}"')
+    most = bound.graded_weight(levels, f"({bound.rest})", frequency)
+    prior = prob_to_match_weight(model.prior)
+    rows = con.execute(
+        f"select p.match_weight, {prior!r} + {most}, p.gamma_name from p"
+        " join f l on l.unique_id = p.unique_id_l join f r on r.unique_id = p.unique_id_r"
+    ).fetchall()
+    assert len(rows) == scored.num_rows > 2_000
+    assert all(most >= weight - 1e-9 for weight, most, _ in rows)
+    exact = [gamma for weight, most, gamma in rows if abs(most - weight) < 1e-9]
+    assert len(exact) > len(rows) // 2
+    assert len(set(exact)) >= 6  # most of the name's levels, each weighed as Splink weighs it

@@ -31,7 +31,8 @@ import hashlib
 import json
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from homecoming.linkage.blocking import BlockingKey
@@ -70,7 +71,7 @@ def fingerprint(settings: Any) -> str:
     return hashlib.sha256(json.dumps(described).encode()).hexdigest()
 
 
-def _sided(sql: str) -> str:
+def sided(sql: str) -> str:
     """Comparison SQL (column_l, column_r) as blocking SQL (l."column", r."column")."""
     return _SIDE.sub(lambda m: f'{m.group(2)}."{m.group(1)}"', sql)
 
@@ -79,8 +80,11 @@ def _num(value: float) -> str:
     return f"cast({value!r} as double)"
 
 
-def _tf_weight(level: Any, levels: list[Any]) -> str | None:
-    """SQL for a level's weight with Splink's term-frequency adjustment (None: no adjustment)."""
+def _tf_weight(
+    level: Any, levels: list[Any], frequencies: tuple[str, str] | None = None
+) -> str | None:
+    """SQL for a level's weight with Splink's term-frequency adjustment (None: no adjustment),
+    the two records' name frequencies read from `frequencies` (default: blocking's columns)."""
     if (
         level.comparison_vector_value == -1
         or not level._has_tf_adjustments
@@ -88,7 +92,7 @@ def _tf_weight(level: Any, levels: list[Any]) -> str | None:
         or level._is_else_level
     ):
         return None
-    left, right = f'l."{FREQUENCY_COLUMN}"', f'r."{FREQUENCY_COLUMN}"'
+    left, right = frequencies or (f'l."{FREQUENCY_COLUMN}"', f'r."{FREQUENCY_COLUMN}"')
     log2_u = math.log2(level._u_probability_corresponding_to_exact_match(levels))
     frequency = (
         f"greatest(coalesce({left}, {right}), coalesce({right}, {left}),"
@@ -117,7 +121,7 @@ def _own_level(comparison: Any) -> str:
         if level._is_else_level:
             branches.append(f"else {weight}")
         else:
-            branches.append(f"when {_sided(level.sql_condition)} then {weight}")
+            branches.append(f"when {sided(level.sql_condition)} then {weight}")
     return f"(case {' '.join(branches)} end)"
 
 
@@ -128,7 +132,7 @@ def _weights(comparison: Any) -> list[float]:
 
 def _date_of_birth(comparison: Any) -> str:
     w = _weights(comparison)
-    parts = {name: f"({_sided(sql)})" for name, sql in date_parts().items()}
+    parts = {name: f"({sided(sql)})" for name, sql in date_parts().items()}
     year, month = 'l."dob_year" = r."dob_year"', 'l."dob_month" = r."dob_month"'
     unknown_month = 'l."dob_month" is null or r."dob_month" is null'
     possible = [  # each level's condition on the dates alone (DOB_LEVELS' order)
@@ -177,8 +181,47 @@ _BOUNDS = {
 }
 
 
-def guard(settings: Any, floor: float) -> str | None:
-    """Blocking SQL true for every pair that may reach `floor` (None: no bound for this model)."""
+# The comparisons whose levels read the names (graded in Python); the rest are SQL's own.
+NAMES = ("name", "patronymic")
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A run's bound on its pairs' match weight (blocking SQL over `l` and `r`): the most the
+    names' comparisons may weigh whatever the names, the most the others may, and what the two
+    must reach for a pair to reach the floor (prior and MARGIN taken off)."""
+
+    names: str
+    rest: str
+    need: float
+    # The names' comparisons (Splink's), for the weight of a level once it is known.
+    comparisons: tuple[tuple[str, Any], ...]
+
+    def condition(self) -> str:
+        """SQL true for every pair that may reach the floor."""
+        return f"({self.names}) + ({self.rest}) >= {_num(self.need)}"
+
+    def graded(self, level: Mapping[str, str], rest: str, frequencies: tuple[str, str]) -> str:
+        """SQL true for a pair that may reach the floor with its names' levels known
+        (`graded_weight`)."""
+        return f"{self.graded_weight(level, rest, frequencies)} >= {_num(self.need)}"
+
+    def graded_weight(
+        self, level: Mapping[str, str], rest: str, frequencies: tuple[str, str]
+    ) -> str:
+        """SQL: the most a pair may weigh (without the prior) with its names' levels known:
+        `level` (a names' comparison -> its level's column), `rest` (the column of the other
+        comparisons' most) and the two records' name frequencies (their columns). The names'
+        comparisons weigh what Splink gives their levels; the others are at most `rest`."""
+        weights = [
+            _level_weight(comparison, level[name], frequencies)
+            for name, comparison in self.comparisons
+        ]
+        return f"({rest} + {' + '.join(weights)})"
+
+
+def bound(settings: Any, floor: float) -> Bound | None:
+    """The bound of a model's pairs at `floor` (None: no bound for this model)."""
     from splink.internals.misc import prob_to_match_weight
 
     if fingerprint(settings) != FINGERPRINT:
@@ -194,8 +237,33 @@ def guard(settings: Any, floor: float) -> str | None:
     if not (0.0 < floor < 1.0 and 0.0 < chance < 1.0):
         return None  # every pair reaches a floor of 0; none but a certain one a floor of 1
     need = prob_to_match_weight(floor) - prob_to_match_weight(chance) - MARGIN
-    bounds = [_BOUNDS[c.output_column_name](c) for c in comparisons]
-    return f"({' + '.join(bounds)}) >= {_num(need)}"
+    parts = {c.output_column_name: _BOUNDS[c.output_column_name](c) for c in comparisons}
+    named = {c.output_column_name: c for c in comparisons if c.output_column_name in NAMES}
+    return Bound(
+        names=" + ".join(parts[name] for name in NAMES),
+        rest=" + ".join(sql for name, sql in parts.items() if name not in NAMES),
+        need=need,
+        comparisons=tuple((name, named[name]) for name in NAMES),
+    )
+
+
+def guard(settings: Any, floor: float) -> str | None:
+    """Blocking SQL true for every pair that may reach `floor` (None: no bound for this model)."""
+    found = bound(settings, floor)
+    return found.condition() if found is not None else None
+
+
+def _level_weight(comparison: Any, column: str, frequencies: tuple[str, str]) -> str:
+    """SQL: the weight of the comparison's level in `column`, with the pair's term-frequency
+    adjustment where the level has one (0: the null level, a side without the name)."""
+    levels = list(comparison.comparison_levels)
+    branches = [
+        f"when {level.comparison_vector_value} then"
+        f" {_tf_weight(level, levels, frequencies) or _num(level._match_weight)}"
+        for level in levels
+        if not level.is_null_level
+    ]
+    return f"(case {column} {' '.join(branches)} else {_num(0.0)} end)"
 
 
 def bound_sql(settings: Any) -> str | None:
@@ -205,16 +273,25 @@ def bound_sql(settings: Any) -> str | None:
     return " + ".join(_BOUNDS[c.output_column_name](c) for c in settings.comparisons)
 
 
-def candidate_pairs_sql(keys: Sequence[BlockingKey], table: str, condition: str) -> str:
+# The candidate pairs' own columns beside Splink's (`candidate_pairs_sql`): the most the
+# comparisons other than the names' may weigh, and the two records' name frequencies.
+REST, FREQUENCIES = "bound_rest", (f"{FREQUENCY_COLUMN}_l", f"{FREQUENCY_COLUMN}_r")
+
+
+def candidate_pairs_sql(
+    keys: Sequence[BlockingKey], table: str, bound: Bound, columns: Mapping[str, str]
+) -> str:
     """SQL for the candidate pairs of a deduplicated table that may reach the floor, as
     Splink's blocked pairs (`match_key`, `join_key_l`, `join_key_r`): the pairs that
-    `guarded_rules` makes Splink find, each found once and its bound tested once.
+    `guarded_rules` makes Splink find with `bound.condition()`, each found once and its bound
+    tested once. Each pair also carries REST and FREQUENCIES (for `Bound.graded` once its names
+    are graded) and `columns` (name -> SQL over `l` and `r`), which Splink does not read.
 
     Splink joins each exploded key and tests a rule's condition on every key match before
     `distinct` (a pair that shares several name keys is tested once for each); here the keys'
     matches are joined narrow (ids only), made distinct across all keys (a pair's `match_key`
     is its first key's, as Splink's `min(match_key)`), and only then joined to the records
-    and tested against `condition`.
+    and tested against the bound.
     """
     matches = []
     for number, key in enumerate(keys):
@@ -230,12 +307,19 @@ def candidate_pairs_sql(keys: Sequence[BlockingKey], table: str, condition: str)
             f" from ({exploded}) as a join ({exploded}) as b on a.k = b.k and a.id < b.id"
         )
     union = " union all ".join(matches)
+    carried = {
+        REST: bound.rest,
+        FREQUENCIES[0]: f'l."{FREQUENCY_COLUMN}"',
+        FREQUENCIES[1]: f'r."{FREQUENCY_COLUMN}"',
+        **columns,
+    }
     return (
         "select cast(p.key_number as varchar) as match_key,"
-        " p.l as join_key_l, p.r as join_key_r"
-        f" from (select l, r, min(key_number) as key_number from ({union}) group by l, r) as p"
+        " p.l as join_key_l, p.r as join_key_r, "
+        + ", ".join(f"{sql} as {name}" for name, sql in carried.items())
+        + f" from (select l, r, min(key_number) as key_number from ({union}) group by l, r) as p"
         f" join {table} as l on l.unique_id = p.l join {table} as r on r.unique_id = p.r"
-        f" where {condition}"
+        f" where {bound.condition()}"
     )
 
 

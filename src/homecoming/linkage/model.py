@@ -181,65 +181,87 @@ class LinkageModel:
         """Scored candidate pairs at or above the threshold, as an arrow table."""
         from homecoming.linkage.pregrading import graded_ahead
 
-        linker, candidates = self._predicting(threshold)
+        linker, candidates, bound = self._predicting(threshold)
         ahead = (
-            graded_ahead(
-                self.engine.connection,
-                self.engine.grader,
-                candidates.physical_name,
-                self._frames[0].physical_name,
-            )
+            graded_ahead(self.engine.connection, self.engine.grader, candidates.physical_name)
             if candidates is not None and isinstance(self.engine, DuckDBEngine)
             else nullcontext()
         )
-        with ahead:
+        with ahead as graded:
+            if graded is not None and bound is not None:
+                self._keep_reachable(linker, candidates, graded, bound)
             frame = linker.inference.predict(
                 threshold_match_probability=threshold, warning_mode="never"
             )
             return self.engine.to_arrow(frame)
 
-    def _predicting(self, threshold: float) -> tuple[Any, Any]:
+    def _predicting(self, threshold: float) -> tuple[Any, Any, Any]:
         """The linker that predicts: on DuckDB, one whose blocking also requires that a pair
-        may reach `threshold` whatever its names (`linkage.bounds`; the same pairs out); and a
-        deduplication's candidate pairs when they are made here (else None)."""
+        may reach `threshold` whatever its names (`linkage.bounds`; the same pairs out); a
+        deduplication's candidate pairs when they are made here, and their bound (else
+        None)."""
         from splink import Linker
 
         from homecoming.linkage import bounds
 
-        condition = bounds.guard(self.linker._settings_obj, threshold) if self._prunes else None
-        if condition is None or threshold <= 0:
-            return self.linker, None
+        bound = bounds.bound(self.linker._settings_obj, threshold) if self._prunes else None
+        if bound is None or threshold <= 0:
+            return self.linker, None, None
         model = self.model_json()
         rules = model["blocking_rules_to_generate_predictions"]
         keys = _plain_keys(rules) if self.link_type == "dedupe_only" else None
         if keys is None:
-            model["blocking_rules_to_generate_predictions"] = bounds.guarded_rules(rules, condition)
+            model["blocking_rules_to_generate_predictions"] = bounds.guarded_rules(
+                rules, bound.condition()
+            )
         linker = Linker(self._frames, model, log_level=self._log_level)
         frequencies.register(linker, self.engine, self.frequencies)
         if keys is not None:
             # The candidate pairs made here, each pair's bound tested once (not once per key
             # it shares), and handed to Splink to score: the same pairs its rules would find.
-            from splink.internals.chunking import _blocked_pairs_cache_key
+            made = self._candidate_pairs(keys, bound)
+            _score_these(linker, self.engine, made.physical_name)
+            return linker, made, bound
+        return linker, None, None
 
-            made = self._candidate_pairs(keys, condition)
-            pairs = self.engine.db_api.table_to_splink_dataframe(
-                "__splink__blocked_id_pairs", made.physical_name
-            )
-            linker._intermediate_table_cache[_blocked_pairs_cache_key()] = pairs
-            return linker, made
-        return linker, None
-
-    def _candidate_pairs(self, keys: Sequence[BlockingKey], condition: str) -> Any:
+    def _candidate_pairs(self, keys: Sequence[BlockingKey], bound: Any) -> Any:
         """The deduplicated table's candidate pairs that may reach the floor, as Splink's
-        blocked pairs (`bounds.candidate_pairs_sql`), materialised in the engine."""
+        blocked pairs with what grading reads (`bounds.candidate_pairs_sql`), materialised in
+        the engine."""
         from splink.internals.pipeline import CTEPipeline
 
         from homecoming.linkage import bounds
+        from homecoming.linkage.pregrading import CANDIDATE_COLUMNS
 
         pipeline = CTEPipeline()
-        sql = bounds.candidate_pairs_sql(keys, self._frames[0].physical_name, condition)
+        sql = bounds.candidate_pairs_sql(
+            keys, self._frames[0].physical_name, bound, CANDIDATE_COLUMNS
+        )
         pipeline.enqueue_sql(sql, "homecoming_candidate_pairs")
         return self.engine.db_api.sql_pipeline_to_splink_dataframe(pipeline)
+
+    def _keep_reachable(self, linker: Any, candidates: Any, graded: Any, bound: Any) -> None:
+        """Hand Splink only the candidate pairs that may still reach the floor now that their
+        names' levels are known (`pregrading.reachable_pairs_sql`): at 1,000,000 generated
+        records, about half of them cannot, and scoring them is most of prediction's time."""
+        from splink.internals.pipeline import CTEPipeline
+
+        from homecoming.linkage.pregrading import reachable_pairs_sql
+
+        engine = self.engine
+        assert isinstance(engine, DuckDBEngine)  # graded ahead only on DuckDB
+        view = "homecoming_graded_names"
+        engine.connection.register(view, graded)
+        try:
+            pipeline = CTEPipeline()
+            pipeline.enqueue_sql(
+                reachable_pairs_sql(candidates.physical_name, view, bound),
+                "homecoming_reachable_pairs",
+            )
+            kept = engine.db_api.sql_pipeline_to_splink_dataframe(pipeline)
+        finally:
+            engine.connection.unregister(view)
+        _score_these(linker, engine, kept.physical_name)
 
     # -- explanations -----------------------------------------------------------------------
 
@@ -312,6 +334,14 @@ class LinkageModel:
 
             raise NotFound(f"no record with id {record_id!r}")
         return dict(rows[0])
+
+
+def _score_these(linker: Any, engine: Any, table: str) -> None:
+    """Make `table` (match_key, join_key_l, join_key_r) the pairs the linker scores."""
+    from splink.internals.chunking import _blocked_pairs_cache_key
+
+    pairs = engine.db_api.table_to_splink_dataframe("__splink__blocked_id_pairs", table)
+    linker._intermediate_table_cache[_blocked_pairs_cache_key()] = pairs
 
 
 def _plain_keys(rules: Sequence[dict[str, Any]]) -> list[BlockingKey] | None:

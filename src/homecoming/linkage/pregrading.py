@@ -25,12 +25,13 @@ from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
+from homecoming.linkage.bounds import FREQUENCIES, REST, Bound, sided
 from homecoming.linkage.comparisons import (
     PairGrader,
     patronymics_decided_sql,
     same_names_sql,
 )
-from homecoming.linkage.name_grading import GRADING_COLUMNS
+from homecoming.match.levels import NAME_LEVELS, vector_value
 
 # Distinct pairs of names to grade: below this, a fork costs more than it saves.
 PARALLEL_FROM = 20_000
@@ -45,16 +46,26 @@ LEVELS, PATRONYMIC = 1, 2
 # As `comparisons._calls` writes the level functions' calls (a CASE, so NULL counts as false).
 _ABSENT, _AGREEING = patronymics_decided_sql()
 _KIND = f"""
-case when {same_names_sql()} then (
+case when coalesce(name_text_l, '') = '' or coalesce(name_text_r, '') = '' then 0
+when {same_names_sql()} then (
     case when {_ABSENT} then 0 when {_AGREEING} then 0 else {PATRONYMIC} end
 ) else {LEVELS} end
 """
+# What each candidate pair carries for grading (`bounds.candidate_pairs_sql`): its names, what
+# they need (`_KIND`, 0: nothing) and the bucket of its left name's family name (its common
+# form), which decides the worker that grades it.
+CANDIDATE_COLUMNS = {
+    "name_text_l": 'l."name_text"',
+    "name_text_r": 'r."name_text"',
+    "grading_kind": sided(_KIND),
+    "grading_bucket": f"hash(coalesce(l.family_primary, l.name_text)) % {BUCKETS}",
+}
 
 
-def pairs_to_grade_sql(pairs: str, records: str, workers: int) -> str:
+def pairs_to_grade_sql(pairs: str, workers: int) -> str:
     """SQL: the distinct pairs of names (left, right, kind, part) among the candidate pairs
-    `pairs` (Splink's blocked pairs of `records`) whose levels scoring would compute in Python,
-    in order of part, kind and names.
+    `pairs` (with CANDIDATE_COLUMNS) whose levels scoring would compute in Python, in order of
+    part, kind and names.
 
     A pair's part (0 to workers - 1) is the worker that grades it: pairs whose left names share
     a family name (its common form) share a part, so a worker meets again the names and words
@@ -63,24 +74,12 @@ def pairs_to_grade_sql(pairs: str, records: str, workers: int) -> str:
     family names' buckets are dealt out in order, the parts as near equal in pairs as whole
     buckets allow.
     """
-    columns = ", ".join(
-        f'{side}."{column}" as "{column}_{side}"'
-        for side in ("l", "r")
-        for column in ("name_text", *GRADING_COLUMNS)
-    )
-    bucket = f"hash(coalesce(l.family_primary, l.name_text)) % {BUCKETS}"
     return f"""
         with graded as (
-            select name_text_l, name_text_r, kind, min(bucket) as bucket from (
-                select name_text_l, name_text_r, {_KIND} as kind, bucket from (
-                    select {columns}, {bucket} as bucket
-                    from {pairs} as p
-                    join {records} as l on l.unique_id = p.join_key_l
-                    join {records} as r on r.unique_id = p.join_key_r
-                    where coalesce(l.name_text, '') <> '' and coalesce(r.name_text, '') <> ''
-                )
-            ) where kind <> 0
-            group by name_text_l, name_text_r, kind
+            select name_text_l, name_text_r, grading_kind as kind,
+                min(grading_bucket) as bucket
+            from {pairs} where grading_kind <> 0
+            group by name_text_l, name_text_r, grading_kind
         ),
         buckets as (
             select bucket, count(*) as pairs from graded group by bucket
@@ -97,6 +96,29 @@ def pairs_to_grade_sql(pairs: str, records: str, workers: int) -> str:
         order by part, kind, name_text_l, name_text_r
     """
 
+
+def reachable_pairs_sql(pairs: str, graded: str, bound: Bound) -> str:
+    """SQL: the candidate pairs `pairs` (Splink's columns) that may still reach the floor once
+    their names' levels are known (`graded`: `graded_ahead`'s table), each with its names'
+    own weights in place of the most any names could weigh (`Bound.graded`). A pair whose
+    names were not graded ahead (decided in SQL, or a side without a name) is kept."""
+    condition = bound.graded(
+        {"name": "g.name_level", "patronymic": "g.patronymic_level"},
+        f"c.{REST}",
+        (f"c.{FREQUENCIES[0]}", f"c.{FREQUENCIES[1]}"),
+    )
+    return f"""
+        select c.match_key, c.join_key_l, c.join_key_r
+        from {pairs} as c left join {graded} as g
+            on g.name_text_l = c.name_text_l and g.name_text_r = c.name_text_r
+        where g.name_level is null or ({condition})
+    """
+
+
+Levelled = dict[tuple[str, str], tuple[int, int, int]]
+Patronymics = dict[tuple[str, str], int]
+# The name level of a pair whose names SQL decides (every part the same or a transliteration).
+_SAME_NAMES = vector_value(NAME_LEVELS, 0)
 
 # The pairs forked workers read their parts from (set just before the fork).
 _SHARED: tuple[list[str], list[str], list[int]] = ([], [], [])
@@ -128,20 +150,25 @@ def _worker_grader() -> PairGrader:
 
 def grade_in_workers(
     lefts: list[str], rights: list[str], kinds: list[int], parts: list[int], workers: int
-) -> tuple[dict[tuple[str, str], tuple[int, int, int]], dict[tuple[str, str], int]]:
+) -> tuple[Levelled, Patronymics, Any, Any]:
     """The levels of each pair of kind LEVELS and the patronymic level of each of kind
-    PATRONYMIC, each part graded by a forked worker (the pairs in order of part and kind)."""
+    PATRONYMIC, each part graded by a forked worker (the pairs in order of part and kind); and
+    each pair's name level and patronymic level in the pairs' order (numpy arrays; a pair of
+    kind PATRONYMIC has the name level SQL decides, every part the same)."""
+    import numpy as np
+
     global _SHARED
     cuts = [bisect_left(parts, part) for part in range(workers)] + [len(parts)]
     tasks = [(cuts[part], cuts[part + 1]) for part in range(workers)]
-    levels: dict[tuple[str, str], tuple[int, int, int]] = {}
-    patronymics: dict[tuple[str, str], int] = {}
+    levels: Levelled = {}
+    patronymics: Patronymics = {}
     _SHARED = (lefts, rights, kinds)
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             graded = pool.map(_grade_part, tasks, chunksize=1)
     finally:
         _SHARED = ([], [], [])
+    names, fathers = [], []
     for (begin, end), (three, alone) in zip(tasks, graded, strict=True):
         split = bisect_left(kinds, PATRONYMIC, begin, end)
         found = array("b", three)
@@ -159,32 +186,48 @@ def grade_in_workers(
                 strict=True,
             )
         )
-    return levels, patronymics
+        rows = np.frombuffer(three, dtype=np.int8).reshape(-1, 3)
+        names += [rows[:, 0], np.full(end - split, _SAME_NAMES, dtype=np.int8)]
+        fathers += [rows[:, 1], np.frombuffer(alone, dtype=np.int8)]
+    return levels, patronymics, np.concatenate(names), np.concatenate(fathers)
 
 
 @contextmanager
 def graded_ahead(
-    connection: Any, grader: PairGrader, pairs: str, records: str, workers: int | None = None
-) -> Iterator[int]:
+    connection: Any, grader: PairGrader, pairs: str, workers: int | None = None
+) -> Iterator[Any]:
     """While the block runs, `grader` reads the levels of the candidate pairs' names from
-    forked workers (when there are at least PARALLEL_FROM such pairs and more than one core);
-    yields how many pairs of names were graded ahead."""
+    forked workers (when there are at least PARALLEL_FROM such pairs and more than one core).
+    Yields the pairs of names graded (a pyarrow table: name_text_l, name_text_r, name_level,
+    patronymic_level) or None when none were."""
+    import pyarrow as pa
+
     workers = workers or WORKERS or os.cpu_count() or 1
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        yield 0
+        yield None
         return
-    table = connection.sql(pairs_to_grade_sql(pairs, records, workers)).to_arrow_table()
+    table = connection.sql(pairs_to_grade_sql(pairs, workers)).to_arrow_table()
     if table.num_rows < PARALLEL_FROM:
-        yield 0
+        yield None
         return
     lefts, rights, kinds, parts = (table.column(i).to_pylist() for i in range(4))
-    del table
-    levels, patronymics = grade_in_workers(lefts, rights, kinds, parts, workers)
+    levels, patronymics, names, fathers = grade_in_workers(lefts, rights, kinds, parts, workers)
+    del lefts, rights, kinds, parts
     grader.read_ahead(levels, patronymics)
     try:
-        yield len(lefts)
+        yield (
+            table.select(["name_text_l", "name_text_r"])
+            .append_column("name_level", pa.array(names))
+            .append_column("patronymic_level", pa.array(fathers))
+        )
     finally:
         grader.read_ahead({}, {})
 
 
-__all__: Sequence[str] = ("PARALLEL_FROM", "graded_ahead", "pairs_to_grade_sql")
+__all__: Sequence[str] = (
+    "CANDIDATE_COLUMNS",
+    "PARALLEL_FROM",
+    "graded_ahead",
+    "pairs_to_grade_sql",
+    "reachable_pairs_sql",
+)
