@@ -212,3 +212,43 @@ def test_a_patronymic_mistyped_in_its_russian_form_is_one_slip_off() -> None:
     other = compare("Галлямов Фларіт Рафаелевич", "Галлямов Фларит Тимофенвич")
     assert next(s for i, _, s, _ in slip.pairs if i == 2) >= 0.75
     assert next(s for i, _, s, _ in other.pairs if i == 2) < 0.75
+
+
+def _words_of(seed: int, count: int) -> tuple[list[str], list[str]]:
+    """Latin and Cyrillic words of generated records' names."""
+    from homecoming.generate.records import generate_dataset
+    from homecoming.names.script import detect_script
+
+    latin: set[str] = set()
+    cyrillic: set[str] = set()
+    for record in generate_dataset(count, seed=seed):
+        fields = record.fields
+        text = " ".join(
+            part for part in (fields.full_name, fields.family_name, fields.given_names) if part
+        )
+        for word in text.split():
+            {"latin": latin, "cyrillic": cyrillic}.get(detect_script(word), set()).add(word)
+    return sorted(latin), sorted(cyrillic)
+
+
+@pytest.mark.parametrize("at_least", [0.5, 0.75])
+def test_a_floor_leaves_out_only_learned_similarities_under_it(at_least: float) -> None:
+    """`token_similarity(at_least=...)` is the similarity wherever it reaches the floor; under
+    it, the learned rule may be left out, and then the score is the edit's, also under it."""
+    from homecoming.names.comparison import token_similarity
+    from homecoming.names.token import name_token
+    from homecoming.names.tuning import LEARNED
+
+    latin, cyrillic = _words_of(11, 1_500)
+    pairs = [(name_token(x), name_token(y)) for x in latin[:60] for y in cyrillic[:60]]
+    left_out = 0
+    for x, y in pairs:
+        exact = token_similarity(x, y)
+        found = token_similarity(x, y, at_least=at_least)
+        if exact[0] >= at_least:
+            assert found == exact, (x.text, y.text)
+        elif found != exact:
+            assert exact[1] == LEARNED and found[0] < at_least, (x.text, y.text)
+            assert found == token_similarity(x, y, at_least=1.0)  # the edit's own score
+            left_out += 1
+    assert left_out > 50

@@ -53,7 +53,13 @@ from homecoming.names.parse import (
     tokens_of_words,
 )
 from homecoming.names.token import NameToken
-from homecoming.names.tuning import INITIAL, SAME, TRANSLITERATION
+from homecoming.names.tuning import (
+    DIFFERENT_PART,
+    INITIAL,
+    PATRONYMIC_SLIP,
+    SAME,
+    TRANSLITERATION,
+)
 
 Levels = tuple[int, int, int]
 NO_NAME: Levels = (NULL, NULL, NULL)
@@ -171,6 +177,7 @@ class NameGrader:
         self._names: dict[str, _Name] = {}
         # Keyed by the tokens' ids: every token stays referenced by `_names` while these live.
         self._similar: dict[tuple[int, int], tuple[float, str]] = {}
+        self._forced: dict[tuple[int, int], tuple[float, str]] = {}  # `_paired`
         self._grades: dict[tuple[int, int], int] = {}
         self.fallbacks = 0
 
@@ -181,6 +188,7 @@ class NameGrader:
             if len(self._names) >= NAMES_KEPT:
                 self._names.clear()
                 self._similar.clear()
+                self._forced.clear()
                 self._grades.clear()
             found = self._names[text] = _Name(text, WRITTEN_WORDS.get(text))
         return found
@@ -250,6 +258,21 @@ class NameGrader:
             found = self._similar[key] = token_similarity(x, y)
         return found
 
+    def _paired(self, x: NameToken, y: NameToken) -> tuple[float, str]:
+        """The score and rule of two words the alignment pairs whatever they score (the only
+        two left): read only through `_grade` (name parts) or `patronymic_score` and
+        `levels._patronymic_level` (patronymics), so a learned similarity under the lowest
+        score those tell apart from "different" is not looked for (`token_similarity`'s
+        `at_least`). Under it, either rule's score grades the same: `part_grade` gives
+        DIFFERENT to both (and `aligned_grade` treats EDIT and LEARNED alike from there);
+        a patronymic under PATRONYMIC_SLIP differs whatever its rule."""
+        key = (id(x), id(y))
+        found = self._forced.get(key)
+        if found is None:
+            floor = PATRONYMIC_SLIP if x.patronymic and y.patronymic else DIFFERENT_PART
+            found = self._forced[key] = token_similarity(x, y, at_least=floor)
+        return found
+
     def _grade(self, x: NameToken, y: NameToken, score: float, rule: str) -> int:
         # score and rule are the pair's own (`_similarity`), so the pair decides the grade.
         key = (id(x), id(y))
@@ -282,8 +305,12 @@ class NameGrader:
             rest_l, rest_r = _take_sure_pairs(rest_l, rest_r, tokens_a, tokens_b, pairs)
             if len(rest_l) == 1 == len(rest_r):  # what is left pairs up: no need to score others
                 i, j = rest_l[0], rest_r[0]
-                pairs.append((i, j, *self._similarity(tokens_a[i], tokens_b[j])))
+                pairs.append((i, j, *self._paired(tokens_a[i], tokens_b[j])))
                 return pairs
+        if len(rest_l) == 1 == len(rest_r):
+            i, j = rest_l[0], rest_r[0]
+            pairs.append((i, j, *self._paired(tokens_a[i], tokens_b[j])))
+            return pairs
         scored = []
         for i in rest_l:
             for j in rest_r:

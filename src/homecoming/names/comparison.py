@@ -262,8 +262,13 @@ def surname_similarity(a: NameToken, b: NameToken) -> float:
     return best
 
 
-def token_similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
-    """Score two tokens and name the rule that made them meet."""
+def token_similarity(a: NameToken, b: NameToken, *, at_least: float = 0.0) -> tuple[float, str]:
+    """Score two tokens and name the rule that made them meet.
+
+    With `at_least`, for a caller that reads only whether the score reaches it: the learned
+    rendering model's alignment is followed only as far as it may reach `at_least` (its
+    costliest part), and a learned similarity under it is left out (the score and rule are
+    then the edit's, also under it)."""
     if a.key == b.key and a.key:
         return 1.0, SAME
     if a.script == b.script == "other":
@@ -290,7 +295,7 @@ def token_similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
         return max(RULE_SCORES[VARIANT], edit), VARIANT
     rule = EDIT
     if LEARNED_FLOOR <= edit < RULE_SCORES[LEARNED] and a.script != b.script:
-        learned = learned_similarity(a, b, above=edit)
+        learned = learned_similarity(a, b, above=max(edit, at_least))
         if learned > edit:
             edit, rule = learned, LEARNED
     if a.surnames and b.surnames and a.script != b.script and a.surnames.isdisjoint(b.surnames):
