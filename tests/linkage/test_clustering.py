@@ -164,3 +164,64 @@ def test_a_same_judgement_joins_whatever_the_dates() -> None:
     edges = [("a", "b", 0.99)]
     found = _partition(cluster("abc", edges, threshold=0.9, judgements=same, born=BORN))
     assert found == {frozenset("bc"), frozenset("a")}
+
+
+def test_dates_years_apart_split_through_an_undated_record_and_a_year_off_does_not() -> None:
+    born = {
+        "x": PartialDate(1990, 1, 1),
+        "z": PartialDate(1991, 12, 31),  # a year off: a slip
+        "w": PartialDate(1992, 3, 4),  # two years, another day: another man
+    }
+    chain = [("x", "y", 0.99), ("y", "z", 0.98)]
+    assert _partition(cluster("xyz", chain, threshold=0.9, born=born)) == {frozenset("xyz")}
+    chain = [("x", "y", 0.99), ("y", "w", 0.98)]
+    assert _partition(cluster("xyw", chain, threshold=0.9, born=born)) == {
+        frozenset("xy"),
+        frozenset("w"),
+    }
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 4),  # the record's component
+            st.one_of(
+                st.none(),
+                st.builds(
+                    PartialDate,
+                    st.integers(1984, 1992),
+                    st.one_of(st.none(), st.just(5)),
+                ),
+                st.builds(
+                    PartialDate, st.integers(1984, 1992), st.integers(1, 2), st.integers(1, 2)
+                ),
+            ),
+        ),
+        max_size=12,
+    )
+)
+def test_the_components_holding_dates_far_apart_are_those_a_pair_of_dates_shows(
+    nodes: list[tuple[int, PartialDate | None]],
+) -> None:
+    """Only components whose years span two or more are compared, and no other can hold
+    dates far apart: the same components as comparing every two dates of each."""
+    import numpy as np
+
+    from homecoming.linkage.clustering import Births, _born_apart_components, far_apart
+
+    labels = np.asarray([label for label, _ in nodes], dtype=np.int64)
+    born = {str(i): date for i, (_, date) in enumerate(nodes) if date is not None}
+    births = Births.of(born)
+    found = _born_apart_components(
+        labels, births, births.positions({str(i): i for i in range(len(nodes))})
+    )
+    expected = {
+        label
+        for label in set(labels.tolist())
+        for x, y in itertools.combinations(
+            [date for (other, date) in nodes if other == label and date is not None], 2
+        )
+        if far_apart(x, y)
+    }
+    assert found == expected

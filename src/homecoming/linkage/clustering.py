@@ -16,7 +16,7 @@ seconds).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
@@ -84,6 +84,53 @@ def _forest(ids: Iterable[str], born: Mapping[str, PartialDate]) -> _Forest:
     return _Forest(parent, dict.fromkeys(parent, 1), {i: set() for i in parent}, dates)
 
 
+class Births(Mapping[str, PartialDate]):
+    """Records' dates of birth (each with a year at least) held as columns: a million records'
+    dates without a million objects. Each date is one integer (`codes`: year, month and day,
+    0 where unknown) for numpy; a date is made when asked for."""
+
+    def __init__(self, ids: Sequence[str], codes: Any) -> None:
+        import numpy as np
+
+        self.ids = list(ids)
+        self.codes = np.asarray(codes, dtype=np.int64)
+        self._at: dict[str, int] | None = None
+
+    @classmethod
+    def of(cls, born: Mapping[str, PartialDate]) -> Births:
+        """The columns of dates held one object a record."""
+        if isinstance(born, Births):
+            return born
+        return cls(list(born), [_code(d) for d in born.values()])
+
+    def date(self, row: int) -> PartialDate:
+        """The date of the record at `row`."""
+        code = int(self.codes[row])
+        year, month, day = code // 10_000, code // 100 % 100, code % 100
+        return PartialDate(year or None, month or None, day or None)
+
+    def positions(self, index: Mapping[str, int]) -> Any:
+        """Each record's position in `index` (-1: not there), as a numpy array."""
+        import numpy as np
+
+        return np.fromiter((index.get(i, -1) for i in self.ids), np.int64, len(self.ids))
+
+    def __getitem__(self, record_id: str) -> PartialDate:
+        if self._at is None:
+            self._at = {i: row for row, i in enumerate(self.ids)}
+        return self.date(self._at[record_id])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def _code(date: PartialDate) -> int:
+    return ((date.year or 0) * 100 + (date.month or 0)) * 100 + (date.day or 0)
+
+
 def cluster(
     ids: Iterable[str],
     edges: Iterable[Edge],
@@ -96,57 +143,78 @@ def cluster(
 
     Edges at or above the threshold join clusters in order of falling probability; "same"
     judgements join first and always; no cluster ever holds a "not the same" pair, nor, through
-    other records, two whose dates of birth (`born`: records with a year) are far apart.
+    other records, two whose dates of birth (`born`: records with a year; `Births` holds many
+    as columns) are far apart.
     """
-    born = born or {}
+    import numpy as np
+
+    births = Births.of(born or {})
     names = sorted(set(ids))
     index = {name: i for i, name in enumerate(names)}  # sorted: the smallest index, smallest id
     decided = latest_per_pair(j for j in judgements if j.left_id in index and j.right_id in index)
-    strong = [e for e in edges if e[2] >= threshold and e[0] in index and e[1] in index]
-    joins = [(j.left_id, j.right_id) for j in decided if j.same] + [e[:2] for e in strong]
-    labels = components(len(names), [index[a] for a, _ in joins], [index[b] for _, b in joins])
+    strong: list[Edge] = []
+    lefts: list[int] = []
+    rights: list[int] = []
+    for edge in edges:
+        if edge[2] >= threshold:
+            a, b = index.get(edge[0]), index.get(edge[1])
+            if a is not None and b is not None:
+                strong.append(edge)
+                lefts.append(a)
+                rights.append(b)
+    same = [(index[j.left_id], index[j.right_id]) for j in decided if j.same]
+    labels = components(len(names), [a for a, _ in same] + lefts, [b for _, b in same] + rights)
     cannot = [(index[j.left_id], index[j.right_id]) for j in decided if not j.same]
     constrained = {int(labels[a]) for a, b in cannot if labels[a] == labels[b]}
-    constrained |= _born_apart_components(labels, index, born)
+    at = births.positions(index)
+    constrained |= _born_apart_components(labels, births, at)
     if constrained:
-        members = [names[i] for i in range(len(names)) if int(labels[i]) in constrained]
-        inside = [e for e in strong if int(labels[index[e[0]]]) in constrained]
-        for node, label in _constrained(members, inside, decided, born).items():
+        chosen = np.isin(labels, np.fromiter(constrained, np.int64, len(constrained)))
+        held = np.flatnonzero(chosen)
+        members = [names[i] for i in held.tolist()]
+        within = chosen[np.asarray(lefts, np.int64)].tolist()
+        inside = [e for e, kept in zip(strong, within, strict=True) if kept]
+        row_of = np.full(len(names), -1, dtype=np.int64)
+        placed = np.flatnonzero(at >= 0)
+        row_of[at[placed]] = placed
+        dated = {
+            names[i]: births.date(row)
+            for i, row in zip(held.tolist(), row_of[held].tolist(), strict=True)
+            if row >= 0
+        }
+        for node, label in _constrained(members, inside, decided, dated).items():
             labels[index[node]] = index[label]
-    return {name: names[label] for name, label in zip(names, labels.tolist(), strict=True)}
+    return dict(zip(names, [names[label] for label in labels.tolist()], strict=True))
 
 
-def _born_apart_components(
-    labels: Any, index: Mapping[str, int], born: Mapping[str, PartialDate]
-) -> set[int]:
-    """Labels of the components that hold two dates of birth far apart.
+def _born_apart_components(labels: Any, births: Births, at: Any) -> set[int]:
+    """Labels of the components that hold two dates of birth far apart (`at`: each birth's
+    position in `labels`, -1 when its record is not clustered).
 
-    Only a component holding two different dates can: those are found in integers with numpy
-    (a date as year, month and day in one number), and only their dates are compared."""
+    Dates far apart have years two or more apart (`dob_level` gives the same year, or a year
+    off by one, a level of its own), so only a component whose years span two or more can:
+    those are found in integers with numpy (a date as year, month and day in one number), and
+    only their dates are compared."""
     import numpy as np
 
-    nodes, codes, dates = [], [], []
-    for node, date in born.items():
-        at = index.get(node)
-        if at is not None:
-            nodes.append(at)
-            codes.append(((date.year or 0) * 100 + (date.month or 0)) * 100 + (date.day or 0))
-            dates.append(date)
-    if not nodes:
+    rows = np.flatnonzero((at >= 0) & (births.codes >= 10_000))  # with a year
+    if not rows.size:
         return set()
-    held = labels[np.asarray(nodes, dtype=np.int64)]
-    code = np.asarray(codes, dtype=np.int64)
+    held = labels[at[rows]]
+    code = births.codes[rows]
     order = np.lexsort((code, held))
-    held, code = held[order], code[order]
-    # Components with a second, different date: the label's sorted run changes code inside.
-    differs = (held[1:] == held[:-1]) & (code[1:] != code[:-1])
-    mixed = np.unique(held[1:][differs])
-    if not mixed.size:
+    held, code, rows = held[order], code[order], rows[order]
+    # Each label's run, in order of date: its first and last years are its earliest and latest.
+    year = code // 10_000
+    starts = np.flatnonzero(np.r_[True, held[1:] != held[:-1]])
+    ends = np.r_[starts[1:], held.size] - 1
+    spread = held[starts][year[ends] - year[starts] >= 2]
+    if not spread.size:
         return set()
-    chosen = np.isin(held, mixed)
+    chosen = np.isin(held, spread)
     found: dict[int, set[PartialDate]] = {}
-    for label, at in zip(held[chosen].tolist(), order[chosen].tolist(), strict=True):
-        found.setdefault(label, set()).add(dates[at])
+    for label, row in zip(held[chosen].tolist(), rows[chosen].tolist(), strict=True):
+        found.setdefault(label, set()).add(births.date(row))
     return {
         label
         for label, within in found.items()

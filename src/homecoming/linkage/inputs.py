@@ -267,17 +267,25 @@ def record_ids(records: Records) -> list[str]:
     return ids
 
 
-def dates_of_birth(records: Records) -> dict[str, PartialDate]:
-    """Each record's date of birth, for the records that give at least a year."""
+def dates_of_birth(records: Records) -> Mapping[str, PartialDate]:
+    """Each record's date of birth, for the records that give at least a year (a records
+    table's as columns, `clustering.Births`)."""
+    from homecoming.linkage.clustering import Births
+
     if isinstance(records, Sequence):
         return {r.id: r.date_of_birth for r in records if r.date_of_birth.year is not None}
-    columns = [records.column(c).to_pylist() for c in ("unique_id", "dob_year", "dob_month")]
-    days = records.column("dob_day").to_pylist()
-    return {
-        record_id: PartialDate(year, month, day)
-        for (record_id, year, month), day in zip(zip(*columns, strict=True), days, strict=True)
-        if year is not None
-    }
+    import pyarrow.compute as pc
+
+    dated = records.filter(pc.is_valid(records.column("dob_year")))
+    year, month, day = (
+        pc.fill_null(pc.cast(dated.column(f"dob_{part}"), "int64"), 0)
+        for part in ("year", "month", "day")
+    )
+    codes = pc.add(pc.multiply(pc.add(pc.multiply(year, 100), month), 100), day)
+    return Births(
+        dated.column("unique_id").to_pylist(),
+        pc.cast(codes, "int64").to_numpy(),
+    )
 
 
 def read_table(path: Path) -> Any:
