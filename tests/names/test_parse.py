@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from homecoming.names import from_parts, parse_name
 
@@ -137,3 +139,16 @@ def test_a_known_given_name_last_is_not_read_as_the_patronymic() -> None:
 )
 def test_patronymics_mistyped_or_with_a_fleeting_vowel(text: str, patronymic: str) -> None:
     assert parse_name(text).patronymic == (patronymic,)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="aBcЖжІі .,;/()[]_・-·'’`\"\t\u00a0\x1c", max_size=24))
+def test_words_are_split_where_the_separators_split_them(text: str) -> None:
+    """`tokenize` splits a name without other separators at whitespace as `str.split` does, and
+    gives the words the separators' pattern gives, whatever the name holds."""
+    from homecoming.names import parse
+
+    spaced = parse._CAMEL.sub(" ", parse._MIDDLE_DOT.sub("", text))
+    words = [w for w in (w.strip(".'’`\"") for w in parse._SEPARATORS.split(spaced)) if w]
+    expected = [w for w in words if w.lower() not in parse._STOPWORDS] or words
+    assert parse.tokenize(text) == expected

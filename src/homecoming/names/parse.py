@@ -23,6 +23,8 @@ OrderHint = Literal["family_first", "given_first"]
 _SEPARATORS = re.compile(r"[\s,;/()\[\]_・]+|-|(?<=\w)\.(?=\w)|(?<=\.)")
 # A middle dot inside a Latin word is a mark of a romanisation (Ko·val·chuk), not a space.
 _MIDDLE_DOT = re.compile(r"(?<=\w)·(?=\w)")
+# The characters other than whitespace that `_SEPARATORS` splits at (or beside).
+_SPLIT_MARKS = frozenset(",;/()[]_・-.")
 _CAMEL = re.compile(r"(?<=[a-zа-яіїєґ])(?=[A-ZА-ЯІЇЄҐ][a-zа-яіїєґ])")
 # The Arabic article written with a hyphen (al-Assad, el-Sisi) is not a name part.
 _ARABIC_ARTICLE = re.compile(r"(?i)(?<![\w'’-])(?:al|el)-(?=\w)")
@@ -57,8 +59,13 @@ class ParsedName:
 
 def tokenize(text: str) -> list[str]:
     """Split a name into words (hyphenated names become several words)."""
-    text = _CAMEL.sub(" ", _MIDDLE_DOT.sub("", text))
-    words = [w for w in (w.strip(".'’`\"") for w in _SEPARATORS.split(text)) if w]
+    if "·" in text:
+        text = _MIDDLE_DOT.sub("", text)
+    text = _CAMEL.sub(" ", text)
+    # Without a separator other than whitespace, a dot or a middle dot, `_SEPARATORS` splits
+    # where `str.split` does (both read whitespace as `str.isspace`), most names' case.
+    parts = _SEPARATORS.split(text) if not _SPLIT_MARKS.isdisjoint(text) else text.split()
+    words = [w for w in (w.strip(".'’`\"") for w in parts) if w]
     return [w for w in words if w.lower() not in _STOPWORDS] or words
 
 
@@ -174,7 +181,7 @@ def _nasab(raw: list[str]) -> tuple[list[str], set[int]]:
 
 def name_words(text: str) -> tuple[list[str], set[int]]:
     """The words of a full name as parsing sees them, and which of them are fathers' names."""
-    return _nasab(tokenize(_ARABIC_ARTICLE.sub("", text)))
+    return _nasab(tokenize(_ARABIC_ARTICLE.sub("", text) if "-" in text else text))
 
 
 def assign_roles(
