@@ -32,13 +32,13 @@ from homecoming.match.levels import (
     NULL,
     SLIP,
     SLIP_GRADE,
-    NameEvidence,
     _name_level,
     _patronymic_level,
     aligned_grade,
     family_letters_exchanged,
     family_pair,
     name_evidence_parsed,
+    names_agree_level,
     patronymic_score,
 )
 from homecoming.names.blocking import key_hash
@@ -85,6 +85,7 @@ class _Name:
         "main",
         "main_tokens",
         "patronymics",
+        "scripted",
         "shape",
         "simple",
         "text",
@@ -101,13 +102,18 @@ class _Name:
         # The name's tokens and nicknames without roles: all that `parse.family_reading` and
         # `levels._patronymic_level` read of a parsed name.
         self.shape = ParsedName(text=text, tokens=tokens, aliases=aliases)
-        self.main = tuple(i for i, t in enumerate(tokens) if not t.patronymic)
+        main: list[int] = []
+        patronymics: list[int] = []
+        initial = False
+        scripted = True  # every word Latin or Cyrillic
+        for i, t in enumerate(tokens):
+            (patronymics if t.patronymic else main).append(i)
+            initial = initial or t.initial
+            scripted = scripted and t.script in _SCRIPTS
+        self.main, self.patronymics, self.scripted = tuple(main), tuple(patronymics), scripted
         # One reading (parse.readings), no initial, a part that is not a patronymic.
-        self.simple = (
-            bool(self.main) and _one_reading(self.shape) and not any(t.initial for t in tokens)
-        )
-        self.patronymics = tuple(i for i, t in enumerate(tokens) if t.patronymic)
-        self.main_tokens = tuple(tokens[i] for i in self.main)
+        self.simple = bool(main) and not initial and _one_reading(self.shape)
+        self.main_tokens = tuple(tokens[i] for i in main)
         self.keys = tuple(t.key for t in tokens)
         self._roles: tuple[str, ...] | None = None
         self._parsed: ParsedName | None = None
@@ -178,6 +184,7 @@ class NameGrader:
         # Keyed by the tokens' ids: every token stays referenced by `_names` while these live.
         self._similar: dict[tuple[int, int], tuple[float, str]] = {}
         self._forced: dict[tuple[int, int], tuple[float, str]] = {}  # `_paired`
+        self._spelt: dict[int, frozenset[str] | None] = {}  # `_may_spell`
         self._grades: dict[tuple[int, int], int] = {}
         self.fallbacks = 0
 
@@ -189,6 +196,7 @@ class NameGrader:
                 self._names.clear()
                 self._similar.clear()
                 self._forced.clear()
+                self._spelt.clear()
                 self._grades.clear()
             found = self._names[text] = _Name(text, WRITTEN_WORDS.get(text))
         return found
@@ -221,7 +229,8 @@ class NameGrader:
                     exact.append((i, j))
                 elif grade == SLIP_GRADE:
                     slips.append((i, j))
-        name = _name_level(grades, list(a.main_tokens), list(b.main_tokens))
+        # A simple name has no initial: each of its main parts counts.
+        name = _name_level(grades, min(len(a.main), len(b.main)))
         # The family names being the same counts only beside a slip (`NameEvidence.agree`):
         # the roles are read for those pairs alone. So does a family name's own slip, when it
         # is the only one and two neighbouring letters exchanged (`NameEvidence.agree`).
@@ -233,10 +242,8 @@ class NameGrader:
             family_same = family_letters_exchanged(
                 tokens_a[i], tokens_b[j], a.roles()[i], b.roles()[j]
             )
-        evidence = NameEvidence(
-            name, _patronymic_level(patronymic, a.shape, b.shape), None, family_same
-        )
-        return evidence.name, evidence.patronymic, int(evidence.agree)
+        fathers = _patronymic_level(patronymic, bool(a.patronymics), bool(b.patronymics))
+        return name, fathers, int(names_agree_level(name, family_same))
 
     def patronymic_level(self, left: str, right: str) -> int:
         """The patronymic level of two names (both non-empty) as `levels` gives it: for names
@@ -249,7 +256,7 @@ class NameGrader:
             for i, j, score, rule in self._align(a.patronymics, b.patronymics, a, b):
                 if a.tokens[i].patronymic and b.tokens[j].patronymic:
                     scores.append(patronymic_score(a.tokens[i], b.tokens[j], score, rule))
-        return _patronymic_level(scores, a.shape, b.shape)
+        return _patronymic_level(scores, bool(a.patronymics), bool(b.patronymics))
 
     def _similarity(self, x: NameToken, y: NameToken) -> tuple[float, str]:
         key = (id(x), id(y))
@@ -283,31 +290,40 @@ class NameGrader:
 
     def _align(self, left: tuple[int, ...], right: tuple[int, ...], a: _Name, b: _Name) -> Aligned:
         """`names.comparison._align`: the same word first, then best score first."""
-        by_key: dict[str, list[int]] = {}
-        for j in right:
-            by_key.setdefault(b.keys[j], []).append(j)
+        keys_a, keys_b = a.keys, b.keys
+        if len(left) == 1 == len(right):  # one word each (a patronymic): they pair up
+            i, j = left[0], right[0]
+            if keys_a[i] and keys_a[i] == keys_b[j]:
+                return [(i, j, 1.0, SAME)]
+            return [(i, j, *self._paired(a.tokens[i], b.tokens[j]))]
         pairs: Aligned = []
-        used_l: set[int] = set()
-        used_r: set[int] = set()
+        # Each word, in order, takes the first word of the other side written the same.
+        free = list(right)
+        rest_l: list[int] = []
         for i in left:
-            same = by_key.get(a.keys[i])
-            if same and a.keys[i]:
-                j = same.pop(0)
-                pairs.append((i, j, 1.0, SAME))
-                used_l.add(i)
-                used_r.add(j)
-        rest_l = [i for i in left if i not in used_l]
-        rest_r = [j for j in right if j not in used_r]
+            key = keys_a[i]
+            if key:
+                for at, j in enumerate(free):
+                    if keys_b[j] == key:
+                        pairs.append((i, j, 1.0, SAME))
+                        del free[at]
+                        break
+                else:
+                    rest_l.append(i)
+            else:
+                rest_l.append(i)
+        rest_r = free
         if not rest_l or not rest_r:
             return pairs
         tokens_a, tokens_b = a.tokens, b.tokens
-        if len(rest_l) > 1 and len(rest_r) > 1:
-            rest_l, rest_r = _take_sure_pairs(rest_l, rest_r, tokens_a, tokens_b, pairs)
-            if len(rest_l) == 1 == len(rest_r):  # what is left pairs up: no need to score others
-                i, j = rest_l[0], rest_r[0]
-                pairs.append((i, j, *self._paired(tokens_a[i], tokens_b[j])))
-                return pairs
-        if len(rest_l) == 1 == len(rest_r):
+        if (
+            len(rest_l) > 1
+            and len(rest_r) > 1
+            and (a.scripted or all(tokens_a[i].script in _SCRIPTS for i in rest_l))
+            and (b.scripted or all(tokens_b[j].script in _SCRIPTS for j in rest_r))
+        ):
+            rest_l, rest_r = self._take_sure_pairs(rest_l, rest_r, tokens_a, tokens_b, pairs)
+        if len(rest_l) == 1 == len(rest_r):  # what is left pairs up: no need to score others
             i, j = rest_l[0], rest_r[0]
             pairs.append((i, j, *self._paired(tokens_a[i], tokens_b[j])))
             return pairs
@@ -317,6 +333,8 @@ class NameGrader:
                 score, rule = self._similarity(tokens_a[i], tokens_b[j])
                 scored.append((-score, i, j, rule))
         scored.sort()
+        used_l: set[int] = set()
+        used_r: set[int] = set()
         for neg_score, i, j, rule in scored:
             if i not in used_l and j not in used_r:
                 used_l.add(i)
@@ -324,50 +342,51 @@ class NameGrader:
                 pairs.append((i, j, -neg_score, rule))
         return pairs
 
+    def _take_sure_pairs(
+        self,
+        rest_l: list[int],
+        rest_r: list[int],
+        tokens_a: tuple[NameToken, ...],
+        tokens_b: tuple[NameToken, ...],
+        pairs: Aligned,
+    ) -> tuple[list[int], list[int]]:
+        """Pairs of Latin or Cyrillic words the greedy alignment takes first, found without
+        scoring the others.
 
-def _take_sure_pairs(
-    rest_l: list[int],
-    rest_r: list[int],
-    tokens_a: tuple[NameToken, ...],
-    tokens_b: tuple[NameToken, ...],
-    pairs: Aligned,
-) -> tuple[list[int], list[int]]:
-    """Pairs of words the greedy alignment takes first, found without scoring the others.
+        Two such words that share a common form score 1.0 (a transliteration); any other two
+        score below 1.0 unless the learned model reads one as the best spelling of the other
+        (`_may_spell`). Transliterations alone in their row and column are taken first, in
+        any order: each is appended to `pairs`; the words left are returned.
+        """
+        sure = [
+            (i, j)
+            for i in rest_l
+            for j in rest_r
+            if not tokens_a[i].forms.isdisjoint(tokens_b[j].forms)
+        ]
+        rows, columns = [i for i, _ in sure], [j for _, j in sure]
+        if not sure or len(set(rows)) < len(rows) or len(set(columns)) < len(columns):
+            return rest_l, rest_r
+        for i in rest_l:
+            for j in rest_r:
+                if (i, j) not in sure and self._may_spell(tokens_a[i], tokens_b[j]):
+                    return rest_l, rest_r
+        for i, j in sure:
+            pairs.append((i, j, 1.0, TRANSLITERATION))
+        return [i for i in rest_l if i not in rows], [j for j in rest_r if j not in columns]
 
-    Two Latin or Cyrillic words that share a common form score 1.0 (a transliteration); any
-    other two score below 1.0 unless the learned model reads one as the best spelling of the
-    other (`_may_spell`). Transliterations alone in their row and column are taken first, in
-    any order: each is appended to `pairs`; the words left are returned.
-    """
-    if not all(tokens_a[i].script in _SCRIPTS for i in rest_l) or not all(
-        tokens_b[j].script in _SCRIPTS for j in rest_r
-    ):
-        return rest_l, rest_r
-    sure = [
-        (i, j)
-        for i in rest_l
-        for j in rest_r
-        if not tokens_a[i].forms.isdisjoint(tokens_b[j].forms)
-    ]
-    rows, columns = [i for i, _ in sure], [j for _, j in sure]
-    if not sure or len(set(rows)) < len(rows) or len(set(columns)) < len(columns):
-        return rest_l, rest_r
-    for i in rest_l:
-        for j in rest_r:
-            if (i, j) not in sure and _may_spell(tokens_a[i], tokens_b[j]):
-                return rest_l, rest_r
-    for i, j in sure:
-        pairs.append((i, j, 1.0, TRANSLITERATION))
-    return [i for i in rest_l if i not in rows], [j for j in rest_r if j not in columns]
-
-
-def _may_spell(x: NameToken, y: NameToken) -> bool:
-    """Whether `learned_similarity` may score two words 1.0 (see `best_spellings`)."""
-    if x.script == y.script or not x.letters or not y.letters:
-        return False
-    latin, cyrillic = (x, y) if x.script == "latin" else (y, x)
-    found = best_spellings(cyrillic.letters)
-    return found is None or latin.letters in found
+    def _may_spell(self, x: NameToken, y: NameToken) -> bool:
+        """Whether `learned_similarity` may score two words 1.0 (see `best_spellings`), the
+        Cyrillic word's best spellings found once a run."""
+        if x.script == y.script or not x.letters or not y.letters:
+            return False
+        latin, cyrillic = (x, y) if x.script == "latin" else (y, x)
+        key = id(cyrillic)
+        if key in self._spelt:
+            found = self._spelt[key]
+        else:
+            found = self._spelt[key] = best_spellings(cyrillic.letters)
+        return found is None or latin.letters in found
 
 
 # -- what SQL decides without Python ---------------------------------------------------------

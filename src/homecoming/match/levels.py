@@ -112,6 +112,11 @@ def vector_value(levels: tuple[str, ...], index: int) -> int:
     return len(levels) - 1 - index
 
 
+def names_agree_level(name: int, family_same: bool) -> bool:
+    """`NameEvidence.agree` of a name level and whether the family names are the same."""
+    return name >= NAMES_AGREE or (name == SLIP and family_same)
+
+
 @dataclass(frozen=True, slots=True)
 class NameEvidence:
     """The names' two levels (vector values) and the comparison they came from.
@@ -135,7 +140,7 @@ class NameEvidence:
         the joint level: as often a near-namesake as two slips (a letter struck for the key
         beside it too: Носачев / НГСАЧЕВ), and a false match costs nine misses
         (docs/linkage.md, thresholds)."""
-        return self.name >= NAMES_AGREE or (self.name == SLIP and self.family_same)
+        return names_agree_level(self.name, self.family_same)
 
     @property
     def apart(self) -> bool:
@@ -188,13 +193,19 @@ def name_evidence_parsed(
                 left.tokens[i], right.tokens[j], left.role_of(i), right.role_of(j)
             ):
                 family_same = True
-    name = _name_level(grades, main_a, main_b)
+    shorter = min(sum(1 for t in main_a if not t.initial), sum(1 for t in main_b if not t.initial))
+    name = _name_level(grades, shorter)
     if name == SLIP and len(slips) == 1 and not family_same:
         i, j = slips[0]
         family_same = family_letters_exchanged(
             left.tokens[i], right.tokens[j], left.role_of(i), right.role_of(j)
         )
-    return NameEvidence(name, _patronymic_level(patronymic, left, right), comparison, family_same)
+    fathers = _patronymic_level(patronymic, _has_patronymic(left), _has_patronymic(right))
+    return NameEvidence(name, fathers, comparison, family_same)
+
+
+def _has_patronymic(name: ParsedName) -> bool:
+    return any(t.patronymic for t in name.tokens)
 
 
 def family_letters_exchanged(x: NameToken, y: NameToken, x_role: str, y_role: str) -> bool:
@@ -484,8 +495,9 @@ def _cyrillic_letters(key: str) -> str:
     return _SIGNS.sub("", key.translate(_UK_RU_LETTERS))
 
 
-def _name_level(grades: list[int], main_a: list[NameToken], main_b: list[NameToken]) -> int:
-    shorter = min(sum(1 for t in main_a if not t.initial), sum(1 for t in main_b if not t.initial))
+def _name_level(grades: list[int], shorter: int) -> int:
+    """The name level of the aligned name parts' grades (`shorter`: the name parts, initials
+    aside, of the name with fewer)."""
     agreeing = [g for g in grades if g <= VARIANT_FORM]
     if len(grades) >= 2:
         worst = max(grades)
@@ -500,9 +512,9 @@ def _name_level(grades: list[int], main_a: list[NameToken], main_b: list[NameTok
     return 0
 
 
-def _patronymic_level(scores: list[float], a: ParsedName, b: ParsedName) -> int:
-    has_a = any(t.patronymic for t in a.tokens)
-    has_b = any(t.patronymic for t in b.tokens)
+def _patronymic_level(scores: list[float], has_a: bool, has_b: bool) -> int:
+    """The patronymic level of the aligned patronymics' scores, given whether each name has
+    a patronymic."""
     if not (has_a and has_b):
         return NULL
     best = max(scores, default=0.0)
