@@ -28,6 +28,7 @@ from typing import Any
 from homecoming.linkage.bounds import FREQUENCIES, REST, Bound, sided
 from homecoming.linkage.comparisons import (
     PairGrader,
+    lists_meet,
     patronymics_decided_sql,
     same_names_sql,
 )
@@ -43,11 +44,12 @@ BUCKETS = 1024
 # or the patronymic's level alone (names decided in SQL, patronymics not).
 LEVELS, PATRONYMIC = 1, 2
 
-# As `comparisons._calls` writes the level functions' calls (a CASE, so NULL counts as false).
-_ABSENT, _AGREEING = patronymics_decided_sql()
+# As `comparisons._calls` writes the level functions' calls (a CASE, so NULL counts as false),
+# with "these lists share an element" spelled as DuckDB computes it faster (the same truth).
+_ABSENT, _AGREEING = patronymics_decided_sql(lists_meet)
 _KIND = f"""
 case when coalesce(name_text_l, '') = '' or coalesce(name_text_r, '') = '' then 0
-when {same_names_sql()} then (
+when {same_names_sql(lists_meet)} then (
     case when {_ABSENT} then 0 when {_AGREEING} then 0 else {PATRONYMIC} end
 ) else {LEVELS} end
 """
