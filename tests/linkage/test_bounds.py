@@ -106,20 +106,29 @@ def test_the_bound_is_at_least_the_weight_of_every_candidate_pair(records_csv: P
     bound = bounds.bound_sql(settings)
     assert bound is not None
     scored = model.engine.to_arrow(model.linker.inference.predict())  # every candidate pair
-    con = duckdb.connect()
-    comparisons.register_duckdb(con)
-    con.register("f", _with_frequency(features, model.frequencies))
-    con.register("p", scored.select(["unique_id_l", "unique_id_r", "match_weight"]))
-    prior = prob_to_match_weight(model.prior)
-    rows = con.execute(
-        f"select p.match_weight, {prior!r} + {bound} from p"
-        " join f l on l.unique_id = p.unique_id_l join f r on r.unique_id = p.unique_id_r"
-    ).fetchall()
+    rows = _beside_each_pair(features, model, scored, bound)
     assert len(rows) == scored.num_rows > 2_000
     assert all(most >= weight - 1e-9 for weight, most in rows)
     floor = prob_to_match_weight(REVIEW_FLOOR)
     below = sum(1 for _, most in rows if most < floor)
     assert below > 50  # the bound is tight enough to leave pairs out
+
+
+def _beside_each_pair(
+    features: Any, model: LinkageModel, scored: Any, most: str, *levels: str
+) -> list[tuple[Any, ...]]:
+    """Each scored pair's match weight, the prior plus `most` (SQL over the pair's records `l`
+    and `r`, and `p`: the pair with its `levels` columns), and its first level column."""
+    con = duckdb.connect()
+    comparisons.register_duckdb(con)
+    con.register("f", _with_frequency(features, model.frequencies))
+    con.register("p", scored.select(["unique_id_l", "unique_id_r", "match_weight", *levels]))
+    prior = prob_to_match_weight(model.prior)
+    shown = "".join(f", p.{column}" for column in levels[:1])
+    return con.execute(
+        f"select p.match_weight, {prior!r} + {most}{shown} from p"
+        " join f l on l.unique_id = p.unique_id_l join f r on r.unique_id = p.unique_id_r"
+    ).fetchall()
 
 
 def _blocked(linker: Any) -> list[tuple[str, str, str]]:
@@ -203,22 +212,10 @@ def test_the_bound_with_the_names_levels_is_each_pairs_weight_at_most(records_cs
     linker = Linker(model._frames, settings, log_level=logging.ERROR)
     frequencies.register(linker, model.engine, model.frequencies)
     scored = model.engine.to_arrow(linker.inference.predict())  # every candidate pair
-    con = duckdb.connect()
-    con.register("f", _with_frequency(features, model.frequencies))
-    con.register(
-        "p",
-        scored.select(
-            ["unique_id_l", "unique_id_r", "match_weight", "gamma_name", "gamma_patronymic"]
-        ),
-    )
     levels = {"name": "p.gamma_name", "patronymic": "p.gamma_patronymic"}
     frequency = (f'l."{bounds.FREQUENCY_COLUMN}"', f'r."{bounds.FREQUENCY_COLUMN}"')
     most = bound.graded_weight(levels, f"({bound.rest})", frequency)
-    prior = prob_to_match_weight(model.prior)
-    rows = con.execute(
-        f"select p.match_weight, {prior!r} + {most}, p.gamma_name from p"
-        " join f l on l.unique_id = p.unique_id_l join f r on r.unique_id = p.unique_id_r"
-    ).fetchall()
+    rows = _beside_each_pair(features, model, scored, most, "gamma_name", "gamma_patronymic")
     assert len(rows) == scored.num_rows > 2_000
     assert all(most >= weight - 1e-9 for weight, most, _ in rows)
     exact = [gamma for weight, most, gamma in rows if abs(most - weight) < 1e-9]
