@@ -103,6 +103,16 @@ class Births(Mapping[str, PartialDate]):
             return born
         return cls(list(born), [_code(d) for d in born.values()])
 
+    @classmethod
+    def of_columns(cls, ids: Sequence[str], year: Any, month: Any, day: Any) -> Births:
+        """The dates of records given as arrow columns of year, month and day (null where
+        unknown), coded as `_code` codes one date."""
+        import pyarrow.compute as pc
+
+        year, month, day = (pc.fill_null(pc.cast(c, "int64"), 0) for c in (year, month, day))
+        codes = pc.add(pc.multiply(pc.add(pc.multiply(year, 100), month), 100), day)
+        return cls(ids, codes.to_numpy())
+
     def date(self, row: int) -> PartialDate:
         """The date of the record at `row`."""
         code = int(self.codes[row])

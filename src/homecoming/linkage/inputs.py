@@ -277,14 +277,9 @@ def dates_of_birth(records: Records) -> Mapping[str, PartialDate]:
     import pyarrow.compute as pc
 
     dated = records.filter(pc.is_valid(records.column("dob_year")))
-    year, month, day = (
-        pc.fill_null(pc.cast(dated.column(f"dob_{part}"), "int64"), 0)
-        for part in ("year", "month", "day")
-    )
-    codes = pc.add(pc.multiply(pc.add(pc.multiply(year, 100), month), 100), day)
-    return Births(
+    return Births.of_columns(
         dated.column("unique_id").to_pylist(),
-        pc.cast(codes, "int64").to_numpy(),
+        *(dated.column(f"dob_{part}") for part in ("year", "month", "day")),
     )
 
 

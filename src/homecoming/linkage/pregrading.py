@@ -173,24 +173,20 @@ def grade_in_workers(
     names, fathers = [], []
     for (begin, end), (three, alone) in zip(tasks, graded, strict=True):
         split = bisect_left(kinds, PATRONYMIC, begin, end)
-        found = array("b", three)
+        rows = np.frombuffer(three, dtype=np.int8).reshape(-1, 3)
+        found = np.frombuffer(alone, dtype=np.int8)
         levels.update(
             zip(
                 zip(lefts[begin:split], rights[begin:split], strict=True),
-                zip(found[0::3], found[1::3], found[2::3], strict=True),
+                zip(*(rows[:, at].tolist() for at in range(3)), strict=True),
                 strict=True,
             )
         )
         patronymics.update(
-            zip(
-                zip(lefts[split:end], rights[split:end], strict=True),
-                array("b", alone),
-                strict=True,
-            )
+            zip(zip(lefts[split:end], rights[split:end], strict=True), found.tolist(), strict=True)
         )
-        rows = np.frombuffer(three, dtype=np.int8).reshape(-1, 3)
         names += [rows[:, 0], np.full(end - split, _SAME_NAMES, dtype=np.int8)]
-        fathers += [rows[:, 1], np.frombuffer(alone, dtype=np.int8)]
+        fathers += [rows[:, 1], found]
     return levels, patronymics, np.concatenate(names), np.concatenate(fathers)
 
 
