@@ -15,6 +15,7 @@ from homecoming.linkage.engine import DuckDBEngine
 from homecoming.linkage.inputs import read_table
 from homecoming.linkage.name_grading import NameGrader
 from homecoming.linkage.pipeline import dedupe
+from homecoming.match.levels import SLIP
 
 # Pairs, clusters, pairs of names graded here, graded ahead, candidate pairs handed to Splink.
 Outcome = tuple[list[Any], dict[str, str], int, int, list[int]]
@@ -89,3 +90,124 @@ def test_names_graded_ahead_in_workers_score_as_grading_while_scoring(
     assert len(pairs) > 1_000
     assert pairs == plain_pairs
     assert clusters == plain_clusters
+
+
+def test_pairs_graded_by_words_have_the_levels_of_their_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pairs of names whose levels follow from one pair of words each (the parts left to pair,
+    the patronymics) are graded by those words: every level the grader reads ahead, by words
+    or as names, is the one grading the two names gives, the names' agreement beside a slip
+    (which reads the words' roles) included."""
+    path = tmp_path / "records.csv"
+    write_csv(generate_dataset(3_000, seed=23), path)
+    read: list[tuple[dict[Any, Any], dict[Any, Any]]] = []
+    by_words: list[int] = []
+    read_ahead, read_by_words = PairGrader.read_ahead, pregrading._read_by_words
+
+    def spied_read_ahead(self: PairGrader, levels: Any, patronymics: Any) -> None:
+        if levels:
+            read.append((dict(levels), dict(patronymics)))
+        read_ahead(self, levels, patronymics)
+
+    def spied_read_by_words(table: Any, levels: Any, patronymics: Any) -> None:
+        by_words.append(table.num_rows)
+        read_by_words(table, levels, patronymics)
+
+    monkeypatch.setattr(PairGrader, "read_ahead", spied_read_ahead)
+    monkeypatch.setattr(pregrading, "_read_by_words", spied_read_by_words)
+    monkeypatch.setattr(pregrading, "WORKERS", 2)
+    monkeypatch.setattr(pregrading, "PARALLEL_FROM", 0)
+    dedupe(read_table(path))
+    monkeypatch.undo()
+    assert len(read) == 1 and len(by_words) == 1
+    levels, patronymics = read[0]
+    graded = NameGrader()
+    assert {pair: graded.levels(*pair) for pair in levels} == levels
+    assert {pair: graded.patronymic_level(*pair) for pair in patronymics} == patronymics
+    # Both ways taken; slips whose names agree and slips whose names do not among them.
+    as_names = len(levels) + len(patronymics) - by_words[0]
+    assert by_words[0] > 300 and as_names > 100 and len(patronymics) > 100
+    slips = [agree for name, _, agree in levels.values() if name == SLIP]
+    assert slips.count(1) > 10 and slips.count(0) > 10
+
+
+def _names_row(text: str, first: list[int], second: list[int], **rest: Any) -> dict[str, Any]:
+    words = text.split()
+    return {
+        "text": text,
+        "grade_first": first,
+        "grade_second": second,
+        "grade_patronymic": rest.get("patronymic"),
+        "spell_first": rest.get("spell_first", []),
+        "spell_second": rest.get("spell_second", []),
+        "word_first": words[0],
+        "word_second": words[1],
+        "word_patronymic": words[2] if len(words) > 2 else None,
+        "role_first": "family",
+        "role_second": "given",
+        "known_first": False,
+        "known_second": True,
+    }
+
+
+def test_a_pair_is_graded_by_words_only_where_one_pair_of_parts_meets_alone() -> None:
+    """Hashes stand for forms: the parts left to pair are the other two, crossed or not; a
+    pair with two pairs of parts meeting, or with another pair that may be a best spelling
+    (the alignment would score them), is graded as names; so is a name without words."""
+    import duckdb
+    import pyarrow as pa
+
+    names = [
+        _names_row("A B", [1], [2]),
+        _names_row("A C", [1], [3]),
+        _names_row("C A", [3], [1]),
+        _names_row("A2 B2 P", [1], [2], patronymic=[9]),
+        _names_row("D E P2", [1], [5], patronymic=[8]),
+        _names_row("S T", [1], [6], spell_second=[7]),
+        _names_row("A W", [1], [4], spell_second=[7]),
+        _names_row("U V", [11], [12]),
+    ]
+    pairs = [
+        ("A B", "A C", pregrading.LEVELS),  # the first parts meet: B and C left
+        ("A B", "C A", pregrading.LEVELS),  # crossed: B and C left
+        ("A B", "A2 B2 P", pregrading.LEVELS),  # both parts meet
+        ("A2 B2 P", "D E P2", pregrading.LEVELS),  # B2 and E left, the patronymics apart
+        ("A2 B2 P", "D E P2", pregrading.PATRONYMIC),  # the patronymics alone
+        ("S T", "U V", pregrading.LEVELS),  # no part meets
+        ("A B", "S T", pregrading.LEVELS),  # A meets S: B and T left
+        ("A W", "S T", pregrading.LEVELS),  # A meets S, but W may be T's best spelling
+        ("S T", "U V B", pregrading.LEVELS),  # a name without words
+    ]
+    connection = duckdb.connect()
+    connection.register("names", pa.Table.from_pylist(names))
+    connection.register(
+        "candidates",
+        pa.table(
+            {
+                "name_text_l": [a for a, _, _ in pairs],
+                "name_text_r": [b for _, b, _ in pairs],
+                "grading_kind": [kind for _, _, kind in pairs],
+                "grading_bucket": [0] * len(pairs),
+            }
+        ),
+    )
+    found = {
+        (row[0], row[1], row[2]): row[3:]
+        for row in connection.execute(
+            "select name_text_l, name_text_r, kind, by_words, part_l, part_r, father_l,"
+            f" father_r, father_level from ({pregrading.routed_pairs_sql('candidates', 'names')})"
+        ).fetchall()
+    }
+    levels, patronymic = pregrading.LEVELS, pregrading.PATRONYMIC
+    assert found == {
+        ("A B", "A C", levels): (True, "B", "C", None, None, -1),
+        ("A B", "C A", levels): (True, "B", "C", None, None, -1),
+        ("A B", "A2 B2 P", levels): (False, None, None, None, None, None),
+        ("A2 B2 P", "D E P2", levels): (True, "B2", "E", "P", "P2", None),
+        ("A2 B2 P", "D E P2", patronymic): (True, None, None, "P", "P2", None),
+        ("S T", "U V", levels): (False, None, None, None, None, None),
+        ("A B", "S T", levels): (True, "B", "T", None, None, -1),
+        ("A W", "S T", levels): (False, None, None, None, None, None),
+        ("S T", "U V B", levels): (False, None, None, None, None, None),
+    }

@@ -470,6 +470,14 @@ class PairGrader:
 
         return batch
 
+    def parts_left(self, left: str, right: str) -> tuple[int, bool]:
+        """The grade of two name parts left to pair (`NameGrader.parts_left`)."""
+        return self._names.parts_left(left, right)
+
+    def patronymics_left(self, left: str, right: str) -> int:
+        """The patronymic level of two names' patronymics (`NameGrader.patronymics_left`)."""
+        return self._names.patronymics_left(left, right)
+
     def patronymic(self, left: str | None, right: str | None) -> int:
         """The patronymic level alone (`NameGrader.patronymic_level`)."""
         if not left or not right:

@@ -39,6 +39,8 @@ from homecoming.linkage.name_features import (
 from homecoming.linkage.name_grading import (
     GRADING_COLUMNS,
     NAMES_KEPT,
+    SHAPED_NAMES,
+    WORD_COLUMNS,
     WRITTEN_WORDS,
     grading_row,
 )
@@ -193,7 +195,12 @@ _DISTINCT: dict[str, tuple[Callable[[str], dict[str, Any]], dict[str, str]]] = {
     "full_names": (_full_name_row, FULL_NAME_COLUMNS),
     "name_texts": (
         _grading_row,
-        {"text": "string", **dict.fromkeys(GRADING_COLUMNS, "forms"), "words": "string"},
+        {
+            "text": "string",
+            **dict.fromkeys(GRADING_COLUMNS, "forms"),
+            "words": "string",
+            **WORD_COLUMNS,
+        },
     ),
     "places": (_place_row, {"place": "string", "place_forms": "forms"}),
     "units": (_unit_row, {"unit": "string", "unit_number": "string"}),
@@ -301,9 +308,12 @@ def _distinct_tables(table: Any, workers: int | None = None) -> dict[str, Any]:
 
 def _remember_words(names: Any) -> None:
     """Each name's words as the workers read them, for the grader (`WRITTEN_WORDS`); kept
-    beside the other table's of a link (a name's words depend on the name alone)."""
+    beside the other table's of a link (a name's words depend on the name alone). The names
+    with words by place (`SHAPED_NAMES`): this table's alone."""
     import pyarrow.compute as pc
 
+    shaped = names.filter(pc.is_valid(names.column("word_first")))
+    SHAPED_NAMES[:] = [shaped.select(["text", *GRADING_COLUMNS, *WORD_COLUMNS])]
     read = names.filter(pc.is_valid(names.column("words")))
     if len(WRITTEN_WORDS) + read.num_rows > NAMES_KEPT:
         WRITTEN_WORDS.clear()

@@ -24,6 +24,7 @@ checks, on generated records' candidate pairs, that both give the same three lev
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from homecoming.forgetting import forgettable, on_forget
 from homecoming.linkage.name_features import _token
@@ -39,6 +40,7 @@ from homecoming.match.levels import (
     family_pair,
     name_evidence_parsed,
     names_agree_level,
+    neighbours_exchanged,
     patronymic_score,
 )
 from homecoming.names.blocking import key_hash
@@ -164,6 +166,11 @@ def _written(aliases: tuple[str, ...], raw: list[str], tokens: list[NameToken]) 
 # reads them rather than each name again. Started again past NAMES_KEPT; emptied on forgetting.
 WRITTEN_WORDS: dict[str, str] = {}
 on_forget(WRITTEN_WORDS.clear)
+# The names of the last features table made whose WORD_COLUMNS are set (a pyarrow table of
+# "text", GRADING_COLUMNS and WORD_COLUMNS, or none): `linkage.pregrading` grades the pairs of
+# such names by pairs of words. Emptied on forgetting.
+SHAPED_NAMES: list[Any] = []
+on_forget(SHAPED_NAMES.clear)
 
 
 def _one_reading(parsed: ParsedName) -> bool:
@@ -257,6 +264,31 @@ class NameGrader:
                 if a.tokens[i].patronymic and b.tokens[j].patronymic:
                     scores.append(patronymic_score(a.tokens[i], b.tokens[j], score, rule))
         return _patronymic_level(scores, bool(a.patronymics), bool(b.patronymics))
+
+    def parts_left(self, left: str, right: str) -> tuple[int, bool]:
+        """The grade `levels` gives two name parts (words as written, of two names whose
+        tokens are their words' own) left to pair once the other two have met at 1.0: the
+        same word or a transliteration, no other pair of words meeting so or read as a best
+        spelling (`linkage.pregrading`'s pairs of words). Such a pair's name level is
+        `_name_level([EXACT, grade], 2)`. With it, for a slip, whether the two words are one
+        another with two neighbouring letters exchanged (`family_letters_exchanged` reads it
+        beside the words' roles)."""
+        x, y = _token(left), _token(right)
+        if x.key and x.key == y.key:  # `_align` pairs the same words first
+            return EXACT, False
+        score, rule = self._paired(x, y)
+        grade = EXACT if rule == SAME else self._grade(x, y, score, rule)
+        return grade, grade == SLIP_GRADE and neighbours_exchanged(x, y)
+
+    def patronymics_left(self, left: str, right: str) -> int:
+        """The patronymic level `levels` and `patronymic_level` give two names whose one
+        patronymic each are these words (as written, their tokens the words' own)."""
+        x, y = _token(left), _token(right)
+        if x.key and x.key == y.key:
+            score, rule = 1.0, SAME
+        else:
+            score, rule = self._paired(x, y)
+        return _patronymic_level([patronymic_score(x, y, score, rule)], True, True)
 
     def _similarity(self, x: NameToken, y: NameToken) -> tuple[float, str]:
         key = (id(x), id(y))
@@ -402,6 +434,19 @@ class NameGrader:
 
 # The columns each distinct name as written gets (`grading_columns`), all hashed forms.
 GRADING_COLUMNS = ("grade_first", "grade_second", "grade_patronymic", "spell_first", "spell_second")
+# A name of that shape whose tokens are its words' own (`written_words`), for grading by pairs
+# of words (`NameGrader.parts_left`, `linkage.pregrading`): its two name parts' words in order
+# and its patronymic's (None: none), the parts' roles (`_Name.roles`), and whether each is a
+# known given name (as `match.levels.family_pair` reads it). None each for any other name.
+WORD_COLUMNS = {
+    "word_first": "string",
+    "word_second": "string",
+    "word_patronymic": "string",
+    "role_first": "string",
+    "role_second": "string",
+    "known_first": "bool",
+    "known_second": "bool",
+}
 _SCRIPTS = frozenset({"latin", "cyrillic"})
 # Learned spellings of one Cyrillic word that score as its best: past this many, the word's
 # names are left to Python.
@@ -412,14 +457,36 @@ _TIE = 1e-9
 
 def grading_columns(text: str) -> dict[str, list[int] | None]:
     """A name's columns for SQL's shortcut (`None` each: the name is not of the shape)."""
-    return columns_of(*_shape(text)[:2])
+    _, _, tokens, shaped, _ = _shape(text)
+    return columns_of(tokens, shaped)
 
 
-def grading_row(text: str) -> dict[str, str | list[int] | None]:
-    """A name's columns for SQL's shortcut and its words for the grader (`written_words`),
-    reading the name once."""
-    tokens, shaped, words = _shape(text)
-    return {**columns_of(tokens, shaped), "words": words}
+def grading_row(text: str) -> dict[str, str | bool | list[int] | None]:
+    """A name's columns for SQL's shortcut, its words for the grader (`written_words`) and,
+    for a name of the shortcut's shape read from its words, those words by place
+    (WORD_COLUMNS), reading the name once."""
+    bare, raw, tokens, shaped, words = _shape(text)
+    columns: dict[str, str | bool | list[int] | None] = {
+        **columns_of(tokens, shaped),
+        "words": words,
+    }
+    if words is None or columns["grade_first"] is None:
+        return columns | dict.fromkeys(WORD_COLUMNS)
+    # The words' tokens are the words' own (`written_words`): the grader's tokens of them, and
+    # their roles the ones `_Name.roles` reads.
+    roles = roles_of_tokens(list(tokens), raw, bare)
+    main = [(w, t, r) for w, t, r in zip(raw, tokens, roles, strict=True) if not t.patronymic]
+    fathers = [w for w, t in zip(raw, tokens, strict=True) if t.patronymic]
+    (first, token_first, role_first), (second, token_second, role_second) = main
+    return columns | {
+        "word_first": first,
+        "word_second": second,
+        "word_patronymic": fathers[0] if fathers else None,
+        "role_first": role_first,
+        "role_second": role_second,
+        "known_first": bool(token_first.given_ids or token_first.common_given),
+        "known_second": bool(token_second.given_ids or token_second.common_given),
+    }
 
 
 def columns_of(tokens: Sequence[NameToken], shaped: bool) -> dict[str, list[int] | None]:
@@ -441,13 +508,14 @@ def columns_of(tokens: Sequence[NameToken], shaped: bool) -> dict[str, list[int]
     }
 
 
-def _shape(text: str) -> tuple[list[NameToken], bool, str | None]:
-    """The tokens `grading_parse(text)` gives, whether the name is of the shape SQL's
-    shortcut reads: one reading (`_Name.simple`), two name parts, at most one patronymic, Latin
-    or Cyrillic words only, and its words for the grader (`written_words`). Found without the
-    roles (the shape does not read them): a name of two parts and no bracketed nickname has one
-    reading (`parse.family_reading` reads only a name of one part and a patronymic)."""
-    _, aliases, raw, tokens = _words(text)
+def _shape(text: str) -> tuple[str, list[str], list[NameToken], bool, str | None]:
+    """The name without bracketed nicknames, its words and the tokens `grading_parse(text)`
+    gives (`_words`), whether the name is of the shape SQL's shortcut reads: one reading
+    (`_Name.simple`), two name parts, at most one patronymic, Latin or Cyrillic words only, and
+    its words for the grader (`written_words`). Found without the roles (the shape does not
+    read them): a name of two parts and no bracketed nickname has one reading
+    (`parse.family_reading` reads only a name of one part and a patronymic)."""
+    bare, aliases, raw, tokens = _words(text)
     patronymics = sum(1 for t in tokens if t.patronymic)
     shaped = (
         not aliases
@@ -456,7 +524,7 @@ def _shape(text: str) -> tuple[list[NameToken], bool, str | None]:
         and not any(t.initial for t in tokens)
         and all(t.script in _SCRIPTS for t in tokens)
     )
-    return tokens, shaped, _written(aliases, raw, tokens)
+    return bare, raw, tokens, shaped, _written(aliases, raw, tokens)
 
 
 @forgettable(maxsize=400_000)

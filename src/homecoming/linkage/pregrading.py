@@ -32,7 +32,22 @@ from homecoming.linkage.comparisons import (
     patronymics_decided_sql,
     same_names_sql,
 )
-from homecoming.match.levels import NAME_LEVELS, vector_value
+from homecoming.linkage.name_grading import GRADING_COLUMNS, SHAPED_NAMES, WORD_COLUMNS
+from homecoming.match.levels import (
+    APART,
+    DIFFERENT,
+    EXACT,
+    FORM,
+    NAME_LEVELS,
+    NAMES_AGREE,
+    NULL,
+    PATRONYMIC_LEVELS,
+    SLIP,
+    SLIP_GRADE,
+    VARIANT_FORM,
+    _name_level,
+    vector_value,
+)
 
 # Distinct pairs of names to grade: below this, a fork costs more than it saves.
 PARALLEL_FROM = 20_000
@@ -64,10 +79,134 @@ CANDIDATE_COLUMNS = {
 }
 
 
-def pairs_to_grade_sql(pairs: str, workers: int) -> str:
-    """SQL: the distinct pairs of names (left, right, kind, part) among the candidate pairs
-    `pairs` (with CANDIDATE_COLUMNS) whose levels scoring would compute in Python, in order of
-    part, kind and names.
+# The name level of a pair whose names SQL decides (every part the same or a transliteration).
+_SAME_NAMES = vector_value(NAME_LEVELS, 0)
+_FATHERS_AGREE = vector_value(PATRONYMIC_LEVELS, 0)
+# A name part's grades (`match.levels.aligned_grade`), best first; a pair of words' level is its
+# grade, plus EXCHANGED for two words one another with two neighbouring letters exchanged.
+GRADES = (EXACT, FORM, VARIANT_FORM, SLIP_GRADE, APART, DIFFERENT)
+EXCHANGED = 8
+# The names of SQL's shape read from their words (`name_grading.SHAPED_NAMES`), as a view.
+_SHAPED = "homecoming_shaped_names"
+# Which single pair of the two names' parts meets at 1.0 (`_MEETING`), and the words left.
+_LEFT_TO_PAIR = {
+    1: (("first", "first"), ("second", "second")),
+    2: (("second", "second"), ("first", "first")),
+    3: (("first", "second"), ("second", "first")),
+    4: (("second", "first"), ("first", "second")),
+}
+
+
+def _meeting_sql() -> str:
+    """SQL: which one pair of the names' two parts each (`_LEFT_TO_PAIR`) meets as the same
+    word or a transliteration while no other pair meets so or may be read as a best spelling;
+    else NULL. The greedy alignment (`NameGrader._align`) then pairs those two first and the
+    other two with each other, whatever they score (as `same_names_sql` reads two pairs)."""
+    every = [met for met, _ in _LEFT_TO_PAIR.values()]
+    branches = []
+    for code, (met, _) in _LEFT_TO_PAIR.items():
+        others = [pair for pair in every if pair != met]
+        conditions = [lists_meet(f"grade_{met[0]}", f"grade_{met[1]}")]
+        conditions += [f"not {lists_meet(f'grade_{i}', f'grade_{j}')}" for i, j in others]
+        conditions += [f"not {lists_meet(f'spell_{i}', f'spell_{j}')}" for i, j in others]
+        branches.append(f"when {' and '.join(conditions)} then {code}")
+    return f"case {' '.join(branches)} end"
+
+
+def _by_meeting(column: str, side: str, which: int) -> str:
+    """SQL: `column` ("word", "role", "known") of side `side` ("l", "r") of the pair of
+    name parts that met (`which` 0) or of the two left to pair (1)."""
+    at = 0 if side == "l" else 1
+    branches = " ".join(
+        f"when {code} then {column}_{pairs[which][at]}_{side}"
+        for code, pairs in _LEFT_TO_PAIR.items()
+    )
+    return f"case meeting {branches} end"
+
+
+def _family_pair_sql(which: int) -> str:
+    """SQL: `match.levels.family_pair` of the pair of name parts that met (`which` 0) or of
+    the two left (1), from their roles and whether either is a known given name."""
+    left, right = _by_meeting("role", "l", which), _by_meeting("role", "r", which)
+    known = f"({_by_meeting('known', 'l', which)} or {_by_meeting('known', 'r', which)})"
+    return (
+        f"(({left} = 'family' and {right} = 'family') or (not {known} and"
+        f" (({left} = 'family' and {right} = 'given')"
+        f" or ({left} = 'given' and {right} = 'family'))))"
+    )
+
+
+def routed_pairs_sql(pairs: str, names: str) -> str:
+    """SQL: the distinct pairs of names (left, right, kind, bucket) among the candidate pairs
+    `pairs` (with CANDIDATE_COLUMNS) whose levels scoring would compute in Python, each with
+    how it is graded.
+
+    A pair whose names are both of SQL's shape, read from their words (`names`: "text",
+    GRADING_COLUMNS and WORD_COLUMNS of such names) is graded by pairs of words (`by_words`)
+    when its levels depend on one pair of words each:
+
+    - kind PATRONYMIC (the names decided in SQL): the patronymics (`father_l`, `father_r`);
+    - kind LEVELS where one pair of name parts meets (`_meeting_sql`): the two parts left to
+      pair (`part_l`, `part_r`), and the patronymics unless SQL decides them
+      (`father_level`: NULL, a side without one; agreeing, the same or a transliteration).
+      Whether the names agree, when the parts left are a slip apart, reads `family_pair` of
+      the parts that met (`family_met`) and of those left (`family_left`).
+
+    Any other pair is graded as two names.
+    """
+    sides = ", ".join(
+        f"{side}.{column} as {column}_{suffix}"
+        for side, suffix in (("a", "l"), ("b", "r"))
+        for column in (*GRADING_COLUMNS, *WORD_COLUMNS)
+    )
+    fathers_meet = lists_meet("grade_patronymic", "grade_patronymic")
+    both_fathers = "word_patronymic_l is not null and word_patronymic_r is not null"
+    return f"""
+        with graded as (
+            select name_text_l, name_text_r, grading_kind as kind,
+                min(grading_bucket) as bucket
+            from {pairs} where grading_kind <> 0
+            group by name_text_l, name_text_r, grading_kind
+        ),
+        named as (
+            select g.*, {sides}
+            from graded as g
+            left join {names} as a on a.text = g.name_text_l
+            left join {names} as b on b.text = g.name_text_r
+        ),
+        met as (
+            select *,
+                word_first_l is not null and word_first_r is not null as worded,
+                case when kind = {LEVELS} and worded then {_meeting_sql()} end as meeting
+            from named
+        ),
+        routed as (
+            select name_text_l, name_text_r, kind, bucket, meeting,
+                worded and (kind = {PATRONYMIC} or meeting is not null) as by_words,
+                {_by_meeting("word", "l", 1)} as part_l, {_by_meeting("word", "r", 1)} as part_r,
+                coalesce({_family_pair_sql(0)}, false) as family_met,
+                coalesce({_family_pair_sql(1)}, false) as family_left,
+                case when {both_fathers} and not {fathers_meet} then word_patronymic_l end
+                    as father_l,
+                case when {both_fathers} and not {fathers_meet} then word_patronymic_r end
+                    as father_r,
+                case when not ({both_fathers}) then {NULL}
+                    when {fathers_meet} then {_FATHERS_AGREE} end as father_level
+            from met
+        )
+        select name_text_l, name_text_r, kind, bucket, by_words, family_met, family_left,
+            case when by_words then part_l end as part_l,
+            case when by_words then part_r end as part_r,
+            case when by_words then father_l end as father_l,
+            case when by_words then father_r end as father_r,
+            case when by_words then father_level end as father_level
+        from routed
+    """
+
+
+def pairs_to_grade_sql(routed: str, workers: int) -> str:
+    """SQL: the pairs of names among `routed` (`routed_pairs_sql`) graded as two names
+    (left, right, kind, part), in order of part, kind and names.
 
     A pair's part (0 to workers - 1) is the worker that grades it: pairs whose left names share
     a family name (its common form) share a part, so a worker meets again the names and words
@@ -78,10 +217,7 @@ def pairs_to_grade_sql(pairs: str, workers: int) -> str:
     """
     return f"""
         with graded as (
-            select name_text_l, name_text_r, grading_kind as kind,
-                min(grading_bucket) as bucket
-            from {pairs} where grading_kind <> 0
-            group by name_text_l, name_text_r, grading_kind
+            select name_text_l, name_text_r, kind, bucket from {routed} where not by_words
         ),
         buckets as (
             select bucket, count(*) as pairs from graded group by bucket
@@ -96,6 +232,50 @@ def pairs_to_grade_sql(pairs: str, workers: int) -> str:
         select name_text_l, name_text_r, kind, part
         from graded join dealt using (bucket)
         order by part, kind, name_text_l, name_text_r
+    """
+
+
+def word_pairs_sql(routed: str) -> str:
+    """SQL: the distinct pairs of words (left, right, kind) that `routed`'s pairs graded by
+    words need: name parts left to pair (kind LEVELS), patronymics (kind PATRONYMIC)."""
+    return f"""
+        select distinct part_l as l, part_r as r, {LEVELS} as kind
+        from {routed} where part_l is not null
+        union all
+        select distinct father_l, father_r, {PATRONYMIC}
+        from {routed} where father_l is not null
+        order by kind, l, r
+    """
+
+
+def by_words_sql(routed: str, words: str) -> str:
+    """SQL: the levels (name_text_l, name_text_r, kind, name_level, patronymic_level, agree) of
+    `routed`'s pairs graded by words, from their words' (`words`: l, r, kind, level; a pair of
+    name parts' level is its grade plus EXCHANGED when the words are one another with two
+    neighbouring letters exchanged). A pair of kind LEVELS has the name level of one part met
+    and the grade of the other (`_name_level([EXACT, grade], 2)`), and names that agree as
+    `NameGrader.levels` reads them: the level says so, or a slip beside a family name met, or
+    the family name's own slip of two neighbouring letters exchanged. One of kind PATRONYMIC
+    has the name level SQL decides."""
+    name_level = " ".join(f"when {grade} then {_name_level([EXACT, grade], 2)}" for grade in GRADES)
+    exchanged = f"(p.level & {EXCHANGED}) <> 0"
+    return f"""
+        select name_text_l, name_text_r, kind, name_level, patronymic_level,
+            case when name_level >= {NAMES_AGREE} then 1
+                when name_level = {SLIP} and (family_met or (family_left and exchanged)) then 1
+                else 0 end as agree
+        from (
+            select t.name_text_l, t.name_text_r, t.kind, t.family_met, t.family_left,
+                {exchanged} as exchanged,
+                case when t.kind = {PATRONYMIC} then {_SAME_NAMES}
+                    else (case p.level & {EXCHANGED - 1} {name_level} end) end as name_level,
+                coalesce(t.father_level, f.level) as patronymic_level
+            from {routed} as t
+            left join {words} as p on p.kind = {LEVELS} and p.l = t.part_l and p.r = t.part_r
+            left join {words} as f on f.kind = {PATRONYMIC} and f.l = t.father_l
+                and f.r = t.father_r
+            where t.by_words
+        )
     """
 
 
@@ -119,19 +299,39 @@ def reachable_pairs_sql(pairs: str, graded: str, bound: Bound) -> str:
 
 Levelled = dict[tuple[str, str], tuple[int, int, int]]
 Patronymics = dict[tuple[str, str], int]
-# The name level of a pair whose names SQL decides (every part the same or a transliteration).
-_SAME_NAMES = vector_value(NAME_LEVELS, 0)
+Pairs = tuple[list[str], list[str], list[int]]  # lefts, rights, kinds
+# Pairs of words are dealt out in this many chunks a worker (they balance the parts of names).
+WORD_CHUNKS = 4
 
-# The pairs forked workers read their parts from (set just before the fork).
-_SHARED: tuple[list[str], list[str], list[int]] = ([], [], [])
+# The pairs forked workers read their tasks from (set just before the fork): "names" (with
+# kinds, in order of part and kind) and "words".
+_SHARED: dict[str, Pairs] = {}
 
 
-def _grade_part(task: tuple[int, int]) -> tuple[bytes, bytes]:
-    """Levels of `_SHARED`'s pairs begin..end (one part, in order of kind): three bytes a pair
+def _grade_task(task: tuple[str, int, int]) -> tuple[bytes, bytes]:
+    """One task of `_SHARED`'s pairs begin..end: a part of the pairs of names
+    (`_grade_part`) or a chunk of the pairs of words (their levels, one byte a pair, and
+    nothing)."""
+    what, begin, end = task
+    if what == "names":
+        return _grade_part(begin, end)
+    lefts, rights, kinds = _SHARED["words"]
+    grader = _worker_grader()
+    levels = array("b")
+    for a, b, kind in zip(lefts[begin:end], rights[begin:end], kinds[begin:end], strict=True):
+        if kind == LEVELS:
+            grade, exchanged = grader.parts_left(a, b)
+            levels.append(grade + EXCHANGED * exchanged)
+        else:
+            levels.append(grader.patronymics_left(a, b))
+    return levels.tobytes(), b""
+
+
+def _grade_part(begin: int, end: int) -> tuple[bytes, bytes]:
+    """Levels of the pairs of names begin..end (one part, in order of kind): three bytes a pair
     (name, patronymic, names agree) for those of kind LEVELS, then the patronymic's level of
     each of kind PATRONYMIC."""
-    begin, end = task
-    lefts, rights, kinds = _SHARED
+    lefts, rights, kinds = _SHARED["names"]
     split = bisect_left(kinds, PATRONYMIC, begin, end)
     grader = _worker_grader()
     levels = array("b")  # levels are small signed integers (NULL is -1)
@@ -146,32 +346,35 @@ def _grade_part(task: tuple[int, int]) -> tuple[bytes, bytes]:
 
 @cache
 def _worker_grader() -> PairGrader:
-    """A worker's grader, made at its first part (the parent never grades here)."""
+    """A worker's grader, made at its first task (the parent never grades here)."""
     return PairGrader()
 
 
 def grade_in_workers(
-    lefts: list[str], rights: list[str], kinds: list[int], parts: list[int], workers: int
-) -> tuple[Levelled, Patronymics, Any, Any]:
-    """The levels of each pair of kind LEVELS and the patronymic level of each of kind
-    PATRONYMIC, each part graded by a forked worker (the pairs in order of part and kind); and
-    each pair's name level and patronymic level in the pairs' order (numpy arrays; a pair of
-    kind PATRONYMIC has the name level SQL decides, every part the same)."""
+    names: Pairs, parts: list[int], workers: int, words: Pairs = ([], [], [])
+) -> tuple[Levelled, Patronymics, Any, Any, Any]:
+    """The levels of each pair of names of kind LEVELS and the patronymic level of each of kind
+    PATRONYMIC (`names`, in order of part and kind), each part graded by a forked worker; each
+    pair of names' name level and patronymic level in their order (numpy arrays; a pair of kind
+    PATRONYMIC has the name level SQL decides, every part the same); and the level of each pair
+    of `words` (`_grade_task`), dealt out in chunks after the parts."""
     import numpy as np
 
-    global _SHARED
     cuts = [bisect_left(parts, part) for part in range(workers)] + [len(parts)]
-    tasks = [(cuts[part], cuts[part + 1]) for part in range(workers)]
-    levels: Levelled = {}
-    patronymics: Patronymics = {}
-    _SHARED = (lefts, rights, kinds)
+    tasks = [("names", cuts[part], cuts[part + 1]) for part in range(workers)]
+    size = max(1, -(-len(words[0]) // (workers * WORD_CHUNKS)))
+    tasks += [("words", at, min(at + size, len(words[0]))) for at in range(0, len(words[0]), size)]
+    _SHARED.update(names=names, words=words)
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            graded = pool.map(_grade_part, tasks, chunksize=1)
+            graded = pool.map(_grade_task, tasks, chunksize=1)
     finally:
-        _SHARED = ([], [], [])
-    names, fathers = [], []
-    for (begin, end), (three, alone) in zip(tasks, graded, strict=True):
+        _SHARED.clear()
+    lefts, rights, kinds = names
+    levels: Levelled = {}
+    patronymics: Patronymics = {}
+    found_names, found_fathers = [np.zeros(0, np.int8)], [np.zeros(0, np.int8)]
+    for (_, begin, end), (three, alone) in zip(tasks[:workers], graded, strict=False):
         split = bisect_left(kinds, PATRONYMIC, begin, end)
         rows = np.frombuffer(three, dtype=np.int8).reshape(-1, 3)
         found = np.frombuffer(alone, dtype=np.int8)
@@ -185,9 +388,16 @@ def grade_in_workers(
         patronymics.update(
             zip(zip(lefts[split:end], rights[split:end], strict=True), found.tolist(), strict=True)
         )
-        names += [rows[:, 0], np.full(end - split, _SAME_NAMES, dtype=np.int8)]
-        fathers += [rows[:, 1], found]
-    return levels, patronymics, np.concatenate(names), np.concatenate(fathers)
+        found_names += [rows[:, 0], np.full(end - split, _SAME_NAMES, dtype=np.int8)]
+        found_fathers += [rows[:, 1], found]
+    word_levels = np.frombuffer(b"".join(three for three, _ in graded[workers:]), dtype=np.int8)
+    return (
+        levels,
+        patronymics,
+        np.concatenate(found_names),
+        np.concatenate(found_fathers),
+        word_levels,
+    )
 
 
 @contextmanager
@@ -198,34 +408,110 @@ def graded_ahead(
     forked workers (when there are at least PARALLEL_FROM such pairs and more than one core).
     Yields the pairs of names graded (a pyarrow table: name_text_l, name_text_r, name_level,
     patronymic_level) or None when none were."""
-    import pyarrow as pa
-
     workers = workers or WORKERS or os.cpu_count() or 1
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         yield None
         return
-    table = connection.sql(pairs_to_grade_sql(pairs, workers)).to_arrow_table()
-    if table.num_rows < PARALLEL_FROM:
-        yield None
-        return
-    lefts, rights, kinds, parts = (table.column(i).to_pylist() for i in range(4))
-    levels, patronymics, names, fathers = grade_in_workers(lefts, rights, kinds, parts, workers)
-    del lefts, rights, kinds, parts
-    grader.read_ahead(levels, patronymics)
+    routed = "homecoming_routed_names"
+    connection.register(_SHAPED, SHAPED_NAMES[0] if SHAPED_NAMES else _no_shaped_names())
     try:
-        yield (
-            table.select(["name_text_l", "name_text_r"])
-            .append_column("name_level", pa.array(names))
-            .append_column("patronymic_level", pa.array(fathers))
-        )
+        connection.execute(
+            f"create or replace temp table {routed} as {routed_pairs_sql(pairs, _SHAPED)}"
+        ).fetchall()
     finally:
-        grader.read_ahead({}, {})
+        connection.unregister(_SHAPED)
+    try:
+        ((count,),) = connection.execute(f"select count(*) from {routed}").fetchall()
+        if count < PARALLEL_FROM:
+            yield None
+            return
+        graded, levels, patronymics = _grade_routed(connection, routed, workers)
+        grader.read_ahead(levels, patronymics)
+        try:
+            yield graded
+        finally:
+            grader.read_ahead({}, {})
+    finally:
+        connection.execute(f"drop table if exists {routed}").fetchall()
+
+
+def _grade_routed(connection: Any, routed: str, workers: int) -> tuple[Any, Levelled, Patronymics]:
+    """The pairs of names of `routed` (`routed_pairs_sql`) graded in forked workers, as names
+    or by words: the graded table `graded_ahead` yields, and what the grader reads ahead (its
+    levels and patronymics)."""
+    import pyarrow as pa
+
+    names = connection.sql(pairs_to_grade_sql(routed, workers)).to_arrow_table()
+    words = connection.sql(word_pairs_sql(routed)).to_arrow_table()
+    lefts, rights, kinds, parts = (names.column(i).to_pylist() for i in range(4))
+    levels, patronymics, found_names, found_fathers, word_levels = grade_in_workers(
+        (lefts, rights, kinds),
+        parts,
+        workers,
+        words=tuple(words.column(i).to_pylist() for i in range(3)),
+    )
+    del lefts, rights, kinds, parts
+    view = "homecoming_graded_words"
+    connection.register(view, words.append_column("level", pa.array(word_levels)))
+    try:
+        by_words = connection.sql(by_words_sql(routed, view)).to_arrow_table()
+    finally:
+        connection.unregister(view)
+    _read_by_words(by_words, levels, patronymics)
+    columns = ["name_text_l", "name_text_r", "name_level", "patronymic_level"]
+    by_words = by_words.select(columns)
+    graded = pa.concat_tables(
+        [_levels_table(names, found_names, found_fathers).cast(by_words.schema), by_words]
+    )
+    return graded, levels, patronymics
+
+
+def _levels_table(pairs: Any, names: Any, fathers: Any) -> Any:
+    """The pairs' names beside their name and patronymic levels."""
+    import pyarrow as pa
+
+    return (
+        pairs.select(["name_text_l", "name_text_r"])
+        .append_column("name_level", pa.array(names))
+        .append_column("patronymic_level", pa.array(fathers))
+    )
+
+
+def _read_by_words(table: Any, levels: Levelled, patronymics: Patronymics) -> None:
+    """What the grader reads ahead of pairs graded by words (`by_words_sql`'s table)."""
+    lefts, rights, kinds, names, fathers, agree = (table.column(i).to_pylist() for i in range(6))
+    for key, kind, name, father, agreeing in zip(
+        zip(lefts, rights, strict=True), kinds, names, fathers, agree, strict=True
+    ):
+        if kind == LEVELS:
+            levels[key] = (name, father, agreeing)
+        else:
+            patronymics[key] = father
+
+
+def _no_shaped_names() -> Any:
+    """An empty table of `SHAPED_NAMES`' columns (no features table made in this process)."""
+    import pyarrow as pa
+
+    return pa.table(
+        {
+            "text": pa.array([], pa.string()),
+            **{column: pa.array([], pa.list_(pa.int64())) for column in GRADING_COLUMNS},
+            **{
+                column: pa.array([], pa.bool_() if kind == "bool" else pa.string())
+                for column, kind in WORD_COLUMNS.items()
+            },
+        }
+    )
 
 
 __all__: Sequence[str] = (
     "CANDIDATE_COLUMNS",
     "PARALLEL_FROM",
+    "by_words_sql",
     "graded_ahead",
     "pairs_to_grade_sql",
     "reachable_pairs_sql",
+    "routed_pairs_sql",
+    "word_pairs_sql",
 )
