@@ -299,13 +299,14 @@ def reachable_pairs_sql(pairs: str, graded: str, bound: Bound) -> str:
 
 Levelled = dict[tuple[str, str], tuple[int, int, int]]
 Patronymics = dict[tuple[str, str], int]
-Pairs = tuple[list[str], list[str], list[int]]  # lefts, rights, kinds
 # Pairs of words are dealt out in this many chunks a worker (they balance the parts of names).
 WORD_CHUNKS = 4
 
-# The pairs forked workers read their tasks from (set just before the fork): "names" (with
-# kinds, in order of part and kind) and "words".
-_SHARED: dict[str, Pairs] = {}
+# The pairs forked workers read their tasks from (set just before the fork): pyarrow tables of
+# "names" (left, right, kind, part; in order of part and kind) and "words" (left, right, kind).
+# A worker makes its own strings of its slice: the parent's are not touched, so the pages that
+# hold them stay shared rather than copied into each worker as their reference counts change.
+_SHARED: dict[str, Any] = {}
 
 
 def _grade_task(task: tuple[str, int, int]) -> tuple[bytes, bytes]:
@@ -313,12 +314,13 @@ def _grade_task(task: tuple[str, int, int]) -> tuple[bytes, bytes]:
     (`_grade_part`) or a chunk of the pairs of words (their levels, one byte a pair, and
     nothing)."""
     what, begin, end = task
+    table = _SHARED[what]
+    lefts, rights, kinds = (table.column(i).slice(begin, end - begin).to_pylist() for i in range(3))
     if what == "names":
-        return _grade_part(begin, end)
-    lefts, rights, kinds = _SHARED["words"]
+        return _grade_part(lefts, rights, kinds)
     grader = _worker_grader()
     levels = array("b")
-    for a, b, kind in zip(lefts[begin:end], rights[begin:end], kinds[begin:end], strict=True):
+    for a, b, kind in zip(lefts, rights, kinds, strict=True):
         if kind == LEVELS:
             grade, exchanged = grader.parts_left(a, b)
             levels.append(grade + EXCHANGED * exchanged)
@@ -327,19 +329,18 @@ def _grade_task(task: tuple[str, int, int]) -> tuple[bytes, bytes]:
     return levels.tobytes(), b""
 
 
-def _grade_part(begin: int, end: int) -> tuple[bytes, bytes]:
-    """Levels of the pairs of names begin..end (one part, in order of kind): three bytes a pair
-    (name, patronymic, names agree) for those of kind LEVELS, then the patronymic's level of
-    each of kind PATRONYMIC."""
-    lefts, rights, kinds = _SHARED["names"]
-    split = bisect_left(kinds, PATRONYMIC, begin, end)
+def _grade_part(lefts: list[str], rights: list[str], kinds: list[int]) -> tuple[bytes, bytes]:
+    """Levels of one part's pairs of names (in order of kind): three bytes a pair (name,
+    patronymic, names agree) for those of kind LEVELS, then the patronymic's level of each of
+    kind PATRONYMIC."""
+    split = bisect_left(kinds, PATRONYMIC)
     grader = _worker_grader()
     levels = array("b")  # levels are small signed integers (NULL is -1)
-    for a, b in zip(lefts[begin:split], rights[begin:split], strict=True):
+    for a, b in zip(lefts[:split], rights[:split], strict=True):
         levels.extend(grader.levels(a, b))
     patronymics = array("b")
     patronymics.extend(
-        grader.patronymic(a, b) for a, b in zip(lefts[split:end], rights[split:end], strict=True)
+        grader.patronymic(a, b) for a, b in zip(lefts[split:], rights[split:], strict=True)
     )
     return levels.tobytes(), patronymics.tobytes()
 
@@ -351,31 +352,36 @@ def _worker_grader() -> PairGrader:
 
 
 def grade_in_workers(
-    names: Pairs, parts: list[int], workers: int, words: Pairs = ([], [], [])
+    names: Any, workers: int, words: Any = None
 ) -> tuple[Levelled, Patronymics, Any, Any, Any]:
     """The levels of each pair of names of kind LEVELS and the patronymic level of each of kind
-    PATRONYMIC (`names`, in order of part and kind), each part graded by a forked worker; each
-    pair of names' name level and patronymic level in their order (numpy arrays; a pair of kind
-    PATRONYMIC has the name level SQL decides, every part the same); and the level of each pair
-    of `words` (`_grade_task`), dealt out in chunks after the parts."""
+    PATRONYMIC (`names`: a pyarrow table of left, right, kind and part, in order of part and
+    kind), each part graded by a forked worker; each pair of names' name level and patronymic
+    level in their order (numpy arrays; a pair of kind PATRONYMIC has the name level SQL
+    decides, every part the same); and the level of each pair of `words` (left, right, kind:
+    `_grade_task`), dealt out in chunks after the parts."""
     import numpy as np
 
-    cuts = [bisect_left(parts, part) for part in range(workers)] + [len(parts)]
+    parts = names.column(3).to_numpy()
+    cuts = np.searchsorted(parts, np.arange(workers + 1)).tolist()
+    cuts[-1] = len(parts)
     tasks = [("names", cuts[part], cuts[part + 1]) for part in range(workers)]
-    size = max(1, -(-len(words[0]) // (workers * WORD_CHUNKS)))
-    tasks += [("words", at, min(at + size, len(words[0]))) for at in range(0, len(words[0]), size)]
+    count = 0 if words is None else words.num_rows
+    size = max(1, -(-count // (workers * WORD_CHUNKS)))
+    tasks += [("words", at, min(at + size, count)) for at in range(0, count, size)]
     _SHARED.update(names=names, words=words)
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             graded = pool.map(_grade_task, tasks, chunksize=1)
     finally:
         _SHARED.clear()
-    lefts, rights, kinds = names
+    lefts, rights = names.column(0).to_pylist(), names.column(1).to_pylist()
+    kinds = names.column(2).to_numpy()
     levels: Levelled = {}
     patronymics: Patronymics = {}
     found_names, found_fathers = [np.zeros(0, np.int8)], [np.zeros(0, np.int8)]
     for (_, begin, end), (three, alone) in zip(tasks[:workers], graded, strict=False):
-        split = bisect_left(kinds, PATRONYMIC, begin, end)
+        split = begin + int(np.searchsorted(kinds[begin:end], PATRONYMIC))
         rows = np.frombuffer(three, dtype=np.int8).reshape(-1, 3)
         found = np.frombuffer(alone, dtype=np.int8)
         levels.update(
@@ -443,14 +449,9 @@ def _grade_routed(connection: Any, routed: str, workers: int) -> tuple[Any, Leve
 
     names = connection.sql(pairs_to_grade_sql(routed, workers)).to_arrow_table()
     words = connection.sql(word_pairs_sql(routed)).to_arrow_table()
-    lefts, rights, kinds, parts = (names.column(i).to_pylist() for i in range(4))
     levels, patronymics, found_names, found_fathers, word_levels = grade_in_workers(
-        (lefts, rights, kinds),
-        parts,
-        workers,
-        words=tuple(words.column(i).to_pylist() for i in range(3)),
+        names, workers, words
     )
-    del lefts, rights, kinds, parts
     view = "homecoming_graded_words"
     connection.register(view, words.append_column("level", pa.array(word_levels)))
     try:
