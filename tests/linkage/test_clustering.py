@@ -207,6 +207,7 @@ def test_the_components_holding_dates_far_apart_are_those_a_pair_of_dates_shows(
     """Only components whose years span two or more are compared, and no other can hold
     dates far apart: the same components as comparing every two dates of each."""
     import numpy as np
+    import pyarrow as pa
 
     from homecoming.linkage.clustering import Births, _born_apart_components, far_apart
 
@@ -214,7 +215,7 @@ def test_the_components_holding_dates_far_apart_are_those_a_pair_of_dates_shows(
     born = {str(i): date for i, (_, date) in enumerate(nodes) if date is not None}
     births = Births.of(born)
     found = _born_apart_components(
-        labels, births, births.positions({str(i): i for i in range(len(nodes))})
+        labels, births, births.positions(pa.array([str(i) for i in range(len(nodes))]))
     )
     expected = {
         label

@@ -119,11 +119,10 @@ class Births(Mapping[str, PartialDate]):
         year, month, day = code // 10_000, code // 100 % 100, code % 100
         return PartialDate(year or None, month or None, day or None)
 
-    def positions(self, index: Mapping[str, int]) -> Any:
-        """Each record's position in `index` (-1: not there), as a numpy array."""
-        import numpy as np
-
-        return np.fromiter((index.get(i, -1) for i in self.ids), np.int64, len(self.ids))
+    def positions(self, names: Any) -> Any:
+        """Each record's position in `names` (a pyarrow array of distinct ids; -1: not there),
+        as a numpy array."""
+        return _positions(self.ids, names)
 
     def __getitem__(self, record_id: str) -> PartialDate:
         if self._at is None:
@@ -139,6 +138,36 @@ class Births(Mapping[str, PartialDate]):
 
 def _code(date: PartialDate) -> int:
     return ((date.year or 0) * 100 + (date.month or 0)) * 100 + (date.day or 0)
+
+
+def _positions(values: Sequence[str], names: Any) -> Any:
+    """Each value's position in `names` (a pyarrow array of distinct ids; -1: not there), as a
+    numpy array (`_all_positions`)."""
+    return _all_positions([values], names)[0]
+
+
+def _all_positions(lists: Sequence[Sequence[str]], names: Any) -> list[Any]:
+    """`_positions` of each list, found by one arrow hash lookup (its table of `names` made
+    once), not through a Python dict of a million ids."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = pa.chunked_array([pa.array(v, pa.string()) for v in lists], pa.string())
+    found = pc.index_in(values, value_set=names.cast(pa.string()))
+    flat = pc.fill_null(found, -1).to_numpy().astype(np.int64)
+    cuts = np.cumsum([len(v) for v in lists])[:-1]
+    return np.split(flat, cuts)
+
+
+def _sorted_distinct(ids: Iterable[str]) -> Any:
+    """The distinct ids in order (a pyarrow array): arrow orders strings by their UTF-8 bytes,
+    which is the order of their code points, as `sorted` orders them."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    distinct = pc.unique(pa.array(ids if isinstance(ids, list) else list(ids), pa.string()))
+    return distinct.take(pc.sort_indices(distinct))
 
 
 def cluster(
@@ -159,31 +188,33 @@ def cluster(
     import numpy as np
 
     births = Births.of(born or {})
-    names = sorted(set(ids))
-    index = {name: i for i, name in enumerate(names)}  # sorted: the smallest index, smallest id
-    decided = latest_per_pair(j for j in judgements if j.left_id in index and j.right_id in index)
-    strong: list[Edge] = []
-    lefts: list[int] = []
-    rights: list[int] = []
-    for edge in edges:
-        if edge[2] >= threshold:
-            a, b = index.get(edge[0]), index.get(edge[1])
-            if a is not None and b is not None:
-                strong.append(edge)
-                lefts.append(a)
-                rights.append(b)
+    distinct = _sorted_distinct(ids)  # sorted: the smallest index, the smallest id
+    names = distinct.to_pylist()
+    judged = list(judgements)
+    known = list({j.left_id for j in judged} | {j.right_id for j in judged})
+    edges = edges if isinstance(edges, list) else list(edges)
+    left, right, where, at = _all_positions(
+        [[e[0] for e in edges], [e[1] for e in edges], known, births.ids], distinct
+    )
+    index = dict(zip(known, where.tolist(), strict=True))
+    decided = latest_per_pair(j for j in judged if min(index[j.left_id], index[j.right_id]) >= 0)
+    probabilities = np.fromiter((e[2] for e in edges), np.float64, len(edges))
+    strong = np.flatnonzero((probabilities >= threshold) & (left >= 0) & (right >= 0))
+    lefts, rights = left[strong], right[strong]
     same = [(index[j.left_id], index[j.right_id]) for j in decided if j.same]
-    labels = components(len(names), [a for a, _ in same] + lefts, [b for _, b in same] + rights)
+    labels = components(
+        len(names),
+        np.concatenate([np.asarray([a for a, _ in same], np.int64), lefts]),
+        np.concatenate([np.asarray([b for _, b in same], np.int64), rights]),
+    )
     cannot = [(index[j.left_id], index[j.right_id]) for j in decided if not j.same]
     constrained = {int(labels[a]) for a, b in cannot if labels[a] == labels[b]}
-    at = births.positions(index)
     constrained |= _born_apart_components(labels, births, at)
     if constrained:
         chosen = np.isin(labels, np.fromiter(constrained, np.int64, len(constrained)))
         held = np.flatnonzero(chosen)
         members = [names[i] for i in held.tolist()]
-        within = chosen[np.asarray(lefts, np.int64)].tolist()
-        inside = [e for e, kept in zip(strong, within, strict=True) if kept]
+        inside = [edges[i] for i in strong[chosen[lefts]].tolist()]
         row_of = np.full(len(names), -1, dtype=np.int64)
         placed = np.flatnonzero(at >= 0)
         row_of[at[placed]] = placed
@@ -192,8 +223,9 @@ def cluster(
             for i, row in zip(held.tolist(), row_of[held].tolist(), strict=True)
             if row >= 0
         }
-        for node, label in _constrained(members, inside, decided, dated).items():
-            labels[index[node]] = index[label]
+        found = _constrained(members, inside, decided, dated)
+        nodes, roots = _all_positions([list(found), list(found.values())], distinct)
+        labels[nodes] = roots
     return dict(zip(names, [names[label] for label in labels.tolist()], strict=True))
 
 
@@ -232,8 +264,9 @@ def _born_apart_components(labels: Any, births: Births, at: Any) -> set[int]:
     }
 
 
-def components(size: int, left: Sequence[int], right: Sequence[int]) -> Any:
-    """Connected components of nodes 0..size-1: a numpy array of each node's smallest member."""
+def components(size: int, left: Any, right: Any) -> Any:
+    """Connected components of nodes 0..size-1 joined by the edges `left`[i] - `right`[i]
+    (sequences of node numbers): a numpy array of each node's smallest member."""
     import numpy as np
 
     labels = np.arange(size, dtype=np.int64)
