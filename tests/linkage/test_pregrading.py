@@ -136,6 +136,7 @@ def _names_row(text: str, first: list[int], second: list[int], **rest: Any) -> d
     words = text.split()
     return {
         "text": text,
+        "words": text,
         "grade_first": first,
         "grade_second": second,
         "grade_patronymic": rest.get("patronymic"),

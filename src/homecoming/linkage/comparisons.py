@@ -470,6 +470,10 @@ class PairGrader:
 
         return batch
 
+    def know_words(self, texts: list[str], words: list[str | None]) -> None:
+        """Names' words as the features stage read them (`NameGrader.know_words`)."""
+        self._names.know_words(texts, words)
+
     def parts_left(self, left: str, right: str) -> tuple[int, bool]:
         """The grade of two name parts left to pair (`NameGrader.parts_left`)."""
         return self._names.parts_left(left, right)

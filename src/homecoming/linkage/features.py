@@ -38,11 +38,9 @@ from homecoming.linkage.name_features import (
 )
 from homecoming.linkage.name_grading import (
     GRADING_COLUMNS,
-    NAMES_KEPT,
-    SHAPED_NAMES,
     WORD_COLUMNS,
-    WRITTEN_WORDS,
     grading_row,
+    remember_written,
 )
 from homecoming.match.levels import neutral_primary, place_forms, renderings_read, unit_number
 from homecoming.names.parse import assign_roles, name_words, tokenize
@@ -271,9 +269,10 @@ def _distinct_tables(table: Any, workers: int | None = None) -> dict[str, Any]:
 
     Many distinct values are split across forked worker processes (one per core by default):
     the names engine is pure Python, and its tables, loaded once here, are shared by the fork.
-    First every distinct word is made a token once, then full names are split into fields,
-    then every field value gets its row.
+    First every distinct word is found and made a token once, then full names are split into
+    fields, then every field value gets its row.
     """
+    global _SHARED
     values = _distinct_values(table)
     workers = workers if workers is not None else (os.cpu_count() or 1)
     parallel = (
@@ -289,12 +288,17 @@ def _distinct_tables(table: Any, workers: int | None = None) -> dict[str, Any]:
     remember_run_renderings((), first=True)
     if parallel:
         name_token("Олександр")  # load the name tables before the fork
-        words = _name_words(values)
-        chunks = [words[i : i + CHUNK] for i in range(0, len(words), CHUNK)]
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for made, rendered in pool.imap_unordered(_tokens_and_renderings, chunks):
-                _TOKENS.update(made)
-                remember_run_renderings(rendered)
+        _SHARED = values
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                found = pool.map(_words_of, _tasks(values, ("field_values", "full_names")))
+                words = sorted(set().union(*found))
+                chunks = [words[i : i + CHUNK] for i in range(0, len(words), CHUNK)]
+                for made, rendered in pool.imap_unordered(_tokens_and_renderings, chunks):
+                    _TOKENS.update(made)
+                    remember_run_renderings(rendered)
+        finally:
+            _SHARED = {}
     full_names = values.pop("full_names")
     tables = run({"full_names": full_names}, workers)
     split = tables["full_names"]
@@ -307,33 +311,32 @@ def _distinct_tables(table: Any, workers: int | None = None) -> dict[str, Any]:
 
 
 def _remember_words(names: Any) -> None:
-    """Each name's words as the workers read them, for the grader (`WRITTEN_WORDS`); kept
-    beside the other table's of a link (a name's words depend on the name alone). The names
-    with words by place (`SHAPED_NAMES`): this table's alone."""
+    """The names whose words the workers read, with those words, for the graders
+    (`name_grading.WRITTEN_NAMES`): kept beside the other table's of a link."""
     import pyarrow.compute as pc
 
-    shaped = names.filter(pc.is_valid(names.column("word_first")))
-    SHAPED_NAMES[:] = [shaped.select(["text", *GRADING_COLUMNS, *WORD_COLUMNS])]
     read = names.filter(pc.is_valid(names.column("words")))
-    if len(WRITTEN_WORDS) + read.num_rows > NAMES_KEPT:
-        WRITTEN_WORDS.clear()
-    texts, words = read.column("text").to_pylist(), read.column("words").to_pylist()
-    WRITTEN_WORDS.update(zip(texts, words, strict=True))
+    remember_written(read.select(["text", "words", *GRADING_COLUMNS, *WORD_COLUMNS]))
 
 
 def _here(values: dict[str, list[str]], workers: int) -> dict[str, Any]:
     return {name: _chunk_table(name, found) for name, found in values.items()}
 
 
+def _tasks(values: dict[str, list[str]], names: Sequence[str]) -> list[tuple[str, int, int]]:
+    """Slices of CHUNK values of each of `names` (at least one a name)."""
+    return [
+        (name, start, min(start + CHUNK, len(values[name])))
+        for name in names
+        for start in range(0, max(len(values[name]), 1), CHUNK)
+    ]
+
+
 def _in_workers(values: dict[str, list[str]], workers: int) -> dict[str, Any]:
     import pyarrow as pa
 
     global _SHARED
-    tasks = [
-        (name, start, min(start + CHUNK, len(found)))
-        for name, found in values.items()
-        for start in range(0, max(len(found), 1), CHUNK)
-    ]
+    tasks = _tasks(values, list(values))
     parts: dict[str, list[Any]] = {name: [] for name in values}
     _SHARED = values
     try:
@@ -345,13 +348,13 @@ def _in_workers(values: dict[str, list[str]], workers: int) -> dict[str, Any]:
     return {name: pa.concat_tables(tables) for name, tables in parts.items()}
 
 
-def _name_words(values: dict[str, list[str]]) -> list[str]:
+def _words_of(task: tuple[str, int, int]) -> set[str]:
+    """The words of a slice of `_SHARED`'s field values or full names, as parsing reads them."""
+    name, start, end = task
     words: set[str] = set()
-    for text in values["field_values"]:
-        words.update(tokenize(text))
-    for text in values["full_names"]:
-        words.update(name_words(text)[0])
-    return sorted(words)
+    for text in _SHARED[name][start:end]:
+        words.update(tokenize(text) if name == "field_values" else name_words(text)[0])
+    return words
 
 
 def _tokens_of(words: Sequence[str]) -> dict[str, NameToken]:

@@ -151,7 +151,7 @@ def written_words(text: str) -> str | None:
     token is the word's own (`name_features._token`: no word marked a patronymic or a family
     name by its place, no father's name) and there is no nickname; else None. The features
     stage reads every name so (`grading_row`); the grader then makes the name's tokens from
-    its words (`WRITTEN_WORDS`) without reading the name again."""
+    its words (`WRITTEN_NAMES`) without reading the name again."""
     _, aliases, raw, tokens = _words(text)
     return _written(aliases, raw, tokens)
 
@@ -162,15 +162,44 @@ def _written(aliases: tuple[str, ...], raw: list[str], tokens: list[NameToken]) 
     return " ".join(raw)
 
 
-# Names of the features tables made, as written -> `written_words` (None left out): the grader
-# reads them rather than each name again. Started again past NAMES_KEPT; emptied on forgetting.
+# The names of the features tables made in this process whose words the features stage read
+# (`written_words`; pyarrow tables of "text", "words", GRADING_COLUMNS and WORD_COLUMNS: a
+# link's two, a deduplication's one, the last made last). The grader reads a name's words from
+# them rather than reading the name again, and `linkage.pregrading` routes the pairs of the last
+# table's names. Started again past NAMES_KEPT names; emptied on forgetting.
+WRITTEN_NAMES: list[Any] = []
+# WRITTEN_NAMES' names as written -> their words, made from the tables when a grader first asks
+# for a name's (a deduplication graded ahead never asks in the process that made them).
 WRITTEN_WORDS: dict[str, str] = {}
-on_forget(WRITTEN_WORDS.clear)
-# The names of the last features table made whose WORD_COLUMNS are set (a pyarrow table of
-# "text", GRADING_COLUMNS and WORD_COLUMNS, or none): `linkage.pregrading` grades the pairs of
-# such names by pairs of words. Emptied on forgetting.
-SHAPED_NAMES: list[Any] = []
-on_forget(SHAPED_NAMES.clear)
+_WRITTEN_READ = [0]  # how many of WRITTEN_NAMES' tables WRITTEN_WORDS holds
+
+
+def remember_written(names: Any) -> None:
+    """A features table's names whose words the features stage read, for the graders."""
+    if sum(table.num_rows for table in WRITTEN_NAMES) + names.num_rows > NAMES_KEPT:
+        forget_written()
+    WRITTEN_NAMES.append(names)
+
+
+@on_forget
+def forget_written() -> None:
+    """Drop the names' words this process keeps (after an erasure, or past NAMES_KEPT)."""
+    WRITTEN_NAMES.clear()
+    WRITTEN_WORDS.clear()
+    _WRITTEN_READ[0] = 0
+
+
+def _written_words_of(text: str) -> str | None:
+    """A name's words as the features stage read them (`written_words`; None: not so read)."""
+    if _WRITTEN_READ[0] < len(WRITTEN_NAMES):
+        for table in WRITTEN_NAMES[_WRITTEN_READ[0] :]:
+            texts, words = table.column("text").to_pylist(), table.column("words").to_pylist()
+            WRITTEN_WORDS.update(zip(texts, words, strict=True))
+        _WRITTEN_READ[0] = len(WRITTEN_NAMES)
+    return WRITTEN_WORDS.get(text)
+
+
+_UNTOLD = "\0"  # `NameGrader.know_words` was not told a name's words
 
 
 def _one_reading(parsed: ParsedName) -> bool:
@@ -193,7 +222,13 @@ class NameGrader:
         self._forced: dict[tuple[int, int], tuple[float, str]] = {}  # `_paired`
         self._spelt: dict[int, frozenset[str] | None] = {}  # `_may_spell`
         self._grades: dict[tuple[int, int], int] = {}
+        self._told: dict[str, str | None] = {}  # `know_words`
         self.fallbacks = 0
+
+    def know_words(self, texts: list[str], words: list[str | None]) -> None:
+        """Names' words as the features stage read them (`written_words`; None: not so read),
+        read for these names rather than asked of WRITTEN_NAMES."""
+        self._told.update(zip(texts, words, strict=True))
 
     def name(self, text: str) -> _Name:
         """A name as written, parsed once a run."""
@@ -205,7 +240,11 @@ class NameGrader:
                 self._forced.clear()
                 self._spelt.clear()
                 self._grades.clear()
-            found = self._names[text] = _Name(text, WRITTEN_WORDS.get(text))
+                self._told.clear()
+            words = self._told.get(text, _UNTOLD)
+            if words is _UNTOLD:
+                words = _written_words_of(text)
+            found = self._names[text] = _Name(text, words)
         return found
 
     def levels(self, left: str, right: str) -> Levels:

@@ -32,7 +32,7 @@ from homecoming.linkage.comparisons import (
     patronymics_decided_sql,
     same_names_sql,
 )
-from homecoming.linkage.name_grading import GRADING_COLUMNS, SHAPED_NAMES, WORD_COLUMNS
+from homecoming.linkage.name_grading import GRADING_COLUMNS, WORD_COLUMNS, WRITTEN_NAMES
 from homecoming.match.levels import (
     APART,
     DIFFERENT,
@@ -86,8 +86,8 @@ _FATHERS_AGREE = vector_value(PATRONYMIC_LEVELS, 0)
 # grade, plus EXCHANGED for two words one another with two neighbouring letters exchanged.
 GRADES = (EXACT, FORM, VARIANT_FORM, SLIP_GRADE, APART, DIFFERENT)
 EXCHANGED = 8
-# The names of SQL's shape read from their words (`name_grading.SHAPED_NAMES`), as a view.
-_SHAPED = "homecoming_shaped_names"
+# The names whose words the features stage read (`name_grading.WRITTEN_NAMES`), as a view.
+_WRITTEN = "homecoming_written_names"
 # Which single pair of the two names' parts meets at 1.0 (`_MEETING`), and the words left.
 _LEFT_TO_PAIR = {
     1: (("first", "first"), ("second", "second")),
@@ -141,9 +141,11 @@ def routed_pairs_sql(pairs: str, names: str) -> str:
     `pairs` (with CANDIDATE_COLUMNS) whose levels scoring would compute in Python, each with
     how it is graded.
 
-    A pair whose names are both of SQL's shape, read from their words (`names`: "text",
-    GRADING_COLUMNS and WORD_COLUMNS of such names) is graded by pairs of words (`by_words`)
-    when its levels depend on one pair of words each:
+    `names` holds the names whose words the features stage read (`name_grading.WRITTEN_NAMES`:
+    "text", "words", GRADING_COLUMNS and WORD_COLUMNS); each pair carries its names' words
+    (`words_l`, `words_r`; NULL, not so read) for the graders. A pair whose names are both of
+    SQL's shape so read (WORD_COLUMNS set) is graded by pairs of words (`by_words`) when its
+    levels depend on one pair of words each:
 
     - kind PATRONYMIC (the names decided in SQL): the patronymics (`father_l`, `father_r`);
     - kind LEVELS where one pair of name parts meets (`_meeting_sql`): the two parts left to
@@ -157,7 +159,7 @@ def routed_pairs_sql(pairs: str, names: str) -> str:
     sides = ", ".join(
         f"{side}.{column} as {column}_{suffix}"
         for side, suffix in (("a", "l"), ("b", "r"))
-        for column in (*GRADING_COLUMNS, *WORD_COLUMNS)
+        for column in ("words", *GRADING_COLUMNS, *WORD_COLUMNS)
     )
     fathers_meet = lists_meet("grade_patronymic", "grade_patronymic")
     both_fathers = "word_patronymic_l is not null and word_patronymic_r is not null"
@@ -181,7 +183,7 @@ def routed_pairs_sql(pairs: str, names: str) -> str:
             from named
         ),
         routed as (
-            select name_text_l, name_text_r, kind, bucket, meeting,
+            select name_text_l, name_text_r, kind, bucket, meeting, words_l, words_r,
                 worded and (kind = {PATRONYMIC} or meeting is not null) as by_words,
                 {_by_meeting("word", "l", 1)} as part_l, {_by_meeting("word", "r", 1)} as part_r,
                 coalesce({_family_pair_sql(0)}, false) as family_met,
@@ -194,7 +196,8 @@ def routed_pairs_sql(pairs: str, names: str) -> str:
                     when {fathers_meet} then {_FATHERS_AGREE} end as father_level
             from met
         )
-        select name_text_l, name_text_r, kind, bucket, by_words, family_met, family_left,
+        select name_text_l, name_text_r, kind, bucket, words_l, words_r, by_words, family_met,
+            family_left,
             case when by_words then part_l end as part_l,
             case when by_words then part_r end as part_r,
             case when by_words then father_l end as father_l,
@@ -206,7 +209,7 @@ def routed_pairs_sql(pairs: str, names: str) -> str:
 
 def pairs_to_grade_sql(routed: str, workers: int) -> str:
     """SQL: the pairs of names among `routed` (`routed_pairs_sql`) graded as two names
-    (left, right, kind, part), in order of part, kind and names.
+    (left, right, kind, part, and the names' words), in order of part, kind and names.
 
     A pair's part (0 to workers - 1) is the worker that grades it: pairs whose left names share
     a family name (its common form) share a part, so a worker meets again the names and words
@@ -217,7 +220,8 @@ def pairs_to_grade_sql(routed: str, workers: int) -> str:
     """
     return f"""
         with graded as (
-            select name_text_l, name_text_r, kind, bucket from {routed} where not by_words
+            select name_text_l, name_text_r, kind, bucket, words_l, words_r
+            from {routed} where not by_words
         ),
         buckets as (
             select bucket, count(*) as pairs from graded group by bucket
@@ -229,7 +233,7 @@ def pairs_to_grade_sql(routed: str, workers: int) -> str:
             ) as integer)) as part
             from buckets
         )
-        select name_text_l, name_text_r, kind, part
+        select name_text_l, name_text_r, kind, part, words_l, words_r
         from graded join dealt using (bucket)
         order by part, kind, name_text_l, name_text_r
     """
@@ -303,7 +307,8 @@ Patronymics = dict[tuple[str, str], int]
 WORD_CHUNKS = 4
 
 # The pairs forked workers read their tasks from (set just before the fork): pyarrow tables of
-# "names" (left, right, kind, part; in order of part and kind) and "words" (left, right, kind).
+# "names" (left, right, kind, part, the names' words; in order of part and kind) and "words"
+# (left, right, kind).
 # A worker makes its own strings of its slice: the parent's are not touched, so the pages that
 # hold them stay shared rather than copied into each worker as their reference counts change.
 _SHARED: dict[str, Any] = {}
@@ -314,11 +319,13 @@ def _grade_task(task: tuple[str, int, int]) -> tuple[bytes, bytes]:
     (`_grade_part`) or a chunk of the pairs of words (their levels, one byte a pair, and
     nothing)."""
     what, begin, end = task
-    table = _SHARED[what]
-    lefts, rights, kinds = (table.column(i).slice(begin, end - begin).to_pylist() for i in range(3))
-    if what == "names":
-        return _grade_part(lefts, rights, kinds)
+    table = _SHARED[what].slice(begin, end - begin)
+    lefts, rights, kinds = (table.column(i).to_pylist() for i in range(3))
     grader = _worker_grader()
+    if what == "names":
+        grader.know_words(lefts, table.column("words_l").to_pylist())
+        grader.know_words(rights, table.column("words_r").to_pylist())
+        return _grade_part(lefts, rights, kinds)
     levels = array("b")
     for a, b, kind in zip(lefts, rights, kinds, strict=True):
         if kind == LEVELS:
@@ -355,11 +362,11 @@ def grade_in_workers(
     names: Any, workers: int, words: Any = None
 ) -> tuple[Levelled, Patronymics, Any, Any, Any]:
     """The levels of each pair of names of kind LEVELS and the patronymic level of each of kind
-    PATRONYMIC (`names`: a pyarrow table of left, right, kind and part, in order of part and
-    kind), each part graded by a forked worker; each pair of names' name level and patronymic
-    level in their order (numpy arrays; a pair of kind PATRONYMIC has the name level SQL
-    decides, every part the same); and the level of each pair of `words` (left, right, kind:
-    `_grade_task`), dealt out in chunks after the parts."""
+    PATRONYMIC (`names`: a pyarrow table of left, right, kind, part and the names' words,
+    `words_l` and `words_r`, in order of part and kind), each part graded by a forked worker;
+    each pair of names' name level and patronymic level in their order (numpy arrays; a pair of
+    kind PATRONYMIC has the name level SQL decides, every part the same); and the level of each
+    pair of `words` (left, right, kind: `_grade_task`), dealt out in chunks after the parts."""
     import numpy as np
 
     parts = names.column(3).to_numpy()
@@ -419,13 +426,13 @@ def graded_ahead(
         yield None
         return
     routed = "homecoming_routed_names"
-    connection.register(_SHAPED, SHAPED_NAMES[0] if SHAPED_NAMES else _no_shaped_names())
+    connection.register(_WRITTEN, WRITTEN_NAMES[-1] if WRITTEN_NAMES else _no_written_names())
     try:
         connection.execute(
-            f"create or replace temp table {routed} as {routed_pairs_sql(pairs, _SHAPED)}"
+            f"create or replace temp table {routed} as {routed_pairs_sql(pairs, _WRITTEN)}"
         ).fetchall()
     finally:
-        connection.unregister(_SHAPED)
+        connection.unregister(_WRITTEN)
     try:
         ((count,),) = connection.execute(f"select count(*) from {routed}").fetchall()
         if count < PARALLEL_FROM:
@@ -490,13 +497,14 @@ def _read_by_words(table: Any, levels: Levelled, patronymics: Patronymics) -> No
             patronymics[key] = father
 
 
-def _no_shaped_names() -> Any:
-    """An empty table of `SHAPED_NAMES`' columns (no features table made in this process)."""
+def _no_written_names() -> Any:
+    """An empty table of `WRITTEN_NAMES`' columns (no features table made in this process)."""
     import pyarrow as pa
 
     return pa.table(
         {
             "text": pa.array([], pa.string()),
+            "words": pa.array([], pa.string()),
             **{column: pa.array([], pa.list_(pa.int64())) for column in GRADING_COLUMNS},
             **{
                 column: pa.array([], pa.bool_() if kind == "bool" else pa.string())
