@@ -478,6 +478,10 @@ class PairGrader:
         """The grade of two name parts left to pair (`NameGrader.parts_left`)."""
         return self._names.parts_left(left, right)
 
+    def parts_scored(self, left: str, right: str) -> tuple[float, int, bool]:
+        """Two name parts scored in full (`NameGrader.parts_scored`)."""
+        return self._names.parts_scored(left, right)
+
     def patronymics_left(self, left: str, right: str) -> int:
         """The patronymic level of two names' patronymics (`NameGrader.patronymics_left`)."""
         return self._names.patronymics_left(left, right)

@@ -319,6 +319,18 @@ class NameGrader:
         grade = EXACT if rule == SAME else self._grade(x, y, score, rule)
         return grade, grade == SLIP_GRADE and neighbours_exchanged(x, y)
 
+    def parts_scored(self, left: str, right: str) -> tuple[float, int, bool]:
+        """The score, grade and (for a slip) letters exchanged of two name parts (words as
+        written, of two names whose tokens are their words' own, no pair of whose parts meets
+        as the same word or a transliteration) as `levels` scores each pair of parts before it
+        aligns them best first (`_align`)."""
+        x, y = _token(left), _token(right)
+        if x.key and x.key == y.key:  # `_align` pairs the same words first
+            return 1.0, EXACT, False
+        score, rule = self._similarity(x, y)
+        grade = EXACT if rule == SAME else self._grade(x, y, score, rule)
+        return score, grade, grade == SLIP_GRADE and neighbours_exchanged(x, y)
+
     def patronymics_left(self, left: str, right: str) -> int:
         """The patronymic level `levels` and `patronymic_level` give two names whose one
         patronymic each are these words (as written, their tokens the words' own)."""

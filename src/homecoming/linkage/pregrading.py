@@ -86,6 +86,10 @@ _FATHERS_AGREE = vector_value(PATRONYMIC_LEVELS, 0)
 # grade, plus EXCHANGED for two words one another with two neighbouring letters exchanged.
 GRADES = (EXACT, FORM, VARIANT_FORM, SLIP_GRADE, APART, DIFFERENT)
 EXCHANGED = 8
+# A pair of words scored in full (`_grade_task`), and `_meeting_sql`'s code for names none of
+# whose parts meet.
+FULL = 3
+NONE_MET = 0
 # The names whose words the features stage read (`name_grading.WRITTEN_NAMES`), as a view.
 _WRITTEN = "homecoming_written_names"
 # Which single pair of the two names' parts meets at 1.0 (`_MEETING`), and the words left.
@@ -110,6 +114,9 @@ def _meeting_sql() -> str:
         conditions += [f"not {lists_meet(f'grade_{i}', f'grade_{j}')}" for i, j in others]
         conditions += [f"not {lists_meet(f'spell_{i}', f'spell_{j}')}" for i, j in others]
         branches.append(f"when {' and '.join(conditions)} then {code}")
+    # No pair meets: the alignment scores all four and takes the best first (`_NONE_MET`).
+    none = " and ".join(f"not {lists_meet(f'grade_{i}', f'grade_{j}')}" for i, j in every)
+    branches.append(f"when {none} then {NONE_MET}")
     return f"case {' '.join(branches)} end"
 
 
@@ -129,11 +136,50 @@ def _family_pair_sql(which: int) -> str:
     the two left (1), from their roles and whether either is a known given name."""
     left, right = _by_meeting("role", "l", which), _by_meeting("role", "r", which)
     known = f"({_by_meeting('known', 'l', which)} or {_by_meeting('known', 'r', which)})"
+    return _family_pair_of(left, right, known)
+
+
+def _family_pair_of(left: str, right: str, known: str) -> str:
+    """SQL: `match.levels.family_pair` of two words whose roles are `left` and `right`, and
+    `known` whether either is a known given name."""
     return (
         f"(({left} = 'family' and {right} = 'family') or (not {known} and"
         f" (({left} = 'family' and {right} = 'given')"
         f" or ({left} = 'given' and {right} = 'family'))))"
     )
+
+
+# The four pairs of two names' parts (first or second of the left, of the right), in the order
+# the alignment breaks ties in (`NameGrader._align`: by position).
+_PAIRS_OF_PARTS = (
+    ("first", "first"),
+    ("first", "second"),
+    ("second", "first"),
+    ("second", "second"),
+)
+# For a pair of kind LEVELS whose parts do not meet (NONE_MET): each name's two words, and
+# `family_pair` of each pair of parts.
+_CROSSING = (
+    "first_l",
+    "second_l",
+    "first_r",
+    "second_r",
+    *(f"family_{i}_{j}" for i, j in _PAIRS_OF_PARTS),
+)
+
+
+def _crossing_columns() -> str:
+    """SQL: the _CROSSING columns (NULL unless no pair of parts meets)."""
+    none = f"meeting = {NONE_MET}"
+    columns = [
+        f"case when {none} then word_{part}_{side} end as {part}_{side}"
+        for side in ("l", "r")
+        for part in ("first", "second")
+    ]
+    for i, j in _PAIRS_OF_PARTS:
+        family = _family_pair_of(f"role_{i}_l", f"role_{j}_r", f"(known_{i}_l or known_{j}_r)")
+        columns.append(f"case when {none} then coalesce({family}, false) end as family_{i}_{j}")
+    return ", ".join(columns)
 
 
 def routed_pairs_sql(pairs: str, names: str) -> str:
@@ -152,7 +198,10 @@ def routed_pairs_sql(pairs: str, names: str) -> str:
       pair (`part_l`, `part_r`), and the patronymics unless SQL decides them
       (`father_level`: NULL, a side without one; agreeing, the same or a transliteration).
       Whether the names agree, when the parts left are a slip apart, reads `family_pair` of
-      the parts that met (`family_met`) and of those left (`family_left`).
+      the parts that met (`family_met`) and of those left (`family_left`);
+    - kind LEVELS where no pair of name parts meets (`meeting` NONE_MET): the four pairs of
+      the names' parts, each scored in full (the alignment takes the best first), with
+      `family_pair` of each (_CROSSING).
 
     Any other pair is graded as two names.
     """
@@ -188,6 +237,7 @@ def routed_pairs_sql(pairs: str, names: str) -> str:
                 {_by_meeting("word", "l", 1)} as part_l, {_by_meeting("word", "r", 1)} as part_r,
                 coalesce({_family_pair_sql(0)}, false) as family_met,
                 coalesce({_family_pair_sql(1)}, false) as family_left,
+                {_crossing_columns()},
                 case when {both_fathers} and not {fathers_meet} then word_patronymic_l end
                     as father_l,
                 case when {both_fathers} and not {fathers_meet} then word_patronymic_r end
@@ -196,8 +246,8 @@ def routed_pairs_sql(pairs: str, names: str) -> str:
                     when {fathers_meet} then {_FATHERS_AGREE} end as father_level
             from met
         )
-        select name_text_l, name_text_r, kind, bucket, words_l, words_r, by_words, family_met,
-            family_left,
+        select name_text_l, name_text_r, kind, bucket, words_l, words_r, by_words, meeting,
+            family_met, family_left, {", ".join(_CROSSING)},
             case when by_words then part_l end as part_l,
             case when by_words then part_r end as part_r,
             case when by_words then father_l end as father_l,
@@ -241,45 +291,117 @@ def pairs_to_grade_sql(routed: str, workers: int) -> str:
 
 def word_pairs_sql(routed: str) -> str:
     """SQL: the distinct pairs of words (left, right, kind) that `routed`'s pairs graded by
-    words need: name parts left to pair (kind LEVELS), patronymics (kind PATRONYMIC)."""
+    words need: name parts left to pair (kind LEVELS), patronymics (kind PATRONYMIC), and name
+    parts scored in full (kind FULL)."""
+    crossing = " union all ".join(
+        f"select distinct {i}_l, {j}_r, {FULL} from {routed} where first_l is not null"
+        for i, j in _PAIRS_OF_PARTS
+    )
     return f"""
-        select distinct part_l as l, part_r as r, {LEVELS} as kind
-        from {routed} where part_l is not null
-        union all
-        select distinct father_l, father_r, {PATRONYMIC}
-        from {routed} where father_l is not null
+        select distinct l, r, kind from (
+            select part_l as l, part_r as r, {LEVELS} as kind
+            from {routed} where part_l is not null
+            union all
+            select father_l, father_r, {PATRONYMIC}
+            from {routed} where father_l is not null
+            union all
+            {crossing}
+        )
         order by kind, l, r
     """
 
 
 def by_words_sql(routed: str, words: str) -> str:
     """SQL: the levels (name_text_l, name_text_r, kind, name_level, patronymic_level, agree) of
-    `routed`'s pairs graded by words, from their words' (`words`: l, r, kind, level; a pair of
-    name parts' level is its grade plus EXCHANGED when the words are one another with two
-    neighbouring letters exchanged). A pair of kind LEVELS has the name level of one part met
-    and the grade of the other (`_name_level([EXACT, grade], 2)`), and names that agree as
-    `NameGrader.levels` reads them: the level says so, or a slip beside a family name met, or
-    the family name's own slip of two neighbouring letters exchanged. One of kind PATRONYMIC
-    has the name level SQL decides."""
-    name_level = " ".join(f"when {grade} then {_name_level([EXACT, grade], 2)}" for grade in GRADES)
-    exchanged = f"(p.level & {EXCHANGED}) <> 0"
+    `routed`'s pairs graded by words, from their words' (`words`: l, r, kind, level, score; a
+    pair of name parts' level is its grade plus EXCHANGED when the words are one another with
+    two neighbouring letters exchanged, its score the one the alignment orders by).
+
+    A pair of kind LEVELS has the name level of its two aligned pairs of parts' grades
+    (`_name_level`): one part met and the other's grade, or, where no part meets, the best
+    scored pair of parts first (ties by position, as `NameGrader._align` sorts) and the other
+    two. Its names agree as `NameGrader.levels` reads it: the level says so, or, a slip, the
+    family names met, or the one slip is the family name's own, two neighbouring letters
+    exchanged. One of kind PATRONYMIC has the name level SQL decides."""
+    levels = ", ".join(
+        str(_name_level([first, second], 2)) for first in GRADES for second in GRADES
+    )
+    crossed = [f"{i}_{j}" for i, j in _PAIRS_OF_PARTS]
+    ff, fs, sf, ss = (f"score_{pair}" for pair in crossed)
+    joins = " ".join(
+        f"left join {words} as q_{i}_{j} on q_{i}_{j}.kind = {FULL}"
+        f" and q_{i}_{j}.l = t.{i}_l and q_{i}_{j}.r = t.{j}_r"
+        for i, j in _PAIRS_OF_PARTS
+    )
+    read = ", ".join(
+        f"q_{pair}.level as level_{pair}, q_{pair}.score as score_{pair}" for pair in crossed
+    )
+    met = f"coalesce(meeting <> {NONE_MET}, false)"
+
+    def grade(level: str) -> str:
+        return f"{level} & {EXCHANGED - 1}"
+
+    def exchanged(level: str) -> str:
+        return f"{level} & {EXCHANGED} <> 0"
+
+    def aligned(straight: str, crossed: str) -> str:
+        return f"case when straight then {straight} else {crossed} end"
+
+    slip = f"{SLIP_GRADE}"
     return f"""
-        select name_text_l, name_text_r, kind, name_level, patronymic_level,
-            case when name_level >= {NAMES_AGREE} then 1
-                when name_level = {SLIP} and (family_met or (family_left and exchanged)) then 1
-                else 0 end as agree
-        from (
-            select t.name_text_l, t.name_text_r, t.kind, t.family_met, t.family_left,
-                {exchanged} as exchanged,
-                case when t.kind = {PATRONYMIC} then {_SAME_NAMES}
-                    else (case p.level & {EXCHANGED - 1} {name_level} end) end as name_level,
-                coalesce(t.father_level, f.level) as patronymic_level
+        with joined as (
+            select t.name_text_l, t.name_text_r, t.kind, t.meeting, t.family_met,
+                t.family_left, {", ".join(f"t.family_{pair}" for pair in crossed)},
+                coalesce(t.father_level, f.level) as patronymic_level,
+                p.level as part_level, {read}
             from {routed} as t
             left join {words} as p on p.kind = {LEVELS} and p.l = t.part_l and p.r = t.part_r
+            {joins}
             left join {words} as f on f.kind = {PATRONYMIC} and f.l = t.father_l
                 and f.r = t.father_r
             where t.by_words
+        ),
+        ordered as (
+            select *, ({ff} >= greatest({fs}, {sf}, {ss})
+                or ({ss} > {ff} and {ss} > {fs} and {ss} > {sf})) as straight
+            from joined
+        ),
+        paired as (
+            select name_text_l, name_text_r, kind, patronymic_level,
+                {met} and family_met as family_met,
+                case when {met} then {EXACT}
+                    else {aligned(grade("level_first_first"), grade("level_first_second"))}
+                    end as first,
+                case when {met} then {grade("part_level")}
+                    else {aligned(grade("level_second_second"), grade("level_second_first"))}
+                    end as second,
+                not {met} and {
+        aligned(exchanged("level_first_first"), exchanged("level_first_second"))
+    } as first_exchanged,
+                case when {met} then {exchanged("part_level")}
+                    else {
+        aligned(exchanged("level_second_second"), exchanged("level_second_first"))
+    } end as second_exchanged,
+                not {met} and {aligned("family_first_first", "family_first_second")}
+                    as first_family,
+                case when {met} then family_left
+                    else {aligned("family_second_second", "family_second_first")}
+                    end as second_family
+            from ordered
+        ),
+        levelled as (
+            select *, case when kind = {PATRONYMIC} then {_SAME_NAMES}
+                else [{levels}][first * {len(GRADES)} + second + 1] end as name_level
+            from paired
         )
+        select name_text_l, name_text_r, kind, name_level, patronymic_level,
+            case when name_level >= {NAMES_AGREE} then 1
+                when name_level = {SLIP} and (family_met
+                    or ((first = {slip}) <> (second = {slip})
+                        and ((first = {slip} and first_family and first_exchanged)
+                            or (second = {slip} and second_family and second_exchanged))))
+                then 1 else 0 end as agree
+        from levelled
     """
 
 
@@ -316,8 +438,8 @@ _SHARED: dict[str, Any] = {}
 
 def _grade_task(task: tuple[str, int, int]) -> tuple[bytes, bytes]:
     """One task of `_SHARED`'s pairs begin..end: a part of the pairs of names
-    (`_grade_part`) or a chunk of the pairs of words (their levels, one byte a pair, and
-    nothing)."""
+    (`_grade_part`) or a chunk of the pairs of words (their levels, one byte a pair, and their
+    scores, eight)."""
     what, begin, end = task
     table = _SHARED[what].slice(begin, end - begin)
     lefts, rights, kinds = (table.column(i).to_pylist() for i in range(3))
@@ -327,13 +449,19 @@ def _grade_task(task: tuple[str, int, int]) -> tuple[bytes, bytes]:
         grader.know_words(rights, table.column("words_r").to_pylist())
         return _grade_part(lefts, rights, kinds)
     levels = array("b")
+    scores = array("d")  # a pair of kind FULL's own score, else 0
     for a, b, kind in zip(lefts, rights, kinds, strict=True):
-        if kind == LEVELS:
-            grade, exchanged = grader.parts_left(a, b)
-            levels.append(grade + EXCHANGED * exchanged)
-        else:
+        score = 0.0
+        if kind == PATRONYMIC:
             levels.append(grader.patronymics_left(a, b))
-    return levels.tobytes(), b""
+        else:
+            if kind == LEVELS:
+                grade, exchanged = grader.parts_left(a, b)
+            else:
+                score, grade, exchanged = grader.parts_scored(a, b)
+            levels.append(grade + EXCHANGED * exchanged)
+        scores.append(score)
+    return levels.tobytes(), scores.tobytes()
 
 
 def _grade_part(lefts: list[str], rights: list[str], kinds: list[int]) -> tuple[bytes, bytes]:
@@ -365,8 +493,8 @@ def grade_in_workers(
     PATRONYMIC (`names`: a pyarrow table of left, right, kind, part and the names' words,
     `words_l` and `words_r`, in order of part and kind), each part graded by a forked worker;
     each pair of names' name level and patronymic level in their order (numpy arrays; a pair of
-    kind PATRONYMIC has the name level SQL decides, every part the same); and the level of each
-    pair of `words` (left, right, kind: `_grade_task`), dealt out in chunks after the parts."""
+    kind PATRONYMIC has the name level SQL decides, every part the same); and the level and score of
+    each pair of `words` (left, right, kind: `_grade_task`), dealt out in chunks after the parts."""
     import numpy as np
 
     parts = names.column(3).to_numpy()
@@ -404,12 +532,13 @@ def grade_in_workers(
         found_names += [rows[:, 0], np.full(end - split, _SAME_NAMES, dtype=np.int8)]
         found_fathers += [rows[:, 1], found]
     word_levels = np.frombuffer(b"".join(three for three, _ in graded[workers:]), dtype=np.int8)
+    word_scores = np.frombuffer(b"".join(score for _, score in graded[workers:]), dtype=np.float64)
     return (
         levels,
         patronymics,
         np.concatenate(found_names),
         np.concatenate(found_fathers),
-        word_levels,
+        (word_levels, word_scores),
     )
 
 
@@ -456,11 +585,17 @@ def _grade_routed(connection: Any, routed: str, workers: int) -> tuple[Any, Leve
 
     names = connection.sql(pairs_to_grade_sql(routed, workers)).to_arrow_table()
     words = connection.sql(word_pairs_sql(routed)).to_arrow_table()
-    levels, patronymics, found_names, found_fathers, word_levels = grade_in_workers(
+    levels, patronymics, found_names, found_fathers, graded_words = grade_in_workers(
         names, workers, words
     )
     view = "homecoming_graded_words"
-    connection.register(view, words.append_column("level", pa.array(word_levels)))
+    word_levels, word_scores = graded_words
+    connection.register(
+        view,
+        words.append_column("level", pa.array(word_levels)).append_column(
+            "score", pa.array(word_scores)
+        ),
+    )
     try:
         by_words = connection.sql(by_words_sql(routed, view)).to_arrow_table()
     finally:
