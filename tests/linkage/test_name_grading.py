@@ -301,3 +301,41 @@ def test_the_workers_render_the_cyrillic_words_that_grading_reads(
         grader.levels(left, right)
     assert read  # some pairs were a slip apart across alphabets
     assert rendered == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ткаченко Андрій Петрович",
+        "Андрій Ткаченко",
+        "Нікіта Назарв",
+        "KOSHCHENKO HENNADII",
+        "Oleksandr Petrovych Nekhir",
+        "Лапшина Сніжана Іванівна",
+    ],
+)
+def test_a_names_words_by_place_are_what_the_grader_reads_of_it(text: str) -> None:
+    """`word_shape` gives a name's two parts and patronymic by place, the parts' roles and
+    whether each is a known given name, as the grader's parse of the name has them; a name
+    whose word is read as a patronymic by its place alone (Фомич) has none: its pairs are
+    graded as names."""
+    from homecoming.linkage.name_grading import SHAPE_FIELDS, SHAPE_ROLES, _Name, grading_row
+
+    assert grading_row("Кощенко Геннадій Фомич")["word_shape"] is None
+    shape = grading_row(text)["word_shape"]
+    assert isinstance(shape, int)
+    fields = {
+        name: (shape >> offset) & ((1 << bits) - 1) for name, (offset, bits) in SHAPE_FIELDS.items()
+    }
+    name = _Name(text, written_words(text))
+    words = text.split()
+    (first, second), fathers = name.main, name.patronymics
+    assert (fields["first"], fields["second"]) == (first, second)
+    assert fields["patronymic"] == (fathers[0] + 1 if fathers else 0)
+    assert words[fields["first"]] == name.tokens[first].text
+    for part, at in (("first", first), ("second", second)):
+        token = name.tokens[at]
+        assert fields[f"role_{part}"] == SHAPE_ROLES.get(name.roles()[at], 0)
+        assert fields[f"known_{part}"] == int(bool(token.given_ids or token.common_given))
+    # Both roles and both kinds of part among the cases.
+    assert SHAPE_ROLES["family"] in (fields["role_first"], fields["role_second"])

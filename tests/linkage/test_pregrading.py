@@ -13,7 +13,7 @@ from homecoming.linkage import model, pregrading
 from homecoming.linkage.comparisons import PairGrader
 from homecoming.linkage.engine import DuckDBEngine
 from homecoming.linkage.inputs import read_table
-from homecoming.linkage.name_grading import NameGrader
+from homecoming.linkage.name_grading import SHAPE_FIELDS, NameGrader
 from homecoming.linkage.pipeline import dedupe
 from homecoming.match.levels import SLIP
 
@@ -133,7 +133,11 @@ def test_pairs_graded_by_words_have_the_levels_of_their_names(
 
 
 def _names_row(text: str, first: list[int], second: list[int], **rest: Any) -> dict[str, Any]:
+    """A name's row of `name_grading.WRITTEN_NAMES` (hashes standing for forms): its first two
+    words its name parts (the family name, then a known given name), a third its patronymic."""
     words = text.split()
+    places = {"first": 0, "second": 1, "patronymic": 3 if len(words) > 2 else 0}
+    fields = places | {"role_first": 1, "role_second": 2, "known_first": 0, "known_second": 1}
     return {
         "text": text,
         "words": text,
@@ -142,13 +146,7 @@ def _names_row(text: str, first: list[int], second: list[int], **rest: Any) -> d
         "grade_patronymic": rest.get("patronymic"),
         "spell_first": rest.get("spell_first", []),
         "spell_second": rest.get("spell_second", []),
-        "word_first": words[0],
-        "word_second": words[1],
-        "word_patronymic": words[2] if len(words) > 2 else None,
-        "role_first": "family",
-        "role_second": "given",
-        "known_first": False,
-        "known_second": True,
+        "word_shape": sum(value << SHAPE_FIELDS[name][0] for name, value in fields.items()),
     }
 
 

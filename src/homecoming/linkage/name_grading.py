@@ -486,18 +486,51 @@ class NameGrader:
 # The columns each distinct name as written gets (`grading_columns`), all hashed forms.
 GRADING_COLUMNS = ("grade_first", "grade_second", "grade_patronymic", "spell_first", "spell_second")
 # A name of that shape whose tokens are its words' own (`written_words`), for grading by pairs
-# of words (`NameGrader.parts_left`, `linkage.pregrading`): its two name parts' words in order
-# and its patronymic's (None: none), the parts' roles (`_Name.roles`), and whether each is a
-# known given name (as `match.levels.family_pair` reads it). None each for any other name.
-WORD_COLUMNS = {
-    "word_first": "string",
-    "word_second": "string",
-    "word_patronymic": "string",
-    "role_first": "string",
-    "role_second": "string",
-    "known_first": "bool",
-    "known_second": "bool",
+# of words (`NameGrader.parts_left`, `linkage.pregrading`), gets its words by place in one
+# integer ("word_shape", `word_shape`; None for any other name): which of its words are its two
+# name parts and its patronymic, the parts' roles (`_Name.roles`), and whether each is a known
+# given name (as `match.levels.family_pair` reads it).
+WORD_COLUMNS = {"word_shape": "int"}
+# `word_shape`'s fields: (offset, bits) of each (`word_shape` writes them so).
+SHAPE_FIELDS = {
+    "first": (0, 2),  # the first name part's place among the words
+    "second": (2, 2),
+    "patronymic": (4, 2),  # the patronymic's place, plus one (0: none)
+    "role_first": (6, 2),  # SHAPE_ROLES' code of the first part's role
+    "role_second": (8, 2),
+    "known_first": (10, 1),
+    "known_second": (11, 1),
 }
+SHAPE_ROLES = {"family": 1, "given": 2}  # any other role: 0
+
+
+def word_shape(raw: Sequence[str], tokens: Sequence[NameToken], roles: Sequence[str]) -> int | None:
+    """The words by place of a name of two name parts and at most one patronymic (SHAPE_FIELDS;
+    None for a name of another shape or of more than four words)."""
+    main: list[int] = []
+    father = 0
+    for i, token in enumerate(tokens):
+        if not token.patronymic:
+            main.append(i)
+        elif father:
+            return None
+        else:
+            father = i + 1
+    if len(main) != 2 or len(raw) > 4:
+        return None
+    first, second = main
+    a, b = tokens[first], tokens[second]
+    return (
+        first
+        | second << 2
+        | father << 4
+        | SHAPE_ROLES.get(roles[first], 0) << 6
+        | SHAPE_ROLES.get(roles[second], 0) << 8
+        | bool(a.given_ids or a.common_given) << 10
+        | bool(b.given_ids or b.common_given) << 11
+    )
+
+
 _SCRIPTS = frozenset({"latin", "cyrillic"})
 # Learned spellings of one Cyrillic word that score as its best: past this many, the word's
 # names are left to Python.
@@ -512,32 +545,20 @@ def grading_columns(text: str) -> dict[str, list[int] | None]:
     return columns_of(tokens, shaped)
 
 
-def grading_row(text: str) -> dict[str, str | bool | list[int] | None]:
+def grading_row(text: str) -> dict[str, str | int | list[int] | None]:
     """A name's columns for SQL's shortcut, its words for the grader (`written_words`) and,
     for a name of the shortcut's shape read from its words, those words by place
-    (WORD_COLUMNS), reading the name once."""
+    (`word_shape`), reading the name once."""
     bare, raw, tokens, shaped, words = _shape(text)
-    columns: dict[str, str | bool | list[int] | None] = {
-        **columns_of(tokens, shaped),
-        "words": words,
-    }
-    if words is None or columns["grade_first"] is None:
-        return columns | dict.fromkeys(WORD_COLUMNS)
-    # The words' tokens are the words' own (`written_words`): the grader's tokens of them, and
-    # their roles the ones `_Name.roles` reads.
-    roles = roles_of_tokens(list(tokens), raw, bare)
-    main = [(w, t, r) for w, t, r in zip(raw, tokens, roles, strict=True) if not t.patronymic]
-    fathers = [w for w, t in zip(raw, tokens, strict=True) if t.patronymic]
-    (first, token_first, role_first), (second, token_second, role_second) = main
-    return columns | {
-        "word_first": first,
-        "word_second": second,
-        "word_patronymic": fathers[0] if fathers else None,
-        "role_first": role_first,
-        "role_second": role_second,
-        "known_first": bool(token_first.given_ids or token_first.common_given),
-        "known_second": bool(token_second.given_ids or token_second.common_given),
-    }
+    row: dict[str, str | int | list[int] | None] = {**columns_of(tokens, shaped)}
+    row["words"] = words
+    shape = None
+    if words is not None and row["grade_first"] is not None:
+        # The words' tokens are the words' own (`written_words`): the grader's tokens of them,
+        # and their roles the ones `_Name.roles` reads.
+        shape = word_shape(raw, tokens, roles_of_tokens(list(tokens), raw, bare))
+    row["word_shape"] = shape
+    return row
 
 
 def columns_of(tokens: Sequence[NameToken], shaped: bool) -> dict[str, list[int] | None]:

@@ -32,7 +32,13 @@ from homecoming.linkage.comparisons import (
     patronymics_decided_sql,
     same_names_sql,
 )
-from homecoming.linkage.name_grading import GRADING_COLUMNS, WORD_COLUMNS, WRITTEN_NAMES
+from homecoming.linkage.name_grading import (
+    GRADING_COLUMNS,
+    SHAPE_FIELDS,
+    SHAPE_ROLES,
+    WORD_COLUMNS,
+    WRITTEN_NAMES,
+)
 from homecoming.match.levels import (
     APART,
     DIFFERENT,
@@ -182,6 +188,29 @@ def _crossing_columns() -> str:
     return ", ".join(columns)
 
 
+def _shape_columns(side: str) -> str:
+    """SQL: the words by place of side `side`'s name, read off its words and `word_shape`
+    (word_first, word_second, word_patronymic, role_first, role_second, known_first,
+    known_second; NULL each for a name without a shape)."""
+
+    def field(name: str) -> str:
+        offset, bits = SHAPE_FIELDS[name]
+        return f"((word_shape_{side} >> {offset}) & {(1 << bits) - 1})"
+
+    words = f"string_split(words_{side}, ' ')"
+    roles = " ".join(f"when {code} then '{role}'" for role, code in SHAPE_ROLES.items())
+    columns = [
+        f"{words}[{field('first')} + 1] as word_first_{side}",
+        f"{words}[{field('second')} + 1] as word_second_{side}",
+        f"case when {field('patronymic')} > 0 then {words}[{field('patronymic')}] end"
+        f" as word_patronymic_{side}",
+    ]
+    for part in ("first", "second"):
+        columns.append(f"case {field(f'role_{part}')} {roles} else '' end as role_{part}_{side}")
+        columns.append(f"{field(f'known_{part}')} = 1 as known_{part}_{side}")
+    return ", ".join(columns)
+
+
 def routed_pairs_sql(pairs: str, names: str) -> str:
     """SQL: the distinct pairs of names (left, right, kind, bucket) among the candidate pairs
     `pairs` (with CANDIDATE_COLUMNS) whose levels scoring would compute in Python, each with
@@ -210,6 +239,7 @@ def routed_pairs_sql(pairs: str, names: str) -> str:
         for side, suffix in (("a", "l"), ("b", "r"))
         for column in ("words", *GRADING_COLUMNS, *WORD_COLUMNS)
     )
+    shaped = ", ".join(_shape_columns(side) for side in ("l", "r"))
     fathers_meet = lists_meet("grade_patronymic", "grade_patronymic")
     both_fathers = "word_patronymic_l is not null and word_patronymic_r is not null"
     return f"""
@@ -225,11 +255,14 @@ def routed_pairs_sql(pairs: str, names: str) -> str:
             left join {names} as a on a.text = g.name_text_l
             left join {names} as b on b.text = g.name_text_r
         ),
+        shaped as (
+            select *, {shaped} from named
+        ),
         met as (
             select *,
                 word_first_l is not null and word_first_r is not null as worded,
                 case when kind = {LEVELS} and worded then {_meeting_sql()} end as meeting
-            from named
+            from shaped
         ),
         routed as (
             select name_text_l, name_text_r, kind, bucket, meeting, words_l, words_r,
@@ -641,10 +674,7 @@ def _no_written_names() -> Any:
             "text": pa.array([], pa.string()),
             "words": pa.array([], pa.string()),
             **{column: pa.array([], pa.list_(pa.int64())) for column in GRADING_COLUMNS},
-            **{
-                column: pa.array([], pa.bool_() if kind == "bool" else pa.string())
-                for column, kind in WORD_COLUMNS.items()
-            },
+            **{column: pa.array([], pa.int32()) for column in WORD_COLUMNS},
         }
     )
 
