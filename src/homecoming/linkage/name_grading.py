@@ -199,9 +199,6 @@ def _written_words_of(text: str) -> str | None:
     return WRITTEN_WORDS.get(text)
 
 
-_UNTOLD = "\0"  # `NameGrader.know_words` was not told a name's words
-
-
 def _one_reading(parsed: ParsedName) -> bool:
     """`len(parse.readings(parsed)) == 1`, without making the other readings: one per
     bracketed nickname, one for a two-word name's patronymic read as its family name."""
@@ -241,9 +238,7 @@ class NameGrader:
                 self._spelt.clear()
                 self._grades.clear()
                 self._told.clear()
-            words = self._told.get(text, _UNTOLD)
-            if words is _UNTOLD:
-                words = _written_words_of(text)
+            words = self._told[text] if text in self._told else _written_words_of(text)
             found = self._names[text] = _Name(text, words)
         return found
 

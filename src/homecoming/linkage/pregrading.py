@@ -220,7 +220,7 @@ def routed_pairs_sql(pairs: str, names: str) -> str:
     "text", "words", GRADING_COLUMNS and WORD_COLUMNS); each pair carries its names' words
     (`words_l`, `words_r`; NULL, not so read) for the graders. A pair whose names are both of
     SQL's shape so read (WORD_COLUMNS set) is graded by pairs of words (`by_words`) when its
-    levels depend on one pair of words each:
+    levels follow from a few pairs of words:
 
     - kind PATRONYMIC (the names decided in SQL): the patronymics (`father_l`, `father_r`);
     - kind LEVELS where one pair of name parts meets (`_meeting_sql`): the two parts left to
@@ -377,9 +377,12 @@ def by_words_sql(routed: str, words: str) -> str:
     def exchanged(level: str) -> str:
         return f"{level} & {EXCHANGED} <> 0"
 
-    def aligned(straight: str, crossed: str) -> str:
-        return f"case when straight then {straight} else {crossed} end"
+    def aligned(straight: str, across: str) -> str:
+        """The first or second aligned pair's: straight, or crossed."""
+        return f"case when straight then {straight} else {across} end"
 
+    first_exchanged = aligned(exchanged("level_first_first"), exchanged("level_first_second"))
+    second_exchanged = aligned(exchanged("level_second_second"), exchanged("level_second_first"))
     slip = f"{SLIP_GRADE}"
     return f"""
         with joined as (
@@ -408,13 +411,9 @@ def by_words_sql(routed: str, words: str) -> str:
                 case when {met} then {grade("part_level")}
                     else {aligned(grade("level_second_second"), grade("level_second_first"))}
                     end as second,
-                not {met} and {
-        aligned(exchanged("level_first_first"), exchanged("level_first_second"))
-    } as first_exchanged,
+                not {met} and {first_exchanged} as first_exchanged,
                 case when {met} then {exchanged("part_level")}
-                    else {
-        aligned(exchanged("level_second_second"), exchanged("level_second_first"))
-    } end as second_exchanged,
+                    else {second_exchanged} end as second_exchanged,
                 not {met} and {aligned("family_first_first", "family_first_second")}
                     as first_family,
                 case when {met} then family_left
