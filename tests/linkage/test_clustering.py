@@ -209,14 +209,18 @@ def test_the_components_holding_dates_far_apart_are_those_a_pair_of_dates_shows(
     import numpy as np
     import pyarrow as pa
 
-    from homecoming.linkage.clustering import Births, _born_apart_components, far_apart
+    from homecoming.linkage.clustering import (
+        Births,
+        _all_positions,
+        _born_apart_components,
+        far_apart,
+    )
 
     labels = np.asarray([label for label, _ in nodes], dtype=np.int64)
     born = {str(i): date for i, (_, date) in enumerate(nodes) if date is not None}
     births = Births.of(born)
-    found = _born_apart_components(
-        labels, births, births.positions(pa.array([str(i) for i in range(len(nodes))]))
-    )
+    ids = pa.array([str(i) for i in range(len(nodes))])
+    found = _born_apart_components(labels, births, _all_positions([births.ids], ids)[0])
     expected = {
         label
         for label in set(labels.tolist())

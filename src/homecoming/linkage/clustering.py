@@ -119,11 +119,6 @@ class Births(Mapping[str, PartialDate]):
         year, month, day = code // 10_000, code // 100 % 100, code % 100
         return PartialDate(year or None, month or None, day or None)
 
-    def positions(self, names: Any) -> Any:
-        """Each record's position in `names` (a pyarrow array of distinct ids; -1: not there),
-        as a numpy array."""
-        return _positions(self.ids, names)
-
     def __getitem__(self, record_id: str) -> PartialDate:
         if self._at is None:
             self._at = {i: row for row, i in enumerate(self.ids)}
@@ -140,15 +135,10 @@ def _code(date: PartialDate) -> int:
     return ((date.year or 0) * 100 + (date.month or 0)) * 100 + (date.day or 0)
 
 
-def _positions(values: Sequence[str], names: Any) -> Any:
-    """Each value's position in `names` (a pyarrow array of distinct ids; -1: not there), as a
-    numpy array (`_all_positions`)."""
-    return _all_positions([values], names)[0]
-
-
 def _all_positions(lists: Sequence[Sequence[str]], names: Any) -> list[Any]:
-    """`_positions` of each list, found by one arrow hash lookup (its table of `names` made
-    once), not through a Python dict of a million ids."""
+    """Each list's values' positions in `names` (a pyarrow array of distinct ids; -1: not
+    there), as numpy arrays, found by one arrow hash lookup (its table of `names` made once),
+    not through a Python dict of a million ids."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc

@@ -308,11 +308,7 @@ class NameGrader:
         another with two neighbouring letters exchanged (`family_letters_exchanged` reads it
         beside the words' roles)."""
         x, y = _token(left), _token(right)
-        if x.key and x.key == y.key:  # `_align` pairs the same words first
-            return EXACT, False
-        score, rule = self._paired(x, y)
-        grade = EXACT if rule == SAME else self._grade(x, y, score, rule)
-        return grade, grade == SLIP_GRADE and neighbours_exchanged(x, y)
+        return self._part_grade(x, y, *self._one_left(x, y))
 
     def parts_scored(self, left: str, right: str) -> tuple[float, int, bool]:
         """The score, grade and (for a slip) letters exchanged of two name parts (words as
@@ -320,21 +316,28 @@ class NameGrader:
         as the same word or a transliteration) as `levels` scores each pair of parts before it
         aligns them best first (`_align`)."""
         x, y = _token(left), _token(right)
-        if x.key and x.key == y.key:  # `_align` pairs the same words first
-            return 1.0, EXACT, False
-        score, rule = self._similarity(x, y)
-        grade = EXACT if rule == SAME else self._grade(x, y, score, rule)
-        return score, grade, grade == SLIP_GRADE and neighbours_exchanged(x, y)
+        score, rule = (1.0, SAME) if x.key and x.key == y.key else self._similarity(x, y)
+        return (score, *self._part_grade(x, y, score, rule))
 
     def patronymics_left(self, left: str, right: str) -> int:
         """The patronymic level `levels` and `patronymic_level` give two names whose one
         patronymic each are these words (as written, their tokens the words' own)."""
         x, y = _token(left), _token(right)
-        if x.key and x.key == y.key:
-            score, rule = 1.0, SAME
-        else:
-            score, rule = self._paired(x, y)
+        score, rule = self._one_left(x, y)
         return _patronymic_level([patronymic_score(x, y, score, rule)], True, True)
+
+    def _one_left(self, x: NameToken, y: NameToken) -> tuple[float, str]:
+        """The score and rule `_align` gives the one word left on each side: the same word,
+        else `_paired`."""
+        if x.key and x.key == y.key:
+            return 1.0, SAME
+        return self._paired(x, y)
+
+    def _part_grade(self, x: NameToken, y: NameToken, score: float, rule: str) -> tuple[int, bool]:
+        """The grade `levels` gives two aligned name parts, and for a slip whether they are
+        one another with two neighbouring letters exchanged."""
+        grade = EXACT if rule == SAME else self._grade(x, y, score, rule)
+        return grade, grade == SLIP_GRADE and neighbours_exchanged(x, y)
 
     def _similarity(self, x: NameToken, y: NameToken) -> tuple[float, str]:
         key = (id(x), id(y))
@@ -371,9 +374,7 @@ class NameGrader:
         keys_a, keys_b = a.keys, b.keys
         if len(left) == 1 == len(right):  # one word each (a patronymic): they pair up
             i, j = left[0], right[0]
-            if keys_a[i] and keys_a[i] == keys_b[j]:
-                return [(i, j, 1.0, SAME)]
-            return [(i, j, *self._paired(a.tokens[i], b.tokens[j]))]
+            return [(i, j, *self._one_left(a.tokens[i], b.tokens[j]))]
         pairs: Aligned = []
         # Each word, in order, takes the first word of the other side written the same.
         free = list(right)

@@ -120,7 +120,7 @@ def _meeting_sql() -> str:
         conditions += [f"not {lists_meet(f'grade_{i}', f'grade_{j}')}" for i, j in others]
         conditions += [f"not {lists_meet(f'spell_{i}', f'spell_{j}')}" for i, j in others]
         branches.append(f"when {' and '.join(conditions)} then {code}")
-    # No pair meets: the alignment scores all four and takes the best first (`_NONE_MET`).
+    # No pair meets: the alignment scores all four and takes the best first (NONE_MET).
     none = " and ".join(f"not {lists_meet(f'grade_{i}', f'grade_{j}')}" for i, j in every)
     branches.append(f"when {none} then {NONE_MET}")
     return f"case {' '.join(branches)} end"
@@ -633,23 +633,13 @@ def _grade_routed(connection: Any, routed: str, workers: int) -> tuple[Any, Leve
     finally:
         connection.unregister(view)
     _read_by_words(by_words, levels, patronymics)
-    columns = ["name_text_l", "name_text_r", "name_level", "patronymic_level"]
-    by_words = by_words.select(columns)
-    graded = pa.concat_tables(
-        [_levels_table(names, found_names, found_fathers).cast(by_words.schema), by_words]
+    by_words = by_words.select(["name_text_l", "name_text_r", "name_level", "patronymic_level"])
+    as_names = (
+        names.select(["name_text_l", "name_text_r"])
+        .append_column("name_level", pa.array(found_names))
+        .append_column("patronymic_level", pa.array(found_fathers))
     )
-    return graded, levels, patronymics
-
-
-def _levels_table(pairs: Any, names: Any, fathers: Any) -> Any:
-    """The pairs' names beside their name and patronymic levels."""
-    import pyarrow as pa
-
-    return (
-        pairs.select(["name_text_l", "name_text_r"])
-        .append_column("name_level", pa.array(names))
-        .append_column("patronymic_level", pa.array(fathers))
-    )
+    return pa.concat_tables([as_names.cast(by_words.schema), by_words]), levels, patronymics
 
 
 def _read_by_words(table: Any, levels: Levelled, patronymics: Patronymics) -> None:
