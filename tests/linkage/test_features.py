@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import service_number_key
@@ -185,3 +188,65 @@ def test_common_name_keys_are_split_by_birth_year_within_a_year() -> None:
     assert set(other.column("bk_names").to_pylist()[0]) & set(rows[2])  # across tables too
     unchanged = narrow_common_keys([left], limit=10)[0]
     assert unchanged.column("bk_names").to_pylist() == left.column("bk_names").to_pylist()
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.lists(st.integers(1, 6), max_size=4)),
+            st.one_of(st.none(), st.integers(1980, 1986)),
+        ),
+        max_size=14,
+    ),
+    st.integers(0, 4),
+)
+def test_narrowing_keeps_each_records_keys_and_buckets_only_its_common_ones(
+    rows: list[tuple[list[int] | None, int | None]], limit: int
+) -> None:
+    """Each record's narrowed keys, in order, as a plain reading of `narrow_common_keys`
+    gives them: its rare keys as they were, then its common keys with year // 2, then with
+    (year + 1) // 2, or, without a year, with every year // 2 of the data."""
+    import pyarrow as pa
+
+    from homecoming.linkage.features import (
+        _SECOND_BUCKET,
+        _bucket_keys,
+        narrow_common_keys,
+    )
+
+    table = pa.table(
+        {
+            "bk_names": pa.array([keys for keys, _ in rows], pa.list_(pa.int64())),
+            "dob_year": pa.array([year for _, year in rows], pa.int32()),
+        }
+    )
+    held: dict[int, int] = {}
+    for keys, _ in rows:
+        for key in keys or []:
+            held[key] = held.get(key, 0) + 1
+    common = {key for key, count in held.items() if count > limit}
+    years = [year for _, year in rows if year is not None]
+    every = list(range(min(years) // 2, max(years) // 2 + 1)) if years else []
+
+    def bucket(key: int, value: int) -> int:
+        return int(_bucket_keys(np.array([key]), np.array([value]))[0])
+
+    expected = []
+    for keys, year in rows:
+        if keys is None:
+            expected.append(None)
+            continue
+        mine = [k for k in keys if k not in common or not years]
+        narrowed = [k for k in keys if k in common and years]
+        if year is not None:
+            mine += [bucket(k, year // 2) for k in narrowed]
+            mine += [bucket(k, (year + 1) // 2 + _SECOND_BUCKET) for k in narrowed]
+        else:
+            mine += [bucket(k, e) for k in narrowed for e in every]
+        expected.append(mine or None)
+    (found,) = narrow_common_keys([table], limit=limit)
+    if not common:
+        assert found is table
+        return
+    assert found.column("bk_names").to_pylist() == expected

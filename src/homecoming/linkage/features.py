@@ -205,45 +205,55 @@ _DISTINCT: dict[str, tuple[Callable[[str], dict[str, Any]], dict[str, str]]] = {
 }
 
 
-def _distinct_values(table: Any) -> dict[str, list[str]]:
-    """Distinct values of each field of a records table (full names: unsplit records only)."""
-    import pyarrow.compute as pc
-
-    split = table.filter(table.column("split"))
-    unsplit = table.filter(pc.invert(table.column("split")))
-
-    def distinct(frame: Any, *columns: str) -> set[str]:
-        found: set[str] = set()
-        for column in columns:
-            found.update(pc.unique(frame.column(column)).to_pylist())
-        return found
-
-    return {
-        "field_values": sorted(distinct(split, "family_name", "given_name", "patronymic")),
-        "full_names": sorted(distinct(unsplit, "full_name")),
-        "name_texts": _name_texts(table),
-        "places": sorted(distinct(table, "place")),
-        "units": sorted(distinct(table, "unit")),
-    }
+def _distinct_values(table: Any) -> dict[str, Any]:
+    """Distinct values of each field of a records table (full names: unsplit records only),
+    each a pyarrow string array sorted as Python sorts strings (code point order: UTF-8's
+    byte order, DuckDB's). A million records' values are not made Python strings here but by
+    the workers that read them (`_values`)."""
+    return _distinct_sql(
+        {
+            "field_values": "select distinct unnest([family_name, given_name, patronymic]) as v"
+            " from records where split",
+            "full_names": "select distinct full_name as v from records where not split",
+            "name_texts": f"select distinct {_NAME_TEXT} as v from records r where v <> ''",
+            "places": "select distinct place as v from records",
+            "units": "select distinct unit as v from records",
+        },
+        records=table,
+    )
 
 
-def _name_texts(table: Any) -> list[str]:
-    """Distinct names as written (`name_text`, as _ASSEMBLE writes it)."""
+def _sorted_distinct(*columns: Any) -> Any:
+    """The distinct strings of arrow string columns, sorted as `_distinct_values` sorts them."""
+    import pyarrow as pa
+
+    chunks = [
+        chunk
+        for column in columns
+        for chunk in (column.chunks if isinstance(column, pa.ChunkedArray) else [column])
+    ]
+    found = pa.table({"v": pa.chunked_array(chunks, pa.string())})
+    return _distinct_sql({"v": "select distinct v from found"}, found=found)["v"]
+
+
+def _distinct_sql(queries: dict[str, str], **tables: Any) -> dict[str, Any]:
+    """Each query's one column `v` over `tables` (arrow tables by name), sorted, an array."""
     import duckdb
 
     con = duckdb.connect()
     try:
-        con.register("records", table)
-        found = con.execute(
-            f"select distinct {_NAME_TEXT} as t from records r where t <> '' order by t"
-        ).fetchall()
+        for name, table in tables.items():
+            con.register(name, table)
+        return {
+            name: con.sql(f"{sql} order by v").to_arrow_table().column(0).combine_chunks()
+            for name, sql in queries.items()
+        }
     finally:
         con.close()
-    return [text for (text,) in found]
 
 
 # The distinct values forked workers read their slices from (set just before the fork).
-_SHARED: dict[str, list[str]] = {}
+_SHARED: dict[str, Any] = {}
 PARALLEL_FROM = 20_000  # distinct values: below this, a fork costs more than it saves
 CHUNK = 4_000
 
@@ -257,7 +267,7 @@ def _chunk_ipc(task: tuple[str, int, int]) -> bytes:
     import pyarrow as pa
 
     name, start, end = task
-    table = _chunk_table(name, _SHARED[name][start:end])
+    table = _chunk_table(name, _values(name, start, end))
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, table.schema) as writer:
         writer.write_table(table)
@@ -302,9 +312,9 @@ def _distinct_tables(table: Any, workers: int | None = None) -> dict[str, Any]:
     full_names = values.pop("full_names")
     tables = run({"full_names": full_names}, workers)
     split = tables["full_names"]
-    for column in ("family", "given", "patronymic"):
-        values["field_values"].extend(split.column(column).to_pylist())
-    values["field_values"] = sorted(set(values["field_values"]))
+    values["field_values"] = _sorted_distinct(
+        values["field_values"], *(split.column(c) for c in ("family", "given", "patronymic"))
+    )
     tables.update(run(values, workers))
     _remember_words(tables["name_texts"])
     return tables
@@ -319,11 +329,17 @@ def _remember_words(names: Any) -> None:
     remember_written(read.select(["text", "words", *GRADING_COLUMNS, *WORD_COLUMNS]))
 
 
-def _here(values: dict[str, list[str]], workers: int) -> dict[str, Any]:
-    return {name: _chunk_table(name, found) for name, found in values.items()}
+def _here(values: dict[str, Any], workers: int) -> dict[str, Any]:
+    return {name: _chunk_table(name, found.to_pylist()) for name, found in values.items()}
 
 
-def _tasks(values: dict[str, list[str]], names: Sequence[str]) -> list[tuple[str, int, int]]:
+def _values(name: str, start: int, end: int) -> list[str]:
+    """A slice of `_SHARED`'s distinct values of `name`, as Python strings."""
+    found: list[str] = _SHARED[name][start:end].to_pylist()
+    return found
+
+
+def _tasks(values: dict[str, Any], names: Sequence[str]) -> list[tuple[str, int, int]]:
     """Slices of CHUNK values of each of `names` (at least one a name)."""
     return [
         (name, start, min(start + CHUNK, len(values[name])))
@@ -332,7 +348,7 @@ def _tasks(values: dict[str, list[str]], names: Sequence[str]) -> list[tuple[str
     ]
 
 
-def _in_workers(values: dict[str, list[str]], workers: int) -> dict[str, Any]:
+def _in_workers(values: dict[str, Any], workers: int) -> dict[str, Any]:
     import pyarrow as pa
 
     global _SHARED
@@ -352,7 +368,7 @@ def _words_of(task: tuple[str, int, int]) -> set[str]:
     """The words of a slice of `_SHARED`'s field values or full names, as parsing reads them."""
     name, start, end = task
     words: set[str] = set()
-    for text in _SHARED[name][start:end]:
+    for text in _values(name, start, end):
         words.update(tokenize(text) if name == "field_values" else name_words(text)[0])
     return words
 
@@ -543,16 +559,27 @@ def narrow_common_keys(tables: Sequence[Any], *, limit: int | None = None) -> li
 
     limit = COMMON_KEY_RECORDS if limit is None else limit
     columns = [t.column("bk_names").combine_chunks() for t in tables]
-    flat = pa.chunked_array([c.flatten() for c in columns], type=pa.int64())
-    counts = pc.value_counts(flat)
-    common = counts.field("values").filter(pc.greater(counts.field("counts"), limit))
+    common = _held_by_more(np.concatenate([c.flatten().to_numpy() for c in columns]), limit)
     if len(common) == 0:
         return list(tables)
-    common_keys = common.to_numpy()
-    known = pc.min_max(pa.chunked_array([t.column("dob_year") for t in tables]))
+    years = pa.chunked_array(
+        [chunk for t in tables for chunk in t.column("dob_year").chunks], pa.int32()
+    )
+    known = pc.min_max(years)
     low, high = known["min"].as_py(), known["max"].as_py()
     every = np.arange(low // 2, high // 2 + 1, dtype=np.int64) if low is not None else None
+    common_keys = pa.array(common, pa.int64())
     return [_narrowed(t, c, common_keys, every) for t, c in zip(tables, columns, strict=True)]
+
+
+def _held_by_more(keys: Any, limit: int) -> Any:
+    """The distinct values of `keys` (a numpy array) held more than `limit` times, sorted."""
+    import numpy as np
+
+    ordered = np.sort(keys)
+    starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
+    runs = np.diff(np.append(starts, len(ordered)))
+    return ordered[starts[runs > limit]]
 
 
 def _bucket_keys(keys: Any, buckets: Any) -> Any:
@@ -568,11 +595,12 @@ def _narrowed(table: Any, column: Any, common_keys: Any, every: Any) -> Any:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    keys = column.flatten().to_numpy()
+    flat = column.flatten()
+    keys = flat.to_numpy()
     parents = pc.list_parent_indices(column).to_numpy()
     years = table.column("dob_year").to_numpy(zero_copy_only=False)
     years = np.where(np.isnan(years.astype(float)), -1, years).astype(np.int64)[parents]
-    common = np.isin(keys, common_keys)
+    common = pc.is_in(flat, value_set=common_keys).to_numpy(zero_copy_only=False)
     dated, undated = common & (years >= 0), common & (years < 0)
     if every is None:  # no year anywhere: nothing to narrow by
         dated, undated = np.zeros_like(common), np.zeros_like(common)
@@ -584,12 +612,20 @@ def _narrowed(table: Any, column: Any, common_keys: Any, every: Any) -> Any:
         count = len(every)
         values.append(_bucket_keys(np.repeat(keys[undated], count), np.tile(every, undated.sum())))
         owners.append(np.repeat(parents[undated], count))
-    value, owner = np.concatenate(values), np.concatenate(owners)
-    order = np.argsort(owner, kind="stable")
-    sizes = np.bincount(owner, minlength=table.num_rows)
-    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int32)
+    held = [np.bincount(owner, minlength=table.num_rows) for owner in owners]
+    sizes = np.sum(held, axis=0)
+    offsets = np.concatenate([[0], np.cumsum(sizes)])
+    # A record's keys part after part of `values`, each part's in its order: a part's key
+    # goes after the record's keys of the parts before it (`filled`) and its own before it in
+    # the part (its place in the part less the record's first place there: owners are sorted).
+    found = np.empty(offsets[-1], dtype=np.int64)
+    filled = offsets[:-1].copy()
+    for value, owner, own in zip(values, owners, held, strict=True):
+        first = np.searchsorted(owner, owner, side="left")
+        found[filled[owner] + np.arange(len(owner)) - first] = value
+        filled += own
     lists = pa.ListArray.from_arrays(
-        pa.array(offsets), pa.array(value[order], pa.int64()), mask=pa.array(sizes == 0)
+        pa.array(offsets.astype(np.int32)), pa.array(found, pa.int64()), mask=pa.array(sizes == 0)
     )
     index = table.schema.get_field_index("bk_names")
     return table.set_column(index, table.schema.field(index), lists)
