@@ -230,3 +230,59 @@ def test_the_components_holding_dates_far_apart_are_those_a_pair_of_dates_shows(
         if far_apart(x, y)
     }
     assert found == expected
+
+
+def _as_edges(edges: list[Edge]) -> object:
+    import pyarrow as pa
+
+    from homecoming.linkage.clustering import Edges
+
+    return Edges(
+        pa.array([e[0] for e in edges], pa.string()),
+        pa.array([e[1] for e in edges], pa.string()),
+        pa.array([e[2] for e in edges], pa.float64()),
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    graphs(),
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.builds(PartialDate, st.integers(1984, 1990), st.integers(1, 2), st.integers(1, 2)),
+        ),
+        min_size=9,
+        max_size=9,
+    ),
+)
+def test_scored_pairs_as_columns_cluster_as_the_list_of_them_does(
+    graph: tuple[list[str], list[Edge], list[PairJudgement]], dates: list[PartialDate | None]
+) -> None:
+    """`Edges` (arrow columns, as a run scores them) and the ids as an arrow array give the
+    clusters a list of tuples gives, judgements and dates far apart included."""
+    import pyarrow as pa
+
+    from homecoming.linkage.clustering import Edges
+
+    nodes, edges, judgements = graph
+    born = {n: d for n, d in zip(nodes, dates, strict=False) if d is not None}
+    columns = _as_edges(edges)
+    assert isinstance(columns, Edges)
+    assert len(columns) == len(edges) and list(columns) == edges
+    assert columns[len(edges) // 2 :] == edges[len(edges) // 2 :]
+    assert columns.taken([i for i in range(len(edges)) if i % 2]) == edges[1::2]
+    try:
+        expected = cluster(nodes, edges, threshold=THRESHOLD, judgements=judgements, born=born)
+    except JudgementConflict:
+        with pytest.raises(JudgementConflict):
+            cluster(pa.array(nodes), columns, threshold=THRESHOLD, judgements=judgements)
+        return
+    found = cluster(
+        pa.array(nodes),
+        _as_edges(edges),  # not iterated before: read as columns only
+        threshold=THRESHOLD,
+        judgements=judgements,
+        born=born,
+    )
+    assert found == expected

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Any
+from typing import Any, overload
 
 from homecoming.domain.dates import PartialDate
 from homecoming.errors import HomecomingError
@@ -27,6 +27,63 @@ from homecoming.linkage.judgements import PairJudgement, latest_per_pair
 from homecoming.match.levels import dob_level
 
 Edge = tuple[str, str, float]
+
+
+class Edges(Sequence[Edge]):
+    """Scored pairs held as arrow columns (left id, right id, probability): a million pairs
+    that clustering reads as columns, without a million tuples; a pair is made when asked for
+    (all of them, once, when iterated)."""
+
+    def __init__(self, left: Any, right: Any, probability: Any) -> None:
+        import pyarrow as pa
+
+        def whole(column: Any) -> Any:
+            return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+
+        self.left, self.right = whole(left).cast(pa.string()), whole(right).cast(pa.string())
+        self.probability = whole(probability).cast(pa.float64())
+        self._made: list[Edge] | None = None
+
+    def _all(self) -> list[Edge]:
+        if self._made is None:
+            self._made = list(
+                zip(
+                    self.left.to_pylist(),
+                    self.right.to_pylist(),
+                    self.probability.to_pylist(),
+                    strict=True,
+                )
+            )
+        return self._made
+
+    def __len__(self) -> int:
+        return len(self.left)
+
+    @overload
+    def __getitem__(self, index: int) -> Edge: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Edge]: ...
+
+    def __getitem__(self, index: int | slice) -> Edge | list[Edge]:
+        return self._all()[index]
+
+    def __iter__(self) -> Iterator[Edge]:
+        return iter(self._all())
+
+    def taken(self, rows: Any) -> list[Edge]:
+        """The pairs at `rows` (positions), made from the columns."""
+        import pyarrow as pa
+
+        at = pa.array(rows, pa.int64())
+        return list(
+            zip(
+                self.left.take(at).to_pylist(),
+                self.right.take(at).to_pylist(),
+                self.probability.take(at).to_pylist(),
+                strict=True,
+            )
+        )
 
 
 class JudgementConflict(HomecomingError):
@@ -135,33 +192,44 @@ def _code(date: PartialDate) -> int:
     return ((date.year or 0) * 100 + (date.month or 0)) * 100 + (date.day or 0)
 
 
-def _all_positions(lists: Sequence[Sequence[str]], names: Any) -> list[Any]:
+def _all_positions(lists: Sequence[Any], names: Any) -> list[Any]:
     """Each list's values' positions in `names` (a pyarrow array of distinct ids; -1: not
     there), as numpy arrays, found by one arrow hash lookup (its table of `names` made once),
-    not through a Python dict of a million ids."""
+    not through a Python dict of a million ids. A list is a sequence of ids or an arrow array."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    values = pa.chunked_array([pa.array(v, pa.string()) for v in lists], pa.string())
+    values = pa.chunked_array(
+        [
+            v.cast(pa.string()) if isinstance(v, pa.Array) else pa.array(v, pa.string())
+            for v in lists
+        ],
+        pa.string(),
+    )
     found = pc.index_in(values, value_set=names.cast(pa.string()))
     flat = pc.fill_null(found, -1).to_numpy().astype(np.int64)
     cuts = np.cumsum([len(v) for v in lists])[:-1]
     return np.split(flat, cuts)
 
 
-def _sorted_distinct(ids: Iterable[str]) -> Any:
-    """The distinct ids in order (a pyarrow array): arrow orders strings by their UTF-8 bytes,
-    which is the order of their code points, as `sorted` orders them."""
+def _sorted_distinct(ids: Iterable[str] | Any) -> Any:
+    """The distinct ids (a sequence of ids or an arrow array) in order (a pyarrow array): arrow
+    orders strings by their UTF-8 bytes, which is the order of their code points, as `sorted`
+    orders them."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    distinct = pc.unique(pa.array(ids if isinstance(ids, list) else list(ids), pa.string()))
+    if isinstance(ids, pa.ChunkedArray | pa.Array):
+        given = ids.cast(pa.string())
+    else:
+        given = pa.array(ids if isinstance(ids, list) else list(ids), pa.string())
+    distinct = pc.unique(given)
     return distinct.take(pc.sort_indices(distinct))
 
 
 def cluster(
-    ids: Iterable[str],
+    ids: Iterable[str] | Any,
     edges: Iterable[Edge],
     *,
     threshold: float,
@@ -173,7 +241,8 @@ def cluster(
     Edges at or above the threshold join clusters in order of falling probability; "same"
     judgements join first and always; no cluster ever holds a "not the same" pair, nor, through
     other records, two whose dates of birth (`born`: records with a year; `Births` holds many
-    as columns) are far apart.
+    as columns) are far apart. `ids` may be an arrow array and `edges` `Edges`: a million of
+    each are read as columns.
     """
     import numpy as np
 
@@ -182,13 +251,16 @@ def cluster(
     names = distinct.to_pylist()
     judged = list(judgements)
     known = list({j.left_id for j in judged} | {j.right_id for j in judged})
-    edges = edges if isinstance(edges, list) else list(edges)
-    left, right, where, at = _all_positions(
-        [[e[0] for e in edges], [e[1] for e in edges], known, births.ids], distinct
-    )
+    if isinstance(edges, Edges):
+        columns = [edges.left, edges.right]
+        probabilities = edges.probability.to_numpy()
+    else:
+        edges = edges if isinstance(edges, list) else list(edges)
+        columns = [[e[0] for e in edges], [e[1] for e in edges]]
+        probabilities = np.fromiter((e[2] for e in edges), np.float64, len(edges))
+    left, right, where, at = _all_positions([*columns, known, births.ids], distinct)
     index = dict(zip(known, where.tolist(), strict=True))
     decided = latest_per_pair(j for j in judged if min(index[j.left_id], index[j.right_id]) >= 0)
-    probabilities = np.fromiter((e[2] for e in edges), np.float64, len(edges))
     strong = np.flatnonzero((probabilities >= threshold) & (left >= 0) & (right >= 0))
     lefts, rights = left[strong], right[strong]
     same = [(index[j.left_id], index[j.right_id]) for j in decided if j.same]
@@ -204,7 +276,10 @@ def cluster(
         chosen = np.isin(labels, np.fromiter(constrained, np.int64, len(constrained)))
         held = np.flatnonzero(chosen)
         members = [names[i] for i in held.tolist()]
-        inside = [edges[i] for i in strong[chosen[lefts]].tolist()]
+        rows = strong[chosen[lefts]]
+        inside = (
+            edges.taken(rows) if isinstance(edges, Edges) else [edges[i] for i in rows.tolist()]
+        )
         row_of = np.full(len(names), -1, dtype=np.int64)
         placed = np.flatnonzero(at >= 0)
         row_of[at[placed]] = placed
@@ -214,8 +289,8 @@ def cluster(
             if row >= 0
         }
         found = _constrained(members, inside, decided, dated)
-        nodes, roots = _all_positions([list(found), list(found.values())], distinct)
-        labels[nodes] = roots
+        position = dict(zip(members, held.tolist(), strict=True))
+        labels[[position[n] for n in found]] = [position[r] for r in found.values()]
     return dict(zip(names, [names[label] for label in labels.tolist()], strict=True))
 
 

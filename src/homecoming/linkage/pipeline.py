@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from homecoming.linkage import rivals
-from homecoming.linkage.clustering import Edge, cluster
+from homecoming.linkage.clustering import Edge, Edges, cluster
 from homecoming.linkage.engine import LinkageEngine, create_engine
 from homecoming.linkage.features import features_table, narrow_common_keys
 from homecoming.linkage.inputs import Records, dates_of_birth, record_ids
@@ -32,10 +32,11 @@ def _silent(description: str, total: int | None) -> Iterator[Advance]:
 
 @dataclass(slots=True)
 class LinkageRun:
-    """What a run found: scored pairs (probability >= the review floor), clusters, the model,
-    and the (left, right) links withheld though they reach the threshold (`linkage.rivals`)."""
+    """What a run found: scored pairs (probability >= the review floor; `Edges` as Splink gave
+    them, a list once judgements have changed some), clusters, the model, and the (left, right)
+    links withheld though they reach the threshold (`linkage.rivals`)."""
 
-    pairs: list[Edge]
+    pairs: Sequence[Edge]
     threshold: float
     model: Any
     clusters: dict[str, str] = field(default_factory=dict)
@@ -76,14 +77,11 @@ def _features(records: Records, label: str, stage: StageReporter) -> Any:
     return table
 
 
-def _scored_pairs(model: Any, stage: StageReporter, floor: float) -> list[Edge]:
+def _scored_pairs(model: Any, stage: StageReporter, floor: float) -> Edges:
     with stage("scoring candidate pairs", None) as advance:
         table = model.predict(threshold=floor)
         advance(table.num_rows)
-    lefts = table.column("unique_id_l").to_pylist()
-    rights = table.column("unique_id_r").to_pylist()
-    probabilities = table.column("match_probability").to_pylist()
-    return list(zip(lefts, rights, probabilities, strict=True))
+    return Edges(*(table.column(c) for c in ("unique_id_l", "unique_id_r", "match_probability")))
 
 
 def _train(model: Any, judgements: Sequence[PairJudgement], stage: StageReporter, em: bool) -> None:
@@ -137,7 +135,7 @@ def run_linkage(
     return LinkageRun(pairs=pairs, threshold=threshold, model=model, withheld=withheld)
 
 
-def _apply_judgements(pairs: list[Edge], judgements: Sequence[PairJudgement]) -> list[Edge]:
+def _apply_judgements(pairs: Sequence[Edge], judgements: Sequence[PairJudgement]) -> Sequence[Edge]:
     """A judged pair scores 1 (same) or leaves (not the same), whatever the model said."""
     verdicts = {frozenset((j.left_id, j.right_id)): j.same for j in judgements}
     if not verdicts:
@@ -170,7 +168,7 @@ def dedupe(
     report = stage or _silent
     with report("clustering", None), collector_paused():
         run.clusters = cluster(
-            record_ids(records),
+            record_ids(records) if isinstance(records, Sequence) else records.column("unique_id"),
             run.pairs,
             threshold=threshold,
             judgements=judgements,
