@@ -40,9 +40,9 @@ def _run(path: Path, monkeypatch: pytest.MonkeyPatch, *, ahead: bool) -> Outcome
         graded_here.append(left)
         return alone(self, left, right)
 
-    def spied_score_these(linker: object, engine: DuckDBEngine, table: str) -> None:
+    def spied_score_these(linker: object, engine: DuckDBEngine, table: str) -> object:
         handed.append(engine.connection.sql(f"select count(*) from {table}").fetchall()[0][0])
-        score_these(linker, engine, table)
+        return score_these(linker, engine, table)
 
     def spied_enter(*args: object, **kwargs: object) -> object:
         context = enter(*args, **kwargs)  # type: ignore[arg-type]
@@ -96,38 +96,45 @@ def test_pairs_graded_by_words_have_the_levels_of_their_names(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Pairs of names whose levels follow from one pair of words each (the parts left to pair,
-    the patronymics) are graded by those words: every level the grader reads ahead, by words
-    or as names, is the one grading the two names gives, the names' agreement beside a slip
-    (which reads the words' roles) included."""
+    the patronymics) are graded by those words: every level scoring reads from the graded
+    table, by words or as names, is the one grading the two names gives, the names' agreement
+    beside a slip (which reads the words' roles) included; each pair of names once."""
     path = tmp_path / "records.csv"
     write_csv(generate_dataset(3_000, seed=23), path)
-    read: list[tuple[dict[Any, Any], dict[Any, Any]]] = []
-    by_words: list[int] = []
-    read_ahead, read_by_words = PairGrader.read_ahead, pregrading._read_by_words
+    tables: list[Any] = []
+    as_names: list[int] = []
+    grade_routed, in_workers = pregrading._grade_routed, pregrading.grade_in_workers
 
-    def spied_read_ahead(self: PairGrader, levels: Any, patronymics: Any) -> None:
-        if levels:
-            read.append((dict(levels), dict(patronymics)))
-        read_ahead(self, levels, patronymics)
+    def spied_grade_routed(*args: Any) -> Any:
+        tables.append(grade_routed(*args))
+        return tables[-1]
 
-    def spied_read_by_words(table: Any, levels: Any, patronymics: Any) -> None:
-        by_words.append(table.num_rows)
-        read_by_words(table, levels, patronymics)
+    def spied_in_workers(names: Any, *args: Any) -> Any:
+        as_names.append(names.num_rows)
+        return in_workers(names, *args)
 
-    monkeypatch.setattr(PairGrader, "read_ahead", spied_read_ahead)
-    monkeypatch.setattr(pregrading, "_read_by_words", spied_read_by_words)
+    monkeypatch.setattr(pregrading, "_grade_routed", spied_grade_routed)
+    monkeypatch.setattr(pregrading, "grade_in_workers", spied_in_workers)
     monkeypatch.setattr(pregrading, "WORKERS", 2)
     monkeypatch.setattr(pregrading, "PARALLEL_FROM", 0)
     dedupe(read_table(path))
     monkeypatch.undo()
-    assert len(read) == 1 and len(by_words) == 1
-    levels, patronymics = read[0]
+    assert len(tables) == 1 and len(as_names) == 1
+    rows = tables[0].to_pylist()
+    assert len({(row["name_text_l"], row["name_text_r"]) for row in rows}) == len(rows)
     graded = NameGrader()
+    levels, patronymics = {}, {}
+    for row in rows:
+        pair = (row["name_text_l"], row["name_text_r"])
+        if row["agree"] is None:  # the names decided in SQL: the patronymics alone
+            patronymics[pair] = row["patronymic_level"]
+        else:
+            levels[pair] = (row["name_level"], row["patronymic_level"], row["agree"])
     assert {pair: graded.levels(*pair) for pair in levels} == levels
     assert {pair: graded.patronymic_level(*pair) for pair in patronymics} == patronymics
     # Both ways taken; slips whose names agree and slips whose names do not among them.
-    as_names = len(levels) + len(patronymics) - by_words[0]
-    assert by_words[0] > 300 and as_names > 30 and len(patronymics) > 100
+    by_words = len(rows) - as_names[0]
+    assert by_words > 300 and as_names[0] > 30 and len(patronymics) > 100
     slips = [agree for name, _, agree in levels.values() if name == SLIP]
     assert slips.count(1) > 10 and slips.count(0) > 10
 

@@ -171,6 +171,25 @@ def _calls(dialect: str) -> dict[str, str]:
     }
 
 
+# Where a DuckDB run's scoring reads the names' levels of pairs graded ahead
+# (`linkage.pregrading`): each function's column of the graded pairs joined to the pairs
+# scored (`LinkageModel._predict_graded`), the function itself called for a pair not graded so.
+GRADED_COLUMNS = {
+    NAME_UDF: "homecoming_graded_name",
+    PATRONYMIC_UDF: "homecoming_graded_patronymic",
+    AGREE_UDF: "homecoming_graded_agree",
+    PATRONYMIC_ALONE_UDF: "homecoming_graded_patronymic",
+}
+
+
+def reading_graded(sql: str) -> str:
+    """Scoring SQL whose calls of the names' level functions first read GRADED_COLUMNS."""
+    for udf, column in GRADED_COLUMNS.items():
+        call = f"{udf}({_NAMES})"
+        sql = sql.replace(call, f"coalesce({column}, {call})")
+    return sql
+
+
 def graded(text: str) -> Condition:
     """A condition that reads the names' levels (@name@, @patronymic@, @agree@)."""
 
@@ -420,8 +439,8 @@ class PairGrader:
     and service number comparisons call theirs again: each pair is graded once and the other
     calls read the result. Names are parsed once a run and most pairs are graded from what
     each name and each pair of words gives once (`linkage.name_grading`). A large deduplication's
-    pairs of names are graded ahead in forked worker processes (`linkage.pregrading`), and the
-    functions read what they found (`read_ahead`).
+    pairs of names are graded ahead in forked worker processes (`linkage.pregrading`), and
+    scoring reads what they found rather than calling the functions (`reading_graded`).
     """
 
     def __init__(self) -> None:
@@ -429,23 +448,13 @@ class PairGrader:
 
         self._names = NameGrader()
         self._graded: dict[tuple[str, str], Levels] = {}
-        # What forked workers graded ahead of a run's scoring (`linkage.pregrading`).
-        self._ahead: dict[tuple[str, str], Levels] = {}
-        self._patronymics_ahead: dict[tuple[str, str], int] = {}
-
-    def read_ahead(
-        self, levels: dict[tuple[str, str], Levels], patronymics: dict[tuple[str, str], int]
-    ) -> None:
-        """Levels of pairs of names graded elsewhere by the same functions (`levels`, and
-        `patronymic` for `patronymics`), read before grading; empty dicts let them go."""
-        self._ahead, self._patronymics_ahead = levels, patronymics
 
     def levels(self, left: str | None, right: str | None) -> Levels:
         """(name level, patronymic level, names agree) of two names as written."""
         if not left or not right:
             return _NO_NAME
         key = (left, right)
-        found = self._ahead.get(key) or self._graded.get(key)
+        found = self._graded.get(key)
         if found is None:
             if len(self._graded) >= GRADED_PAIRS:
                 self._graded.clear()
@@ -490,11 +499,7 @@ class PairGrader:
         """The patronymic level alone (`NameGrader.patronymic_level`)."""
         if not left or not right:
             return NULL
-        key = (left, right)
-        ahead = self._patronymics_ahead.get(key)
-        if ahead is not None:
-            return ahead
-        found = self._ahead.get(key) or self._graded.get(key)
+        found = self._graded.get((left, right))
         return found[1] if found is not None else self._names.patronymic_level(left, right)
 
 

@@ -23,7 +23,7 @@ from homecoming.linkage.blocking import (
     BlockingKey,
     keys_for,
 )
-from homecoming.linkage.comparisons import comparisons
+from homecoming.linkage.comparisons import AGREE_UDF, NAME_UDF, PATRONYMIC_UDF, comparisons
 from homecoming.linkage.engine import DuckDBEngine, LinkageEngine, SparkEngine
 from homecoming.linkage.explain import model_for_dialect, waterfall_bars
 from homecoming.linkage.judgements import PairJudgement
@@ -183,16 +183,17 @@ class LinkageModel:
 
         linker, candidates, bound = self._predicting(threshold)
         ahead = (
-            graded_ahead(self.engine.connection, self.engine.grader, candidates.physical_name)
+            graded_ahead(self.engine.connection, candidates.physical_name)
             if candidates is not None and isinstance(self.engine, DuckDBEngine)
             else nullcontext()
         )
         with ahead as graded:
             if graded is not None and bound is not None:
-                self._keep_reachable(linker, candidates, graded, bound)
-            frame = linker.inference.predict(
-                threshold_match_probability=threshold, warning_mode="never"
-            )
+                frame = self._predict_graded(linker, candidates, graded, bound, threshold)
+            else:
+                frame = linker.inference.predict(
+                    threshold_match_probability=threshold, warning_mode="never"
+                )
             return self.engine.to_arrow(frame)
 
     def _predicting(self, threshold: float) -> tuple[Any, Any, Any]:
@@ -240,12 +241,27 @@ class LinkageModel:
         pipeline.enqueue_sql(sql, "homecoming_candidate_pairs")
         return self.engine.db_api.sql_pipeline_to_splink_dataframe(pipeline)
 
-    def _keep_reachable(self, linker: Any, candidates: Any, graded: Any, bound: Any) -> None:
-        """Hand Splink only the candidate pairs that may still reach the floor now that their
-        names' levels are known (`pregrading.reachable_pairs_sql`): at 1,000,000 generated
-        records, about half of them cannot, and scoring them is most of prediction's time."""
-        from splink.internals.pipeline import CTEPipeline
+    def _predict_graded(
+        self, linker: Any, candidates: Any, graded: Any, bound: Any, threshold: float
+    ) -> Any:
+        """Splink's prediction of the candidate pairs whose names were graded ahead (`graded`,
+        `pregrading.graded_ahead`), reading their levels from that table.
 
+        Only the pairs that may still reach the floor now that their names' levels are known
+        are scored (`pregrading.reachable_pairs_sql`: at 1,000,000 generated records, about half
+        of them cannot). The pipeline is Splink's own (`LinkerInference.predict` of pairs
+        handed to it): the pairs with their records' columns, the comparison vectors, the
+        weights. Between the first two, the graded levels are joined to the pairs, and the
+        comparisons read them before calling the names' functions (`comparisons.reading_graded`):
+        a million pairs' levels read in SQL rather than looked up from Python."""
+        from splink.internals.comparison_vector_values import (
+            compute_comparison_vector_values_from_id_pairs_sqls,
+        )
+        from splink.internals.pipeline import CTEPipeline
+        from splink.internals.predict import predict_from_comparison_vectors_sqls_using_settings
+        from splink.internals.vertically_concatenate import enqueue_df_concat_with_tf
+
+        from homecoming.linkage.comparisons import GRADED_COLUMNS, reading_graded
         from homecoming.linkage.pregrading import reachable_pairs_sql
 
         engine = self.engine
@@ -253,15 +269,51 @@ class LinkageModel:
         view = "homecoming_graded_names"
         engine.connection.register(view, graded)
         try:
-            pipeline = CTEPipeline()
-            pipeline.enqueue_sql(
+            reachable = CTEPipeline()
+            reachable.enqueue_sql(
                 reachable_pairs_sql(candidates.physical_name, view, bound),
                 "homecoming_reachable_pairs",
             )
-            kept = engine.db_api.sql_pipeline_to_splink_dataframe(pipeline)
+            kept = engine.db_api.sql_pipeline_to_splink_dataframe(reachable)
+            pairs = _score_these(linker, engine, kept.physical_name)
+            settings = linker._settings_obj
+            pipeline = CTEPipeline([pairs])
+            enqueue_df_concat_with_tf(linker, pipeline)
+            columns = {
+                column: level
+                for level, column in (
+                    ("name_level", GRADED_COLUMNS[NAME_UDF]),
+                    ("patronymic_level", GRADED_COLUMNS[PATRONYMIC_UDF]),
+                    ("agree", GRADED_COLUMNS[AGREE_UDF]),
+                )
+            }
+            for step in compute_comparison_vector_values_from_id_pairs_sqls(
+                settings._columns_to_select_for_blocking,
+                settings._columns_to_select_for_comparison_vector_values,
+                input_tablename_l="__splink__df_concat_with_tf",
+                input_tablename_r="__splink__df_concat_with_tf",
+                source_dataset_input_column=settings.column_info_settings.source_dataset_input_column,
+                unique_id_input_column=settings.column_info_settings.unique_id_input_column,
+                link_type=settings._link_type,
+                sql_dialect_str=linker._sql_dialect_str,
+            ):
+                if step["output_table_name"] == _WITH_COLUMNS:
+                    pipeline.enqueue_sql(step["sql"], "homecoming_pairs_with_columns")
+                    pipeline.enqueue_sql(
+                        "select p.*, "
+                        + ", ".join(f"g.{level} as {column}" for column, level in columns.items())
+                        + f" from homecoming_pairs_with_columns as p left join {view} as g"
+                        " on g.name_text_l = p.name_text_l and g.name_text_r = p.name_text_r",
+                        _WITH_COLUMNS,
+                    )
+                else:
+                    pipeline.enqueue_sql(reading_graded(step["sql"]), step["output_table_name"])
+            pipeline.enqueue_list_of_sqls(
+                predict_from_comparison_vectors_sqls_using_settings(settings, threshold, None)
+            )
+            return engine.db_api.sql_pipeline_to_splink_dataframe(pipeline)
         finally:
             engine.connection.unregister(view)
-        _score_these(linker, engine, kept.physical_name)
 
     # -- explanations -----------------------------------------------------------------------
 
@@ -336,12 +388,18 @@ class LinkageModel:
         return dict(rows[0])
 
 
-def _score_these(linker: Any, engine: Any, table: str) -> None:
-    """Make `table` (match_key, join_key_l, join_key_r) the pairs the linker scores."""
+# Splink's step that joins the pairs to their records' columns (`_predict_graded`).
+_WITH_COLUMNS = "blocked_with_cols"
+
+
+def _score_these(linker: Any, engine: Any, table: str) -> Any:
+    """Make `table` (match_key, join_key_l, join_key_r) the pairs the linker scores; returns
+    them as Splink's blocked pairs."""
     from splink.internals.chunking import _blocked_pairs_cache_key
 
     pairs = engine.db_api.table_to_splink_dataframe("__splink__blocked_id_pairs", table)
     linker._intermediate_table_cache[_blocked_pairs_cache_key()] = pairs
+    return pairs
 
 
 def _plain_keys(rules: Sequence[dict[str, Any]]) -> list[BlockingKey] | None:

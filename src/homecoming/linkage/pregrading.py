@@ -5,9 +5,11 @@ are Python: one core grades every pair while the other waits (at 1,000,000 gener
 about 68 of the scoring stage's 73 seconds, docs/benchmarks.md). When the candidate pairs are
 made before Splink scores them (`LinkageModel._candidate_pairs`), the distinct pairs of names
 that will call Python are known: they are graded here, split across one forked worker a core,
-and the level functions then read what the workers found (`PairGrader.read_ahead`). The same
-functions grade the same pairs (`PairGrader.levels`, `NameGrader.patronymic_level`): the
-scores, and the bytes out, are the ones grading in the scoring stage gives.
+and scoring reads what the workers found from a table joined to the pairs
+(`LinkageModel._predict_graded`, `comparisons.reading_graded`), the functions called only for a
+pair not graded so. The same functions grade the same pairs (`PairGrader.levels`,
+`NameGrader.patronymic_level`): the scores, and the bytes out, are the ones grading in the
+scoring stage gives.
 
 The workers are forked from a process whose DuckDB is open; they read only Python objects
 (the names engine's tokens and the features stage's words, shared by the fork) and never
@@ -455,8 +457,6 @@ def reachable_pairs_sql(pairs: str, graded: str, bound: Bound) -> str:
     """
 
 
-Levelled = dict[tuple[str, str], tuple[int, int, int]]
-Patronymics = dict[tuple[str, str], int]
 # Pairs of words are dealt out in this many chunks a worker (they balance the parts of names).
 WORD_CHUNKS = 4
 
@@ -518,15 +518,13 @@ def _worker_grader() -> PairGrader:
     return PairGrader()
 
 
-def grade_in_workers(
-    names: Any, workers: int, words: Any = None
-) -> tuple[Levelled, Patronymics, Any, Any, Any]:
-    """The levels of each pair of names of kind LEVELS and the patronymic level of each of kind
-    PATRONYMIC (`names`: a pyarrow table of left, right, kind, part and the names' words,
-    `words_l` and `words_r`, in order of part and kind), each part graded by a forked worker;
-    each pair of names' name level and patronymic level in their order (numpy arrays; a pair of
-    kind PATRONYMIC has the name level SQL decides, every part the same); and the level and score of
-    each pair of `words` (left, right, kind: `_grade_task`), dealt out in chunks after the parts."""
+def grade_in_workers(names: Any, workers: int, words: Any = None) -> tuple[Any, Any, Any, Any]:
+    """Each pair of names' name level, patronymic level and names' agreement, in their order
+    (`names`: a pyarrow table of left, right, kind, part and the names' words, `words_l` and
+    `words_r`, in order of part and kind; numpy arrays: a pair of kind PATRONYMIC has the name
+    level SQL decides and NO_AGREEMENT), each part graded by a forked worker; and the level and
+    score of each pair of `words` (left, right, kind: `_grade_task`), dealt out in chunks after
+    the parts."""
     import numpy as np
 
     parts = names.column(3).to_numpy()
@@ -542,46 +540,32 @@ def grade_in_workers(
             graded = pool.map(_grade_task, tasks, chunksize=1)
     finally:
         _SHARED.clear()
-    lefts, rights = names.column(0).to_pylist(), names.column(1).to_pylist()
-    kinds = names.column(2).to_numpy()
-    levels: Levelled = {}
-    patronymics: Patronymics = {}
-    found_names, found_fathers = [np.zeros(0, np.int8)], [np.zeros(0, np.int8)]
-    for (_, begin, end), (three, alone) in zip(tasks[:workers], graded, strict=False):
-        split = begin + int(np.searchsorted(kinds[begin:end], PATRONYMIC))
+    found: list[list[Any]] = [[], [], []]  # name levels, patronymic levels, agreements
+    for three, alone in graded[:workers]:
         rows = np.frombuffer(three, dtype=np.int8).reshape(-1, 3)
-        found = np.frombuffer(alone, dtype=np.int8)
-        levels.update(
-            zip(
-                zip(lefts[begin:split], rights[begin:split], strict=True),
-                zip(*(rows[:, at].tolist() for at in range(3)), strict=True),
-                strict=True,
-            )
-        )
-        patronymics.update(
-            zip(zip(lefts[split:end], rights[split:end], strict=True), found.tolist(), strict=True)
-        )
-        found_names += [rows[:, 0], np.full(end - split, _SAME_NAMES, dtype=np.int8)]
-        found_fathers += [rows[:, 1], found]
+        fathers = np.frombuffer(alone, dtype=np.int8)
+        found[0] += [rows[:, 0], np.full(len(fathers), _SAME_NAMES, dtype=np.int8)]
+        found[1] += [rows[:, 1], fathers]
+        found[2] += [rows[:, 2], np.full(len(fathers), NO_AGREEMENT, dtype=np.int8)]
     word_levels = np.frombuffer(b"".join(three for three, _ in graded[workers:]), dtype=np.int8)
     word_scores = np.frombuffer(b"".join(score for _, score in graded[workers:]), dtype=np.float64)
-    return (
-        levels,
-        patronymics,
-        np.concatenate(found_names),
-        np.concatenate(found_fathers),
-        (word_levels, word_scores),
+    found_names, found_fathers, found_agree = (
+        np.concatenate(arrays) if arrays else np.zeros(0, np.int8) for arrays in found
     )
+    return found_names, found_fathers, found_agree, (word_levels, word_scores)
+
+
+# A pair of kind PATRONYMIC's agreement: not graded (SQL decides its names agree).
+NO_AGREEMENT = -2
 
 
 @contextmanager
-def graded_ahead(
-    connection: Any, grader: PairGrader, pairs: str, workers: int | None = None
-) -> Iterator[Any]:
-    """While the block runs, `grader` reads the levels of the candidate pairs' names from
-    forked workers (when there are at least PARALLEL_FROM such pairs and more than one core).
-    Yields the pairs of names graded (a pyarrow table: name_text_l, name_text_r, name_level,
-    patronymic_level) or None when none were."""
+def graded_ahead(connection: Any, pairs: str, workers: int | None = None) -> Iterator[Any]:
+    """The candidate pairs' names graded in forked workers (when there are at least
+    PARALLEL_FROM such pairs and more than one core): yields the pairs of names graded (a
+    pyarrow table: name_text_l, name_text_r, name_level, patronymic_level and agree, the
+    values of the names' level functions, `comparisons.GRADED_COLUMNS`; a value not graded is
+    null) or None when none were."""
     workers = workers or WORKERS or os.cpu_count() or 1
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         yield None
@@ -599,27 +583,20 @@ def graded_ahead(
         if count < PARALLEL_FROM:
             yield None
             return
-        graded, levels, patronymics = _grade_routed(connection, routed, workers)
-        grader.read_ahead(levels, patronymics)
-        try:
-            yield graded
-        finally:
-            grader.read_ahead({}, {})
+        yield _grade_routed(connection, routed, workers)
     finally:
         connection.execute(f"drop table if exists {routed}").fetchall()
 
 
-def _grade_routed(connection: Any, routed: str, workers: int) -> tuple[Any, Levelled, Patronymics]:
+def _grade_routed(connection: Any, routed: str, workers: int) -> Any:
     """The pairs of names of `routed` (`routed_pairs_sql`) graded in forked workers, as names
-    or by words: the graded table `graded_ahead` yields, and what the grader reads ahead (its
-    levels and patronymics)."""
+    or by words: the graded table `graded_ahead` yields."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     names = connection.sql(pairs_to_grade_sql(routed, workers)).to_arrow_table()
     words = connection.sql(word_pairs_sql(routed)).to_arrow_table()
-    levels, patronymics, found_names, found_fathers, graded_words = grade_in_workers(
-        names, workers, words
-    )
+    found_names, found_fathers, found_agree, graded_words = grade_in_workers(names, workers, words)
     view = "homecoming_graded_words"
     word_levels, word_scores = graded_words
     connection.register(
@@ -632,26 +609,21 @@ def _grade_routed(connection: Any, routed: str, workers: int) -> tuple[Any, Leve
         by_words = connection.sql(by_words_sql(routed, view)).to_arrow_table()
     finally:
         connection.unregister(view)
-    _read_by_words(by_words, levels, patronymics)
+    # A pair of kind PATRONYMIC's agreement is not graded (SQL decides its names agree).
+    levelled = pc.equal(by_words.column("kind"), LEVELS)
+    agree = pc.if_else(levelled, by_words.column("agree"), pa.scalar(None, pa.int32()))
     by_words = by_words.select(["name_text_l", "name_text_r", "name_level", "patronymic_level"])
-    as_names = (
-        names.select(["name_text_l", "name_text_r"])
-        .append_column("name_level", pa.array(found_names))
-        .append_column("patronymic_level", pa.array(found_fathers))
+    by_words = by_words.append_column("agree", agree.cast(pa.int32()))
+    as_names = pa.table(
+        {
+            "name_text_l": names.column("name_text_l"),
+            "name_text_r": names.column("name_text_r"),
+            "name_level": pa.array(found_names),
+            "patronymic_level": pa.array(found_fathers),
+            "agree": pa.array(found_agree, mask=found_agree == NO_AGREEMENT),
+        }
     )
-    return pa.concat_tables([as_names.cast(by_words.schema), by_words]), levels, patronymics
-
-
-def _read_by_words(table: Any, levels: Levelled, patronymics: Patronymics) -> None:
-    """What the grader reads ahead of pairs graded by words (`by_words_sql`'s table)."""
-    lefts, rights, kinds, names, fathers, agree = (table.column(i).to_pylist() for i in range(6))
-    for key, kind, name, father, agreeing in zip(
-        zip(lefts, rights, strict=True), kinds, names, fathers, agree, strict=True
-    ):
-        if kind == LEVELS:
-            levels[key] = (name, father, agreeing)
-        else:
-            patronymics[key] = father
+    return pa.concat_tables([as_names.cast(by_words.schema), by_words])
 
 
 def _no_written_names() -> Any:
