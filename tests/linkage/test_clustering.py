@@ -263,7 +263,7 @@ def test_scored_pairs_as_columns_cluster_as_the_list_of_them_does(
     clusters a list of tuples gives, judgements and dates far apart included."""
     import pyarrow as pa
 
-    from homecoming.linkage.clustering import Edges
+    from homecoming.linkage.clustering import Births, Edges
 
     nodes, edges, judgements = graph
     born = {n: d for n, d in zip(nodes, dates, strict=False) if d is not None}
@@ -278,11 +278,20 @@ def test_scored_pairs_as_columns_cluster_as_the_list_of_them_does(
         with pytest.raises(JudgementConflict):
             cluster(pa.array(nodes), columns, threshold=THRESHOLD, judgements=judgements)
         return
+    dated = list(born)
+    births = Births.of_columns(  # as a records table's columns: the ids an arrow array
+        pa.array(dated, pa.string()),
+        *(
+            pa.array([getattr(born[n], part) for n in dated], pa.int32())
+            for part in ("year", "month", "day")
+        ),
+    )
     found = cluster(
         pa.array(nodes),
         _as_edges(edges),  # not iterated before: read as columns only
         threshold=THRESHOLD,
         judgements=judgements,
-        born=born,
+        born=births,
     )
     assert found == expected
+    assert dict(births.items()) == born

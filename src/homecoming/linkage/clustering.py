@@ -146,12 +146,15 @@ class Births(Mapping[str, PartialDate]):
     dates without a million objects. Each date is one integer (`codes`: year, month and day,
     0 where unknown) for numpy; a date is made when asked for."""
 
-    def __init__(self, ids: Sequence[str], codes: Any) -> None:
+    def __init__(self, ids: Sequence[str] | Any, codes: Any) -> None:
+        """`ids`: a sequence of ids or an arrow array of them (a million ids stay columns)."""
         import numpy as np
+        import pyarrow as pa
 
-        self.ids = list(ids)
+        self.ids = ids if isinstance(ids, pa.Array) else list(ids)
         self.codes = np.asarray(codes, dtype=np.int64)
         self._at: dict[str, int] | None = None
+        self._listed: list[str] | None = None
 
     @classmethod
     def of(cls, born: Mapping[str, PartialDate]) -> Births:
@@ -161,7 +164,7 @@ class Births(Mapping[str, PartialDate]):
         return cls(list(born), [_code(d) for d in born.values()])
 
     @classmethod
-    def of_columns(cls, ids: Sequence[str], year: Any, month: Any, day: Any) -> Births:
+    def of_columns(cls, ids: Sequence[str] | Any, year: Any, month: Any, day: Any) -> Births:
         """The dates of records given as arrow columns of year, month and day (null where
         unknown), coded as `_code` codes one date."""
         import pyarrow.compute as pc
@@ -178,11 +181,16 @@ class Births(Mapping[str, PartialDate]):
 
     def __getitem__(self, record_id: str) -> PartialDate:
         if self._at is None:
-            self._at = {i: row for row, i in enumerate(self.ids)}
+            self._at = {i: row for row, i in enumerate(self._list())}
         return self.date(self._at[record_id])
 
+    def _list(self) -> list[str]:
+        if self._listed is None:
+            self._listed = self.ids if isinstance(self.ids, list) else self.ids.to_pylist()
+        return self._listed
+
     def __iter__(self) -> Iterator[str]:
-        return iter(self.ids)
+        return iter(self._list())
 
     def __len__(self) -> int:
         return len(self.ids)

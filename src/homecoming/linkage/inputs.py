@@ -278,7 +278,7 @@ def dates_of_birth(records: Records) -> Mapping[str, PartialDate]:
 
     dated = records.filter(pc.is_valid(records.column("dob_year")))
     return Births.of_columns(
-        dated.column("unique_id").to_pylist(),
+        dated.column("unique_id").combine_chunks(),
         *(dated.column(f"dob_{part}") for part in ("year", "month", "day")),
     )
 
