@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from homecoming.match.levels import unit_kind
-from homecoming.match.model import name_frequency, shared_pairs
+from homecoming.match.model import name_frequencies, shared_pairs
 
 COLUMN = "name_pair"
 TF_COLUMN = f"tf_{COLUMN}"
@@ -32,32 +32,45 @@ def schema() -> Any:
     return pa.schema([(COLUMN, pa.string()), (TF_COLUMN, pa.float64())])
 
 
-def _counts(tables: Sequence[Any], column: str) -> dict[str, int]:
+def _counts(tables: Sequence[Any], column: str) -> Any:
+    """The column's distinct values over the tables (nulls left out) and their records: an
+    arrow struct array of `values` and `counts`."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     values = pa.chunked_array(
         [chunk for table in tables for chunk in table.column(column).chunks], type=pa.string()
     )
-    return _key_counts(values.drop_null())
+    return pc.value_counts(values.drop_null())
+
+
+def _count_of(values: Any, counts: Any) -> Any:
+    """Each of `values`' records in `counts` (`_counts`), 1 for a value not there (numpy)."""
+    import pyarrow.compute as pc
+
+    at = pc.index_in(values, value_set=counts.field("values"))
+    return pc.fill_null(pc.take(counts.field("counts"), at), 1).to_numpy()
 
 
 def lookup(tables: Sequence[Any], records: int | None = None) -> Any:
-    """Arrow table (name_pair, tf_name_pair) over the feature tables."""
+    """Arrow table (name_pair, tf_name_pair) over the feature tables, sorted by name pair;
+    each pair's frequency `match.model.name_frequencies` gives, for all pairs at once."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     total = records if records is not None else sum(int(t.num_rows) for t in tables)
-    families = _counts(tables, "family_primary")
-    givens = _counts(tables, "given_primary")
     counted = _counts(tables, COLUMN)
-    pairs = sorted(counted)
-    frequencies = []
-    for pair in pairs:
-        family, _, given = pair.partition("|")
-        frequencies.append(
-            name_frequency(
-                families.get(family, 1), givens.get(given, 1), total, counted[pair], len(tables)
-            )
-        )
+    counted = counted.take(pc.sort_indices(counted.field("values")))
+    pairs = counted.field("values")
+    # A pair is "family|given": the family name up to its first bar, the given name after it.
+    names = pc.extract_regex(pairs, r"^(?P<family>[^|]*)\|?(?P<given>.*)$")
+    frequencies = name_frequencies(
+        _count_of(names.field("family"), _counts(tables, "family_primary")),
+        _count_of(names.field("given"), _counts(tables, "given_primary")),
+        total,
+        counted.field("counts").to_numpy(),
+        len(tables),
+    )
     return pa.table({COLUMN: pairs, TF_COLUMN: frequencies}, schema=schema())
 
 

@@ -112,6 +112,23 @@ def name_frequency(
     return term_frequency(family_count, records) * given
 
 
+def name_frequencies(
+    family_counts: Any, given_counts: Any, records: int, pair_counts: Any, own: int = 1
+) -> Any:
+    """`name_frequency` of many pairs of names at once (numpy arrays of counts, a numpy array
+    out): the same operations in the same order, so the same floating-point numbers."""
+    import numpy as np
+
+    reference = float(max(records, TF_REFERENCE_RECORDS))
+    given = np.maximum(np.maximum(given_counts, 1) / reference, GIVEN_NAME_FLOOR)
+    k = GIVEN_WITH_FAMILY_PSEUDO
+    among_family = (np.maximum(pair_counts - own, 0) + k * given) / (
+        np.maximum(family_counts - own, 0) + k
+    )
+    given = np.maximum(given, among_family)
+    return (np.maximum(family_counts, 1) / reference) * given
+
+
 @dataclass(frozen=True, slots=True)
 class ComparisonWeights:
     """One comparison's levels (strongest first; the last is "else") with their m and u."""
