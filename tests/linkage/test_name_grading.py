@@ -339,3 +339,27 @@ def test_a_names_words_by_place_are_what_the_grader_reads_of_it(text: str) -> No
         assert fields[f"known_{part}"] == int(bool(token.given_ids or token.common_given))
     # Both roles and both kinds of part among the cases.
     assert SHAPE_ROLES["family"] in (fields["role_first"], fields["role_second"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *NAMES,
+        "Кощенко Геннадій Фомич",
+        "Олександр (Саша) Нехір",
+        "Бернатович Денис Устимович",
+        "OLEH PROKOPOVYCH",
+        "Muhammad bin Salman",
+        "Ткаченко-Бойко Андрій",
+        "",
+    ],
+)
+def test_a_full_names_grading_row_from_its_roles_is_the_names_own(text: str) -> None:
+    """The features stage's full names hand `grading_row` the words, tokens and roles they
+    were split by (`assign_roles`): the row is the one reading the name again gives (a name
+    with a bracketed nickname is read again)."""
+    from homecoming.linkage.name_features import _token
+    from homecoming.linkage.name_grading import grading_row
+    from homecoming.names.parse import assign_roles
+
+    assert grading_row(text, assign_roles(text, token=_token)) == grading_row(text)

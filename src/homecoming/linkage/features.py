@@ -130,19 +130,30 @@ def _field_row(text: str) -> dict[str, Any]:
     }
 
 
-# One row per distinct full name of records without split name fields: its words sorted into
-# the three fields by `parse_name`'s roles, so that the field table does the rest.
-FULL_NAME_COLUMNS: dict[str, str] = {
+# One row per distinct name as written (`name_text`): what grading its pairs reads
+# (`linkage.name_grading.grading_row`).
+NAME_TEXT_COLUMNS: dict[str, str] = {
     "text": "string",
+    **dict.fromkeys(GRADING_COLUMNS, "forms"),
+    "words": "string",
+    **WORD_COLUMNS,
+}
+
+# One row per distinct full name of records without split name fields: its words sorted into
+# the three fields by `parse_name`'s roles, so that the field table does the rest, and, as
+# the name its records are written by, its NAME_TEXT_COLUMNS (from the same reading).
+FULL_NAME_COLUMNS: dict[str, str] = {
     "family": "string",
     "given": "string",
     "patronymic": "string",
+    **NAME_TEXT_COLUMNS,
 }
 
 
 def _full_name_row(text: str) -> dict[str, Any]:
     # `name_roles(text)` with the words it read (`name_words(text)`), reading them once.
     raw, tokens, roles = assign_roles(text, token=_token)
+    graded = grading_row(text, (raw, tokens, roles))
     fields: dict[str, list[str]] = {"family": [], "given": [], "patronymic": []}
     for word, token, role in zip(raw, tokens, roles, strict=True):
         if role == "patronymic" or token.patronymic:
@@ -154,7 +165,7 @@ def _full_name_row(text: str) -> dict[str, Any]:
     lone = len(raw) == 2 and not fields["family"] and len(fields["patronymic"]) == 1
     if lone and not any(t.initial for t in tokens):
         fields["family"] = list(fields["patronymic"])
-    return {"text": text, **{name: " ".join(words) for name, words in fields.items()}}
+    return {"text": text, **{name: " ".join(words) for name, words in fields.items()}, **graded}
 
 
 def _arrow(rows: Iterable[dict[str, Any]], columns: dict[str, str]) -> Any:
@@ -191,15 +202,7 @@ def _grading_row(text: str) -> dict[str, Any]:
 _DISTINCT: dict[str, tuple[Callable[[str], dict[str, Any]], dict[str, str]]] = {
     "field_values": (_field_row, FIELD_COLUMNS),
     "full_names": (_full_name_row, FULL_NAME_COLUMNS),
-    "name_texts": (
-        _grading_row,
-        {
-            "text": "string",
-            **dict.fromkeys(GRADING_COLUMNS, "forms"),
-            "words": "string",
-            **WORD_COLUMNS,
-        },
-    ),
+    "name_texts": (_grading_row, NAME_TEXT_COLUMNS),
     "places": (_place_row, {"place": "string", "place_forms": "forms"}),
     "units": (_unit_row, {"unit": "string", "unit_number": "string"}),
 }
@@ -280,8 +283,12 @@ def _distinct_tables(table: Any, workers: int | None = None) -> dict[str, Any]:
     Many distinct values are split across forked worker processes (one per core by default):
     the names engine is pure Python, and its tables, loaded once here, are shared by the fork.
     First every distinct word is found and made a token once, then full names are split into
-    fields, then every field value gets its row.
+    fields (and get their grading rows from the same reading), then every field value and every
+    other name gets its row.
     """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     global _SHARED
     values = _distinct_values(table)
     workers = workers if workers is not None else (os.cpu_count() or 1)
@@ -315,7 +322,12 @@ def _distinct_tables(table: Any, workers: int | None = None) -> dict[str, Any]:
     values["field_values"] = _sorted_distinct(
         values["field_values"], *(split.column(c) for c in ("family", "given", "patronymic"))
     )
+    # The full names' rows hold their names' grading rows: the other names get theirs here.
+    read = split.filter(pc.not_equal(split.column("text"), "")).select(list(NAME_TEXT_COLUMNS))
+    names = values["name_texts"]
+    values["name_texts"] = names.filter(pc.invert(pc.is_in(names, value_set=read.column("text"))))
     tables.update(run(values, workers))
+    tables["name_texts"] = pa.concat_tables([read, tables["name_texts"]])
     _remember_words(tables["name_texts"])
     return tables
 

@@ -156,7 +156,7 @@ def written_words(text: str) -> str | None:
     return _written(aliases, raw, tokens)
 
 
-def _written(aliases: tuple[str, ...], raw: list[str], tokens: list[NameToken]) -> str | None:
+def _written(aliases: tuple[str, ...], raw: list[str], tokens: Sequence[NameToken]) -> str | None:
     if aliases or any(t is not _token(w) or " " in w for w, t in zip(raw, tokens, strict=True)):
         return None
     return " ".join(raw)
@@ -541,18 +541,31 @@ def grading_columns(text: str) -> dict[str, list[int] | None]:
     return columns_of(tokens, shaped)
 
 
-def grading_row(text: str) -> dict[str, str | int | list[int] | None]:
+def grading_row(
+    text: str, read: tuple[list[str], list[NameToken], list[str]] | None = None
+) -> dict[str, str | int | list[int] | None]:
     """A name's columns for SQL's shortcut, its words for the grader (`written_words`) and,
     for a name of the shortcut's shape read from its words, those words by place
-    (`word_shape`), reading the name once."""
-    bare, raw, tokens, shaped, words = _shape(text)
+    (`word_shape`), reading the name once. `read`: its words, tokens and roles as
+    `parse.assign_roles(text, token=name_features._token)` gave them (the features stage's
+    full names), used rather than read again where the name has no bracketed nickname (then
+    `grading_parse` reads the same words, tokens and roles)."""
+    roles: list[str] | None = None
+    if read is not None and not split_aliases(text)[1]:
+        raw, tokens, roles = read
+        bare = text
+        shaped, words = _shape_of((), raw, tokens)
+    else:
+        bare, raw, tokens, shaped, words = _shape(text)
     row: dict[str, str | int | list[int] | None] = {**columns_of(tokens, shaped)}
     row["words"] = words
     shape = None
     if words is not None and row["grade_first"] is not None:
         # The words' tokens are the words' own (`written_words`): the grader's tokens of them,
         # and their roles the ones `_Name.roles` reads.
-        shape = word_shape(raw, tokens, roles_of_tokens(list(tokens), raw, bare))
+        if roles is None:
+            roles = roles_of_tokens(list(tokens), raw, bare)
+        shape = word_shape(raw, tokens, roles)
     row["word_shape"] = shape
     return row
 
@@ -584,6 +597,14 @@ def _shape(text: str) -> tuple[str, list[str], list[NameToken], bool, str | None
     read them): a name of two parts and no bracketed nickname has one reading
     (`parse.family_reading` reads only a name of one part and a patronymic)."""
     bare, aliases, raw, tokens = _words(text)
+    shaped, words = _shape_of(aliases, raw, tokens)
+    return bare, raw, tokens, shaped, words
+
+
+def _shape_of(
+    aliases: tuple[str, ...], raw: list[str], tokens: Sequence[NameToken]
+) -> tuple[bool, str | None]:
+    """`_shape`'s shape and words of a name read (`_words`)."""
     patronymics = sum(1 for t in tokens if t.patronymic)
     shaped = (
         not aliases
@@ -592,7 +613,7 @@ def _shape(text: str) -> tuple[str, list[str], list[NameToken], bool, str | None
         and not any(t.initial for t in tokens)
         and all(t.script in _SCRIPTS for t in tokens)
     )
-    return bare, raw, tokens, shaped, _written(aliases, raw, tokens)
+    return shaped, _written(aliases, raw, tokens)
 
 
 @forgettable(maxsize=400_000)
