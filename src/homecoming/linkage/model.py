@@ -279,13 +279,10 @@ class LinkageModel:
             settings = linker._settings_obj
             pipeline = CTEPipeline([pairs])
             enqueue_df_concat_with_tf(linker, pipeline)
-            columns = {
-                column: level
-                for level, column in (
-                    ("name_level", GRADED_COLUMNS[NAME_UDF]),
-                    ("patronymic_level", GRADED_COLUMNS[PATRONYMIC_UDF]),
-                    ("agree", GRADED_COLUMNS[AGREE_UDF]),
-                )
+            columns = {  # graded table's column -> the column the comparisons read
+                "name_level": GRADED_COLUMNS[NAME_UDF],
+                "patronymic_level": GRADED_COLUMNS[PATRONYMIC_UDF],
+                "agree": GRADED_COLUMNS[AGREE_UDF],
             }
             for step in compute_comparison_vector_values_from_id_pairs_sqls(
                 settings._columns_to_select_for_blocking,
@@ -301,7 +298,7 @@ class LinkageModel:
                     pipeline.enqueue_sql(step["sql"], "homecoming_pairs_with_columns")
                     pipeline.enqueue_sql(
                         "select p.*, "
-                        + ", ".join(f"g.{level} as {column}" for column, level in columns.items())
+                        + ", ".join(f"g.{level} as {column}" for level, column in columns.items())
                         + f" from homecoming_pairs_with_columns as p left join {view} as g"
                         " on g.name_text_l = p.name_text_l and g.name_text_r = p.name_text_r",
                         _WITH_COLUMNS,
