@@ -221,8 +221,8 @@ def _all_positions(lists: Sequence[Any], names: Any) -> list[Any]:
     return np.split(flat, cuts)
 
 
-def _sorted_distinct(ids: Iterable[str] | Any) -> Any:
-    """The distinct ids (a sequence of ids or an arrow array) in order (a pyarrow array): arrow
+def sorted_distinct(ids: Iterable[str] | Any) -> Any:
+    """The distinct strings (a sequence or an arrow array) in order (a pyarrow array): arrow
     orders strings by their UTF-8 bytes, which is the order of their code points, as `sorted`
     orders them."""
     import pyarrow as pa
@@ -255,7 +255,7 @@ def cluster(
     import numpy as np
 
     births = Births.of(born or {})
-    distinct = _sorted_distinct(ids)  # sorted: the smallest index, the smallest id
+    distinct = sorted_distinct(ids)  # sorted: the smallest index, the smallest id
     names = distinct.to_pylist()
     judged = list(judgements)
     known = list({j.left_id for j in judged} | {j.right_id for j in judged})

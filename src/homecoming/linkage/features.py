@@ -14,6 +14,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from homecoming.linkage.clustering import sorted_distinct
 from homecoming.linkage.inputs import Records, as_table
 from homecoming.linkage.name_features import (
     _HASH_MASK,
@@ -226,19 +227,6 @@ def _distinct_values(table: Any) -> dict[str, Any]:
     )
 
 
-def _sorted_distinct(*columns: Any) -> Any:
-    """The distinct strings of arrow string columns, sorted as `_distinct_values` sorts them."""
-    import pyarrow as pa
-
-    chunks = [
-        chunk
-        for column in columns
-        for chunk in (column.chunks if isinstance(column, pa.ChunkedArray) else [column])
-    ]
-    found = pa.table({"v": pa.chunked_array(chunks, pa.string())})
-    return _distinct_sql({"v": "select distinct v from found"}, found=found)["v"]
-
-
 def _distinct_sql(queries: dict[str, str], **tables: Any) -> dict[str, Any]:
     """Each query's one column `v` over `tables` (arrow tables by name), sorted, an array."""
     import duckdb
@@ -319,8 +307,9 @@ def _distinct_tables(table: Any, workers: int | None = None) -> dict[str, Any]:
     full_names = values.pop("full_names")
     tables = run({"full_names": full_names}, workers)
     split = tables["full_names"]
-    values["field_values"] = _sorted_distinct(
-        values["field_values"], *(split.column(c) for c in ("family", "given", "patronymic"))
+    fields = (chunk for c in ("family", "given", "patronymic") for chunk in split.column(c).chunks)
+    values["field_values"] = sorted_distinct(
+        pa.chunked_array([values["field_values"], *fields], pa.string())
     )
     # The full names' rows hold their names' grading rows: the other names get theirs here.
     read = split.filter(pc.not_equal(split.column("text"), "")).select(list(NAME_TEXT_COLUMNS))
