@@ -16,10 +16,11 @@ and a server's worker calls it when its search index catches up with an erasure'
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import _lru_cache_wrapper, lru_cache
+from functools import _lru_cache_wrapper, lru_cache, wraps
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+K = TypeVar("K")
 
 _clearers: list[Callable[[], None]] = []
 _caches: list[_lru_cache_wrapper[Any]] = []
@@ -33,6 +34,32 @@ def forgettable(maxsize: int) -> Callable[[Callable[..., T]], _lru_cache_wrapper
     def wrap(function: Callable[..., T]) -> _lru_cache_wrapper[T]:
         cached = lru_cache(maxsize=maxsize)(function)
         _caches.append(cached)
+        return cached
+
+    return wrap
+
+
+def forgettable_by_identity(maxsize: int) -> Callable[[Callable[[K], T]], Callable[[K], T]]:
+    """A cache of a function of one object (a name's token) by the object's identity, as
+    `forgettable` but without hashing the object: the object is held beside its value, so that
+    its id stays its own. Started again past `maxsize` objects; emptied by
+    `forget_personal_data`."""
+
+    def wrap(function: Callable[[K], T]) -> Callable[[K], T]:
+        kept: dict[int, tuple[K, T]] = {}
+
+        @wraps(function)
+        def cached(thing: K) -> T:
+            found = kept.get(id(thing))
+            if found is not None and found[0] is thing:
+                return found[1]
+            if len(kept) >= maxsize:
+                kept.clear()
+            value = function(thing)
+            kept[id(thing)] = (thing, value)
+            return value
+
+        on_forget(kept.clear)
         return cached
 
     return wrap

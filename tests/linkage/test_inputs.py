@@ -115,3 +115,25 @@ def test_a_ragged_file_falls_back_to_the_row_reader(tmp_path: Path) -> None:
 
     path = _write(tmp_path, "id,full_name,sex\na,Нехір\nb,Nekhir,male,extra\n")
     assert read_table(path).equals(records_table(read_records(path)))
+
+
+def test_cells_spanning_lines_read_the_same_wherever_the_blocks_are_cut(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pyarrow's blocks cut at line ends first: a cut inside a cell of several lines (here
+    every few hundred bytes) is found, and the file read again whole rows at a time."""
+    import csv
+
+    from homecoming.linkage import inputs
+
+    path = tmp_path / "in.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "full_name", "date_of_birth", "sex"])
+        for number in range(400):
+            name = f"Нехір\nОлександр {number}" if number % 7 == 0 else f"Oleksandr {number}"
+            writer.writerow([f"r{number}", name if number % 11 else f"x\n,{number}", "1987", "m"])
+    expected = inputs.records_table(read_records(path))
+    monkeypatch.setattr(inputs, "BLOCK_BYTES", 300)
+    assert inputs.read_table(path).equals(expected)
+    assert "\n" in inputs.read_table(path).column("full_name")[0].as_py()

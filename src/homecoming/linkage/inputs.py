@@ -283,6 +283,10 @@ def dates_of_birth(records: Records) -> Mapping[str, PartialDate]:
     )
 
 
+# What pyarrow parses at a time: blocks are parsed in parallel.
+BLOCK_BYTES = 1 << 24
+
+
 def read_table(path: Path) -> Any:
     """As `read_records`, into a records table: same checks, same messages, columnar.
 
@@ -298,13 +302,14 @@ def read_table(path: Path) -> Any:
     where = {name: i for i, name in enumerate(header)}
     names = [f"c{i}" for i in range(len(header))]
     wanted = {c: names[where[c]] for c in INPUT_COLUMNS if c in where}
-    try:
-        raw = pacsv.read_csv(
+
+    def read(newlines_in_values: bool) -> Any:
+        return pacsv.read_csv(
             path,
             read_options=pacsv.ReadOptions(
-                column_names=names, skip_rows=1, block_size=1 << 24, encoding="utf8"
+                column_names=names, skip_rows=1, block_size=BLOCK_BYTES, encoding="utf8"
             ),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            parse_options=pacsv.ParseOptions(newlines_in_values=newlines_in_values),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(wanted.values(), pa.string()),
                 include_columns=sorted(set(wanted.values())),
@@ -312,6 +317,15 @@ def read_table(path: Path) -> Any:
                 quoted_strings_can_be_null=False,
             ),
         )
+
+    try:
+        # Blocks cut at every line end are parsed on both cores; a cell spanning lines that a
+        # cut falls in is an error pyarrow reports ("out of sync with chunker", or a row short
+        # of cells), and the file is read again with cuts only between rows (serially).
+        try:
+            raw = read(newlines_in_values=False)
+        except pa.ArrowInvalid:
+            raw = read(newlines_in_values=True)
     except (pa.ArrowInvalid, UnicodeDecodeError):
         return records_table(read_records(path))
     return _validated(raw, wanted, source)

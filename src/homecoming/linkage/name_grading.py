@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from homecoming.forgetting import forgettable, on_forget
+from homecoming.forgetting import forgettable, forgettable_by_identity, on_forget
 from homecoming.linkage.name_features import _token
 from homecoming.match.levels import (
     EXACT,
@@ -572,21 +572,29 @@ def grading_row(
 
 def columns_of(tokens: Sequence[NameToken], shaped: bool) -> dict[str, list[int] | None]:
     """The columns of a name's tokens, of the shape SQL's shortcut reads or not (`_shape`)."""
-    main = [t for t in tokens if not t.patronymic]
-    patronymics = [t for t in tokens if t.patronymic]
-    spelled = [_spellings(t) for t in main] if shaped else []
-    if not shaped or any(s is None for s in spelled):
+    if not shaped:
         return dict.fromkeys(GRADING_COLUMNS)
-    first, second = main
-    patronymic = patronymics[0] if patronymics else None
+    main = [_token_columns(t) for t in tokens if not t.patronymic]
+    if any(spelled is None for _, spelled in main):
+        return dict.fromkeys(GRADING_COLUMNS)
+    (first, spell_first), (second, spell_second) = main
+    patronymic = next((_token_columns(t)[0] for t in tokens if t.patronymic), None)
     return {
-        "grade_first": _meets(first.key, first.forms),
-        "grade_second": _meets(second.key, second.forms),
+        "grade_first": first,
+        "grade_second": second,
         # None beside the other columns: the name has no patronymic.
-        "grade_patronymic": _meets(patronymic.key, patronymic.forms) if patronymic else None,
-        "spell_first": spelled[0],
-        "spell_second": spelled[1],
+        "grade_patronymic": patronymic,
+        "spell_first": spell_first,
+        "spell_second": spell_second,
     }
+
+
+# By the token's identity: a word is one token in name after name (`name_features._token`),
+# and half a million names read a few tens of thousands of tokens.
+@forgettable_by_identity(maxsize=400_000)
+def _token_columns(token: NameToken) -> tuple[list[int], list[int] | None]:
+    """A token's `_meets` of its key and forms, and its `_spellings`."""
+    return _meets(token.key, token.forms), _spellings(token)
 
 
 def _shape(text: str) -> tuple[str, list[str], list[NameToken], bool, str | None]:

@@ -15,7 +15,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 from homecoming.domain.dates import PartialDate
 from homecoming.domain.record import RecordFields, service_number_key
-from homecoming.forgetting import forgettable
+from homecoming.forgetting import forgettable, forgettable_by_identity
 from homecoming.names.comparison import NameComparison, SimilarityMemo, compare_parsed
 from homecoming.names.latin_form import ascii_fold
 from homecoming.names.parse import ParsedName, parse_name
@@ -348,12 +348,12 @@ def off_keyboard(a: NameToken, b: NameToken) -> bool:
         if a.script == "cyrillic":
             return _replaced_off_keyboard(_SIGNS.sub("", a.key), _SIGNS.sub("", b.key), True)
         if a.script == "latin":
-            return _replaced_off_keyboard(ascii_fold(a.text).lower(), ascii_fold(b.text).lower())
+            return _replaced_off_keyboard(_latin_letters(a), _latin_letters(b))
         return False
     scripts = {a.script: a, b.script: b}
     if set(scripts) != {"latin", "cyrillic"}:
         return False
-    latin = ascii_fold(scripts["latin"].text).lower()
+    latin = _latin_letters(scripts["latin"])
     return _rendering_off_keyboard(latin, rendering_word(scripts["cyrillic"].text))
 
 
@@ -385,6 +385,7 @@ def _replaced_off_keyboard(a: str, b: str, cyrillic: bool = False) -> bool:
     )
 
 
+@forgettable_by_identity(maxsize=400_000)
 def _wikidata_names(token: NameToken) -> frozenset[str]:
     return frozenset(g for g in token.groups if g.startswith(GIVEN_NAME_PREFIX))
 
@@ -415,7 +416,7 @@ def neighbours_exchanged(a: NameToken, b: NameToken) -> bool:
     scripts = {a.script: a, b.script: b}
     if set(scripts) != {"latin", "cyrillic"}:
         return False
-    latin = ascii_fold(scripts["latin"].text).lower()
+    latin = _latin_letters(scripts["latin"])
     cyrillic = rendering_word(scripts["cyrillic"].text)
     return any(_exchanged(latin, r) for r in _renderings_both(cyrillic))
 
@@ -440,7 +441,7 @@ def forms_apart(a: NameToken, b: NameToken) -> int:
     scripts = {a.script: a, b.script: b}
     if set(scripts) != {"latin", "cyrillic"}:
         return 0
-    latin = ascii_fold(scripts["latin"].text).lower()
+    latin = _latin_letters(scripts["latin"])
     return _closest_rendering(latin, rendering_word(scripts["cyrillic"].text))
 
 
@@ -457,6 +458,14 @@ def renderings_read(cyrillic: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple((word, latin_renderings(word)) for word in words)
 
 
+@forgettable_by_identity(maxsize=400_000)
+def _latin_letters(token: NameToken) -> str:
+    """A Latin word's letters as the renderings of a Cyrillic one are written (ASCII-folded,
+    lower case)."""
+    return ascii_fold(token.text).lower()
+
+
+@forgettable(maxsize=100_000)
 def _renderings_both(cyrillic: str) -> tuple[str, ...]:
     """The word's renderings (`latin_renderings`) and those of its Russian spelling."""
     renderings = latin_renderings(cyrillic)

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from homecoming.forgetting import forgettable, on_forget
+from homecoming.forgetting import forgettable, forgettable_by_identity, on_forget
 from homecoming.names.latin_form import ascii_fold, common_forms, gender_neutral, vowel_class
 from homecoming.names.script import detect_script, fix_homoglyphs
 from homecoming.names.transliterate import (
@@ -193,6 +193,7 @@ def spelled_length(token: NameToken) -> int:
     return len(token.key) if token.script == "latin" else token.length
 
 
+@forgettable_by_identity(maxsize=400_000)
 def short_father_name_ids(token: NameToken) -> frozenset[str]:
     """Given-name ids of the father's name in a short patronymic (Фомич, Ілліч; else empty).
 
@@ -217,6 +218,7 @@ def short_father_name_ids(token: NameToken) -> frozenset[str]:
     return frozenset(found)
 
 
+@forgettable_by_identity(maxsize=400_000)
 def has_patronymic_shape(token: NameToken) -> bool:
     """Whether a word ends as a patronymic does, whatever its stem (Парменович, Parmenovna)."""
     return token.length >= PATRONYMIC_MIN_LETTERS + 1 and (
