@@ -7,6 +7,8 @@ Each case is an analogue of a failure class seen on lists made outside this proj
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from homecoming.domain.dates import PartialDate
 from homecoming.match.levels import (
@@ -27,7 +29,7 @@ from homecoming.match.levels import (
     unit_number,
     vector_value,
 )
-from homecoming.names.token import NameToken
+from homecoming.names.token import NameToken, name_token
 
 
 def name_label(left: str, right: str) -> str:
@@ -591,3 +593,53 @@ OFF_KEYBOARD_CASES = [
 def test_a_letter_replaced_off_the_keyboard(left: str, right: str, expected: str) -> None:
     assert name_label(left, right) == expected
     assert name_label(right, left) == expected
+
+
+def _exchanged_by_positions(a: str, b: str) -> bool:
+    """Two neighbouring letters exchanged, read from every position the words differ at."""
+    if len(a) != len(b) or len(a) < 4:
+        return False
+    apart = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    return (
+        len(apart) == 2
+        and apart[1] == apart[0] + 1
+        and a[apart[0]] == b[apart[1]]
+        and a[apart[1]] == b[apart[0]]
+    )
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    word=st.text(alphabet="abкс", min_size=0, max_size=7),
+    at=st.integers(min_value=0, max_value=6),
+    other=st.text(alphabet="abкс", min_size=0, max_size=7),
+)
+def test_neighbours_exchanged_found_from_the_first_letter_apart(
+    word: str, at: int, other: str
+) -> None:
+    from homecoming.match.levels import _exchanged
+
+    swapped = word[:at] + word[at + 1 : at + 2] + word[at : at + 1] + word[at + 2 :]
+    for a, b in ((word, swapped), (swapped, word), (word, other), (word, word)):
+        assert _exchanged(a, b) == _exchanged_by_positions(a, b), (a, b)
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "exchanged"),
+    [
+        ("Тиорв", "Тіров", True),
+        ("Xbaib", "Хабіб", True),
+        ("Habib", "Хабіб", False),  # the same word
+        ("Tiorv", "Тіров", True),
+        ("Tirvo", "Тіров", True),
+        ("Tiorva", "Тіров", False),
+        ("Тіро", "Тіор", True),
+        ("Тір", "Тір", False),
+    ],
+)
+def test_neighbours_exchanged_in_one_alphabet_and_across(
+    left: str, right: str, exchanged: bool
+) -> None:
+    from homecoming.match.levels import neighbours_exchanged
+
+    assert neighbours_exchanged(name_token(left), name_token(right)) is exchanged

@@ -399,7 +399,7 @@ def letters_apart(a: NameToken, b: NameToken) -> int:
     if a.script != b.script or not a.key or not b.key:
         return 0
     if a.script == "cyrillic":
-        return int(OSA.distance(_cyrillic_letters(a.key), _cyrillic_letters(b.key)))
+        return int(OSA.distance(_token_letters(a), _token_letters(b)))
     return int(OSA.distance(a.key, b.key))
 
 
@@ -411,26 +411,38 @@ def neighbours_exchanged(a: NameToken, b: NameToken) -> bool:
         if not a.key or not b.key:
             return False
         if a.script == "cyrillic":
-            return _exchanged(_cyrillic_letters(a.key), _cyrillic_letters(b.key))
+            return _exchanged(_token_letters(a), _token_letters(b))
         return _exchanged(a.key, b.key)
     scripts = {a.script: a, b.script: b}
     if set(scripts) != {"latin", "cyrillic"}:
         return False
     latin = _latin_letters(scripts["latin"])
+    if len(latin) < 4:
+        return False
     cyrillic = rendering_word(scripts["cyrillic"].text)
-    return any(_exchanged(latin, r) for r in _renderings_both(cyrillic))
+    return any(_exchanged(latin, r) for r in _renderings_by_length(cyrillic).get(len(latin), ()))
 
 
 def _exchanged(a: str, b: str) -> bool:
-    if len(a) != len(b) or len(a) < 4:
+    """Whether `a` is `b` with two neighbouring letters exchanged (four letters or more): they
+    first differ at some i, a[i] and a[i + 1] are b's two the other way round (and differ), and
+    the rest is the same."""
+    if len(a) != len(b) or len(a) < 4 or a == b:
         return False
-    apart = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    i = next(i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y)
+    j = i + 1
     return (
-        len(apart) == 2
-        and apart[1] == apart[0] + 1
-        and a[apart[0]] == b[apart[1]]
-        and (a[apart[1]] == b[apart[0]])
+        j < len(a) and a[i] == b[j] and a[j] == b[i] and a[i] != a[j] and a[j + 1 :] == b[j + 1 :]
     )
+
+
+@forgettable(maxsize=100_000)
+def _renderings_by_length(cyrillic: str) -> dict[int, tuple[str, ...]]:
+    """`_renderings_both(cyrillic)` by their lengths."""
+    found: dict[int, list[str]] = {}
+    for rendering in _renderings_both(cyrillic):
+        found.setdefault(len(rendering), []).append(rendering)
+    return {length: tuple(renderings) for length, renderings in found.items()}
 
 
 def forms_apart(a: NameToken, b: NameToken) -> int:
@@ -502,6 +514,12 @@ _SPELT_AS = {
 
 def _cyrillic_letters(key: str) -> str:
     return _SIGNS.sub("", key.translate(_UK_RU_LETTERS))
+
+
+@forgettable_by_identity(maxsize=400_000)
+def _token_letters(token: NameToken) -> str:
+    """`_cyrillic_letters` of a Cyrillic word's key."""
+    return _cyrillic_letters(token.key)
 
 
 def _name_level(grades: list[int], shorter: int) -> int:
