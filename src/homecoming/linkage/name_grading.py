@@ -157,8 +157,11 @@ def written_words(text: str) -> str | None:
 
 
 def _written(aliases: tuple[str, ...], raw: list[str], tokens: Sequence[NameToken]) -> str | None:
-    if aliases or any(t is not _token(w) or " " in w for w, t in zip(raw, tokens, strict=True)):
+    if aliases:
         return None
+    for w, t in zip(raw, tokens, strict=True):
+        if t is not _token(w) or " " in w:
+            return None
     return " ".join(raw)
 
 
@@ -613,14 +616,15 @@ def _shape_of(
     aliases: tuple[str, ...], raw: list[str], tokens: Sequence[NameToken]
 ) -> tuple[bool, str | None]:
     """`_shape`'s shape and words of a name read (`_words`)."""
-    patronymics = sum(1 for t in tokens if t.patronymic)
-    shaped = (
-        not aliases
-        and len(tokens) - patronymics == 2
-        and patronymics <= 1
-        and not any(t.initial for t in tokens)
-        and all(t.script in _SCRIPTS for t in tokens)
-    )
+    shaped = not aliases and 2 <= len(tokens) <= 3
+    if shaped:
+        patronymics = 0
+        for t in tokens:
+            if t.initial or t.script not in _SCRIPTS:
+                shaped = False
+                break
+            patronymics += t.patronymic
+        shaped = shaped and len(tokens) - patronymics == 2
     return shaped, _written(aliases, raw, tokens)
 
 

@@ -229,7 +229,8 @@ def tokens_of_words(
     token, a father's name or a patronymic by its place marked so, a family name shaped as a
     patronymic not."""
     tokens = [token(w) for w in raw]
-    tokens = [_with_patronymic(t, True) if i in fathers else t for i, t in enumerate(tokens)]
+    if fathers:
+        tokens = [_with_patronymic(t, True) if i in fathers else t for i, t in enumerate(tokens)]
     return _surname_shaped_as_patronymic(_patronymic_by_position(tokens))
 
 
@@ -241,9 +242,14 @@ def _surname_shaped_as_patronymic(tokens: list[NameToken]) -> list[NameToken]:
     Денис Устимович", "Василевич Денис"), or a second such word ("Денис Устимович
     Бернатович").
     """
-    marked = [i for i, t in enumerate(tokens) if t.patronymic]
-    others = [i for i, t in enumerate(tokens) if not t.patronymic and not t.initial]
-    if not marked or not others or len(others) >= 2:
+    marked: list[int] = []
+    others: list[int] = []
+    for i, t in enumerate(tokens):
+        if t.patronymic:
+            marked.append(i)
+        elif not t.initial:
+            others.append(i)
+    if not marked or len(others) != 1:
         return tokens
     given = others[0]
     keep = given + 1 if given + 1 in marked else None
