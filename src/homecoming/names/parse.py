@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from homecoming.forgetting import forgettable_by_identity
 from homecoming.names.script import Language, Script, detect_script, language_of
 from homecoming.names.token import (
     NameToken,
@@ -256,7 +257,7 @@ def _surname_shaped_as_patronymic(tokens: list[NameToken]) -> list[NameToken]:
     surname = next((i for i in marked if i != keep), None)
     if surname is None:
         return tokens
-    family = replace(tokens[surname], patronymic=False, groups=frozenset())
+    family = _read_as_family(tokens[surname])
     return [family if i == surname else t for i, t in enumerate(tokens)]
 
 
@@ -282,7 +283,7 @@ def _patronymic_by_position(tokens: list[NameToken]) -> list[NameToken]:
         fathers = short_father_name_ids(tokens[i]) if i != 1 or known_given else frozenset()
         shaped = has_patronymic_shape(tokens[i]) and not has_patronymic_shape(tokens[0])
         if fathers or shaped:
-            found = replace(tokens[i], patronymic=True, groups=fathers, rare_groups=frozenset())
+            found = _read_as_patronymic(tokens[i]) if fathers else _shaped_as_patronymic(tokens[i])
             return [found if j == i else t for j, t in enumerate(tokens)]
     return tokens
 
@@ -302,9 +303,9 @@ def _patronymic_last_after_a_family_shaped_so(tokens: list[NameToken]) -> list[N
     if not fathers and (last.initial or tokens[1].initial or _is_known_given(last)):
         return tokens
     return [
-        replace(first, patronymic=False, groups=frozenset()),
+        _read_as_family(first),
         tokens[1],
-        replace(last, patronymic=True, groups=fathers, rare_groups=frozenset()),
+        _read_as_patronymic(last),
     ]
 
 
@@ -365,7 +366,7 @@ def family_reading(name: ParsedName) -> ParsedName | None:
     if len(marked) != 1 or name.tokens[1 - marked[0]].initial:
         return None
     at = marked[0]
-    family = replace(name.tokens[at], patronymic=False, groups=frozenset())
+    family = _read_as_family(name.tokens[at])
     tokens = tuple(family if i == at else t for i, t in enumerate(name.tokens))
     roles = tuple("family" if i == at else "given" for i in range(2))
     return replace(
@@ -425,6 +426,29 @@ def from_parts(family: str = "", given: str = "", patronymic: str = "") -> Parse
         roles=tuple(roles),
         aliases=tuple(aliases),
     )
+
+
+# A word read otherwise by its place in a name: the same token each time it is so read (made
+# once, and the graders' caches by the tokens' identities meet it again).
+@forgettable_by_identity(maxsize=400_000)
+def _read_as_family(token: NameToken) -> NameToken:
+    """A word shaped as a patronymic read as the family name."""
+    return replace(token, patronymic=False, groups=frozenset())
+
+
+@forgettable_by_identity(maxsize=400_000)
+def _read_as_patronymic(token: NameToken) -> NameToken:
+    """A word read as the patronymic by its place, its groups the father's name it is a short
+    patronymic of (`short_father_name_ids`; none: a word shaped as a patronymic)."""
+    return replace(
+        token, patronymic=True, groups=short_father_name_ids(token), rare_groups=frozenset()
+    )
+
+
+@forgettable_by_identity(maxsize=400_000)
+def _shaped_as_patronymic(token: NameToken) -> NameToken:
+    """A word read as the patronymic by its place and shape alone."""
+    return replace(token, patronymic=True, groups=frozenset(), rare_groups=frozenset())
 
 
 def _with_patronymic(token: NameToken, patronymic: bool) -> NameToken:
