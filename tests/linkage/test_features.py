@@ -250,3 +250,28 @@ def test_narrowing_keeps_each_records_keys_and_buckets_only_its_common_ones(
         assert found is table
         return
     assert found.column("bk_names").to_pylist() == expected
+
+
+_KEYS = st.one_of(
+    st.sampled_from([0, 1, 2**31 - 1, 2**31, 2**32 - 1, 2**32, 2**62, 2**63 - 2, 2**63 - 1]),
+    st.integers(min_value=0, max_value=2**63 - 1),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(pairs=st.lists(st.tuples(_KEYS, _KEYS), min_size=1, max_size=50))
+def test_sql_pairs_two_keys_as_python_does(pairs: list[tuple[int, int]]) -> None:
+    """`_PAIR_SQL`, in 64-bit integers, is `pair_hash` for any two keys (0 to 2**63 - 1)."""
+    import duckdb
+    import pyarrow as pa
+
+    from homecoming.linkage.name_features import _PAIR_SQL, pair_hash
+
+    connection = duckdb.connect()
+    keys = pa.table(
+        {"a": [a for a, _ in pairs], "b": [b for _, b in pairs]},
+        schema=pa.schema([("a", pa.int64()), ("b", pa.int64())]),
+    )
+    connection.register("pairs", keys)
+    found = connection.execute(f"select {_PAIR_SQL} from pairs").fetchall()
+    assert [h for (h,) in found] == [pair_hash(a, b) for a, b in pairs]

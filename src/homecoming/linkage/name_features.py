@@ -205,7 +205,24 @@ FAMILY_START = 3
 FAMILY_END = 4
 # A name-part key with a birth year or date: hashed in SQL only (`k` is the key).
 _KEYED_SQL = "(hash(k, {}) >> 1)::bigint"
-_PAIR_SQL = f"((least(a, b)::hugeint * {_PAIR_FACTOR} + greatest(a, b)) % {_HASH_MASK})::bigint"
+
+
+def _pair_sql(low: str, high: str) -> str:
+    """SQL for `pair_hash` of two keys (`low` <= `high`, each in 0..2**63 - 1) without 128-bit
+    integers, which DuckDB multiplies and divides in software: (low * _PAIR_FACTOR + high) mod
+    (2**63 - 1). With low = hi * 2**32 + lo and q = hi * _PAIR_FACTOR (under 2**51), and as
+    2**63 is 1 modulo 2**63 - 1, q * 2**32 is (q >> 31) + (q & (2**31 - 1)) * 2**32 (under
+    2**63); it, lo * _PAIR_FACTOR (under 2**52) and high add up to under 2**64, an unsigned
+    64-bit integer, taken modulo 2**63 - 1 once."""
+    q = f"(({low} >> 32) * {_PAIR_FACTOR})"
+    return (
+        f"(((({q} >> 31) + (({q} & 2147483647) << 32))::ubigint"
+        f" + (({low} & 4294967295) * {_PAIR_FACTOR})::ubigint + ({high})::ubigint)"
+        f" % {_HASH_MASK})::bigint"
+    )
+
+
+_PAIR_SQL = _pair_sql("least(a, b)", "greatest(a, b)")
 
 
 def _pair_hashes(part_keys: Sequence[frozenset[str]]) -> list[int] | None:
