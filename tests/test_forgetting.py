@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from homecoming.forgetting import forget_personal_data, forgettable_by_identity
+from homecoming.forgetting import forget_personal_data, forgettable_by_identity, held_by_identity
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,8 @@ def test_past_its_size_the_cache_starts_again_and_forgetting_empties_it() -> Non
     assert calls == ["0", "1", "2"]
     upper(words[0])  # dropped by the restart
     assert calls == ["0", "1", "2", "0"]
+    assert held_by_identity() >= 1
     forget_personal_data()
+    assert held_by_identity() == 0
     upper(words[0])
     assert calls == ["0", "1", "2", "0", "0"]

@@ -24,6 +24,7 @@ K = TypeVar("K")
 
 _clearers: list[Callable[[], None]] = []
 _caches: list[_lru_cache_wrapper[Any]] = []
+_by_identity: list[dict[int, Any]] = []
 
 
 def forgettable(maxsize: int) -> Callable[[Callable[..., T]], _lru_cache_wrapper[T]]:
@@ -59,6 +60,7 @@ def forgettable_by_identity(maxsize: int) -> Callable[[Callable[[K], T]], Callab
             kept[id(thing)] = (thing, value)
             return value
 
+        _by_identity.append(kept)
         on_forget(kept.clear)
         return cached
 
@@ -74,6 +76,11 @@ def on_forget(clear: Callable[[], None]) -> Callable[[], None]:
 def forgettable_caches() -> tuple[_lru_cache_wrapper[Any], ...]:
     """Every cache made with `forgettable` in the modules imported so far."""
     return tuple(_caches)
+
+
+def held_by_identity() -> int:
+    """How many objects the caches made with `forgettable_by_identity` hold."""
+    return sum(len(kept) for kept in _by_identity)
 
 
 def forget_personal_data() -> None:

@@ -223,9 +223,11 @@ def test_an_erasure_leaves_no_remembered_token_of_the_erased_name(
 def _hold_the_name(family: str) -> list[Any]:
     """Meet a name as this process's matching does (a comparison, the match model's levels,
     search keys, tracing's parse, linkage's date) and return the caches now holding it."""
+    from homecoming.forgetting import held_by_identity
     from homecoming.linkage import inputs
     from homecoming.match import levels
     from homecoming.names import comparison
+    from homecoming.names.token import name_token
     from homecoming.search import keys
     from homecoming.tracing import matching
 
@@ -234,6 +236,7 @@ def _hold_the_name(family: str) -> list[Any]:
     keys.token_key_hashes(family)
     matching._parsed(family, "Олег", "", "")
     inputs._parse_date("1987-05-23")
+    levels.neighbours_exchanged(name_token(family), name_token("Kvasotsyhsin"))  # by the tokens
     caches = [
         comparison._parse_cached,
         levels.name_evidence,
@@ -242,6 +245,7 @@ def _hold_the_name(family: str) -> list[Any]:
         inputs._parse_date,
     ]
     assert all(cache.cache_info().currsize for cache in caches)
+    assert held_by_identity()
     return caches
 
 
@@ -260,9 +264,10 @@ def test_an_erasure_empties_the_caches_that_held_the_erased_name(
     caches = _hold_the_name("Квасоцишин")
     erasure.erase(db, inquiry=found.id, reason="consent withdrawn", actor="officer")
     assert [cache.cache_info().currsize for cache in caches] == [0] * len(caches)
-    from homecoming.forgetting import forgettable_caches
+    from homecoming.forgetting import forgettable_caches, held_by_identity
 
     assert not any(cache.cache_info().currsize for cache in forgettable_caches())
+    assert held_by_identity() == 0
     # Another worker's caches, made before it heard of the erasure: its index, catching up
     # with the erasure (as before its next search), forgets them.
     caches = _hold_the_name("Квасоцишин")
