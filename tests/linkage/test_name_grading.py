@@ -296,7 +296,6 @@ def test_the_workers_render_the_cyrillic_words_that_grading_reads(
     monkeypatch.setattr(transliterate, "_made_renderings", rendered.append)
     monkeypatch.setattr(levels, "latin_renderings", lambda w: read.append(w) or reading(w))
     levels._closest_rendering.cache_clear()
-    levels._renderings_both.cache_clear()
     grader = NameGrader()
     for left, right in _names_of_pairs(table):
         grader.levels(left, right)

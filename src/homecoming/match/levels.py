@@ -477,7 +477,6 @@ def _latin_letters(token: NameToken) -> str:
     return ascii_fold(token.text).lower()
 
 
-@forgettable(maxsize=100_000)
 def _renderings_both(cyrillic: str) -> tuple[str, ...]:
     """The word's renderings (`latin_renderings`) and those of its Russian spelling."""
     renderings = latin_renderings(cyrillic)
