@@ -955,8 +955,17 @@ def _slipped_years(year: int) -> set[int]:
 
 def _unique(values: IntArray) -> IntArray:
     """The distinct values, sorted: `np.unique` without its hash table, which costs about ten
-    times a sort at the sizes a search meets (a few thousand ids: 210 µs against 27 µs)."""
-    ordered = np.sort(values)
+    times a sort at the sizes a search meets (a few thousand ids: 210 µs against 27 µs).
+
+    The values are mostly postings put end to end, each sorted already: the stable sort
+    (timsort for 64-bit integers) merges such runs, four to six times faster than numpy's
+    default sort over the same arrays (a search's 4,500 calls at a million records: 14 ms
+    against 64-88 ms)."""
+    return _distinct_sorted(np.sort(values, kind="stable"))
+
+
+def _distinct_sorted(ordered: IntArray) -> IntArray:
+    """The distinct values of an array sorted already."""
     if len(ordered) < 2:
         return ordered
     return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
@@ -966,12 +975,13 @@ def _shared(a: IntArray, b: IntArray) -> IntArray:
     """The distinct name ids in both of two sorted postings: the shorter's looked up in the
     longer by binary search. (`np.intersect1d` sorts both: a common given name's postings hold
     a hundred thousand names at a million records, and every family name a search ranks met
-    them once: search p50 0.58 → 3.19 ms, p95 1.74 → 14.7 ms at 1,000,000 records.)"""
+    them once: search p50 0.58 → 3.19 ms, p95 1.74 → 14.7 ms at 1,000,000 records.) The ids
+    found keep the shorter posting's order, so they need no sort."""
     if len(a) > len(b):
         a, b = b, a
     if not len(a):
         return a
-    return _unique(a[_in_posting(a, b)])
+    return _distinct_sorted(a[_in_posting(a, b)])
 
 
 def _union(a: IntArray, b: IntArray) -> IntArray:
