@@ -35,6 +35,7 @@ HELD_OUT = (
     "test16",
     "test17",
     "test18",
+    "test19",
 )
 
 
