@@ -164,6 +164,14 @@ def test_name_levels(left: str, right: str, expected: str) -> None:
         # ... while a rendering a letter or two off is a slip
         ("Іванов Петро Данилович", "Ivanov Petro Dnylovych", "patronymic a slip apart"),
         ("Алиев Рамазан Ахмедович", "Aliev Ramazan Akhmedovych", "patronymic agrees"),
+        # a Russian list's patronymic one letter off the Ukrainian registry's: і and и are not
+        # a second letter apart (the slip in one spelling is a slip already)
+        ("Делимханов Хасан Ризваеович", "Делімханов Хасан Різванович", "patronymic a slip apart"),
+        ("Иванов Петр Иваеович", "Іванов Петро Іванович", "patronymic a slip apart"),
+        ("Іванов Петро Іваеович", "Іванов Петро Іванович", "patronymic a slip apart"),
+        # ... while two letters off in either spelling are another father's name
+        ("Делимханов Хасан Ризваеавич", "Делімханов Хасан Різванович", "patronymic differs"),
+        ("Иванов Петр Иваеевич", "Іванов Петро Іванович", "patronymic differs"),
     ],
 )
 def test_patronymic_levels(left: str, right: str, expected: str) -> None:

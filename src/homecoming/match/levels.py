@@ -226,9 +226,18 @@ PATRONYMIC_RENDERING_APART = 2
 
 def patronymic_score(x: NameToken, y: NameToken, score: float, rule: str) -> float:
     """The score two aligned patronymics count with: their own, or 0 when they met by the
-    learned rendering model alone, too far from any rendering (PATRONYMIC_RENDERING_APART)."""
+    learned rendering model alone, too far from any rendering (PATRONYMIC_RENDERING_APART);
+    a slip's when two Cyrillic patronymics are one letter apart with Ukrainian letters read as
+    the Russian ones (`letters_apart`).
+
+    A Russian list's patronymic mistyped by one letter against the Ukrainian registry's
+    (Ризваеович / Різванович) differs by і and и as well as by the slip, and scored as two
+    edits (0.68), under a slip; mistyped in the registry's own spelling it is one (Іваеович /
+    Іванович: 0.80). Name parts are counted so already (`aligned_grade`)."""
     if rule == LEARNED and forms_apart(x, y) > PATRONYMIC_RENDERING_APART:
         return 0.0
+    if score < PATRONYMIC_SLIP and x.script == y.script == "cyrillic" and letters_apart(x, y) == 1:
+        return PATRONYMIC_SLIP
     return score
 
 
