@@ -1,6 +1,6 @@
 """Score Homecoming's matching end to end on the independent evaluation data.
 
-    python bench/eval_matching.py [--split dev|test|test3 … test19] [--small]
+    python bench/eval_matching.py [--split dev|test|test3 … test20] [--small]
                                   [--population v1|v2|both] [--json-out F] [--keep DIR]
 
 The data come from ``bench/independent/`` (a generator written apart from

@@ -35,7 +35,7 @@ BENCHMARKS: list[tuple[str, list[str]]] = [
     # (about 2 minutes, most of it building the demo).
     ("bench_rematch.py", ["--rows", "50000" if LARGE else "10000", "--rounds", "1"]),
     # The independent generator's frozen test split, end to end through the CLI (issue 13/23).
-    ("eval_matching.py", ["--split", "test19", *([] if LARGE else ["--small"])]),
+    ("eval_matching.py", ["--split", "test20", *([] if LARGE else ["--small"])]),
     (
         "bench_load.py",
         ["--clients", "100", "--seconds", "60" if LARGE else "15"]

@@ -36,6 +36,7 @@ HELD_OUT = (
     "test17",
     "test18",
     "test19",
+    "test20",
 )
 
 

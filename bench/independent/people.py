@@ -32,6 +32,7 @@ from .render import ru_to_uk, uk_to_ru
 # test17: a sixteenth, frozen on 2026-12-07 once test16 had been read, for the next.
 # test18: a seventeenth, frozen on 2026-12-07 (morning) once test17 had been read, for the next.
 # test19: an eighteenth, frozen on 2026-12-08 once test18 had been read, for the next.
+# test20: a nineteenth, frozen on 2026-12-08 once test19 had been read, for the next.
 SPLITS: dict[str, int] = {
     "dev": 20261013,
     "test": 7919,
@@ -52,14 +53,15 @@ SPLITS: dict[str, int] = {
     "test17": 17120717,
     "test18": 18120718,
     "test19": 19120819,
+    "test20": 20120820,
 }
 
 
 def in_split(name: str, split: str) -> bool:
     """Hash buckets: 0-1 are held-out names, 2-3 dev-only, the rest shared.
 
-    A held-out split (test, test3 … test19) never draws a dev-only name, so names seen while
-    tuning are only the shared ones. test3 to test19 also each leave out their own salted
+    A held-out split (test, test3 … test20) never draws a dev-only name, so names seen while
+    tuning are only the shared ones. test3 to test20 also each leave out their own salted
     quarter of the shared names that the test split could draw, so their pools differ from
     test's and from each other as well as their seeds.
     """
@@ -68,7 +70,7 @@ def in_split(name: str, split: str) -> bool:
         return bucket not in (0, 1)
     if bucket in (2, 3):
         return False
-    # Every held-out split after `test` (test3 … test19) leaves out its own salted quarter.
+    # Every held-out split after `test` (test3 … test20) leaves out its own salted quarter.
     if split not in ("dev", "test") and bucket >= 4:
         return int(hashlib.sha256(f"{split}:{name}".encode()).hexdigest(), 16) % 4 != 0
     return True
